@@ -1,0 +1,58 @@
+"""The append-only audit log: who did what to which object, when, and from where."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.db import models
+from django.utils import timezone
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("監査ログは変更できません。")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("監査ログは削除できません。")
+
+
+class Event(models.Model):
+    """One audited act. Actor and organization are kept as text too, so the row outlives them."""
+
+    at = models.DateTimeField("日時", default=timezone.now, db_index=True)
+    action = models.CharField("操作", max_length=64, db_index=True)
+    system = models.CharField("システム", max_length=16, blank=True)
+    actor_id = models.BigIntegerField("操作者ID", null=True, blank=True)
+    actor_label = models.CharField("操作者", max_length=120, blank=True)
+    organization_id = models.BigIntegerField("事業者ID", null=True, blank=True, db_index=True)
+    organization_code = models.CharField("事業者コード", max_length=8, blank=True, db_index=True)
+    object_type = models.CharField("対象種別", max_length=64, blank=True)
+    object_id = models.CharField("対象ID", max_length=64, blank=True)
+    object_label = models.CharField("対象", max_length=200, blank=True)
+    ip = models.CharField("接続元", max_length=64, blank=True)
+    user_agent = models.CharField("ブラウザ", max_length=200, blank=True)
+    purpose = models.CharField("利用目的", max_length=100, blank=True)
+    detail = models.JSONField("詳細", default=dict, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "監査ログ"
+        verbose_name_plural = "監査ログ"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_event_object")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.actor_label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("監査ログは変更できません。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("監査ログは削除できません。")

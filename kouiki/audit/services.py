@@ -1,0 +1,60 @@
+"""Writing the audit log. Every service that changes something, and every login, calls `record`."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from django.db import models
+
+from kouiki.audit.models import Event
+from kouiki.core import request_context
+
+
+class _Actor(Protocol):
+    pk: Any
+
+
+def _actor_fields(actor: Any) -> dict[str, Any]:
+    if actor is None or not getattr(actor, "pk", None):
+        return {"actor_id": None, "actor_label": "system"}
+    organization = getattr(actor, "organization", None)
+    label = getattr(actor, "username", "") or str(actor)
+    fields: dict[str, Any] = {"actor_id": actor.pk, "actor_label": label[:120]}
+    if organization is not None:
+        fields["organization_id"] = organization.pk
+        fields["organization_code"] = organization.code
+    return fields
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    organization: Any = None,
+    system: str = "",
+    purpose: str = "",
+    detail: dict[str, Any] | None = None,
+    actor_label: str = "",
+) -> Event:
+    """Append one event. `organization` defaults to the actor's; `obj` names the object acted on."""
+    info = request_context.current()
+    fields = _actor_fields(actor)
+    if actor_label:
+        fields["actor_label"] = actor_label[:120]
+    if organization is not None:
+        fields["organization_id"] = organization.pk
+        fields["organization_code"] = organization.code
+    if obj is not None:
+        fields["object_type"] = obj._meta.label_lower
+        fields["object_id"] = str(obj.pk)
+        fields["object_label"] = str(obj)[:200]
+    return Event.objects.create(
+        action=action,
+        system=system,
+        ip=info.ip,
+        user_agent=info.user_agent,
+        purpose=purpose,
+        detail=detail or {},
+        **fields,
+    )

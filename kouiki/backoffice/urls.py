@@ -1,0 +1,18 @@
+"""The organization's staff screens. Each area has its own URL module."""
+
+from django.urls import include, path
+
+from kouiki.backoffice.views import auth, home
+
+app_name = "backoffice"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", auth.login_view, name="login"),
+    path("login/otp/", auth.otp_view, name="login_otp"),
+    path("otp/setup/", auth.otp_setup_view, name="otp_setup"),
+    path("logout/", auth.logout_view, name="logout"),
+    path("audit/", include("kouiki.backoffice.urls_audit")),
+    path("mail/", include("kouiki.backoffice.urls_outbox")),
+    path("reviews/", include("kouiki.backoffice.urls_reviews")),
+]

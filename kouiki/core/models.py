@@ -1,0 +1,42 @@
+"""Models of the shared kernel: the mail outbox."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class OutboxState(models.TextChoices):
+    PENDING = "pending", "送信待ち"
+    SENT = "sent", "送信済"
+    FAILED = "failed", "送信失敗"
+
+
+class OutboxMessage(models.Model):
+    """A mail, written in the same transaction as the change that causes it.
+
+    The row is the truth, not the task that sends it: see kouiki.core.outbox.
+    """
+
+    created_at = models.DateTimeField("作成日時", default=timezone.now, db_index=True)
+    to = models.JSONField("宛先", default=list)
+    subject = models.CharField("件名", max_length=200)
+    body = models.TextField("本文")
+    template = models.CharField("テンプレート", max_length=200, blank=True)
+    # Bodies that carry a password or a token are blanked once sent.
+    sensitive = models.BooleanField("機微情報を含む", default=False)
+    state = models.CharField("状態", max_length=16, choices=OutboxState.choices, default=OutboxState.PENDING)
+    attempts = models.PositiveIntegerField("試行回数", default=0)
+    last_error = models.TextField("直近のエラー", blank=True)
+    next_attempt_at = models.DateTimeField("次回試行日時", default=timezone.now)
+    enqueued_at = models.DateTimeField("キュー投入日時", null=True, blank=True)
+    sent_at = models.DateTimeField("送信日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "送信メール"
+        verbose_name_plural = "送信メール"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject}"

@@ -1,0 +1,69 @@
+"""Error pages and the rate-limit answer, in Japanese."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def ratelimited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "errors/error.html",
+        {
+            "title": "しばらくしてから再度お試しください",
+            "message": "短時間に多くの要求があったため、一時的に受け付けを制限しています。",
+        },
+        status=429,
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "errors/error.html",
+        {"title": "不正な要求です", "message": "要求の内容を確認してください。"},
+        status=400,
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "errors/error.html",
+        {"title": "アクセスできません", "message": "この画面を利用する権限がありません。"},
+        status=403,
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "errors/error.html",
+        {"title": "ページが見つかりません", "message": "指定されたページは存在しないか、移動しました。"},
+        status=404,
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "errors/error.html",
+        {
+            "title": "システムエラーが発生しました",
+            "message": "ご不便をおかけしております。しばらくしてから再度お試しください。",
+        },
+        status=500,
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(
+        request,
+        "errors/error.html",
+        {
+            "title": "画面の有効期限が切れました",
+            "message": "お手数ですが、前の画面に戻り、再読み込みしてから操作してください。",
+        },
+        status=403,
+    )

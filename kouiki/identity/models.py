@@ -1,0 +1,241 @@
+"""Organizations (事業者), their users, the systems each user is enrolled in, and staff accounts."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from kouiki.core.systems import Role, System
+
+
+class BusinessType(models.TextChoices):
+    """事業者種別, as on the main-application screen of seed 003 (grouped in `BUSINESS_GROUPS`)."""
+
+    GENERAL_TD = "general_td", "一般送配電"
+    TRANSMISSION = "transmission", "送電"
+    DISTRIBUTION = "distribution", "配電"
+    SPECIFIED_TD = "specified_td", "特定送配電"
+    RETAIL = "retail", "小売電気"
+    NEW_SPECIFIED_TD = "new_specified_td", "新規特定送配電"
+    GENERATION = "generation", "発電"
+    SPECIFIED_GENERATION = "specified_generation", "特定発電"
+
+
+BUSINESS_GROUPS: list[tuple[str, list[BusinessType]]] = [
+    (
+        "送配電事業者グループ",
+        [
+            BusinessType.GENERAL_TD,
+            BusinessType.TRANSMISSION,
+            BusinessType.DISTRIBUTION,
+            BusinessType.SPECIFIED_TD,
+        ],
+    ),
+    ("小売電気事業者グループ", [BusinessType.RETAIL, BusinessType.NEW_SPECIFIED_TD]),
+    ("発電事業者グループ", [BusinessType.GENERATION, BusinessType.SPECIFIED_GENERATION]),
+]
+
+
+class OrganizationStatus(models.TextChoices):
+    ACTIVE = "active", "有効"
+    SUSPENDED = "suspended", "利用中断"
+    SUCCEEDED = "succeeded", "承継済"
+    WITHDRAWN = "withdrawn", "脱退済"
+
+
+class Organization(models.Model):
+    """A participant company (事業者), identified by its 4-digit 事業者コード."""
+
+    code = models.CharField("事業者コード", max_length=4, unique=True)
+    corporate_number = models.CharField("法人番号", max_length=13)
+    name = models.CharField("会社名", max_length=200)
+    name_kana = models.CharField("会社名カナ", max_length=200)
+    business_types = models.JSONField("事業者種別", default=list, blank=True)
+    status = models.CharField(
+        "状態", max_length=16, choices=OrganizationStatus.choices, default=OrganizationStatus.ACTIVE
+    )
+    status_changed_at = models.DateTimeField("状態変更日時", null=True, blank=True)
+    member_since = models.DateField("会員加入日", null=True, blank=True)
+    created_at = models.DateTimeField("登録日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = "事業者"
+        verbose_name_plural = "事業者"
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{4}$"), name="organization_code_4_digits"),
+            models.CheckConstraint(
+                condition=Q(corporate_number__regex=r"^[0-9]{13}$"), name="organization_corporate_number_13_digits"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == OrganizationStatus.ACTIVE
+
+    def business_type_labels(self) -> list[str]:
+        labels = dict(BusinessType.choices)
+        return [str(labels.get(value, value)) for value in self.business_types]
+
+
+class AccountKind(models.TextChoices):
+    PARTICIPANT = "participant", "事業者ユーザ"
+    STAFF = "staff", "本機関職員"
+
+
+class Duty(models.TextChoices):
+    """担当業務 of a member-system user (seed 003, chapter 3)."""
+
+    ASSEMBLY = "assembly", "総会"
+    EQUIPMENT = "equipment", "資機材"
+    SECURITY = "security", "セキュリティ"
+    FEES = "fees", "会費"
+    CAPACITY = "capacity", "容量市場"
+
+
+def participant_username(organization_code: str, login_id: str) -> str:
+    """The unique key Django's auth and django-axes see for one user of one organization."""
+    return f"{organization_code}:{login_id}"
+
+
+def staff_username(login_id: str) -> str:
+    return f"staff:{login_id}"
+
+
+class UserManager(BaseUserManager["User"]):
+    def create_superuser(self, username: str, password: str | None = None, **extra: Any) -> User:
+        """Superusers are staff accounts with Django-admin rights (manage.py createsuperuser)."""
+        login_id = username.removeprefix("staff:")
+        user = self.model(
+            username=staff_username(login_id),
+            login_id=login_id,
+            kind=AccountKind.STAFF,
+            is_superuser=True,
+            **extra,
+        )
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in: a participant's user (one organization) or a staff member."""
+
+    username = models.CharField("認証キー", max_length=40, unique=True, editable=False)
+    kind = models.CharField("種別", max_length=16, choices=AccountKind.choices, default=AccountKind.PARTICIPANT)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="事業者",
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+    )
+    login_id = models.CharField("ユーザID", max_length=20)
+    department_title = models.CharField("所属・役職", max_length=100, blank=True)
+    last_name = models.CharField("氏名(姓)", max_length=50, blank=True)
+    first_name = models.CharField("氏名(名)", max_length=50, blank=True)
+    last_name_kana = models.CharField("氏名カナ(セイ)", max_length=50, blank=True)
+    first_name_kana = models.CharField("氏名カナ(メイ)", max_length=50, blank=True)
+    email = models.EmailField("メールアドレス", blank=True)
+    phone = models.CharField("電話番号", max_length=20, blank=True)
+    other = models.CharField("その他", max_length=200, blank=True)
+    duties = models.JSONField("担当業務", default=list, blank=True)
+
+    is_active = models.BooleanField("有効", default=True)
+    date_joined = models.DateTimeField("登録日時", default=timezone.now)
+    previous_login = models.DateTimeField("前回ログイン日時", null=True, blank=True)
+    password_changed_at = models.DateTimeField("パスワード変更日時", default=timezone.now)
+    # A password that someone else chose or mailed must be replaced at the next login.
+    must_change_password = models.BooleanField("パスワード変更要", default=False)
+    # Only the demo accounts are exempt from the 90-day rule (README: demo passwords do not expire).
+    password_expiry_exempt = models.BooleanField("パスワード期限なし", default=False)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        verbose_name = "ユーザ"
+        verbose_name_plural = "ユーザ"
+        ordering = ["organization__code", "login_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "login_id"], name="user_login_id_unique_in_organization"),
+            models.CheckConstraint(
+                condition=(Q(kind=AccountKind.PARTICIPANT) & Q(organization__isnull=False))
+                | (Q(kind=AccountKind.STAFF) & Q(organization__isnull=True)),
+                name="user_participant_has_organization",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.login_id
+
+    @property
+    def is_staff(self) -> bool:  # type: ignore[override]
+        """Django admin access: superusers only (the back office is for staff)."""
+        return self.is_superuser
+
+    @property
+    def is_kouiki_staff(self) -> bool:
+        return self.kind == AccountKind.STAFF
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.last_name} {self.first_name}".strip()
+
+    @property
+    def display_name_kana(self) -> str:
+        return f"{self.last_name_kana} {self.first_name_kana}".strip()
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.last_name or self.login_id
+
+    def duty_labels(self) -> list[str]:
+        labels = dict(Duty.choices)
+        return [str(labels.get(value, value)) for value in self.duties]
+
+
+class Enrollment(models.Model):
+    """A user's role in one system: the same person model serves every system with its own rules."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrollments")
+    system = models.CharField("システム", max_length=16, choices=System.choices)
+    role = models.CharField("権限", max_length=8, choices=Role.choices, default=Role.USER)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "システム利用登録"
+        verbose_name_plural = "システム利用登録"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "system"], name="enrollment_one_per_system"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.system} {self.role}"
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's passwords, newest first: the last generations may not be reused."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "パスワード履歴"
+        verbose_name_plural = "パスワード履歴"
+        ordering = ["-created_at", "-id"]

@@ -1,0 +1,114 @@
+"""Reads of identity data, always scoped to the actor's organization."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from kouiki.core.errors import NotFound
+from kouiki.core.systems import Role, System
+from kouiki.identity.models import AccountKind, Enrollment, Organization, User, participant_username
+
+
+def password_change_required(user: User) -> bool:
+    """A mailed password must be replaced; any other expires after the configured days."""
+    if user.must_change_password:
+        return True
+    if user.password_expiry_exempt:
+        return False
+    max_age = timedelta(days=settings.KOUIKI_PASSWORD_MAX_AGE_DAYS)
+    return timezone.now() - user.password_changed_at >= max_age
+
+
+def role_in(user: User, system: str) -> str | None:
+    """The user's role in a system, or None when it is not enrolled there."""
+    for enrollment in user.enrollments.all():
+        if enrollment.system == system:
+            return enrollment.role
+    return None
+
+
+def role_codes(user: User, system: str) -> frozenset[str]:
+    """The FUNCTIONS.md "who" codes the user holds in a system (M, A, R, D, C, O)."""
+    if not user.is_authenticated:
+        return frozenset()
+    if user.kind == AccountKind.STAFF:
+        return frozenset({"O"})
+    if user.organization is None or not user.organization.is_active:
+        return frozenset()
+    role = role_in(user, system)
+    if role is None:
+        return frozenset()
+    codes: set[str] = set()
+    if system == System.MEMBER:
+        codes.add("M")
+    elif system == System.CAPACITY:
+        codes.add("C")
+    elif system == System.SWITCHING:
+        codes.add("R")
+    if role == Role.ADMIN:
+        codes.add("A")
+    return frozenset(codes)
+
+
+def user_by_credentials(organization_code: str, login_id: str) -> User | None:
+    return (
+        User.objects.select_related("organization")
+        .filter(username=participant_username(organization_code, login_id))
+        .first()
+    )
+
+
+def users_for(
+    *,
+    actor: User,
+    system: str = System.MEMBER,
+    query: str = "",
+    role: str = "",
+) -> QuerySet[User]:
+    """The users of the actor's organization enrolled in `system`, optionally searched."""
+    if actor.organization_id is None:
+        return User.objects.none()
+    users = (
+        User.objects.filter(organization_id=actor.organization_id, enrollments__system=system)
+        .select_related("organization")
+        .prefetch_related("enrollments")
+        .order_by("login_id")
+    )
+    if query:
+        users = users.filter(
+            Q(login_id__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name_kana__icontains=query)
+            | Q(first_name_kana__icontains=query)
+            | Q(email__icontains=query)
+            | Q(department_title__icontains=query)
+        )
+    if role:
+        users = users.filter(enrollments__system=system, enrollments__role=role)
+    return users.distinct()
+
+
+def user_for(*, actor: User, pk: int, system: str = System.MEMBER) -> User:
+    """One user of the actor's organization; another organization's user is NotFound."""
+    user = users_for(actor=actor, system=system).filter(pk=pk).first()
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def count_by_role(*, organization: Organization, system: str) -> dict[str, int]:
+    counts = {Role.ADMIN.value: 0, Role.USER.value: 0}
+    for role in Enrollment.objects.filter(user__organization=organization, system=system).values_list(
+        "role", flat=True
+    ):
+        counts[role] = counts.get(role, 0) + 1
+    return counts
+
+
+def organization_by_code(code: str) -> Organization | None:
+    return Organization.objects.filter(code=code).first()

@@ -1,0 +1,259 @@
+"""Kouiki settings: every value comes from the environment, with safe defaults for a local run.
+
+See README.md, "Configuration", for the variables.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("KOUIKI_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("KOUIKI_DEBUG")
+# Production is what runs behind TLS with real secrets; a local run (make run, tests) is not.
+PRODUCTION = env_bool("KOUIKI_PRODUCTION")
+
+SECRET_KEY = os.environ.get("KOUIKI_SECRET_KEY", "")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("KOUIKI_SECRET_KEY must be set in production.")
+    SECRET_KEY = "kouiki-local-insecure-key-do-not-use-in-production-0123456789abcdef"
+
+ALLOWED_HOSTS = env_list("KOUIKI_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("KOUIKI_CSRF_TRUSTED_ORIGINS")
+# Absolute base URL used in mails (password reset, application links).
+SITE_URL = os.environ.get("KOUIKI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "django_tasks_db",
+    "simple_history",
+    "kouiki.core",
+    "kouiki.audit",
+    "kouiki.identity",
+    "kouiki.membership",
+    "kouiki.backoffice",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "kouiki.core.request_context.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "kouiki.identity.middleware.PasswordExpiryMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "kouiki.urls"
+WSGI_APPLICATION = "kouiki.wsgi.application"
+ASGI_APPLICATION = "kouiki.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "kouiki" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "kouiki.core.context_processors.kouiki",
+            ],
+        },
+    },
+]
+
+# Database: SQLite (WAL) under var/ by default; DATABASE_URL selects another (PostgreSQL).
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = env_bool("KOUIKI_DB_POOL", False)
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "kouiki.sqlite3",
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache (rate limits, lockout bookkeeping): Redis when REDIS_URL is set, else the database.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kouiki_cache"}
+    }
+# django-ratelimit only knows memcached and django-redis by name; Django's own Redis cache is
+# atomic, and the database cache is the single-machine default (docs/decisions/0004). Lockout is per
+# user of one organization (axes.W006): per-address limits are django-ratelimit's job.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003", "axes.W006"]
+RATELIMIT_VIEW = "kouiki.core.views.ratelimited"
+
+# Identity
+AUTH_USER_MODEL = "identity.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "kouiki.identity.backends.KouikiBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "kouiki.identity.validators.LengthValidator", "OPTIONS": {"min_length": 8, "max_length": 128}},
+    {"NAME": "kouiki.identity.validators.AllowedCharactersValidator"},
+    {"NAME": "kouiki.identity.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "kouiki.identity.validators.PasswordHistoryValidator", "OPTIONS": {"generations": 3}},
+]
+KOUIKI_PASSWORD_MAX_AGE_DAYS = env_int("KOUIKI_PASSWORD_MAX_AGE_DAYS", 90)
+KOUIKI_PASSWORD_RESET_MINUTES = env_int("KOUIKI_PASSWORD_RESET_MINUTES", 30)
+PASSWORD_RESET_TIMEOUT = KOUIKI_PASSWORD_RESET_MINUTES * 60
+# Back-office staff must use TOTP; the demo (make run) turns this off for convenience.
+KOUIKI_STAFF_OTP_REQUIRED = env_bool("KOUIKI_STAFF_OTP_REQUIRED", True)
+OTP_TOTP_ISSUER = "Kouiki"
+
+# Lockout (django-axes): 5 failures in a row for one user of one organization, no cool-off.
+AXES_FAILURE_LIMIT = env_int("KOUIKI_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = None
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kouiki.identity.views.auth.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Rate limits per client address on login and reset forms.
+KOUIKI_LOGIN_RATE = os.environ.get("KOUIKI_LOGIN_RATE", "30/m")
+KOUIKI_RESET_RATE = os.environ.get("KOUIKI_RESET_RATE", "10/m")
+
+# Sessions and cookies
+SESSION_COOKIE_AGE = env_int("KOUIKI_SESSION_SECONDS", 60 * 60 * 8)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("KOUIKI_SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("KOUIKI_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("KOUIKI_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("KOUIKI_BEHIND_PROXY") else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+
+# Mail: to files under var/mail/ unless an SMTP host is configured.
+DEFAULT_FROM_EMAIL = os.environ.get("KOUIKI_MAIL_FROM", "no-reply@kouiki.example.jp")
+EMAIL_HOST = os.environ.get("KOUIKI_SMTP_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("KOUIKI_SMTP_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("KOUIKI_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("KOUIKI_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("KOUIKI_SMTP_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# Background tasks: django.tasks on the database backend (jobs commit with the data).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("KOUIKI_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+KOUIKI_OUTBOX_MAX_ATTEMPTS = env_int("KOUIKI_OUTBOX_MAX_ATTEMPTS", 8)
+KOUIKI_OUTBOX_SWEEP_AFTER_SECONDS = env_int("KOUIKI_OUTBOX_SWEEP_AFTER_SECONDS", 120)
+
+# I18N: the interface is Japanese; times are shown in Japan time.
+LANGUAGE_CODE = "ja"
+LANGUAGES = [("ja", "日本語"), ("en", "English")]
+TIME_ZONE = "Asia/Tokyo"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "media"
+
+LOGIN_URL = "/member/login/"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("KOUIKI_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.tasks": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
+}
+CSRF_FAILURE_VIEW = "kouiki.core.views.csrf_failure"

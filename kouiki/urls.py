@@ -1,0 +1,17 @@
+"""Top-level URLs: one prefix per system, the back office, the API, the Django admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+handler400 = "kouiki.core.views.bad_request"
+handler403 = "kouiki.core.views.permission_denied"
+handler404 = "kouiki.core.views.page_not_found"
+handler500 = "kouiki.core.views.server_error"
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/member/", permanent=False)),
+    path("member/", include("kouiki.identity.urls_member")),
+    path("backoffice/", include("kouiki.backoffice.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""Shared fixtures: organizations, users and logged-in clients, through the real services."""
