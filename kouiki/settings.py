@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kouiki.core",
     "kouiki.audit",
     "kouiki.identity",
+    "kouiki.reviews",
     "kouiki.membership",
     "kouiki.backoffice",
 ]
