@@ -1,1 +1,29 @@
-"""Shared fixtures: organizations, users and logged-in clients, through the real services."""
+"""Shared fixtures: organizations, users and staff, through factories in tests/factories.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from kouiki.core.systems import Role
+from kouiki.identity.models import Organization, User
+from tests.factories import OrganizationFactory, StaffFactory, participant
+
+
+@pytest.fixture
+def organization(db: None) -> Organization:
+    return OrganizationFactory()
+
+
+@pytest.fixture
+def member_admin(organization: Organization) -> User:
+    return participant(organization=organization, role=Role.ADMIN, login_id="adm001")
+
+
+@pytest.fixture
+def member_user(organization: Organization) -> User:
+    return participant(organization=organization, login_id="usr001")
+
+
+@pytest.fixture
+def staff(db: None) -> User:
+    return StaffFactory(login_id="reviewer")

@@ -1,0 +1,99 @@
+"""factory-boy factories for the identity models (tests only; services create real data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+from django.utils import timezone
+
+from kouiki.core.systems import Role, System
+from kouiki.identity.models import (
+    AccountKind,
+    Enrollment,
+    Organization,
+    PasswordHistory,
+    User,
+    participant_username,
+    staff_username,
+)
+
+PASSWORD = "Test-pass1"
+
+
+def corporate_number(base12: str) -> str:
+    """A 13-digit 法人番号 with a valid check digit for a 12-digit base."""
+    digits = [int(c) for c in reversed(base12)]
+    total = sum(d * (1 if i % 2 == 0 else 2) for i, d in enumerate(digits))
+    return f"{9 - total % 9}{base12}"
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    code = factory.Sequence(lambda n: f"{8000 + n:04d}")
+    corporate_number = factory.Sequence(lambda n: corporate_number(f"{100000000000 + n:012d}"))
+    name = factory.Sequence(lambda n: f"テスト電力{n}株式会社")
+    name_kana = "テストデンリョクカブシキガイシャ"
+    business_types = factory.LazyFunction(lambda: ["retail"])
+    member_since = factory.LazyFunction(lambda: timezone.localdate())
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A participant's user enrolled in `system` with `role` (member system, user, by default)."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    kind = AccountKind.PARTICIPANT
+    organization = factory.SubFactory(OrganizationFactory)
+    login_id = factory.Sequence(lambda n: f"u{n:05d}")
+    username = factory.LazyAttribute(lambda o: participant_username(o.organization.code, o.login_id))
+    department_title = "総務部 主任"
+    last_name = "広域"
+    first_name = "太郎"
+    last_name_kana = "コウイキ"
+    first_name_kana = "タロウ"
+    email = factory.Sequence(lambda n: f"user{n}@example.co.jp")
+    phone = "03-1234-5678"
+
+    @factory.post_generation
+    def password(obj: User, create: bool, extracted: str | None, **kwargs: Any) -> None:  # type: ignore[misc]
+        obj.set_password(extracted or PASSWORD)
+        if create:
+            obj.save()
+            PasswordHistory.objects.create(user=obj, password=obj.password)
+
+
+class StaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    kind = AccountKind.STAFF
+    organization = None
+    login_id = factory.Sequence(lambda n: f"staff{n}")
+    username = factory.LazyAttribute(lambda o: staff_username(o.login_id))
+    last_name = "機関"
+    first_name = "職員"
+    email = factory.Sequence(lambda n: f"staff{n}@occto.example.jp")
+
+    @factory.post_generation
+    def password(obj: User, create: bool, extracted: str | None, **kwargs: Any) -> None:  # type: ignore[misc]
+        obj.set_password(extracted or PASSWORD)
+        if create:
+            obj.save()
+            PasswordHistory.objects.create(user=obj, password=obj.password)
+
+
+def participant(
+    *, system: str = System.MEMBER, role: str = Role.USER, organization: Organization | None = None, **kwargs: Any
+) -> User:
+    """A participant user enrolled in one system with one role."""
+    if organization is not None:
+        kwargs["organization"] = organization
+    user = UserFactory(**kwargs)
+    Enrollment.objects.create(user=user, system=system, role=role)
+    return user
