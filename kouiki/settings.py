@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "kouiki.identity.middleware.PasswordExpiryMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kouiki.core.views.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "kouiki.urls"
@@ -209,16 +210,27 @@ SECURE_CSP = {
 
 # Mail: to files under var/mail/ unless an SMTP host is configured.
 DEFAULT_FROM_EMAIL = os.environ.get("KOUIKI_MAIL_FROM", "no-reply@kouiki.example.jp")
-EMAIL_HOST = os.environ.get("KOUIKI_SMTP_HOST", "")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = env_int("KOUIKI_SMTP_PORT", 587)
-    EMAIL_HOST_USER = os.environ.get("KOUIKI_SMTP_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("KOUIKI_SMTP_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("KOUIKI_SMTP_TLS", True)
+SMTP_HOST = os.environ.get("KOUIKI_SMTP_HOST", "")
+if SMTP_HOST:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": SMTP_HOST,
+                "port": env_int("KOUIKI_SMTP_PORT", 587),
+                "username": os.environ.get("KOUIKI_SMTP_USER", ""),
+                "password": os.environ.get("KOUIKI_SMTP_PASSWORD", ""),
+                "use_tls": env_bool("KOUIKI_SMTP_TLS", True),
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = VAR_DIR / "mail"
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+        }
+    }
 
 # Background tasks: django.tasks on the database backend (jobs commit with the data).
 TASKS = {

@@ -12,6 +12,7 @@ urlpatterns = [
     path("login/otp/", auth.otp_view, name="login_otp"),
     path("otp/setup/", auth.otp_setup_view, name="otp_setup"),
     path("logout/", auth.logout_view, name="logout"),
+    path("password/change/", auth.protect_password_change, name="password_change"),
     path("audit/", include("kouiki.backoffice.urls_audit")),
     path("mail/", include("kouiki.backoffice.urls_outbox")),
     path("reviews/", include("kouiki.backoffice.urls_reviews")),

@@ -67,3 +67,27 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         },
         status=403,
     )
+
+
+class DomainErrorMiddleware:
+    """A NotFound or Forbidden raised by a selector or service becomes the Japanese 404/403 page."""
+
+    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)  # type: ignore[no-any-return]
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from kouiki.core.errors import Forbidden, NotFound
+
+        if isinstance(exception, NotFound):
+            return page_not_found(request, exception)
+        if isinstance(exception, Forbidden):
+            return render(
+                request,
+                "errors/error.html",
+                {"title": "アクセスできません", "message": exception.message},
+                status=403,
+            )
+        return None

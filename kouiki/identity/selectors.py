@@ -112,3 +112,16 @@ def count_by_role(*, organization: Organization, system: str) -> dict[str, int]:
 
 def organization_by_code(code: str) -> Organization | None:
     return Organization.objects.filter(code=code).first()
+
+
+def locked_usernames(usernames: list[str]) -> set[str]:
+    """Which of these usernames django-axes has locked out (failures at or above the limit)."""
+    from axes.models import AccessAttempt
+
+    if not usernames:
+        return set()
+    return set(
+        AccessAttempt.objects.filter(
+            username__in=usernames, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+        ).values_list("username", flat=True)
+    )

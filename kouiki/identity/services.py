@@ -1,0 +1,318 @@
+"""Every change to organizations' users and passwords: the only place these rules live.
+
+Seed 003 chapter 2 (login, password rules) and chapter 3 (user administration); FUNCTIONS.md
+MEM-A1, MEM-U1..U4.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from typing import Any
+
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from kouiki.audit.services import record
+from kouiki.core import catalog
+from kouiki.core.errors import Forbidden, NotFound, ValidationFailed
+from kouiki.core.outbox import queue_mail
+from kouiki.core.systems import Role, System
+from kouiki.identity.models import Enrollment, PasswordHistory, User, participant_username
+from kouiki.identity.rules import rules_for
+from kouiki.identity.selectors import count_by_role, role_codes, role_in
+from kouiki.identity.validators import ALLOWED_SYMBOLS, character_classes
+
+# Profile fields an administrator (MEM-U4) or the user itself (MEM-U1) may change.
+PROFILE_FIELDS = (
+    "department_title",
+    "last_name",
+    "first_name",
+    "last_name_kana",
+    "first_name_kana",
+    "email",
+    "phone",
+    "other",
+)
+# How many old hashes to keep; the validator reads the newest generations only.
+HISTORY_KEPT = 10
+
+
+def _require(function_id: str, actor: User) -> None:
+    function = catalog.get(function_id)
+    if not catalog.allows(function_id, role_codes(actor, function.system)):
+        raise Forbidden()
+
+
+def _same_organization(actor: User, user: User) -> None:
+    if actor.organization_id is None or actor.organization_id != user.organization_id:
+        raise NotFound()
+
+
+def generate_password(length: int = 16) -> str:
+    """A random password that satisfies every composition rule (all four classes)."""
+    alphabet = string.ascii_letters + string.digits + ALLOWED_SYMBOLS
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(length))
+        if character_classes(candidate) == 4:
+            return candidate
+
+
+def _store_password(user: User, raw_password: str, *, must_change: bool) -> None:
+    """Hash, remember in the history, restart the 90-day clock."""
+    user.set_password(raw_password)
+    user.password_changed_at = timezone.now()
+    user.must_change_password = must_change
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    PasswordHistory.objects.create(user=user, password=user.password)
+    stale = list(user.password_history.values_list("pk", flat=True)[HISTORY_KEPT:])
+    if stale:
+        PasswordHistory.objects.filter(pk__in=stale).delete()
+
+
+def _validate_new_password(raw_password: str, user: User, field: str) -> None:
+    try:
+        password_validation.validate_password(raw_password, user)
+    except ValidationError as error:
+        raise ValidationFailed(errors={field: list(error.messages)}) from error
+
+
+def change_own_password(*, actor: User, old_password: str, new_password: str) -> User:
+    """MEM-U1 / forced change: the user replaces its own password (seed 003 2.2)."""
+    if not actor.check_password(old_password):
+        raise ValidationFailed(errors={"old_password": ["現在のパスワードが正しくありません。"]})
+    _validate_new_password(new_password, actor, "new_password1")
+    with transaction.atomic():
+        _store_password(actor, new_password, must_change=False)
+        record(actor=actor, action="password.change", obj=actor)
+        if actor.email:
+            queue_mail(
+                to=actor.email,
+                template="identity/mail/password_changed",
+                context={"user": actor, "site_url": settings.SITE_URL},
+            )
+    return actor
+
+
+def update_own_profile(*, actor: User, **fields: Any) -> User:
+    """MEM-U1: a user changes its own profile."""
+    changed = _apply_profile(actor, fields)
+    with transaction.atomic():
+        actor.save()
+        record(actor=actor, action="user.profile_update", obj=actor, detail={"fields": changed})
+    return actor
+
+
+def _apply_profile(user: User, fields: dict[str, Any]) -> list[str]:
+    changed = []
+    for name in PROFILE_FIELDS:
+        if name in fields and getattr(user, name) != fields[name]:
+            setattr(user, name, fields[name])
+            changed.append(name)
+    if "duties" in fields and sorted(user.duties) != sorted(fields["duties"]):
+        user.duties = list(fields["duties"])
+        changed.append("duties")
+    return changed
+
+
+def register_user(
+    *,
+    actor: User,
+    login_id: str,
+    system: str = System.MEMBER,
+    role: str = Role.USER,
+    duties: list[str] | None = None,
+    **profile: Any,
+) -> User:
+    """MEM-U3: an administrator registers a user of its organization; the password is mailed."""
+    _require("MEM-U3", actor)
+    rules = rules_for(system)
+    if role == Role.ADMIN and not rules.admins_via_user_admin:
+        raise Forbidden("管理者の追加は「会員情報変更」から申請してください。")
+    if rules.duties_required and not duties:
+        raise ValidationFailed(errors={"duties": ["担当業務を1つ以上選択してください。"]})
+    organization = actor.organization
+    assert organization is not None
+    password = generate_password()
+    with transaction.atomic():
+        # Lock the organization row: two administrators registering at once cannot pass the limit.
+        type(organization).objects.select_for_update().get(pk=organization.pk)
+        counts = count_by_role(organization=organization, system=system)
+        limit = rules.max_admins if role == Role.ADMIN else rules.max_users
+        if limit is not None and counts.get(role, 0) >= limit:
+            kind = "管理者" if role == Role.ADMIN else "その他の担当者"
+            raise ValidationFailed(f"{kind}は{limit}名まで登録できます。これ以上登録できません。")
+        user = User(
+            organization=organization,
+            login_id=login_id,
+            username=participant_username(organization.code, login_id),
+            duties=list(duties or []),
+            **{name: profile.get(name, "") for name in PROFILE_FIELDS},
+        )
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as error:
+            raise ValidationFailed(errors={"user_id": ["このユーザIDは既に使用されています。"]}) from error
+        Enrollment.objects.create(user=user, system=system, role=role)
+        _store_password(user, password, must_change=True)
+        record(actor=actor, action="user.register", obj=user, system=system, detail={"role": role})
+        queue_mail(
+            to=user.email,
+            template="identity/mail/user_registered",
+            context={"user": user, "password": password, "site_url": settings.SITE_URL, "system": system},
+            sensitive=True,
+        )
+    return user
+
+
+def update_user(*, actor: User, user: User, system: str = System.MEMBER, **fields: Any) -> User:
+    """MEM-U4: an administrator changes a user of its organization."""
+    _require("MEM-U4", actor)
+    _same_organization(actor, user)
+    if role_in(user, system) == Role.ADMIN and not rules_for(system).admins_via_user_admin:
+        raise Forbidden("管理者の変更は「会員情報変更」から申請してください。")
+    if rules_for(system).duties_required and "duties" in fields and not fields["duties"]:
+        raise ValidationFailed(errors={"duties": ["担当業務を1つ以上選択してください。"]})
+    changed = _apply_profile(user, fields)
+    with transaction.atomic():
+        user.save()
+        record(actor=actor, action="user.update", obj=user, system=system, detail={"fields": changed})
+    return user
+
+
+def delete_user(*, actor: User, user: User, system: str = System.MEMBER) -> None:
+    """MEM-U4: an administrator deletes a user of its organization (never itself, never an admin)."""
+    _require("MEM-U4", actor)
+    _same_organization(actor, user)
+    if user.pk == actor.pk:
+        raise Forbidden("ログイン中のユーザ自身は削除できません。")
+    if role_in(user, system) == Role.ADMIN and not rules_for(system).admins_via_user_admin:
+        raise Forbidden("管理者の削除は「会員情報変更」から申請してください。")
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action="user.delete",
+            obj=user,
+            system=system,
+            detail={"login_id": user.login_id, "name": user.display_name},
+        )
+        user.delete()
+
+
+def reset_password_by_admin(*, actor: User, user: User, system: str = System.MEMBER) -> None:
+    """MEM-U4 パスワード初期化: a new password is mailed; the lockout is lifted too."""
+    _require("MEM-U4", actor)
+    _same_organization(actor, user)
+    password = generate_password()
+    with transaction.atomic():
+        _store_password(user, password, must_change=True)
+        axes_reset(username=user.username)
+        record(actor=actor, action="user.password_initialize", obj=user, system=system)
+        queue_mail(
+            to=user.email,
+            template="identity/mail/password_initialized",
+            context={"user": user, "password": password, "site_url": settings.SITE_URL},
+            sensitive=True,
+        )
+
+
+def unlock_user(*, actor: User, user: User, system: str = System.MEMBER) -> None:
+    """An administrator lifts the lockout of a user of its organization."""
+    _require("MEM-U4", actor)
+    _same_organization(actor, user)
+    with transaction.atomic():
+        axes_reset(username=user.username)
+        record(actor=actor, action="user.unlock", obj=user, system=system)
+
+
+def record_login(*, user: User, system: str) -> None:
+    """Remember the previous login for the header (前回ログイン日時) and audit the success."""
+    user.previous_login = user.last_login
+    user.save(update_fields=["previous_login"])
+    record(actor=user, action="login.success", obj=user, system=system)
+
+
+def record_login_failure(*, username: str, system: str, reason: str) -> None:
+    record(actor=None, action="login.failure", system=system, actor_label=username, detail={"reason": reason})
+
+
+def request_password_reset(*, organization_code: str, email: str, system: str = System.MEMBER) -> int:
+    """ID／パスワードを忘れた方: mail each user of the organization with this address a link.
+
+    The answer is the same whether or not the address exists; the return value is for tests.
+    """
+    users = list(
+        User.objects.filter(
+            organization__code=organization_code,
+            email__iexact=email,
+            is_active=True,
+            enrollments__system=system,
+        ).select_related("organization")
+    )
+    with transaction.atomic():
+        for user in users:
+            token = default_token_generator.make_token(user)
+            uid = urlsafe_base64_encode(force_bytes(user.pk))
+            queue_mail(
+                to=user.email,
+                template="identity/mail/password_reset",
+                context={
+                    "user": user,
+                    "url": f"{settings.SITE_URL}/{system}/password/reset/{uid}/{token}/",
+                    "minutes": settings.KOUIKI_PASSWORD_RESET_MINUTES,
+                },
+                sensitive=True,
+            )
+            record(actor=None, action="password.reset_request", obj=user, organization=user.organization)
+    return len(users)
+
+
+def complete_password_reset(*, user: User, new_password: str) -> User:
+    """The user sets a new password through the mailed single-use link."""
+    _validate_new_password(new_password, user, "new_password1")
+    with transaction.atomic():
+        _store_password(user, new_password, must_change=False)
+        record(actor=user, action="password.reset", obj=user)
+    return user
+
+
+def start_totp_enrollment(*, user: User) -> Any:
+    """A new, unconfirmed TOTP device for the user (replacing any unconfirmed one)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="認証アプリ", confirmed=False)
+
+
+def confirm_totp(*, user: User, token: str) -> bool:
+    """Confirm the pending device with a code from the authenticator app."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None or not device.verify_token(token):
+        return False
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        record(actor=user, action="otp.enroll", obj=user)
+    return True
+
+
+def remove_totp(*, actor: User) -> None:
+    """A participant's administrator turns its optional two-factor login off (staff cannot)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if actor.is_kouiki_staff:
+        raise Forbidden("本機関職員は二要素認証を解除できません。")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=actor).delete()
+        record(actor=actor, action="otp.remove", obj=actor)

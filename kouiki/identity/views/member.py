@@ -1,0 +1,190 @@
+"""Member-system screens of identity: the menu, own profile (MEM-U1), user administration
+(MEM-U2..U4). Views parse input, call one service or selector, and render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kouiki.core import catalog
+from kouiki.core.errors import Forbidden, KouikiError, ValidationFailed
+from kouiki.core.systems import Role, System
+from kouiki.identity import selectors, services
+from kouiki.identity.access import function_required
+from kouiki.identity.forms import MemberUserCreateForm, MemberUserForm, ProfileForm, UserSearchForm
+from kouiki.identity.models import User
+
+SYSTEM = System.MEMBER
+PAGE_SIZE = 20
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _errors_to_form(form: Any, error: KouikiError) -> None:
+    if error.errors:
+        for field, field_errors in error.errors.items():
+            for message in field_errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        form.add_error(None, error.message)
+
+
+def _profile_initial(user: User) -> dict[str, Any]:
+    initial: dict[str, Any] = {name: getattr(user, name) for name in services.PROFILE_FIELDS}
+    initial["email_confirm"] = user.email
+    initial["duties"] = list(user.duties)
+    return initial
+
+
+def _profile_data(form: Any) -> dict[str, Any]:
+    data = {name: form.cleaned_data.get(name, "") for name in services.PROFILE_FIELDS}
+    if "duties" in form.cleaned_data:
+        data["duties"] = form.cleaned_data["duties"]
+    return data
+
+
+@function_required("MEM-A1")
+def menu(request: HttpRequest) -> HttpResponse:
+    """The member menu, generated from the function catalog for the user's roles."""
+    codes = selectors.role_codes(_actor(request), SYSTEM)
+    groups = [
+        (group, [{"name": function.name, "url": reverse(function.url_name)} for function in functions if function.url_name])
+        for group, functions in catalog.menu(SYSTEM, codes)
+    ]
+    return render(request, "identity/member/menu.html", {"groups": groups, "title": "メニュー"})
+
+
+@function_required("MEM-U1")
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """MEM-U1 ユーザ情報変更: own profile; the password has its own screen."""
+    actor = _actor(request)
+    form = ProfileForm(request.POST or None, initial=_profile_initial(actor))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_own_profile(actor=actor, **_profile_data(form))
+        except KouikiError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "ユーザ情報を変更しました。")
+            return redirect("member:profile")
+    is_admin = selectors.role_in(actor, SYSTEM) == Role.ADMIN
+    return render(
+        request, "identity/member/profile.html", {"form": form, "is_admin": is_admin, "title": "ユーザ情報変更"}
+    )
+
+
+@function_required("MEM-U2")
+def user_list(request: HttpRequest) -> HttpResponse:
+    """MEM-U2 ユーザの一覧表示: the organization's users, searchable."""
+    search = UserSearchForm(request.GET or None)
+    query, role = "", ""
+    if search.is_valid():
+        query, role = search.cleaned_data["q"], search.cleaned_data["role"]
+    users = selectors.users_for(actor=_actor(request), system=SYSTEM, query=query, role=role)
+    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    locked = selectors.locked_usernames([user.username for user in page.object_list])
+    rows = [
+        {"user": user, "role": selectors.role_in(user, SYSTEM), "locked": user.username in locked}
+        for user in page.object_list
+    ]
+    counts = selectors.count_by_role(organization=_actor(request).organization, system=SYSTEM)  # type: ignore[arg-type]
+    return render(
+        request,
+        "identity/member/user_list.html",
+        {"search": search, "page": page, "rows": rows, "counts": counts, "title": "ユーザ情報一覧"},
+    )
+
+
+@function_required("MEM-U3")
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest) -> HttpResponse:
+    """MEM-U3 ユーザの新規登録: the password goes to the user's address by mail."""
+    form = MemberUserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.register_user(
+                actor=_actor(request), login_id=form.cleaned_data["user_id"], system=SYSTEM, **_profile_data(form)
+            )
+        except KouikiError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, f"ユーザ {user.login_id} を登録しました。パスワードを登録したメールアドレスに送信しました。")
+            return redirect("member:user_detail", pk=user.pk)
+    return render(request, "identity/member/user_form.html", {"form": form, "title": "ユーザ情報登録"})
+
+
+@function_required("MEM-U4")
+@require_http_methods(["GET", "POST"])
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """MEM-U4 ユーザの詳細情報表示および更新."""
+    actor = _actor(request)
+    user = selectors.user_for(actor=actor, pk=pk, system=SYSTEM)
+    role = selectors.role_in(user, SYSTEM)
+    form = MemberUserForm(request.POST or None, initial=_profile_initial(user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_user(actor=actor, user=user, system=SYSTEM, **_profile_data(form))
+        except KouikiError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "ユーザ情報を変更しました。")
+            return redirect("member:user_detail", pk=user.pk)
+    return render(
+        request,
+        "identity/member/user_detail.html",
+        {
+            "form": form,
+            "target": user,
+            "role": role,
+            "is_admin": role == Role.ADMIN,
+            "is_self": user.pk == actor.pk,
+            "locked": user.username in selectors.locked_usernames([user.username]),
+            "title": "ユーザ情報詳細",
+        },
+    )
+
+
+def _user_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    actor = _actor(request)
+    user = selectors.user_for(actor=actor, pk=pk, system=SYSTEM)
+    try:
+        if action == "delete":
+            services.delete_user(actor=actor, user=user, system=SYSTEM)
+            messages.success(request, f"ユーザ {user.login_id} を削除しました。")
+            return redirect("member:user_list")
+        if action == "password":
+            services.reset_password_by_admin(actor=actor, user=user, system=SYSTEM)
+            messages.success(request, "パスワードを初期化し、新しいパスワードを登録メールアドレスに送信しました。")
+        elif action == "unlock":
+            services.unlock_user(actor=actor, user=user, system=SYSTEM)
+            messages.success(request, "ロックを解除しました。")
+    except (Forbidden, ValidationFailed) as error:
+        messages.error(request, error.message)
+    return redirect("member:user_detail", pk=user.pk)
+
+
+@function_required("MEM-U4")
+@require_POST
+def user_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _user_action(request, pk, "delete")
+
+
+@function_required("MEM-U4")
+@require_POST
+def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    return _user_action(request, pk, "password")
+
+
+@function_required("MEM-U4")
+@require_POST
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    return _user_action(request, pk, "unlock")

@@ -1,0 +1,61 @@
+"""TOTP enrollment: required for staff (at first login), optional for participants' administrators."""
+
+from __future__ import annotations
+
+import segno
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kouiki.identity import services
+from kouiki.identity.access import function_required
+from kouiki.identity.forms import OtpForm
+from kouiki.identity.models import User
+from kouiki.identity.views.auth import confirmed_totp
+
+
+def enrollment_context(user: User) -> dict[str, object]:
+    device = services.start_totp_enrollment(user=user)
+    return {
+        "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=4),
+        "secret": device.config_url.split("secret=")[1].split("&")[0],
+    }
+
+
+@function_required("MEM-U1")
+@require_http_methods(["GET", "POST"])
+def member_otp(request: HttpRequest) -> HttpResponse:
+    """二要素認証の設定 (administrators only: other users see the profile)."""
+    user: User = request.user  # type: ignore[assignment]
+    from kouiki.identity.selectors import role_in
+
+    if role_in(user, "member") != "admin":
+        return redirect("member:profile")
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.confirm_totp(user=user, token=form.cleaned_data["token"]):
+            messages.success(request, "二要素認証を有効にしました。次回のログインから確認コードが必要です。")
+            return redirect("member:profile")
+        form.add_error("token", "確認コードが正しくありません。もう一度お試しください。")
+        # Keep the same pending device so the QR code scanned stays valid.
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+        context = {
+            "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=4) if device else "",
+            "secret": device.config_url.split("secret=")[1].split("&")[0] if device else "",
+        }
+    elif confirmed_totp(user) is not None:
+        return render(request, "identity/member/otp.html", {"enabled": True, "title": "二要素認証"})
+    else:
+        context = enrollment_context(user)
+    return render(request, "identity/member/otp.html", {"form": form, "enabled": False, "title": "二要素認証", **context})
+
+
+@function_required("MEM-U1")
+@require_POST
+def member_otp_remove(request: HttpRequest) -> HttpResponse:
+    services.remove_totp(actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, "二要素認証を無効にしました。")
+    return redirect("member:profile")

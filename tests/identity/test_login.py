@@ -1,0 +1,249 @@
+"""MEM-A1 login: same message for every failure, lockout, forced change, reset by mail."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from kouiki.audit.models import Event
+from kouiki.core.models import OutboxMessage
+from kouiki.core.systems import Role
+from kouiki.identity import services
+from kouiki.identity.models import Organization, OrganizationStatus, User
+from tests.factories import participant
+
+LOGIN = "/member/login/"
+FAILED = "ユーザIDもしくはパスワードが不正です"
+LOCKED = "お使いのユーザIDは利用できません"
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limits(db: None) -> None:
+    cache.clear()
+
+
+def page_text(response) -> str:
+    """The page without its per-response secrets (CSRF token, CSP nonce)."""
+    html = response.content.decode()
+    return re.sub(r'(nonce|value)="[^"]*"', "", html)
+
+
+def login(client: Client, user: User, password: str = "Test-pass1", code: str | None = None):
+    return client.post(
+        LOGIN,
+        {"organization_code": code or user.organization.code, "user_id": user.login_id, "password": password},
+    )
+
+
+def test_mem_a1_login_goes_to_the_menu_and_records_previous_login(client: Client, member_user: User) -> None:
+    response = login(client, member_user)
+    assert response.status_code == 302
+    assert response["Location"] == "/member/"
+    menu = client.get("/member/")
+    assert menu.status_code == 200
+    html = menu.content.decode()
+    assert member_user.organization.name in html
+    assert "初回ログイン" in html
+    assert Event.objects.filter(action="login.success", actor_id=member_user.pk).exists()
+
+    client.post("/member/logout/")
+    login(client, member_user)
+    member_user.refresh_from_db()
+    assert member_user.previous_login is not None
+    assert member_user.previous_login.astimezone(timezone.get_current_timezone()).strftime("%Y/%m/%d") in (
+        client.get("/member/").content.decode()
+    )
+
+
+@pytest.mark.parametrize("case", ["wrong_password", "unknown_user", "unknown_organization", "other_organization"])
+def test_mem_a1_every_failure_gives_the_same_message(client: Client, member_user: User, case: str) -> None:
+    other = participant(login_id="oth001")
+    data = {
+        "organization_code": member_user.organization.code,
+        "user_id": member_user.login_id,
+        "password": "Test-pass1",
+    }
+    if case == "wrong_password":
+        data["password"] = "Wrong-pass9"
+    elif case == "unknown_user":
+        data["user_id"] = "nobody"
+    elif case == "unknown_organization":
+        data["organization_code"] = "0000"
+    else:
+        data["organization_code"] = other.organization.code
+    response = client.post(LOGIN, data)
+    assert response.status_code == 200
+    assert FAILED in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert Event.objects.filter(action="login.failure").count() == 1
+
+
+def test_mem_a1_staff_account_cannot_log_in_as_a_member(client: Client, staff: User) -> None:
+    response = client.post(LOGIN, {"organization_code": "0000", "user_id": "reviewer", "password": "Test-pass1"})
+    assert FAILED in response.content.decode()
+
+
+def test_mem_a1_lockout_after_five_failures_and_admin_unlock(
+    client: Client, member_user: User, member_admin: User
+) -> None:
+    for _ in range(4):
+        assert FAILED in login(client, member_user, "Wrong-pass9").content.decode()
+    fifth = login(client, member_user, "Wrong-pass9")
+    assert LOCKED in fifth.content.decode()
+    # Even the right password is refused now, with the lockout message, and no cool-off.
+    with time_machine.travel(timezone.localtime() + timedelta(days=30)):
+        locked = login(client, member_user)
+    assert locked.status_code == 403
+    assert LOCKED in locked.content.decode()
+    # Another user of the same organization is not affected.
+    admin_client = Client()
+    assert login(admin_client, member_admin).status_code == 302
+    listing = admin_client.get("/member/users/")
+    assert "ロック中" in listing.content.decode()
+    admin_client.post(f"/member/users/{member_user.pk}/unlock/")
+    assert Event.objects.filter(action="user.unlock", object_id=str(member_user.pk)).exists()
+    assert login(client, member_user).status_code == 302
+
+
+def test_mem_a1_password_initialization_also_unlocks(client: Client, member_user: User, member_admin: User) -> None:
+    for _ in range(5):
+        login(client, member_user, "Wrong-pass9")
+    services.reset_password_by_admin(actor=member_admin, user=member_user)
+    mail = OutboxMessage.objects.filter(to=[member_user.email]).latest("id")
+    new_password = re.search(r"パスワード: (\S+)", mail.body).group(1)  # type: ignore[union-attr]
+    response = login(client, member_user, new_password)
+    assert response.status_code == 302
+    # A mailed password must be changed before anything else.
+    assert client.get("/member/users/").url == "/member/password/change/"  # type: ignore[attr-defined]
+
+
+def test_mem_a1_forced_change_after_90_days(client: Client, member_user: User) -> None:
+    with time_machine.travel(timezone.localtime() + timedelta(days=89)):
+        login(client, member_user)
+        assert client.get("/member/").status_code == 200
+    with time_machine.travel(timezone.localtime() + timedelta(days=90, minutes=1)):
+        login(client, member_user)
+        response = client.get("/member/")
+        assert response.status_code == 302
+        assert response["Location"] == "/member/password/change/"
+        page = client.get("/member/password/change/")
+        assert "有効期限" in page.content.decode()
+        changed = client.post(
+            "/member/password/change/",
+            {"old_password": "Test-pass1", "new_password1": "Fresh-pass7", "new_password2": "Fresh-pass7"},
+        )
+        assert changed.status_code == 302
+        assert client.get("/member/").status_code == 200
+
+
+def test_mem_u1_password_change_rules_show_next_to_the_field(client: Client, member_user: User) -> None:
+    login(client, member_user)
+    response = client.post(
+        "/member/password/change/",
+        {"old_password": "Test-pass1", "new_password1": "Test-pass1", "new_password2": "Test-pass1"},
+    )
+    assert "過去3世代以内に使用したパスワードは使用できません" in response.content.decode()
+    response = client.post(
+        "/member/password/change/",
+        {"old_password": "Bad-old-pass1", "new_password1": "Fresh-pass7", "new_password2": "Fresh-pass7"},
+    )
+    assert "現在のパスワードが正しくありません" in response.content.decode()
+    member_user.refresh_from_db()
+    assert member_user.check_password("Test-pass1")
+
+
+def test_withdrawn_organization_cannot_log_in(client: Client, member_user: User) -> None:
+    Organization.objects.filter(pk=member_user.organization_id).update(status=OrganizationStatus.WITHDRAWN)
+    response = login(client, member_user)
+    assert "会員資格を喪失" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_is_rate_limited_per_address(client: Client, member_user: User, settings) -> None:
+    settings.KOUIKI_LOGIN_RATE = "3/m"
+    statuses = [
+        client.post(LOGIN, {"organization_code": "0000", "user_id": f"x{i}", "password": "Wrong-pass9"}).status_code
+        for i in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+
+
+class TestPasswordReset:
+    def request_reset(self, client: Client, user: User, email: str | None = None):
+        return client.post(
+            "/member/password/reset/", {"organization_code": user.organization.code, "email": email or user.email}
+        )
+
+    def reset_url(self, user: User) -> str:
+        mail = OutboxMessage.objects.filter(to=[user.email], template="identity/mail/password_reset").latest("id")
+        return re.search(r"http://[^\s]+(/member/password/reset/\S+/)", mail.body).group(1)  # type: ignore[union-attr]
+
+    def test_same_answer_whether_or_not_the_address_exists(self, client: Client, member_user: User) -> None:
+        known = self.request_reset(client, member_user)
+        unknown = self.request_reset(client, member_user, email="nobody@example.com")
+        assert known.status_code == unknown.status_code == 200
+        assert page_text(known) == page_text(unknown)
+        assert OutboxMessage.objects.filter(template="identity/mail/password_reset").count() == 1
+
+    def test_token_is_single_use(self, client: Client, member_user: User) -> None:
+        self.request_reset(client, member_user)
+        url = self.reset_url(member_user)
+        page = client.get(url)
+        assert member_user.login_id in page.content.decode()
+        done = client.post(url, {"new_password1": "Reset-pass5", "new_password2": "Reset-pass5"})
+        assert done.status_code == 302
+        member_user.refresh_from_db()
+        assert member_user.check_password("Reset-pass5")
+        again = client.post(url, {"new_password1": "Other-pass6", "new_password2": "Other-pass6"})
+        assert again.status_code == 400
+        member_user.refresh_from_db()
+        assert member_user.check_password("Reset-pass5")
+
+    def test_token_expires_after_30_minutes(self, client: Client, member_user: User) -> None:
+        self.request_reset(client, member_user)
+        url = self.reset_url(member_user)
+        with time_machine.travel(timezone.localtime() + timedelta(minutes=29)):
+            assert client.get(url).status_code == 200
+        with time_machine.travel(timezone.localtime() + timedelta(minutes=31)):
+            assert client.get(url).status_code == 400
+
+    def test_reset_password_still_follows_the_policy(self, client: Client, member_user: User) -> None:
+        self.request_reset(client, member_user)
+        url = self.reset_url(member_user)
+        response = client.post(url, {"new_password1": "short", "new_password2": "short"})
+        assert "8文字以上" in response.content.decode()
+
+
+def test_optional_totp_for_a_participant_administrator(client: Client, member_admin: User) -> None:
+    from django_otp.oath import totp
+
+    login(client, member_admin)
+    page = client.get("/member/otp/")
+    assert "QRコード" in page.content.decode()
+    device = member_admin.totpdevice_set.get(confirmed=False)
+    token = f"{totp(device.bin_key):06d}"
+    client.post("/member/otp/", {"token": token})
+    device.refresh_from_db()
+    assert device.confirmed
+    client.post("/member/logout/")
+
+    response = login(client, member_admin)
+    assert response["Location"] == "/member/login/otp/"
+    assert "_auth_user_id" not in client.session
+    assert client.post("/member/login/otp/", {"token": "000000" if token != "000000" else "111111"}).status_code == 200
+    with time_machine.travel(timezone.localtime() + timedelta(seconds=31)):
+        response = client.post("/member/login/otp/", {"token": f"{totp(device.bin_key):06d}"})
+    assert response.status_code == 302
+    assert client.get("/member/").status_code == 200
+
+
+def test_ordinary_user_has_no_totp_page(client: Client, member_user: User) -> None:
+    participant(organization=member_user.organization, role=Role.ADMIN, login_id="adm009")
+    login(client, member_user)
+    assert client.get("/member/otp/").status_code == 302
