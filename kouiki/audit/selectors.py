@@ -1,0 +1,79 @@
+"""Reading the audit log: the organization's staff only, newest first."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from kouiki.audit.models import Event
+from kouiki.core.errors import Forbidden, NotFound
+
+
+def _require_staff(actor: Any) -> None:
+    if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_kouiki_staff", False):
+        raise Forbidden()
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight at the start of `day` in the project's time zone (Japan), as an aware datetime."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def events(
+    *,
+    actor: Any,
+    action: str | None = None,
+    organization_code: str | None = None,
+    actor_label: str | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    query: str | None = None,
+) -> QuerySet[Event]:
+    """The events matching every given filter, newest first; staff only.
+
+    `action` matches itself and its family ("login" matches "login.success" and "login.failure");
+    `organization_code`, `object_type` and `object_id` match exactly; `actor_label` is a substring;
+    `date_from` and `date_to` are days in Japan time, both included; `query` searches the action,
+    actor, organization code and object label as substrings, the object id and client address exactly.
+    """
+    _require_staff(actor)
+    found = Event.objects.all()
+    if action:
+        found = found.filter(Q(action=action) | Q(action__startswith=f"{action}."))
+    if organization_code:
+        found = found.filter(organization_code=organization_code)
+    if actor_label:
+        found = found.filter(actor_label__icontains=actor_label)
+    if object_type:
+        found = found.filter(object_type=object_type)
+    if object_id:
+        found = found.filter(object_id=object_id)
+    # Bounds on `at` itself (not `at__date`) so that the index on `at` serves the range.
+    if date_from:
+        found = found.filter(at__gte=_start_of(date_from))
+    if date_to:
+        found = found.filter(at__lt=_start_of(date_to + timedelta(days=1)))
+    if query:
+        found = found.filter(
+            Q(action__icontains=query)
+            | Q(actor_label__icontains=query)
+            | Q(organization_code__icontains=query)
+            | Q(object_label__icontains=query)
+            | Q(object_id=query)
+            | Q(ip=query)
+        )
+    return found.order_by("-at", "-id")
+
+
+def event(*, actor: Any, pk: int) -> Event:
+    """One event by its id; staff only."""
+    _require_staff(actor)
+    found = Event.objects.filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found

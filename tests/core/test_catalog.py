@@ -1,0 +1,178 @@
+"""The function catalog: complete against FUNCTIONS.md, right about who may use what, documented."""
+
+from __future__ import annotations
+
+import json
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from kouiki.core import catalog
+
+FUNCTIONS_MD = Path(settings.BASE_DIR).parent / "shared" / "FUNCTIONS.md"
+DOCS = Path(settings.BASE_DIR) / "docs" / "functions.md"
+
+ROW = re.compile(r"^\| (?P<id>(?:MEM|SW|CAP|X)-[^|]+?) \|(?P<cells>.*)\|$")
+RANGE = re.compile(r"(?P<prefix>[A-Z]+-)(?P<letter>[A-Z]+)(?P<first>\d+)\.\.[A-Z]*(?P<last>\d+)")
+
+
+def expand(cell: str) -> list[str]:
+    """'SW-H04..06' → SW-H04, SW-H05, SW-H06; 'SW-F11, F12' → SW-F11, SW-F12."""
+    if match := RANGE.fullmatch(cell):
+        width = len(match["first"])
+        numbers = range(int(match["first"]), int(match["last"]) + 1)
+        return [f"{match['prefix']}{match['letter']}{n:0{width}d}" for n in numbers]
+    first, *others = (part.strip() for part in cell.split(","))
+    prefix = first.split("-")[0]
+    return [first, *(f"{prefix}-{other}" for other in others)]
+
+
+def table_rows(text: str) -> list[tuple[list[str], list[str]]]:
+    """(ids, remaining cells) of every table row of FUNCTIONS.md that names functions."""
+    rows = []
+    for line in text.splitlines():
+        if match := ROW.match(line):
+            rows.append((expand(match["id"]), [cell.strip() for cell in match["cells"].split("|")]))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def functions_md() -> str:
+    if not FUNCTIONS_MD.exists():
+        pytest.skip(f"{FUNCTIONS_MD} is not beside the repository")
+    return FUNCTIONS_MD.read_text(encoding="utf-8")
+
+
+def test_every_function_of_functions_md_is_declared_once_and_nothing_else(functions_md: str) -> None:
+    specified = [id_ for ids, _ in table_rows(functions_md) for id_ in ids]
+    assert len(specified) == len(set(specified))
+    assert list(catalog.FUNCTIONS) == specified
+
+
+def test_member_and_capacity_names_and_roles_are_those_of_functions_md(functions_md: str) -> None:
+    rows = [(ids[0], cells) for ids, cells in table_rows(functions_md) if ids[0].startswith(("MEM-", "CAP-"))]
+    for function_id, (name, _what, who) in rows:
+        function = catalog.get(function_id)
+        assert function.name == name, function_id
+        if who != "all":  # CAP-H1: a rule for everybody, declared as done by the system
+            assert function.who == frozenset(code.strip() for code in who.split(",")), function_id
+
+
+def test_switching_tso_flags_and_dr_contractors_are_those_of_functions_md(functions_md: str) -> None:
+    for ids, cells in table_rows(functions_md):
+        if len(cells) == 3 and ids[0].startswith("SW-") and cells[2]:
+            flags = cells[2].split("/") if "/" in cells[2] else [cells[2]] * len(ids)
+            for function_id, flag in zip(ids, flags, strict=True):
+                assert catalog.get(function_id).tso is (flag == "TSO"), function_id
+    section = functions_md.split("### 2.3")[1].split("###")[0]
+    dr_ids = set(re.findall(r"SW-[A-Z]\d+", section))
+    assert {f.id for f in catalog.functions("switching") if "D" in f.who} == dr_ids
+
+
+def test_get_names_the_unknown_id() -> None:
+    with pytest.raises(KeyError, match="SW-Z99"):
+        catalog.get("SW-Z99")
+
+
+def test_duplicate_ids_are_refused() -> None:
+    function = catalog.get("MEM-A1")
+    with pytest.raises(ValueError, match="MEM-A1"):
+        catalog._index([function, function])
+
+
+@pytest.mark.parametrize(
+    ("function_id", "codes", "allowed"),
+    [
+        ("MEM-U2", {"M", "A"}, True),
+        ("MEM-U2", {"M"}, False),
+        ("MEM-U1", {"M"}, True),
+        ("MEM-G4", {"M", "A"}, False),
+        ("MEM-G4", {"O"}, True),
+        ("MEM-J1", set(), True),
+        ("SW-L06", {"R"}, True),
+        ("SW-L06", {"D"}, False),
+        ("SW-L01", {"D"}, True),
+        ("SW-W13", {"D"}, True),
+        ("SW-U11", {"R"}, False),
+        ("SW-U11", {"R", "A"}, True),
+        ("CAP-P1", {"C"}, True),
+        ("CAP-P1", {"M"}, False),
+    ],
+)
+def test_allows(function_id: str, codes: set[str], allowed: bool) -> None:
+    assert catalog.allows(function_id, frozenset(codes)) is allowed
+
+
+def test_menu_lists_only_built_functions_the_codes_allow() -> None:
+    def ids(codes: set[str]) -> list[tuple[str, list[str]]]:
+        return [
+            (group, [f.id for f in functions])
+            for group, functions in catalog.menu("member", frozenset(codes))
+        ]
+
+    assert ids({"M"}) == [("ユーザ管理", ["MEM-U1"])]
+    assert ids({"M", "A"}) == [("ユーザ管理", ["MEM-U1"]), ("ユーザ管理(管理者機能)", ["MEM-U2", "MEM-U3"])]
+    assert catalog.menu("switching", frozenset({"R", "A"})) == []
+    for _group, functions in catalog.menu("member", frozenset({"M", "A", "O"})):
+        assert all(f.built and f.url_name for f in functions)
+
+
+def test_api_operations_are_the_lower_case_ids_of_api_functions() -> None:
+    for function in catalog.functions():
+        expected = function.id.lower().replace("-", "_") if function.surface == "api+web" else None
+        assert function.api_operation == expected, function.id
+
+
+def test_functions_by_system() -> None:
+    by_system = {system: catalog.functions(system) for system in catalog.SYSTEMS}
+    assert sum(len(functions) for functions in by_system.values()) == len(catalog.functions())
+    assert all(f.id.startswith("SW-") for f in by_system["switching"])
+
+
+def test_json_output_has_the_keys_and_types() -> None:
+    out = StringIO()
+    call_command("functions", "--json", stdout=out)
+    rows = json.loads(out.getvalue())
+    assert [row["id"] for row in rows] == list(catalog.FUNCTIONS)
+    for row in rows:
+        assert isinstance(row["id"], str)
+        assert isinstance(row["name"], str) and row["name"]
+        assert row["system"] in catalog.SYSTEMS
+        assert row["roles"] == sorted(row["roles"]) and all(isinstance(code, str) for code in row["roles"])
+        assert isinstance(row["urls"], list) and all(url.startswith("/") for url in row["urls"])
+        assert row["api_operation"] is None or isinstance(row["api_operation"], str)
+        assert isinstance(row["built"], bool)
+    login = next(row for row in rows if row["id"] == "MEM-A1")
+    assert login["built"] is True
+    assert login["urls"] == ["/member/login/"]
+
+
+def test_every_built_function_has_a_screen() -> None:
+    for function in catalog.functions():
+        if function.built:
+            assert catalog.urls(function), f"{function.id}: {function.url_name} does not resolve"
+
+
+def test_table_output_lists_every_function() -> None:
+    out = StringIO()
+    call_command("functions", stdout=out)
+    text = out.getvalue()
+    assert all(function_id in text for function_id in catalog.FUNCTIONS)
+    assert "ユーザの一覧表示" in text
+
+
+def test_markdown_command_prints_the_document() -> None:
+    out = StringIO()
+    call_command("functions", "--markdown", stdout=out)
+    assert out.getvalue() == catalog.markdown_table()
+
+
+def test_docs_functions_md_is_up_to_date() -> None:
+    assert DOCS.exists(), "docs/functions.md is missing: run `make docs`"
+    assert DOCS.read_text(encoding="utf-8") == catalog.markdown_table(), (
+        "docs/functions.md is stale: run `make docs` and commit the result"
+    )
