@@ -8,15 +8,8 @@ import factory
 from django.utils import timezone
 
 from kouiki.core.systems import Role, System
-from kouiki.identity.models import (
-    AccountKind,
-    Enrollment,
-    Organization,
-    PasswordHistory,
-    User,
-    participant_username,
-    staff_username,
-)
+from kouiki.identity.models import AccountKind, Enrollment, Organization, PasswordHistory, User
+from kouiki.identity.usernames import participant_username, staff_username
 
 PASSWORD = "Test-pass1"
 
@@ -89,7 +82,11 @@ class StaffFactory(factory.django.DjangoModelFactory):
 
 
 def participant(
-    *, system: str = System.MEMBER, role: str = Role.USER, organization: Organization | None = None, **kwargs: Any
+    *,
+    system: str = System.MEMBER,
+    role: str = Role.USER,
+    organization: Organization | None = None,
+    **kwargs: Any,
 ) -> User:
     """A participant user enrolled in one system with one role."""
     if organization is not None:

@@ -19,35 +19,48 @@ def _required(label: str) -> dict[str, str]:
 
 class ParticipantLoginForm(forms.Form):
     organization_code = forms.CharField(
-        label="事業者コード", max_length=4, error_messages=_required("事業者コード"),
+        label="事業者コード",
+        max_length=4,
+        error_messages=_required("事業者コード"),
         widget=forms.TextInput(attrs={"autocomplete": "organization", "inputmode": "numeric"}),
     )
     user_id = forms.CharField(
-        label="ユーザID", max_length=20, error_messages=_required("ユーザID"),
+        label="ユーザID",
+        max_length=20,
+        error_messages=_required("ユーザID"),
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
     password = forms.CharField(
-        label="パスワード", max_length=256, strip=False, error_messages=_required("パスワード"),
+        label="パスワード",
+        max_length=256,
+        strip=False,
+        error_messages=_required("パスワード"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
 class StaffLoginForm(forms.Form):
     user_id = forms.CharField(
-        label="職員ID", max_length=20, error_messages=_required("職員ID"),
+        label="職員ID",
+        max_length=20,
+        error_messages=_required("職員ID"),
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
     password = forms.CharField(
-        label="パスワード", max_length=256, strip=False, error_messages=_required("パスワード"),
+        label="パスワード",
+        max_length=256,
+        strip=False,
+        error_messages=_required("パスワード"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
 class OtpForm(forms.Form):
     token = forms.CharField(
-        label="確認コード(6桁)", max_length=6, min_length=6, error_messages={
-            **_required("確認コード"), "min_length": "確認コードは6桁の数字です。"
-        },
+        label="確認コード(6桁)",
+        max_length=6,
+        min_length=6,
+        error_messages={**_required("確認コード"), "min_length": "確認コードは6桁の数字です。"},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
@@ -60,17 +73,24 @@ class OtpForm(forms.Form):
 
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(
-        label="現在のパスワード", strip=False, error_messages=_required("現在のパスワード"),
+        label="現在のパスワード",
+        strip=False,
+        error_messages=_required("現在のパスワード"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     new_password1 = forms.CharField(
-        label="新しいパスワード", strip=False, max_length=256, error_messages=_required("新しいパスワード"),
+        label="新しいパスワード",
+        strip=False,
+        max_length=256,
+        error_messages=_required("新しいパスワード"),
         help_text="8文字以上。半角の英大文字・英小文字・数字・記号(+ - _ @ . /)のうち3種類以上を組み合わせ、"
         "過去3世代以内のパスワードは使用できません。",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     new_password2 = forms.CharField(
-        label="新しいパスワード(確認)", strip=False, max_length=256,
+        label="新しいパスワード(確認)",
+        strip=False,
+        max_length=256,
         error_messages=_required("新しいパスワード(確認)"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -95,11 +115,14 @@ class PasswordResetConfirmForm(forms.Form):
 
 class PasswordResetRequestForm(forms.Form):
     organization_code = forms.CharField(
-        label="事業者コード", max_length=4, error_messages=_required("事業者コード"),
+        label="事業者コード",
+        max_length=4,
+        error_messages=_required("事業者コード"),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     email = forms.EmailField(
-        label="メールアドレス", max_length=254,
+        label="メールアドレス",
+        max_length=254,
         error_messages={**_required("メールアドレス"), "invalid": "有効なメールアドレスを入力してください。"},
     )
 
@@ -113,40 +136,67 @@ class ProfileForm(forms.Form):
     """The MEM-U3 profile fields (seed 003 chapter 3)."""
 
     department_title = forms.CharField(
-        label="所属・役職", max_length=100, error_messages=_required("所属・役職"), help_text="全角で入力してください。"
+        label="所属・役職",
+        max_length=100,
+        error_messages=_required("所属・役職"),
+        help_text="全角で入力してください。",
     )
     last_name = forms.CharField(label="氏名(姓)", max_length=50, error_messages=_required("氏名(姓)"))
     first_name = forms.CharField(label="氏名(名)", max_length=50, error_messages=_required("氏名(名)"))
-    last_name_kana = forms.CharField(label="氏名カナ(セイ)", max_length=50, error_messages=_required("氏名カナ(セイ)"))
-    first_name_kana = forms.CharField(label="氏名カナ(メイ)", max_length=50, error_messages=_required("氏名カナ(メイ)"))
+    last_name_kana = forms.CharField(
+        label="氏名カナ(セイ)", max_length=50, error_messages=_required("氏名カナ(セイ)")
+    )
+    first_name_kana = forms.CharField(
+        label="氏名カナ(メイ)", max_length=50, error_messages=_required("氏名カナ(メイ)")
+    )
     email = forms.EmailField(
-        label="メールアドレス", max_length=254,
+        label="メールアドレス",
+        max_length=254,
         error_messages={**_required("メールアドレス"), "invalid": "有効なメールアドレスを入力してください。"},
     )
     email_confirm = forms.EmailField(
-        label="メールアドレス(確認用)", max_length=254,
-        error_messages={**_required("メールアドレス(確認用)"), "invalid": "有効なメールアドレスを入力してください。"},
+        label="メールアドレス(確認用)",
+        max_length=254,
+        error_messages={
+            **_required("メールアドレス(確認用)"),
+            "invalid": "有効なメールアドレスを入力してください。",
+        },
         help_text="上記と同じメールアドレスを入力してください。",
     )
     phone = forms.CharField(
-        label="電話番号", max_length=20, error_messages=_required("電話番号"), help_text="「-」(ハイフン)区切りで入力してください。例: 03-1234-5678"
+        label="電話番号",
+        max_length=20,
+        error_messages=_required("電話番号"),
+        help_text="「-」(ハイフン)区切りで入力してください。例: 03-1234-5678",
     )
-    other = forms.CharField(label="その他", max_length=200, required=False, help_text="全角で入力してください。")
+    other = forms.CharField(
+        label="その他", max_length=200, required=False, help_text="全角で入力してください。"
+    )
 
     def clean_department_title(self) -> str:
-        return _validated(japanese.validate_full_width, japanese.to_full_width(self.cleaned_data["department_title"]))
+        return _validated(
+            japanese.validate_full_width, japanese.to_full_width(self.cleaned_data["department_title"])
+        )
 
     def clean_last_name(self) -> str:
-        return _validated(japanese.validate_full_width, japanese.to_full_width(self.cleaned_data["last_name"]))
+        return _validated(
+            japanese.validate_full_width, japanese.to_full_width(self.cleaned_data["last_name"])
+        )
 
     def clean_first_name(self) -> str:
-        return _validated(japanese.validate_full_width, japanese.to_full_width(self.cleaned_data["first_name"]))
+        return _validated(
+            japanese.validate_full_width, japanese.to_full_width(self.cleaned_data["first_name"])
+        )
 
     def clean_last_name_kana(self) -> str:
-        return _validated(japanese.validate_kana, japanese.normalize_kana(self.cleaned_data["last_name_kana"]))
+        return _validated(
+            japanese.validate_kana, japanese.normalize_kana(self.cleaned_data["last_name_kana"])
+        )
 
     def clean_first_name_kana(self) -> str:
-        return _validated(japanese.validate_kana, japanese.normalize_kana(self.cleaned_data["first_name_kana"]))
+        return _validated(
+            japanese.validate_kana, japanese.normalize_kana(self.cleaned_data["first_name_kana"])
+        )
 
     def clean_phone(self) -> str:
         return _validated(japanese.validate_phone, japanese.normalize_phone(self.cleaned_data["phone"]))
@@ -168,15 +218,30 @@ class MemberUserForm(ProfileForm):
     """MEM-U3 / MEM-U4: a member-system user with its 担当業務."""
 
     duties = forms.MultipleChoiceField(
-        label="担当業務", choices=Duty.choices, widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "担当業務を1つ以上選択してください。", "invalid_choice": "担当業務の選択が不正です。"},
+        label="担当業務",
+        choices=Duty.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "担当業務を1つ以上選択してください。",
+            "invalid_choice": "担当業務の選択が不正です。",
+        },
     )
-    field_order = ["duties", "department_title", "last_name", "first_name", "last_name_kana", "first_name_kana"]
+    field_order = [
+        "duties",
+        "department_title",
+        "last_name",
+        "first_name",
+        "last_name_kana",
+        "first_name_kana",
+    ]
 
 
 class MemberUserCreateForm(MemberUserForm):
     user_id = forms.CharField(
-        label="ユーザID", max_length=6, error_messages=_required("ユーザID"), help_text="半角英数字6桁で入力してください。"
+        label="ユーザID",
+        max_length=6,
+        error_messages=_required("ユーザID"),
+        help_text="半角英数字6桁で入力してください。",
     )
     field_order = ["user_id", *MemberUserForm.field_order]
 
@@ -185,7 +250,9 @@ class MemberUserCreateForm(MemberUserForm):
 
 
 class UserSearchForm(forms.Form):
-    q = forms.CharField(label="検索語", required=False, max_length=100, help_text="ユーザID・氏名・カナ・メールアドレス・所属")
+    q = forms.CharField(
+        label="検索語", required=False, max_length=100, help_text="ユーザID・氏名・カナ・メールアドレス・所属"
+    )
     role = forms.ChoiceField(
         label="権限", required=False, choices=[("", "すべて"), ("admin", "管理者"), ("user", "一般ユーザ")]
     )

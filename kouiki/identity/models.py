@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kouiki.core.systems import Role, System
+from kouiki.identity.usernames import staff_username
 
 
 class BusinessType(models.TextChoices):
@@ -70,7 +71,8 @@ class Organization(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{4}$"), name="organization_code_4_digits"),
             models.CheckConstraint(
-                condition=Q(corporate_number__regex=r"^[0-9]{13}$"), name="organization_corporate_number_13_digits"
+                condition=Q(corporate_number__regex=r"^[0-9]{13}$"),
+                name="organization_corporate_number_13_digits",
             ),
         ]
 
@@ -101,15 +103,6 @@ class Duty(models.TextChoices):
     CAPACITY = "capacity", "容量市場"
 
 
-def participant_username(organization_code: str, login_id: str) -> str:
-    """The unique key Django's auth and django-axes see for one user of one organization."""
-    return f"{organization_code}:{login_id}"
-
-
-def staff_username(login_id: str) -> str:
-    return f"staff:{login_id}"
-
-
 class UserManager(BaseUserManager["User"]):
     def create_superuser(self, username: str, password: str | None = None, **extra: Any) -> User:
         """Superusers are staff accounts with Django-admin rights (manage.py createsuperuser)."""
@@ -130,7 +123,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in: a participant's user (one organization) or a staff member."""
 
     username = models.CharField("認証キー", max_length=40, unique=True, editable=False)
-    kind = models.CharField("種別", max_length=16, choices=AccountKind.choices, default=AccountKind.PARTICIPANT)
+    kind = models.CharField(
+        "種別", max_length=16, choices=AccountKind.choices, default=AccountKind.PARTICIPANT
+    )
     organization = models.ForeignKey(
         Organization,
         verbose_name="事業者",
@@ -170,7 +165,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = "ユーザ"
         ordering = ["organization__code", "login_id"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "login_id"], name="user_login_id_unique_in_organization"),
+            models.UniqueConstraint(
+                fields=["organization", "login_id"], name="user_login_id_unique_in_organization"
+            ),
             models.CheckConstraint(
                 condition=(Q(kind=AccountKind.PARTICIPANT) & Q(organization__isnull=False))
                 | (Q(kind=AccountKind.STAFF) & Q(organization__isnull=True)),
@@ -239,3 +236,6 @@ class PasswordHistory(models.Model):
         verbose_name = "パスワード履歴"
         verbose_name_plural = "パスワード履歴"
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"

@@ -26,10 +26,18 @@ RULES: dict[str, SystemRules] = {
         system=System.MEMBER, max_admins=2, max_users=10, admins_via_user_admin=False, duties_required=True
     ),
     System.SWITCHING: SystemRules(
-        system=System.SWITCHING, max_admins=None, max_users=None, admins_via_user_admin=True, duties_required=False
+        system=System.SWITCHING,
+        max_admins=None,
+        max_users=None,
+        admins_via_user_admin=True,
+        duties_required=False,
     ),
     System.CAPACITY: SystemRules(
-        system=System.CAPACITY, max_admins=1, max_users=None, admins_via_user_admin=False, duties_required=False
+        system=System.CAPACITY,
+        max_admins=1,
+        max_users=None,
+        admins_via_user_admin=False,
+        duties_required=False,
     ),
 }
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from kouiki.core.errors import NotFound
 from kouiki.core.systems import Role, System
-from kouiki.identity.models import AccountKind, Enrollment, Organization, User, participant_username
+from kouiki.identity.models import AccountKind, Enrollment, Organization, User
+from kouiki.identity.usernames import participant_username
 
 
 def password_change_required(user: User) -> bool:

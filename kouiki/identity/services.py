@@ -25,9 +25,10 @@ from kouiki.core import catalog
 from kouiki.core.errors import Forbidden, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail
 from kouiki.core.systems import Role, System
-from kouiki.identity.models import Enrollment, PasswordHistory, User, participant_username
+from kouiki.identity.models import Enrollment, PasswordHistory, User
 from kouiki.identity.rules import rules_for
 from kouiki.identity.selectors import count_by_role, role_codes, role_in
+from kouiki.identity.usernames import participant_username
 from kouiki.identity.validators import ALLOWED_SYMBOLS, character_classes
 
 # Profile fields an administrator (MEM-U4) or the user itself (MEM-U1) may change.

@@ -61,7 +61,9 @@ def test_mem_a1_login_goes_to_the_menu_and_records_previous_login(client: Client
     )
 
 
-@pytest.mark.parametrize("case", ["wrong_password", "unknown_user", "unknown_organization", "other_organization"])
+@pytest.mark.parametrize(
+    "case", ["wrong_password", "unknown_user", "unknown_organization", "other_organization"]
+)
 def test_mem_a1_every_failure_gives_the_same_message(client: Client, member_user: User, case: str) -> None:
     other = participant(login_id="oth001")
     data = {
@@ -85,7 +87,9 @@ def test_mem_a1_every_failure_gives_the_same_message(client: Client, member_user
 
 
 def test_mem_a1_staff_account_cannot_log_in_as_a_member(client: Client, staff: User) -> None:
-    response = client.post(LOGIN, {"organization_code": "0000", "user_id": "reviewer", "password": "Test-pass1"})
+    response = client.post(
+        LOGIN, {"organization_code": "0000", "user_id": "reviewer", "password": "Test-pass1"}
+    )
     assert FAILED in response.content.decode()
 
 
@@ -111,7 +115,9 @@ def test_mem_a1_lockout_after_five_failures_and_admin_unlock(
     assert login(client, member_user).status_code == 302
 
 
-def test_mem_a1_password_initialization_also_unlocks(client: Client, member_user: User, member_admin: User) -> None:
+def test_mem_a1_password_initialization_also_unlocks(
+    client: Client, member_user: User, member_admin: User
+) -> None:
     for _ in range(5):
         login(client, member_user, "Wrong-pass9")
     services.reset_password_by_admin(actor=member_admin, user=member_user)
@@ -168,7 +174,9 @@ def test_withdrawn_organization_cannot_log_in(client: Client, member_user: User)
 def test_login_is_rate_limited_per_address(client: Client, member_user: User, settings) -> None:
     settings.KOUIKI_LOGIN_RATE = "3/m"
     statuses = [
-        client.post(LOGIN, {"organization_code": "0000", "user_id": f"x{i}", "password": "Wrong-pass9"}).status_code
+        client.post(
+            LOGIN, {"organization_code": "0000", "user_id": f"x{i}", "password": "Wrong-pass9"}
+        ).status_code
         for i in range(4)
     ]
     assert statuses == [200, 200, 200, 429]
@@ -177,11 +185,14 @@ def test_login_is_rate_limited_per_address(client: Client, member_user: User, se
 class TestPasswordReset:
     def request_reset(self, client: Client, user: User, email: str | None = None):
         return client.post(
-            "/member/password/reset/", {"organization_code": user.organization.code, "email": email or user.email}
+            "/member/password/reset/",
+            {"organization_code": user.organization.code, "email": email or user.email},
         )
 
     def reset_url(self, user: User) -> str:
-        mail = OutboxMessage.objects.filter(to=[user.email], template="identity/mail/password_reset").latest("id")
+        mail = OutboxMessage.objects.filter(to=[user.email], template="identity/mail/password_reset").latest(
+            "id"
+        )
         return re.search(r"http://[^\s]+(/member/password/reset/\S+/)", mail.body).group(1)  # type: ignore[union-attr]
 
     def test_same_answer_whether_or_not_the_address_exists(self, client: Client, member_user: User) -> None:
@@ -236,7 +247,10 @@ def test_optional_totp_for_a_participant_administrator(client: Client, member_ad
     response = login(client, member_admin)
     assert response["Location"] == "/member/login/otp/"
     assert "_auth_user_id" not in client.session
-    assert client.post("/member/login/otp/", {"token": "000000" if token != "000000" else "111111"}).status_code == 200
+    assert (
+        client.post("/member/login/otp/", {"token": "000000" if token != "000000" else "111111"}).status_code
+        == 200
+    )
     with time_machine.travel(timezone.localtime() + timedelta(seconds=31)):
         response = client.post("/member/login/otp/", {"token": f"{totp(device.bin_key):06d}"})
     assert response.status_code == 302
@@ -247,3 +261,31 @@ def test_ordinary_user_has_no_totp_page(client: Client, member_user: User) -> No
     participant(organization=member_user.organization, role=Role.ADMIN, login_id="adm009")
     login(client, member_user)
     assert client.get("/member/otp/").status_code == 302
+
+
+def test_mem_a1_unknown_id_costs_a_hash_like_a_wrong_password(
+    client: Client, member_user: User, monkeypatch
+) -> None:
+    """No timing oracle: an unknown ID runs the password hasher as a wrong password does."""
+    from kouiki.identity.hashers import TestArgon2PasswordHasher
+
+    calls: list[str] = []
+    encode, verify = TestArgon2PasswordHasher.encode, TestArgon2PasswordHasher.verify
+
+    def counting_encode(self, password, salt):  # type: ignore[no-untyped-def]
+        calls.append("encode")
+        return encode(self, password, salt)
+
+    def counting_verify(self, password, encoded):  # type: ignore[no-untyped-def]
+        calls.append("verify")
+        return verify(self, password, encoded)
+
+    monkeypatch.setattr(TestArgon2PasswordHasher, "encode", counting_encode)
+    monkeypatch.setattr(TestArgon2PasswordHasher, "verify", counting_verify)
+    login(client, member_user, "Wrong-pass9")
+    wrong_password = len(calls)
+    calls.clear()
+    client.post(
+        LOGIN, {"organization_code": member_user.organization.code, "user_id": "nobody", "password": "x"}
+    )
+    assert wrong_password == len(calls) == 1

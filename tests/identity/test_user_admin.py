@@ -36,7 +36,9 @@ def admin_client(client: Client, member_admin: User) -> Client:
     return client
 
 
-def test_mem_u3_register_mails_the_password_and_normalizes_input(admin_client: Client, member_admin: User) -> None:
+def test_mem_u3_register_mails_the_password_and_normalizes_input(
+    admin_client: Client, member_admin: User
+) -> None:
     response = admin_client.post("/member/users/new/", NEW_USER)
     assert response.status_code == 302
     user = User.objects.get(organization=member_admin.organization, login_id="yama01")
@@ -81,22 +83,32 @@ def test_mem_u3_bad_input_is_reported_next_to_the_field(
 def test_mem_u3_user_id_unique_within_the_organization_only(admin_client: Client, member_admin: User) -> None:
     participant(login_id="yama01")  # another organization's user with the same ID
     assert admin_client.post("/member/users/new/", NEW_USER).status_code == 302
-    again = admin_client.post("/member/users/new/", {**NEW_USER, "email": "b@example.co.jp", "email_confirm": "b@example.co.jp"})
+    again = admin_client.post(
+        "/member/users/new/", {**NEW_USER, "email": "b@example.co.jp", "email_confirm": "b@example.co.jp"}
+    )
     assert "既に使用されています" in again.content.decode()
 
 
 def test_mem_u3_at_most_ten_other_users(member_admin: User) -> None:
     for i in range(9):
         participant(organization=member_admin.organization, login_id=f"usr{i:03d}")
-    services.register_user(actor=member_admin, login_id="usr100", duties=["assembly"], email="a@example.co.jp")
+    services.register_user(
+        actor=member_admin, login_id="usr100", duties=["assembly"], email="a@example.co.jp"
+    )
     with pytest.raises(ValidationFailed, match="10名まで"):
-        services.register_user(actor=member_admin, login_id="usr101", duties=["assembly"], email="b@example.co.jp")
+        services.register_user(
+            actor=member_admin, login_id="usr101", duties=["assembly"], email="b@example.co.jp"
+        )
 
 
 def test_mem_u3_administrators_only_through_member_information_change(member_admin: User) -> None:
     with pytest.raises(Forbidden, match="会員情報変更"):
         services.register_user(
-            actor=member_admin, login_id="adm002", role=Role.ADMIN, duties=["assembly"], email="a@example.co.jp"
+            actor=member_admin,
+            login_id="adm002",
+            role=Role.ADMIN,
+            duties=["assembly"],
+            email="a@example.co.jp",
         )
 
 
@@ -121,14 +133,21 @@ def test_mem_u2_list_query_count_does_not_grow(
 
 def test_mem_u4_update_delete_and_initialize(admin_client: Client, member_user: User) -> None:
     url = f"/member/users/{member_user.pk}/"
-    data = {**NEW_USER, "department_title": "営業部 課長", "email": "new@example.co.jp", "email_confirm": "new@example.co.jp"}
+    data = {
+        **NEW_USER,
+        "department_title": "営業部 課長",
+        "email": "new@example.co.jp",
+        "email_confirm": "new@example.co.jp",
+    }
     del data["user_id"]
     assert admin_client.post(url, data).status_code == 302
     member_user.refresh_from_db()
     assert member_user.department_title == "営業部　課長"
     assert member_user.email == "new@example.co.jp"
     assert admin_client.post(f"{url}password/").status_code == 302
-    assert OutboxMessage.objects.filter(to=["new@example.co.jp"], template="identity/mail/password_initialized").exists()
+    assert OutboxMessage.objects.filter(
+        to=["new@example.co.jp"], template="identity/mail/password_initialized"
+    ).exists()
     assert admin_client.post(f"{url}delete/").status_code == 302
     assert not User.objects.filter(pk=member_user.pk).exists()
     assert {"user.update", "user.password_initialize", "user.delete"} <= set(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import segno
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -13,8 +15,11 @@ from kouiki.core.views import ratelimited
 from kouiki.identity import services
 from kouiki.identity.access import staff_required
 from kouiki.identity.forms import OtpForm, StaffLoginForm
-from kouiki.identity.models import User, staff_username
+from kouiki.identity.usernames import staff_username
 from kouiki.identity.views import auth as identity_auth
+
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
 
 SYSTEM = "backoffice"
 HOME = "/backoffice/"
@@ -49,7 +54,9 @@ def _login(request: HttpRequest) -> HttpResponse:
                     identity_auth.start_second_factor(request, user, SYSTEM, next_url)  # type: ignore[arg-type]
                     return redirect("backoffice:otp_setup")
                 return _verified_login(request, user, None)  # type: ignore[arg-type]
-    return render(request, "backoffice/login.html", {"form": form, "next": identity_auth._safe_next(request, "")})
+    return render(
+        request, "backoffice/login.html", {"form": form, "next": identity_auth._safe_next(request, "")}
+    )
 
 
 login_view = identity_auth.protect(_login)

@@ -22,9 +22,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_ratelimit.core import is_ratelimited
 
 from kouiki.core.errors import ValidationFailed
 from kouiki.core.views import ratelimited
@@ -37,8 +37,9 @@ from kouiki.identity.forms import (
     PasswordResetConfirmForm,
     PasswordResetRequestForm,
 )
-from kouiki.identity.models import User, participant_username
+from kouiki.identity.models import User
 from kouiki.identity.selectors import role_in
+from kouiki.identity.usernames import participant_username
 
 LOGIN_FAILED = "ユーザIDもしくはパスワードが不正です"
 LOCKED_OUT = "お使いのユーザIDは利用できません"
@@ -94,16 +95,25 @@ def pending_user(request: HttpRequest, system: str) -> tuple[User | None, str]:
     return user, str(pending.get("next") or "")
 
 
-def _login_page(request: HttpRequest, system: str, form: ParticipantLoginForm, status: int = 200) -> HttpResponse:
+def _login_page(
+    request: HttpRequest, system: str, form: ParticipantLoginForm, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "identity/login.html",
-        {"form": form, "system": system, "system_name": SYSTEM_NAMES[system], "next": _safe_next(request, "")},
+        {
+            "form": form,
+            "system": system,
+            "system_name": SYSTEM_NAMES[system],
+            "next": _safe_next(request, ""),
+        },
         status=status,
     )
 
 
-def lockout_response(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """django-axes calls this for a locked username: the login page with the locked message."""
     system = request.path.strip("/").split("/")[0]
     services.record_login_failure(
@@ -134,7 +144,9 @@ def participant_login(request: HttpRequest, system: str) -> HttpResponse:
         if _limited(request, "login", settings.KOUIKI_LOGIN_RATE):
             return ratelimited(request)
         if form.is_valid():
-            username = participant_username(form.cleaned_data["organization_code"], form.cleaned_data["user_id"])
+            username = participant_username(
+                form.cleaned_data["organization_code"], form.cleaned_data["user_id"]
+            )
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if getattr(request, "axes_locked_out", False):
                 return lockout_response(request, {"username": username})
@@ -142,7 +154,9 @@ def participant_login(request: HttpRequest, system: str) -> HttpResponse:
                 services.record_login_failure(username=username, system=system, reason="credentials")
                 form.add_error(None, LOGIN_FAILED)
             elif user.organization is None or not user.organization.is_active:  # type: ignore[union-attr]
-                services.record_login_failure(username=username, system=system, reason="organization_inactive")
+                services.record_login_failure(
+                    username=username, system=system, reason="organization_inactive"
+                )
                 form.add_error(None, ORGANIZATION_INACTIVE)
             else:
                 next_url = _safe_next(request, menu_url)
@@ -171,7 +185,9 @@ def participant_otp(request: HttpRequest, system: str) -> HttpResponse:
                 return HttpResponseRedirect(next_url or f"/{system}/")
             services.record_login_failure(username=user.username, system=system, reason="otp")
             form.add_error("token", OTP_FAILED)
-    return render(request, "identity/otp.html", {"form": form, "system": system, "system_name": SYSTEM_NAMES[system]})
+    return render(
+        request, "identity/otp.html", {"form": form, "system": system, "system_name": SYSTEM_NAMES[system]}
+    )
 
 
 @require_POST
@@ -229,7 +245,11 @@ def password_reset_request(request: HttpRequest, system: str) -> HttpResponse:
             return render(
                 request,
                 "identity/password_reset_sent.html",
-                {"system": system, "system_name": SYSTEM_NAMES[system], "minutes": settings.KOUIKI_PASSWORD_RESET_MINUTES},
+                {
+                    "system": system,
+                    "system_name": SYSTEM_NAMES[system],
+                    "minutes": settings.KOUIKI_PASSWORD_RESET_MINUTES,
+                },
             )
     return render(
         request,

@@ -56,7 +56,14 @@ def menu(request: HttpRequest) -> HttpResponse:
     """The member menu, generated from the function catalog for the user's roles."""
     codes = selectors.role_codes(_actor(request), SYSTEM)
     groups = [
-        (group, [{"name": function.name, "url": reverse(function.url_name)} for function in functions if function.url_name])
+        (
+            group,
+            [
+                {"name": function.name, "url": reverse(function.url_name)}
+                for function in functions
+                if function.url_name
+            ],
+        )
         for group, functions in catalog.menu(SYSTEM, codes)
     ]
     return render(request, "identity/member/menu.html", {"groups": groups, "title": "メニュー"})
@@ -78,7 +85,9 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("member:profile")
     is_admin = selectors.role_in(actor, SYSTEM) == Role.ADMIN
     return render(
-        request, "identity/member/profile.html", {"form": form, "is_admin": is_admin, "title": "ユーザ情報変更"}
+        request,
+        "identity/member/profile.html",
+        {"form": form, "is_admin": is_admin, "title": "ユーザ情報変更"},
     )
 
 
@@ -112,12 +121,18 @@ def user_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = services.register_user(
-                actor=_actor(request), login_id=form.cleaned_data["user_id"], system=SYSTEM, **_profile_data(form)
+                actor=_actor(request),
+                login_id=form.cleaned_data["user_id"],
+                system=SYSTEM,
+                **_profile_data(form),
             )
         except KouikiError as error:
             _errors_to_form(form, error)
         else:
-            messages.success(request, f"ユーザ {user.login_id} を登録しました。パスワードを登録したメールアドレスに送信しました。")
+            messages.success(
+                request,
+                f"ユーザ {user.login_id} を登録しました。パスワードを登録したメールアドレスに送信しました。",
+            )
             return redirect("member:user_detail", pk=user.pk)
     return render(request, "identity/member/user_form.html", {"form": form, "title": "ユーザ情報登録"})
 
@@ -163,7 +178,9 @@ def _user_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             return redirect("member:user_list")
         if action == "password":
             services.reset_password_by_admin(actor=actor, user=user, system=SYSTEM)
-            messages.success(request, "パスワードを初期化し、新しいパスワードを登録メールアドレスに送信しました。")
+            messages.success(
+                request, "パスワードを初期化し、新しいパスワードを登録メールアドレスに送信しました。"
+            )
         elif action == "unlock":
             services.unlock_user(actor=actor, user=user, system=SYSTEM)
             messages.success(request, "ロックを解除しました。")

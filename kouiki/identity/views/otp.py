@@ -50,7 +50,11 @@ def member_otp(request: HttpRequest) -> HttpResponse:
         return render(request, "identity/member/otp.html", {"enabled": True, "title": "二要素認証"})
     else:
         context = enrollment_context(user)
-    return render(request, "identity/member/otp.html", {"form": form, "enabled": False, "title": "二要素認証", **context})
+    return render(
+        request,
+        "identity/member/otp.html",
+        {"form": form, "enabled": False, "title": "二要素認証", **context},
+    )
 
 
 @function_required("MEM-U1")

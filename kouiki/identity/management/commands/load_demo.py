@@ -10,16 +10,8 @@ from django.db import transaction
 
 from kouiki.core.japanese import corporate_number_check_digit
 from kouiki.core.systems import Role, System
-from kouiki.identity.models import (
-    AccountKind,
-    Duty,
-    Enrollment,
-    Organization,
-    PasswordHistory,
-    User,
-    participant_username,
-    staff_username,
-)
+from kouiki.identity.models import AccountKind, Duty, Enrollment, Organization, PasswordHistory, User
+from kouiki.identity.usernames import participant_username, staff_username
 
 DEMO_PASSWORD = "Demo-pass1"
 
