@@ -221,6 +221,8 @@ if SMTP_HOST:
                 "username": os.environ.get("KOUIKI_SMTP_USER", ""),
                 "password": os.environ.get("KOUIKI_SMTP_PASSWORD", ""),
                 "use_tls": env_bool("KOUIKI_SMTP_TLS", True),
+                # Without a timeout a hung SMTP server would outlive the outbox lease (ADR 3).
+                "timeout": env_int("KOUIKI_SMTP_TIMEOUT", 30),
             },
         }
     }
@@ -241,6 +243,9 @@ TASKS = {
 }
 KOUIKI_OUTBOX_MAX_ATTEMPTS = env_int("KOUIKI_OUTBOX_MAX_ATTEMPTS", 8)
 KOUIKI_OUTBOX_SWEEP_AFTER_SECONDS = env_int("KOUIKI_OUTBOX_SWEEP_AFTER_SECONDS", 120)
+# How long a worker owns a message it is sending before the sweeper may hand it to another.
+KOUIKI_OUTBOX_LEASE_SECONDS = env_int("KOUIKI_OUTBOX_LEASE_SECONDS", 300)
+KOUIKI_OUTBOX_SWEEP_EVERY_SECONDS = env_int("KOUIKI_OUTBOX_SWEEP_EVERY_SECONDS", 60)
 
 # I18N: the interface is Japanese; times are shown in Japan time.
 LANGUAGE_CODE = "ja"

@@ -1,6 +1,8 @@
-"""Models of the shared kernel: the mail outbox."""
+"""Models of the shared kernel: the mail outbox and the bookkeeping of periodic jobs."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.db import models
 from django.utils import timezone
@@ -8,6 +10,8 @@ from django.utils import timezone
 
 class OutboxState(models.TextChoices):
     PENDING = "pending", "送信待ち"
+    # Claimed by one worker until `claimed_until`; see docs/decisions/0003-outbox-delivery.md.
+    SENDING = "sending", "送信中"
     SENT = "sent", "送信済"
     FAILED = "failed", "送信失敗"
 
@@ -31,6 +35,10 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField("次回試行日時", default=timezone.now)
     enqueued_at = models.DateTimeField("キュー投入日時", null=True, blank=True)
     sent_at = models.DateTimeField("送信日時", null=True, blank=True)
+    # The claim of the worker sending the row: only the holder of the token marks it sent or failed,
+    # and the sweeper takes the row back only once the lease has run out.
+    claim_token = models.CharField("送信権トークン", max_length=32, blank=True)
+    claimed_until = models.DateTimeField("送信権の期限", null=True, blank=True)
 
     class Meta:
         verbose_name = "送信メール"
@@ -40,3 +48,21 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"
+
+
+class PeriodicRun(models.Model):
+    """One row per periodic job: the next slot, claimed by a conditional update (kouiki.core.periodic)."""
+
+    name = models.CharField("ジョブ名", max_length=100, unique=True)
+    # The interval the slot was taken with: a shorter registered interval takes effect at once.
+    interval = models.DurationField("実行間隔", default=timedelta(0))
+    last_run_at = models.DateTimeField("前回実行日時", null=True, blank=True)
+    next_run_at = models.DateTimeField("次回実行日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = "定期ジョブ"
+        verbose_name_plural = "定期ジョブ"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -3,17 +3,35 @@
 `queue_mail` is the one way the code sends mail. It renders the template now (so the back office
 shows exactly what goes out), writes the row inside the caller's transaction, and enqueues the
 send task on commit: the mail exists exactly when the change that caused it does.
+
+Delivery, retries and the sweeper live in `kouiki.core.outbox_delivery`
+(docs/decisions/0003-outbox-delivery.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from django.utils import timezone
 
-from kouiki.core.models import OutboxMessage
+from kouiki.core.errors import InvalidTransition, NotFound
+from kouiki.core.models import OutboxMessage, OutboxState
+
+# Other apps reach the outbox's model and states through this module, not kouiki.core.models.
+__all__ = [
+    "OutboxMessage",
+    "OutboxState",
+    "enqueue_send",
+    "outbox_message",
+    "outbox_messages",
+    "queue_mail",
+    "retry_failed",
+]
 
 
 def queue_mail(
@@ -32,13 +50,59 @@ def queue_mail(
     subject = " ".join(render_to_string(f"{template}.subject.txt", dict(context)).split())
     body = render_to_string(f"{template}.body.txt", dict(context))
     message = OutboxMessage.objects.create(
-        to=recipients, subject=subject[:200], body=body, template=template, sensitive=sensitive
+        to=recipients,
+        subject=subject[:200],
+        body=body,
+        template=template,
+        sensitive=sensitive,
+        enqueued_at=timezone.now(),
     )
     transaction.on_commit(lambda: enqueue_send(message.pk))
     return message
 
 
-def enqueue_send(message_id: int) -> None:
+def enqueue_send(message_id: int, *, run_after: datetime | None = None) -> None:
+    """Enqueue the send task of one row now (call it from `transaction.on_commit`)."""
     from kouiki.core.tasks import send_outbox_message
 
-    send_outbox_message.enqueue(message_id)
+    task = send_outbox_message if run_after is None else send_outbox_message.using(run_after=run_after)
+    task.enqueue(message_id)
+
+
+def retry_failed(message: OutboxMessage) -> OutboxMessage:
+    """Put a failed row back in the queue with a fresh count of attempts.
+
+    The caller (a staff service) records who asked for it. Only a failed row can be retried:
+    the update is conditional, so two clicks enqueue one send.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        updated = OutboxMessage.objects.filter(pk=message.pk, state=OutboxState.FAILED).update(
+            state=OutboxState.PENDING, attempts=0, next_attempt_at=now, enqueued_at=now, claimed_until=None
+        )
+        if not updated:
+            raise InvalidTransition("送信失敗のメールだけを再送できます。")
+        transaction.on_commit(lambda: enqueue_send(message.pk))
+    message.refresh_from_db()
+    return message
+
+
+def outbox_messages(*, state: str = "", recipient: str = "", subject: str = "") -> QuerySet[OutboxMessage]:
+    """Every outbox row, newest first, narrowed by state, part of a recipient, part of the subject."""
+    messages = OutboxMessage.objects.order_by("-created_at", "-id")
+    if state:
+        messages = messages.filter(state=state)
+    if recipient:
+        # `to` is a JSON list: a partial, case-insensitive match on its text.
+        messages = messages.filter(to__icontains=recipient)
+    if subject:
+        messages = messages.filter(subject__icontains=subject)
+    return messages
+
+
+def outbox_message(message_id: int) -> OutboxMessage:
+    """One outbox row, or NotFound."""
+    try:
+        return OutboxMessage.objects.get(pk=message_id)
+    except OutboxMessage.DoesNotExist:
+        raise NotFound from None
