@@ -245,6 +245,11 @@ def record_login_failure(*, username: str, system: str, reason: str) -> None:
     record(actor=None, action="login.failure", system=system, actor_label=username, detail={"reason": reason})
 
 
+def record_lockout(*, username: str, system: str) -> None:
+    """A login refused because the user is locked out (the lockout itself and every later try)."""
+    record(actor=None, action="login.lockout", system=system, actor_label=username)
+
+
 def request_password_reset(*, organization_code: str, email: str, system: str = System.MEMBER) -> int:
     """ID／パスワードを忘れた方: mail each user of the organization with this address a link.
 

@@ -110,6 +110,7 @@ def test_mem_a1_lockout_after_five_failures_and_admin_unlock(
     assert login(admin_client, member_admin).status_code == 302
     listing = admin_client.get("/member/users/")
     assert "ロック中" in listing.content.decode()
+    assert Event.objects.filter(action="login.lockout", actor_label=member_user.username).count() == 2
     admin_client.post(f"/member/users/{member_user.pk}/unlock/")
     assert Event.objects.filter(action="user.unlock", object_id=str(member_user.pk)).exists()
     assert login(client, member_user).status_code == 302

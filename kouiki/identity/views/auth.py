@@ -116,9 +116,7 @@ def lockout_response(
 ) -> HttpResponse:
     """django-axes calls this for a locked username: the login page with the locked message."""
     system = request.path.strip("/").split("/")[0]
-    services.record_login_failure(
-        username=str((credentials or {}).get("username", "")), system=system, reason="locked"
-    )
+    services.record_lockout(username=str((credentials or {}).get("username", "")), system=system)
     if system == "backoffice":
         from kouiki.identity.forms import StaffLoginForm
 
