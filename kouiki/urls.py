@@ -11,7 +11,9 @@ handler500 = "kouiki.core.views.server_error"
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/member/", permanent=False)),
+    path("member/join/", include("kouiki.membership.urls_join")),
     path("member/", include("kouiki.identity.urls_member")),
+    path("member/", include("kouiki.membership.urls_info")),
     path("backoffice/", include("kouiki.backoffice.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -16,4 +16,6 @@ urlpatterns = [
     path("audit/", include("kouiki.backoffice.urls_audit")),
     path("mail/", include("kouiki.backoffice.urls_outbox")),
     path("reviews/", include("kouiki.backoffice.urls_reviews")),
+    path("joining/", include("kouiki.backoffice.urls_joining")),
+    path("members/", include("kouiki.backoffice.urls_members")),
 ]

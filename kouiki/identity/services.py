@@ -25,7 +25,7 @@ from kouiki.core import catalog
 from kouiki.core.errors import Forbidden, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail
 from kouiki.core.systems import Role, System
-from kouiki.identity.models import Enrollment, PasswordHistory, User
+from kouiki.identity.models import Duty, Enrollment, Organization, OrganizationStatus, PasswordHistory, User
 from kouiki.identity.rules import rules_for
 from kouiki.identity.selectors import count_by_role, role_codes, role_in
 from kouiki.identity.usernames import participant_username
@@ -322,3 +322,168 @@ def remove_totp(*, actor: User) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=actor).delete()
         record(actor=actor, action="otp.remove", obj=actor)
+
+
+# --- Organizations and their administrators, for the member system's applications (MEM-J4, I4..I6).
+# The caller (membership) has already decided that the change is allowed (an approval, or an
+# administrator-only change that applies at once); these services keep identity's own rules.
+
+
+def create_organization(
+    *,
+    actor: User | None,
+    code: str,
+    corporate_number: str,
+    name: str,
+    name_kana: str,
+    business_types: list[str],
+    member_since: Any = None,
+) -> Organization:
+    """A new participant organization (on approval of a join application)."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                organization = Organization.objects.create(
+                    code=code,
+                    corporate_number=corporate_number,
+                    name=name,
+                    name_kana=name_kana,
+                    business_types=list(business_types),
+                    member_since=member_since or timezone.localdate(),
+                )
+        except IntegrityError as error:
+            raise ValidationFailed(
+                errors={"organization_code": ["この事業者コードは既に使用されています。"]}
+            ) from error
+        record(actor=actor, action="organization.create", obj=organization, organization=organization)
+    return organization
+
+
+def update_organization(*, actor: User | None, organization: Organization, **fields: Any) -> Organization:
+    """Names, 法人番号 and 事業者種別 of an organization (on approval of a change)."""
+    allowed = {"corporate_number", "name", "name_kana", "business_types"}
+    changed = {
+        name: value
+        for name, value in fields.items()
+        if name in allowed and getattr(organization, name) != value
+    }
+    if changed:
+        with transaction.atomic():
+            for name, value in changed.items():
+                setattr(organization, name, value)
+            organization.save(update_fields=list(changed))
+            record(
+                actor=actor,
+                action="organization.update",
+                obj=organization,
+                organization=organization,
+                detail={"fields": sorted(changed)},
+            )
+    return organization
+
+
+def end_membership(
+    *, actor: User | None, organization: Organization, status: str, reason: str = ""
+) -> Organization:
+    """Succession or withdrawal approved: the organization's users can no longer log in; data stays."""
+    if status not in {OrganizationStatus.SUCCEEDED, OrganizationStatus.WITHDRAWN}:
+        raise ValidationFailed("会員資格の終了の種別が不正です。")
+    with transaction.atomic():
+        organization.status = status
+        organization.status_changed_at = timezone.now()
+        organization.save(update_fields=["status", "status_changed_at"])
+        record(
+            actor=actor,
+            action=f"organization.{status}",
+            obj=organization,
+            organization=organization,
+            detail={"reason": reason},
+        )
+    return organization
+
+
+def create_administrator(
+    *,
+    actor: User | None,
+    organization: Organization,
+    login_id: str,
+    system: str = System.MEMBER,
+    duties: list[str] | None = None,
+    **profile: Any,
+) -> User:
+    """An administrator account of `organization`, its password mailed (join approval, MEM-I4).
+
+    The per-system limit of administrators holds here too.
+    """
+    rules = rules_for(system)
+    password = generate_password()
+    with transaction.atomic():
+        type(organization).objects.select_for_update().get(pk=organization.pk)
+        admins = count_by_role(organization=organization, system=system)[Role.ADMIN]
+        if rules.max_admins is not None and admins >= rules.max_admins:
+            raise ValidationFailed(f"管理者は{rules.max_admins}名まで登録できます。")
+        user = User(
+            organization=organization,
+            login_id=login_id,
+            username=participant_username(organization.code, login_id),
+            duties=list(duties if duties is not None else [d.value for d in Duty]),
+            **{name: profile.get(name, "") for name in PROFILE_FIELDS},
+        )
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as error:
+            raise ValidationFailed(errors={"user_id": ["このユーザIDは既に使用されています。"]}) from error
+        Enrollment.objects.create(user=user, system=system, role=Role.ADMIN)
+        _store_password(user, password, must_change=True)
+        record(
+            actor=actor,
+            action="user.register",
+            obj=user,
+            organization=organization,
+            system=system,
+            detail={"role": Role.ADMIN},
+        )
+        queue_mail(
+            to=user.email,
+            template="identity/mail/user_registered",
+            context={"user": user, "password": password, "site_url": settings.SITE_URL, "system": system},
+            sensitive=True,
+        )
+    return user
+
+
+def update_administrator(
+    *, actor: User | None, user: User, system: str = System.MEMBER, **fields: Any
+) -> User:
+    """Profile of an administrator account, changed through the member information (MEM-I4)."""
+    if role_in(user, system) != Role.ADMIN:
+        raise ValidationFailed("管理者ではないユーザです。")
+    changed = _apply_profile(user, fields)
+    with transaction.atomic():
+        user.save()
+        record(
+            actor=actor,
+            action="user.update",
+            obj=user,
+            organization=user.organization,
+            system=system,
+            detail={"fields": changed},
+        )
+    return user
+
+
+def remove_administrator(*, actor: User | None, user: User, system: str = System.MEMBER) -> None:
+    """An administrator replaced through MEM-I4: the account is removed (the audit log keeps it)."""
+    if role_in(user, system) != Role.ADMIN:
+        raise ValidationFailed("管理者ではないユーザです。")
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action="user.delete",
+            obj=user,
+            organization=user.organization,
+            system=system,
+            detail={"login_id": user.login_id, "name": user.display_name, "role": Role.ADMIN},
+        )
+        user.delete()

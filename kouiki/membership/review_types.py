@@ -1,0 +1,1 @@
+"""The application kinds of the member system, registered with the review workflow."""
