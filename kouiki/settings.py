@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kouiki.audit",
     "kouiki.identity",
     "kouiki.reviews",
+    "kouiki.terms",
     "kouiki.membership",
     "kouiki.backoffice",
 ]

@@ -1,0 +1,1 @@
+"""Change, succession and withdrawal application kinds (MEM-I4..I6)."""

@@ -1,0 +1,1 @@
+"""Join application kinds (MEM-J2..J4)."""
