@@ -1,0 +1,1 @@
+"""Versioned terms of use and consents (X-T1)."""
