@@ -11,42 +11,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kouiki.core.systems import Role, System
+from kouiki.identity.choices import BUSINESS_GROUPS, BusinessType, Duty, OrganizationStatus
 from kouiki.identity.usernames import staff_username
 
-
-class BusinessType(models.TextChoices):
-    """事業者種別, as on the main-application screen of seed 003 (grouped in `BUSINESS_GROUPS`)."""
-
-    GENERAL_TD = "general_td", "一般送配電"
-    TRANSMISSION = "transmission", "送電"
-    DISTRIBUTION = "distribution", "配電"
-    SPECIFIED_TD = "specified_td", "特定送配電"
-    RETAIL = "retail", "小売電気"
-    NEW_SPECIFIED_TD = "new_specified_td", "新規特定送配電"
-    GENERATION = "generation", "発電"
-    SPECIFIED_GENERATION = "specified_generation", "特定発電"
-
-
-BUSINESS_GROUPS: list[tuple[str, list[BusinessType]]] = [
-    (
-        "送配電事業者グループ",
-        [
-            BusinessType.GENERAL_TD,
-            BusinessType.TRANSMISSION,
-            BusinessType.DISTRIBUTION,
-            BusinessType.SPECIFIED_TD,
-        ],
-    ),
-    ("小売電気事業者グループ", [BusinessType.RETAIL, BusinessType.NEW_SPECIFIED_TD]),
-    ("発電事業者グループ", [BusinessType.GENERATION, BusinessType.SPECIFIED_GENERATION]),
-]
-
-
-class OrganizationStatus(models.TextChoices):
-    ACTIVE = "active", "有効"
-    SUSPENDED = "suspended", "利用中断"
-    SUCCEEDED = "succeeded", "承継済"
-    WITHDRAWN = "withdrawn", "脱退済"
+# Re-exported: identity's own modules and tests import them from here.
+__all__ = ["BUSINESS_GROUPS", "AccountKind", "BusinessType", "Duty", "OrganizationStatus"]
 
 
 class Organization(models.Model):
@@ -91,16 +60,6 @@ class Organization(models.Model):
 class AccountKind(models.TextChoices):
     PARTICIPANT = "participant", "事業者ユーザ"
     STAFF = "staff", "本機関職員"
-
-
-class Duty(models.TextChoices):
-    """担当業務 of a member-system user (seed 003, chapter 3)."""
-
-    ASSEMBLY = "assembly", "総会"
-    EQUIPMENT = "equipment", "資機材"
-    SECURITY = "security", "セキュリティ"
-    FEES = "fees", "会費"
-    CAPACITY = "capacity", "容量市場"
 
 
 class UserManager(BaseUserManager["User"]):

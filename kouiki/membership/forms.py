@@ -10,7 +10,7 @@ from django import forms
 
 from kouiki.core import japanese
 from kouiki.identity.forms import ProfileForm
-from kouiki.identity.models import BusinessType
+from kouiki.identity.choices import BusinessType
 
 
 def _required(label: str) -> dict[str, str]:
