@@ -241,6 +241,10 @@ def record_login(*, user: User, system: str) -> None:
     record(actor=user, action="login.success", obj=user, system=system)
 
 
+def record_logout(*, user: User, system: str) -> None:
+    record(actor=user, action="logout", obj=user, system=system)
+
+
 def record_login_failure(*, username: str, system: str, reason: str) -> None:
     record(actor=None, action="login.failure", system=system, actor_label=username, detail={"reason": reason})
 

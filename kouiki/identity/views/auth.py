@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.tokens import default_token_generator
@@ -36,9 +36,10 @@ from kouiki.identity.forms import (
     PasswordChangeForm,
     PasswordResetConfirmForm,
     PasswordResetRequestForm,
+    StaffLoginForm,
 )
 from kouiki.identity.models import User
-from kouiki.identity.selectors import role_in
+from kouiki.identity.selectors import password_change_required, role_in
 from kouiki.identity.usernames import participant_username
 
 LOGIN_FAILED = "ユーザIDもしくはパスワードが不正です"
@@ -118,8 +119,6 @@ def lockout_response(
     system = request.path.strip("/").split("/")[0]
     services.record_lockout(username=str((credentials or {}).get("username", "")), system=system)
     if system == "backoffice":
-        from kouiki.identity.forms import StaffLoginForm
-
         staff_form = StaffLoginForm(request.POST)
         staff_form.is_valid()
         staff_form.add_error(None, LOCKED_OUT)
@@ -191,9 +190,7 @@ def participant_otp(request: HttpRequest, system: str) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest, system: str) -> HttpResponse:
     if request.user.is_authenticated:
-        from kouiki.audit.services import record
-
-        record(actor=request.user, action="logout", system=system)
+        services.record_logout(user=request.user, system=system)  # type: ignore[arg-type]
     auth_logout(request)
     return redirect(f"/{system}/login/")
 
@@ -214,13 +211,9 @@ def password_change(request: HttpRequest, system: str) -> HttpResponse:
                 for message in field_errors:
                     form.add_error(field if field in form.fields else None, message)
         else:
-            from django.contrib.auth import update_session_auth_hash
-
             update_session_auth_hash(request, user)
             messages.success(request, "パスワードを変更しました。")
             return redirect(f"/{system}/")
-    from kouiki.identity.selectors import password_change_required
-
     return render(
         request,
         f"{'backoffice' if system == 'backoffice' else 'identity'}/password_change.html",
