@@ -14,6 +14,7 @@ urlpatterns = [
     path("member/join/", include("kouiki.membership.urls_join")),
     path("member/", include("kouiki.identity.urls_member")),
     path("member/", include("kouiki.membership.urls_info")),
+    path("terms/", include("kouiki.terms.urls")),
     path("backoffice/", include("kouiki.backoffice.urls")),
     path("admin/", admin.site.urls),
 ]

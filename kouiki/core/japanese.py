@@ -174,6 +174,11 @@ def to_full_width(value: str) -> str:
     return jaconv.h2z(value, kana=True, ascii=True, digit=True).translate(_EXTRA_TO_FULL_WIDTH)
 
 
+def widen_spaces(value: str) -> str:
+    """Half-width spaces to full-width ones, nothing else: for names that must be typed full-width."""
+    return value.strip().replace(" ", "\u3000")
+
+
 def validate_full_width(value: str, *, multiline: bool = False) -> None:
     """No half-width character at all: ASCII, half-width katakana, control characters.
 

@@ -179,13 +179,11 @@ class ProfileForm(forms.Form):
         )
 
     def clean_last_name(self) -> str:
-        return _validated(
-            japanese.validate_full_width, japanese.to_full_width(self.cleaned_data["last_name"])
-        )
+        return _validated(japanese.validate_full_width, japanese.widen_spaces(self.cleaned_data["last_name"]))
 
     def clean_first_name(self) -> str:
         return _validated(
-            japanese.validate_full_width, japanese.to_full_width(self.cleaned_data["first_name"])
+            japanese.validate_full_width, japanese.widen_spaces(self.cleaned_data["first_name"])
         )
 
     def clean_last_name_kana(self) -> str:

@@ -9,8 +9,8 @@ from typing import Any
 from django import forms
 
 from kouiki.core import japanese
-from kouiki.identity.forms import ProfileForm
 from kouiki.identity.choices import BusinessType
+from kouiki.identity.forms import ProfileForm
 
 
 def _required(label: str) -> dict[str, str]:
@@ -115,13 +115,13 @@ class CompanyForm(forms.Form):
     def clean_representative_last_name(self) -> str:
         return _check(
             japanese.validate_full_width,
-            japanese.to_full_width(self.cleaned_data["representative_last_name"]),
+            japanese.widen_spaces(self.cleaned_data["representative_last_name"]),
         )
 
     def clean_representative_first_name(self) -> str:
         return _check(
             japanese.validate_full_width,
-            japanese.to_full_width(self.cleaned_data["representative_first_name"]),
+            japanese.widen_spaces(self.cleaned_data["representative_first_name"]),
         )
 
     def clean_representative_last_name_kana(self) -> str:

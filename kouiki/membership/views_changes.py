@@ -1,0 +1,442 @@
+"""Member information requests: MEM-I3 会員情報変更申請一覧 (and one request: edit, resubmit, withdraw),
+MEM-I4 会員情報変更申請, MEM-I5 承継, MEM-I6 脱退 (seed 003 chapters 5-7). Views parse input, call one
+service or selector, and render."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kouiki.core.errors import Conflict, KouikiError, ValidationFailed
+from kouiki.identity.access import function_required
+from kouiki.membership import selectors
+from kouiki.membership.forms import AdministratorForm, CompanyForm
+from kouiki.membership.review_changes import TYPES
+from kouiki.membership.selectors import CHANGE, SLOTS, SUCCESSION, WITHDRAWAL, admin_key
+from kouiki.membership.services import changes, exits
+from kouiki.reviews import registry
+from kouiki.reviews import selectors as review_selectors
+from kouiki.reviews import services as review_services
+
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
+    from kouiki.reviews.models import Application
+
+PAGE_SIZE = 20
+EXIT_WARNING = "「承継」「脱退」の場合、広域機関会員ではなくなるため申請の際はご注意ください"
+# The states in which the applicant may still change a request, and in which it is resubmitted.
+EDITABLE = ("submitted", "resubmitted", "on_hold", "rejected")
+RESUBMITTED_ON_EDIT = ("on_hold", "rejected")
+WITHDRAWABLE = ("submitted", "resubmitted", "on_hold")
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def posted(request: HttpRequest) -> Any:
+    """The form data of a POST (even an empty one: its errors must show), None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def pending_context(actor: User) -> dict[str, Any]:
+    """The request waiting for the organization's decision, for the notice on the screens."""
+    pending = selectors.open_request_for(actor=actor)
+    return {"pending": pending, "pending_name": registry.name_of(pending.kind) if pending else ""}
+
+
+def _errors_to_form(form: forms.Form, error: KouikiError) -> None:
+    if not error.errors:
+        form.add_error(None, error.message)
+    for field, field_messages in error.errors.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+# --- forms of these screens ------------------------------------------------------------------------------
+
+
+class ChangeSearchForm(forms.Form):
+    date_from = forms.DateField(
+        label="申請日(開始)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "日付を正しく入力してください。"},
+    )
+    date_to = forms.DateField(
+        label="申請日(終了)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "日付を正しく入力してください。"},
+    )
+    state = forms.ChoiceField(
+        label="状態",
+        required=False,
+        choices=[("", "すべて"), *review_selectors.STATE_CHOICES],
+        error_messages={"invalid_choice": "状態の選択が不正です。"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "申請日(終了)は申請日(開始)以降の日付を指定してください。")
+        return data
+
+
+class Administrator2Choice(forms.Form):
+    none = forms.BooleanField(
+        label="管理者②を登録しない(登録済みの場合は削除します)",
+        required=False,
+    )
+
+
+class ChangeForms:
+    """会員情報変更申請: the company form, administrator ① and the optional administrator ②."""
+
+    def __init__(self, data: Any = None, initial: dict[str, Any] | None = None) -> None:
+        initial = initial or {}
+        self.data = data
+        self.company = CompanyForm(
+            data, initial={name: initial.get(name) for name in selectors.COMPANY_FIELDS}
+        )
+        self.admins = {
+            slot: AdministratorForm(data, prefix=f"admin{slot}", initial=self._admin_initial(initial, slot))
+            for slot in SLOTS
+        }
+        self.admin2_choice = Administrator2Choice(data, prefix="admin2opt")
+        self.non_field_errors: list[str] = []
+
+    @staticmethod
+    def _admin_initial(initial: dict[str, Any], slot: int) -> dict[str, Any]:
+        values = {name: initial.get(admin_key(slot, name), "") for name in selectors.ADMIN_FIELDS}
+        values["email_confirm"] = values["email"]
+        return values
+
+    def administrator2_wanted(self) -> bool:
+        """Whether administrator ② is to be registered: not when ticked off or left entirely blank."""
+        if self.data is None:
+            return True
+        if self.admin2_choice.is_valid() and self.admin2_choice.cleaned_data["none"]:
+            return False
+        form = self.admins[2]
+        return any(str(self.data.get(form.add_prefix(name), "")).strip() for name in form.fields)
+
+    def is_valid(self) -> bool:
+        valid = self.company.is_valid()
+        valid = self.admins[1].is_valid() and valid
+        if self.administrator2_wanted():
+            valid = self.admins[2].is_valid() and valid
+        return valid
+
+    def payload(self) -> dict[str, Any]:
+        payload = self.company.payload()
+        for slot in SLOTS:
+            if slot == 2 and not self.administrator2_wanted():
+                payload.update({admin_key(slot, name): "" for name in selectors.ADMIN_FIELDS})
+                continue
+            admin = self.admins[slot].payload()
+            payload.update({admin_key(slot, name): admin.get(name) or "" for name in selectors.ADMIN_FIELDS})
+        return payload
+
+    def add_error(self, error: KouikiError) -> None:
+        if not error.errors:
+            self.non_field_errors.append(error.message)
+        for key, field_messages in error.errors.items():
+            form, name = self._route(key)
+            for message in field_messages:
+                if form is None:
+                    self.non_field_errors.append(message)
+                else:
+                    form.add_error(name, message)
+
+    def _route(self, key: str) -> tuple[forms.Form | None, str | None]:
+        if key in self.company.fields:
+            return self.company, key
+        for slot in SLOTS:
+            prefix = f"admin{slot}_"
+            if key.startswith(prefix) and key[len(prefix) :] in self.admins[slot].fields:
+                return self.admins[slot], key[len(prefix) :]
+        return None, None
+
+    @property
+    def forms(self) -> list[forms.Form]:
+        return [self.company, self.admins[1], self.admins[2]]
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.non_field_errors) or any(form.errors for form in self.forms)
+
+
+class SuccessionForm(forms.Form):
+    successor_code = forms.CharField(
+        label="承継事業者コード",
+        max_length=10,
+        help_text="半角数字4桁",
+        error_messages={"required": "承継事業者コードを入力してください。"},
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    successor_name = forms.CharField(
+        label="承継事業者名",
+        max_length=200,
+        help_text="全角で入力してください。",
+        error_messages={"required": "承継事業者名を入力してください。"},
+    )
+    confirm = forms.BooleanField(
+        label="広域機関会員ではなくなることを確認のうえ申請します",
+        error_messages={"required": "申請の前に、確認欄にチェックを入れてください。"},
+    )
+
+
+class WithdrawalForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="広域機関会員ではなくなることを確認のうえ申請します",
+        error_messages={"required": "申請の前に、確認欄にチェックを入れてください。"},
+    )
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+
+# --- MEM-I3 会員情報変更申請一覧 and one request ----------------------------------------------------
+
+
+@function_required("MEM-I3")
+@require_GET
+def change_list(request: HttpRequest) -> HttpResponse:
+    """Past change, succession and withdrawal requests, searchable by date and state."""
+    search = ChangeSearchForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if search.is_bound and search.is_valid():
+        data = search.cleaned_data
+        filters = {"state": data["state"] or None, "date_from": data["date_from"], "date_to": data["date_to"]}
+    actor = _actor(request)
+    found = selectors.change_requests_for(actor=actor, **filters)
+    if search.is_bound and not search.is_valid():
+        found = found.none()
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(application, registry.name_of(application.kind)) for application in page.object_list]
+    return render(
+        request,
+        "membership/info/change_list.html",
+        {
+            "search": search,
+            "page": page,
+            "rows": rows,
+            **pending_context(actor),
+            "title": "会員情報変更申請一覧",
+        },
+    )
+
+
+def _detail_context(application: Application) -> dict[str, Any]:
+    application_type = TYPES[application.kind]
+    return {
+        "application": application,
+        "kind_name": application_type.name,
+        "differences": application_type.differences(application),
+        "rows": application_type.rows(application.payload),
+        "transitions": [
+            (transition, review_services.ACT_NAMES.get(transition.action, transition.action))
+            for transition in application.transitions.all()
+        ],
+        # A withdrawal has nothing to edit: it is only resubmitted after a hold or a rejection.
+        "editable": application.state
+        in (RESUBMITTED_ON_EDIT if application.kind == WITHDRAWAL else EDITABLE),
+        "resubmit": application.state in RESUBMITTED_ON_EDIT,
+        "withdrawable": application.state in WITHDRAWABLE,
+    }
+
+
+@function_required("MEM-I3")
+@require_GET
+def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One request: the requested values against the registered ones, the decision and the history."""
+    application = selectors.change_request_for(actor=_actor(request), pk=pk)
+    context = _detail_context(application)
+    context["version_form"] = VersionForm(initial={"version": application.version})
+    context["title"] = f"{context['kind_name']} {application.reception_number}"
+    return render(request, "membership/info/change_detail.html", context)
+
+
+@function_required("MEM-I3")
+@require_POST
+def change_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """取下げ: the member takes back a request the organization has not decided yet."""
+    actor = _actor(request)
+    application = selectors.change_request_for(actor=actor, pk=pk)
+    form = VersionForm(request.POST)
+    expected = form.cleaned_data["version"] if form.is_valid() else None
+    try:
+        changes.withdraw_request(actor=actor, application=application, expected_version=expected)
+    except KouikiError as error:
+        messages.error(request, error.message)
+        return redirect("membership:change_detail", pk=application.pk)
+    messages.success(request, f"受付番号 {application.reception_number} の申請を取り下げました。")
+    return redirect("membership:change_list")
+
+
+def _edited(request: HttpRequest, application: Application, *, resubmitted: bool) -> HttpResponse:
+    verb = "修正して再申請しました" if resubmitted else "変更しました"
+    messages.success(request, f"受付番号 {application.reception_number} の申請を{verb}。")
+    return redirect("membership:change_detail", pk=application.pk)
+
+
+@function_required("MEM-I3")
+@require_http_methods(["GET", "POST"])
+def change_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a request not yet approved; after a hold or a rejection the edit is a resubmission."""
+    actor = _actor(request)
+    application = selectors.change_request_for(actor=actor, pk=pk)
+    context = _detail_context(application)
+    if not context["editable"]:
+        messages.error(request, f"状態が「{application.get_state_display()}」の申請は変更できません。")
+        return redirect("membership:change_detail", pk=application.pk)
+    version = VersionForm(posted(request), initial={"version": application.version})
+    expected = version.cleaned_data["version"] if request.method == "POST" and version.is_valid() else None
+    context.update({"version_form": version, "title": f"{context['kind_name']}の変更"})
+    if application.kind == CHANGE:
+        change_forms = ChangeForms(posted(request), initial=application.payload)
+        if request.method == "POST" and change_forms.is_valid():
+            try:
+                edited = changes.edit_request(
+                    actor=actor,
+                    application=application,
+                    payload=change_forms.payload(),
+                    expected_version=expected,
+                )
+            except KouikiError as error:
+                change_forms.add_error(error)
+            else:
+                return _edited(request, edited, resubmitted=context["resubmit"])
+        context.update({"change_forms": change_forms, "editing": application})
+        return render(request, "membership/info/change_form.html", context)
+    if application.kind == SUCCESSION:
+        form: forms.Form = SuccessionForm(posted(request), initial=application.payload)
+        template = "membership/info/succession.html"
+    else:
+        form = WithdrawalForm(posted(request))
+        template = "membership/info/withdrawal.html"
+    if request.method == "POST" and form.is_valid():
+        try:
+            edited = changes.edit_request(
+                actor=actor, application=application, payload=form.cleaned_data, expected_version=expected
+            )
+        except KouikiError as error:
+            _errors_to_form(form, error)
+        else:
+            return _edited(request, edited, resubmitted=context["resubmit"])
+    context.update({"form": form, "editing": application, "warning": EXIT_WARNING})
+    return render(request, template, context)
+
+
+# --- MEM-I4 会員情報変更申請 --------------------------------------------------------------------------------
+
+
+@function_required("MEM-I4")
+@require_http_methods(["GET", "POST"])
+def change_new(request: HttpRequest) -> HttpResponse:
+    """The change form: administrators only → applied at once; anything else → a request for approval."""
+    actor = _actor(request)
+    profile = selectors.member_profile_for(actor=actor)
+    context: dict[str, Any] = {"title": "会員情報変更申請", **pending_context(actor)}
+    if profile is None:
+        return render(request, "membership/info/change_form.html", {**context, "change_forms": None})
+    change_forms = ChangeForms(posted(request), initial=selectors.snapshot(profile))
+    if request.method == "POST" and change_forms.is_valid():
+        try:
+            outcome = changes.request_change(actor=actor, payload=change_forms.payload())
+        except KouikiError as error:
+            change_forms.add_error(error)
+        else:
+            if outcome.application is not None:
+                messages.success(
+                    request,
+                    f"会員情報の変更を申請しました(受付番号 {outcome.application.reception_number})。"
+                    "本機関の承認後に会員情報へ反映されます。",
+                )
+                return redirect("membership:change_detail", pk=outcome.application.pk)
+            if outcome.actor_removed:
+                logout(request)
+                return render(
+                    request,
+                    "membership/info/administrator_replaced.html",
+                    {
+                        "notes": outcome.notes,
+                        "system_name": "会員情報管理システム",
+                        "title": "管理者を交代しました",
+                    },
+                )
+            messages.success(
+                request, f"管理者情報を変更し、会員情報に反映しました({'、'.join(outcome.notes)})。"
+            )
+            return redirect("membership:info")
+    context["change_forms"] = change_forms
+    return render(request, "membership/info/change_form.html", context)
+
+
+# --- MEM-I5 承継, MEM-I6 脱退 --------------------------------------------------------------------------
+
+
+def _filed(request: HttpRequest, application: Application) -> HttpResponse:
+    messages.success(
+        request,
+        f"{registry.name_of(application.kind)}を受け付けました(受付番号 {application.reception_number})。"
+        "本機関からの承認連絡をお待ちください。",
+    )
+    return redirect("membership:change_detail", pk=application.pk)
+
+
+@function_required("MEM-I5")
+@require_http_methods(["GET", "POST"])
+def succession(request: HttpRequest) -> HttpResponse:
+    """承継申請: the successor's 事業者コード and name; approval ends this membership."""
+    actor = _actor(request)
+    form = SuccessionForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = exits.request_succession(
+                actor=actor,
+                successor_code=form.cleaned_data["successor_code"],
+                successor_name=form.cleaned_data["successor_name"],
+            )
+        except ValidationFailed as error:
+            _errors_to_form(form, error)
+        except Conflict as error:
+            form.add_error(None, error.message)
+        else:
+            return _filed(request, application)
+    return render(
+        request,
+        "membership/info/succession.html",
+        {"form": form, "warning": EXIT_WARNING, **pending_context(actor), "title": "承継申請"},
+    )
+
+
+@function_required("MEM-I6")
+@require_http_methods(["GET", "POST"])
+def withdrawal(request: HttpRequest) -> HttpResponse:
+    """脱退申請: approval ends this membership."""
+    actor = _actor(request)
+    form = WithdrawalForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = exits.request_withdrawal(actor=actor)
+        except ValidationFailed as error:
+            _errors_to_form(form, error)
+        except Conflict as error:
+            form.add_error(None, error.message)
+        else:
+            return _filed(request, application)
+    return render(
+        request,
+        "membership/info/withdrawal.html",
+        {"form": form, "warning": EXIT_WARNING, **pending_context(actor), "title": "脱退申請"},
+    )
