@@ -160,6 +160,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 KOUIKI_PASSWORD_MAX_AGE_DAYS = env_int("KOUIKI_PASSWORD_MAX_AGE_DAYS", 90)
 KOUIKI_PASSWORD_RESET_MINUTES = env_int("KOUIKI_PASSWORD_RESET_MINUTES", 30)
+# Lifetime of the provisional-application link mailed by 加入申請リンク確認 (MEM-J1).
+KOUIKI_JOIN_LINK_DAYS = env_int("KOUIKI_JOIN_LINK_DAYS", 7)
 PASSWORD_RESET_TIMEOUT = KOUIKI_PASSWORD_RESET_MINUTES * 60
 # Back-office staff must use TOTP; the demo (make run) turns this off for convenience.
 KOUIKI_STAFF_OTP_REQUIRED = env_bool("KOUIKI_STAFF_OTP_REQUIRED", True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from kouiki.core.japanese import corporate_number_check_digit
@@ -26,6 +27,7 @@ def load() -> int:
             "name": "広域電力株式会社",
             "name_kana": "コウイキデンリョクカブシキガイシャ",
             "business_types": ["retail"],
+            "member_since": date(2015, 4, 1),
         },
     )
     created += new

@@ -59,7 +59,7 @@ logger = logging.getLogger(__name__)
 
 LINK_SALT = "kouiki.membership.join.link"
 # How long the mailed link to the provisional application stays valid.
-LINK_MAX_AGE = dt.timedelta(days=getattr(settings, "KOUIKI_JOIN_LINK_DAYS", 7))
+LINK_MAX_AGE = dt.timedelta(days=settings.KOUIKI_JOIN_LINK_DAYS)
 MAIN_PATH = "/member/join/main/"
 EXPIRY_REASON = (
     "加入(仮)申請から1年以内に加入(本)申請が行われなかったため、"
