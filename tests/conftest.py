@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from kouiki.core.systems import Role
 from kouiki.identity.models import Organization, User
@@ -27,3 +28,13 @@ def member_user(organization: Organization) -> User:
 @pytest.fixture
 def staff(db: None) -> User:
     return StaffFactory(login_id="reviewer")
+
+
+@pytest.fixture
+def staff_client(client: Client, staff: User) -> Client:
+    """A client logged in to the back office as `staff` (password and second factor passed)."""
+    client.force_login(staff)
+    session = client.session
+    session["staff_verified"] = True
+    session.save()
+    return client

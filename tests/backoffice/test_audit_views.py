@@ -19,15 +19,6 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 LIST = "/backoffice/audit/"
 
 
-@pytest.fixture
-def staff_client(client: Client, staff: User) -> Client:
-    client.force_login(staff)
-    session = client.session
-    session["staff_verified"] = True
-    session.save()
-    return client
-
-
 def _events(count: int, **fields: object) -> list[Event]:
     return [
         Event.objects.create(action="user.update", at=datetime(2026, 4, 1, 9, i % 60, tzinfo=TOKYO), **fields)  # type: ignore[arg-type]

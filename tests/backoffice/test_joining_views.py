@@ -14,18 +14,13 @@ from kouiki.membership.models import CodeAssignment
 from kouiki.membership.services import join
 from kouiki.reviews.models import Application
 from tests.factories import OrganizationFactory
-from tests.membership.join_helpers import file_provisional, staff_session, submit_main
+from tests.membership.join_helpers import file_provisional, submit_main
 from tests.reviews.sample import bring_to
 from tests.terms.fixtures import member_documents  # noqa: F401
 
 pytestmark = [pytest.mark.usefixtures("member_documents")]
 
 LIST = "/backoffice/joining/"
-
-
-@pytest.fixture
-def staff_client(client: Client, staff: User) -> Client:
-    return staff_session(client, staff)
 
 
 @pytest.fixture

@@ -18,15 +18,6 @@ LIST = "/backoffice/members/"
 
 
 @pytest.fixture
-def staff_client(client: Client, staff: User) -> Client:
-    client.force_login(staff)
-    session = client.session
-    session["staff_verified"] = True
-    session.save()
-    return client
-
-
-@pytest.fixture
 def profile(db: None) -> MemberProfile:
     return member()
 

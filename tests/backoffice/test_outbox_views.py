@@ -25,15 +25,6 @@ def make_message(**fields: Any) -> OutboxMessage:
     return OutboxMessage.objects.create(**(values | fields))
 
 
-@pytest.fixture
-def staff_client(client: Client, staff: User) -> Client:
-    client.force_login(staff)
-    session = client.session
-    session["staff_verified"] = True
-    session.save()
-    return client
-
-
 # Who may open the screens.
 
 

@@ -21,15 +21,6 @@ QUEUE = "/backoffice/reviews/"
 
 
 @pytest.fixture
-def staff_client(client: Client, staff: User) -> Client:
-    client.force_login(staff)
-    session = client.session
-    session["staff_verified"] = True
-    session.save()
-    return client
-
-
-@pytest.fixture
 def submitted(member_admin: User, staff: User) -> Application:
     return bring_to(State.SUBMITTED, applicant=member_admin, staff=staff)
 
