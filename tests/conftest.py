@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from kouiki.core.systems import Role
 from kouiki.identity.models import Organization, User
@@ -38,3 +42,10 @@ def staff_client(client: Client, staff: User) -> Client:
     session["staff_verified"] = True
     session.save()
     return client
+
+
+@pytest.fixture
+def frozen_minute() -> Iterator[None]:
+    """Rate limits count per fixed one-minute window: hold the clock still inside one."""
+    with time_machine.travel(timezone.localtime().replace(second=5), tick=False):
+        yield

@@ -172,6 +172,7 @@ def test_withdrawn_organization_cannot_log_in(client: Client, member_user: User)
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.usefixtures("frozen_minute")
 def test_login_is_rate_limited_per_address(client: Client, member_user: User, settings) -> None:
     settings.KOUIKI_LOGIN_RATE = "3/m"
     statuses = [

@@ -264,6 +264,7 @@ def test_verify_unknown_number(client: Client, certificate: MembershipCertificat
     assert "発行番号を入力してください" in empty
 
 
+@pytest.mark.usefixtures("frozen_minute")
 def test_verify_is_rate_limited_per_address(client: Client, settings: Any, db: None) -> None:
     settings.KOUIKI_RESET_RATE = "3/m"
     statuses = [client.post(VERIFY, {"number": f"AAAA-BBBB-CCCC-000{i}"}).status_code for i in range(4)]

@@ -380,6 +380,7 @@ def test_mem_j1_bad_input_is_shown_next_to_the_field_and_nothing_is_mailed(clien
     assert not mails("membership/mail/join_link")
 
 
+@pytest.mark.usefixtures("frozen_minute")
 def test_mem_j1_the_link_page_is_rate_limited_per_address(client: Client, settings: Any) -> None:
     settings.KOUIKI_RESET_RATE = "2/m"
     for _ in range(2):
