@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "kouiki.reviews",
     "kouiki.terms",
     "kouiki.membership",
+    "kouiki.assembly",
+    "kouiki.fees",
     "kouiki.backoffice",
 ]
 

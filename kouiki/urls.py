@@ -12,6 +12,8 @@ handler500 = "kouiki.core.views.server_error"
 urlpatterns = [
     path("", RedirectView.as_view(url="/member/", permanent=False)),
     path("member/join/", include("kouiki.membership.urls_join")),
+    path("member/assembly/", include("kouiki.assembly.urls")),
+    path("member/fees/", include("kouiki.fees.urls")),
     path("member/", include("kouiki.identity.urls_member")),
     path("member/", include("kouiki.membership.urls_info")),
     path("terms/", include("kouiki.terms.urls")),

@@ -18,4 +18,6 @@ urlpatterns = [
     path("reviews/", include("kouiki.backoffice.urls_reviews")),
     path("joining/", include("kouiki.backoffice.urls_joining")),
     path("members/", include("kouiki.backoffice.urls_members")),
+    path("assembly/", include("kouiki.backoffice.urls_assembly")),
+    path("fees/", include("kouiki.backoffice.urls_fees")),
 ]

@@ -126,3 +126,24 @@ def locked_usernames(usernames: list[str]) -> set[str]:
             username__in=usernames, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
         ).values_list("username", flat=True)
     )
+
+
+def has_duty(user: User, duty: str, system: str = System.MEMBER) -> bool:
+    """Whether the member-system screens and mails of a 担当業務 are for this user.
+
+    Administrators see everything of their organization; other users only their duties.
+    """
+    if not user.is_authenticated or user.is_kouiki_staff:
+        return False
+    return role_in(user, system) == Role.ADMIN or duty in user.duties
+
+
+def users_with_duty(*, organization_id: int, duty: str, system: str = System.MEMBER) -> list[User]:
+    """The active users of an organization a 担当業務's mail goes to: its administrators and the
+    users holding the duty."""
+    users = (
+        User.objects.filter(organization_id=organization_id, is_active=True, enrollments__system=system)
+        .prefetch_related("enrollments")
+        .order_by("login_id")
+    )
+    return [user for user in users if role_in(user, system) == Role.ADMIN or duty in user.duties]
