@@ -387,3 +387,41 @@ def member_certificates(*, actor: User, organization_id: int) -> QuerySet[Member
         .select_related("issued_by")
         .order_by("-issued_at", "-id")
     )
+
+
+@dataclass(frozen=True)
+class MemberSummary:
+    """What other apps (general meetings, fees) need to know of a member."""
+
+    organization_id: int
+    code: str
+    name: str
+    electronic_notice_consent: bool
+
+
+def active_members() -> list[MemberSummary]:
+    """Every member organization with filed member information that is still a member, by code."""
+    profiles = (
+        MemberProfile.objects.filter(organization__status="active")
+        .select_related("organization")
+        .order_by("organization__code")
+    )
+    return [
+        MemberSummary(
+            organization_id=profile.organization_id,
+            code=profile.organization.code,
+            name=profile.organization.name,
+            electronic_notice_consent=profile.electronic_notice_consent,
+        )
+        for profile in profiles
+    ]
+
+
+def electronic_notice_consents(organization_ids: list[int]) -> dict[int, bool]:
+    """定款第25条: whether each member consented to receive convocations by e-mail (absent: no)."""
+    consents = dict(
+        MemberProfile.objects.filter(organization_id__in=organization_ids).values_list(
+            "organization_id", "electronic_notice_consent"
+        )
+    )
+    return {pk: bool(consents.get(pk, False)) for pk in organization_ids}
