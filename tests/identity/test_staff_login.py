@@ -64,3 +64,14 @@ def test_django_admin_is_for_superusers_only(client: Client, staff: User) -> Non
     staff.is_superuser = True
     staff.save()
     assert client.get("/admin/").status_code == 200
+
+
+def test_django_admin_lists_accounts_read_only(client: Client, staff: User, member_user: User) -> None:
+    staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    listing = client.get("/admin/identity/user/")
+    assert listing.status_code == 200
+    assert member_user.username in listing.content.decode()
+    assert client.get("/admin/identity/user/add/").status_code == 403
+    assert client.get("/admin/audit/event/").status_code == 200
