@@ -1,0 +1,1 @@
+"""Writes of the fees app, one module per aggregate."""
