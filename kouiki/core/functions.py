@@ -32,6 +32,8 @@ class Function:
     api_operation: str | None = None  # OpenAPI operationId: the id in lower case, "-" → "_"
     built: bool = False
     note: str = ""  # a restriction FUNCTIONS.md states next to the name
+    # Member system: the 担当業務 whose users (besides administrators) the screen is for (seed 003).
+    duty: str | None = None
 
     @property
     def title(self) -> str:
@@ -175,14 +177,64 @@ FUNCTIONS: list[Function] = [
         built=True,
     ),
     # 総会情報管理
-    Function(id="MEM-G1", name="総会情報の一覧表示", system="member", who=M, menu="総会情報管理"),
-    Function(id="MEM-G2", name="総会の出欠・議決権の回答", system="member", who=M, menu="総会情報管理"),
-    Function(id="MEM-G3", name="総会当日の受付票発行", system="member", who=M, menu="総会情報管理"),
-    Function(id="MEM-G4", name="総会当日の受付", system="member", who=O, menu="総会情報管理"),
-    # 請求書情報管理
-    Function(id="MEM-F1", name="請求書の確認", system="member", who=M, menu="請求書情報管理"),
     Function(
-        id="MEM-F2", name="容量市場請求書等情報管理", system="member", who=M, menu="容量市場請求書等情報管理"
+        id="MEM-G1",
+        name="総会情報の一覧表示",
+        system="member",
+        who=M,
+        menu="総会情報管理",
+        url_name="assembly:list",
+        duty="assembly",
+        built=True,
+    ),
+    # Answers and tickets are per meeting: their entry is the list of meetings. No menu entry of their own.
+    Function(
+        id="MEM-G2",
+        name="総会の出欠・議決権の回答",
+        system="member",
+        who=M,
+        url_name="assembly:list",
+        duty="assembly",
+        built=True,
+    ),
+    Function(
+        id="MEM-G3",
+        name="総会当日の受付票発行",
+        system="member",
+        who=M,
+        url_name="assembly:list",
+        duty="assembly",
+        built=True,
+    ),
+    # The venue's check-in is a back-office screen (staff), reached from the meetings of the back office.
+    Function(
+        id="MEM-G4",
+        name="総会当日の受付",
+        system="member",
+        who=O,
+        url_name="backoffice:assembly_list",
+        built=True,
+    ),
+    # 会費 (担当業務 会費), 容量市場 (担当業務 容量市場); administrators see both
+    Function(
+        id="MEM-F1",
+        name="請求書の確認",
+        system="member",
+        who=M,
+        menu="会費",
+        url_name="fees:invoice_list",
+        duty="fees",
+        built=True,
+    ),
+    Function(
+        id="MEM-F2",
+        name="容量市場請求書等情報管理",
+        system="member",
+        who=M,
+        menu="容量市場請求書等情報管理",
+        url_name="fees:capacity_list",
+        duty="capacity",
+        built=True,
     ),
     # ------------------------------------------------------------------------------------------
     # 2. スイッチング支援システム (seeds 001, 004)

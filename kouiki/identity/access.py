@@ -16,7 +16,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from kouiki.core import catalog
-from kouiki.identity.selectors import role_codes
+from kouiki.core.errors import Forbidden
+from kouiki.identity.choices import Duty
+from kouiki.identity.selectors import has_duty, role_codes
 
 View = Callable[..., HttpResponse]
 
@@ -50,7 +52,8 @@ def staff_required(view: View) -> View:
 
 
 def function_required(function_id: str) -> Callable[[View], View]:
-    """Only users whose role codes the catalog allows for `function_id` in its system."""
+    """Only users whose role codes the catalog allows for `function_id` in its system, and, for a
+    member-system screen of one 担当業務, only administrators and the users holding that duty."""
     function = catalog.get(function_id)
 
     def decorator(view: View) -> View:
@@ -61,6 +64,11 @@ def function_required(function_id: str) -> Callable[[View], View]:
                 return _to_login(request, function.system)
             if not catalog.allows(function_id, role_codes(user, function.system)):  # type: ignore[arg-type]
                 raise PermissionDenied
+            if function.duty and not has_duty(user, function.duty, function.system):  # type: ignore[arg-type]
+                raise Forbidden(
+                    f"この機能は、担当業務「{Duty(function.duty).label}」のユーザと管理者が利用できます。"
+                    "担当業務の変更は貴社の管理者にご依頼ください。"
+                )
             request.kouiki_system = function.system  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from kouiki.core import catalog
 from kouiki.core.systems import Role
-from kouiki.identity.models import User
+from kouiki.identity.models import Duty, User
 from tests.factories import participant
 
 # Screens a logged-in user reaches without a prior step (login itself is public).
@@ -19,6 +19,12 @@ BUILT_MEMBER_SCREENS = [
     and function.url_name
     and function.id != "MEM-A1"
     and not function.who & {"anyone", "applicant"}  # public pages
+    and function.who != frozenset({"O"})  # staff screens live in the back office (below)
+]
+BUILT_STAFF_SCREENS = [
+    function
+    for function in catalog.functions()
+    if function.built and function.url_name and function.who == {"O"}
 ]
 
 
@@ -27,11 +33,17 @@ def test_the_table_is_not_empty() -> None:
 
 
 @pytest.mark.parametrize("function", BUILT_MEMBER_SCREENS, ids=lambda f: f.id)
-@pytest.mark.parametrize("role", ["anonymous", "M", "A", "O", "other_system"])
+@pytest.mark.parametrize("role", ["anonymous", "M", "M_with_duties", "A", "O", "other_system"])
 def test_member_screen_access(client: Client, staff: User, function: catalog.Function, role: str) -> None:
     url = reverse(function.url_name)  # type: ignore[arg-type]
+    duty_ok = True
     if role == "M":
+        # A user without any 担当業務: the screens of one duty are not for it (seed 003).
         client.force_login(participant(role=Role.USER))
+        codes = frozenset({"M"})
+        duty_ok = function.duty is None
+    elif role == "M_with_duties":
+        client.force_login(participant(role=Role.USER, duties=[duty.value for duty in Duty]))
         codes = frozenset({"M"})
     elif role == "A":
         client.force_login(participant(role=Role.ADMIN))
@@ -45,10 +57,37 @@ def test_member_screen_access(client: Client, staff: User, function: catalog.Fun
     else:
         codes = frozenset()
     response = client.get(url)
-    if catalog.allows(function.id, codes):
+    if catalog.allows(function.id, codes) and duty_ok:
         assert response.status_code == 200, (function.id, role)
     elif role in {"anonymous", "O"}:
         assert response.status_code == 302
         assert response["Location"].startswith("/member/login/")
     else:
         assert response.status_code == 403, (function.id, role)
+
+
+@pytest.mark.django_db
+def test_menu_lists_duty_screens_only_to_their_users(client: Client) -> None:
+    plain = participant(role=Role.USER)
+    fees = participant(organization=plain.organization, role=Role.USER, login_id="fee001", duties=["fees"])
+    client.force_login(plain)
+    assert "請求書の確認" not in client.get("/member/").content.decode()
+    client.force_login(fees)
+    menu = client.get("/member/").content.decode()
+    assert "請求書の確認" in menu
+    assert "容量市場請求書等情報管理" not in menu
+
+
+@pytest.mark.parametrize("function", BUILT_STAFF_SCREENS, ids=lambda f: f.id)
+def test_staff_screen_access(client: Client, staff: User, function: catalog.Function) -> None:
+    url = reverse(function.url_name)  # type: ignore[arg-type]
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/backoffice/login/")
+    client.force_login(participant(role=Role.ADMIN))
+    assert client.get(url).status_code == 403
+    client.force_login(staff)
+    session = client.session
+    session["staff_verified"] = True
+    session.save()
+    assert client.get(url).status_code == 200

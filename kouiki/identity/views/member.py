@@ -54,18 +54,18 @@ def _profile_data(form: Any) -> dict[str, Any]:
 @function_required("MEM-A1")
 def menu(request: HttpRequest) -> HttpResponse:
     """The member menu, generated from the function catalog for the user's roles."""
-    codes = selectors.role_codes(_actor(request), SYSTEM)
-    groups = [
-        (
-            group,
-            [
-                {"name": function.name, "url": reverse(function.url_name)}
-                for function in functions
-                if function.url_name
-            ],
-        )
-        for group, functions in catalog.menu(SYSTEM, codes)
-    ]
+    actor = _actor(request)
+    codes = selectors.role_codes(actor, SYSTEM)
+    groups = []
+    for group, functions in catalog.menu(SYSTEM, codes):
+        # Screens of one 担当業務 are listed to administrators and to the users holding it.
+        entries = [
+            {"name": function.name, "url": reverse(function.url_name)}
+            for function in functions
+            if function.url_name and (not function.duty or selectors.has_duty(actor, function.duty))
+        ]
+        if entries:
+            groups.append((group, entries))
     return render(request, "identity/member/menu.html", {"groups": groups, "title": "メニュー"})
 
 
