@@ -198,3 +198,19 @@ def test_mem_u1_own_profile(client: Client, member_user: User) -> None:
     member_user.refresh_from_db()
     assert member_user.last_name == "山本"
     assert Event.objects.filter(action="user.profile_update", actor_id=member_user.pk).exists()
+
+
+def test_duty_emails_of_many_organizations_in_constant_queries(
+    member_admin: User, django_assert_max_num_queries
+) -> None:
+    from kouiki.identity.selectors import duty_emails
+
+    other = participant(login_id="fee001", duties=["fees"], email="fee@example.co.jp")
+    participant(organization=other.organization, login_id="asm001", duties=["assembly"])
+    ids = [member_admin.organization_id, other.organization_id]
+    with django_assert_max_num_queries(2):
+        emails = duty_emails(organization_ids=ids, duty="fees")
+    assert emails == {
+        member_admin.organization_id: [member_admin.email],
+        other.organization_id: [other.email],
+    }

@@ -29,7 +29,7 @@ from kouiki.audit.services import record
 from kouiki.core.errors import InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail
 from kouiki.identity.choices import OrganizationStatus
-from kouiki.identity.selectors import users_with_duty
+from kouiki.identity.selectors import duty_emails
 from kouiki.membership import selectors as membership_selectors
 
 if TYPE_CHECKING:
@@ -223,14 +223,14 @@ def send_convocation(*, actor: User, meeting: Meeting) -> ConvocationResult:
             .order_by("organization__code")
         )
         consents = membership_selectors.electronic_notice_consents([i.organization_id for i in pending])
+        addresses = duty_emails(organization_ids=[i.organization_id for i in pending], duty=DUTY)
         url = settings.SITE_URL + reverse("assembly:detail", args=[locked.pk])
         emailed: list[Invitation] = []
         paper: list[Invitation] = []
         for invitation in pending:
             recipients: list[str] = []
             if consents.get(invitation.organization_id):
-                users = users_with_duty(organization_id=invitation.organization_id, duty=DUTY)
-                recipients = sorted({user.email for user in users if user.email})
+                recipients = addresses[invitation.organization_id]
             invitation.notified_at = now
             invitation.notified_to = recipients
             if recipients:

@@ -37,7 +37,7 @@ from kouiki.fees.validators import (
     validate_yen,
 )
 from kouiki.identity.choices import Duty
-from kouiki.identity.selectors import organization_by_code, users_with_duty
+from kouiki.identity.selectors import duty_emails, organization_by_code
 from kouiki.membership import selectors as membership_selectors
 
 if TYPE_CHECKING:
@@ -252,8 +252,9 @@ def _issue(
     for issued_invoice in issued:
         by_member[issued_invoice.organization_id].append(issued_invoice)
     mails = 0
+    addresses = duty_emails(organization_ids=list(by_member), duty=Duty.FEES)
     for organization_id, member_invoices in by_member.items():
-        mails += _mail_issued(organization_id, member_invoices)
+        mails += _mail_issued(addresses[organization_id], member_invoices)
     batch.mail_count = mails
     batch.save(update_fields=["mail_count"])
     record(
@@ -271,10 +272,8 @@ def _issue(
     return batch, issued
 
 
-def _mail_issued(organization_id: int, member_invoices: list[Invoice]) -> int:
+def _mail_issued(recipients: list[str], member_invoices: list[Invoice]) -> int:
     """One mail to the member's 会費 users; 0 when none of them has an address."""
-    recipients = [user.email for user in users_with_duty(organization_id=organization_id, duty=Duty.FEES)]
-    recipients = [email for email in recipients if email]
     if not recipients:
         return 0
     first = member_invoices[0]
