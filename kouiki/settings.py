@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kouiki.membership",
     "kouiki.assembly",
     "kouiki.fees",
+    "kouiki.switching",
     "kouiki.backoffice",
 ]
 

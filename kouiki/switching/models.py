@@ -1,0 +1,179 @@
+"""The switching hub's registry of supply points (供給地点).
+
+A `SupplyPoint` is the stable identity: its 22-digit 供給地点特定番号, the area its first two digits
+name, and its voltage class. Everything else the operators (TSO) change — the items of seed 004,
+the customer's basic info and the current retailer — lives in `SupplyPointVersion` rows bounded by
+[valid_from, valid_to). A change retires the open row (sets valid_to) and opens a new one; rows are
+never deleted, so who supplied a point from when to when, and every change of its data, can be
+traced. One open row per point is enforced by the database (a partial unique constraint).
+
+Keys are varchar (CharField), never char(n): see RECIPES.md, PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+
+from kouiki.core.japanese import Area, validate_supply_point_number
+
+
+class Voltage(models.TextChoices):
+    LOW = "low", "低圧"
+    HIGH = "high", "高圧"
+    EXTRA_HIGH = "extra_high", "特別高圧"
+
+
+class SupplyMethod(models.TextChoices):
+    """供給方式."""
+
+    SINGLE_PHASE_2_WIRE = "1p2w", "単相2線式"
+    SINGLE_PHASE_3_WIRE = "1p3w", "単相3線式"
+    THREE_PHASE_3_WIRE = "3p3w", "三相3線式"
+    THREE_PHASE_4_WIRE = "3p4w", "三相4線式"
+
+
+class ContractDecisionMethod(models.TextChoices):
+    """託送契約決定方法."""
+
+    AMPERE = "ampere", "契約電流（アンペア制）"
+    CAPACITY = "capacity", "契約容量"
+    LOAD = "load", "負荷設備契約"
+    DEMAND = "demand", "実量制（最大需要電力）"
+    AGREEMENT = "agreement", "協議制"
+
+
+class ContractState(models.TextChoices):
+    """契約状態."""
+
+    IN_SERVICE = "in_service", "送電中"
+    STOPPED = "stopped", "停止中"
+    ABOLISHED = "abolished", "廃止"
+
+
+class AbolitionMethod(models.TextChoices):
+    """廃止措置方法 (empty while the point is not being abolished)."""
+
+    NONE = "", "なし"
+    METER_REMOVAL = "meter_removal", "計器取外し"
+    SERVICE_DROP_REMOVAL = "drop_removal", "引込線撤去"
+    SWITCH_OFF = "switch_off", "開閉器切"
+    ON_SITE = "on_site", "現地対応なし（設備存置）"
+
+
+class SupplyPoint(models.Model):
+    """供給地点: identified by its 供給地点特定番号; the rest is in its versions."""
+
+    number = models.CharField(
+        "供給地点特定番号", max_length=22, unique=True, validators=[validate_supply_point_number]
+    )
+    area = models.CharField("エリア", max_length=2, choices=Area.choices)
+    voltage = models.CharField("電圧区分", max_length=12, choices=Voltage.choices)
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "供給地点"
+        verbose_name_plural = "供給地点"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__regex=r"^(0[1-9]|10)[0-9]{20}$"), name="switching_sp_number_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__startswith=F("area")), name="switching_sp_area_prefix"
+            ),
+            models.CheckConstraint(condition=Q(voltage__in=Voltage.values), name="switching_sp_voltage"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class SupplyPointVersion(models.Model):
+    """The data of a supply point over [valid_from, valid_to); valid_to NULL = the current row."""
+
+    supply_point = models.ForeignKey(
+        SupplyPoint, on_delete=models.PROTECT, related_name="versions", verbose_name="供給地点"
+    )
+    valid_from = models.DateTimeField("適用開始")
+    valid_to = models.DateTimeField("適用終了", null=True, blank=True)
+
+    # Seed 004: 供給（受電）地点に関する情報.
+    isolated_island = models.BooleanField("離島供給約款対象", default=False)
+    contract_capacity = models.DecimalField(
+        "託送契約高(kW/kVA)", max_digits=10, decimal_places=1, null=True, blank=True
+    )
+    current_limit_a = models.PositiveIntegerField("電流上限値(A)", null=True, blank=True)
+    service_menu = models.CharField("接続送電サービスメニュー", max_length=60, blank=True)
+    power_factor = models.PositiveSmallIntegerField("力率(%)", null=True, blank=True)
+    supply_method = models.CharField("供給方式", max_length=8, choices=SupplyMethod.choices, blank=True)
+    contract_decision_method = models.CharField(
+        "託送契約決定方法", max_length=12, choices=ContractDecisionMethod.choices, blank=True
+    )
+    # 計器情報: {"meter_number": str, "smart_meter": bool, "multiplier": int, ...}.
+    meter = models.JSONField("計器情報", default=dict, blank=True)
+    pole_number = models.CharField("引込柱番号", max_length=30, blank=True)
+    grid_connection = models.BooleanField("系統連系設備有無", default=False)
+    contract_changed_on = models.DateField("託送契約異動年月日", null=True, blank=True)
+    # 検針日: the day of month "01".."31", or the operator's 検針日程 code (two digits).
+    reading_day = models.CharField("検針日", max_length=2, blank=True)
+    contract_state = models.CharField(
+        "契約状態", max_length=12, choices=ContractState.choices, default=ContractState.IN_SERVICE
+    )
+    abolition_method = models.CharField(
+        "廃止措置方法", max_length=16, choices=AbolitionMethod.choices, blank=True, default=""
+    )
+
+    # Seed 004: 基本情報.
+    customer_name = models.CharField("需要者氏名", max_length=100, blank=True)
+    customer_address = models.CharField("需要場所住所", max_length=200, blank=True)
+    customer_phone = models.CharField("電話番号", max_length=20, blank=True)
+    retail_contract_number = models.CharField("小売供給契約番号", max_length=40, blank=True)
+
+    retailer = models.ForeignKey(
+        "identity.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name="小売電気事業者",
+    )
+
+    class Meta:
+        verbose_name = "供給地点情報（履歴）"
+        verbose_name_plural = "供給地点情報（履歴）"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supply_point"],
+                condition=Q(valid_to__isnull=True),
+                name="switching_spv_one_open_version",
+            ),
+            models.UniqueConstraint(fields=["supply_point", "valid_from"], name="switching_spv_unique_start"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
+                name="switching_spv_valid_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(power_factor__isnull=True) | Q(power_factor__gte=1, power_factor__lte=100),
+                name="switching_spv_power_factor",
+            ),
+            models.CheckConstraint(
+                condition=Q(reading_day="") | Q(reading_day__regex=r"^[0-9]{2}$"),
+                name="switching_spv_reading_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(contract_state__in=ContractState.values), name="switching_spv_contract_state"
+            ),
+        ]
+        indexes = [
+            # The current retailer's points (and every retailer's history).
+            models.Index(
+                fields=["retailer", "supply_point"],
+                condition=Q(valid_to__isnull=True),
+                name="switching_spv_current_retailer",
+            ),
+            models.Index(fields=["retailer", "valid_from"], name="switching_spv_retailer_history"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supply_point_id} [{self.valid_from:%Y-%m-%d %H:%M}–{self.valid_to or ''})"
