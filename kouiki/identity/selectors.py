@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -165,3 +166,15 @@ def duty_emails(
         if role_in(user, system) == Role.ADMIN or duty in user.duties:
             found[user.organization_id].add(user.email)  # type: ignore[index]
     return {pk: sorted(emails) for pk, emails in found.items()}
+
+
+def pending_totp_device(user: User) -> Any:
+    """The TOTP device the user is enrolling (scanned, not yet confirmed), if any."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=False).first()
+
+
+def active_user(pk: int) -> User | None:
+    """An active account by primary key (a pending login, a reset link), with its organization."""
+    return User.objects.select_related("organization").filter(pk=pk, is_active=True).first()

@@ -75,3 +75,18 @@ def test_django_admin_lists_accounts_read_only(client: Client, staff: User, memb
     assert member_user.username in listing.content.decode()
     assert client.get("/admin/identity/user/add/").status_code == 403
     assert client.get("/admin/audit/event/").status_code == 200
+
+
+def test_a_wrong_code_at_enrollment_keeps_the_scanned_qr_code_valid(client: Client, staff: User) -> None:
+    client.post("/backoffice/login/", {"user_id": "reviewer", "password": "Test-pass1"})
+    client.get("/backoffice/otp/setup/")
+    scanned = staff.totpdevice_set.get(confirmed=False)
+    right = f"{totp(scanned.bin_key):06d}"
+    wrong = client.post("/backoffice/otp/setup/", {"token": "000000" if right != "000000" else "111111"})
+    assert "確認コードが正しくありません" in wrong.content.decode()
+    assert staff.totpdevice_set.get(confirmed=False).pk == scanned.pk
+    # django-otp throttles after a failure: the next code is tried a little later.
+    with time_machine.travel(timezone.localtime() + timedelta(seconds=31)):
+        response = client.post("/backoffice/otp/setup/", {"token": f"{totp(scanned.bin_key):06d}"})
+    assert response.status_code == 302
+    assert client.get("/backoffice/").status_code == 200

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import segno
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -17,6 +16,7 @@ from kouiki.identity.access import staff_required
 from kouiki.identity.forms import OtpForm, StaffLoginForm
 from kouiki.identity.usernames import staff_username
 from kouiki.identity.views import auth as identity_auth
+from kouiki.identity.views.otp import enrollment_context
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -88,23 +88,13 @@ def _otp_setup(request: HttpRequest) -> HttpResponse:
     if user is None:
         return redirect("backoffice:login")
     form = OtpForm(request.POST or None)
+    new = True
     if request.method == "POST" and form.is_valid():
         if services.confirm_totp(user=user, token=form.cleaned_data["token"]):
             return _verified_login(request, user, identity_auth.confirmed_totp(user))
         form.add_error("token", identity_auth.OTP_FAILED)
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    else:
-        device = services.start_totp_enrollment(user=user)
-    config_url = device.config_url if device else ""
-    return render(
-        request,
-        "backoffice/otp_setup.html",
-        {
-            "form": form,
-            "qr": segno.make(config_url, error="m").svg_data_uri(scale=4) if config_url else "",
-            "secret": config_url.split("secret=")[1].split("&")[0] if config_url else "",
-        },
-    )
+        new = False
+    return render(request, "backoffice/otp_setup.html", {"form": form, **enrollment_context(user, new=new)})
 
 
 otp_setup_view = identity_auth.protect(_otp_setup)

@@ -39,7 +39,7 @@ from kouiki.identity.forms import (
     StaffLoginForm,
 )
 from kouiki.identity.models import User
-from kouiki.identity.selectors import password_change_required, role_in
+from kouiki.identity.selectors import active_user, password_change_required, role_in
 from kouiki.identity.usernames import participant_username
 
 LOGIN_FAILED = "ユーザIDもしくはパスワードが不正です"
@@ -92,7 +92,7 @@ def pending_user(request: HttpRequest, system: str) -> tuple[User | None, str]:
     pending: dict[str, Any] | None = request.session.get(PENDING_KEY)
     if not pending or pending.get("system") != system:
         return None, ""
-    user = User.objects.select_related("organization").filter(pk=pending["user"], is_active=True).first()
+    user = active_user(pending["user"])
     return user, str(pending.get("next") or "")
 
 
@@ -255,7 +255,7 @@ def password_reset_confirm(request: HttpRequest, system: str, uidb64: str, token
         pk = int(force_str(urlsafe_base64_decode(uidb64)))
     except (TypeError, ValueError, OverflowError):
         pk = 0
-    user = User.objects.select_related("organization").filter(pk=pk, is_active=True).first()
+    user = active_user(pk)
     valid = user is not None and default_token_generator.check_token(user, token)
     context: dict[str, Any] = {"system": system, "system_name": SYSTEM_NAMES[system], "valid": valid}
     if not valid or user is None:

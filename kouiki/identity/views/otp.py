@@ -12,11 +12,16 @@ from kouiki.identity import services
 from kouiki.identity.access import function_required
 from kouiki.identity.forms import OtpForm
 from kouiki.identity.models import User
+from kouiki.identity.selectors import pending_totp_device, role_in
 from kouiki.identity.views.auth import confirmed_totp
 
 
-def enrollment_context(user: User) -> dict[str, object]:
-    device = services.start_totp_enrollment(user=user)
+def enrollment_context(user: User, *, new: bool) -> dict[str, str]:
+    """QR code and key of the device being enrolled: a new one, or the pending one after a wrong
+    code (so the QR code already scanned stays valid)."""
+    device = services.start_totp_enrollment(user=user) if new else pending_totp_device(user)
+    if device is None:
+        return {"qr": "", "secret": ""}
     return {
         "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=4),
         "secret": device.config_url.split("secret=")[1].split("&")[0],
@@ -28,8 +33,6 @@ def enrollment_context(user: User) -> dict[str, object]:
 def member_otp(request: HttpRequest) -> HttpResponse:
     """二要素認証の設定 (administrators only: other users see the profile)."""
     user: User = request.user  # type: ignore[assignment]
-    from kouiki.identity.selectors import role_in
-
     if role_in(user, "member") != "admin":
         return redirect("member:profile")
     form = OtpForm(request.POST or None)
@@ -38,18 +41,11 @@ def member_otp(request: HttpRequest) -> HttpResponse:
             messages.success(request, "二要素認証を有効にしました。次回のログインから確認コードが必要です。")
             return redirect("member:profile")
         form.add_error("token", "確認コードが正しくありません。もう一度お試しください。")
-        # Keep the same pending device so the QR code scanned stays valid.
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-        context = {
-            "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=4) if device else "",
-            "secret": device.config_url.split("secret=")[1].split("&")[0] if device else "",
-        }
+        context = enrollment_context(user, new=False)
     elif confirmed_totp(user) is not None:
         return render(request, "identity/member/otp.html", {"enabled": True, "title": "二要素認証"})
     else:
-        context = enrollment_context(user)
+        context = enrollment_context(user, new=True)
     return render(
         request,
         "identity/member/otp.html",
