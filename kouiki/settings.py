@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "kouiki.assembly",
     "kouiki.fees",
     "kouiki.switching",
+    "kouiki.tso",
+    "kouiki.capacity",
+    "kouiki.notices",
     "kouiki.backoffice",
 ]
 

@@ -20,4 +20,10 @@ urlpatterns = [
     path("members/", include("kouiki.backoffice.urls_members")),
     path("assembly/", include("kouiki.backoffice.urls_assembly")),
     path("fees/", include("kouiki.backoffice.urls_fees")),
+    path("capacity/", include("kouiki.backoffice.urls_capacity")),
+    path("notices/", include("kouiki.backoffice.urls_notices")),
+    path("terms/", include("kouiki.backoffice.urls_terms")),
+    path("calendar/", include("kouiki.backoffice.urls_calendar")),
+    path("switching/", include("kouiki.backoffice.urls_switching")),
+    path("tso/", include("kouiki.backoffice.urls_tso")),
 ]

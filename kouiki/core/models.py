@@ -66,3 +66,22 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ClosingDay(models.Model):
+    """A day the organization closes besides weekends, national holidays and 12/29-1/3 (CAP-H1).
+
+    Set in the back office; `kouiki.core.calendar` callers pass these days as `extra_closed`.
+    """
+
+    day = models.DateField("休業日", unique=True)
+    reason = models.CharField("理由", max_length=100, blank=True)
+    created_at = models.DateTimeField("登録日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = "本機関休業日"
+        verbose_name_plural = "本機関休業日"
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.reason}".strip()

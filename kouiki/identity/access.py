@@ -75,3 +75,22 @@ def function_required(function_id: str) -> Callable[[View], View]:
         return wrapped
 
     return decorator
+
+
+def enrolled_required(system: str) -> Callable[[View], View]:
+    """Any participant's user enrolled in `system` (its menu, its own profile and password)."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request.user
+            if not user.is_authenticated or user.is_kouiki_staff:  # type: ignore[union-attr]
+                return _to_login(request, system)
+            if not role_codes(user, system):  # type: ignore[arg-type]
+                raise PermissionDenied
+            request.kouiki_system = system  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

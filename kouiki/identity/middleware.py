@@ -14,6 +14,13 @@ from kouiki.identity.selectors import password_change_required
 _EXEMPT_SUFFIXES = ("/password/change/", "/logout/")
 
 
+def _system_prefix(path: str) -> str:
+    for prefix in ("/switching", "/capacity"):
+        if path.startswith(prefix + "/"):
+            return prefix
+    return "/member"
+
+
 class PasswordExpiryMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -27,6 +34,6 @@ class PasswordExpiryMiddleware:
             and not request.path.endswith(_EXEMPT_SUFFIXES)
             and password_change_required(user)
         ):
-            prefix = "/backoffice" if user.is_kouiki_staff else "/member"
+            prefix = "/backoffice" if user.is_kouiki_staff else _system_prefix(request.path)
             return redirect(f"{prefix}/password/change/")
         return self.get_response(request)

@@ -217,7 +217,13 @@ def password_change(request: HttpRequest, system: str) -> HttpResponse:
     return render(
         request,
         f"{'backoffice' if system == 'backoffice' else 'identity'}/password_change.html",
-        {"form": form, "system": system, "forced": password_change_required(user), "title": "パスワード変更"},
+        {
+            "form": form,
+            "system": system,
+            "forced": password_change_required(user),
+            "title": "パスワード変更",
+            "base_template": f"identity/{'member' if system == 'member' else 'system'}/base.html",
+        },
     )
 
 

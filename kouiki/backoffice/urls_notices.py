@@ -1,0 +1,5 @@
+"""Back office: notices."""
+
+from django.urls import URLPattern, path  # noqa: F401
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,66 @@
+"""The shell every participant system shares: the menu generated from the catalog, and the user's
+own profile. The member system keeps its own (担当業務); switching and capacity use these."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from kouiki.core import catalog
+from kouiki.core.errors import KouikiError
+from kouiki.identity import selectors, services
+from kouiki.identity.access import enrolled_required
+from kouiki.identity.forms import ProfileForm
+from kouiki.identity.models import User
+from kouiki.identity.views.member import _errors_to_form, _profile_data, _profile_initial
+
+
+def menu_groups(user: User, system: str) -> list[tuple[str, list[dict[str, str]]]]:
+    """The menu of `system` for `user`: built functions by heading, with their URLs."""
+    groups = []
+    for group, functions in catalog.menu(system, selectors.role_codes(user, system)):
+        entries = [
+            {"id": function.id, "name": function.name, "url": reverse(function.url_name)}
+            for function in functions
+            if function.url_name
+        ]
+        if entries:
+            groups.append((group, entries))
+    return groups
+
+
+def system_menu(request: HttpRequest, system: str) -> HttpResponse:
+    return enrolled_required(system)(_system_menu)(request, system)
+
+
+def _system_menu(request: HttpRequest, system: str) -> HttpResponse:
+    groups = menu_groups(request.user, system)  # type: ignore[arg-type]
+    return render(request, "identity/system/menu.html", {"groups": groups, "title": "メニュー"})
+
+
+def system_profile(request: HttpRequest, system: str) -> HttpResponse:
+    return enrolled_required(system)(require_http_methods(["GET", "POST"])(_system_profile))(request, system)
+
+
+def _system_profile(request: HttpRequest, system: str) -> HttpResponse:
+    """The user's own contact details; the password has its own screen."""
+    actor: User = request.user  # type: ignore[assignment]
+    form = ProfileForm(request.POST or None, initial=_profile_initial(actor))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_own_profile(actor=actor, **_profile_data(form))
+        except KouikiError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "ユーザ情報を変更しました。")
+            return redirect(f"/{system}/profile/")
+    return render(request, "identity/system/profile.html", {"form": form, "title": "ユーザ情報変更"})
+
+
+def system_password_change(request: HttpRequest, system: str) -> HttpResponse:
+    from kouiki.identity.views.auth import password_change
+
+    return enrolled_required(system)(password_change)(request, system)

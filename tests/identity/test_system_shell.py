@@ -1,0 +1,56 @@
+"""The shell the switching and capacity systems share: login, menu, profile, forced password change."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from kouiki.core.systems import Role, System
+from tests.factories import participant
+
+PASSWORD = "Demo-pass1"
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("system", [System.SWITCHING, System.CAPACITY])
+def test_login_leads_to_the_menu_of_the_system(client: Client, system: str) -> None:
+    user = participant(system=system, role=Role.ADMIN, password=PASSWORD)
+    response = client.post(
+        f"/{system}/login/",
+        {"organization_code": user.organization.code, "user_id": user.login_id, "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/{system}/"
+    menu = client.get(f"/{system}/")
+    assert menu.status_code == 200
+    assert System(system).label in menu.content.decode()
+    assert client.get(f"/{system}/profile/").status_code == 200
+
+
+def test_a_user_not_enrolled_in_the_system_cannot_log_in_there(client: Client) -> None:
+    user = participant(system=System.MEMBER, password=PASSWORD)
+    response = client.post(
+        "/capacity/login/",
+        {"organization_code": user.organization.code, "user_id": user.login_id, "password": PASSWORD},
+    )
+    assert response.status_code == 200
+    assert "正しくありません" in response.content.decode() or "ログイン" in response.content.decode()
+    client.force_login(user)
+    assert client.get("/capacity/").status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_the_login_of_the_system(client: Client, db: None) -> None:
+    response = client.get("/switching/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/switching/login/")
+
+
+def test_a_mailed_password_is_changed_on_the_screen_of_the_system(client: Client) -> None:
+    user = participant(system=System.SWITCHING, password=PASSWORD, must_change_password=True)
+    client.force_login(user)
+    response = client.get("/switching/")
+    assert response.status_code == 302
+    assert response["Location"] == "/switching/password/change/"
+    page = client.get("/switching/password/change/")
+    assert page.status_code == 200
+    assert "スイッチング支援システム" in page.content.decode()
