@@ -24,7 +24,7 @@ demo: install var
 	$(PY) manage.py load_demo
 
 run: demo
-	KOUIKI_STAFF_OTP_REQUIRED=$${KOUIKI_STAFF_OTP_REQUIRED:-0} $(PY) manage.py serve --host $(HOST) --port $(PORT)
+	KOUIKI_STAFF_OTP_REQUIRED=$${KOUIKI_STAFF_OTP_REQUIRED:-0} KOUIKI_CAPACITY_ALWAYS_OPEN=$${KOUIKI_CAPACITY_ALWAYS_OPEN:-1} $(PY) manage.py serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(UV) run --frozen pytest $(PYTEST_ARGS)

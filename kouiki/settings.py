@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "kouiki.identity.middleware.PasswordExpiryMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kouiki.core.service_hours.ServiceHoursMiddleware",
     "kouiki.core.views.DomainErrorMiddleware",
 ]
 
@@ -172,6 +173,10 @@ PASSWORD_RESET_TIMEOUT = KOUIKI_PASSWORD_RESET_MINUTES * 60
 # Back-office staff must use TOTP; the demo (make run) turns this off for convenience.
 KOUIKI_STAFF_OTP_REQUIRED = env_bool("KOUIKI_STAFF_OTP_REQUIRED", True)
 OTP_TOTP_ISSUER = "Kouiki"
+
+# Capacity market service hours (CAP-H1): business days 9:00-18:00 JST. The demo opens them around
+# the clock so that a newcomer can try the system at night; off everywhere else.
+KOUIKI_CAPACITY_ALWAYS_OPEN = env_bool("KOUIKI_CAPACITY_ALWAYS_OPEN", False)
 
 # Lockout (django-axes): 5 failures in a row for one user of one organization, no cool-off.
 AXES_FAILURE_LIMIT = env_int("KOUIKI_LOCKOUT_FAILURES", 5)
@@ -286,3 +291,5 @@ LOGGING = {
     },
 }
 CSRF_FAILURE_VIEW = "kouiki.core.views.csrf_failure"
+
+# --- Settings added per area (keep each block together) ---
