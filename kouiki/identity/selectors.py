@@ -178,3 +178,22 @@ def pending_totp_device(user: User) -> Any:
 def active_user(pk: int) -> User | None:
     """An active account by primary key (a pending login, a reset link), with its organization."""
     return User.objects.select_related("organization").filter(pk=pk, is_active=True).first()
+
+
+def active_system_users(*, system: str) -> QuerySet[User]:
+    """Every active user enrolled in `system`, across the active organizations, with an address:
+    whom a mail to all users of a system goes to (terms changes, X-T1), by organization and ID.
+    (One enrollment per user and system: no duplicates.)"""
+    from kouiki.identity.choices import OrganizationStatus
+
+    return (
+        User.objects.filter(
+            enrollments__system=system,
+            is_active=True,
+            organization__isnull=False,
+            organization__status=OrganizationStatus.ACTIVE,
+        )
+        .exclude(email="")
+        .select_related("organization")
+        .order_by("organization__code", "login_id")
+    )

@@ -21,3 +21,17 @@ MEMBER_JOIN_DOCUMENTS: tuple[str, ...] = (
     DocumentKind.SYSTEM_TERMS,
     DocumentKind.ELECTRONIC_NOTICE,
 )
+
+
+# The documents each system keeps (X-T1): the member system has three (seed 003 1.4), the
+# switching and capacity systems their system terms only (seeds 001, 002).
+SYSTEM_DOCUMENT_KINDS: dict[str, tuple[str, ...]] = {
+    "member": MEMBER_JOIN_DOCUMENTS,
+    "switching": (DocumentKind.SYSTEM_TERMS,),
+    "capacity": (DocumentKind.SYSTEM_TERMS,),
+}
+
+# Seed 001/002 1.3.3 (seed 000 alike): when the terms change, every user is mailed within 30 days;
+# the back office warns from day 25 while any mail is still unsent.
+CHANGE_MAIL_DEADLINE_DAYS = 30
+CHANGE_MAIL_WARNING_DAYS = 25

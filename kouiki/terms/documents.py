@@ -1,9 +1,9 @@
 """The documents the code ships with, loaded by a data migration (and by tests after a flush).
 
-The texts live in kouiki/terms/texts/. Only the system terms are the organization's own text (seed
-000); for the articles (定款) and the electronic-notice consent (定款第25条) we do not hold the
-official text, so ours names the document, says where the official text is published and, for the
-consent, what is consented to.
+The texts live in kouiki/terms/texts/. The three systems' terms are the organization's own texts
+(seeds 000, 001, 002; only headings are marked for the page). For the member system's articles (定款)
+and the electronic-notice consent (定款第25条) we do not hold the official text, so ours names the
+document, says where the official text is published and, for the consent, what is consented to.
 """
 
 from __future__ import annotations
@@ -65,6 +65,24 @@ SHIPPED: tuple[ShippedDocument, ...] = (
         title="総会招集通知の電磁的方法利用許諾（定款第25条）",
         file="member_electronic_notice_v1.0.md",
         effective_date=dt.date(2020, 4, 1),
+    ),
+    ShippedDocument(
+        system=System.SWITCHING,
+        kind=DocumentKind.SYSTEM_TERMS,
+        version="Ver. 3.2",
+        title="スイッチング支援システム利用規約",
+        file="switching_system_terms_v3.2.md",
+        # Seed 001, 改版履歴: 3.2版 2024/1/20.
+        effective_date=dt.date(2024, 1, 20),
+    ),
+    ShippedDocument(
+        system=System.CAPACITY,
+        kind=DocumentKind.SYSTEM_TERMS,
+        version="Ver. 1.0",
+        title="容量市場システム利用規約",
+        file="capacity_system_terms_v1.0.md",
+        # Seed 002, 改版履歴: 1.0版 2020/2/5 (the cover memo before the terms is not part of them).
+        effective_date=dt.date(2020, 2, 5),
     ),
 )
 

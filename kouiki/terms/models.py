@@ -28,6 +28,19 @@ class TermsDocument(models.Model):
     # None while it is being prepared: an unpublished version is neither shown nor consented to.
     published_at = models.DateTimeField("公表日時", null=True, blank=True)
     created_at = models.DateTimeField("登録日時", default=timezone.now)
+    # What changed, in a few lines: told in the change mail (seed 002 1.3.3) and on the page.
+    summary = models.TextField("改定の概要", blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="公表者",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    # A change published in the back office, whose users were mailed (seed 002 1.3.3); False for
+    # the versions the code ships with, which changed nothing for anyone.
+    change_mailed = models.BooleanField("改定通知の対象", default=False)
 
     class Meta:
         verbose_name = "規約"
@@ -106,3 +119,40 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} {self.consented_at:%Y-%m-%d %H:%M}"
+
+
+class ChangeMail(models.Model):
+    """The mail telling one user that a document changed (seed 002 1.3.3): one outbox row per user.
+
+    The outbox row says whether and when it was sent; the back office counts these per version
+    to show that every user was mailed within 30 days.
+    """
+
+    document = models.ForeignKey(
+        TermsDocument, verbose_name="規約", on_delete=models.PROTECT, related_name="change_mails"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ユーザ",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    email = models.EmailField("宛先")
+    message = models.ForeignKey(
+        "core.OutboxMessage", verbose_name="送信メール", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("作成日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = "規約改定の通知メール"
+        verbose_name_plural = "規約改定の通知メール"
+        ordering = ["document", "id"]
+        constraints = [
+            # One mail per user and version, however often the publication is retried.
+            models.UniqueConstraint(fields=["document", "user"], name="terms_change_mail_once_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} → {self.email}"

@@ -1,9 +1,11 @@
-"""Public pages of the terms documents: the version in force, and any published version."""
+"""Public pages of the terms documents: every system's documents in force, the version in force of
+one document, and any published version."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from kouiki.core.errors import NotFound
@@ -15,7 +17,10 @@ from kouiki.terms.rendering import blocks
 
 
 def _render(request: HttpRequest, document: TermsDocument) -> HttpResponse:
-    in_force = selectors.current(document.system, document.kind)
+    try:
+        in_force: TermsDocument | None = selectors.current(document.system, document.kind)
+    except NotFound:
+        in_force = None  # the first version of a document, published before its effective date
     return render(
         request,
         "terms/document.html",
@@ -24,9 +29,18 @@ def _render(request: HttpRequest, document: TermsDocument) -> HttpResponse:
             "blocks": blocks(document.body),
             "system_name": System(document.system).label,
             "in_force": in_force,
+            "today": timezone.localdate(),
             "versions": selectors.versions(document.system, document.kind),
             "title": document.title,
         },
+    )
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """The documents in force of the three systems (X-T1)."""
+    return render(
+        request, "terms/index.html", {"systems": selectors.current_by_system(), "title": "利用規約"}
     )
 
 

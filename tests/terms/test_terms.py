@@ -56,7 +56,23 @@ def test_the_member_system_documents_are_loaded_by_the_migration() -> None:
 
 def test_loading_again_creates_nothing() -> None:
     assert load_shipped(TermsDocument) == 0
-    assert TermsDocument.objects.filter(system="member").count() == len(SHIPPED)
+    assert TermsDocument.objects.count() == len(SHIPPED)
+
+
+def test_the_switching_and_capacity_terms_are_loaded_by_the_migration() -> None:
+    switching = selectors.current_terms("switching")
+    assert (switching.title, switching.version) == ("スイッチング支援システム利用規約", "Ver. 3.2")
+    assert switching.effective_date == dt.date(2024, 1, 20)
+    assert "原則として 24 時間 365 日" in switching.body
+    assert "### 4.1. 個人情報の共同利用" in switching.body
+    capacity = selectors.current_terms("capacity")
+    assert (capacity.title, capacity.version) == ("容量市場システム利用規約", "Ver. 1.0")
+    assert capacity.effective_date == dt.date(2020, 2, 5)
+    assert "9 時～18 時" in capacity.body
+    assert "30日以内に本システム利用者にメールにて" in capacity.body
+    # The cover memo that precedes the terms in seed 002 is not part of them.
+    assert "運用細則に関する規程" not in capacity.body
+    assert capacity.body.startswith("# **容量市場システム利用規約**")
 
 
 def test_the_version_in_force_follows_the_effective_date() -> None:
@@ -78,7 +94,10 @@ def test_an_unpublished_version_is_neither_in_force_nor_shown(client: Client) ->
 
 def test_no_document_is_not_found() -> None:
     with pytest.raises(NotFound):
-        selectors.current("capacity", "system_terms")
+        selectors.current("capacity", "articles")
+    TermsDocument.objects.filter(system="capacity").delete()
+    with pytest.raises(NotFound):
+        selectors.current_terms("capacity")
 
 
 def test_a_consent_records_the_version_the_time_and_the_address() -> None:
@@ -127,6 +146,34 @@ def test_an_old_version_points_to_the_one_in_force(client: Client) -> None:
     page = client.get(f"/terms/{old.pk}/").content.decode()
     assert "現在施行されている版ではありません" in page
     assert "Ver. 2.0" in page
+
+
+def test_the_index_lists_every_systems_documents_in_force(client: Client) -> None:
+    page = client.get("/terms/").content.decode()
+    for title in (
+        "会員情報管理システム利用規約",
+        "スイッチング支援システム利用規約",
+        "容量市場システム利用規約",
+    ):
+        assert title in page
+    capacity = selectors.current_terms("capacity")
+    assert f'href="/terms/{capacity.pk}/"' in page
+
+
+def test_the_capacity_terms_page_renders_its_headings_and_tables(client: Client) -> None:
+    page = client.get("/terms/capacity/system_terms/").content.decode()
+    assert "<h4>1.3 本利用規約の変更</h4>" in page
+    assert '<th scope="col">機能名</th>' in page
+    switching = client.get("/terms/switching/system_terms/").content.decode()
+    assert "<h3>1. 本利用規約の目的等</h3>" in switching
+    assert "<h4>2.2.1 小売電気事業者たる本システム利用者が利用可能な機能</h4>" in switching
+
+
+def test_a_version_published_before_its_effective_date_says_when_it_applies(client: Client) -> None:
+    revised = new_version(effective_date=dt.date(2099, 4, 1), summary="2.2 本システムの機能を修正")
+    page = client.get(f"/terms/{revised.pk}/").content.decode()
+    assert "2099年4月1日から施行されます" in page
+    assert "2.2 本システムの機能を修正" in page
 
 
 def test_an_unknown_document_is_not_found(client: Client) -> None:

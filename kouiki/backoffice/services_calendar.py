@@ -1,0 +1,46 @@
+"""Back office: the organization's closing days (本機関休業日, CAP-H1), set by staff and audited."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from kouiki.audit.services import record
+from kouiki.core import service_hours
+from kouiki.core.errors import Forbidden
+from kouiki.core.service_hours import ClosingDayInfo
+
+
+def _require_staff(actor: Any) -> None:
+    if not (getattr(actor, "is_authenticated", False) and getattr(actor, "is_kouiki_staff", False)):
+        raise Forbidden
+
+
+def add_closing_day(*, actor: Any, day: date, reason: str = "") -> ClosingDayInfo:
+    """Close the capacity market system on `day` besides weekends, holidays and 12/29-1/3."""
+    _require_staff(actor)
+    with transaction.atomic():
+        closing = service_hours.add_closing_day(day=day, reason=reason)
+        record(
+            actor=actor,
+            action="calendar.closing_day_add",
+            system="capacity",
+            detail={"day": closing.day.isoformat(), "reason": closing.reason},
+        )
+    return closing
+
+
+def remove_closing_day(*, actor: Any, pk: int) -> ClosingDayInfo:
+    """Open again a day set as a closing day."""
+    _require_staff(actor)
+    with transaction.atomic():
+        closing = service_hours.remove_closing_day(pk=pk)
+        record(
+            actor=actor,
+            action="calendar.closing_day_remove",
+            system="capacity",
+            detail={"day": closing.day.isoformat(), "reason": closing.reason},
+        )
+    return closing
