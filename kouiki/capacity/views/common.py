@@ -1,0 +1,65 @@
+"""What the participant's screens of applications share: one application's detail and history,
+the acts its state allows, and a service's errors shown on a form."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.http import HttpRequest
+
+from kouiki.core.errors import KouikiError
+from kouiki.reviews import registry
+from kouiki.reviews import services as review_services
+
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
+    from kouiki.reviews.models import Application
+
+PAGE_SIZE = 20
+# The applicant corrects and resubmits after a hold or a rejection; it withdraws what is undecided.
+CORRECTABLE = ("on_hold", "rejected")
+WITHDRAWABLE = ("submitted", "resubmitted", "on_hold")
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def posted(request: HttpRequest) -> Any:
+    """The form data of a POST (even an empty one: its errors must show), None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def errors_to_form(form: forms.Form, error: KouikiError) -> None:
+    if not error.errors:
+        form.add_error(None, error.message)
+    for field, messages in error.errors.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def application_context(application: Application) -> dict[str, Any]:
+    """The detail of one application as its screens show it (labels, differences, history)."""
+    application_type = registry.get(application.kind)
+    return {
+        "application": application,
+        "kind_name": application_type.name,
+        "rows": application_type.rows(application.payload or {}),
+        "differences": application_type.differences(application),
+        "transitions": [
+            (transition, review_services.ACT_NAMES.get(transition.action, transition.action))
+            for transition in application.transitions.all()
+        ],
+        "correctable": application.state in CORRECTABLE,
+        "withdrawable": application.state in WITHDRAWABLE,
+        "version_form": VersionForm(initial={"version": application.version}),
+    }
+
+
+def rows_with_names(applications: Any) -> list[tuple[Application, str]]:
+    return [(application, registry.name_of(application.kind)) for application in applications]

@@ -1,0 +1,220 @@
+"""A registered participant's operator information: CAP-R1 照会・変更申請・削除申請, CAP-R2 審査状況.
+
+Views parse input, call one service or selector, and render.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kouiki.capacity import payloads, selectors
+from kouiki.capacity.forms import ReasonForm
+from kouiki.capacity.screens import OperatorForms
+from kouiki.capacity.selectors import OPERATOR_CHANGE, OPERATOR_KINDS
+from kouiki.capacity.services import operators
+from kouiki.capacity.views.common import (
+    PAGE_SIZE,
+    VersionForm,
+    actor,
+    application_context,
+    errors_to_form,
+    posted,
+    rows_with_names,
+)
+from kouiki.core.errors import Conflict, KouikiError, ValidationFailed
+from kouiki.identity.access import function_required
+from kouiki.reviews import registry
+from kouiki.reviews import selectors as review_selectors
+from kouiki.reviews import services as review_services
+
+
+def _pending(request: HttpRequest) -> dict[str, object]:
+    pending = selectors.open_operator_application(actor=actor(request))
+    return {"pending": pending, "pending_name": registry.name_of(pending.kind) if pending else ""}
+
+
+def _not_registered(request: HttpRequest) -> HttpResponse:
+    return render(request, "capacity/operator/not_registered.html", {"title": "事業者情報"}, status=404)
+
+
+@function_required("CAP-R1")
+@require_GET
+def detail(request: HttpRequest) -> HttpResponse:
+    """CAP-R1 照会: the registered operator information and its administrator ID notice."""
+    operator = selectors.operator_or_none(actor=actor(request))
+    if operator is None:
+        return _not_registered(request)
+    return render(
+        request,
+        "capacity/operator/detail.html",
+        {
+            "operator": operator,
+            "rows": payloads.rows(selectors.operator_snapshot(operator), payloads.OPERATOR_LABELS),
+            "title": "事業者情報",
+            **_pending(request),
+        },
+    )
+
+
+@function_required("CAP-R1")
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    """The approved versions of the operator information, newest first, with what each changed."""
+    operator = selectors.operator_or_none(actor=actor(request))
+    if operator is None:
+        return _not_registered(request)
+    return render(
+        request,
+        "capacity/operator/history.html",
+        {
+            "operator": operator,
+            "history": payloads.version_history(
+                selectors.operator_versions(operator), payloads.OPERATOR_LABELS
+            ),
+            "title": "事業者情報の履歴",
+        },
+    )
+
+
+@function_required("CAP-R1")
+@require_http_methods(["GET", "POST"])
+def change(request: HttpRequest) -> HttpResponse:
+    """事業者情報変更申請: the registered values quoted for correction."""
+    operator = selectors.operator_or_none(actor=actor(request))
+    if operator is None:
+        return _not_registered(request)
+    forms = OperatorForms(posted(request), payload=selectors.operator_snapshot(operator), registration=False)
+    if request.method == "POST" and forms.is_valid():
+        try:
+            application = operators.file_change(actor=actor(request), payload=forms.payload())
+        except ValidationFailed as error:
+            forms.add_errors(error)
+        else:
+            messages.success(
+                request, f"事業者情報変更申請を受け付けました(受付番号 {application.reception_number})。"
+            )
+            return redirect("cap:operator_application", pk=application.pk)
+    return render(
+        request,
+        "capacity/operator/change_form.html",
+        {"forms": forms, "operator": operator, "title": "事業者情報変更申請", **_pending(request)},
+    )
+
+
+@function_required("CAP-R1")
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest) -> HttpResponse:
+    """事業者情報削除申請 = the end of the system-use contract on the participant's request (2.7.1)."""
+    operator = selectors.operator_or_none(actor=actor(request))
+    if operator is None:
+        return _not_registered(request)
+    form = ReasonForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = operators.file_deletion(actor=actor(request), reason=form.cleaned_data["reason"])
+        except ValidationFailed as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(
+                request, f"事業者情報削除申請を受け付けました(受付番号 {application.reception_number})。"
+            )
+            return redirect("cap:operator_application", pk=application.pk)
+    return render(
+        request,
+        "capacity/operator/delete_form.html",
+        {"form": form, "operator": operator, "title": "事業者情報削除申請", **_pending(request)},
+    )
+
+
+@function_required("CAP-R2")
+@require_GET
+def applications(request: HttpRequest) -> HttpResponse:
+    """CAP-R2 事業者情報審査管理: the organization's operator applications and their review state."""
+    state = request.GET.get("state") or None
+    if state not in dict(review_selectors.STATE_CHOICES):
+        state = None
+    found = selectors.operator_applications(actor=actor(request), state=state)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "capacity/operator/applications.html",
+        {
+            "page": page,
+            "rows": rows_with_names(page.object_list),
+            "states": review_selectors.STATE_CHOICES,
+            "state": state or "",
+            "title": "事業者情報の審査状況",
+        },
+    )
+
+
+@function_required("CAP-R2")
+@require_GET
+def application(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.application_of(actor=actor(request), pk=pk, kinds=OPERATOR_KINDS)
+    context = application_context(found)
+    context["correctable"] = context["correctable"] and found.kind != selectors.REGISTRATION
+    return render(request, "capacity/operator/application.html", {"title": context["kind_name"], **context})
+
+
+@function_required("CAP-R1")
+@require_http_methods(["GET", "POST"])
+def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A change or deletion corrected after a hold or a rejection, and filed again."""
+    found = selectors.application_of(
+        actor=actor(request), pk=pk, kinds=(selectors.OPERATOR_CHANGE, selectors.OPERATOR_DELETION)
+    )
+    if found.state not in ("on_hold", "rejected"):
+        messages.error(request, "この申請は修正できません。")
+        return redirect("cap:operator_application", pk=found.pk)
+    context = application_context(found)
+    if found.kind == OPERATOR_CHANGE:
+        forms = OperatorForms(posted(request), payload=found.payload, registration=False)
+        valid = request.method == "POST" and forms.is_valid()
+        payload = forms.payload() if valid else {}
+        context["forms"] = forms
+    else:
+        form = ReasonForm(posted(request), initial={"reason": found.payload.get("reason", "")})
+        valid = request.method == "POST" and form.is_valid()
+        payload = dict(form.cleaned_data) if valid else {}
+        context["form"] = form
+    if valid:
+        try:
+            operators.resubmit_request(actor=actor(request), application=found, payload=payload)
+        except (ValidationFailed, Conflict) as error:
+            if found.kind == OPERATOR_CHANGE:
+                context["forms"].add_errors(error)
+            else:
+                errors_to_form(context["form"], error)
+        else:
+            messages.success(request, f"受付番号 {found.reception_number} の申請を再申請しました。")
+            return redirect("cap:operator_application", pk=found.pk)
+    return render(
+        request,
+        "capacity/operator/application_edit.html",
+        {"title": f"{context['kind_name']}の修正", **context},
+    )
+
+
+@function_required("CAP-R1")
+@require_POST
+def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.application_of(
+        actor=actor(request), pk=pk, kinds=(selectors.OPERATOR_CHANGE, selectors.OPERATOR_DELETION)
+    )
+    form = VersionForm(request.POST)
+    try:
+        review_services.withdraw(
+            actor=actor(request),
+            application=found,
+            expected_version=form.cleaned_data["version"] if form.is_valid() else None,
+        )
+    except KouikiError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"受付番号 {found.reception_number} の申請を取り下げました。")
+    return redirect("cap:operator_application", pk=found.pk)

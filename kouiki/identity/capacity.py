@@ -1,0 +1,287 @@
+"""The accounts of the capacity market system (容量市場システム, seed 002 chapter 3).
+
+- CAP-R3 / X-I1: the administrator ID, created once per participant when its operator registration
+  is approved, its password mailed to the address of the application (3.2.1: 管理者IDの新規発行は
+  1回しか実施できない). A second one is refused here, whoever asks.
+- CAP-U1: the administrator registers, changes, deletes and views its users (natural persons only,
+  one ID per person: 3.3), unlocks them, reissues their passwords (mailed), changes itself, and
+  hands the administrator role to another user when the administrator changes (3.2.2).
+
+identity.services' user administration is the member system's (MEM-U3 / MEM-U4, with its mail texts
+and its rule that administrators change through 会員情報変更). This module keeps the capacity
+market's rules, reusing identity's password storage, profile fields and per-system limits
+(identity/rules.py: one administrator).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from kouiki.audit.services import record
+from kouiki.core import catalog
+from kouiki.core.errors import Forbidden, NotFound, ValidationFailed
+from kouiki.core.outbox import queue_mail
+from kouiki.core.systems import Role, System
+from kouiki.identity.models import Enrollment, Organization, PasswordHistory, User
+from kouiki.identity.rules import rules_for
+from kouiki.identity.selectors import count_by_role, role_codes, role_in
+from kouiki.identity.services import PROFILE_FIELDS, _apply_profile, _store_password, generate_password
+from kouiki.identity.usernames import participant_username
+
+SYSTEM = System.CAPACITY
+FUNCTION = "CAP-U1"
+LOGIN_PATH = "/capacity/login/"
+ONE_ADMIN_ID = (
+    "管理者IDは発行済みです。管理者IDの新規発行は1回のみです(容量市場システム利用規約 3.2.1)。"
+    "管理者が変更になった場合は、ユーザ情報管理で変更してください。"
+)
+
+
+def _mail_context(user: User, password: str, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "user": user,
+        "password": password,
+        "site_url": settings.SITE_URL,
+        "login_url": f"{settings.SITE_URL}{LOGIN_PATH}",
+        **(extra or {}),
+    }
+
+
+def _require_administrator(actor: User) -> None:
+    if not catalog.allows(FUNCTION, role_codes(actor, SYSTEM)):
+        raise Forbidden()
+
+
+def _own_user(actor: User, user: User) -> None:
+    """A user of the actor's organization enrolled in this system; anyone else is NotFound."""
+    if actor.organization_id is None or actor.organization_id != user.organization_id:
+        raise NotFound()
+    if role_in(user, SYSTEM) is None:
+        raise NotFound()
+
+
+def _one_id_per_person(organization: Organization, email: str, exclude_pk: int | None = None) -> None:
+    """Seed 002 3.3 / X-I1: one user ID per natural person, told apart by the person's own address."""
+    others = User.objects.filter(
+        organization=organization, enrollments__system=SYSTEM, email__iexact=email.strip()
+    )
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    holder = others.first()
+    if holder is not None:
+        raise ValidationFailed(
+            errors={
+                "email": [
+                    f"このメールアドレスはユーザID {holder.login_id} に登録されています。"
+                    "ユーザIDは1人に1つのみ発行できます(容量市場システム利用規約 3.3)。"
+                ]
+            }
+        )
+
+
+def _new_account(organization: Organization, login_id: str, role: str, profile: Mapping[str, Any]) -> User:
+    user = User(
+        organization=organization,
+        login_id=login_id,
+        username=participant_username(organization.code, login_id),
+        duties=[],
+        **{name: profile.get(name, "") or "" for name in PROFILE_FIELDS},
+    )
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        raise ValidationFailed(errors={"user_id": ["このユーザIDは既に使用されています。"]}) from error
+    Enrollment.objects.create(user=user, system=SYSTEM, role=role)
+    return user
+
+
+# --- CAP-R3: the administrator ID ------------------------------------------------------------------
+
+
+def create_administrator(
+    *,
+    actor: User | None,
+    organization: Organization,
+    login_id: str,
+    mail_context: Mapping[str, Any] | None = None,
+    **profile: Any,
+) -> User:
+    """The participant's administrator ID, its password mailed to the administrator (CAP-R3).
+
+    Called by the capacity app inside the approval of an operator registration; `mail_context`
+    adds what the notice says about the contract (seed 002 2.1.2, 2.1.3). A participant that already
+    has an administrator ID is refused (3.2.1), even when the administrator was later replaced.
+    """
+    password = generate_password()
+    with transaction.atomic():
+        Organization.objects.select_for_update().get(pk=organization.pk)
+        # One administrator at a time (identity/rules.py), and only ever issued once.
+        if count_by_role(organization=organization, system=SYSTEM)[Role.ADMIN]:
+            raise ValidationFailed(ONE_ADMIN_ID, code="admin_id_issued")
+        user = _new_account(organization, login_id, Role.ADMIN, profile)
+        _store_password(user, password, must_change=True)
+        record(
+            actor=actor,
+            action="user.register",
+            obj=user,
+            organization=organization,
+            system=SYSTEM,
+            detail={"role": Role.ADMIN, "function": "CAP-R3"},
+        )
+        queue_mail(
+            to=user.email,
+            template="identity/capacity/mail/administrator_id",
+            context=_mail_context(user, password, mail_context),
+            sensitive=True,
+        )
+    return user
+
+
+# --- CAP-U1: the administrator's user administration ---------------------------------------------
+
+
+def register_user(*, actor: User, login_id: str, **profile: Any) -> User:
+    """Register a user (a natural person) of the actor's organization; the password is mailed."""
+    _require_administrator(actor)
+    organization = actor.organization
+    assert organization is not None
+    rules = rules_for(SYSTEM)
+    password = generate_password()
+    with transaction.atomic():
+        # Two administrators' windows at once cannot pass the limits or the one-ID rule.
+        Organization.objects.select_for_update().get(pk=organization.pk)
+        counts = count_by_role(organization=organization, system=SYSTEM)
+        if rules.max_users is not None and counts.get(Role.USER, 0) >= rules.max_users:
+            raise ValidationFailed(f"ユーザは{rules.max_users}名まで登録できます。")
+        _one_id_per_person(organization, str(profile.get("email", "")))
+        user = _new_account(organization, login_id, Role.USER, profile)
+        _store_password(user, password, must_change=True)
+        record(actor=actor, action="user.register", obj=user, system=SYSTEM, detail={"role": Role.USER})
+        queue_mail(
+            to=user.email,
+            template="identity/capacity/mail/user_registered",
+            context=_mail_context(user, password),
+            sensitive=True,
+        )
+    return user
+
+
+def update_user(*, actor: User, user: User, **fields: Any) -> User:
+    """Change a user's profile; the administrator changes its own through this too (seed 002 3.2.2)."""
+    _require_administrator(actor)
+    _own_user(actor, user)
+    organization = actor.organization
+    assert organization is not None
+    with transaction.atomic():
+        Organization.objects.select_for_update().get(pk=organization.pk)
+        if "email" in fields:
+            _one_id_per_person(organization, str(fields["email"]), exclude_pk=user.pk)
+        changed = _apply_profile(user, {name: value for name, value in fields.items() if name != "duties"})
+        user.save()
+        record(actor=actor, action="user.update", obj=user, system=SYSTEM, detail={"fields": changed})
+    return user
+
+
+def delete_user(*, actor: User, user: User) -> None:
+    """Delete a user; never the administrator (hand the role over first) nor oneself."""
+    _require_administrator(actor)
+    _own_user(actor, user)
+    if user.pk == actor.pk:
+        raise Forbidden("ログイン中のユーザ自身は削除できません。")
+    if role_in(user, SYSTEM) == Role.ADMIN:
+        raise Forbidden("管理者は削除できません。")
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action="user.delete",
+            obj=user,
+            system=SYSTEM,
+            detail={"login_id": user.login_id, "name": user.display_name},
+        )
+        user.delete()
+
+
+def reissue_password(*, actor: User, user: User) -> None:
+    """パスワードの再発行: a new password mailed to the user; a lockout is lifted too."""
+    _require_administrator(actor)
+    _own_user(actor, user)
+    if user.pk == actor.pk:
+        raise Forbidden("ご自身のパスワードは「パスワード変更」から変更してください。")
+    password = generate_password()
+    with transaction.atomic():
+        _store_password(user, password, must_change=True)
+        axes_reset(username=user.username)
+        record(actor=actor, action="user.password_initialize", obj=user, system=SYSTEM)
+        queue_mail(
+            to=user.email,
+            template="identity/capacity/mail/password_reissued",
+            context=_mail_context(user, password),
+            sensitive=True,
+        )
+
+
+def unlock_user(*, actor: User, user: User) -> None:
+    """Lift the lockout of a user after too many failed logins."""
+    _require_administrator(actor)
+    _own_user(actor, user)
+    with transaction.atomic():
+        axes_reset(username=user.username)
+        record(actor=actor, action="user.unlock", obj=user, system=SYSTEM)
+
+
+def hand_over_administrator(*, actor: User, user: User) -> User:
+    """The administrator changes (seed 002 3.2.2): `user` becomes the administrator, the actor a user.
+
+    The one administrator ID stays one: the role moves, no new administrator is issued.
+    """
+    _require_administrator(actor)
+    _own_user(actor, user)
+    if user.pk == actor.pk:
+        raise ValidationFailed("管理者を引き継ぐユーザを選択してください。")
+    with transaction.atomic():
+        # The organization's row lock: two hand-overs at once cannot leave two administrators.
+        Organization.objects.select_for_update().filter(pk=actor.organization_id or 0).first()
+        if not Enrollment.objects.filter(user=actor, system=SYSTEM, role=Role.ADMIN).exists():
+            raise Forbidden("管理者は既に変更されています。")
+        Enrollment.objects.filter(user=actor, system=SYSTEM).update(role=Role.USER)
+        Enrollment.objects.filter(user=user, system=SYSTEM).update(role=Role.ADMIN)
+        record(
+            actor=actor,
+            action="user.admin_handover",
+            obj=user,
+            system=SYSTEM,
+            detail={"from": actor.login_id, "to": user.login_id},
+        )
+    return user
+
+
+# --- demo data ------------------------------------------------------------------------------------
+
+
+def create_demo_account(
+    *, organization: Organization, login_id: str, role: str, password: str, **profile: Any
+) -> bool:
+    """A demo account of the capacity market (load_demo only): a known password that does not expire.
+
+    Returns False when the account exists already.
+    """
+    if User.objects.filter(username=participant_username(organization.code, login_id)).exists():
+        return False
+    user = User(
+        organization=organization,
+        login_id=login_id,
+        username=participant_username(organization.code, login_id),
+        password_expiry_exempt=True,
+        **{name: profile.get(name, "") for name in PROFILE_FIELDS},
+    )
+    user.set_password(password)
+    user.save()
+    PasswordHistory.objects.create(user=user, password=user.password)
+    Enrollment.objects.create(user=user, system=SYSTEM, role=role)
+    return True

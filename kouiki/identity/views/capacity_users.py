@@ -1,0 +1,199 @@
+"""Capacity market system screens of identity: CAP-U1 ユーザ情報管理 (seed 002 3.2.2, 3.3).
+
+The administrator registers, changes, deletes and views its users, unlocks them, reissues their
+passwords (mailed), changes itself, and hands the administrator role over when the administrator
+changes. Views parse input, call one service (kouiki.identity.capacity) or selector, and render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kouiki.core import japanese
+from kouiki.core.errors import Forbidden, KouikiError, ValidationFailed
+from kouiki.core.systems import Role, System
+from kouiki.identity import capacity, selectors
+from kouiki.identity.access import function_required
+from kouiki.identity.forms import ProfileForm, UserSearchForm
+from kouiki.identity.models import User
+from kouiki.identity.services import PROFILE_FIELDS
+from kouiki.identity.views.member import _errors_to_form
+
+SYSTEM = System.CAPACITY
+FUNCTION = "CAP-U1"
+PAGE_SIZE = 20
+TEMPLATES = "identity/capacity"
+
+
+class CapacityUserCreateForm(ProfileForm):
+    """A new user: its ID, the person's profile, and the confirmation that it is one natural person."""
+
+    user_id = forms.CharField(
+        label="ユーザID",
+        max_length=6,
+        error_messages={"required": "ユーザIDを入力してください。"},
+        help_text="半角英数字6桁で入力してください。",
+    )
+    natural_person = forms.BooleanField(
+        label="このユーザIDは自然人1名が使用し、他の方と共用しません",
+        error_messages={
+            "required": "ユーザIDは自然人に限り、1人に1つ発行できます(容量市場システム利用規約 3.3)。"
+            "確認してください。"
+        },
+    )
+    field_order = ["user_id"]
+
+    def clean_user_id(self) -> str:
+        value = japanese.normalize_user_login_id(self.cleaned_data["user_id"])
+        try:
+            japanese.validate_user_login_id(value)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
+        return value
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _initial(user: User) -> dict[str, Any]:
+    initial: dict[str, Any] = {name: getattr(user, name) for name in PROFILE_FIELDS}
+    initial["email_confirm"] = user.email
+    return initial
+
+
+def _profile(form: forms.Form) -> dict[str, Any]:
+    return {name: form.cleaned_data.get(name, "") for name in PROFILE_FIELDS}
+
+
+@function_required(FUNCTION)
+def user_list(request: HttpRequest) -> HttpResponse:
+    """ユーザ一覧: the organization's users of the capacity market system, searchable."""
+    actor = _actor(request)
+    search = UserSearchForm(request.GET or None)
+    query, role = "", ""
+    if search.is_valid():
+        query, role = search.cleaned_data["q"], search.cleaned_data["role"]
+    users = selectors.users_for(actor=actor, system=SYSTEM, query=query, role=role)
+    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    locked = selectors.locked_usernames([user.username for user in page.object_list])
+    rows = [
+        {"user": user, "role": selectors.role_in(user, SYSTEM), "locked": user.username in locked}
+        for user in page.object_list
+    ]
+    counts = selectors.count_by_role(organization=actor.organization, system=SYSTEM)  # type: ignore[arg-type]
+    return render(
+        request,
+        f"{TEMPLATES}/user_list.html",
+        {"search": search, "page": page, "rows": rows, "counts": counts, "title": "ユーザ情報管理"},
+    )
+
+
+@function_required(FUNCTION)
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest) -> HttpResponse:
+    """ユーザ登録: the password goes to the user's own address by mail."""
+    form = CapacityUserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = capacity.register_user(
+                actor=_actor(request), login_id=form.cleaned_data["user_id"], **_profile(form)
+            )
+        except KouikiError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                f"ユーザ {user.login_id} を登録しました。パスワードを登録したメールアドレスに送信しました。",
+            )
+            return redirect("cap:user_detail", pk=user.pk)
+    return render(request, f"{TEMPLATES}/user_form.html", {"form": form, "title": "ユーザ登録"})
+
+
+@function_required(FUNCTION)
+@require_http_methods(["GET", "POST"])
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """ユーザ照会・変更: any user of the organization, the administrator itself included."""
+    actor = _actor(request)
+    user = selectors.user_for(actor=actor, pk=pk, system=SYSTEM)
+    form = ProfileForm(request.POST or None, initial=_initial(user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            capacity.update_user(actor=actor, user=user, **_profile(form))
+        except KouikiError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "ユーザ情報を変更しました。")
+            return redirect("cap:user_detail", pk=user.pk)
+    role = selectors.role_in(user, SYSTEM)
+    return render(
+        request,
+        f"{TEMPLATES}/user_detail.html",
+        {
+            "form": form,
+            "target": user,
+            "is_admin": role == Role.ADMIN,
+            "is_self": user.pk == actor.pk,
+            "locked": user.username in selectors.locked_usernames([user.username]),
+            "title": "ユーザ情報詳細",
+        },
+    )
+
+
+def _act(request: HttpRequest, pk: int, act: str) -> HttpResponse:
+    actor = _actor(request)
+    user = selectors.user_for(actor=actor, pk=pk, system=SYSTEM)
+    try:
+        if act == "delete":
+            capacity.delete_user(actor=actor, user=user)
+            messages.success(request, f"ユーザ {user.login_id} を削除しました。")
+            return redirect("cap:user_list")
+        if act == "password":
+            capacity.reissue_password(actor=actor, user=user)
+            messages.success(request, "パスワードを再発行し、ユーザの登録メールアドレスに送信しました。")
+        elif act == "unlock":
+            capacity.unlock_user(actor=actor, user=user)
+            messages.success(request, "ロックを解除しました。")
+        elif act == "handover":
+            capacity.hand_over_administrator(actor=actor, user=user)
+            messages.success(
+                request,
+                f"管理者を {user.login_id}({user.display_name})に変更しました。"
+                "あなたは一般ユーザになりました。",
+            )
+            return redirect("capacity:menu")
+    except (Forbidden, ValidationFailed) as error:
+        messages.error(request, error.message)
+    return redirect("cap:user_detail", pk=user.pk)
+
+
+@function_required(FUNCTION)
+@require_POST
+def user_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "delete")
+
+
+@function_required(FUNCTION)
+@require_POST
+def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "password")
+
+
+@function_required(FUNCTION)
+@require_POST
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "unlock")
+
+
+@function_required(FUNCTION)
+@require_POST
+def user_handover(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "handover")
