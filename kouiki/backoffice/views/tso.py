@@ -1,0 +1,112 @@
+"""Back office: the messages to the area operators (送配電連携), their answers, and the simulated
+customers' sandbox mailbox."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from kouiki.core.errors import NotFound
+from kouiki.core.japanese import Area
+from kouiki.identity.access import staff_required
+from kouiki.tso import selectors
+from kouiki.tso.gateway import OPERATION_LABELS
+from kouiki.tso.selectors import FinalOutcome, MessageState
+
+PAGE_SIZE = 50
+# Never shown, even to staff: a usage-inquiry password travels in usage_retrieve's payload.
+HIDDEN_PAYLOAD_KEYS = frozenset({"password"})
+
+
+class MessageFilterForm(forms.Form):
+    state = forms.ChoiceField(label="状態", choices=[("", "すべて"), *MessageState.choices], required=False)
+    area = forms.ChoiceField(label="エリア", choices=[("", "すべて"), *Area.choices], required=False)
+    operation = forms.ChoiceField(
+        label="電文種別", choices=[("", "すべて"), *OPERATION_LABELS.items()], required=False
+    )
+    final_outcome = forms.ChoiceField(
+        label="最終回答", choices=[("", "すべて"), *FinalOutcome.choices[1:]], required=False
+    )
+    reference = forms.CharField(label="受付番号", max_length=40, required=False, help_text="部分一致")
+    failing = forms.BooleanField(label="送信エラー中のみ", required=False)
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "state": data["state"],
+            "area": data["area"],
+            "operation": data["operation"],
+            "final_outcome": data["final_outcome"],
+            "reference": data["reference"].strip(),
+            "failing": data["failing"],
+        }
+
+
+class MailFilterForm(forms.Form):
+    supply_point_number = forms.CharField(
+        label="供給地点特定番号", max_length=22, required=False, help_text="部分一致"
+    )
+    area = forms.ChoiceField(label="エリア", choices=[("", "すべて"), *Area.choices], required=False)
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        return {
+            "supply_point_number": self.cleaned_data["supply_point_number"].strip(),
+            "area": self.cleaned_data["area"],
+        }
+
+
+def _pretty(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+
+
+@staff_required
+@require_GET
+def message_list(request: HttpRequest) -> HttpResponse:
+    """Every message to the operators, newest first, with its state, attempts and last error."""
+    form = MessageFilterForm(request.GET or None)
+    page = Paginator(selectors.operator_messages(**form.filters()), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "backoffice/tso/list.html", {"form": form, "page": page, "title": "送配電連携"})
+
+
+@staff_required
+@require_GET
+def message_detail(request: HttpRequest, message_id: str) -> HttpResponse:
+    """One message: its content, its delivery and every answer received."""
+    try:
+        message = selectors.operator_message(message_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    payload = {k: ("********" if k in HIDDEN_PAYLOAD_KEYS else v) for k, v in message.payload.items()}
+    answers = [
+        (answer, _pretty(answer.data) if answer.data else "") for answer in selectors.answers_of(message)
+    ]
+    return render(
+        request,
+        "backoffice/tso/detail.html",
+        {"message": message, "payload": _pretty(payload), "answers": answers, "title": "送配電連携 電文詳細"},
+    )
+
+
+@staff_required
+@require_GET
+def mailbox(request: HttpRequest) -> HttpResponse:
+    """The sandbox mailbox: what the simulated operators "sent" the customers (passwords too)."""
+    form = MailFilterForm(request.GET or None)
+    page = Paginator(selectors.sandbox_mails(**form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "backoffice/tso/mailbox.html",
+        {"form": form, "page": page, "title": "需要家宛て通知（模擬）"},
+    )

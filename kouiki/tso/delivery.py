@@ -1,0 +1,242 @@
+"""Delivering messages to the operators: claim, send, mark; backoff; the sweeper; the answer poll.
+
+The approach of the mail outbox (kouiki.core.outbox_delivery, ADR 3), for operator messages
+(docs/decisions/0014-operators-gateway.md):
+
+- `deliver` claims the row with a conditional UPDATE (pending and due → sending, a token and a
+  lease), sends outside any transaction, then in one transaction marks the row acknowledged and
+  records the answers the operator gave at once. A second task for the same row finds it claimed
+  or done and does nothing.
+- An operator that is down (or a reply that is lost) puts the row back to pending with an
+  exponential backoff, capped, and a task that runs then — for as long as it takes: an outage
+  delays messages and loses none. The message id is the same on every attempt, and the operator
+  treats a repeat as the same message, so a resend never acts twice.
+- An operator that refuses a message for good (HTTP 4xx) answers it: the gateway records a
+  rejection of its own, so the application ends 不備 instead of waiting for ever.
+- `sweep` takes back rows whose worker died (lease run out), re-enqueues pending rows whose task
+  was lost, and hands the hub the answers it has not taken yet.
+- `poll_answers` reads each area's answer feed after the position kept in AnswerFeedCursor.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from kouiki.core.japanese import Area
+from kouiki.tso import services
+from kouiki.tso.gateway import Adapter, MessageRefused, OperatorUnavailable, OutgoingMessage, get_adapter
+from kouiki.tso.models import AnswerFeedCursor, AnswerSource, MessageState, OperatorMessage
+
+logger = logging.getLogger(__name__)
+
+LEASE_EXPIRED_ERROR = "送信処理中にワーカーが停止しました（送信権の期限切れ）。"
+SWEEP_BATCH = 1000
+POLL_PAGE = 100
+
+
+def lease_seconds() -> int:
+    """How long a claim holds: longer than any send may take (the HTTP timeout stays below it)."""
+    return int(settings.KOUIKI_TSO_LEASE_SECONDS)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait after `attempts` failed sends: base · 2^(attempts−1), at most KOUIKI_TSO_RETRY_MAX_SECONDS."""
+    base = int(settings.KOUIKI_TSO_RETRY_BASE_SECONDS)
+    cap = int(settings.KOUIKI_TSO_RETRY_MAX_SECONDS)
+    return timedelta(seconds=min(base * 2 ** min(max(attempts - 1, 0), 30), cap))
+
+
+def deliver(message_pk: int, *, adapter: Adapter | None = None) -> str:
+    """Send one message at most once per claim; return what happened (the task's result).
+
+    "acknowledged" or "answered" when the operator took it, "retrying" when it did not,
+    "refused" when it never will; otherwise why nothing was done: "in-progress", "not-due",
+    "already-acknowledged", "already-answered" or "missing".
+    """
+    now = timezone.now()
+    token = uuid.uuid4().hex
+    claimed = OperatorMessage.objects.filter(
+        pk=message_pk, state=MessageState.PENDING, next_attempt_at__lte=now
+    ).update(
+        state=MessageState.SENDING,
+        claim_token=token,
+        claimed_until=now + timedelta(seconds=lease_seconds()),
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return _why_not_claimed(message_pk)
+
+    message = OperatorMessage.objects.get(pk=message_pk)
+    outgoing = OutgoingMessage(
+        message_id=message.message_id,
+        area=message.area,
+        operation=message.operation,
+        reference=message.reference,
+        payload=message.payload,
+        attempt=message.attempts,
+    )
+    try:
+        answers = (adapter or get_adapter()).send(outgoing)
+    except MessageRefused as exc:
+        return _refused(message, token, exc)
+    except OperatorUnavailable as exc:
+        return _retry_later(message, token, exc)
+    except Exception as exc:
+        logger.exception("Operator message %s: unexpected error while sending.", message.message_id)
+        return _retry_later(message, token, exc)
+
+    with transaction.atomic():
+        # The answers and the mark commit together: a crash before the commit leaves the row
+        # claimed, the sweeper sends it again and the operator returns the same answers.
+        OperatorMessage.objects.filter(pk=message_pk, claim_token=token, state=MessageState.SENDING).update(
+            state=MessageState.ACKNOWLEDGED,
+            acknowledged_at=timezone.now(),
+            claimed_until=None,
+            last_error="",
+        )
+        for answer in answers:
+            if answer.message_id != message.message_id:
+                logger.warning(
+                    "Operator answered message %s with id %s: ignored.", message.message_id, answer.message_id
+                )
+                continue
+            services.receive_answer(answer)
+    state = OperatorMessage.objects.filter(pk=message_pk).values_list("state", flat=True).get()
+    return "answered" if state == MessageState.ANSWERED else "acknowledged"
+
+
+def _why_not_claimed(message_pk: int) -> str:
+    state = OperatorMessage.objects.filter(pk=message_pk).values_list("state", flat=True).first()
+    reasons = {
+        MessageState.SENDING: "in-progress",
+        MessageState.PENDING: "not-due",
+        MessageState.ACKNOWLEDGED: "already-acknowledged",
+        MessageState.ANSWERED: "already-answered",
+    }
+    return "missing" if state is None else reasons.get(MessageState(state), state)
+
+
+def _retry_later(message: OperatorMessage, token: str, exc: Exception) -> str:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    logger.warning("Operator message %s: attempt %s failed: %s", message.message_id, message.attempts, error)
+    now = timezone.now()
+    next_attempt_at = now + backoff(message.attempts)
+    with transaction.atomic():
+        updated = OperatorMessage.objects.filter(
+            pk=message.pk, claim_token=token, state=MessageState.SENDING
+        ).update(
+            state=MessageState.PENDING,
+            last_error=error,
+            next_attempt_at=next_attempt_at,
+            enqueued_at=now,
+            claimed_until=None,
+        )
+        if updated:
+            _enqueue_on_commit(message.pk, run_after=next_attempt_at)
+    return "retrying"
+
+
+def _refused(message: OperatorMessage, token: str, exc: Exception) -> str:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    logger.warning("Operator message %s refused by the operator: %s", message.message_id, error)
+    with transaction.atomic():
+        updated = OperatorMessage.objects.filter(
+            pk=message.pk, claim_token=token, state=MessageState.SENDING
+        ).update(last_error=error, claimed_until=None)
+        if updated:
+            services.receive_answer(
+                services.gateway_rejection(message, str(exc)[:200]), source=AnswerSource.GATEWAY
+            )
+    return "refused"
+
+
+def _enqueue_on_commit(message_pk: int, *, run_after: datetime | None = None) -> None:
+    transaction.on_commit(lambda: services.enqueue_delivery(message_pk, run_after=run_after))
+
+
+def sweep(now: datetime | None = None) -> dict[str, int]:
+    """Take back rows whose worker died, re-enqueue rows whose task was lost, hand over answers.
+
+    - sending rows whose lease has run out: back to pending and enqueued (the claim token stays,
+      so a worker that was only slow still records its answers);
+    - pending rows due for KOUIKI_TSO_SWEEP_AFTER_SECONDS and not enqueued since: enqueued again
+      (a duplicate task is harmless: `deliver` claims the row first);
+    - answers not yet handed to the hub (no handler was registered, or it failed): handed over.
+    Every change is a conditional update, so two sweepers never both take the same row.
+    """
+    now = now or timezone.now()
+    counts = {"reclaimed": 0, "requeued": 0, "handed_over": 0}
+
+    expired = OperatorMessage.objects.filter(state=MessageState.SENDING, claimed_until__lte=now)
+    for pk, token in expired.values_list("pk", "claim_token")[:SWEEP_BATCH]:
+        with transaction.atomic():
+            if OperatorMessage.objects.filter(
+                pk=pk, state=MessageState.SENDING, claim_token=token, claimed_until__lte=now
+            ).update(
+                state=MessageState.PENDING,
+                last_error=LEASE_EXPIRED_ERROR,
+                next_attempt_at=now,
+                enqueued_at=now,
+                claimed_until=None,
+            ):
+                counts["reclaimed"] += 1
+                _enqueue_on_commit(pk)
+
+    stale = now - timedelta(seconds=settings.KOUIKI_TSO_SWEEP_AFTER_SECONDS)
+    not_enqueued_recently = Q(enqueued_at__lte=stale) | Q(enqueued_at__isnull=True, created_at__lte=stale)
+    lost = OperatorMessage.objects.filter(
+        not_enqueued_recently, state=MessageState.PENDING, next_attempt_at__lte=stale
+    )
+    for pk in lost.values_list("pk", flat=True)[:SWEEP_BATCH]:
+        with transaction.atomic():
+            if lost.filter(pk=pk).update(enqueued_at=now):
+                counts["requeued"] += 1
+                _enqueue_on_commit(pk)
+
+    counts["handed_over"] = services.hand_over_pending(SWEEP_BATCH)
+    if any(counts.values()):
+        logger.info("Operator message sweep: %s", counts)
+    return counts
+
+
+def poll_answers(*, adapter: Adapter | None = None, areas: list[str] | None = None) -> dict[str, int]:
+    """Read every area's answer feed after our position and receive what is new.
+
+    Per page, the answers and the new position commit together; a page read twice (two pollers)
+    is harmless: answers are recorded once. An area whose operator is down is skipped (-1).
+    """
+    adapter = adapter or get_adapter()
+    counts: dict[str, int] = {}
+    for area in areas or Area.values:
+        AnswerFeedCursor.objects.get_or_create(area=area)
+        received = 0
+        try:
+            while True:
+                position = AnswerFeedCursor.objects.filter(area=area).values_list("position", flat=True).get()
+                items = adapter.answers_after(area, position, limit=POLL_PAGE)
+                if not items:
+                    AnswerFeedCursor.objects.filter(area=area).update(polled_at=timezone.now())
+                    break
+                with transaction.atomic():
+                    moved = AnswerFeedCursor.objects.filter(area=area, position=position).update(
+                        position=items[-1].seq, polled_at=timezone.now()
+                    )
+                    if not moved:  # another poller took this page
+                        continue
+                    for item in items:
+                        received += services.receive_answer(item.answer)
+                if len(items) < POLL_PAGE:
+                    break
+        except OperatorUnavailable as exc:
+            logger.info("Answer feed of area %s unavailable: %s", area, exc)
+            counts[area] = -1
+            continue
+        counts[area] = received
+    return counts

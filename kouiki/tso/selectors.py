@@ -1,0 +1,123 @@
+"""Reads of the gateway: the messages and their answers (back office, the hub's status), and the
+simulator's sandbox mailbox. Other apps reach the gateway's models through this module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, QuerySet
+
+from kouiki.core.errors import NotFound
+from kouiki.tso.models import (
+    AnswerRecord,
+    FinalOutcome,
+    MessageState,
+    OperatorMessage,
+    SandboxMail,
+)
+
+__all__ = [
+    "AnswerRecord",
+    "FinalOutcome",
+    "MessageState",
+    "MessageStatus",
+    "OperatorMessage",
+    "SandboxMail",
+    "message_status",
+    "operator_message",
+    "operator_messages",
+    "sandbox_mail",
+    "sandbox_mails",
+]
+
+
+@dataclass(frozen=True)
+class MessageStatus:
+    """Where a message stands, for the hub's status screens ("operator answer pending")."""
+
+    message_id: str
+    state: str
+    state_label: str
+    attempts: int
+    last_error: str
+    next_attempt_at: datetime | None
+    acknowledged_at: datetime | None
+    answered_at: datetime | None
+    final_outcome: str
+
+
+def message_status(message_id: str) -> MessageStatus:
+    """The delivery state of one message by its id; NotFound when unknown."""
+    message = OperatorMessage.objects.filter(message_id=message_id).first()
+    if message is None:
+        raise NotFound
+    return MessageStatus(
+        message_id=message.message_id,
+        state=message.state,
+        state_label=message.get_state_display(),
+        attempts=message.attempts,
+        last_error=message.last_error,
+        next_attempt_at=message.next_attempt_at if message.state == MessageState.PENDING else None,
+        acknowledged_at=message.acknowledged_at,
+        answered_at=message.answered_at,
+        final_outcome=message.final_outcome,
+    )
+
+
+def operator_messages(
+    *,
+    state: str = "",
+    area: str = "",
+    operation: str = "",
+    reference: str = "",
+    final_outcome: str = "",
+    failing: bool = False,
+) -> QuerySet[OperatorMessage]:
+    """Every message, newest first, with its number of answers; narrowed by the filters given.
+    `failing`: only those whose last attempt failed and that the operator has not taken yet."""
+    messages = OperatorMessage.objects.annotate(answer_count=Count("answers")).order_by("-created_at", "-id")
+    if state:
+        messages = messages.filter(state=state)
+    if area:
+        messages = messages.filter(area=area)
+    if operation:
+        messages = messages.filter(operation=operation)
+    if reference:
+        messages = messages.filter(reference__icontains=reference)
+    if final_outcome:
+        messages = messages.filter(final_outcome=final_outcome)
+    if failing:
+        messages = messages.filter(state__in=[MessageState.PENDING, MessageState.SENDING]).exclude(
+            last_error=""
+        )
+    return messages
+
+
+def operator_message(message_id: str) -> OperatorMessage:
+    """One message by its id, or NotFound."""
+    message = OperatorMessage.objects.filter(message_id=message_id).first()
+    if message is None:
+        raise NotFound
+    return message
+
+
+def answers_of(message: OperatorMessage) -> QuerySet[AnswerRecord]:
+    return AnswerRecord.objects.filter(message=message).order_by("received_at", "id")
+
+
+def sandbox_mails(*, supply_point_number: str = "", area: str = "") -> QuerySet[SandboxMail]:
+    """The simulated customers' mailbox, newest first."""
+    mails = SandboxMail.objects.order_by("-created_at", "-id")
+    if supply_point_number:
+        mails = mails.filter(supply_point_number__contains=supply_point_number)
+    if area:
+        mails = mails.filter(area=area)
+    return mails
+
+
+def sandbox_mail(pk: int) -> SandboxMail:
+    mail = SandboxMail.objects.filter(pk=pk).first()
+    if mail is None:
+        raise NotFound
+    return mail

@@ -1,0 +1,96 @@
+"""Back office: the messages to the operators, their answers, and the sandbox mailbox (staff only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from kouiki.identity.models import User
+from kouiki.tso import delivery, services
+from kouiki.tso.gateway import Operation
+from kouiki.tso.models import OperatorMessage
+from tests.tso.conftest import TOKYO_SMART
+
+pytestmark = pytest.mark.usefixtures("clock")
+
+LIST = "/backoffice/tso/"
+MAILBOX = "/backoffice/tso/mailbox/"
+
+
+def send(operation: str, reference: str = "A0000001", **payload: Any) -> OperatorMessage:
+    message_id = services.submit(
+        area="03",
+        operation=operation,
+        reference=reference,
+        payload={"supply_point_number": TOKYO_SMART, **payload},
+    )
+    message = OperatorMessage.objects.get(message_id=message_id)
+    delivery.deliver(message.pk)
+    message.refresh_from_db()
+    return message
+
+
+@pytest.mark.parametrize("url", [LIST, MAILBOX, "/backoffice/tso/messages/" + "0" * 32 + "/"])
+def test_the_pages_are_for_staff_only(client: Client, member_user: User, url: str) -> None:
+    assert client.get(url).status_code == 302  # to the back office's login
+
+    client.force_login(member_user)
+    assert client.get(url).status_code == 403
+
+
+def test_the_list_shows_state_attempts_and_errors_and_filters(staff_client: Client, settings: Any) -> None:
+    answered = send(Operation.FACILITY_INQUIRY, reference="A0000001")
+    settings.KOUIKI_TSO_SIMULATOR_DOWN_AREAS = ["03"]
+    waiting = send(Operation.RECONNECT, reference="A0000002")
+
+    page = staff_client.get(LIST).content.decode()
+    assert "A0000001" in page and "A0000002" in page
+    assert "回答済み（完了）" in page
+    assert "送信待ち" in page
+    assert "停止しています" in page  # the last error
+
+    failing = staff_client.get(LIST, {"failing": "on"}).content.decode()
+    assert "A0000002" in failing and "A0000001" not in failing
+    by_state = staff_client.get(LIST, {"state": "answered"}).content.decode()
+    assert "A0000001" in by_state and "A0000002" not in by_state
+    by_reference = staff_client.get(LIST, {"reference": "0002"}).content.decode()
+    assert "A0000002" in by_reference and "A0000001" not in by_reference
+    assert answered.state == "answered" and waiting.state == "pending"
+
+
+def test_the_detail_shows_the_answers_and_hides_a_usage_password(staff_client: Client) -> None:
+    message = send(Operation.USAGE_RETRIEVE, password="SECRET1234")
+
+    page = staff_client.get(f"/backoffice/tso/messages/{message.message_id}/").content.decode()
+
+    assert "SECRET1234" not in page
+    assert "********" in page
+    assert "usage_password_invalid" in page
+    assert "一般送配電事業者受付" in page
+
+
+def test_an_unknown_message_is_404(staff_client: Client) -> None:
+    assert staff_client.get("/backoffice/tso/messages/" + "f" * 32 + "/").status_code == 404
+
+
+def test_the_sandbox_mailbox_shows_what_the_customer_received(staff_client: Client) -> None:
+    send(Operation.USAGE_PASSWORD)
+
+    page = staff_client.get(MAILBOX, {"supply_point_number": TOKYO_SMART[-6:]}).content.decode()
+
+    assert "使用量情報照会パスワードのお知らせ" in page
+    assert "パスワード: " in page
+    assert "広域 太郎" in page
+    assert "該当する通知はありません" in staff_client.get(MAILBOX, {"area": "06"}).content.decode()
+
+
+def test_the_list_costs_the_same_queries_for_many_messages(
+    staff_client: Client, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(30):
+        send(Operation.FACILITY_INQUIRY, reference=f"A{n:07d}")
+
+    with django_assert_max_num_queries(12):
+        assert staff_client.get(LIST).status_code == 200
