@@ -293,3 +293,71 @@ LOGGING = {
 CSRF_FAILURE_VIEW = "kouiki.core.views.csrf_failure"
 
 # --- Settings added per area (keep each block together) ---
+
+# Switching API (issue 7): the API's kernel (kouiki.core.api, kouiki.core.events) and its tokens.
+# django-ninja serves its Swagger UI from its own static files (the CSP allows no CDN).
+INSTALLED_APPS += ["ninja"]
+# Requests per organization and window, for every API operation (429 with Retry-After beyond).
+KOUIKI_API_RATE = os.environ.get("KOUIKI_API_RATE", "1200/m")
+# How long the first answer to an Idempotency-Key is kept for replay.
+KOUIKI_API_IDEMPOTENCY_HOURS = env_int("KOUIKI_API_IDEMPOTENCY_HOURS", 24)
+# HTTPS callbacks: attempts before a delivery is failed, first backoff (doubling, at most 1 h),
+# the receiver's time to answer, the lease of a sending worker, the sweeper.
+KOUIKI_CALLBACK_MAX_ATTEMPTS = env_int("KOUIKI_CALLBACK_MAX_ATTEMPTS", 10)
+KOUIKI_CALLBACK_BACKOFF_SECONDS = env_int("KOUIKI_CALLBACK_BACKOFF_SECONDS", 30)
+KOUIKI_CALLBACK_TIMEOUT_SECONDS = env_int("KOUIKI_CALLBACK_TIMEOUT_SECONDS", 10)
+KOUIKI_CALLBACK_LEASE_SECONDS = env_int("KOUIKI_CALLBACK_LEASE_SECONDS", 60)
+KOUIKI_CALLBACK_SWEEP_AFTER_SECONDS = env_int("KOUIKI_CALLBACK_SWEEP_AFTER_SECONDS", 120)
+KOUIKI_CALLBACK_SWEEP_EVERY_SECONDS = env_int("KOUIKI_CALLBACK_SWEEP_EVERY_SECONDS", 60)
+# Plain http:// callbacks to 127.0.0.1 / localhost (a local receiver): tests and DEBUG only.
+KOUIKI_CALLBACK_ALLOW_HTTP_LOOPBACK = env_bool("KOUIKI_CALLBACK_ALLOW_HTTP_LOOPBACK", DEBUG)
+
+# Switching hub (issue 7)
+# The operators' standard lead time before a switching date, per area ("01".."10", "default" for
+# the rest) and voltage: [business days, then calendar days], "standard" without meter work and
+# "meter_work" when the meter must be replaced. JSON in KOUIKI_SWITCHING_LEAD_TIMES replaces it.
+KOUIKI_SWITCHING_LEAD_TIMES = {
+    "default": {
+        "low": {"standard": [1, 2], "meter_work": [8, 2]},
+        "high": {"standard": [1, 2], "meter_work": [8, 2]},
+        "extra_high": {"standard": [1, 2], "meter_work": [8, 2]},
+    },
+}
+if os.environ.get("KOUIKI_SWITCHING_LEAD_TIMES"):
+    import json
+
+    KOUIKI_SWITCHING_LEAD_TIMES = json.loads(os.environ["KOUIKI_SWITCHING_LEAD_TIMES"])
+# Without a desired date, both the 開始申請 (05) and the 廃止申請 (03) of a switch must be in within
+# this many business days after its cancel-forward registration; else both are rejected.
+KOUIKI_SWITCHING_PAIR_BUSINESS_DAYS = env_int("KOUIKI_SWITCHING_PAIR_BUSINESS_DAYS", 8)
+# How often the job that rejects switches past their deadline runs.
+KOUIKI_SWITCHING_DEADLINE_EVERY_SECONDS = env_int("KOUIKI_SWITCHING_DEADLINE_EVERY_SECONDS", 900)
+
+# Operators' gateway (issue 7): messages to the ten area operators (docs/decisions/0014).
+# "simulator" (the ten operators in process) or "http" (the endpoints below).
+KOUIKI_TSO_ADAPTER = os.environ.get("KOUIKI_TSO_ADAPTER", "simulator")
+# HTTP adapter: one endpoint per area; "{area}" in KOUIKI_TSO_ENDPOINT is the area code, and
+# KOUIKI_TSO_ENDPOINT_<area> overrides one area.
+_TSO_ENDPOINT = os.environ.get("KOUIKI_TSO_ENDPOINT", "http://127.0.0.1:8000/tso-simulator/{area}")
+KOUIKI_TSO_ENDPOINTS = {
+    area: os.environ.get(f"KOUIKI_TSO_ENDPOINT_{area}", _TSO_ENDPOINT.format(area=area)).rstrip("/")
+    for area in (f"{number:02d}" for number in range(1, 11))
+}
+KOUIKI_TSO_HTTP_TOKEN = os.environ.get("KOUIKI_TSO_HTTP_TOKEN", "")
+# Keep the HTTP timeout well below the lease: a send that outlives its lease may be sent again.
+KOUIKI_TSO_HTTP_TIMEOUT_SECONDS = env_int("KOUIKI_TSO_HTTP_TIMEOUT_SECONDS", 10)
+KOUIKI_TSO_LEASE_SECONDS = env_int("KOUIKI_TSO_LEASE_SECONDS", 120)
+# Retries until the operator takes the message: 30 s, 1 min, 2 min, ... at most 10 min apart.
+KOUIKI_TSO_RETRY_BASE_SECONDS = env_int("KOUIKI_TSO_RETRY_BASE_SECONDS", 30)
+KOUIKI_TSO_RETRY_MAX_SECONDS = env_int("KOUIKI_TSO_RETRY_MAX_SECONDS", 600)
+KOUIKI_TSO_SWEEP_AFTER_SECONDS = env_int("KOUIKI_TSO_SWEEP_AFTER_SECONDS", 120)
+KOUIKI_TSO_SWEEP_EVERY_SECONDS = env_int("KOUIKI_TSO_SWEEP_EVERY_SECONDS", 60)
+KOUIKI_TSO_POLL_EVERY_SECONDS = env_int("KOUIKI_TSO_POLL_EVERY_SECONDS", 30)
+# The simulator: seconds before a final answer (0 = in the reply to the send), the share of sends
+# that fail (deterministic by message id and attempt), and areas whose operator is down.
+KOUIKI_TSO_SIMULATOR_DELAY_SECONDS = env_int("KOUIKI_TSO_SIMULATOR_DELAY_SECONDS", 0)
+KOUIKI_TSO_SIMULATOR_FAILURE_RATE = float(os.environ.get("KOUIKI_TSO_SIMULATOR_FAILURE_RATE") or 0)
+KOUIKI_TSO_SIMULATOR_DOWN_AREAS = env_list("KOUIKI_TSO_SIMULATOR_DOWN_AREAS")
+# The simulator's HTTP face at /tso-simulator/<area>/ (off unless asked for), and its bearer token.
+KOUIKI_TSO_SIMULATOR_HTTP = env_bool("KOUIKI_TSO_SIMULATOR_HTTP", False)
+KOUIKI_TSO_SIMULATOR_TOKEN = os.environ.get("KOUIKI_TSO_SIMULATOR_TOKEN", "")

@@ -21,6 +21,9 @@ urlpatterns = [
         include("kouiki.notices.urls", namespace="switching_notices"),
         {"system": "switching"},
     ),
+    path("api/switching/v1/", include("kouiki.switching.api.urls")),
+    path("switching/tokens/", include("kouiki.identity.urls_tokens")),
+    path("switching/callbacks/", include("kouiki.identity.urls_callbacks")),
     path("switching/", include("kouiki.identity.urls_switching")),
     path("switching/", include("kouiki.switching.urls")),
     path(
@@ -32,5 +35,7 @@ urlpatterns = [
     path("capacity/", include("kouiki.capacity.urls")),
     path("terms/", include("kouiki.terms.urls")),
     path("backoffice/", include("kouiki.backoffice.urls")),
+    # The operators' simulator served over HTTP (404 unless KOUIKI_TSO_SIMULATOR_HTTP is on).
+    path("tso-simulator/", include("kouiki.tso.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -251,6 +251,8 @@ FUNCTIONS: list[Function] = [
         tso=True,
         menu="低圧 設備情報照会",
         api_operation="sw_l01",
+        url_name="sw:facility_inquiry",
+        built=True,
     ),
     Function(
         id="SW-L02",
@@ -263,6 +265,8 @@ FUNCTIONS: list[Function] = [
         menu="低圧 設備情報照会",
         api_operation="sw_l02",
         note="使用量情報を参照するためのパスワードの申請",
+        url_name="sw:usage_password",
+        built=True,
     ),
     # 低圧 再点
     Function(
@@ -276,6 +280,8 @@ FUNCTIONS: list[Function] = [
         menu="低圧 再点",
         api_operation="sw_l03",
         note="使用量情報の取得",
+        url_name="sw:usage_retrieve",
+        built=True,
     ),
     Function(
         id="SW-L04",
@@ -287,6 +293,8 @@ FUNCTIONS: list[Function] = [
         tso=True,
         menu="低圧 再点",
         api_operation="sw_l04",
+        url_name="sw:reconnect",
+        built=True,
     ),
     # 低圧 廃止・撤去
     Function(
@@ -299,6 +307,8 @@ FUNCTIONS: list[Function] = [
         tso=True,
         menu="低圧 廃止・撤去",
         api_operation="sw_l05",
+        url_name="sw:abolish",
+        built=True,
     ),
     # 低圧 スイッチング(新小売)
     Function(
@@ -311,6 +321,8 @@ FUNCTIONS: list[Function] = [
         tso=False,
         menu="低圧 スイッチング(新小売)",
         api_operation="sw_l06",
+        url_name="sw:cancel_forward_new",
+        built=True,
     ),
     Function(
         id="SW-L07",
@@ -322,6 +334,8 @@ FUNCTIONS: list[Function] = [
         tso=False,
         menu="低圧 スイッチング(新小売)",
         api_operation="sw_l07",
+        url_name="sw:cancel_forwards_filed",
+        built=True,
     ),
     Function(
         id="SW-L08",
@@ -333,6 +347,8 @@ FUNCTIONS: list[Function] = [
         tso=True,
         menu="低圧 スイッチング(新小売)",
         api_operation="sw_l08",
+        url_name="sw:switch_start",
+        built=True,
     ),
     # 低圧 スイッチング(現小売)
     Function(
@@ -345,6 +361,8 @@ FUNCTIONS: list[Function] = [
         tso=False,
         menu="低圧 スイッチング(現小売)",
         api_operation="sw_l09",
+        url_name="sw:cancel_forwards_received",
+        built=True,
     ),
     Function(
         id="SW-L10",
@@ -356,6 +374,8 @@ FUNCTIONS: list[Function] = [
         tso=False,
         menu="低圧 スイッチング(現小売)",
         api_operation="sw_l10",
+        url_name="sw:cancel_forward_decide",
+        built=True,
     ),
     Function(
         id="SW-L11",
@@ -367,6 +387,8 @@ FUNCTIONS: list[Function] = [
         tso=True,
         menu="低圧 スイッチング(現小売)",
         api_operation="sw_l11",
+        url_name="sw:switch_abolish",
+        built=True,
     ),
     # 低圧 アンペア変更
     Function(
@@ -380,6 +402,8 @@ FUNCTIONS: list[Function] = [
         menu="低圧 アンペア変更",
         api_operation="sw_l12",
         note="アンペアブレーカを用いるエリアのみ(関西・中国・四国・沖縄を除く)",
+        url_name="sw:ampere_change",
+        built=True,
     ),
     # 低圧 需要者情報変更
     Function(
@@ -392,6 +416,8 @@ FUNCTIONS: list[Function] = [
         tso=True,
         menu="低圧 需要者情報変更",
         api_operation="sw_l13",
+        url_name="sw:customer_change",
+        built=True,
     ),
     # 低圧 業務処理状況確認 (D sees the status of its usage inquiries through SW-L15)
     Function(
@@ -404,6 +430,8 @@ FUNCTIONS: list[Function] = [
         tso=False,
         menu="低圧 業務処理状況確認",
         api_operation="sw_l14",
+        url_name="sw:status",
+        built=True,
     ),
     Function(
         id="SW-L15",
@@ -415,6 +443,8 @@ FUNCTIONS: list[Function] = [
         tso=False,
         menu="低圧 業務処理状況確認",
         api_operation="sw_l15",
+        url_name="sw:status_many",
+        built=True,
     ),
     # 高圧500kW未満 使用量情報照会 (also for ≥500 kW high voltage and extra-high voltage)
     Function(
@@ -713,6 +743,8 @@ FUNCTIONS: list[Function] = [
         tso=False,
         menu="共通 事業者管理",
         api_operation="sw_c01",
+        url_name="sw:operators",
+        built=True,
     ),
     # ------------------------------------------------------------------------------------------
     # 2.2 Retailers (R), Web only; 2.3 adds D to SW-W01, W07, W13
@@ -902,10 +934,22 @@ FUNCTIONS: list[Function] = [
     Function(id="SW-U11", name="利用者権限設定", system="switching", who=A, menu="ユーザ管理(管理者機能)"),
     # インフォメーション (FUNCTIONS.md lists them under A)
     Function(
-        id="SW-N01", name="インフォメーション一覧", system="switching", who=A, menu="インフォメーション"
+        id="SW-N01",
+        name="インフォメーション一覧",
+        system="switching",
+        who=A,
+        menu="インフォメーション",
+        url_name="switching_notices:list",
+        built=True,
     ),
+    # The detail is per notice: its entry is the list. No menu entry of its own.
     Function(
-        id="SW-N02", name="インフォメーション詳細", system="switching", who=A, menu="インフォメーション"
+        id="SW-N02",
+        name="インフォメーション詳細",
+        system="switching",
+        who=A,
+        url_name="switching_notices:list",
+        built=True,
     ),
     # ------------------------------------------------------------------------------------------
     # 2.5 Personal data (seed 001 §4, seed 004). FUNCTIONS.md names no role: these are rules.
@@ -918,6 +962,8 @@ FUNCTIONS: list[Function] = [
         system="switching",
         who=SYSTEM,
         surface="system",
+        url_name="sw:ledger",
+        built=True,
     ),
     Function(
         id="SW-P2",
@@ -925,6 +971,8 @@ FUNCTIONS: list[Function] = [
         system="switching",
         who=SYSTEM,
         surface="system",
+        url_name="sw:basic_info",
+        built=True,
     ),
     Function(id="SW-P3", name="漏えい等事案の記録と対応", system="switching", who=O),
     Function(id="SW-P4", name="利用終了時の共同利用の終了と情報の保存", system="switching", who=O),
@@ -938,9 +986,28 @@ FUNCTIONS: list[Function] = [
         system="capacity",
         who=frozenset({"C", "O"}),
         menu="事業者情報管理",
+        url_name="cap:operator",
+        built=True,
     ),
-    Function(id="CAP-R2", name="事業者情報審査管理", system="capacity", who=C, menu="事業者情報管理"),
-    Function(id="CAP-R3", name="管理者ID通知", system="capacity", who=O, menu="事業者情報管理"),
+    Function(
+        id="CAP-R2",
+        name="事業者情報審査管理",
+        system="capacity",
+        who=C,
+        menu="事業者情報管理",
+        url_name="cap:operator_applications",
+        built=True,
+    ),
+    # Done by the organization when it approves a registration; its screen is the back office's.
+    Function(
+        id="CAP-R3",
+        name="管理者ID通知",
+        system="capacity",
+        who=O,
+        menu="事業者情報管理",
+        url_name="backoffice:capacity_operators",
+        built=True,
+    ),
     # 電源等情報管理
     Function(
         id="CAP-P1",
@@ -948,12 +1015,38 @@ FUNCTIONS: list[Function] = [
         system="capacity",
         who=frozenset({"C", "O"}),
         menu="電源等情報管理",
+        url_name="cap:source_list",
+        built=True,
     ),
-    Function(id="CAP-P2", name="電源等情報審査管理", system="capacity", who=C, menu="電源等情報管理"),
+    Function(
+        id="CAP-P2",
+        name="電源等情報審査管理",
+        system="capacity",
+        who=C,
+        menu="電源等情報管理",
+        url_name="cap:source_applications",
+        built=True,
+    ),
     # ユーザ管理
-    Function(id="CAP-U1", name="ユーザ情報管理", system="capacity", who=A, menu="ユーザ管理(管理者機能)"),
+    Function(
+        id="CAP-U1",
+        name="ユーザ情報管理",
+        system="capacity",
+        who=A,
+        menu="ユーザ管理(管理者機能)",
+        url_name="cap:user_list",
+        built=True,
+    ),
     # お知らせ
-    Function(id="CAP-N1", name="お知らせ管理", system="capacity", who=C, menu="お知らせ"),
+    Function(
+        id="CAP-N1",
+        name="お知らせ管理",
+        system="capacity",
+        who=C,
+        menu="お知らせ",
+        url_name="capacity_notices:list",
+        built=True,
+    ),
     # 提供時間: FUNCTIONS.md says "all"; a rule the system applies to every user, nothing one opens.
     Function(
         id="CAP-H1",
@@ -962,6 +1055,7 @@ FUNCTIONS: list[Function] = [
         who=SYSTEM,
         surface="system",
         note="本機関の営業日 9:00-18:00",
+        built=True,
     ),
     # ------------------------------------------------------------------------------------------
     # 4. Common to all three systems. FUNCTIONS.md names no role; decided from what each does:
@@ -969,8 +1063,14 @@ FUNCTIONS: list[Function] = [
     # enforced in every service (nothing a user opens) are "system".
     # ------------------------------------------------------------------------------------------
     # 利用規約: every participant's user consents; the organization publishes versions and mails.
+    # The public page of every system's terms in force; staff manage versions at /backoffice/terms/.
     Function(
-        id="X-T1", name="利用規約の管理と同意", system="common", who=frozenset({"M", "R", "D", "C", "A", "O"})
+        id="X-T1",
+        name="利用規約の管理と同意",
+        system="common",
+        who=frozenset({"M", "R", "D", "C", "A", "O"}),
+        url_name="terms:index",
+        built=True,
     ),
     # 利用の停止・制限: maintenance by staff; access above the limit is refused automatically.
     Function(id="X-S1", name="利用の停止・制限", system="common", who=frozenset({"O", "system"})),

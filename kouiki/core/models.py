@@ -1,9 +1,11 @@
-"""Models of the shared kernel: the mail outbox and the bookkeeping of periodic jobs."""
+"""Models of the shared kernel: the mail outbox, the bookkeeping of periodic jobs, closing days, and
+what every system's API shares (idempotency records, the per-organization event feed, callbacks)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
@@ -85,3 +87,150 @@ class ClosingDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m-%d} {self.reason}".strip()
+
+
+# --- The API's shared kernel (issue 7): idempotency, the event feed, HTTPS callbacks ---------------
+# Organizations are plain integers here: the kernel imports nothing of ours (identity owns them).
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST with an `Idempotency-Key`, kept to be replayed byte for byte.
+
+    Written in the same transaction as the operation it answers (kouiki.core.api): a concurrent
+    duplicate waits on the unique (scope, key) index and then finds the committed answer.
+    """
+
+    scope = models.CharField("範囲", max_length=64)  # "switching:user:<pk>"
+    key = models.CharField("冪等キー", max_length=255)
+    method = models.CharField("メソッド", max_length=8)
+    path = models.CharField("パス", max_length=300)
+    request_hash = models.CharField("要求のハッシュ", max_length=64)
+    status = models.PositiveSmallIntegerField("ステータス", default=0)
+    content_type = models.CharField("Content-Type", max_length=100, blank=True)
+    location = models.CharField("Location", max_length=300, blank=True)
+    body = models.TextField("応答本文", blank=True)
+    created_at = models.DateTimeField("作成日時", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "冪等キー記録"
+        verbose_name_plural = "冪等キー記録"
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="core_idempotency_scope_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"
+
+
+class EventCounter(models.Model):
+    """The last sequence number of one organization's feed in one system.
+
+    Locked (UPDATE) by `kouiki.core.events.publish` until the publishing transaction ends, so
+    numbers are gapless and commit in order.
+    """
+
+    organization_id = models.BigIntegerField("事業者ID")
+    system = models.CharField("システム", max_length=16)
+    last_sequence = models.BigIntegerField("最終番号", default=0)
+
+    class Meta:
+        verbose_name = "イベント採番"
+        verbose_name_plural = "イベント採番"
+        constraints = [
+            models.UniqueConstraint(fields=["organization_id", "system"], name="core_event_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.system} {self.last_sequence}"
+
+
+class OrganizationEvent(models.Model):
+    """One change an organization is told about, numbered in its feed (`after=N`)."""
+
+    organization_id = models.BigIntegerField("事業者ID")
+    system = models.CharField("システム", max_length=16)
+    sequence = models.BigIntegerField("通番")
+    topic = models.CharField("種別", max_length=64)
+    reference = models.CharField("対象番号", max_length=64, blank=True)
+    payload = models.JSONField("内容", default=dict, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField("発生日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = "事業者イベント"
+        verbose_name_plural = "事業者イベント"
+        ordering = ["organization_id", "system", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization_id", "system", "sequence"], name="core_event_sequence_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}/{self.system}#{self.sequence} {self.topic}"
+
+
+class CallbackEndpoint(models.Model):
+    """The HTTPS URL an organization has registered to receive its events of one system."""
+
+    organization_id = models.BigIntegerField("事業者ID")
+    system = models.CharField("システム", max_length=16)
+    url = models.URLField("通知先URL", max_length=500)
+    # The HMAC-SHA256 key of the signature; shown to the administrator once, when it is made.
+    secret = models.CharField("署名鍵", max_length=64)
+    is_active = models.BooleanField("有効", default=True)
+    created_at = models.DateTimeField("登録日時", default=timezone.now)
+    updated_at = models.DateTimeField("更新日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = "コールバック通知先"
+        verbose_name_plural = "コールバック通知先"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization_id", "system"], name="core_callback_endpoint_one_per_system"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.system} {self.url}"
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", "送信待ち"
+    SENDING = "sending", "送信中"
+    DELIVERED = "delivered", "送信済"
+    FAILED = "failed", "送信失敗"
+
+
+class CallbackDelivery(models.Model):
+    """One event to one endpoint: written with the event, POSTed on commit, retried with backoff.
+
+    Claimed with a lease like the mail outbox (docs/decisions/0003-outbox-delivery.md).
+    """
+
+    event = models.ForeignKey(OrganizationEvent, on_delete=models.CASCADE, related_name="deliveries")
+    endpoint = models.ForeignKey(CallbackEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    organization_id = models.BigIntegerField("事業者ID")
+    url = models.URLField("通知先URL", max_length=500)
+    state = models.CharField(
+        "状態", max_length=16, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    attempts = models.PositiveIntegerField("試行回数", default=0)
+    last_status = models.PositiveSmallIntegerField("直近の応答コード", null=True, blank=True)
+    last_error = models.TextField("直近のエラー", blank=True)
+    created_at = models.DateTimeField("作成日時", default=timezone.now)
+    next_attempt_at = models.DateTimeField("次回試行日時", default=timezone.now)
+    enqueued_at = models.DateTimeField("キュー投入日時", null=True, blank=True)
+    last_attempt_at = models.DateTimeField("直近の試行日時", null=True, blank=True)
+    delivered_at = models.DateTimeField("送信日時", null=True, blank=True)
+    claim_token = models.CharField("送信権トークン", max_length=32, blank=True)
+    claimed_until = models.DateTimeField("送信権の期限", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "コールバック送信"
+        verbose_name_plural = "コールバック送信"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="core_callback_due"),
+            models.Index(fields=["organization_id", "-created_at"], name="core_callback_by_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.url} {self.state}"

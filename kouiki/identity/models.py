@@ -198,3 +198,39 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class ApiToken(models.Model):
+    """A user's API token (ARCHITECTURE.md, "The API conventions"): its caller has the user's rights.
+
+    Only the SHA-256 of the secret is kept; the secret is shown once, when it is issued. The
+    user's administrator issues and revokes it (kouiki.identity.tokens).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="ユーザ")
+    system = models.CharField("システム", max_length=16, choices=System.choices, default=System.SWITCHING)
+    name = models.CharField("名称", max_length=100)
+    # The first characters of the secret, to tell tokens apart on the screen.
+    prefix = models.CharField("先頭文字", max_length=12)
+    token_hash = models.CharField("ハッシュ", max_length=64, unique=True)
+    created_at = models.DateTimeField("発行日時", default=timezone.now)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="発行者"
+    )
+    last_used_at = models.DateTimeField("最終利用日時", null=True, blank=True)
+    revoked_at = models.DateTimeField("失効日時", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="失効者"
+    )
+
+    class Meta:
+        verbose_name = "APIトークン"
+        verbose_name_plural = "APIトークン"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

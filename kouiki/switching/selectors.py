@@ -1,18 +1,59 @@
-"""Reads of the supply-point registry: the current data of a point, its data at a moment, its
-history. Numbers are normalized first (full-width digits, hyphens and spaces are accepted)."""
+"""Reads of the switching hub.
+
+The registry (`current`, `as_of`, `history`) is read by number, unscoped: the hub and the
+operators' side use it. Everything a participant reads goes through a selector that takes the
+actor and scopes to its organization: another organization's application or switch is NotFound,
+never a 403 that would confirm it exists. A read that shows a customer's personal data names its
+purpose and is recorded (SW-P1; services/personal_data.py).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from kouiki.core.errors import NotFound
+from kouiki.core.errors import Forbidden, NotFound, ValidationFailed
 from kouiki.core.japanese import normalize_supply_point_number
-from kouiki.switching.models import SupplyPointVersion
+from kouiki.identity.selectors import active_system_users
+from kouiki.switching.models import (
+    Application,
+    Kind,
+    PersonalDataAccess,
+    Purpose,
+    State,
+    SupplyPointVersion,
+    Switch,
+    SwitchState,
+    Voltage,
+)
+from kouiki.switching.services.common import SYSTEM, own_organization, require
+from kouiki.switching.services.dates import start_of_day
+from kouiki.switching.services.personal_data import (
+    BASIC,
+    POINT,
+    USAGE,
+    lawful_role,
+    record_access,
+    without_basic_info,
+)
+
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
+
+MAX_STATUS_NUMBERS = 1000  # SW-L15: up to 1,000 受付番号 per call
+# For other apps' filters (they do not import this app's models).
+KIND_CHOICES = Kind.choices
+STATE_CHOICES = State.choices
+SWITCH_STATE_CHOICES = SwitchState.choices
 
 
-def _versions(number: str):
+# --- the registry ---------------------------------------------------------------------------------------
+
+
+def _versions(number: str) -> QuerySet[SupplyPointVersion]:
     return SupplyPointVersion.objects.select_related("supply_point").filter(
         supply_point__number=normalize_supply_point_number(number)
     )
@@ -42,3 +83,305 @@ def as_of(number: str, when: datetime) -> SupplyPointVersion:
 def history(number: str) -> list[SupplyPointVersion]:
     """Every version of the point, oldest first (retired rows included)."""
     return list(_versions(number).order_by("valid_from"))
+
+
+# --- applications: lists, SW-L14 / SW-L15 status, results -----------------------------------------------
+
+
+def applications_for(
+    *,
+    actor: User,
+    voltage: str = Voltage.LOW,
+    kind: str = "",
+    state: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    supply_point_number: str = "",
+    reception_number: str = "",
+) -> QuerySet[Application]:
+    """The actor's organization's applications of one voltage tab, newest first, filtered by kind,
+    state, filing dates (Japan time, both included), point number and 受付番号."""
+    require("SW-L15", actor)
+    found = Application.objects.filter(organization_id=own_organization(actor), voltage=voltage)
+    if kind:
+        found = found.filter(kind=kind)
+    if state:
+        found = found.filter(state=state)
+    if date_from:
+        found = found.filter(created_at__gte=start_of_day(date_from))
+    if date_to:
+        found = found.filter(created_at__lt=start_of_day(date_to + timedelta(days=1)))
+    if supply_point_number:
+        found = found.filter(supply_point__number=normalize_supply_point_number(supply_point_number))
+    if reception_number:
+        found = found.filter(reception_number=reception_number.strip())
+    return found.select_related("supply_point", "switch").order_by("-created_at", "-id")
+
+
+def application_for(*, actor: User, reception_number: str) -> Application:
+    """SW-L14 業務処理状況確認: one of the organization's applications by its 受付番号."""
+    require("SW-L14", actor)
+    application = (
+        Application.objects.select_related("supply_point", "switch", "filed_by")
+        .filter(organization_id=own_organization(actor), reception_number=(reception_number or "").strip())
+        .first()
+    )
+    if application is None:
+        raise NotFound("指定された受付番号の申請はありません。", code="application_not_found")
+    return application
+
+
+def statuses_for(*, actor: User, reception_numbers: list[str]) -> list[tuple[str, Application | None]]:
+    """SW-L15 業務処理状況確認(複数件): up to 1,000 受付番号, in the order given; a number that is
+    not the organization's (or does not exist) comes back with None — reported, not an error."""
+    require("SW-L15", actor)
+    numbers = [number.strip() for number in reception_numbers if number and number.strip()]
+    if not numbers:
+        raise ValidationFailed(
+            "受付番号を1件以上指定してください。", code="numbers_required", field="reception_numbers"
+        )
+    if len(numbers) > MAX_STATUS_NUMBERS:
+        raise ValidationFailed(
+            f"受付番号は1回に{MAX_STATUS_NUMBERS:,}件まで指定できます({len(numbers):,}件指定されました)。",
+            code="too_many_numbers",
+            field="reception_numbers",
+        )
+    found = {
+        application.reception_number: application
+        for application in Application.objects.select_related("supply_point").filter(
+            organization_id=own_organization(actor), reception_number__in=set(numbers)
+        )
+    }
+    return [(number, found.get(number)) for number in numbers]
+
+
+def application_result(*, actor: User, application: Application) -> dict[str, Any]:
+    """The operator's result of one of the organization's applications. A facility inquiry's or a
+    usage retrieval's result is personal data: each read is recorded with the purpose named when
+    filing (SW-P1), and a facility result shows the customer's basic info only to a lawful reader
+    (SW-P2)."""
+    if application.organization_id != actor.organization_id:
+        raise NotFound("指定された受付番号の申請はありません。", code="application_not_found")
+    result = dict(application.result or {})
+    if not result or application.kind not in (Kind.FACILITY_INQUIRY, Kind.USAGE_RETRIEVE):
+        return result
+    point = application.supply_point
+    items = [USAGE] if application.kind == Kind.USAGE_RETRIEVE else [POINT]
+    if application.kind == Kind.FACILITY_INQUIRY and isinstance(result.get("facility"), dict):
+        version = SupplyPointVersion.objects.get(supply_point=point, valid_to__isnull=True)
+        role, _number = lawful_role(organization_id=own_organization(actor), point=point, version=version)
+        if role:
+            items.append(BASIC)
+        else:
+            result["facility"] = without_basic_info(result["facility"])
+    purpose = str(application.payload.get("purpose") or Purpose.POINT_INFO)
+    function_id = "SW-L03" if application.kind == Kind.USAGE_RETRIEVE else "SW-L01"
+    record_access(
+        actor=actor,
+        supply_point=point,
+        purpose=purpose,
+        function_id=function_id,
+        items=items,
+        reference=application.reception_number,
+    )
+    return result
+
+
+# --- switches: SW-L07 (new retailer) and SW-L09 (current retailer) ---------------------------------------
+
+
+def switches_filed(
+    *, actor: User, state: str = "", supply_point_number: str = "", voltage: str = Voltage.LOW
+) -> QuerySet[Switch]:
+    """SW-L07 スイッチング廃止取次結果照会: the new retailer's cancel-forwards and their results."""
+    require("SW-L07", actor)
+    found = Switch.objects.filter(new_retailer_id=own_organization(actor), voltage=voltage)
+    return _filter_switches(found, state, supply_point_number)
+
+
+def switches_received(
+    *, actor: User, state: str = "", supply_point_number: str = "", voltage: str = Voltage.LOW
+) -> QuerySet[Switch]:
+    """SW-L09 スイッチング廃止取次照会: the cancel-forwards the current retailer has received."""
+    require("SW-L09", actor)
+    found = Switch.objects.filter(current_retailer_id=own_organization(actor), voltage=voltage)
+    return _filter_switches(found, state, supply_point_number)
+
+
+def _filter_switches(found: QuerySet[Switch], state: str, supply_point_number: str) -> QuerySet[Switch]:
+    if state:
+        found = found.filter(state=state)
+    if supply_point_number:
+        found = found.filter(supply_point__number=normalize_supply_point_number(supply_point_number))
+    return found.select_related("supply_point", "new_retailer", "current_retailer").order_by(
+        "-created_at", "-id"
+    )
+
+
+def switch_for(*, actor: User, switch_number: str) -> Switch:
+    """One switch the actor's organization is a party to (either retailer), by its 廃止取次番号."""
+    require("SW-L14", actor)
+    organization_id = own_organization(actor)
+    switch = (
+        Switch.objects.select_related("supply_point", "new_retailer", "current_retailer", "decided_by")
+        .filter(Q(new_retailer_id=organization_id) | Q(current_retailer_id=organization_id))
+        .filter(number=(switch_number or "").strip())
+        .first()
+    )
+    if switch is None:
+        raise NotFound("指定された廃止取次番号の案件はありません。", code="switch_not_found")
+    return switch
+
+
+@dataclass(frozen=True)
+class CancelForwardView:
+    """A cancel-forward with the customer identification the new retailer registered."""
+
+    switch: Switch
+    customer_name: str
+    customer_address: str
+    contract_number: str
+    applications: list[Application]
+
+
+def cancel_forward_detail(
+    *, actor: User, switch_number: str, purpose: str = Purpose.CANCEL_FORWARD
+) -> CancelForwardView:
+    """A switch with its customer identification, for either retailer (SW-L07 / SW-L09); the read
+    of the identification is recorded (purpose ② 廃止取次 by default). Each side sees only its own
+    applications of the switch."""
+    switch = switch_for(actor=actor, switch_number=switch_number)
+    function_id = "SW-L07" if switch.new_retailer_id == actor.organization_id else "SW-L09"
+    require(function_id, actor)
+    record_access(
+        actor=actor,
+        supply_point=switch.supply_point,
+        purpose=purpose,
+        function_id=function_id,
+        items=[BASIC],
+        reference=switch.number,
+    )
+    applications = list(
+        switch.applications.filter(organization_id=own_organization(actor)).order_by("created_at", "id")
+    )
+    return CancelForwardView(
+        switch=switch,
+        customer_name=switch.customer_name,
+        customer_address=switch.customer_address,
+        contract_number=switch.contract_number,
+        applications=applications,
+    )
+
+
+# --- SW-C01 事業者一覧取得, the access ledger (SW-P1) --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Operator:
+    code: str
+    name: str
+
+
+def operators(*, actor: User) -> list[Operator]:
+    """SW-C01 事業者一覧取得: the active organizations enrolled in the switching system."""
+    require("SW-C01", actor)
+    rows = (
+        active_system_users(system=SYSTEM)
+        .order_by("organization__code")
+        .values_list("organization__code", "organization__name")
+        .distinct()
+    )
+    return [Operator(code=code, name=name) for code, name in rows]
+
+
+def access_ledger(
+    *,
+    actor: User,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    supply_point_number: str = "",
+    purpose: str = "",
+) -> QuerySet[PersonalDataAccess]:
+    """The organization's own personal-data reads (who read which point, for what, when), newest
+    first (SW-P1)."""
+    require("SW-L01", actor)
+    found = PersonalDataAccess.objects.filter(organization_id=own_organization(actor))
+    if date_from:
+        found = found.filter(at__gte=start_of_day(date_from))
+    if date_to:
+        found = found.filter(at__lt=start_of_day(date_to + timedelta(days=1)))
+    if supply_point_number:
+        found = found.filter(supply_point__number=normalize_supply_point_number(supply_point_number))
+    if purpose:
+        found = found.filter(purpose=purpose)
+    return found.select_related("supply_point").order_by("-at", "-id")
+
+
+# --- the organization's staff (back office): read-only, no customer identification ---------------------
+
+
+def _require_staff(actor: User) -> None:
+    if not getattr(actor, "is_kouiki_staff", False):
+        raise Forbidden()
+
+
+def staff_applications(
+    *,
+    actor: User,
+    organization_code: str = "",
+    kind: str = "",
+    state: str = "",
+    reception_number: str = "",
+    supply_point_number: str = "",
+) -> QuerySet[Application]:
+    """Every organization's applications, newest first (staff only)."""
+    _require_staff(actor)
+    found = Application.objects.all()
+    if organization_code:
+        found = found.filter(organization__code=organization_code.strip())
+    if kind:
+        found = found.filter(kind=kind)
+    if state:
+        found = found.filter(state=state)
+    if reception_number:
+        found = found.filter(reception_number=reception_number.strip())
+    if supply_point_number:
+        found = found.filter(supply_point__number=normalize_supply_point_number(supply_point_number))
+    return found.select_related("supply_point", "switch", "organization").order_by("-created_at", "-id")
+
+
+def staff_application(*, actor: User, reception_number: str) -> Application:
+    _require_staff(actor)
+    application = (
+        Application.objects.select_related("supply_point", "switch", "organization", "filed_by")
+        .filter(reception_number=reception_number)
+        .first()
+    )
+    if application is None:
+        raise NotFound("指定された受付番号の申請はありません。", code="application_not_found")
+    return application
+
+
+def staff_switches(*, actor: User, state: str = "", supply_point_number: str = "") -> QuerySet[Switch]:
+    """Every switch, newest first (staff only)."""
+    _require_staff(actor)
+    found = Switch.objects.all()
+    if state:
+        found = found.filter(state=state)
+    if supply_point_number:
+        found = found.filter(supply_point__number=normalize_supply_point_number(supply_point_number))
+    return found.select_related("supply_point", "new_retailer", "current_retailer").order_by(
+        "-created_at", "-id"
+    )
+
+
+def staff_switch(*, actor: User, number: str) -> Switch:
+    _require_staff(actor)
+    switch = (
+        Switch.objects.select_related("supply_point", "new_retailer", "current_retailer")
+        .filter(number=number)
+        .first()
+    )
+    if switch is None:
+        raise NotFound("指定された廃止取次番号の案件はありません。", code="switch_not_found")
+    return switch

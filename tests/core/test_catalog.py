@@ -128,7 +128,12 @@ def test_menu_lists_only_built_functions_the_codes_allow() -> None:
             if f.built and f.menu and f.url_name and catalog.allows(f.id, frozenset(codes))
         ]
         assert sorted(listed) == sorted(expected)
-    assert catalog.menu("switching", frozenset({"R", "A"})) == []
+    switching = [
+        f for _group, functions in catalog.menu("switching", frozenset({"R", "A"})) for f in functions
+    ]
+    assert all(f.built and f.url_name and f.system == "switching" for f in switching)
+    assert "SW-N01" in {f.id for f in switching}
+    assert "SW-N01" not in {f.id for _g, fs in catalog.menu("switching", frozenset({"R"})) for f in fs}
     for _group, functions in catalog.menu("member", frozenset({"M", "A", "O"})):
         assert all(f.built and f.url_name for f in functions)
 

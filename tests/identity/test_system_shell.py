@@ -54,3 +54,12 @@ def test_a_mailed_password_is_changed_on_the_screen_of_the_system(client: Client
     page = client.get("/switching/password/change/")
     assert page.status_code == 200
     assert "スイッチング支援システム" in page.content.decode()
+
+
+def test_the_switching_menu_links_the_api_tools_for_administrators_only(client: Client) -> None:
+    admin = participant(system=System.SWITCHING, role=Role.ADMIN, password=PASSWORD)
+    user = participant(system=System.SWITCHING, organization=admin.organization, password=PASSWORD)
+    client.force_login(admin)
+    assert "/switching/tokens/" in client.get("/switching/").content.decode()
+    client.force_login(user)
+    assert "/switching/tokens/" not in client.get("/switching/").content.decode()

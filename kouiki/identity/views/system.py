@@ -38,6 +38,18 @@ def system_menu(request: HttpRequest, system: str) -> HttpResponse:
 
 def _system_menu(request: HttpRequest, system: str) -> HttpResponse:
     groups = menu_groups(request.user, system)  # type: ignore[arg-type]
+    # API tokens and status callbacks (issue 7) are the administrator's tools for integrators;
+    # they are not functions of FUNCTIONS.md, so the catalog does not list them.
+    if system == "switching" and "A" in selectors.role_codes(request.user, system):  # type: ignore[arg-type]
+        groups.append(
+            (
+                "API連携(管理者機能)",
+                [
+                    {"id": "", "name": "APIトークン管理", "url": reverse("sw_tokens:list")},
+                    {"id": "", "name": "状況通知(コールバック)設定", "url": reverse("sw_callbacks:endpoint")},
+                ],
+            )
+        )
     return render(request, "identity/system/menu.html", {"groups": groups, "title": "メニュー"})
 
 

@@ -1,4 +1,4 @@
-"""The switching hub's registry of supply points (供給地点).
+"""The registry of supply points (供給地点).
 
 A `SupplyPoint` is the stable identity: its 22-digit 供給地点特定番号, the area its first two digits
 name, and its voltage class. Everything else the operators (TSO) change — the items of seed 004,

@@ -1,0 +1,110 @@
+"""Back office: the switching hub seen by the organization's staff — applications (受付番号, kind,
+state, the operator's step and errors) and switches (廃止取次番号, both retailers, dates, the
+decision). Read-only; the customers' identification is not shown here."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from kouiki.identity.access import staff_required
+from kouiki.switching import selectors
+
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
+
+PAGE_SIZE = 50
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+class ApplicationSearch(forms.Form):
+    organization_code = forms.CharField(label="事業者コード", required=False, max_length=4)
+    reception_number = forms.CharField(label="受付番号", required=False, max_length=20)
+    supply_point_number = forms.CharField(label="供給地点特定番号", required=False, max_length=40)
+    kind = forms.ChoiceField(
+        label="申請種別", required=False, choices=[("", "すべて"), *selectors.KIND_CHOICES]
+    )
+    state = forms.ChoiceField(
+        label="処理状況", required=False, choices=[("", "すべて"), *selectors.STATE_CHOICES]
+    )
+
+
+class SwitchSearch(forms.Form):
+    supply_point_number = forms.CharField(label="供給地点特定番号", required=False, max_length=40)
+    state = forms.ChoiceField(
+        label="状態", required=False, choices=[("", "すべて"), *selectors.SWITCH_STATE_CHOICES]
+    )
+
+
+def _filters(form: forms.Form) -> dict[str, Any] | None:
+    if not form.is_bound:
+        return {}
+    if not form.is_valid():
+        return None
+    return {name: value for name, value in form.cleaned_data.items() if value}
+
+
+@staff_required
+@require_GET
+def application_list(request: HttpRequest) -> HttpResponse:
+    form = ApplicationSearch(request.GET or None)
+    filters = _filters(form)
+    found = selectors.staff_applications(actor=_actor(request), **(filters or {}))
+    if filters is None:
+        found = found.none()
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "backoffice/switching/application_list.html",
+        {"form": form, "page": page, "title": "スイッチング申請"},
+    )
+
+
+@staff_required
+@require_GET
+def application_detail(request: HttpRequest, reception_number: str) -> HttpResponse:
+    application = selectors.staff_application(actor=_actor(request), reception_number=reception_number)
+    return render(
+        request,
+        "backoffice/switching/application_detail.html",
+        {"application": application, "title": f"申請 {application.reception_number}"},
+    )
+
+
+@staff_required
+@require_GET
+def switch_list(request: HttpRequest) -> HttpResponse:
+    form = SwitchSearch(request.GET or None)
+    filters = _filters(form)
+    found = selectors.staff_switches(actor=_actor(request), **(filters or {}))
+    if filters is None:
+        found = found.none()
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "backoffice/switching/switch_list.html",
+        {"form": form, "page": page, "title": "スイッチング案件"},
+    )
+
+
+@staff_required
+@require_GET
+def switch_detail(request: HttpRequest, number: str) -> HttpResponse:
+    switch = selectors.staff_switch(actor=_actor(request), number=number)
+    return render(
+        request,
+        "backoffice/switching/switch_detail.html",
+        {
+            "switch": switch,
+            "applications": switch.applications.select_related("organization").order_by("created_at", "id"),
+            "title": f"スイッチング案件 {switch.number}",
+        },
+    )

@@ -1,0 +1,553 @@
+"""What every system's JSON API shares (ARCHITECTURE.md, "The API conventions"; ADR 15).
+
+- `KouikiAPI`: a NinjaAPI whose errors are RFC 9457 problem details (`application/problem+json`
+  with `type`, `title`, `status`, `detail` in Japanese, a stable `code` and `errors` per field),
+  whose OpenAPI declares them truthfully, and whose operations all pass through one guard.
+- The guard (`ApiGuard`) runs in front of every operation: it resolves the caller through the
+  system's one `authenticate(request)` function, applies the per-organization rate limit (429
+  with `Retry-After`), and, for a POST with an `Idempotency-Key`, replays the first answer byte for
+  byte or refuses a reused key with another body (422 `idempotency_key_reused`).
+
+The system supplies `authenticate` (returning its user, raising `Unauthenticated`), so a client
+certificate or another credential can be checked in front of the token without touching an
+operation. This module knows nothing of our apps: a user is anything with `pk` and
+`organization_id`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from http.client import responses as HTTP_REASONS
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django_ratelimit.core import get_usage
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security.http import HttpBearer
+from pydantic import Field
+
+from kouiki.core.errors import KouikiError
+from kouiki.core.models import IdempotencyRecord
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+# Printable ASCII without spaces at the ends, as for other HTTP tokens; at most 255 characters.
+IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]([\x20-\x7e]{0,253}[\x21-\x7e])?$"
+_IDEMPOTENCY_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+TITLES = {
+    400: "要求の形式が正しくありません",
+    401: "認証が必要です",
+    403: "権限がありません",
+    404: "見つかりません",
+    405: "許可されていないメソッドです",
+    409: "処理できない状態です",
+    422: "入力内容に誤りがあります",
+    429: "要求が多すぎます",
+    500: "システムエラーが発生しました",
+}
+
+
+# --- Problem details -------------------------------------------------------------------------------
+
+
+class ProblemDetails(Schema):
+    """RFC 9457 problem details, with our stable `code` and the messages per field."""
+
+    type: str = Field(description="問題の種別を表すURI (urn:kouiki:problem:<code>)")
+    title: str = Field(description="HTTPステータスの見出し")
+    status: int = Field(description="HTTPステータスコード")
+    detail: str = Field(description="利用者向けの説明（日本語）")
+    code: str = Field(description="問題の種別を表す安定したコード (例: not_found)")
+    errors: dict[str, list[str]] = Field(
+        default_factory=dict, description="項目名ごとのエラーメッセージ（日本語）"
+    )
+    instance: str = Field("", description="要求のパス")
+
+
+class Unauthenticated(KouikiError):
+    """No credentials, or credentials that do not name an active user."""
+
+    code = "authentication_required"
+    status = 401
+    default_message = "APIトークンを Authorization: Bearer ヘッダーで指定してください。"
+
+
+class RateLimited(KouikiError):
+    code = "rate_limited"
+    status = 429
+    default_message = "短時間に多くの要求があったため、一時的に受け付けを制限しています。"
+
+    def __init__(self, retry_after: int, message: str | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = max(int(retry_after), 1)
+
+
+def problem_response(
+    request: HttpRequest | None,
+    *,
+    status: int,
+    code: str,
+    detail: str,
+    errors: dict[str, list[str]] | None = None,
+    headers: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """One problem-details answer; `extensions` are further members (RFC 9457 3.2)."""
+    document: dict[str, Any] = {
+        **(extensions or {}),
+        "type": f"urn:kouiki:problem:{code}",
+        "title": TITLES.get(status, "エラー"),
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "errors": errors or {},
+        "instance": request.path if request is not None else "",
+    }
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, separators=(",", ":")),
+        status=status,
+        content_type=f"{PROBLEM_CONTENT_TYPE}; charset=utf-8",
+    )
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def error_problem(request: HttpRequest, error: KouikiError) -> HttpResponse:
+    """A domain error as problem details (the API's twin of DomainErrorMiddleware)."""
+    headers: dict[str, str] = {}
+    if isinstance(error, RateLimited):
+        headers["Retry-After"] = str(error.retry_after)
+    if error.status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="kouiki"'
+    return problem_response(
+        request,
+        status=error.status,
+        code=error.code,
+        detail=error.message,
+        errors=error.errors,
+        headers=headers,
+        extensions=_extensions(error),
+    )
+
+
+_STANDARD_ATTRIBUTES = frozenset({"message", "code", "field", "errors", "status", "retry_after"})
+
+
+def _extensions(error: KouikiError) -> dict[str, Any]:
+    """What a domain error carries besides its message, e.g. the `switch_number` of the switch in
+    progress that refused a second one: plain values only."""
+    return {
+        name: value
+        for name, value in vars(error).items()
+        if name not in _STANDARD_ATTRIBUTES
+        and not name.startswith("_")
+        and isinstance(value, str | int | bool)
+    }
+
+
+# Pydantic's error types in Japanese; `{…}` are filled from the error's context.
+_MESSAGES = {
+    "missing": "必須項目です。",
+    "string_type": "文字列で指定してください。",
+    "string_too_short": "{min_length}文字以上で指定してください。",
+    "string_too_long": "{max_length}文字以内で指定してください。",
+    "string_pattern_mismatch": "形式が正しくありません。",
+    "int_type": "整数で指定してください。",
+    "int_parsing": "整数で指定してください。",
+    "int_from_float": "整数で指定してください。",
+    "greater_than": "{gt}より大きい値を指定してください。",
+    "greater_than_equal": "{ge}以上の値を指定してください。",
+    "less_than": "{lt}より小さい値を指定してください。",
+    "less_than_equal": "{le}以下の値を指定してください。",
+    "bool_type": "true または false を指定してください。",
+    "bool_parsing": "true または false を指定してください。",
+    "date_type": "日付は YYYY-MM-DD の形式で指定してください。",
+    "date_parsing": "日付は YYYY-MM-DD の形式で指定してください。",
+    "date_from_datetime_parsing": "日付は YYYY-MM-DD の形式で指定してください。",
+    "date_from_datetime_inexact": "日付は YYYY-MM-DD の形式で指定してください。",
+    "datetime_type": "日時は ISO 8601 の形式で指定してください。",
+    "datetime_parsing": "日時は ISO 8601 の形式で指定してください。",
+    "datetime_from_date_parsing": "日時は ISO 8601 の形式で指定してください。",
+    "list_type": "配列で指定してください。",
+    "too_short": "{min_length}件以上指定してください。",
+    "too_long": "{max_length}件以内で指定してください。",
+    "dict_type": "オブジェクトで指定してください。",
+    "model_type": "オブジェクトで指定してください。",
+    "model_attributes_type": "オブジェクトで指定してください。",
+    "literal_error": "次のいずれかを指定してください: {expected}",
+    "enum": "次のいずれかを指定してください: {expected}",
+    "extra_forbidden": "この項目は指定できません。",
+    "json_invalid": "JSONの形式が正しくありません。",
+    "json_type": "JSONの形式が正しくありません。",
+    "uuid_parsing": "UUIDの形式で指定してください。",
+    "decimal_parsing": "数値で指定してください。",
+    "float_parsing": "数値で指定してください。",
+    "float_type": "数値で指定してください。",
+}
+_DEFAULT_MESSAGE = "値が正しくありません。"
+
+
+def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
+    """`("body", "body", "customer_name")` → "customer_name"; `("query", "after")` → "after".
+
+    By convention an operation names its JSON body parameter `body` (ninja puts it in the path).
+    """
+    parts = [str(part) for part in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form", "file"}:
+        source = parts.pop(0)
+        if source == "body" and parts and parts[0] == "body":
+            parts.pop(0)
+    return ".".join(parts) or "body"
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = str(error.get("type", ""))
+    context = error.get("ctx") or {}
+    if kind in {"value_error", "assertion_error"}:
+        # Our validators raise ValueError with a Japanese message.
+        message = str(context.get("error") or error.get("msg", ""))
+        return message.removeprefix("Value error, ").removeprefix("Assertion failed, ") or _DEFAULT_MESSAGE
+    template = _MESSAGES.get(kind)
+    if template is None:
+        return _DEFAULT_MESSAGE
+    try:
+        return template.format(**context)
+    except (KeyError, IndexError, ValueError):
+        return _DEFAULT_MESSAGE
+
+
+def validation_errors(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Ninja's validation errors as Japanese messages per field."""
+    found: dict[str, list[str]] = {}
+    for error in errors:
+        field = _field_name(error.get("loc", ()))
+        message = _message(error)
+        if message not in found.setdefault(field, []):
+            found[field].append(message)
+    return found
+
+
+def install_problem_handlers(api: NinjaAPI) -> None:
+    """Every error an operation can meet becomes problem details."""
+
+    def kouiki_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        assert isinstance(exc, KouikiError)
+        return error_problem(request, exc)
+
+    def invalid(request: HttpRequest, exc: Any) -> HttpResponse:
+        assert isinstance(exc, NinjaValidationError)
+        return problem_response(
+            request,
+            status=422,
+            code="validation_failed",
+            detail="入力内容に誤りがあります。項目ごとのエラーを確認してください。",
+            errors=validation_errors(exc.errors),
+        )
+
+    def unauthenticated(request: HttpRequest, exc: Any) -> HttpResponse:
+        return error_problem(request, Unauthenticated())
+
+    def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        assert isinstance(exc, HttpError)
+        status = exc.status_code
+        if status == 400:
+            return problem_response(
+                request, status=400, code="malformed_request", detail="要求本文をJSONとして解釈できません。"
+            )
+        return problem_response(
+            request, status=status, code=f"http_{status}", detail=TITLES.get(status, "エラーです。")
+        )
+
+    def not_found(request: HttpRequest, exc: Any) -> HttpResponse:
+        return problem_response(
+            request, status=404, code="not_found", detail="指定されたデータは存在しません。"
+        )
+
+    def server_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        logger.error("API operation failed: %s %s", request.method, request.path, exc_info=exc)
+        return problem_response(
+            request,
+            status=500,
+            code="internal_error",
+            detail="システムエラーが発生しました。しばらくしてから再度お試しください。",
+        )
+
+    api.add_exception_handler(KouikiError, kouiki_error)
+    api.add_exception_handler(NinjaValidationError, invalid)
+    api.add_exception_handler(AuthenticationError, unauthenticated)
+    api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(Exception, server_error)
+
+
+def problems(*statuses: int) -> dict[int, type[ProblemDetails]]:
+    """The error answers an operation declares: `response={200: Out, **problems(403, 404)}`."""
+    return dict.fromkeys(statuses, ProblemDetails)
+
+
+# --- Authentication seen by ninja --------------------------------------------------------------------
+
+
+class BearerToken(HttpBearer):
+    """Declares `Authorization: Bearer` in the OpenAPI; the guard has already resolved the caller."""
+
+    def __init__(self, authenticate: Callable[[HttpRequest], Any]) -> None:
+        super().__init__()
+        self._authenticate = authenticate
+
+    def __call__(self, request: HttpRequest) -> Any:
+        user = getattr(request, "api_user", None)
+        return user if user is not None else self._authenticate(request)
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:  # pragma: no cover - unused
+        return self._authenticate(request)
+
+
+# --- The guard: caller, rate limit, idempotency -------------------------------------------------------
+
+
+def rate_limit_wait(request: HttpRequest, *, group: str, key: str, rate: str) -> int | None:
+    """Count one request of `key` in `group`; the seconds to wait when over `rate`, else None."""
+    usage = get_usage(request, group=group, key=lambda _group, _request: key, rate=rate, increment=True)
+    if usage is None or not usage["should_limit"]:
+        return None
+    return max(int(usage["time_left"]), 1)
+
+
+def request_hash(request: HttpRequest) -> str:
+    """What "the same request" means: method, path with query, and the body (JSON compared as data)."""
+    body = request.body
+    try:
+        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
+    except ValueError:
+        canonical = body
+    digest = hashlib.sha256()
+    digest.update(f"{request.method} {request.get_full_path()}\n".encode())
+    digest.update(canonical)
+    return digest.hexdigest()
+
+
+def _replay(record: IdempotencyRecord) -> HttpResponse:
+    response = HttpResponse(record.body.encode(), status=record.status, content_type=record.content_type)
+    if record.location:
+        response["Location"] = record.location
+    response[REPLAYED_HEADER] = "true"
+    return response
+
+
+# Answers that are not kept: the request was not processed (401, 429) or failed (5xx); a retry
+# with the same key then runs the operation.
+def _keep(status: int) -> bool:
+    return status < 500 and status not in {401, 429}
+
+
+class ApiGuard:
+    """The one decorator in front of every operation of a system's API (ninja "view" mode)."""
+
+    def __init__(
+        self,
+        *,
+        system: str,
+        authenticate: Callable[[HttpRequest], Any],
+        rate: Callable[[], str],
+    ) -> None:
+        self.system = system
+        self.authenticate = authenticate
+        self.rate = rate
+
+    def __call__(self, run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(run)
+        def guarded(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+            try:
+                user = self.authenticate(request)
+            except KouikiError as error:
+                return error_problem(request, error)
+            request.api_user = user  # type: ignore[attr-defined]
+            wait = rate_limit_wait(
+                request,
+                group=f"api:{self.system}",
+                key=f"organization:{user.organization_id}",
+                rate=self.rate(),
+            )
+            if wait is not None:
+                return error_problem(request, RateLimited(wait))
+            if request.method == "POST" and IDEMPOTENCY_HEADER in request.headers:
+                return self._idempotent(request, user, run, kwargs)
+            return run(request, **kwargs)
+
+        return guarded
+
+    def _idempotent(
+        self, request: HttpRequest, user: Any, run: Callable[..., HttpResponse], kwargs: dict[str, Any]
+    ) -> HttpResponse:
+        key = request.headers[IDEMPOTENCY_HEADER]
+        if not _IDEMPOTENCY_KEY.match(key):
+            return problem_response(
+                request,
+                status=400,
+                code="invalid_idempotency_key",
+                detail="Idempotency-Key は1〜255文字の印字可能なASCII文字で指定してください。",
+                errors={IDEMPOTENCY_HEADER: ["1〜255文字の印字可能なASCII文字で指定してください。"]},
+            )
+        scope = f"{self.system}:user:{user.pk}"
+        digest = request_hash(request)
+        with transaction.atomic():
+            # A concurrent request with the same key waits here for the first one's transaction,
+            # then finds its answer (the unique index on scope and key).
+            try:
+                with transaction.atomic():
+                    record = IdempotencyRecord.objects.create(
+                        scope=scope,
+                        key=key,
+                        method=request.method or "",
+                        path=request.path[:300],
+                        request_hash=digest,
+                    )
+            except IntegrityError:
+                first = IdempotencyRecord.objects.get(scope=scope, key=key)
+                if first.request_hash != digest:
+                    return problem_response(
+                        request,
+                        status=422,
+                        code="idempotency_key_reused",
+                        detail=(
+                            "この Idempotency-Key は別の内容の要求に使われています。"
+                            "新しいキーを指定してください。"
+                        ),
+                        errors={IDEMPOTENCY_HEADER: ["別の内容の要求に使われたキーです。"]},
+                    )
+                return _replay(first)
+
+            # A refused request leaves nothing behind but its answer.
+            with transaction.atomic():
+                response = run(request, **kwargs)
+                if response.status_code >= 400:
+                    transaction.set_rollback(True)
+            if not _keep(response.status_code) or response.streaming:
+                transaction.set_rollback(True)
+                return response
+            record.status = response.status_code
+            record.content_type = response.get("Content-Type", "")[:100]
+            record.location = response.get("Location", "")[:300]
+            record.body = response.content.decode("utf-8")
+            record.save(update_fields=["status", "content_type", "location", "body"])
+        return response
+
+
+def purge_idempotency_records() -> int:
+    """Delete the answers kept longer than KOUIKI_API_IDEMPOTENCY_HOURS; return how many."""
+    limit = timezone.now() - timedelta(hours=settings.KOUIKI_API_IDEMPOTENCY_HOURS)
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=limit).delete()
+    return deleted
+
+
+# --- The API class --------------------------------------------------------------------------------
+
+
+class KouikiAPI(NinjaAPI):
+    """A NinjaAPI with problem details, the guard, and an OpenAPI that declares what they add."""
+
+    def __init__(
+        self,
+        *,
+        system: str,
+        authenticate: Callable[[HttpRequest], Any],
+        rate: Callable[[], str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(auth=BearerToken(authenticate), **kwargs)
+        self.system = system
+        install_problem_handlers(self)
+        self.add_decorator(
+            ApiGuard(
+                system=system, authenticate=authenticate, rate=rate or (lambda: settings.KOUIKI_API_RATE)
+            ),
+            mode="view",
+        )
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        declare_conventions(schema)
+        return schema
+
+
+_PROBLEM_REF = {"$ref": "#/components/schemas/ProblemDetails"}
+_AUTO_ERRORS = {
+    401: "認証が必要です（APIトークンがない、無効、または失効）",
+    429: "要求が多すぎます（Retry-After 秒後に再試行）",
+}
+
+
+def declare_conventions(schema: dict[str, Any]) -> None:
+    """Make the OpenAPI tell what the guard and the handlers do for every operation.
+
+    Error answers are `application/problem+json`; every operation may answer 401 and 429 (with
+    `Retry-After`); a POST takes an optional `Idempotency-Key` header and may answer 400 (bad key)
+    and 422 (key reused); an operation with parameters or a body may answer 422; 201 and 202
+    carry `Location`.
+    """
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("ProblemDetails", _problem_schema())
+    for methods in schema.get("paths", {}).values():
+        for method, operation in methods.items():
+            responses = {str(status): value for status, value in operation.get("responses", {}).items()}
+            extra: dict[int, str] = dict(_AUTO_ERRORS)
+            if operation.get("parameters") or operation.get("requestBody"):
+                extra[422] = TITLES[422]
+            if operation.get("requestBody"):
+                extra[400] = TITLES[400]
+            if method == "post":
+                extra[400] = TITLES[400]
+                extra[422] = TITLES[422]
+                operation.setdefault("parameters", []).append(
+                    {
+                        "in": "header",
+                        "name": IDEMPOTENCY_HEADER,
+                        "required": False,
+                        "description": "同じキーと同じ本文の再送には最初の応答をそのまま返します。",
+                        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                    }
+                )
+            for code, description in extra.items():
+                responses.setdefault(str(code), {"description": description})
+            for key, response in list(responses.items()):
+                code = int(key)
+                if code >= 400:
+                    response["content"] = {PROBLEM_CONTENT_TYPE: {"schema": _PROBLEM_REF}}
+                    if response.get("description") in (None, HTTP_REASONS.get(code)):
+                        response["description"] = TITLES.get(code, "エラー")
+                if code == 429:
+                    response.setdefault("headers", {})["Retry-After"] = {
+                        "description": "再試行までの秒数",
+                        "schema": {"type": "integer", "minimum": 1},
+                    }
+                if code == 401:
+                    response.setdefault("headers", {})["WWW-Authenticate"] = {"schema": {"type": "string"}}
+                if code in (201, 202):
+                    response.setdefault("headers", {})["Location"] = {
+                        "description": "処理状況を確認するURL",
+                        "schema": {"type": "string"},
+                    }
+            operation["responses"] = dict(sorted(responses.items(), key=lambda item: int(item[0])))
+
+
+def _problem_schema() -> dict[str, Any]:
+    document = ProblemDetails.model_json_schema()
+    document["title"] = "ProblemDetails"
+    return document

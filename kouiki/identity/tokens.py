@@ -1,0 +1,177 @@
+"""API tokens: issued and revoked by the user's administrator, shown once, kept as a SHA-256 hash.
+
+A token stands for its user in one system: the caller has exactly the user's rights (the catalog
+codes of `role_codes(user, system)`), and the audit log names the user. `authenticate_bearer` is
+what a system's API calls to resolve `Authorization: Bearer <token>` to a user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from kouiki.audit.services import record
+from kouiki.core.api import Unauthenticated
+from kouiki.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from kouiki.core.systems import System
+from kouiki.identity.models import AccountKind, ApiToken, User
+from kouiki.identity.selectors import role_codes
+
+SECRET_PREFIX = "kk_"
+DISPLAY_PREFIX_LENGTH = 8
+# last_used_at is refreshed at most this often: not one write per request.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _require_admin(actor: User, system: str) -> None:
+    # Token administration has no function id of its own in FUNCTIONS.md: it is an act of the
+    # participant's administrator (A) of the system, like its user administration.
+    if "A" not in role_codes(actor, system):
+        raise Forbidden("APIトークンの発行・失効は、貴社の管理者が行います。")
+
+
+def tokens_for(*, actor: User, system: str = System.SWITCHING) -> QuerySet[ApiToken]:
+    """The tokens of the users of the actor's organization in `system`, newest first."""
+    _require_admin(actor, system)
+    if actor.organization_id is None:
+        return ApiToken.objects.none()
+    return (
+        ApiToken.objects.filter(user__organization_id=actor.organization_id, system=system)
+        .select_related("user", "created_by", "revoked_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def token_for(*, actor: User, pk: int, system: str = System.SWITCHING) -> ApiToken:
+    """One token of the actor's organization; another organization's is NotFound."""
+    token = tokens_for(actor=actor, system=system).filter(pk=pk).first()
+    if token is None:
+        raise NotFound()
+    return token
+
+
+def issue_token(
+    *, actor: User, user: User, name: str, system: str = System.SWITCHING
+) -> tuple[ApiToken, str]:
+    """Issue a token for a user of the actor's organization; return it and its secret (shown once)."""
+    _require_admin(actor, system)
+    if actor.organization_id is None or user.organization_id != actor.organization_id:
+        raise NotFound()
+    name = name.strip()
+    if not name:
+        raise ValidationFailed(field="name", message="名称を入力してください。")
+    if len(name) > 100:
+        raise ValidationFailed(field="name", message="名称は100文字以内で入力してください。")
+    if not user.is_active or not role_codes(user, system):
+        raise ValidationFailed(
+            field="user", message="このシステムを利用できる有効なユーザを選択してください。"
+        )
+    raw = f"{SECRET_PREFIX}{secrets.token_urlsafe(32)}"
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            system=system,
+            name=name,
+            prefix=raw[:DISPLAY_PREFIX_LENGTH],
+            token_hash=hash_token(raw),
+            created_by=actor,
+        )
+        record(
+            actor=actor,
+            action="api_token.issue",
+            obj=token,
+            system=system,
+            detail={"user": user.login_id, "name": name, "prefix": token.prefix},
+        )
+    return token, raw
+
+
+def revoke_token(*, actor: User, token: ApiToken) -> ApiToken:
+    """Revoke a token of the actor's organization: it stops working at once."""
+    _require_admin(actor, token.system)
+    if actor.organization_id is None or token.user.organization_id != actor.organization_id:
+        raise NotFound()
+    with transaction.atomic():
+        updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_by=actor
+        )
+        if not updated:
+            raise InvalidTransition("このAPIトークンは失効済みです。")
+        token.refresh_from_db()
+        record(
+            actor=actor,
+            action="api_token.revoke",
+            obj=token,
+            system=token.system,
+            detail={"user": token.user.login_id, "name": token.name, "prefix": token.prefix},
+        )
+    return token
+
+
+def user_for_token(raw: str, *, system: str) -> User | None:
+    """The active participant user an unrevoked token of `system` stands for, or None.
+
+    Whether the user may use a function is the operation's question (403), not this one's."""
+    if not raw:
+        return None
+    token = (
+        ApiToken.objects.select_related("user__organization")
+        .prefetch_related("user__enrollments")
+        .filter(token_hash=hash_token(raw), system=system, revoked_at__isnull=True)
+        .first()
+    )
+    if token is None:
+        return None
+    user = token.user
+    organization = user.organization
+    if not user.is_active or user.kind != AccountKind.PARTICIPANT or organization is None:
+        return None
+    if not organization.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return user
+
+
+def authenticate_bearer(request: HttpRequest, *, system: str) -> User:
+    """The user of the request's `Authorization: Bearer` token; Unauthenticated otherwise."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, raw = header.partition(" ")
+    if not header:
+        raise Unauthenticated()
+    if scheme.lower() != "bearer" or not raw.strip():
+        raise Unauthenticated(
+            "Authorization ヘッダーは Bearer 形式で指定してください。", code="invalid_authorization"
+        )
+    user = user_for_token(raw.strip(), system=system)
+    if user is None:
+        raise Unauthenticated(
+            "APIトークンが無効です（誤り、失効、またはユーザが利用できない状態です）。", code="invalid_token"
+        )
+    return user
+
+
+def ensure_demo_token(
+    *, user: User, raw: str, name: str = "デモ用トークン", system: str = System.SWITCHING
+) -> bool:
+    """The demo's fixed token (`demo-9101`, `demo-9102`) for `user`, working; True when created."""
+    token, created = ApiToken.objects.get_or_create(
+        token_hash=hash_token(raw),
+        defaults={"user": user, "system": system, "name": name, "prefix": raw[:DISPLAY_PREFIX_LENGTH]},
+    )
+    if not created and (token.user_id != user.pk or token.revoked_at is not None or token.system != system):
+        ApiToken.objects.filter(pk=token.pk).update(
+            user=user, system=system, revoked_at=None, revoked_by=None
+        )
+    return created

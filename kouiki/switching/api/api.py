@@ -1,0 +1,48 @@
+"""The NinjaAPI of the switching system: `/api/switching/v1/`, OpenAPI 3.1 at `openapi.json`,
+Swagger UI at `docs` (served from ninja's own static files: the CSP allows no CDN)."""
+
+from __future__ import annotations
+
+from ninja.openapi.docs import Swagger
+
+from kouiki.core.api import KouikiAPI
+from kouiki.switching.api.auth import authenticate
+from kouiki.switching.api.common import NAMESPACE, SYSTEM
+from kouiki.switching.api.operations import (
+    changes,
+    common,
+    feed,
+    inquiries,
+    status,
+    switching_current,
+    switching_new,
+)
+
+DESCRIPTION = """\
+スイッチング支援システムのAPIです。
+
+- 認証: `Authorization: Bearer <APIトークン>`（貴社の管理者が発行）。権限はトークンのユーザと同じです。
+- エラー: RFC 9457 の problem details（`application/problem+json`）。`code` は安定した識別子、
+  `detail` は日本語の説明、`errors` は項目ごとのメッセージです。
+- すべての POST は `Idempotency-Key` ヘッダーを受け付けます。同じキーと同じ本文の再送には最初の応答を
+  そのまま返し、同じキーで別の本文を送ると 422 (`idempotency_key_reused`) です。
+- 一般送配電事業者へ取り次ぐ申請は 202 と受付番号・状況確認URL（`Location`）を返します。
+  状況の変化は `GET /events?after=N` で順に読めるほか、登録したHTTPSの通知先へ署名付きで送られます。
+- 流量制限は事業者ごとです。超えると 429 と `Retry-After`（秒）を返します。
+"""
+
+api = KouikiAPI(
+    system=SYSTEM,
+    authenticate=authenticate,
+    title="スイッチング支援システム API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace=NAMESPACE,
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    docs=Swagger(settings={"persistAuthorization": False, "displayOperationId": True}),
+)
+
+# In the order of FUNCTIONS.md; the OpenAPI lists them so.
+for module in (inquiries, changes, switching_new, switching_current, status, feed, common):
+    api.add_router("", module.router)

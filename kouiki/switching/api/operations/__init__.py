@@ -1,0 +1,1 @@
+"""The switching API's operations, one module per 業務."""

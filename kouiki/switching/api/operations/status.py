@@ -1,0 +1,142 @@
+"""低圧 業務処理状況確認: one application (SW-L14), many (SW-L15: by numbers, as a list, as CSV)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import prefetch_related_objects
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from kouiki.core.api import problems
+from kouiki.core.csvio import Encoding, csv_response
+from kouiki.switching import exports, selectors
+from kouiki.switching.api.common import actor, operation
+from kouiki.switching.api.present import application_status
+from kouiki.switching.api.schemas import ApplicationPage, ApplicationStatus, StatusesIn, StatusesOut
+
+router = Router()
+
+
+@operation(
+    router,
+    "post",
+    "/applications/statuses",
+    "SW-L15",
+    response={200: StatusesOut, **problems(403, 422)},
+    description=(
+        "受付番号を最大1,000件指定し、自社の申請の処理状況を指定順に返します。"
+        "見つからない番号は found=false です。"
+    ),
+)
+def application_statuses(request: HttpRequest, body: StatusesIn) -> Any:
+    user = actor(request, "SW-L15")
+    found = selectors.statuses_for(actor=user, reception_numbers=body.reception_numbers)
+    # One query for the switches of all of them (the 廃止取次番号 in each answer), not one each.
+    prefetch_related_objects([application for _, application in found if application is not None], "switch")
+    return {
+        "results": [
+            {
+                "reception_number": number,
+                "found": application is not None,
+                "application": application_status(application) if application is not None else None,
+            }
+            for number, application in found
+        ]
+    }
+
+
+@operation(
+    router,
+    "get",
+    "/applications/{reception_number}",
+    "SW-L14",
+    response={200: ApplicationStatus, **problems(403, 404)},
+    description="受付番号で指定した自社の申請の処理状況（状態・受付工程・日時・不備の内容）を返します。",
+)
+def application_status_single(request: HttpRequest, reception_number: str) -> Any:
+    user = actor(request, "SW-L14")
+    return application_status(selectors.application_for(actor=user, reception_number=reception_number))
+
+
+class ApplicationQuery(Schema):
+    kind: str = Field("", pattern="^(|0[1-9]|10|20)$", description="申請種別コードで絞り込み")
+    state: str = Field(
+        "", pattern="^(|received|processing|completed|defective|cancelled)$", description="状態で絞り込み"
+    )
+    date_from: date | None = Field(None, description="受付日（から）")
+    date_to: date | None = Field(None, description="受付日（まで）")
+    supply_point_number: str = Field("", max_length=40)
+    limit: int = Field(100, ge=1, le=1000)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+def _applications(user: Any, query: ApplicationQuery) -> Any:
+    return selectors.applications_for(
+        actor=user,
+        kind=query.kind,
+        state=query.state,
+        date_from=query.date_from,
+        date_to=query.date_to,
+        supply_point_number=query.supply_point_number,
+    )
+
+
+@operation(
+    router,
+    "get",
+    "/applications",
+    "SW-L15",
+    suffix="list",
+    summary="業務処理状況一覧 (SW-L15)",
+    response={200: ApplicationPage, **problems(403)},
+    description="自社の低圧の申請の一覧です（受付の新しい順）。種別・状態・受付日・供給地点で絞り込めます。",
+)
+def list_applications(request: HttpRequest, query: Query[ApplicationQuery]) -> Any:
+    user = actor(request, "SW-L15")
+    found = _applications(user, query)
+    rows = found[query.offset : query.offset + query.limit]
+    return {
+        "applications": [application_status(application) for application in rows],
+        "count": found.count(),
+        "limit": query.limit,
+        "offset": query.offset,
+    }
+
+
+# The web's limit too (kouiki.switching.views.status): a bigger list is narrowed by its filters.
+CSV_MAX_ROWS = 100_000
+
+
+class CsvQuery(ApplicationQuery):
+    encoding: str = Field("utf-8", pattern="^(utf-8|cp932)$", description="utf-8（BOM付き）または cp932")
+
+
+@operation(
+    router,
+    "get",
+    "/applications.csv",
+    "SW-L15",
+    suffix="csv",
+    summary="業務処理状況一覧のCSV (SW-L15)",
+    response={200: None, **problems(403, 422)},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "CSV（UTF-8 BOM付き、CRLF）",
+                "content": {"text/csv": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+    description="自社の申請の一覧をCSVで返します（不備の内容・廃止取次番号を含む。最大100,000件）。",
+)
+def applications_csv(request: HttpRequest, query: Query[CsvQuery]) -> HttpResponse:
+    user = actor(request, "SW-L15")
+    found = _applications(user, query)[:CSV_MAX_ROWS]
+    encoding: Encoding = "cp932" if query.encoding == "cp932" else "utf-8-sig"
+    # The same file as the web's download (kouiki.switching.exports).
+    data = exports.applications_csv(found.iterator(chunk_size=2000), encoding=encoding)
+    return csv_response(f"applications_{timezone.localdate():%Y%m%d}.csv", data, encoding=encoding)

@@ -1,0 +1,131 @@
+"""低圧 スイッチング(現小売): 廃止取次照会 (SW-L09), 廃止取次判断 (SW-L10), スイッチング廃止申請
+(SW-L11) with its 取消."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router
+
+from kouiki.core.api import problems
+from kouiki.core.errors import NotFound
+from kouiki.switching import selectors
+from kouiki.switching.api.common import actor, operation
+from kouiki.switching.api.operations.switching_new import (
+    PurposeQuery,
+    SwitchQuery,
+    own_application,
+    switch_page,
+)
+from kouiki.switching.api.present import answered, application_status, switch_detail, switch_summary
+from kouiki.switching.api.schemas import (
+    ApplicationStatus,
+    DecisionIn,
+    SwitchAbolishIn,
+    SwitchDetail,
+    SwitchPage,
+    SwitchSummary,
+)
+from kouiki.switching.models import Kind
+from kouiki.switching.services import applications, switches
+
+router = Router()
+
+
+@operation(
+    router,
+    "get",
+    "/received-cancel-forwards",
+    "SW-L09",
+    suffix="list",
+    summary="スイッチング廃止取次照会（一覧） (SW-L09)",
+    response={200: SwitchPage, **problems(403)},
+    description=(
+        "自社（現小売）が受けた廃止取次の一覧です（新しい順）。state=requested で判断待ちを絞り込めます。"
+    ),
+)
+def list_received_cancel_forwards(request: HttpRequest, query: Query[SwitchQuery]) -> Any:
+    user = actor(request, "SW-L09")
+    found = selectors.switches_received(
+        actor=user, state=query.state, supply_point_number=query.supply_point_number
+    )
+    return switch_page(found, query)
+
+
+@operation(
+    router,
+    "get",
+    "/received-cancel-forwards/{switch_number}",
+    "SW-L09",
+    response={200: SwitchDetail, **problems(403, 404)},
+    description=(
+        "廃止取次番号で指定した、自社が受けた廃止取次と新小売が登録した本人確認情報です。"
+        "閲覧は利用目的（purpose）とともに記録されます。"
+    ),
+)
+def received_cancel_forward(request: HttpRequest, switch_number: str, query: Query[PurposeQuery]) -> Any:
+    user = actor(request, "SW-L09")
+    if not selectors.switches_received(actor=user).filter(number=switch_number).exists():
+        raise NotFound("指定された廃止取次番号の案件はありません。", code="switch_not_found")
+    view = selectors.cancel_forward_detail(actor=user, switch_number=switch_number, purpose=query.purpose)
+    return switch_detail(view)
+
+
+@operation(
+    router,
+    "post",
+    "/received-cancel-forwards/{switch_number}/decision",
+    "SW-L10",
+    response={200: SwitchSummary, **problems(403, 404, 409, 422)},
+    description=(
+        "現小売として取次の可否を登録します。NG のときは理由コード（ng_reason）と詳細（ng_text）が必要です。"
+        "判断は一度だけです。"
+    ),
+)
+def decide_cancel_forward(request: HttpRequest, switch_number: str, body: DecisionIn) -> Any:
+    user = actor(request, "SW-L10")
+    switches.decide_cancel_forward(
+        actor=user,
+        switch_number=switch_number,
+        decision=body.decision,
+        ng_reason=body.ng_reason or "",
+        ng_text=body.ng_text,
+    )
+    return switch_summary(selectors.switch_for(actor=user, switch_number=switch_number))
+
+
+@operation(
+    router,
+    "post",
+    "/switch-abolitions",
+    "SW-L11",
+    response={202: ApplicationStatus, **problems(403, 404, 409, 422)},
+    description=(
+        "取次OKの後、現小売のスイッチング廃止申請を行います。新小売の開始申請と揃うと突合され、"
+        "一般送配電事業者へ送られます。"
+    ),
+)
+def apply_switching_abolish(request: HttpRequest, response: HttpResponse, body: SwitchAbolishIn) -> Any:
+    user = actor(request, "SW-L11")
+    application = switches.apply_switching_abolish(actor=user, switch_number=body.switch_number)
+    return answered(
+        response, selectors.application_for(actor=user, reception_number=application.reception_number), 202
+    )
+
+
+@operation(
+    router,
+    "post",
+    "/switch-abolitions/{reception_number}/cancellation",
+    "SW-L11",
+    suffix="cancel",
+    summary="スイッチング廃止申請の取消 (SW-L11)",
+    response={200: ApplicationStatus, **problems(403, 404, 409)},
+    description="突合前に限り、スイッチング廃止申請を取り消します。",
+)
+def cancel_switching_abolish(request: HttpRequest, reception_number: str) -> Any:
+    user = actor(request, "SW-L11")
+    own_application(user, reception_number, Kind.SWITCH_ABOLISH)
+    applications.cancel_application(actor=user, reception_number=reception_number)
+    return application_status(selectors.application_for(actor=user, reception_number=reception_number))

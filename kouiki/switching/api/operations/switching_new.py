@@ -1,0 +1,227 @@
+"""低圧 スイッチング(新小売): 廃止取次登録 (SW-L06) with its 訂正 / 取消, 廃止取次結果照会 (SW-L07),
+スイッチング開始申請 (SW-L08) with its 訂正 / 取消."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from kouiki.core.api import problems
+from kouiki.core.errors import NotFound
+from kouiki.switching import selectors
+from kouiki.switching.api.common import actor, operation
+from kouiki.switching.api.present import answered, application_status, switch_detail, switch_summary
+from kouiki.switching.api.schemas import (
+    PURPOSE_DESCRIPTION,
+    PURPOSES,
+    ApplicationStatus,
+    CancelForwardAnswer,
+    CancelForwardCorrection,
+    CancelForwardIn,
+    SwitchDetail,
+    SwitchPage,
+    SwitchStartCorrection,
+    SwitchStartIn,
+)
+from kouiki.switching.models import Kind
+from kouiki.switching.services import applications, switches
+
+router = Router()
+
+
+def own_application(user: Any, reception_number: str, kind: str) -> None:
+    """The caller's application of `kind`; any other number is NotFound (not "wrong kind")."""
+    application = selectors.application_for(actor=user, reception_number=reception_number)
+    if application.kind != kind:
+        raise NotFound("指定された受付番号の申請はありません。", code="application_not_found")
+
+
+@operation(
+    router,
+    "post",
+    "/cancel-forwards",
+    "SW-L06",
+    response={201: CancelForwardAnswer, **problems(403, 404, 409, 422)},
+    description=(
+        "新小売として、需要者の本人確認情報（氏名・住所・現小売の契約番号）と希望日を添えて廃止取次を登録します。"
+        "登録内容が供給地点の登録と一致しなければ 422（項目ごとのエラー）、既にスイッチング手続中なら 409"
+        "（`switch_number` に手続中の廃止取次番号）です。応答の `reception_number` が受付番号、"
+        "`switch_number` が廃止取次番号です。"
+    ),
+)
+def register_cancel_forward(request: HttpRequest, response: HttpResponse, body: CancelForwardIn) -> Any:
+    user = actor(request, "SW-L06")
+    application = switches.register_cancel_forward(
+        actor=user,
+        supply_point_number=body.supply_point_number,
+        customer_name=body.customer_name,
+        customer_address=body.customer_address,
+        contract_number=body.contract_number,
+        desired_date=body.desired_date,
+    )
+    answer = answered(response, application, 201)
+    answer.value["deadline"] = application.switch.deadline if application.switch else None
+    return answer
+
+
+@operation(
+    router,
+    "post",
+    "/cancel-forwards/{reception_number}/correction",
+    "SW-L06",
+    suffix="correct",
+    summary="スイッチング廃止取次登録の訂正 (SW-L06)",
+    response={200: ApplicationStatus, **problems(403, 404, 409, 422)},
+    description="現小売の判断前に限り、同じ受付番号のまま本人確認情報・希望日を訂正します（指定した項目のみ）。",
+)
+def correct_cancel_forward(request: HttpRequest, reception_number: str, body: CancelForwardCorrection) -> Any:
+    user = actor(request, "SW-L06")
+    own_application(user, reception_number, Kind.CANCEL_FORWARD)
+    changes = body.model_dump(exclude_unset=True)
+    if "desired_date" in changes and changes["desired_date"] is not None:
+        changes["desired_date"] = changes["desired_date"].isoformat()
+    application = applications.correct_application(
+        actor=user, reception_number=reception_number, changes=changes
+    )
+    return application_status(
+        selectors.application_for(actor=user, reception_number=application.reception_number)
+    )
+
+
+@operation(
+    router,
+    "post",
+    "/cancel-forwards/{reception_number}/cancellation",
+    "SW-L06",
+    suffix="cancel",
+    summary="スイッチング廃止取次登録の取消 (SW-L06)",
+    response={200: ApplicationStatus, **problems(403, 404, 409)},
+    description="開始申請と廃止申請の突合前に限り、廃止取次を取り消します（案件全体が取消になります）。",
+)
+def cancel_cancel_forward(request: HttpRequest, reception_number: str) -> Any:
+    user = actor(request, "SW-L06")
+    own_application(user, reception_number, Kind.CANCEL_FORWARD)
+    applications.cancel_application(actor=user, reception_number=reception_number)
+    return application_status(selectors.application_for(actor=user, reception_number=reception_number))
+
+
+class SwitchQuery(Schema):
+    state: str = Field(
+        "",
+        pattern="^(|requested|approved|rejected|matched|completed|failed|cancelled)$",
+        description="案件の状態で絞り込み",
+    )
+    supply_point_number: str = Field("", max_length=40, description="供給地点特定番号で絞り込み")
+    limit: int = Field(100, ge=1, le=1000)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+class PurposeQuery(Schema):
+    purpose: PURPOSES = Field("cancel_forward", description=PURPOSE_DESCRIPTION)
+
+
+def switch_page(found: Any, query: SwitchQuery) -> dict[str, Any]:
+    rows = found[query.offset : query.offset + query.limit]
+    return {
+        "switches": [switch_summary(switch) for switch in rows],
+        "count": found.count(),
+        "limit": query.limit,
+        "offset": query.offset,
+    }
+
+
+@operation(
+    router,
+    "get",
+    "/cancel-forward-results",
+    "SW-L07",
+    suffix="list",
+    summary="スイッチング廃止取次結果照会（一覧） (SW-L07)",
+    response={200: SwitchPage, **problems(403)},
+    description="自社（新小売）が登録した廃止取次と現小売の判断結果の一覧です（新しい順）。",
+)
+def list_cancel_forward_results(request: HttpRequest, query: Query[SwitchQuery]) -> Any:
+    user = actor(request, "SW-L07")
+    found = selectors.switches_filed(
+        actor=user, state=query.state, supply_point_number=query.supply_point_number
+    )
+    return switch_page(found, query)
+
+
+@operation(
+    router,
+    "get",
+    "/cancel-forward-results/{switch_number}",
+    "SW-L07",
+    response={200: SwitchDetail, **problems(403, 404)},
+    description=(
+        "廃止取次番号で指定した自社の廃止取次の結果（現小売の判断、NG理由、予定日）と登録した本人確認情報です。"
+        "本人確認情報の閲覧は利用目的（purpose）とともに記録されます。"
+    ),
+)
+def cancel_forward_result(request: HttpRequest, switch_number: str, query: Query[PurposeQuery]) -> Any:
+    user = actor(request, "SW-L07")
+    if not selectors.switches_filed(actor=user).filter(number=switch_number).exists():
+        raise NotFound("指定された廃止取次番号の案件はありません。", code="switch_not_found")
+    view = selectors.cancel_forward_detail(actor=user, switch_number=switch_number, purpose=query.purpose)
+    return switch_detail(view)
+
+
+@operation(
+    router,
+    "post",
+    "/switch-starts",
+    "SW-L08",
+    response={202: ApplicationStatus, **problems(403, 404, 409, 422)},
+    description=(
+        "現小売の取次OKの後、新小売のスイッチング開始申請を行います。現小売の廃止申請と揃うと突合され、"
+        "一般送配電事業者へ送られます（以後は訂正・取消できません）。"
+    ),
+)
+def apply_switching_start(request: HttpRequest, response: HttpResponse, body: SwitchStartIn) -> Any:
+    user = actor(request, "SW-L08")
+    application = switches.apply_switching_start(
+        actor=user, switch_number=body.switch_number, contract_number=body.contract_number
+    )
+    return answered(
+        response, selectors.application_for(actor=user, reception_number=application.reception_number), 202
+    )
+
+
+@operation(
+    router,
+    "post",
+    "/switch-starts/{reception_number}/correction",
+    "SW-L08",
+    suffix="correct",
+    summary="スイッチング開始申請の訂正 (SW-L08)",
+    response={200: ApplicationStatus, **problems(403, 404, 409, 422)},
+    description="突合前に限り、同じ受付番号のまま新小売の契約番号を訂正します。",
+)
+def correct_switching_start(request: HttpRequest, reception_number: str, body: SwitchStartCorrection) -> Any:
+    user = actor(request, "SW-L08")
+    own_application(user, reception_number, Kind.SWITCH_START)
+    applications.correct_application(
+        actor=user, reception_number=reception_number, changes={"contract_number": body.contract_number}
+    )
+    return application_status(selectors.application_for(actor=user, reception_number=reception_number))
+
+
+@operation(
+    router,
+    "post",
+    "/switch-starts/{reception_number}/cancellation",
+    "SW-L08",
+    suffix="cancel",
+    summary="スイッチング開始申請の取消 (SW-L08)",
+    response={200: ApplicationStatus, **problems(403, 404, 409)},
+    description="突合前に限り、スイッチング開始申請を取り消します（案件は開始申請待ちに戻ります）。",
+)
+def cancel_switching_start(request: HttpRequest, reception_number: str) -> Any:
+    user = actor(request, "SW-L08")
+    own_application(user, reception_number, Kind.SWITCH_START)
+    applications.cancel_application(actor=user, reception_number=reception_number)
+    return application_status(selectors.application_for(actor=user, reception_number=reception_number))

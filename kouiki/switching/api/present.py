@@ -1,0 +1,83 @@
+"""Applications and switches as the API shows them (one shape wherever an item appears)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.http import HttpResponse
+from ninja.responses import Status
+
+from kouiki.switching.api.common import status_url
+
+if TYPE_CHECKING:
+    from kouiki.switching.models import Application, Switch
+    from kouiki.switching.selectors import CancelForwardView
+
+
+def application_status(application: Application) -> dict[str, Any]:
+    """The fields of `schemas.ApplicationStatus` (its supply point and switch should be loaded)."""
+    switch = application.switch
+    return {
+        "reception_number": application.reception_number,
+        "kind": application.kind,
+        "kind_name": application.get_kind_display(),
+        "state": application.state,
+        "state_name": application.get_state_display(),
+        "operator_step": application.operator_step,
+        "supply_point_number": application.supply_point.number,
+        "switch_number": switch.number if switch is not None else None,
+        "desired_date": application.desired_date,
+        "switching_date": application.switching_date,
+        "error_code": application.error_code,
+        "error_detail": application.error_detail,
+        "revision": application.revision,
+        "created_at": application.created_at,
+        "updated_at": application.updated_at,
+        "forwarded_at": application.forwarded_at,
+        "finished_at": application.finished_at,
+        "status_url": status_url(application.reception_number),
+    }
+
+
+def answered(response: HttpResponse, application: Application, status: int) -> Status:
+    """201 (done by the hub) or 202 (with the operator): the application, its status URL in Location."""
+    body = application_status(application)
+    response["Location"] = body["status_url"]
+    return Status(status, body)
+
+
+def switch_summary(switch: Switch) -> dict[str, Any]:
+    """The fields of `schemas.SwitchSummary` (its point and both retailers should be loaded)."""
+    return {
+        "switch_number": switch.number,
+        "supply_point_number": switch.supply_point.number,
+        "state": switch.state,
+        "state_name": switch.get_state_display(),
+        "new_retailer_code": switch.new_retailer.code,
+        "current_retailer_code": switch.current_retailer.code,
+        "decision": switch.decision,
+        "ng_reason": switch.ng_reason,
+        "ng_reason_name": switch.get_ng_reason_display() if switch.ng_reason else "",
+        "ng_text": switch.ng_text,
+        "desired_date": switch.desired_date,
+        "switching_date": switch.switching_date,
+        "deadline": switch.deadline,
+        "decided_at": switch.decided_at,
+        "matched_at": switch.matched_at,
+        "closed_at": switch.closed_at,
+        "close_code": switch.close_code,
+        "close_detail": switch.close_detail,
+        "created_at": switch.created_at,
+        "updated_at": switch.updated_at,
+    }
+
+
+def switch_detail(view: CancelForwardView) -> dict[str, Any]:
+    """The fields of `schemas.SwitchDetail`."""
+    return {
+        **switch_summary(view.switch),
+        "customer_name": view.customer_name,
+        "customer_address": view.customer_address,
+        "contract_number": view.contract_number,
+        "applications": [application_status(application) for application in view.applications],
+    }

@@ -1,0 +1,307 @@
+"""Input and output of the switching API. JSON fields in English snake_case, the same name for the
+same item everywhere (`supply_point_number`, `customer_name`, `customer_address`,
+`contract_number`, `desired_date`, `reception_number`, `switch_number`)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from ninja import Schema
+from pydantic import Field
+
+
+class Event(Schema):
+    """One change told to the organization (the feed and the callbacks carry the same shape)."""
+
+    sequence: int = Field(description="事業者ごとの通番（1から欠番なし）")
+    topic: str = Field(description="種別: application.updated, switch.updated など")
+    reference: str = Field(description="対象の番号（受付番号・廃止取次番号）")
+    created_at: datetime
+    payload: dict[str, Any]
+
+
+class EventPage(Schema):
+    events: list[Event]
+    last_sequence: int = Field(description="次回の after に渡す値（このページの最後の通番）")
+    has_more: bool = Field(description="続きがあるか（true なら last_sequence で続けて取得）")
+
+
+class CallbackDelivery(Schema):
+    id: int
+    sequence: int
+    topic: str
+    reference: str
+    url: str
+    state: str = Field(description="pending 送信待ち / sending 送信中 / delivered 送信済 / failed 送信失敗")
+    attempts: int
+    last_status: int | None = Field(description="通知先が直近に返したHTTPステータス")
+    last_error: str
+    created_at: datetime
+    last_attempt_at: datetime | None
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None
+
+
+class CallbackDeliveryPage(Schema):
+    deliveries: list[CallbackDelivery]
+    count: int
+
+
+# --- Items shared by many operations ---------------------------------------------------------------
+
+PURPOSES = Literal["wheeling_contract", "cancel_forward", "point_info", "tso_operations", "billing"]
+PURPOSE_DESCRIPTION = (
+    "個人情報の利用目的（共同利用の目的）: wheeling_contract ①託送供給等契約 / cancel_forward ②廃止取次 / "
+    "point_info ③供給地点情報の確認 / tso_operations ④一般送配電事業者の業務 / billing ⑤料金精算"
+)
+NG_REASONS = Literal["01", "02", "03", "04", "05", "99"]
+
+
+def supply_point_number_field() -> Any:
+    return Field(
+        min_length=1,
+        max_length=40,
+        description="供給地点特定番号（22桁。全角数字・ハイフン・空白は読み替えます）",
+        examples=["0300000000000000000001"],
+    )
+
+
+def desired_date_field() -> Any:
+    return Field(None, description="希望日 (YYYY-MM-DD)")
+
+
+class ApplicationStatus(Schema):
+    """An application as its filer sees it (SW-L14, SW-L15, and every filing's answer)."""
+
+    reception_number: str = Field(description="受付番号")
+    kind: str = Field(
+        description="申請種別コード (01〜08, 09 設備情報照会, 10 使用量情報照会(取得), 20 廃止取次登録)"
+    )
+    kind_name: str
+    state: str = Field(
+        description="received 受付 / processing 処理中 / completed 完了 / defective 不備 / cancelled 取消"
+    )
+    state_name: str
+    operator_step: str = Field(description="受付工程（一般送配電事業者の回答、またはハブの処理段階）")
+    supply_point_number: str
+    switch_number: str | None = Field(description="廃止取次番号（スイッチング案件の申請のみ）")
+    desired_date: date | None
+    switching_date: date | None
+    error_code: str = Field(description="不備のコード（不備でなければ空）")
+    error_detail: str = Field(description="不備の内容")
+    revision: int = Field(description="訂正回数")
+    created_at: datetime
+    updated_at: datetime
+    forwarded_at: datetime | None = Field(description="一般送配電事業者へ送信した日時")
+    finished_at: datetime | None
+    status_url: str = Field(description="この申請の処理状況を確認するURL (SW-L14)")
+
+
+class ApplicationPage(Schema):
+    applications: list[ApplicationStatus]
+    count: int
+    limit: int
+    offset: int
+
+
+class ApplicationResult(Schema):
+    """An application and the operator's result (facility information, usage)."""
+
+    application: ApplicationStatus
+    result: dict[str, Any] = Field(description="一般送配電事業者の回答内容（未回答なら空）")
+
+
+class StatusesIn(Schema):
+    reception_numbers: list[str] = Field(
+        min_length=1, max_length=1000, description="受付番号（1〜1,000件）", examples=[["L26000000001"]]
+    )
+
+
+class StatusItem(Schema):
+    reception_number: str
+    found: bool = Field(description="自社の申請として見つかったか")
+    application: ApplicationStatus | None
+
+
+class StatusesOut(Schema):
+    results: list[StatusItem] = Field(description="指定した順の結果")
+
+
+# --- SW-L01..L05, L12, L13: applications forwarded to the operator ---------------------------------
+
+
+class InquiryIn(Schema):
+    """SW-L01 設備情報照会, SW-L02 使用量情報照会申請."""
+
+    supply_point_number: str = supply_point_number_field()
+    purpose: PURPOSES = Field(description=PURPOSE_DESCRIPTION)
+
+
+class UsageRetrievalIn(Schema):
+    """SW-L03 使用量情報照会 (retrieval with the customer's password)."""
+
+    supply_point_number: str = supply_point_number_field()
+    password: str = Field(min_length=1, max_length=64, description="需要者に通知された照会用パスワード")
+    purpose: PURPOSES = Field(description=PURPOSE_DESCRIPTION)
+
+
+class ReconnectionIn(Schema):
+    """SW-L04 再点."""
+
+    supply_point_number: str = supply_point_number_field()
+    desired_date: date | None = desired_date_field()
+
+
+class AbolitionIn(Schema):
+    """SW-L05 廃止・撤去."""
+
+    supply_point_number: str = supply_point_number_field()
+    removal: bool = Field(
+        False, description="設備の撤去を伴うか（true: 02 廃止(撤去あり) / false: 01 廃止(撤去なし)）"
+    )
+    desired_date: date | None = desired_date_field()
+
+
+class AmpereChangeIn(Schema):
+    """SW-L12 アンペア変更."""
+
+    supply_point_number: str = supply_point_number_field()
+    current_limit_a: int = Field(ge=1, le=1000, description="変更後の契約電流(A): 10, 15, 20, 30, 40, 50, 60")
+    desired_date: date | None = desired_date_field()
+
+
+class CustomerChangeIn(Schema):
+    """SW-L13 需要者情報変更: the items to change (at least one)."""
+
+    supply_point_number: str = supply_point_number_field()
+    customer_name: str | None = Field(None, max_length=100, description="需要者氏名")
+    customer_address: str | None = Field(None, max_length=200, description="需要場所住所")
+    customer_phone: str | None = Field(None, max_length=20, description="電話番号")
+    contract_number: str | None = Field(None, max_length=40, description="小売供給契約番号")
+
+
+class CustomerInfo(Schema):
+    """A customer's basic info (需要者基本情報), for the current retailer or a new retailer with its
+    switching in progress (SW-P2)."""
+
+    supply_point_number: str
+    customer_name: str
+    customer_address: str
+    customer_phone: str
+    contract_number: str
+    retailer_code: str
+    retailer_name: str
+    lawful_role: str = Field(description="current 現小売 / new 新小売（スイッチング手続中）")
+    switch_number: str
+
+
+# --- SW-L06..L11: switching -------------------------------------------------------------------------
+
+
+class CancelForwardIn(Schema):
+    """SW-L06 スイッチング廃止取次登録."""
+
+    supply_point_number: str = supply_point_number_field()
+    customer_name: str = Field(min_length=1, max_length=100, description="需要者氏名（現小売の登録どおり）")
+    customer_address: str = Field(min_length=1, max_length=200, description="需要場所住所")
+    contract_number: str = Field(min_length=1, max_length=40, description="現小売との小売供給契約番号")
+    desired_date: date | None = Field(None, description="希望日 (YYYY-MM-DD)。省略時は最短の検針日")
+
+
+class CancelForwardCorrection(Schema):
+    """訂正 of a cancel-forward before the current retailer's decision: the items given change."""
+
+    customer_name: str | None = Field(None, min_length=1, max_length=100)
+    customer_address: str | None = Field(None, min_length=1, max_length=200)
+    contract_number: str | None = Field(None, min_length=1, max_length=40)
+    desired_date: date | None = None
+
+
+class CancelForwardAnswer(ApplicationStatus):
+    deadline: datetime | None = Field(description="開始申請・廃止申請の突合期限")
+
+
+class SwitchSummary(Schema):
+    """スイッチング案件 as either retailer sees it, without the customer's identification."""
+
+    switch_number: str = Field(description="廃止取次番号")
+    supply_point_number: str
+    state: str = Field(
+        description="requested 現小売判断待ち / approved 取次OK / rejected 取次NG / matched 突合済 / "
+        "completed 完了 / failed 不備 / cancelled 取消"
+    )
+    state_name: str
+    new_retailer_code: str
+    current_retailer_code: str
+    decision: str = Field(description="現小売の取次判断: ok / ng（未判断は空）")
+    ng_reason: str = Field(description="NG理由コード (01〜05, 99)")
+    ng_reason_name: str
+    ng_text: str
+    desired_date: date | None
+    switching_date: date | None
+    deadline: datetime
+    decided_at: datetime | None
+    matched_at: datetime | None
+    closed_at: datetime | None
+    close_code: str
+    close_detail: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class SwitchPage(Schema):
+    switches: list[SwitchSummary]
+    count: int
+    limit: int
+    offset: int
+
+
+class SwitchDetail(SwitchSummary):
+    """The switch with the customer identification the new retailer registered (a recorded read)."""
+
+    customer_name: str
+    customer_address: str
+    contract_number: str
+    applications: list[ApplicationStatus] = Field(description="この案件の自社の申請")
+
+
+class DecisionIn(Schema):
+    """SW-L10 スイッチング廃止取次判断."""
+
+    decision: Literal["ok", "ng"] = Field(description="ok 取次可 / ng 取次不可")
+    ng_reason: NG_REASONS | None = Field(
+        None,
+        description="NG理由（ng のとき必須）: 01 需要者情報不一致 / 02 契約継続の申出 / 03 解約手続未了 / "
+        "04 廃止・移転等の手続中 / 05 別の申込みを受付済 / 99 その他",
+    )
+    ng_text: str = Field("", max_length=200, description="NG理由の詳細（ng のとき必須）")
+
+
+class SwitchStartIn(Schema):
+    """SW-L08 スイッチング開始申請."""
+
+    switch_number: str = Field(min_length=1, max_length=32, description="廃止取次番号（取次OKのもの）")
+    contract_number: str = Field(min_length=1, max_length=40, description="新小売の小売供給契約番号")
+
+
+class SwitchStartCorrection(Schema):
+    contract_number: str = Field(min_length=1, max_length=40, description="新小売の小売供給契約番号")
+
+
+class SwitchAbolishIn(Schema):
+    """SW-L11 スイッチング廃止申請."""
+
+    switch_number: str = Field(min_length=1, max_length=32, description="廃止取次番号（取次OKのもの）")
+
+
+# --- SW-C01 ------------------------------------------------------------------------------------------
+
+
+class OperatorOut(Schema):
+    code: str = Field(description="事業者コード")
+    name: str = Field(description="事業者名")
+
+
+class OperatorList(Schema):
+    operators: list[OperatorOut]

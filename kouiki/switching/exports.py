@@ -1,0 +1,62 @@
+"""CSV of an organization's applications (issue 7): what the status screens show, with the error
+reasons and the 廃止取次番号, written so that Excel opens it (kouiki.core.csvio)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from kouiki.core.csvio import Encoding, write_csv
+from kouiki.switching.models import Application
+
+HEADER = [
+    "受付番号",
+    "申請種別コード",
+    "申請種別",
+    "供給地点特定番号",
+    "エリア",
+    "処理状況",
+    "受付工程",
+    "希望日",
+    "スイッチング予定日",
+    "廃止取次番号",
+    "受付日時",
+    "更新日時",
+    "不備コード",
+    "不備内容",
+]
+
+
+def _day(value: date | None) -> str:
+    return f"{value:%Y/%m/%d}" if value else ""
+
+
+def _moment(value: datetime | None) -> str:
+    return f"{timezone.localtime(value):%Y/%m/%d %H:%M:%S}" if value else ""
+
+
+def rows(applications: Iterable[Application]) -> Iterable[list[object]]:
+    for application in applications:
+        yield [
+            application.reception_number,
+            application.kind,
+            application.get_kind_display(),
+            application.supply_point.number,
+            application.get_area_display(),
+            application.get_state_display(),
+            application.operator_step,
+            _day(application.desired_date),
+            _day(application.switching_date),
+            application.switch.number if application.switch_id and application.switch else "",
+            _moment(application.created_at),
+            _moment(application.updated_at),
+            application.error_code,
+            application.error_detail,
+        ]
+
+
+def applications_csv(applications: Iterable[Application], *, encoding: Encoding = "utf-8-sig") -> bytes:
+    """The applications as CSV bytes (UTF-8 with BOM by default, or "cp932")."""
+    return write_csv(rows(applications), HEADER, encoding=encoding)

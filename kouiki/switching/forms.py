@@ -1,0 +1,313 @@
+"""Web input of the switching screens: field-level Japanese messages; the rules stay in services.
+
+Each function form lists its fields in the order of the screen; `display()` gives the label and
+shown value of each field for the confirmation step (パスワード masked).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from kouiki.core.japanese import normalize_supply_point_number, validate_supply_point_number
+from kouiki.switching.models import Kind, NgReason, Purpose, State, SwitchDecision, SwitchState
+from kouiki.switching.services.applications import AMPERES
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_ERRORS = {"invalid": "日付を正しく入力してください(例: 2026-11-20)。"}
+
+
+class SupplyPointNumberField(forms.CharField):
+    """供給地点特定番号: 22 digits; full-width digits, spaces and hyphens are accepted."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "供給地点特定番号")
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("help_text", "22桁の数字(先頭2桁はエリアコード)")
+        kwargs.setdefault("error_messages", {"required": "供給地点特定番号を入力してください。"})
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        if not text:
+            return text
+        number = normalize_supply_point_number(text)
+        try:
+            validate_supply_point_number(number)
+        except ValidationError as error:
+            raise ValidationError(error.messages[0], code=error.code) from error
+        return number
+
+
+def purpose_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="利用目的",
+        choices=Purpose.choices,
+        widget=forms.RadioSelect,
+        help_text="需要者の個人情報は、共同利用の目的①〜⑤の範囲でのみ利用できます。閲覧は記録されます。",
+        error_messages={
+            "required": "利用目的を選択してください。",
+            "invalid_choice": "利用目的の選択が不正です。",
+        },
+    )
+
+
+def desired_date_field(label: str = "希望日") -> forms.DateField:
+    return forms.DateField(
+        label=label, required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS, help_text="任意"
+    )
+
+
+class FunctionForm(forms.Form):
+    """A function's input, shown again read-only on the confirmation step."""
+
+    masked: tuple[str, ...] = ()
+
+    def display(self) -> list[tuple[str, str]]:
+        rows = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if name in self.masked and value:
+                shown = "●" * 8
+            elif isinstance(field, forms.ChoiceField) and value not in (None, ""):
+                shown = str(dict(field.choices).get(str(value), value))  # type: ignore[arg-type]
+            elif isinstance(value, date):
+                shown = f"{value:%Y年%m月%d日}"
+            else:
+                shown = "" if value in (None, "") else str(value)
+            rows.append((str(field.label), shown or "(指定なし)"))
+        return rows
+
+    def values(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class FacilityInquiryForm(FunctionForm):
+    supply_point_number = SupplyPointNumberField()
+    purpose = purpose_field()
+
+
+class UsagePasswordForm(FacilityInquiryForm):
+    pass
+
+
+class UsageRetrieveForm(FunctionForm):
+    masked = ("password",)
+    supply_point_number = SupplyPointNumberField()
+    password = forms.CharField(
+        label="使用量情報照会パスワード",
+        max_length=40,
+        help_text="需要者さまに一般送配電事業者から届いたパスワード(有効期限は発行から1か月)",
+        error_messages={"required": "パスワードを入力してください。"},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    purpose = purpose_field()
+
+
+class ReconnectForm(FunctionForm):
+    supply_point_number = SupplyPointNumberField()
+    desired_date = desired_date_field("再点希望日")
+
+
+class AbolishForm(FunctionForm):
+    supply_point_number = SupplyPointNumberField()
+    removal = forms.ChoiceField(
+        label="撤去",
+        choices=[("no", "撤去なし(申請種別 01)"), ("yes", "撤去あり(申請種別 02)")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "撤去の有無を選択してください。"},
+    )
+    desired_date = desired_date_field("廃止希望日")
+
+    def values(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["removal"] = data["removal"] == "yes"
+        return data
+
+
+class AmpereChangeForm(FunctionForm):
+    supply_point_number = SupplyPointNumberField()
+    current_limit_a = forms.TypedChoiceField(
+        label="変更後の契約電流",
+        choices=[("", "選択してください")] + [(str(a), f"{a}A") for a in AMPERES],
+        coerce=int,
+        error_messages={"required": "変更後の契約電流を選択してください。"},
+    )
+    desired_date = desired_date_field("変更希望日")
+
+
+class CustomerChangeForm(FunctionForm):
+    supply_point_number = SupplyPointNumberField()
+    customer_name = forms.CharField(
+        label="需要者氏名(変更後)", max_length=100, required=False, help_text="変更する項目のみ"
+    )
+    customer_address = forms.CharField(label="需要場所住所(変更後)", max_length=200, required=False)
+    customer_phone = forms.CharField(
+        label="電話番号(変更後)", max_length=20, required=False, help_text="例: 03-1234-5678"
+    )
+    contract_number = forms.CharField(label="小売供給契約番号(変更後)", max_length=40, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        names = ("customer_name", "customer_address", "customer_phone", "contract_number")
+        if not any((data.get(name) or "").strip() for name in names):
+            raise ValidationError("変更する項目を1つ以上入力してください。")
+        return data
+
+
+class CancelForwardForm(FunctionForm):
+    supply_point_number = SupplyPointNumberField()
+    customer_name = forms.CharField(
+        label="需要者氏名",
+        max_length=100,
+        help_text="現小売との契約のとおり(例: 広域 太郎)",
+        error_messages={"required": "需要者氏名を入力してください。"},
+    )
+    customer_address = forms.CharField(
+        label="需要場所住所", max_length=200, error_messages={"required": "需要場所住所を入力してください。"}
+    )
+    contract_number = forms.CharField(
+        label="現小売の契約番号",
+        max_length=40,
+        help_text="需要者さまと現在の小売電気事業者との小売供給契約の番号",
+        error_messages={"required": "現小売の契約番号を入力してください。"},
+    )
+    desired_date = desired_date_field("スイッチング希望日")
+
+
+class SwitchNumberField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "廃止取次番号")
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("error_messages", {"required": "廃止取次番号を入力してください。"})
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        return str(super().clean(value) or "").strip().upper()
+
+
+class DecisionForm(FunctionForm):
+    switch_number = SwitchNumberField()
+    decision = forms.ChoiceField(
+        label="取次判断",
+        choices=SwitchDecision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "取次判断を選択してください。"},
+    )
+    ng_reason = forms.ChoiceField(
+        label="NG理由", choices=[("", "NGの場合に選択"), *NgReason.choices], required=False
+    )
+    ng_text = forms.CharField(
+        label="NG理由(詳細)", max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == SwitchDecision.NG:
+            if not data.get("ng_reason"):
+                self.add_error("ng_reason", "NG理由を選択してください。")
+            if not (data.get("ng_text") or "").strip():
+                self.add_error("ng_text", "NG理由の詳細を入力してください。")
+        return data
+
+
+class SwitchStartForm(FunctionForm):
+    switch_number = SwitchNumberField()
+    contract_number = forms.CharField(
+        label="新しい小売供給契約番号",
+        max_length=40,
+        help_text="貴社と需要者さまとの契約番号(スイッチング完了後に供給地点情報に反映されます)",
+        error_messages={"required": "新しい小売供給契約番号を入力してください。"},
+    )
+
+
+class SwitchAbolishForm(FunctionForm):
+    switch_number = SwitchNumberField()
+
+
+class CorrectCancelForwardForm(FunctionForm):
+    customer_name = forms.CharField(label="需要者氏名", max_length=100)
+    customer_address = forms.CharField(label="需要場所住所", max_length=200)
+    contract_number = forms.CharField(label="現小売の契約番号", max_length=40)
+    desired_date = desired_date_field("スイッチング希望日")
+
+
+class CorrectStartForm(FunctionForm):
+    contract_number = forms.CharField(label="新しい小売供給契約番号", max_length=40)
+
+
+class BasicInfoForm(FunctionForm):
+    supply_point_number = SupplyPointNumberField()
+    purpose = purpose_field()
+
+
+class StatusForm(forms.Form):
+    reception_number = forms.CharField(
+        label="受付番号", max_length=20, error_messages={"required": "受付番号を入力してください。"}
+    )
+
+
+class StatusManyForm(forms.Form):
+    reception_numbers = forms.CharField(
+        label="受付番号(複数)",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="1行に1件、またはカンマ区切りで最大1,000件",
+        error_messages={"required": "受付番号を入力してください。"},
+    )
+
+    def numbers(self) -> list[str]:
+        text = self.cleaned_data["reception_numbers"].replace(",", "\n").replace("、", "\n")
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class ApplicationFilterForm(forms.Form):
+    kind = forms.ChoiceField(label="申請種別", required=False, choices=[("", "すべて"), *Kind.choices])
+    state = forms.ChoiceField(label="処理状況", required=False, choices=[("", "すべて"), *State.choices])
+    date_from = forms.DateField(
+        label="受付日(開始)", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS
+    )
+    date_to = forms.DateField(
+        label="受付日(終了)", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS
+    )
+    supply_point_number = forms.CharField(label="供給地点特定番号", required=False, max_length=40)
+    reception_number = forms.CharField(label="受付番号", required=False, max_length=20)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "受付日(終了)は受付日(開始)以降の日付を指定してください。")
+        return data
+
+    def filters(self) -> dict[str, Any] | None:
+        """The filters of a valid form ({} when unbound); None when the input is wrong."""
+        if not self.is_bound:
+            return {}
+        if not self.is_valid():
+            return None
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+class SwitchFilterForm(ApplicationFilterForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("kind", "date_from", "date_to", "reception_number"):
+            del self.fields[name]
+        self.fields["state"] = forms.ChoiceField(
+            label="状態", required=False, choices=[("", "すべて"), *SwitchState.choices]
+        )
+
+
+class LedgerFilterForm(ApplicationFilterForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("kind", "state", "reception_number"):
+            del self.fields[name]
+        self.fields["date_from"].label = "閲覧日(開始)"
+        self.fields["date_to"].label = "閲覧日(終了)"
+        self.fields["purpose"] = forms.ChoiceField(
+            label="利用目的", required=False, choices=[("", "すべて"), *Purpose.choices]
+        )

@@ -1,0 +1,50 @@
+"""The switching hub's models, one module per aggregate: the registry of supply points
+(`registry`), the applications retailers file and the switches they make up (`applications`), and
+the ledger of personal-data reads (`personal_data`)."""
+
+from kouiki.switching.models.applications import (
+    FINAL_STATES,
+    LIVE_STATES,
+    OPEN_SWITCH_STATES,
+    Application,
+    Kind,
+    NgReason,
+    NumberCounter,
+    State,
+    Switch,
+    SwitchDecision,
+    SwitchState,
+)
+from kouiki.switching.models.personal_data import PersonalDataAccess, Purpose
+from kouiki.switching.models.registry import (
+    AbolitionMethod,
+    ContractDecisionMethod,
+    ContractState,
+    SupplyMethod,
+    SupplyPoint,
+    SupplyPointVersion,
+    Voltage,
+)
+
+__all__ = [
+    "FINAL_STATES",
+    "LIVE_STATES",
+    "OPEN_SWITCH_STATES",
+    "AbolitionMethod",
+    "Application",
+    "ContractDecisionMethod",
+    "ContractState",
+    "Kind",
+    "NgReason",
+    "NumberCounter",
+    "PersonalDataAccess",
+    "Purpose",
+    "State",
+    "SupplyMethod",
+    "SupplyPoint",
+    "SupplyPointVersion",
+    "Switch",
+    "SwitchDecision",
+    "SwitchState",
+    "Voltage",
+]

@@ -1,0 +1,260 @@
+"""What retailers file with the hub (申請, numbered by 受付番号) and the switches they make up
+(スイッチング案件, numbered by 廃止取次番号). docs/decisions/0011-switching-hub.md.
+
+An `Application` is one thing a retailer files: its kind carries the code retailers already use
+(01..08) or one of the hub's own (09, 10, 20). Its state moves 受付 → 処理中 → 完了 / 不備 / 取消;
+`operator_step` is the 受付工程 the operator last reported (or the hub's own step while it waits).
+
+A `Switch` ties the new retailer's 廃止取次登録 (20), the current retailer's decision, the new
+retailer's スイッチング開始申請 (05) and the current retailer's スイッチング廃止申請 (03). At most one
+open switch per supply point, held by a partial unique constraint in the database so that two
+concurrent registrations cannot both pass.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from kouiki.core.japanese import Area
+from kouiki.switching.models.registry import SupplyPoint, Voltage
+
+
+class Kind(models.TextChoices):
+    """申請種別: the codes retailers use (01..08) and the hub's own (09, 10, 20)."""
+
+    ABOLISH = "01", "廃止(撤去なし)"
+    ABOLISH_WITH_REMOVAL = "02", "廃止(撤去あり)"
+    SWITCH_ABOLISH = "03", "スイッチング廃止"
+    RECONNECT = "04", "再点"
+    SWITCH_START = "05", "スイッチング開始"
+    AMPERE_CHANGE = "06", "アンペア変更"
+    CUSTOMER_CHANGE = "07", "需要者情報変更"
+    USAGE_PASSWORD = "08", "使用量情報照会申請"
+    FACILITY_INQUIRY = "09", "設備情報照会"
+    USAGE_RETRIEVE = "10", "使用量情報照会(取得)"
+    CANCEL_FORWARD = "20", "スイッチング廃止取次登録"
+
+
+class State(models.TextChoices):
+    """処理状況 of an application."""
+
+    RECEIVED = "received", "受付"
+    PROCESSING = "processing", "処理中"
+    COMPLETED = "completed", "完了"
+    DEFECTIVE = "defective", "不備"
+    CANCELLED = "cancelled", "取消"
+
+
+FINAL_STATES = frozenset({State.COMPLETED, State.DEFECTIVE, State.CANCELLED})
+# An application that still counts for its switch (a cancelled or defective one may be filed again).
+LIVE_STATES = (State.RECEIVED, State.PROCESSING, State.COMPLETED)
+
+
+class SwitchState(models.TextChoices):
+    REQUESTED = "requested", "現小売判断待ち"
+    APPROVED = "approved", "取次OK(開始・廃止申請待ち)"
+    REJECTED = "rejected", "取次NG"
+    MATCHED = "matched", "突合済(一般送配電事業者処理中)"
+    COMPLETED = "completed", "完了"
+    FAILED = "failed", "不備"
+    CANCELLED = "cancelled", "取消"
+
+
+# The states of a switch in progress: one per supply point at most.
+OPEN_SWITCH_STATES = (SwitchState.REQUESTED, SwitchState.APPROVED, SwitchState.MATCHED)
+
+
+class SwitchDecision(models.TextChoices):
+    """取次判断 of the current retailer."""
+
+    OK = "ok", "OK(取次可)"
+    NG = "ng", "NG(取次不可)"
+
+
+class NgReason(models.TextChoices):
+    """The fixed reasons a current retailer gives for an NG (with free text besides)."""
+
+    CUSTOMER_MISMATCH = "01", "需要者情報(氏名・住所・契約番号)が当社の契約と一致しない"
+    CUSTOMER_CONTINUES = "02", "需要者から契約継続の申出を受けている"
+    CONTRACT_TERMS = "03", "契約上の解約手続が完了していない(解約予告期間等)"
+    POINT_CHANGING = "04", "供給地点の廃止・移転等の手続中である"
+    DUPLICATE = "05", "同一需要者について別の申込みを受け付けている"
+    OTHER = "99", "その他"
+
+
+class NumberCounter(models.Model):
+    """The last serial issued for one kind of number, where the database has no sequences.
+
+    On PostgreSQL the numbers come from sequences (no lock held until commit); elsewhere (SQLite,
+    which serializes writers anyway) from this row. See services/numbering.py.
+    """
+
+    name = models.CharField("採番名", max_length=32, unique=True)
+    last = models.BigIntegerField("最終番号", default=0)
+
+    class Meta:
+        verbose_name = "採番"
+        verbose_name_plural = "採番"
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last}"
+
+
+class Switch(models.Model):
+    """スイッチング案件: one customer moving from the current retailer to the new one."""
+
+    number = models.CharField("廃止取次番号", max_length=16, unique=True)
+    supply_point = models.ForeignKey(
+        SupplyPoint, on_delete=models.PROTECT, related_name="switches", verbose_name="供給地点"
+    )
+    voltage = models.CharField("電圧区分", max_length=12, choices=Voltage.choices)
+    area = models.CharField("エリア", max_length=2, choices=Area.choices)
+    new_retailer = models.ForeignKey(
+        "identity.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="新小売"
+    )
+    current_retailer = models.ForeignKey(
+        "identity.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="現小売"
+    )
+    state = models.CharField(
+        "状態", max_length=12, choices=SwitchState.choices, default=SwitchState.REQUESTED
+    )
+    # The customer's identification as the new retailer registered it (checked against the registry).
+    customer_name = models.CharField("需要者氏名", max_length=100)
+    customer_address = models.CharField("需要場所住所", max_length=200)
+    contract_number = models.CharField("現小売の契約番号", max_length=40)
+    desired_date = models.DateField("希望日", null=True, blank=True)
+    # Whether the meter must be replaced (no smart meter yet): the longer lead time applies.
+    meter_work = models.BooleanField("計器工事", default=False)
+    switching_date = models.DateField("スイッチング予定日", null=True, blank=True)
+    deadline = models.DateTimeField("突合期限")
+    decision = models.CharField("取次判断", max_length=2, choices=SwitchDecision.choices, blank=True)
+    ng_reason = models.CharField("NG理由", max_length=2, choices=NgReason.choices, blank=True)
+    ng_text = models.CharField("NG理由(詳細)", max_length=200, blank=True)
+    decided_at = models.DateTimeField("判断日時", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="判断者",
+    )
+    matched_at = models.DateTimeField("突合日時", null=True, blank=True)
+    closed_at = models.DateTimeField("終了日時", null=True, blank=True)
+    close_code = models.CharField("終了理由コード", max_length=64, blank=True)
+    close_detail = models.CharField("終了理由", max_length=300, blank=True)
+    created_at = models.DateTimeField("登録日時", default=timezone.now)
+    updated_at = models.DateTimeField("更新日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = "スイッチング案件"
+        verbose_name_plural = "スイッチング案件"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supply_point"],
+                condition=Q(state__in=OPEN_SWITCH_STATES),
+                name="switching_one_open_switch_per_point",
+            ),
+            models.CheckConstraint(condition=Q(state__in=SwitchState.values), name="switching_switch_state"),
+            models.CheckConstraint(
+                condition=~Q(new_retailer=models.F("current_retailer")),
+                name="switching_switch_two_retailers",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["deadline"],
+                condition=Q(state__in=(SwitchState.REQUESTED, SwitchState.APPROVED)),
+                name="switching_switch_unmatched",
+            ),
+            models.Index(fields=["new_retailer", "-created_at"], name="switching_switch_new"),
+            models.Index(fields=["current_retailer", "-created_at"], name="switching_switch_current"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_SWITCH_STATES
+
+
+class Application(models.Model):
+    """申請: one thing a retailer filed, with its 受付番号, state and the operator's answer."""
+
+    reception_number = models.CharField("受付番号", max_length=16, unique=True)
+    kind = models.CharField("申請種別", max_length=2, choices=Kind.choices)
+    voltage = models.CharField("電圧区分", max_length=12, choices=Voltage.choices)
+    area = models.CharField("エリア", max_length=2, choices=Area.choices)
+    organization = models.ForeignKey(
+        "identity.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # (organization, created_at) below serves it
+        verbose_name="申請事業者",
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="申請者",
+    )
+    supply_point = models.ForeignKey(
+        SupplyPoint, on_delete=models.PROTECT, related_name="applications", verbose_name="供給地点"
+    )
+    switch = models.ForeignKey(
+        Switch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name="スイッチング案件",
+    )
+    state = models.CharField("処理状況", max_length=12, choices=State.choices, default=State.RECEIVED)
+    operator_step = models.CharField("受付工程", max_length=40, blank=True)
+    desired_date = models.DateField("希望日", null=True, blank=True)
+    switching_date = models.DateField("スイッチング予定日", null=True, blank=True)
+    payload = models.JSONField("申請内容", default=dict, blank=True)
+    result = models.JSONField("処理結果", default=dict, blank=True)
+    error_code = models.CharField("不備コード", max_length=64, blank=True)
+    error_detail = models.TextField("不備内容", blank=True)
+    # The id of the message that carried it to the operator (tso.submit), once forwarded.
+    message_id = models.CharField("送信電文ID", max_length=32, blank=True)
+    # The operator's answers as they came, for idempotency and for the record.
+    answers = models.JSONField("回答履歴", default=list, blank=True)
+    revision = models.PositiveIntegerField("訂正回数", default=0)
+    created_at = models.DateTimeField("受付日時", default=timezone.now)
+    updated_at = models.DateTimeField("更新日時", default=timezone.now)
+    forwarded_at = models.DateTimeField("一般送配電事業者送信日時", null=True, blank=True)
+    finished_at = models.DateTimeField("処理終了日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "申請"
+        verbose_name_plural = "申請"
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="switching_app_kind"),
+            models.CheckConstraint(condition=Q(state__in=State.values), name="switching_app_state"),
+            # One live 20 / 05 / 03 per switch: a second start or abolish for the same switch loses.
+            models.UniqueConstraint(
+                fields=["switch", "kind"],
+                condition=Q(switch__isnull=False, state__in=LIVE_STATES),
+                name="switching_app_one_live_per_switch_kind",
+            ),
+        ]
+        indexes = [
+            # An organization's applications, newest first (lists, CSV, status by date).
+            models.Index(fields=["organization", "-created_at"], name="switching_app_org_created"),
+            models.Index(fields=["message_id"], condition=~Q(message_id=""), name="switching_app_message"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reception_number
+
+    @property
+    def is_final(self) -> bool:
+        return self.state in FINAL_STATES

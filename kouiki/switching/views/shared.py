@@ -1,0 +1,96 @@
+"""The tabs' own pages (低圧 functions; 高圧 and 低圧FIT電源 to come in part 2), SW-C01 事業者一覧取得,
+需要者基本情報照会 (SW-P2) and the organization's personal-data access ledger (SW-P1)."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+from kouiki.core import catalog
+from kouiki.core.errors import KouikiError
+from kouiki.core.systems import System
+from kouiki.identity.access import enrolled_required, function_required
+from kouiki.identity.selectors import role_codes
+from kouiki.identity.views.system import menu_groups
+from kouiki.switching import forms, selectors
+from kouiki.switching.services import personal_data
+from kouiki.switching.views.common import FIT, HIGH, PAGE_SIZE, actor, function_title, page
+
+
+@enrolled_required(System.SWITCHING)
+@require_GET
+def low(request: HttpRequest) -> HttpResponse:
+    """低圧: the functions the user may use, by 業務."""
+    groups = [
+        (name, entries)
+        for name, entries in menu_groups(actor(request), System.SWITCHING)
+        if name.startswith("低圧")
+    ]
+    return page(request, "switching/low.html", {"groups": groups, "title": "低圧"})
+
+
+def _part2(request: HttpRequest, *, tab: str, prefix: str, title: str) -> HttpResponse:
+    codes = role_codes(actor(request), System.SWITCHING)
+    planned = [
+        function
+        for function in catalog.functions(System.SWITCHING)
+        if function.business.startswith(prefix) and catalog.allows(function.id, codes)
+    ]
+    return page(request, "switching/part2.html", {"planned": planned, "title": title}, tab=tab)
+
+
+@enrolled_required(System.SWITCHING)
+@require_GET
+def high(request: HttpRequest) -> HttpResponse:
+    return _part2(request, tab=HIGH, prefix="高圧", title="高圧(500kW未満)")
+
+
+@enrolled_required(System.SWITCHING)
+@require_GET
+def fit(request: HttpRequest) -> HttpResponse:
+    return _part2(request, tab=FIT, prefix="低圧FIT", title="低圧FIT電源・FIT卒業電源")
+
+
+@function_required("SW-C01")
+@require_GET
+def operators(request: HttpRequest) -> HttpResponse:
+    """SW-C01 事業者一覧取得."""
+    return page(
+        request,
+        "switching/operators.html",
+        {"operators": selectors.operators(actor=actor(request)), "title": function_title("SW-C01")},
+        tab="",
+    )
+
+
+@function_required("SW-L01")
+@require_GET
+def basic_info(request: HttpRequest) -> HttpResponse:
+    """需要者基本情報照会 (SW-P2): for the current retailer or a new retailer switching the point;
+    the purpose is named and the read recorded."""
+    form = forms.BasicInfoForm(request.GET or None)
+    info = None
+    if form.is_bound and form.is_valid():
+        try:
+            info = personal_data.read_basic_info(actor=actor(request), **form.cleaned_data)
+        except KouikiError as error:
+            form.add_error("supply_point_number", error.message)
+    return page(
+        request, "switching/basic_info.html", {"form": form, "info": info, "title": "需要者基本情報照会"}
+    )
+
+
+@function_required("SW-L01")
+@require_GET
+def ledger(request: HttpRequest) -> HttpResponse:
+    """個人情報閲覧記録: who of the organization read which point's personal data, for what, when."""
+    form = forms.LedgerFilterForm(request.GET or None)
+    filters = form.filters()
+    found = selectors.access_ledger(actor=actor(request), **(filters or {}))
+    if filters is None:
+        found = found.none()
+    listing = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return page(
+        request, "switching/ledger.html", {"form": form, "page": listing, "title": "個人情報閲覧記録"}, tab=""
+    )

@@ -1,0 +1,276 @@
+"""低圧 業務処理状況確認: SW-L14 (one 受付番号), SW-L15 (up to 1,000), the list of the organization's
+applications with filters and its CSV, one application's screen with 訂正 / 取消."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kouiki.core.csvio import Encoding, csv_response
+from kouiki.core.errors import KouikiError
+from kouiki.core.japanese import Area
+from kouiki.core.systems import System
+from kouiki.identity.access import enrolled_required, function_required
+from kouiki.switching import forms, selectors
+from kouiki.switching.exports import applications_csv
+from kouiki.switching.models import (
+    AbolitionMethod,
+    ContractDecisionMethod,
+    ContractState,
+    Kind,
+    Purpose,
+    State,
+    SupplyMethod,
+    SupplyPointVersion,
+    Voltage,
+)
+from kouiki.switching.services import applications
+from kouiki.switching.views.common import PAGE_SIZE, actor, confirmed, function_title, page
+
+CSV_LIMIT = 100_000
+
+
+@function_required("SW-L15")
+@require_GET
+def application_list(request: HttpRequest) -> HttpResponse:
+    """The organization's 低圧 applications, newest first, by kind, state, dates, point and number."""
+    form = forms.ApplicationFilterForm(request.GET or None)
+    filters = form.filters()
+    found = selectors.applications_for(actor=actor(request), **(filters or {}))
+    if filters is None:
+        found = found.none()
+    listing = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page(
+        request,
+        "switching/application_list.html",
+        {"form": form, "page": listing, "query": query.urlencode(), "title": "低圧 申請一覧"},
+    )
+
+
+@function_required("SW-L15")
+@require_GET
+def application_csv(request: HttpRequest) -> HttpResponse:
+    """The same list as CSV (UTF-8 with BOM, or CP932 with ?encoding=cp932), with error reasons and
+    廃止取次番号."""
+    form = forms.ApplicationFilterForm(request.GET or None)
+    filters = form.filters()
+    if filters is None:
+        messages.error(request, "検索条件に誤りがあるため、ダウンロードできません。")
+        return redirect("sw:applications")
+    found = selectors.applications_for(actor=actor(request), **filters)[:CSV_LIMIT]
+    encoding: Encoding = "cp932" if request.GET.get("encoding") == "cp932" else "utf-8-sig"
+    try:
+        data = applications_csv(found, encoding=encoding)
+    except KouikiError as error:
+        messages.error(request, error.message)
+        return redirect("sw:applications")
+    return csv_response("申請一覧.csv", data, encoding=encoding)
+
+
+@function_required("SW-L14")
+@require_GET
+def status(request: HttpRequest) -> HttpResponse:
+    """SW-L14 業務処理状況確認: one 受付番号."""
+    form = forms.StatusForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        number = form.cleaned_data["reception_number"].strip()
+        try:
+            application = selectors.application_for(actor=actor(request), reception_number=number)
+        except KouikiError as error:
+            form.add_error("reception_number", error.message)
+        else:
+            return redirect("sw:application_detail", reception_number=application.reception_number)
+    return page(request, "switching/status.html", {"form": form, "title": function_title("SW-L14")})
+
+
+@function_required("SW-L15")
+@require_http_methods(["GET", "POST"])
+def status_many(request: HttpRequest) -> HttpResponse:
+    """SW-L15 業務処理状況確認(複数件): up to 1,000 受付番号; unknown ones are listed as such."""
+    form = forms.StatusManyForm(request.POST or None)
+    rows: list[tuple[str, Any]] | None = None
+    if form.is_bound and form.is_valid():
+        try:
+            rows = selectors.statuses_for(actor=actor(request), reception_numbers=form.numbers())
+        except KouikiError as error:
+            form.add_error("reception_numbers", error.message)
+    return page(
+        request,
+        "switching/status_many.html",
+        {
+            "form": form,
+            "rows": rows,
+            "not_found": sum(1 for _number, found in rows or [] if found is None),
+            "title": function_title("SW-L15"),
+        },
+    )
+
+
+@enrolled_required(System.SWITCHING)
+@require_GET
+def application_detail(request: HttpRequest, reception_number: str) -> HttpResponse:
+    """One application: state, 受付工程, dates, errors; the operator's result on request (a read of
+    personal data, recorded with the purpose named when filing); 訂正 / 取消 while allowed."""
+    user = actor(request)
+    application = selectors.application_for(actor=user, reception_number=reception_number)
+    result = None
+    if request.GET.get("result") == "1" and application.result:
+        result = selectors.application_result(actor=user, application=application)
+        if isinstance(result.get("facility"), dict):
+            result["facility_rows"] = _facility_rows(result["facility"])
+    switch = application.switch
+    waiting = application.state == State.RECEIVED and switch is not None and switch.is_open
+    matched = switch is not None and switch.state in ("matched", "completed")
+    context: dict[str, Any] = {
+        "application": application,
+        "result": result,
+        "result_is_personal": application.kind in (Kind.FACILITY_INQUIRY, Kind.USAGE_RETRIEVE),
+        "can_correct": waiting
+        and not matched
+        and (
+            application.kind == Kind.SWITCH_START
+            or (
+                application.kind == Kind.CANCEL_FORWARD and switch is not None and switch.state == "requested"
+            )
+        ),
+        "can_cancel": switch is not None
+        and switch.is_open
+        and not matched
+        and (waiting or (application.kind == Kind.CANCEL_FORWARD and application.state == State.COMPLETED)),
+        "payload_rows": _payload_rows(application.payload),
+        "title": f"{application.get_kind_display()} 受付番号 {application.reception_number}",
+    }
+    return page(request, "switching/application_detail.html", context)
+
+
+PAYLOAD_LABELS = {
+    "purpose": "利用目的",
+    "switch_number": "廃止取次番号",
+    "customer_name": "需要者氏名",
+    "customer_address": "需要場所住所",
+    "contract_number": "契約番号",
+    "desired_date": "希望日",
+    "removal": "撤去",
+    "current_limit_a": "変更後の契約電流(A)",
+    "changes": "変更内容",
+}
+
+
+FACILITY_LABELS = {"supply_point_number": "供給地点特定番号", "area": "エリア", "voltage": "電圧区分"}
+FACILITY_CHOICES = {
+    "contract_state": ContractState,
+    "supply_method": SupplyMethod,
+    "contract_decision_method": ContractDecisionMethod,
+    "abolition_method": AbolitionMethod,
+    "voltage": Voltage,
+    "area": Area,
+}
+
+
+def _facility_rows(facility: dict[str, Any]) -> list[tuple[str, str]]:
+    """The operator's facility items with their seed-004 names and readable values."""
+    rows = []
+    for key, value in facility.items():
+        try:
+            label = str(cast(models.Field, SupplyPointVersion._meta.get_field(key)).verbose_name)
+        except FieldDoesNotExist:
+            label = FACILITY_LABELS.get(key, key)
+        if key in FACILITY_CHOICES and value not in (None, ""):
+            value = dict(FACILITY_CHOICES[key].choices).get(value, value)
+        elif key == "meter" and isinstance(value, dict):
+            smart = "スマートメーター" if value.get("smart_meter") else "従来型計器"
+            value = f"{value.get('meter_number', '')}({smart})"
+        elif isinstance(value, bool):
+            value = "あり" if value else "なし"
+        rows.append((label, "―" if value in (None, "") else str(value)))
+    return rows
+
+
+def _payload_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    rows = []
+    for key, value in payload.items():
+        if value in (None, "", {}):
+            continue
+        if key == "purpose":
+            value = dict(Purpose.choices).get(value, value)
+        elif key == "removal":
+            value = "あり" if value else "なし"
+        elif key == "changes" and isinstance(value, dict):
+            labels = {
+                "customer_name": "氏名",
+                "customer_address": "住所",
+                "customer_phone": "電話番号",
+                "contract_number": "契約番号",
+            }
+            value = "、".join(f"{labels.get(k, k)}: {v}" for k, v in value.items())
+        rows.append((PAYLOAD_LABELS.get(key, key), str(value)))
+    return rows
+
+
+@enrolled_required(System.SWITCHING)
+@require_http_methods(["GET", "POST"])
+def application_correct(request: HttpRequest, reception_number: str) -> HttpResponse:
+    """訂正 under the same 受付番号 (a 廃止取次登録 before the decision, a 開始申請 before matching)."""
+    application = selectors.application_for(actor=actor(request), reception_number=reception_number)
+    if application.kind == Kind.CANCEL_FORWARD:
+        form_class: type[forms.FunctionForm] = forms.CorrectCancelForwardForm
+        initial = {
+            k: application.payload.get(k) for k in ("customer_name", "customer_address", "contract_number")
+        }
+        initial["desired_date"] = application.desired_date
+    elif application.kind == Kind.SWITCH_START:
+        form_class = forms.CorrectStartForm
+        initial = {"contract_number": application.payload.get("contract_number", "")}
+    else:
+        messages.error(request, "この申請は訂正できません。")
+        return redirect("sw:application_detail", reception_number=application.reception_number)
+    return confirmed(
+        request,
+        function_id="SW-L06" if application.kind == Kind.CANCEL_FORWARD else "SW-L08",
+        form_class=form_class,
+        submit=lambda user, data: applications.correct_application(
+            actor=user, reception_number=application.reception_number, changes=data
+        ),
+        done="受付番号 {number} の申請を訂正しました。",
+        initial=initial,
+        intro=f"受付番号 {application.reception_number} の申請を訂正します(受付番号は変わりません)。",
+    )
+
+
+@enrolled_required(System.SWITCHING)
+@require_http_methods(["GET", "POST"])
+def application_cancel(request: HttpRequest, reception_number: str) -> HttpResponse:
+    """取消, after a confirmation."""
+    user = actor(request)
+    application = selectors.application_for(actor=user, reception_number=reception_number)
+    if request.method == "POST":
+        try:
+            applications.cancel_application(actor=user, reception_number=application.reception_number)
+        except KouikiError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"受付番号 {application.reception_number} の申請を取り消しました。")
+        return redirect("sw:application_detail", reception_number=application.reception_number)
+    warning = (
+        "廃止取次を取り消すと、このスイッチング案件そのものが終了します。"
+        if application.kind == Kind.CANCEL_FORWARD
+        else "取り消した申請は元に戻せません。必要なら改めて申請してください。"
+    )
+    return page(
+        request,
+        "switching/cancel_confirm.html",
+        {
+            "application": application,
+            "warning": warning,
+            "title": f"申請の取消 {application.reception_number}",
+        },
+    )

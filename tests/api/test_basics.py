@@ -1,0 +1,115 @@
+"""Token authentication, rights, problem details and the first operation, through the test client."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kouiki.audit.models import Event as AuditEvent
+from kouiki.identity.models import ApiToken
+from tests.api.conftest import cancel_forward_body
+
+
+def test_sw_l06_registers_with_the_token_users_rights(api, retailer_a, points) -> None:
+    response = api(retailer_a.token).post("/cancel-forwards", cancel_forward_body(points[0]))
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["reception_number"]
+    assert body["switch_number"]
+    assert body["kind"] == "20"
+    assert response["Location"] == body["status_url"]
+    assert (
+        api(retailer_a.token).get(f"/applications/{body['reception_number']}").json()["state"] == "received"
+    )
+    audit = AuditEvent.objects.filter(action="switching.application.file").latest("id")
+    assert audit.actor_id == retailer_a.user.pk
+
+
+def test_missing_token_is_401_problem(api, retailer_a) -> None:
+    response = api(None).get("/events")
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    problem = response.json()
+    assert problem["code"] == "authentication_required"
+    assert problem["status"] == 401
+    assert problem["type"] == "urn:kouiki:problem:authentication_required"
+
+
+@pytest.mark.parametrize("token", ["wrong-token", ""])
+def test_invalid_token_is_401(api, retailer_a, token) -> None:
+    client = api(None)
+    response = client.get("/events", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+    assert response.json()["code"] in {"invalid_token", "invalid_authorization"}
+
+
+def test_revoked_token_is_401(api, retailer_a) -> None:
+    ApiToken.objects.update(revoked_at="2026-01-01T00:00:00+09:00")
+    response = api(retailer_a.token).get("/events")
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_token"
+
+
+def test_validation_errors_are_422_with_japanese_messages_per_field(api, retailer_a, points) -> None:
+    response = api(retailer_a.token).post(
+        "/cancel-forwards", {"supply_point_number": points[0], "desired_date": "2026-13-45"}
+    )
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["code"] == "validation_failed"
+    assert problem["errors"]["customer_name"] == ["必須項目です。"]
+    assert "YYYY-MM-DD" in problem["errors"]["desired_date"][0]
+
+
+def test_malformed_json_is_400_problem(api, retailer_a) -> None:
+    response = api(retailer_a.token).post("/cancel-forwards", raw="{not json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed_request"
+
+
+def test_domain_refusal_names_the_field(api, retailer_a, points) -> None:
+    response = api(retailer_a.token).post(
+        "/cancel-forwards", cancel_forward_body(points[0], customer_name="別人 花子")
+    )
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["code"] == "customer_mismatch"
+    assert list(problem["errors"]) == ["customer_name"]
+
+
+def test_point_already_switching_is_409_with_its_number(api, retailer_a, points) -> None:
+    first = api(retailer_a.token).post("/cancel-forwards", cancel_forward_body(points[0])).json()
+    response = api(retailer_a.token).post("/cancel-forwards", cancel_forward_body(points[0]))
+    assert response.status_code == 409
+    assert response.json()["code"] == "switch_in_progress"
+    assert response.json()["switch_number"] == first["switch_number"]
+
+
+def test_another_organizations_application_is_404(api, retailer_a, retailer_b, points) -> None:
+    number = (
+        api(retailer_a.token)
+        .post("/cancel-forwards", cancel_forward_body(points[0]))
+        .json()["reception_number"]
+    )
+    response = api(retailer_b.token).get(f"/applications/{number}")
+    assert response.status_code == 404
+    assert response.json()["code"] == "application_not_found"
+
+
+def test_unknown_path_is_a_404_problem(api, retailer_a) -> None:
+    response = api(retailer_a.token).get("/no-such-thing")
+    assert response.status_code == 404
+    assert json.loads(response.content)["code"] == "not_found"
+
+
+def test_ensure_demo_token_is_idempotent_and_revives_a_revoked_one(retailer_a) -> None:
+    from kouiki.identity.tokens import ensure_demo_token, hash_token
+
+    assert ensure_demo_token(user=retailer_a.user, raw="demo-x") is True
+    assert ensure_demo_token(user=retailer_a.user, raw="demo-x") is False
+    demo = ApiToken.objects.filter(token_hash=hash_token("demo-x"))
+    demo.update(revoked_at="2026-01-01T00:00:00+09:00")
+    ensure_demo_token(user=retailer_a.user, raw="demo-x")
+    assert demo.get().revoked_at is None

@@ -1,0 +1,341 @@
+"""The switching screens: every built screen by role, the confirmation step before a change, the
+tabs, another organization's objects as 404, lists with a bounded number of queries, the CSV."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from kouiki.core import catalog
+from kouiki.core.systems import Role, System
+from kouiki.identity.models import User
+from kouiki.switching.models import Application, PersonalDataAccess, State, Switch
+from kouiki.switching.services import applications, switches
+from tests.factories import participant
+from tests.switching.conftest import CUSTOMER_ADDRESS, CUSTOMER_NAME, Retailer, make_point, make_retailer
+
+pytestmark = pytest.mark.usefixtures("clock")
+
+SWITCHING_SCREENS = [
+    function
+    for function in catalog.functions(system="switching")
+    if function.built and function.url_name and function.who & {"R", "D"}
+]
+EXTRA_SCREENS = [
+    "sw:low",
+    "sw:high",
+    "sw:fit",
+    "sw:applications",
+    "sw:applications_csv",
+    "sw:basic_info",
+    "sw:ledger",
+]
+
+
+def test_the_low_voltage_functions_are_built() -> None:
+    built = {f.id for f in SWITCHING_SCREENS}
+    assert built >= {f"SW-L{n:02d}" for n in range(1, 16)} | {"SW-C01"}
+
+
+@pytest.mark.parametrize("function", SWITCHING_SCREENS, ids=lambda f: f.id)
+@pytest.mark.parametrize("role", ["anonymous", "R", "A", "other_system", "O"])
+def test_switching_screen_access(client: Client, staff: User, function: catalog.Function, role: str) -> None:
+    url = reverse(function.url_name)  # type: ignore[arg-type]
+    if role == "R":
+        client.force_login(participant(system=System.SWITCHING, role=Role.USER))
+    elif role == "A":
+        client.force_login(participant(system=System.SWITCHING, role=Role.ADMIN))
+    elif role == "other_system":
+        client.force_login(participant(system=System.MEMBER, role=Role.ADMIN))
+    elif role == "O":
+        client.force_login(staff)
+    response = client.get(url)
+    if role in {"R", "A"}:
+        assert response.status_code == 200, (function.id, role)
+        if function.business.startswith("低圧"):
+            assert '<a href="/switching/low/" aria-current="page">低圧</a>' in response.content.decode()
+    elif role in {"anonymous", "O"}:
+        assert response.status_code == 302 and response["Location"].startswith("/switching/login/")
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("url_name", EXTRA_SCREENS)
+def test_the_other_screens_open_for_a_retailer(client: Client, retailer_a: Retailer, url_name: str) -> None:
+    client.force_login(retailer_a.user)
+    assert client.get(reverse(url_name)).status_code == 200
+
+
+def test_the_menu_lists_the_low_voltage_functions_and_the_tabs_say_which_voltage(
+    client: Client, retailer_a: Retailer
+) -> None:
+    client.force_login(retailer_a.user)
+    menu = client.get("/switching/").content.decode()
+    assert "スイッチング廃止取次登録" in menu and "業務処理状況確認(複数件)" in menu
+    page = client.get(reverse("sw:cancel_forward_new")).content.decode()
+    assert '<a href="/switching/low/" aria-current="page">低圧</a>' in page
+    assert "高圧" in page and "準備中" in page
+    high = client.get(reverse("sw:high")).content.decode()
+    assert "準備中" in high and "廃止取次登録(準備中)" in high  # planned, not offered
+
+
+def _post(client: Client, url: str, data: dict[str, Any], step: str) -> Any:
+    return client.post(url, {**data, "step": step})
+
+
+def test_sw_l06_screen_confirms_before_it_submits_and_shows_refusals_on_the_form(
+    client: Client, retailer_a: Retailer, retailer_b: Retailer
+) -> None:
+    point = make_point(retailer_b.organization, 1)
+    client.force_login(retailer_a.user)
+    url = reverse("sw:cancel_forward_new")
+    data = {
+        "supply_point_number": point,
+        "customer_name": CUSTOMER_NAME,
+        "customer_address": CUSTOMER_ADDRESS,
+        "contract_number": "B-9999",
+        "desired_date": "",
+    }
+    confirm = _post(client, url, data, "confirm")
+    assert confirm.status_code == 200 and "次の内容で送信します" in confirm.content.decode()
+    assert not Application.objects.exists()  # nothing is filed by the confirmation
+
+    refused = _post(client, url, data, "submit")
+    assert refused.status_code == 422
+    assert "現小売の契約番号が供給地点の登録内容と一致しません" in refused.content.decode()
+
+    back = _post(client, url, {**data, "contract_number": "B-0001"}, "edit")
+    assert back.status_code == 200 and 'value="B-0001"' in back.content.decode()
+    done = _post(client, url, {**data, "contract_number": "B-0001"}, "submit")
+    application = Application.objects.get()
+    assert (
+        done.status_code == 302
+        and done["Location"] == f"/switching/low/applications/{application.reception_number}/"
+    )
+    detail = client.get(done["Location"]).content.decode()
+    assert application.reception_number in detail and application.switch.number in detail  # type: ignore[union-attr]
+
+    # A second one for the same point: 409 on the form, with the number in progress.
+    other = make_retailer("9103", "新電力C株式会社")
+    client.force_login(other.user)
+    conflict = _post(client, url, {**data, "contract_number": "B-0001"}, "submit")
+    assert conflict.status_code == 422 and application.switch.number in conflict.content.decode()  # type: ignore[union-attr]
+
+
+def test_sw_l12_refusal_in_kansai_on_the_screen(client: Client, retailer_b: Retailer) -> None:
+    point = make_point(retailer_b.organization, 1, area="06")
+    client.force_login(retailer_b.user)
+    response = _post(
+        client,
+        reverse("sw:ampere_change"),
+        {"supply_point_number": point, "current_limit_a": "40", "desired_date": ""},
+        "submit",
+    )
+    assert (
+        response.status_code == 422
+        and "関西エリアはアンペアブレーカーを用いない" in response.content.decode()
+    )
+
+
+def test_the_current_retailer_decides_on_the_screen_and_sees_the_identification_with_a_purpose(
+    client: Client, retailer_a: Retailer, retailer_b: Retailer
+) -> None:
+    point = make_point(retailer_b.organization, 1)
+    switch = switches.register_cancel_forward(
+        actor=retailer_a.user,
+        supply_point_number=point,
+        customer_name=CUSTOMER_NAME,
+        customer_address=CUSTOMER_ADDRESS,
+        contract_number="B-0001",
+    ).switch
+    assert switch is not None
+    client.force_login(retailer_b.user)
+    received = client.get(reverse("sw:cancel_forwards_received")).content.decode()
+    assert switch.number in received and CUSTOMER_ADDRESS not in received  # no personal data in the list
+
+    detail_url = reverse("sw:switch_detail", args=[switch.number])
+    detail = client.get(detail_url).content.decode()
+    assert CUSTOMER_ADDRESS not in detail and "取次判断を行う" in detail
+    assert not PersonalDataAccess.objects.exists()
+    shown = client.get(detail_url, {"purpose": "cancel_forward"}).content.decode()
+    assert CUSTOMER_ADDRESS in shown and "②小売供給等契約の廃止取次のため" in shown
+    assert PersonalDataAccess.objects.get().function_id == "SW-L09"
+
+    decide = reverse("sw:cancel_forward_decide")
+    form = client.get(decide, {"switch": switch.number}).content.decode()
+    assert switch.number in form
+    data = {"switch_number": switch.number, "decision": "ng", "ng_reason": "", "ng_text": ""}
+    assert _post(client, decide, data, "confirm").status_code == 422  # NG needs a reason
+    response = _post(client, decide, {**data, "decision": "ok"}, "submit")
+    assert response.status_code == 302 and response["Location"] == detail_url
+    switch.refresh_from_db()
+    assert switch.state == "approved"
+
+
+def test_another_organizations_objects_are_not_found(
+    client: Client, retailer_a: Retailer, retailer_b: Retailer
+) -> None:
+    point = make_point(retailer_b.organization, 1)
+    application = switches.register_cancel_forward(
+        actor=retailer_a.user,
+        supply_point_number=point,
+        customer_name=CUSTOMER_NAME,
+        customer_address=CUSTOMER_ADDRESS,
+        contract_number="B-0001",
+    )
+    number = application.switch.number  # type: ignore[union-attr]
+    stranger = make_retailer("9103", "新電力C株式会社")
+    client.force_login(stranger.user)
+    for url in (
+        reverse("sw:application_detail", args=[application.reception_number]),
+        reverse("sw:application_cancel", args=[application.reception_number]),
+        reverse("sw:application_correct", args=[application.reception_number]),
+        reverse("sw:switch_detail", args=[number]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert (
+        client.post(reverse("sw:application_cancel", args=[application.reception_number])).status_code == 404
+    )
+    # The current retailer sees the switch but not the new retailer's application.
+    client.force_login(retailer_b.user)
+    assert client.get(reverse("sw:switch_detail", args=[number])).status_code == 200
+    assert (
+        client.get(reverse("sw:application_detail", args=[application.reception_number])).status_code == 404
+    )
+
+
+def test_cancel_with_a_confirmation(client: Client, retailer_a: Retailer, retailer_b: Retailer) -> None:
+    point = make_point(retailer_b.organization, 1)
+    application = switches.register_cancel_forward(
+        actor=retailer_a.user,
+        supply_point_number=point,
+        customer_name=CUSTOMER_NAME,
+        customer_address=CUSTOMER_ADDRESS,
+        contract_number="B-0001",
+    )
+    client.force_login(retailer_a.user)
+    url = reverse("sw:application_cancel", args=[application.reception_number])
+    assert "このスイッチング案件そのものが終了します" in client.get(url).content.decode()
+    assert Switch.objects.get().is_open
+    client.post(url)
+    application.refresh_from_db()
+    assert application.state == State.CANCELLED and not Switch.objects.get().is_open
+
+
+def test_status_many_reports_unknown_numbers(client: Client, retailer_b: Retailer) -> None:
+    point = make_point(retailer_b.organization, 1)
+    mine = applications.inquire_facility(
+        actor=retailer_b.user, supply_point_number=point, purpose="point_info"
+    )
+    client.force_login(retailer_b.user)
+    response = client.post(
+        reverse("sw:status_many"), {"reception_numbers": f"{mine.reception_number}\n2099010100000001"}
+    )
+    text = response.content.decode()
+    assert "うち該当なし 1件" in text and mine.reception_number in text
+    single = client.get(reverse("sw:status"), {"reception_number": mine.reception_number})
+    assert single.status_code == 302
+
+
+def test_lists_use_a_bounded_number_of_queries(
+    client: Client, retailer_a: Retailer, retailer_b: Retailer, django_assert_max_num_queries: Any
+) -> None:
+    client.force_login(retailer_b.user)
+    for serial in range(1, 4):
+        point = make_point(retailer_b.organization, serial)
+        applications.inquire_facility(actor=retailer_b.user, supply_point_number=point, purpose="point_info")
+        switches.register_cancel_forward(
+            actor=retailer_a.user,
+            supply_point_number=point,
+            customer_name=CUSTOMER_NAME,
+            customer_address=CUSTOMER_ADDRESS,
+            contract_number=f"B-{serial:04d}",
+        )
+    for url_name in ("sw:applications", "sw:cancel_forwards_received", "sw:ledger"):
+        with django_assert_max_num_queries(12):
+            assert client.get(reverse(url_name)).status_code == 200
+
+
+def test_csv_of_the_applications_with_filters(client: Client, retailer_b: Retailer) -> None:
+    point = make_point(retailer_b.organization, 1)
+    applications.inquire_facility(actor=retailer_b.user, supply_point_number=point, purpose="point_info")
+    client.force_login(retailer_b.user)
+    response = client.get(reverse("sw:applications_csv"), {"kind": "09"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    assert "設備情報照会" in text and point in text
+    assert (
+        client.get(reverse("sw:applications_csv"), {"kind": "05"}).content.decode("utf-8-sig").count("\r\n")
+        == 1
+    )
+    sjis = client.get(reverse("sw:applications_csv"), {"encoding": "cp932"})
+    assert "設備情報照会" in sjis.content.decode("cp932")
+
+
+def test_a_facility_result_is_shown_on_request_and_its_read_recorded(
+    client: Client, retailer_a: Retailer
+) -> None:
+    from tests.switching.conftest import operators_work
+
+    point = make_point(None, 1, contract_state="stopped")
+    client.force_login(retailer_a.user)
+    url = reverse("sw:facility_inquiry")
+    data = {"supply_point_number": point, "purpose": "point_info"}
+    confirm = _post(client, url, data, "confirm").content.decode()
+    assert "③供給（受電）地点に関する情報の確認のため" in confirm
+    response = _post(client, url, data, "submit")
+    operators_work()
+    detail = client.get(response["Location"]).content.decode()
+    assert "完了" in detail and "処理結果を表示" in detail
+    assert not PersonalDataAccess.objects.exists()
+    shown = client.get(response["Location"], {"result": "1"}).content.decode()
+    assert "電流上限値(A)" in shown and "停止中" in shown
+    assert PersonalDataAccess.objects.get().function_id == "SW-L01"
+
+
+def test_the_confirmation_shows_labels_of_choices(client: Client, retailer_b: Retailer) -> None:
+    point = make_point(retailer_b.organization, 1)
+    client.force_login(retailer_b.user)
+    confirm = _post(
+        client,
+        reverse("sw:ampere_change"),
+        {"supply_point_number": point, "current_limit_a": "40", "desired_date": "2026-11-20"},
+        "confirm",
+    ).content.decode()
+    assert "<dd>40A</dd>" in confirm and "2026年11月20日" in confirm
+    assert 'type="hidden" name="current_limit_a" value="40"' in confirm
+
+
+def test_correct_a_cancel_forward_on_the_screen(
+    client: Client, retailer_a: Retailer, retailer_b: Retailer
+) -> None:
+    point = make_point(retailer_b.organization, 1)
+    application = switches.register_cancel_forward(
+        actor=retailer_a.user,
+        supply_point_number=point,
+        customer_name=CUSTOMER_NAME,
+        customer_address=CUSTOMER_ADDRESS,
+        contract_number="B-0001",
+    )
+    client.force_login(retailer_a.user)
+    detail = client.get(
+        reverse("sw:application_detail", args=[application.reception_number])
+    ).content.decode()
+    assert "訂正" in detail and "取消" in detail
+    url = reverse("sw:application_correct", args=[application.reception_number])
+    form = client.get(url).content.decode()
+    assert 'value="B-0001"' in form
+    data = {
+        "customer_name": CUSTOMER_NAME,
+        "customer_address": CUSTOMER_ADDRESS,
+        "contract_number": "B-0001",
+        "desired_date": "2026-11-27",
+    }
+    assert _post(client, url, data, "confirm").status_code == 200
+    response = _post(client, url, data, "submit")
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert str(application.desired_date) == "2026-11-27" and application.revision == 1
