@@ -46,7 +46,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SETTINGS = "bench.settings_switching_api"
+SETTINGS = "kouiki.settings"
 os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
 
 import django  # noqa: E402

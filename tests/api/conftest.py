@@ -1,5 +1,5 @@
 """Fixtures of the API tests: two retailers with switching users and tokens, supply points of the
-second one, and clients that call the API with a Bearer token (through tests/api/urls.py)."""
+second one, and clients that call the API with a Bearer token."""
 
 from __future__ import annotations
 
@@ -33,7 +33,6 @@ START = datetime(2026, 11, 2, 10, 0, tzinfo=JST)
 
 @pytest.fixture(autouse=True)
 def api_settings(settings: Any) -> None:
-    settings.ROOT_URLCONF = "tests.api.urls"
     settings.KOUIKI_TSO_ADAPTER = "simulator"
     settings.KOUIKI_TSO_SIMULATOR_DELAY_SECONDS = 0
     settings.KOUIKI_TSO_SIMULATOR_FAILURE_RATE = 0.0
