@@ -189,7 +189,6 @@ def load() -> int:
                 name=OPERATOR["name"],
                 name_kana=OPERATOR["name_kana"],
                 business_types=["retail", "generation"],
-                member_since=dt.date(2020, 3, 1),
             )
             created += 1
         for account in ACCOUNTS:

@@ -343,7 +343,8 @@ def create_organization(
     business_types: list[str],
     member_since: Any = None,
 ) -> Organization:
-    """A new participant organization (on approval of a join application)."""
+    """A new participant organization: a member (join approval, `member_since` given) or a
+    participant of another system only (capacity registration, switching demo: no 会員加入日)."""
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -353,7 +354,7 @@ def create_organization(
                     name=name,
                     name_kana=name_kana,
                     business_types=list(business_types),
-                    member_since=member_since or timezone.localdate(),
+                    member_since=member_since,
                 )
         except IntegrityError as error:
             raise ValidationFailed(

@@ -63,3 +63,17 @@ def test_the_switching_menu_links_the_api_tools_for_administrators_only(client: 
     assert "/switching/tokens/" in client.get("/switching/").content.decode()
     client.force_login(user)
     assert "/switching/tokens/" not in client.get("/switching/").content.decode()
+
+
+def test_a_participant_whose_contract_ended_is_told_so_not_that_it_lost_a_membership(client: Client) -> None:
+    user = participant(system=System.CAPACITY, role=Role.ADMIN, password=PASSWORD)
+    organization = user.organization
+    organization.status = "withdrawn"
+    organization.save(update_fields=["status"])
+    response = client.post(
+        "/capacity/login/",
+        {"organization_code": organization.code, "user_id": user.login_id, "password": PASSWORD},
+    )
+    page = response.content.decode()
+    assert "ご利用契約が終了" in page
+    assert "会員資格" not in page

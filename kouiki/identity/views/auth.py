@@ -45,6 +45,8 @@ from kouiki.identity.usernames import participant_username
 LOGIN_FAILED = "ユーザIDもしくはパスワードが不正です"
 LOCKED_OUT = "お使いのユーザIDは利用できません"
 ORGANIZATION_INACTIVE = "会員資格を喪失しているため、本システムはご利用いただけません。"
+# Switching and capacity: the participant's contract of use has ended (X-S3), not a membership.
+CONTRACT_ENDED = "本システムのご利用契約が終了しているため、ご利用いただけません。"
 OTP_FAILED = "確認コードが正しくありません。"
 PENDING_KEY = "kouiki_pending_login"
 BACKEND = "kouiki.identity.backends.KouikiBackend"
@@ -154,7 +156,7 @@ def participant_login(request: HttpRequest, system: str) -> HttpResponse:
                 services.record_login_failure(
                     username=username, system=system, reason="organization_inactive"
                 )
-                form.add_error(None, ORGANIZATION_INACTIVE)
+                form.add_error(None, ORGANIZATION_INACTIVE if system == "member" else CONTRACT_ENDED)
             else:
                 next_url = _safe_next(request, menu_url)
                 if confirmed_totp(user) is not None:  # type: ignore[arg-type]
