@@ -9,7 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from kouiki.core.errors import Conflict, NotFound, ValidationFailed
@@ -17,6 +17,7 @@ from kouiki.core.japanese import Area, validate_supply_point_number
 from kouiki.identity.models import Organization
 from kouiki.switching import selectors
 from kouiki.switching.models import ContractState, SupplyPoint, SupplyPointVersion, Voltage
+from kouiki.switching.services import synthetic
 from kouiki.switching.services.registry import record_version, register_supply_point
 from kouiki.switching.services.synthetic import generate
 
@@ -161,3 +162,39 @@ def test_generator_run_twice_does_not_duplicate() -> None:
     assert len(numbers) == len(set(numbers)) == 241
     assert SupplyPointVersion.objects.filter(valid_to__isnull=True).count() == 241
     assert selectors.current(NUMBER).customer_name == "広域 太郎"
+
+
+def _every_column() -> list[tuple]:
+    """Every point and version column but the ids and created_at, by number."""
+    fields = [
+        f.attname
+        for f in SupplyPointVersion._meta.concrete_fields
+        if not f.primary_key and f.attname != "supply_point_id"
+    ]
+    return list(
+        SupplyPointVersion.objects.order_by("supply_point__number").values_list(
+            "supply_point__number", "supply_point__area", "supply_point__voltage", *fields
+        )
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is the PostgreSQL path")
+def test_generator_copy_writes_the_same_rows_as_bulk_create(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert synthetic._uses_copy()
+    result = generate(count=300, seed=11, batch=64, valid_from=T0)
+    assert result.created == 300
+    copied = _every_column()
+    assert len(copied) == 300
+    assert SupplyPoint.objects.filter(created_at__isnull=True).count() == 0
+    meters = list(SupplyPointVersion.objects.values_list("meter", flat=True))
+    assert all(isinstance(m, dict) and m["meter_number"] for m in meters)  # JSON objects, not strings
+    assert SupplyPointVersion.objects.filter(meter__smart_meter=True).exists()
+    # The ids came from the sequence: a point registered afterwards gets a fresh one.
+    _register("1099999999999999999999")
+    assert SupplyPoint.objects.count() == 301
+
+    SupplyPointVersion.objects.all().delete()
+    SupplyPoint.objects.all().delete()
+    monkeypatch.setattr(synthetic, "_uses_copy", lambda: False)
+    generate(count=300, seed=11, batch=64, valid_from=T0)
+    assert _every_column() == copied
