@@ -245,13 +245,17 @@ class CancelForwardView:
 
 
 def cancel_forward_detail(
-    *, actor: User, switch_number: str, purpose: str = Purpose.CANCEL_FORWARD
+    *, actor: User, switch_number: str, purpose: str = Purpose.CANCEL_FORWARD, side: str = ""
 ) -> CancelForwardView:
     """A switch with its customer identification, for either retailer (SW-L07 / SW-L09); the read
     of the identification is recorded (purpose ② 廃止取次 by default). Each side sees only its own
-    applications of the switch."""
+    applications of the switch. `side` ("new" / "current") asks for the switch only as that party
+    (the API's 結果照会 and 取次照会): a switch of the other side is NotFound."""
     switch = switch_for(actor=actor, switch_number=switch_number)
-    function_id = "SW-L07" if switch.new_retailer_id == actor.organization_id else "SW-L09"
+    is_new = switch.new_retailer_id == actor.organization_id
+    if side and (side == "new") != is_new:
+        raise NotFound("指定された廃止取次番号の案件はありません。", code="switch_not_found")
+    function_id = "SW-L07" if is_new else "SW-L09"
     require(function_id, actor)
     record_access(
         actor=actor,

@@ -112,6 +112,10 @@ def test_another_organizations_objects_are_404(api, retailer_a, retailer_b, poin
     registered = register(api, retailer_a, points[0])
     b = api(retailer_b.token)
     assert b.get(f"/cancel-forward-results/{registered['switch_number']}").status_code == 404
+    # Each side reads a switch only under its own function: the new retailer not as 現小売.
+    received = f"/received-cancel-forwards/{registered['switch_number']}"
+    assert api(retailer_a.token).get(received).status_code == 404
+    assert b.get(received).status_code == 200
     assert b.post(f"/cancel-forwards/{registered['reception_number']}/cancellation").status_code == 404
     assert b.get(f"/facility-inquiries/{registered['reception_number']}").status_code == 404
     # The filer's own number of another kind is "not found" under another function too.

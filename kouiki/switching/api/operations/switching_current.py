@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from kouiki.core.api import problems
-from kouiki.core.errors import NotFound
 from kouiki.switching import selectors
 from kouiki.switching.api.common import actor, operation
 from kouiki.switching.api.operations.switching_new import (
@@ -66,9 +65,9 @@ def list_received_cancel_forwards(request: HttpRequest, query: Query[SwitchQuery
 )
 def received_cancel_forward(request: HttpRequest, switch_number: str, query: Query[PurposeQuery]) -> Any:
     user = actor(request, "SW-L09")
-    if not selectors.switches_received(actor=user).filter(number=switch_number).exists():
-        raise NotFound("指定された廃止取次番号の案件はありません。", code="switch_not_found")
-    view = selectors.cancel_forward_detail(actor=user, switch_number=switch_number, purpose=query.purpose)
+    view = selectors.cancel_forward_detail(
+        actor=user, switch_number=switch_number, purpose=query.purpose, side="current"
+    )
     return switch_detail(view)
 
 

@@ -164,9 +164,9 @@ def list_cancel_forward_results(request: HttpRequest, query: Query[SwitchQuery])
 )
 def cancel_forward_result(request: HttpRequest, switch_number: str, query: Query[PurposeQuery]) -> Any:
     user = actor(request, "SW-L07")
-    if not selectors.switches_filed(actor=user).filter(number=switch_number).exists():
-        raise NotFound("指定された廃止取次番号の案件はありません。", code="switch_not_found")
-    view = selectors.cancel_forward_detail(actor=user, switch_number=switch_number, purpose=query.purpose)
+    view = selectors.cancel_forward_detail(
+        actor=user, switch_number=switch_number, purpose=query.purpose, side="new"
+    )
     return switch_detail(view)
 
 
