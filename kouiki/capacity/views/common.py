@@ -3,13 +3,17 @@ the acts its state allows, and a service's errors shown on a form."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.http import HttpRequest
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from kouiki.core.errors import KouikiError
 from kouiki.reviews import registry
+from kouiki.reviews import selectors as review_selectors
 from kouiki.reviews import services as review_services
 
 if TYPE_CHECKING:
@@ -63,3 +67,22 @@ def application_context(application: Application) -> dict[str, Any]:
 
 def rows_with_names(applications: Any) -> list[tuple[Application, str]]:
     return [(application, registry.name_of(application.kind)) for application in applications]
+
+
+def application_list(
+    request: HttpRequest, *, found: Callable[..., Any], template: str, title: str
+) -> HttpResponse:
+    """CAP-R2 / CAP-P2: the organization's applications of one kind, filtered by review state.
+    `found(actor=, state=)` is the scoped selector."""
+    state = request.GET.get("state") or None
+    if state not in dict(review_selectors.STATE_CHOICES):
+        state = None
+    page = Paginator(found(actor=actor(request), state=state), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "rows": rows_with_names(page.object_list),
+        "states": review_selectors.STATE_CHOICES,
+        "state": state or "",
+        "title": title,
+    }
+    return render(request, template, context)

@@ -6,7 +6,6 @@ Views parse input, call one service or selector, and render.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,18 +16,16 @@ from kouiki.capacity.screens import OperatorForms
 from kouiki.capacity.selectors import OPERATOR_CHANGE, OPERATOR_KINDS
 from kouiki.capacity.services import operators
 from kouiki.capacity.views.common import (
-    PAGE_SIZE,
     VersionForm,
     actor,
     application_context,
+    application_list,
     errors_to_form,
     posted,
-    rows_with_names,
 )
 from kouiki.core.errors import Conflict, KouikiError, ValidationFailed
 from kouiki.identity.access import function_required
 from kouiki.reviews import registry
-from kouiki.reviews import selectors as review_selectors
 from kouiki.reviews import services as review_services
 
 
@@ -134,21 +131,11 @@ def delete(request: HttpRequest) -> HttpResponse:
 @require_GET
 def applications(request: HttpRequest) -> HttpResponse:
     """CAP-R2 事業者情報審査管理: the organization's operator applications and their review state."""
-    state = request.GET.get("state") or None
-    if state not in dict(review_selectors.STATE_CHOICES):
-        state = None
-    found = selectors.operator_applications(actor=actor(request), state=state)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return application_list(
         request,
-        "capacity/operator/applications.html",
-        {
-            "page": page,
-            "rows": rows_with_names(page.object_list),
-            "states": review_selectors.STATE_CHOICES,
-            "state": state or "",
-            "title": "事業者情報の審査状況",
-        },
+        found=selectors.operator_applications,
+        template="capacity/operator/applications.html",
+        title="事業者情報の審査状況",
     )
 
 

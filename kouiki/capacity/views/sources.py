@@ -22,14 +22,13 @@ from kouiki.capacity.views.common import (
     VersionForm,
     actor,
     application_context,
+    application_list,
     errors_to_form,
     posted,
-    rows_with_names,
 )
 from kouiki.core.csvio import Encoding, csv_response
 from kouiki.core.errors import Conflict, KouikiError, ValidationFailed
 from kouiki.identity.access import function_required
-from kouiki.reviews import selectors as review_selectors
 from kouiki.reviews import services as review_services
 
 
@@ -246,21 +245,11 @@ def source_delete(request: HttpRequest, source_id: str) -> HttpResponse:
 @require_GET
 def applications(request: HttpRequest) -> HttpResponse:
     """CAP-P2 電源等情報審査管理: the state of each power source application."""
-    state = request.GET.get("state") or None
-    if state not in dict(review_selectors.STATE_CHOICES):
-        state = None
-    found = selectors.source_applications(actor=actor(request), state=state)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return application_list(
         request,
-        "capacity/sources/applications.html",
-        {
-            "page": page,
-            "rows": rows_with_names(page.object_list),
-            "states": review_selectors.STATE_CHOICES,
-            "state": state or "",
-            "title": "電源等情報の審査状況",
-        },
+        found=selectors.source_applications,
+        template="capacity/sources/applications.html",
+        title="電源等情報の審査状況",
     )
 
 
