@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -28,9 +27,9 @@ from kouiki.membership.review_join import ADMIN_NAMES, ADMINISTRATORS, admin_dat
 from kouiki.membership.selectors_join import code_for
 from kouiki.membership.services import join
 from kouiki.reviews import selectors as review_selectors
+from kouiki.reviews.guest_access import GuestAccess
 
 if TYPE_CHECKING:
-    from kouiki.reviews.models import Application
     from kouiki.terms.models import TermsDocument
 
 SYSTEM_NAME = "会員情報管理システム"
@@ -219,27 +218,9 @@ def received(request: HttpRequest) -> HttpResponse:
 # --- MEM-J4 -------------------------------------------------------------------------------------
 
 
-def _grant(request: HttpRequest, application: Application, email: str) -> None:
-    request.session[MAIN_KEY] = signing.dumps({"r": application.reception_number, "e": email}, salt=MAIN_SALT)
-
-
-def _granted(request: HttpRequest) -> tuple[Application, str] | None:
-    """The application this browser proved to be its own, recently; None when the proof is gone.
-
-    The application is looked up again with the 受付番号 and address each time: once approved (or
-    no longer a guest's), it no longer opens here.
-    """
-    value = request.session.get(MAIN_KEY)
-    if not value:
-        return None
-    try:
-        proof = signing.loads(value, salt=MAIN_SALT, max_age=MAIN_MAX_AGE_SECONDS)
-        application = join.find_for_main(reception_number=proof["r"], email=proof["e"])
-    except (signing.BadSignature, KeyError, TypeError, NotFound):
-        request.session.pop(MAIN_KEY, None)
-        return None
-    _grant(request, application, proof["e"])
-    return application, proof["e"]
+MAIN_ACCESS = GuestAccess(
+    session_key=MAIN_KEY, salt=MAIN_SALT, max_age_seconds=MAIN_MAX_AGE_SECONDS, find=join.find_for_main
+)
 
 
 @never_cache
@@ -258,7 +239,7 @@ def main(request: HttpRequest) -> HttpResponse:
             except NotFound:
                 form.add_error(None, NOT_FOUND)
             else:
-                _grant(request, application, form.cleaned_data["email"])
+                MAIN_ACCESS.grant(request, application, form.cleaned_data["email"])
                 return redirect("join:main_edit")
     return _render(request, "main.html", form=form, title="加入(本)申請")
 
@@ -268,7 +249,7 @@ def main(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def main_edit(request: HttpRequest) -> HttpResponse:
     """The provisional data quoted for correction, the 事業者コード, and the (re)submission."""
-    granted = _granted(request)
+    granted = MAIN_ACCESS.granted(request)
     if granted is None:
         messages.info(request, "受付番号と管理者①メールアドレスを入力して、申請内容を再表示してください。")
         return redirect("join:main")

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -26,6 +25,7 @@ from kouiki.capacity.services import operators
 from kouiki.capacity.views.common import application_context
 from kouiki.core.errors import Conflict, NotFound, ValidationFailed
 from kouiki.core.views import ratelimited
+from kouiki.reviews.guest_access import GuestAccess
 from kouiki.terms import selectors as terms_selectors
 
 if TYPE_CHECKING:
@@ -87,26 +87,12 @@ def received(request: HttpRequest) -> HttpResponse:
     return _render(request, "received.html", received=data, title="利用申請の受付")
 
 
-def _grant(request: HttpRequest, application: Application, email: str) -> None:
-    request.session[STATUS_KEY] = signing.dumps(
-        {"r": application.reception_number, "e": email}, salt=STATUS_SALT
-    )
-
-
-def _granted(request: HttpRequest) -> tuple[Application, str] | None:
-    """The application this browser proved to be its own, recently; None once the proof is gone
-    (or the application approved: it then belongs to the new participant)."""
-    value = request.session.get(STATUS_KEY)
-    if not value:
-        return None
-    try:
-        proof = signing.loads(value, salt=STATUS_SALT, max_age=STATUS_MAX_AGE_SECONDS)
-        application = operators.find_registration(reception_number=proof["r"], email=proof["e"])
-    except (signing.BadSignature, KeyError, TypeError, NotFound):
-        request.session.pop(STATUS_KEY, None)
-        return None
-    _grant(request, application, proof["e"])
-    return application, proof["e"]
+STATUS_ACCESS = GuestAccess(
+    session_key=STATUS_KEY,
+    salt=STATUS_SALT,
+    max_age_seconds=STATUS_MAX_AGE_SECONDS,
+    find=operators.find_registration,
+)
 
 
 @never_cache
@@ -128,7 +114,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
                     f"{NOT_FOUND}承認済みの申請は、通知された管理者IDでログインして確認してください。",
                 )
             else:
-                _grant(request, application, form.cleaned_data["email"])
+                STATUS_ACCESS.grant(request, application, form.cleaned_data["email"])
                 return redirect("cap:apply_status")
     return _render(request, "lookup.html", form=form, title="利用申請の審査状況確認")
 
@@ -146,7 +132,7 @@ def _terms_to_agree(application: Application) -> Any:
 @require_http_methods(["GET", "POST"])
 def status(request: HttpRequest) -> HttpResponse:
     """The review state, the reviewer's reason, and after a hold or a rejection the correction."""
-    granted = _granted(request)
+    granted = STATUS_ACCESS.granted(request)
     if granted is None:
         messages.info(request, "受付番号と管理者メールアドレスを入力して、申請を表示してください。")
         return redirect("cap:apply_lookup")
