@@ -118,14 +118,16 @@ def applications_for(
     return found.select_related("supply_point", "switch").order_by("-created_at", "-id")
 
 
-def application_for(*, actor: User, reception_number: str) -> Application:
-    """SW-L14 業務処理状況確認: one of the organization's applications by its 受付番号."""
+def application_for(*, actor: User, reception_number: str, kind: str = "") -> Application:
+    """SW-L14 業務処理状況確認: one of the organization's applications by its 受付番号; with
+    `kind`, only an application of that kind (another kind's number is NotFound too)."""
     require("SW-L14", actor)
-    application = (
-        Application.objects.select_related("supply_point", "switch", "filed_by")
-        .filter(organization_id=own_organization(actor), reception_number=(reception_number or "").strip())
-        .first()
+    found = Application.objects.select_related("supply_point", "switch", "filed_by").filter(
+        organization_id=own_organization(actor), reception_number=(reception_number or "").strip()
     )
+    if kind:
+        found = found.filter(kind=kind)
+    application = found.first()
     if application is None:
         raise NotFound("指定された受付番号の申請はありません。", code="application_not_found")
     return application

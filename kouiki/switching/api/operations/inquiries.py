@@ -10,7 +10,6 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from kouiki.core.api import problems
-from kouiki.core.errors import NotFound
 from kouiki.switching import selectors
 from kouiki.switching.api.common import actor, operation
 from kouiki.switching.api.present import answered, application_status
@@ -30,9 +29,7 @@ router = Router()
 
 
 def _result(user: Any, reception_number: str, kind: str) -> dict[str, Any]:
-    application = selectors.application_for(actor=user, reception_number=reception_number)
-    if application.kind != kind:
-        raise NotFound("指定された受付番号の申請はありません。", code="application_not_found")
+    application = selectors.application_for(actor=user, reception_number=reception_number, kind=kind)
     return {
         "application": application_status(application),
         "result": selectors.application_result(actor=user, application=application),

@@ -10,7 +10,6 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from kouiki.core.api import problems
-from kouiki.core.errors import NotFound
 from kouiki.switching import selectors
 from kouiki.switching.api.common import actor, operation
 from kouiki.switching.api.present import answered, application_status, switch_detail, switch_summary
@@ -34,9 +33,7 @@ router = Router()
 
 def own_application(user: Any, reception_number: str, kind: str) -> None:
     """The caller's application of `kind`; any other number is NotFound (not "wrong kind")."""
-    application = selectors.application_for(actor=user, reception_number=reception_number)
-    if application.kind != kind:
-        raise NotFound("指定された受付番号の申請はありません。", code="application_not_found")
+    selectors.application_for(actor=user, reception_number=reception_number, kind=kind)
 
 
 @operation(
