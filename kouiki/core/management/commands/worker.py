@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import threading
 from argparse import ArgumentParser
+from types import FrameType
 from typing import Any
 
 from django.db import close_old_connections, connections
@@ -48,6 +50,20 @@ class Scheduler(threading.Thread):
         self.join(timeout=10)
 
 
+class GracefulWorker(db_worker.Worker):
+    """db_worker's loop, with one fix to its shutdown: a signal that lands while the loop holds its
+    claim transaction open (no task running yet) must not `sys.exit(0)` from inside that
+    transaction — the commit then fails and the worker exits 1. Stop after the transaction instead:
+    the loop ends once `running` is False (a task claimed in it still runs to its end)."""
+
+    def shutdown(self, signum: int, frame: FrameType | None) -> None:
+        if self.running and not self.running_task and connections["default"].in_atomic_block:
+            logger.warning("Received %s - shutting down gracefully...", signal.strsignal(signum))
+            self.running = False
+            return
+        super().shutdown(signum, frame)
+
+
 class Command(db_worker.Command):
     help = "Run a task worker (django-tasks-db) and enqueue the periodic jobs that are due."
 
@@ -75,6 +91,8 @@ class Command(db_worker.Command):
         thread = Scheduler(schedule_interval) if scheduler and in_worker_process else None
         if thread is not None:
             thread.start()
+        # db_worker.Command.handle builds its worker from the module's `Worker`: ours instead.
+        db_worker.Worker = GracefulWorker  # type: ignore[misc]
         try:
             super().handle(**options)
         finally:
