@@ -29,6 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern
 from django.utils import timezone
 from django_ratelimit.core import get_usage
 from ninja import NinjaAPI, Schema
@@ -481,10 +482,40 @@ class KouikiAPI(NinjaAPI):
             mode="view",
         )
 
+    @property
+    def urls(self) -> Any:
+        """Ninja's URLs, each answering a method it does not take with problem details (405)."""
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _problem_for_wrong_method(pattern.callback)
+        return patterns, app_name, namespace
+
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         declare_conventions(schema)
         return schema
+
+
+def _problem_for_wrong_method(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Ninja answers a wrong method with a bare text 405: the API's clients get a problem document."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        response = view(request, *args, **kwargs)
+        problem = response.get("Content-Type", "").startswith(PROBLEM_CONTENT_TYPE)
+        if response.status_code == 405 and not problem:
+            allowed = response.get("Allow", "")
+            return problem_response(
+                request,
+                status=405,
+                code="method_not_allowed",
+                detail=f"このURLでは {request.method} メソッドは使えません（使えるメソッド: {allowed}）。",
+                headers={"Allow": allowed},
+            )
+        return response
+
+    return wrapped
 
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/ProblemDetails"}

@@ -8,7 +8,7 @@ import pytest
 
 from kouiki.audit.models import Event as AuditEvent
 from kouiki.identity.models import ApiToken
-from tests.api.conftest import cancel_forward_body
+from tests.api.conftest import API, cancel_forward_body
 
 
 def test_sw_l06_registers_with_the_token_users_rights(api, retailer_a, points) -> None:
@@ -102,6 +102,17 @@ def test_unknown_path_is_a_404_problem(api, retailer_a) -> None:
     response = api(retailer_a.token).get("/no-such-thing")
     assert response.status_code == 404
     assert json.loads(response.content)["code"] == "not_found"
+
+
+def test_a_method_the_path_does_not_take_is_a_405_problem_with_allow(api, retailer_a) -> None:
+    client = api(retailer_a.token)
+    response = client.client.put(f"{API}/cancel-forwards", headers=client.headers)
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert set(response["Allow"].replace(" ", "").split(",")) >= {"POST"}
+    problem = response.json()
+    assert problem["code"] == "method_not_allowed"
+    assert "PUT" in problem["detail"]
 
 
 def test_ensure_demo_token_is_idempotent_and_revives_a_revoked_one(retailer_a) -> None:
