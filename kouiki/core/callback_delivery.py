@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
+import socket
 import time
 import uuid
 from datetime import datetime, timedelta
 from functools import partial
+from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
@@ -97,6 +100,8 @@ def deliver(delivery_id: int) -> str:
     delivery = CallbackDelivery.objects.select_related("event", "endpoint").get(pk=delivery_id)
     try:
         status = _post(delivery)
+    except ForbiddenDestination as exc:
+        return _record_failure(delivery, token, None, str(exc))
     except httpx.HTTPError as exc:
         return _record_failure(delivery, token, None, f"{type(exc).__name__}: {exc}")
     if not 200 <= status < 300:
@@ -111,7 +116,52 @@ def deliver(delivery_id: int) -> str:
     return "delivered"
 
 
+# --- Where a callback may go ------------------------------------------------------------------------
+
+
+class ForbiddenDestination(Exception):
+    """The callback's host is, or resolves to, an address inside a private or special network."""
+
+
+def address_allowed(address: str) -> bool:
+    """A public (global unicast) address; the loopback too where KOUIKI_CALLBACK_ALLOW_HTTP_LOOPBACK.
+
+    A callback URL is chosen by a participant: without this check it could make our worker call
+    our own network (the database, the metadata service of a cloud, a router's page).
+    """
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 zone ("%eth0") is no part of it
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback:
+        return bool(settings.KOUIKI_CALLBACK_ALLOW_HTTP_LOOPBACK)
+    return ip.is_global and not ip.is_multicast
+
+
+def check_destination(url: str) -> None:
+    """Refuse a URL whose host resolves to any address that is not allowed, at each attempt.
+
+    Checked when sending, not only at registration: the name's records can change. A name that
+    does not resolve is left to the HTTP client, which fails the attempt the same way.
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        return
+    refused = sorted({str(info[4][0]) for info in infos if not address_allowed(str(info[4][0]))})
+    if refused:
+        addresses = ", ".join(refused)
+        raise ForbiddenDestination(
+            f"通知先のホスト {host} が内部・特殊用途のアドレス（{addresses}）を指すため送信しません。"
+        )
+
+
 def _post(delivery: CallbackDelivery) -> int:
+    check_destination(delivery.url)
     body = body_of(delivery)
     timestamp = str(int(time.time()))
     headers = {

@@ -184,21 +184,35 @@ def event_json(event: Event) -> dict[str, Any]:
 # --- Callback endpoints ----------------------------------------------------------------------------
 
 
+LOCAL_NAME_SUFFIXES = (".localhost", ".local", ".internal", ".localdomain", ".home.arpa")
+
+
 def validate_callback_url(url: str) -> str:
-    """HTTPS only; plain HTTP to the loopback address only where the settings allow it (tests, DEBUG)."""
+    """HTTPS to a public host; plain HTTP and the loopback address only where the settings allow it
+    (tests, DEBUG). An address literal or a local name inside a private or special network is
+    refused here; a name is checked again against what it resolves to at each delivery."""
+    from kouiki.core.callback_delivery import address_allowed
+
     url = url.strip()
     parts = urlsplit(url)
     host = parts.hostname or ""
-    if parts.scheme == "https" and host:
-        return url
-    if parts.scheme == "http" and host and settings.KOUIKI_CALLBACK_ALLOW_HTTP_LOOPBACK:
-        try:
-            loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            loopback = False
-        if loopback:
-            return url
-    raise ValidationFailed(field="url", message="通知先URLは https:// で始まるURLを指定してください。")
+    if not host or parts.scheme not in {"https", "http"}:
+        raise ValidationFailed(field="url", message="通知先URLは https:// で始まるURLを指定してください。")
+    if parts.username or parts.password:
+        raise ValidationFailed(field="url", message="通知先URLに利用者名やパスワードは含められません。")
+    try:
+        address: ipaddress.IPv4Address | ipaddress.IPv6Address | None = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    loopback = host == "localhost" or (address is not None and address.is_loopback)
+    internal = host.endswith(LOCAL_NAME_SUFFIXES) or (address is not None and not address_allowed(host))
+    if (loopback and not settings.KOUIKI_CALLBACK_ALLOW_HTTP_LOOPBACK) or (internal and not loopback):
+        raise ValidationFailed(
+            field="url", message="通知先URLに内部ネットワークや特殊用途のアドレスは指定できません。"
+        )
+    if parts.scheme == "http" and not loopback:
+        raise ValidationFailed(field="url", message="通知先URLは https:// で始まるURLを指定してください。")
+    return url
 
 
 def callback_endpoint(*, organization_id: int, system: str) -> CallbackEndpoint | None:

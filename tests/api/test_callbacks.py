@@ -205,3 +205,67 @@ def test_loopback_http_only_where_allowed(retailer_a, settings) -> None:
         organization_id=retailer_a.organization.pk, system=SYSTEM, url="https://hooks.example.jp/v2"
     )
     assert again.pk == endpoint.pk and no_secret == ""
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://10.0.0.1/hook",
+        "https://192.168.1.20/hook",
+        "https://172.16.0.1/hook",
+        "https://169.254.169.254/latest/meta-data/",  # a cloud's metadata service
+        "https://100.64.0.1/hook",
+        "https://[fd00::1]/hook",
+        "https://[::ffff:10.0.0.1]/hook",
+        "https://0.0.0.0/hook",
+        "https://127.0.0.1/hook",
+        "https://localhost/hook",
+        "https://db.internal/hook",
+        "https://printer.local/hook",
+        "https://user:secret@hooks.example.jp/hook",
+    ],
+)
+def test_internal_and_special_destinations_are_refused_at_registration(retailer_a, settings, url) -> None:
+    settings.KOUIKI_CALLBACK_ALLOW_HTTP_LOOPBACK = False
+    with pytest.raises(ValidationFailed) as refused:
+        events.register_callback(organization_id=retailer_a.organization.pk, system=SYSTEM, url=url)
+    assert "url" in refused.value.errors
+    assert not events.callback_endpoint(organization_id=retailer_a.organization.pk, system=SYSTEM)
+
+
+def test_a_public_address_literal_is_accepted(retailer_a, settings) -> None:
+    settings.KOUIKI_CALLBACK_ALLOW_HTTP_LOOPBACK = False
+    endpoint, _ = events.register_callback(
+        organization_id=retailer_a.organization.pk, system=SYSTEM, url="https://93.184.215.14/hook"
+    )
+    assert endpoint.url == "https://93.184.215.14/hook"
+
+
+def test_a_name_resolving_to_an_internal_address_is_not_called(
+    retailer_a, settings, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    settings.KOUIKI_CALLBACK_ALLOW_HTTP_LOOPBACK = False
+    org = retailer_a.organization.pk
+    events.register_callback(organization_id=org, system=SYSTEM, url="https://hooks.example.jp/kouiki")
+    publish(org, django_capture_on_commit_callbacks)
+    delivery = CallbackDelivery.objects.get()
+
+    # The name's records (outside us, so faked) now point into a private network.
+    import socket
+
+    def resolve(host: str, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        assert host == "hooks.example.jp"
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port)),
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", port)),
+        ]
+
+    def no_request(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("no request may go out")
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    monkeypatch.setattr(callback_delivery.httpx, "post", no_request)
+    assert callback_delivery.deliver(delivery.pk) == "retrying"
+    delivery.refresh_from_db()
+    assert delivery.state == DeliveryState.PENDING
+    assert "10.1.2.3" in delivery.last_error and "93.184.215.14" not in delivery.last_error
