@@ -353,6 +353,9 @@ KOUIKI_TSO_RETRY_MAX_SECONDS = env_int("KOUIKI_TSO_RETRY_MAX_SECONDS", 600)
 KOUIKI_TSO_SWEEP_AFTER_SECONDS = env_int("KOUIKI_TSO_SWEEP_AFTER_SECONDS", 120)
 KOUIKI_TSO_SWEEP_EVERY_SECONDS = env_int("KOUIKI_TSO_SWEEP_EVERY_SECONDS", 60)
 KOUIKI_TSO_POLL_EVERY_SECONDS = env_int("KOUIKI_TSO_POLL_EVERY_SECONDS", 30)
+# An operator that took a message and has given no answer at all after this long is shown to
+# staff (the operators answer "accepted" when they take a message; silence means something broke).
+KOUIKI_TSO_UNANSWERED_HOURS = env_int("KOUIKI_TSO_UNANSWERED_HOURS", 24)
 # The simulator: seconds before a final answer (0 = in the reply to the send), the share of sends
 # that fail (deterministic by message id and attempt), and areas whose operator is down.
 KOUIKI_TSO_SIMULATOR_DELAY_SECONDS = env_int("KOUIKI_TSO_SIMULATOR_DELAY_SECONDS", 0)

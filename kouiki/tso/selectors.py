@@ -4,9 +4,11 @@ simulator's sandbox mailbox. Other apps reach the gateway's models through this 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import Count, QuerySet
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from kouiki.core.errors import NotFound
 from kouiki.tso.models import (
@@ -29,6 +31,7 @@ __all__ = [
     "operator_messages",
     "sandbox_mail",
     "sandbox_mails",
+    "unanswered_count",
 ]
 
 
@@ -73,10 +76,15 @@ def operator_messages(
     reference: str = "",
     final_outcome: str = "",
     failing: bool = False,
+    unanswered: bool = False,
 ) -> QuerySet[OperatorMessage]:
     """Every message, newest first, with its number of answers; narrowed by the filters given.
-    `failing`: only those whose last attempt failed and that the operator has not taken yet."""
+    `failing`: only those whose last attempt failed and that the operator has not taken yet;
+    `unanswered`: only those the operator took long ago (KOUIKI_TSO_UNANSWERED_HOURS) without
+    answering anything since."""
     messages = OperatorMessage.objects.annotate(answer_count=Count("answers")).order_by("-created_at", "-id")
+    if unanswered:
+        messages = messages.filter(_unanswered())
     if state:
         messages = messages.filter(state=state)
     if area:
@@ -92,6 +100,16 @@ def operator_messages(
             last_error=""
         )
     return messages
+
+
+def _unanswered() -> Q:
+    taken_before = timezone.now() - timedelta(hours=settings.KOUIKI_TSO_UNANSWERED_HOURS)
+    return Q(state=MessageState.ACKNOWLEDGED, acknowledged_at__lte=taken_before, answers__isnull=True)
+
+
+def unanswered_count() -> int:
+    """How many messages an operator took long ago and never answered (a warning for staff)."""
+    return OperatorMessage.objects.filter(_unanswered()).count()
 
 
 def operator_message(message_id: str) -> OperatorMessage:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from kouiki.identity.models import User
 from kouiki.tso import delivery, services
 from kouiki.tso.gateway import Operation
-from kouiki.tso.models import OperatorMessage
+from kouiki.tso.models import AnswerRecord, MessageState, OperatorMessage
 from tests.tso.conftest import TOKYO_SMART
 
 pytestmark = pytest.mark.usefixtures("clock")
@@ -94,3 +96,27 @@ def test_the_list_costs_the_same_queries_for_many_messages(
 
     with django_assert_max_num_queries(12):
         assert staff_client.get(LIST).status_code == 200
+
+
+def test_a_message_taken_and_never_answered_is_shown_after_the_set_hours(
+    staff_client: Client, settings: Any
+) -> None:
+    settings.KOUIKI_TSO_UNANSWERED_HOURS = 24
+    answered = send(Operation.FACILITY_INQUIRY, reference="A0000001")
+    silent = send(Operation.RECONNECT, reference="A0000002")
+    recent = send(Operation.RECONNECT, reference="A0000003")
+    # As a real operator could: it took the two messages and then said nothing at all.
+    OperatorMessage.objects.filter(pk__in=[silent.pk, recent.pk]).update(
+        state=MessageState.ACKNOWLEDGED, final_outcome="", answered_at=None
+    )
+    AnswerRecord.objects.filter(message__in=[silent, recent]).delete()
+    now = timezone.now()
+    OperatorMessage.objects.filter(pk=silent.pk).update(acknowledged_at=now - timedelta(hours=24, minutes=1))
+    OperatorMessage.objects.filter(pk=recent.pk).update(acknowledged_at=now - timedelta(hours=23, minutes=59))
+
+    page = staff_client.get(LIST).content.decode()
+    assert "24時間以上なにも回答していない電文が1件あります" in page
+    only = staff_client.get(LIST, {"unanswered": "on"}).content.decode()
+    assert "A0000002" in only
+    assert "A0000001" not in only and "A0000003" not in only
+    assert answered.state == "answered"

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -35,6 +36,12 @@ class MessageFilterForm(forms.Form):
     )
     reference = forms.CharField(label="受付番号", max_length=40, required=False, help_text="部分一致")
     failing = forms.BooleanField(label="送信エラー中のみ", required=False)
+    unanswered = forms.BooleanField(label="受付後に回答がないままのもののみ", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        hours = settings.KOUIKI_TSO_UNANSWERED_HOURS
+        self.fields["unanswered"].label = f"受付後{hours}時間以上回答がないもののみ"
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():
@@ -47,6 +54,7 @@ class MessageFilterForm(forms.Form):
             "final_outcome": data["final_outcome"],
             "reference": data["reference"].strip(),
             "failing": data["failing"],
+            "unanswered": data["unanswered"],
         }
 
 
@@ -77,7 +85,14 @@ def message_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.operator_messages(**form.filters()), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "backoffice/tso/list.html", {"form": form, "page": page, "title": "送配電連携"})
+    context = {
+        "form": form,
+        "page": page,
+        "title": "送配電連携",
+        "unanswered_count": selectors.unanswered_count(),
+        "unanswered_hours": settings.KOUIKI_TSO_UNANSWERED_HOURS,
+    }
+    return render(request, "backoffice/tso/list.html", context)
 
 
 @staff_required
