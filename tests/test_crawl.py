@@ -1,0 +1,126 @@
+"""Every page a demo account can reach by following links answers without error.
+
+Each account of the README logs in through its system's login form, then every link of the pages
+it reaches (same system, GET) is followed breadth-first: none may answer a server error or a 404
+(a link the system shows must lead somewhere), nor send a logged-in user back to a login page.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+PASSWORD = "Demo-pass1"
+MAX_PAGES = 250
+
+ACCOUNTS = [
+    ("/member/", "9001", "adm001"),
+    ("/member/", "9001", "usr001"),
+    ("/switching/", "9101", "adm001"),
+    ("/switching/", "9101", "usr001"),
+    ("/switching/", "9102", "adm001"),
+    ("/switching/", "9102", "usr001"),
+    ("/capacity/", "9201", "adm001"),
+    ("/capacity/", "9201", "usr001"),
+    ("/backoffice/", "", "reviewer"),
+]
+# Links that end the session or lead out of the system being crawled.
+SKIPPED = ("/logout/", "/login/", "/admin/")
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.hrefs.append(href)
+
+
+def log_in(client: Client, prefix: str, organization: str, user_id: str) -> None:
+    if prefix == "/backoffice/":
+        response = client.post("/backoffice/login/", {"user_id": user_id, "password": PASSWORD})
+    else:
+        response = client.post(
+            f"{prefix}login/", {"organization_code": organization, "user_id": user_id, "password": PASSWORD}
+        )
+    assert response.status_code == 302, response.content.decode()[:500]
+
+
+def crawl(client: Client, prefix: str, within: str | None = None) -> tuple[int, list[str]]:
+    """Visit `prefix` and what it links to under `within` (default: `prefix`); return the number of
+    pages seen and every problem found."""
+    within = within or prefix
+    anonymous = within == "/"
+    seen = {prefix}
+    queue: deque[tuple[str, str]] = deque([(prefix, "(start)")])
+    problems: list[str] = []
+    visited = 0
+    while queue and visited < MAX_PAGES:
+        url, referrer = queue.popleft()
+        response = client.get(url)
+        visited += 1
+        if response.status_code in (301, 302, 303):
+            location = urljoin(url, response["Location"])
+            if "/login/" in location and not anonymous:
+                problems.append(f"{url} (from {referrer}): sent to a login page")
+            elif location not in seen and urlsplit(location).path.startswith(within):
+                seen.add(location)
+                queue.append((location, url))
+            continue
+        if response.status_code != 200:
+            problems.append(f"{url} (from {referrer}): HTTP {response.status_code}")
+            continue
+        if not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        parser = Links()
+        parser.feed(response.content.decode())
+        for href in parser.hrefs:
+            target = urljoin(url, href)
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc or href.startswith(("#", "mailto:", "javascript:")):
+                continue
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            if not parts.path.startswith(within) or any(skip in parts.path for skip in SKIPPED):
+                continue
+            if target not in seen:
+                seen.add(target)
+                queue.append((target, url))
+    return visited, problems
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("prefix", "organization", "user_id"), ACCOUNTS)
+def test_every_linked_page_of_a_demo_account_answers(
+    client: Client, settings: Any, prefix: str, organization: str, user_id: str
+) -> None:
+    settings.KOUIKI_STAFF_OTP_REQUIRED = False
+    call_command("load_demo")
+    log_in(client, prefix, organization, user_id)
+
+    visited, problems = crawl(client, prefix)
+
+    assert problems == []
+    assert visited > 5
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "start", ["/", "/member/login/", "/switching/login/", "/capacity/login/", "/capacity/apply/"]
+)
+def test_every_public_page_linked_from_a_login_page_answers(client: Client, start: str) -> None:
+    call_command("load_demo")
+
+    visited, problems = crawl(client, start, within="/")
+
+    assert problems == []
+    assert visited >= 1
