@@ -223,3 +223,23 @@ def test_normalizing_a_holder_name_is_idempotent_and_valid_names_hold_only_zengi
     except Exception:
         return
     assert re.fullmatch(r"[ｦｱ-ﾝﾞﾟA-Z0-9 ().\-/]{1,30}", name)
+
+
+def test_the_administrator_who_saved_the_account_can_be_replaced(
+    client: Client, admin: User, profile: MemberProfile
+) -> None:
+    from tests.membership.factories import ADMIN2_INPUT, change_form_data
+
+    second = profile.administrator2
+    assert second is not None
+    register(second)
+    client.force_login(admin)
+    newcomer = {**ADMIN2_INPUT, "user_id": "sato01", "email": "sato@koiki-denryoku.example.jp"}
+
+    response = client.post("/member/changes/new/", change_form_data(admin2=newcomer))
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=second.pk).exists()
+    account = RefundAccount.objects.get(organization=profile.organization)
+    assert account.updated_by is None
+    assert account.history.get().updated_by_id == second.pk  # the history still says who saved it
