@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from kouiki.audit.models import Event
+from kouiki.core.calendar import day_bounds
 from kouiki.core.errors import Forbidden, NotFound
 
 
 def _require_staff(actor: Any) -> None:
     if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_kouiki_staff", False):
         raise Forbidden()
-
-
-def _start_of(day: date) -> datetime:
-    """Midnight at the start of `day` in the project's time zone (Japan), as an aware datetime."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def events(
@@ -54,10 +49,11 @@ def events(
     if object_id:
         found = found.filter(object_id=object_id)
     # Bounds on `at` itself (not `at__date`) so that the index on `at` serves the range.
-    if date_from:
-        found = found.filter(at__gte=_start_of(date_from))
-    if date_to:
-        found = found.filter(at__lt=_start_of(date_to + timedelta(days=1)))
+    start, end = day_bounds(date_from, date_to)
+    if start:
+        found = found.filter(at__gte=start)
+    if end:
+        found = found.filter(at__lt=end)
     if query:
         found = found.filter(
             Q(action__icontains=query)

@@ -23,6 +23,25 @@ JST = ZoneInfo("Asia/Tokyo")
 _ONE_DAY = timedelta(days=1)
 
 
+# The widest days a date filter may name: past them a day's start, made an aware datetime and moved to
+# UTC, overflows (year 1, year 9999). No record of ours lies outside them.
+_EARLIEST_DAY = date(1900, 1, 1)
+_LATEST_DAY = date(9998, 12, 31)
+
+
+def day_bounds(date_from: date | None, date_to: date | None) -> tuple[datetime | None, datetime | None]:
+    """The instants a filter "from `date_from` to `date_to`, both days included (Japan time)" spans:
+    (start, included; end, excluded), None where the day is not given. Bounds on the timestamp itself
+    (not `__date`) let an index on it serve the range."""
+    start = end = None
+    if date_from is not None:
+        start = datetime.combine(min(max(date_from, _EARLIEST_DAY), _LATEST_DAY), datetime.min.time(), JST)
+    if date_to is not None:
+        last = min(max(date_to, _EARLIEST_DAY), _LATEST_DAY)
+        end = datetime.combine(last + _ONE_DAY, datetime.min.time(), JST)
+    return start, end
+
+
 def now_jst() -> datetime:
     """The current time as an aware datetime in Japan time (follows a faked clock in tests)."""
     return timezone.now().astimezone(JST)

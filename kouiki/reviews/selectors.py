@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
+from kouiki.core.calendar import day_bounds
 from kouiki.core.errors import Forbidden, NotFound
 from kouiki.reviews.models import PENDING_STATES, Application, State
 
@@ -26,10 +26,6 @@ def state_label(state: str) -> str:
 
 def _is_staff(actor: Any) -> bool:
     return bool(getattr(actor, "is_authenticated", False) and getattr(actor, "is_kouiki_staff", False))
-
-
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def review_queue(
@@ -92,10 +88,11 @@ def applications_for(
         found = found.filter(kind=kind)
     if state:
         found = found.filter(state=state)
-    if date_from:
-        found = found.filter(created_at__gte=_start_of(date_from))
-    if date_to:
-        found = found.filter(created_at__lt=_start_of(date_to + timedelta(days=1)))
+    start, end = day_bounds(date_from, date_to)
+    if start:
+        found = found.filter(created_at__gte=start)
+    if end:
+        found = found.filter(created_at__lt=end)
     return found.order_by("-created_at", "-id")
 
 

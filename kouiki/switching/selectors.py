@@ -10,11 +10,12 @@ purpose and is recorded (SW-P1; services/personal_data.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
+from kouiki.core.calendar import day_bounds
 from kouiki.core.errors import Forbidden, NotFound, ValidationFailed
 from kouiki.core.japanese import normalize_supply_point_number
 from kouiki.identity.selectors import active_system_users
@@ -30,7 +31,6 @@ from kouiki.switching.models import (
     Voltage,
 )
 from kouiki.switching.services.common import SYSTEM, own_organization, require
-from kouiki.switching.services.dates import start_of_day
 from kouiki.switching.services.personal_data import (
     BASIC,
     POINT,
@@ -107,10 +107,11 @@ def applications_for(
         found = found.filter(kind=kind)
     if state:
         found = found.filter(state=state)
-    if date_from:
-        found = found.filter(created_at__gte=start_of_day(date_from))
-    if date_to:
-        found = found.filter(created_at__lt=start_of_day(date_to + timedelta(days=1)))
+    start, end = day_bounds(date_from, date_to)
+    if start:
+        found = found.filter(created_at__gte=start)
+    if end:
+        found = found.filter(created_at__lt=end)
     if supply_point_number:
         found = found.filter(supply_point__number=normalize_supply_point_number(supply_point_number))
     if reception_number:
@@ -312,10 +313,11 @@ def access_ledger(
     first (SW-P1)."""
     require("SW-L01", actor)
     found = PersonalDataAccess.objects.filter(organization_id=own_organization(actor))
-    if date_from:
-        found = found.filter(at__gte=start_of_day(date_from))
-    if date_to:
-        found = found.filter(at__lt=start_of_day(date_to + timedelta(days=1)))
+    start, end = day_bounds(date_from, date_to)
+    if start:
+        found = found.filter(at__gte=start)
+    if end:
+        found = found.filter(at__lt=end)
     if supply_point_number:
         found = found.filter(supply_point__number=normalize_supply_point_number(supply_point_number))
     if purpose:
