@@ -136,7 +136,8 @@ def validate_yen(value: str) -> None:
     text = normalize_yen(value)
     if not text or not all("0" <= c <= "9" for c in text):
         raise ValidationError("金額は0以上の整数（円）で入力してください。", code="yen_format")
-    if int(text) > MAX_YEN:
+    # The length first: int() refuses digit strings past 4,300 characters (a ValueError, not ours).
+    if len(text.lstrip("0")) > len(str(MAX_YEN)) or int(text) > MAX_YEN:
         raise ValidationError("金額が大きすぎます。", code="yen_too_large")
 
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from kouiki.audit.models import Event
@@ -16,6 +17,7 @@ from kouiki.core.outbox import OutboxMessage
 from kouiki.fees import selectors
 from kouiki.fees.models import Invoice, InvoiceBatch, InvoiceState, PayeeAccount
 from kouiki.fees.services import invoices
+from kouiki.fees.validators import validate_yen
 from kouiki.identity.models import Organization, OrganizationStatus, User
 from kouiki.membership.models import MemberProfile
 from tests.factories import OrganizationFactory
@@ -281,3 +283,13 @@ def test_the_invoice_pdf_states_the_member_the_amounts_the_number_and_the_payee(
         "電力広域的運営推進機関",
     ]:
         assert expected in text, expected
+
+
+@pytest.mark.parametrize("amount", ["1" + "0" * 12, "9" * 5000])
+def test_an_amount_of_any_length_is_refused_as_too_large_not_crashed_on(amount: str) -> None:
+    with pytest.raises(ValidationError, match="大きすぎます"):
+        validate_yen(amount)
+
+
+def test_leading_zeros_do_not_make_an_amount_too_large() -> None:
+    validate_yen("0" * 20 + "1000")

@@ -138,7 +138,11 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("backoffice:notice_detail", pk=notice.pk)
     form = NoticeForm(request.POST or None, request.FILES or None, initial=_initial(notice), editing=True)
     if request.method == "POST" and form.is_valid():
-        remove = [int(value) for value in request.POST.getlist("remove_attachment") if value.isdigit()]
+        remove = [
+            int(value)
+            for value in request.POST.getlist("remove_attachment")
+            if value.isascii() and value.isdigit() and len(value) <= 18
+        ]
         try:
             services.update_notice(
                 actor=actor,
