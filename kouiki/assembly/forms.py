@@ -3,9 +3,11 @@ rights and check-in forms. Field-level Japanese messages; the rules live in the 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from kouiki.assembly.choices import VoteChoice
 from kouiki.assembly.models import AgendaItem, Invitation
@@ -35,8 +37,21 @@ def add_domain_errors(form: forms.Form, error: KouikiError, *, default_field: st
             form.add_error(target, message)
 
 
+def _within_years(label: str) -> Any:
+    """A meeting is held in this century: year 1 or 9999 would overflow on the way to UTC."""
+
+    def check(value: datetime) -> None:
+        if not 2000 <= value.year <= 2099:
+            raise ValidationError(
+                f"{label}は2000年から2099年までの日時で入力してください。", code="year_range"
+            )
+
+    return check
+
+
 def _datetime_field(label: str, help_text: str = "") -> forms.DateTimeField:
     return forms.DateTimeField(
+        validators=[_within_years(label)],
         label=label,
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),

@@ -117,6 +117,29 @@ def test_staff_see_answers_the_tally_and_export_csv(
     assert tally[1] == ["第1号議案", AGENDA[0], "1", "0", "0", "1", "2"]
 
 
+@pytest.mark.parametrize(
+    ("held_at", "answer_deadline"),
+    [("9999-12-31T23:59", "0001-01-01T00:00"), ("2026-12-01T14:00", "1999-12-31T23:59")],
+)
+def test_dates_outside_the_century_are_refused_with_a_message(
+    staff_client: Client, members: list[MemberProfile], held_at: str, answer_deadline: str
+) -> None:
+    response = staff_client.post(
+        f"{BASE}new/",
+        {
+            "name": "年の範囲外",
+            "held_at": held_at,
+            "venue": "本部",
+            "answer_deadline": answer_deadline,
+            "agenda": "決算の承認の件",
+            "notes": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "2000年から2099年までの日時で入力してください" in html(response)
+    assert not Meeting.objects.filter(name="年の範囲外").exists()
+
+
 def test_the_meeting_list_costs_the_same_queries_for_one_or_many(
     staff: User, staff_client: Client, django_assert_max_num_queries: Any
 ) -> None:
