@@ -167,7 +167,18 @@ def _clean(
         errors["body"] = ["本文を入力してください。"]
     elif len(body) > MAX_BODY_CHARS:
         errors["body"] = [f"本文が長すぎます({MAX_BODY_CHARS:,}文字まで)。"]
-    if publish_until is not None and publish_until <= publish_from:
+    for name, label, value in (
+        ("publish_from", "掲載開始日時", publish_from),
+        ("publish_until", "掲載終了日時", publish_until),
+    ):
+        # Year 1 or 9999 would overflow on the way to UTC; a notice lives in this century.
+        if value is not None and not 2000 <= value.year <= 2099:
+            errors[name] = [f"{label}は2000年から2099年までの日時で入力してください。"]
+    if (
+        not errors.keys() & {"publish_from", "publish_until"}
+        and publish_until
+        and publish_until <= publish_from
+    ):
         errors["publish_until"] = ["掲載終了日時は掲載開始日時より後にしてください。"]
     if errors:
         raise ValidationFailed(errors=errors)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -65,6 +66,18 @@ def test_a_bad_form_shows_the_errors_next_to_the_fields(staff_client: Client, ca
     assert response.status_code == 200
     page = response.content.decode()
     assert "容量市場システムを利用している事業者ではありません: 9999" in page
+    assert not Notice.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("publish_from", "0001-01-01T00:00"), ("publish_until", "9999-12-31T23:59")]
+)
+def test_dates_outside_the_century_are_refused_with_a_message(
+    staff_client: Client, field: str, value: str
+) -> None:
+    response = staff_client.post(f"{BASE}new/", form_data(**{field: value}))
+    assert response.status_code == 200
+    assert "2000年から2099年までの日時で入力してください" in response.content.decode()
     assert not Notice.objects.exists()
 
 
