@@ -313,7 +313,11 @@ class RefundAccount(BankAccount):
     # SET_NULL: an administrator replaced through MEM-I4 (or a user deleted) is removed; who saved
     # each version stays in the history and the audit log.
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, related_name="+", verbose_name="更新者", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="更新者",
+        null=True,
     )
 
     history = HistoricalRecords(excluded_fields=["updated_at"], verbose_name="容量市場口座情報等の履歴")

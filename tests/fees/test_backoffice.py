@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from kouiki.audit.models import Event
 from kouiki.core.outbox import OutboxMessage
 from kouiki.fees.models import CapacityDocument, Invoice, InvoiceState, PayeeAccount, RefundAccount
 from kouiki.fees.services import accounts, invoices
@@ -214,6 +215,9 @@ def test_staff_list_and_download_the_refund_accounts(staff_client: Client, admin
     header, row = data.splitlines()
     assert header.startswith("事業者コード,会社名,金融機関名,金融機関コード")
     assert "7654321" in row and "当座" in row
+    # Every member's bank details in one file: taking it is audited.
+    export = Event.objects.get(action="fees.refund_accounts_export")
+    assert export.actor_id is not None and export.detail == {"query": "", "accounts": 1}
 
 
 @pytest.mark.parametrize("url", [BASE, CAPACITY, "/backoffice/fees/refund-accounts/"])

@@ -9,10 +9,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kouiki.core.csvio import csv_response, write_csv
+from kouiki.core.csvio import csv_response
 from kouiki.core.errors import KouikiError
 from kouiki.core.pdf import pdf_response
 from kouiki.fees import selectors
@@ -291,23 +290,9 @@ def refund_account_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     found = selectors.refund_accounts(actor=actor, query=query)
     if request.GET.get("download") == "csv":
-        rows = [
-            [
-                account.organization.code,
-                account.organization.name,
-                account.bank_name,
-                account.bank_code,
-                account.branch_name,
-                account.branch_code,
-                account.get_account_type_display(),
-                account.account_number,
-                account.holder_name,
-                timezone.localtime(account.updated_at).strftime("%Y/%m/%d %H:%M"),
-            ]
-            for account in found
-        ]
-        header = ["事業者コード", "会社名", *selectors.ACCOUNT_LABELS.values(), "更新日時"]
-        return csv_response("容量市場口座情報等.csv", write_csv(rows, header))
+        return csv_response(
+            "容量市場口座情報等.csv", accounts.export_refund_accounts(actor=actor, query=query)
+        )
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
