@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "kouiki.core.views.RejectNulMiddleware",
     "kouiki.identity.middleware.PasswordExpiryMiddleware",
     "axes.middleware.AxesMiddleware",
     "kouiki.core.service_hours.ServiceHoursMiddleware",

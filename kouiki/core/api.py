@@ -227,6 +227,10 @@ def _message(error: dict[str, Any]) -> str:
     template = _MESSAGES.get(kind)
     if template is None:
         return _DEFAULT_MESSAGE
+    if kind in {"literal_error", "enum"} and "expected" in context:
+        # Pydantic lists the choices in English ("'ok' or 'ng'", "'a', 'b' or 'c'").
+        expected = str(context["expected"]).replace("' or '", "'、'").replace("', '", "'、'")
+        context = {**context, "expected": expected}
     try:
         return template.format(**context)
     except (KeyError, IndexError, ValueError):
@@ -358,6 +362,10 @@ def _keep(status: int) -> bool:
     return status < 500 and status not in {401, 429}
 
 
+# A NUL in a JSON text: raw, or escaped as \u0000 (but not the text "\\u0000", an escaped backslash).
+_NUL_IN_JSON = re.compile(rb"\x00|(?<!\\)(?:\\\\)*\\u0000")
+
+
 class ApiGuard:
     """The one decorator in front of every operation of a system's API (ninja "view" mode)."""
 
@@ -375,6 +383,16 @@ class ApiGuard:
     def __call__(self, run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(run)
         def guarded(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+            if _NUL_IN_JSON.search(request.body):
+                # No text field of ours may hold NUL (PostgreSQL cannot store it): refuse it here,
+                # once for every operation, rather than fail in the database.
+                return problem_response(
+                    request,
+                    status=422,
+                    code="validation_failed",
+                    detail="NUL文字（\\u0000）は使用できません。",
+                    errors={"body": ["NUL文字（\\u0000）は使用できません。"]},
+                )
             try:
                 user = self.authenticate(request)
             except KouikiError as error:

@@ -91,3 +91,31 @@ class DomainErrorMiddleware:
                 status=403,
             )
         return None
+
+
+class RejectNulMiddleware:
+    """A NUL character in the path or the query string is refused with 400 before any view runs.
+
+    No identifier or search of ours holds one, and PostgreSQL cannot even compare text with it:
+    left to the views, `/…/applications/%00/` or `?q=%00` ends as a database error (500). Form
+    fields are Django's and refuse NUL themselves; API bodies are checked by the API's guard.
+    """
+
+    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            return _nul_refused(request)
+        return self.get_response(request)  # type: ignore[no-any-return]
+
+
+def _nul_refused(request: HttpRequest) -> HttpResponse:
+    message = "URLにNUL文字（%00）は使用できません。"
+    if request.path.startswith("/api/"):
+        from kouiki.core.api import problem_response
+
+        return problem_response(request, status=400, code="malformed_request", detail=message)
+    return render(request, "errors/error.html", {"title": "不正な要求です", "message": message}, status=400)

@@ -124,3 +124,28 @@ def test_ensure_demo_token_is_idempotent_and_revives_a_revoked_one(retailer_a) -
     demo.update(revoked_at="2026-01-01T00:00:00+09:00")
     ensure_demo_token(user=retailer_a.user, raw="demo-x")
     assert demo.get().revoked_at is None
+
+
+@pytest.mark.parametrize("body", ['{"reception_numbers": ["\\u0000"]}', '{"reception_numbers": ["A\x00"]}'])
+def test_a_nul_in_a_json_body_is_a_422_problem_not_a_database_error(api, retailer_a, body: str) -> None:
+    response = api(retailer_a.token).post("/applications/statuses", raw=body)
+    assert response.status_code == 422
+    assert "NUL" in response.json()["detail"]
+
+
+def test_an_escaped_backslash_before_u0000_is_no_nul(api, retailer_a) -> None:
+    # The text \u0000 (a backslash, then "u0000") is a string like any other: refused, if at
+    # all, by the operation's own rules.
+    response = api(retailer_a.token).post(
+        "/applications/statuses", raw='{"reception_numbers": ["\\\\u0000"]}'
+    )
+    assert "NUL" not in response.json().get("detail", "")
+
+
+def test_a_choice_error_lists_the_choices_in_japanese(api, retailer_a, points) -> None:
+    response = api(retailer_a.token).post(
+        "/received-cancel-forwards/HT00000000000000/decision", {"decision": "maybe"}
+    )
+    assert response.status_code == 422
+    message = response.json()["errors"]["decision"][0]
+    assert "'ok'、'ng'" in message and " or " not in message

@@ -60,3 +60,21 @@ def test_production_settings_turn_on_transport_security(monkeypatch) -> None:
     finally:
         monkeypatch.delenv("KOUIKI_PRODUCTION")
         importlib.reload(base)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/switching/low/applications/%00/", "/member/changes/?state=%00", "/backoffice/?q=a%00"]
+)
+def test_a_nul_in_the_url_is_a_japanese_400(client: Client, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "NUL文字" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_nul_in_an_api_url_is_a_400_problem(client: Client) -> None:
+    response = client.get("/api/switching/v1/applications/%00", headers={"Authorization": "Bearer x"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["code"] == "malformed_request"
