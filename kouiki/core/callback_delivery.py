@@ -38,6 +38,7 @@ from kouiki.core.models import CallbackDelivery, DeliveryState
 
 logger = logging.getLogger(__name__)
 
+STOPPED_ERROR = "通知先の登録が停止されたため、送信しませんでした。"
 LEASE_EXPIRED_ERROR = "送信処理中にワーカーが停止しました（送信権の期限切れ）。"
 SWEEP_BATCH = 1000
 USER_AGENT = "Kouiki-Callback/1"
@@ -98,6 +99,17 @@ def deliver(delivery_id: int) -> str:
         return "missing" if state is None else f"not-claimed:{state}"
 
     delivery = CallbackDelivery.objects.select_related("event", "endpoint").get(pk=delivery_id)
+    endpoint = delivery.endpoint
+    if not endpoint.is_active:
+        # The organization stopped its callbacks after this was written: nothing more goes out.
+        CallbackDelivery.objects.filter(pk=delivery_id, claim_token=token).update(
+            state=DeliveryState.FAILED, last_error=STOPPED_ERROR, claimed_until=None
+        )
+        return "stopped"
+    if delivery.url != endpoint.url:
+        # The URL changed after this was written: the organization's receiver is the new one.
+        CallbackDelivery.objects.filter(pk=delivery_id, claim_token=token).update(url=endpoint.url)
+        delivery.url = endpoint.url
     try:
         status = _post(delivery)
     except ForbiddenDestination as exc:

@@ -297,6 +297,8 @@ def callback_delivery(*, organization_id: int, delivery_id: int) -> CallbackDeli
 def retry_delivery(*, organization_id: int, delivery_id: int) -> CallbackDelivery:
     """Put a failed delivery back in the queue with a fresh count of attempts (to its current URL)."""
     delivery = callback_delivery(organization_id=organization_id, delivery_id=delivery_id)
+    if not delivery.endpoint.is_active:
+        raise InvalidTransition("通知先の登録が停止されています。通知先を登録し直してから再送してください。")
     now = timezone.now()
     with transaction.atomic():
         updated = CallbackDelivery.objects.filter(pk=delivery.pk, state=DeliveryState.FAILED).update(

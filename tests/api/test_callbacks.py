@@ -12,7 +12,7 @@ import pytest
 from django_tasks_db.management.commands.db_worker import Worker
 
 from kouiki.core import callback_delivery, events
-from kouiki.core.errors import ValidationFailed
+from kouiki.core.errors import InvalidTransition, ValidationFailed
 from kouiki.core.models import CallbackDelivery, DeliveryState
 from tests.api.receiver import Receiver, serve
 
@@ -269,3 +269,38 @@ def test_a_name_resolving_to_an_internal_address_is_not_called(
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.PENDING
     assert "10.1.2.3" in delivery.last_error and "93.184.215.14" not in delivery.last_error
+
+
+def test_a_stopped_endpoint_gets_nothing_more_even_what_was_queued(
+    retailer_a, receiver, django_capture_on_commit_callbacks
+) -> None:
+    org = retailer_a.organization.pk
+    events.register_callback(organization_id=org, system=SYSTEM, url=receiver.url)
+    publish(org, django_capture_on_commit_callbacks)
+    delivery = CallbackDelivery.objects.get()
+    events.remove_callback(organization_id=org, system=SYSTEM)
+
+    assert callback_delivery.deliver(delivery.pk) == "stopped"
+
+    assert receiver.received == []
+    delivery.refresh_from_db()
+    assert delivery.state == DeliveryState.FAILED
+    assert delivery.last_error == callback_delivery.STOPPED_ERROR
+    with pytest.raises(InvalidTransition):
+        events.retry_delivery(organization_id=org, delivery_id=delivery.pk)
+
+
+def test_a_queued_delivery_goes_to_the_url_registered_since(
+    retailer_a, receiver, django_capture_on_commit_callbacks
+) -> None:
+    org = retailer_a.organization.pk
+    events.register_callback(organization_id=org, system=SYSTEM, url="http://127.0.0.1:9/old")
+    publish(org, django_capture_on_commit_callbacks)
+    delivery = CallbackDelivery.objects.get()
+    events.register_callback(organization_id=org, system=SYSTEM, url=receiver.url)
+
+    assert callback_delivery.deliver(delivery.pk) == "delivered"
+
+    assert len(receiver.received) == 1
+    delivery.refresh_from_db()
+    assert delivery.url == receiver.url
