@@ -282,6 +282,49 @@ def test_changing_persons_keeps_their_tickets_and_removing_one_voids_its_ticket(
     assert not ReceptionTicket.objects.exists()
 
 
+def test_one_person_named_twice_is_refused_and_nothing_changes(staff: User) -> None:
+    profile = consenting_member("a")
+    meeting = make_meeting(staff)
+    convene(staff, meeting)
+    person = attend(profile.administrator1, meeting).attendees.get()  # type: ignore[arg-type]
+
+    with pytest.raises(ValidationFailed, match="画面を開き直して"):
+        attend(
+            profile.administrator1,  # type: ignore[arg-type]
+            meeting,
+            AttendeeInput(id=person.pk, name="広域　太郎", department_title="総務部　部長"),
+            AttendeeInput(id=person.pk, name="別人　次郎", department_title="企画部"),
+        )
+    person.refresh_from_db()
+    assert person.name == PERSON.name
+
+
+def test_a_checked_in_person_keeps_the_name_the_ticket_was_checked_in_under(staff: User) -> None:
+    from kouiki.assembly import tickets
+    from kouiki.assembly.services.checkin import check_in
+
+    profile = consenting_member("a")
+    meeting = make_meeting(staff)
+    convene(staff, meeting)
+    person = attend(profile.administrator1, meeting).attendees.get()  # type: ignore[arg-type]
+    check_in(actor=staff, meeting=meeting, code=tickets.ticket_code(person.ticket.token))
+
+    with pytest.raises(ValidationFailed, match="受付済みの出席者"):
+        attend(
+            profile.administrator1,  # type: ignore[arg-type]
+            meeting,
+            AttendeeInput(id=person.pk, name="別人　次郎", department_title=PERSON.department_title),
+        )
+    person.refresh_from_db()
+    assert person.name == PERSON.name
+    # The same person, unchanged, can still be part of a corrected answer.
+    attend(
+        profile.administrator1,  # type: ignore[arg-type]
+        meeting,
+        AttendeeInput(id=person.pk, name=PERSON.name, department_title=PERSON.department_title),
+    )
+
+
 def test_a_person_of_another_member_cannot_be_named(staff: User) -> None:
     mine = consenting_member("a")
     other = consenting_member("b")

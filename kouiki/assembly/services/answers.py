@@ -94,14 +94,27 @@ def _check_attendees(attends: bool, attendees: Sequence[AttendeeInput]) -> None:
 
 def _save_attendees(invitation: Invitation, attendees: Sequence[AttendeeInput]) -> list[Attendee]:
     existing = {person.pk: person for person in invitation.attendees.select_related("ticket")}
-    kept_ids = {person.id for person in attendees if person.id is not None}
-    if not kept_ids <= set(existing):
+    given_ids = [person.id for person in attendees if person.id is not None]
+    kept_ids = set(given_ids)
+    if not kept_ids <= set(existing) or len(kept_ids) != len(given_ids):
         raise ValidationFailed(
             "出席者の指定が正しくありません。画面を開き直してください。", field="attendees"
         )
     removed = [person for pk, person in existing.items() if pk not in kept_ids]
     if any(person.ticket.checked_in_at is not None for person in removed):
         raise ValidationFailed("受付済みの出席者は削除できません。", field="attendees")
+    # A checked-in ticket names who arrived: that person's name and title stay as they were.
+    for person in attendees:
+        current = existing.get(person.id) if person.id is not None else None
+        if (
+            current is not None
+            and current.ticket.checked_in_at is not None
+            and (current.name, current.department_title)
+            != (person.name.strip(), person.department_title.strip())
+        ):
+            raise ValidationFailed(
+                f"受付済みの出席者（{current.name}）の氏名・所属は変更できません。", field="attendees"
+            )
     Attendee.objects.filter(pk__in=[person.pk for person in removed]).delete()
     saved: list[Attendee] = []
     for position, person in enumerate(attendees, start=1):
