@@ -101,6 +101,22 @@ def _new_account(organization: Organization, login_id: str, role: str, profile: 
     return user
 
 
+# --- reads ------------------------------------------------------------------------------------------
+
+
+def administrators(*, organization_id: int) -> list[User]:
+    """The organization's capacity administrators now: the role moves on a hand-over (3.2.2), so this,
+    not the ID issued on approval (CAP-R3), is whom the administrator's mails and screens mean."""
+    return list(
+        User.objects.filter(
+            organization_id=organization_id,
+            is_active=True,
+            enrollments__system=SYSTEM,
+            enrollments__role=Role.ADMIN,
+        ).order_by("login_id")
+    )
+
+
 # --- CAP-R3: the administrator ID ------------------------------------------------------------------
 
 

@@ -317,12 +317,16 @@ def confirm_totp(*, user: User, token: str) -> bool:
     return True
 
 
-def remove_totp(*, actor: User) -> None:
-    """A participant's administrator turns its optional two-factor login off (staff cannot)."""
+def remove_totp(*, actor: User, token: str) -> None:
+    """A participant's administrator turns its optional two-factor login off (staff cannot), with
+    a current code from its authenticator: a session taken over without the device cannot."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     if actor.is_kouiki_staff:
         raise Forbidden("本機関職員は二要素認証を解除できません。")
+    device = TOTPDevice.objects.filter(user=actor, confirmed=True).first()
+    if device is not None and not device.verify_token(token):
+        raise ValidationFailed("確認コードが正しくありません。もう一度お試しください。", field="token")
     with transaction.atomic():
         TOTPDevice.objects.filter(user=actor).delete()
         record(actor=actor, action="otp.remove", obj=actor)

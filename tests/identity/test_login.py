@@ -291,3 +291,28 @@ def test_mem_a1_unknown_id_costs_a_hash_like_a_wrong_password(
         LOGIN, {"organization_code": member_user.organization.code, "user_id": "nobody", "password": "x"}
     )
     assert wrong_password == len(calls) == 1
+
+
+def test_turning_totp_off_takes_a_current_code(client: Client, member_admin: User) -> None:
+    from django_otp.oath import totp
+
+    login(client, member_admin)
+    client.get("/member/otp/")
+    device = member_admin.totpdevice_set.get(confirmed=False)
+    client.post("/member/otp/", {"token": f"{totp(device.bin_key):06d}"})
+    device.refresh_from_db()
+    assert device.confirmed
+    assert "確認コード" in client.get("/member/otp/").content.decode()
+
+    wrong = "000000" if f"{totp(device.bin_key):06d}" != "000000" else "111111"
+    refused = client.post("/member/otp/remove/", {"token": wrong})
+    assert refused.status_code == 200
+    assert "確認コードが正しくありません" in refused.content.decode()
+    assert member_admin.totpdevice_set.filter(confirmed=True).exists()
+    assert client.post("/member/otp/remove/", {}).status_code == 200
+    assert member_admin.totpdevice_set.filter(confirmed=True).exists()
+
+    with time_machine.travel(timezone.localtime() + timedelta(seconds=31)):
+        response = client.post("/member/otp/remove/", {"token": f"{totp(device.bin_key):06d}"})
+    assert response["Location"] == "/member/profile/"
+    assert not member_admin.totpdevice_set.exists()

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kouiki.core.errors import ValidationFailed
 from kouiki.identity import services
 from kouiki.identity.access import function_required
 from kouiki.identity.forms import OtpForm
@@ -43,7 +44,9 @@ def member_otp(request: HttpRequest) -> HttpResponse:
         form.add_error("token", "確認コードが正しくありません。もう一度お試しください。")
         context = enrollment_context(user, new=False)
     elif confirmed_totp(user) is not None:
-        return render(request, "identity/member/otp.html", {"enabled": True, "title": "二要素認証"})
+        return render(
+            request, "identity/member/otp.html", {"enabled": True, "form": OtpForm(), "title": "二要素認証"}
+        )
     else:
         context = enrollment_context(user, new=True)
     return render(
@@ -56,6 +59,14 @@ def member_otp(request: HttpRequest) -> HttpResponse:
 @function_required("MEM-U1")
 @require_POST
 def member_otp_remove(request: HttpRequest) -> HttpResponse:
-    services.remove_totp(actor=request.user)  # type: ignore[arg-type]
-    messages.success(request, "二要素認証を無効にしました。")
-    return redirect("member:profile")
+    """Turning two-factor login off takes a current code from the authenticator app."""
+    form = OtpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.remove_totp(actor=request.user, token=form.cleaned_data["token"])  # type: ignore[arg-type]
+        except ValidationFailed as error:
+            form.add_error("token", error.message)
+        else:
+            messages.success(request, "二要素認証を無効にしました。")
+            return redirect("member:profile")
+    return render(request, "identity/member/otp.html", {"enabled": True, "form": form, "title": "二要素認証"})
