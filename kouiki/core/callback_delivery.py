@@ -25,7 +25,7 @@ import time
 import uuid
 from datetime import datetime, timedelta
 from functools import partial
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from django.conf import settings
@@ -152,31 +152,51 @@ def address_allowed(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def check_destination(url: str) -> None:
-    """Refuse a URL whose host resolves to any address that is not allowed, at each attempt.
+def check_destination(url: str) -> str | None:
+    """The address to connect to for `url`, checked at each attempt; refuse a host that resolves
+    to any address that is not allowed.
 
-    Checked when sending, not only at registration: the name's records can change. A name that
-    does not resolve is left to the HTTP client, which fails the attempt the same way.
+    Checked when sending, not only at registration: the name's records can change. The caller
+    connects to the address returned, not to what a second lookup could give (DNS rebinding). A
+    name that does not resolve (None) is left to the HTTP client, which fails the attempt the same
+    way.
     """
     parts = urlsplit(url)
     host = parts.hostname or ""
     try:
         infos = socket.getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        return
-    refused = sorted({str(info[4][0]) for info in infos if not address_allowed(str(info[4][0]))})
+        return None
+    addresses = [str(info[4][0]) for info in infos]
+    refused = sorted({address for address in addresses if not address_allowed(address)})
     if refused:
-        addresses = ", ".join(refused)
+        listed = ", ".join(refused)
         raise ForbiddenDestination(
-            f"通知先のホスト {host} が内部・特殊用途のアドレス（{addresses}）を指すため送信しません。"
+            f"通知先のホスト {host} が内部・特殊用途のアドレス（{listed}）を指すため送信しません。"
         )
+    return addresses[0] if addresses else None
+
+
+def pinned_request(url: str, address: str | None) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The URL to connect to `address` with, the Host header and the TLS name that keep the request
+    the one for `url` (the certificate is verified against the URL's host name)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if address is None or address == host:
+        return url, {}, {}
+    literal = f"[{address}]" if ":" in address else address
+    netloc = f"{literal}:{parts.port}" if parts.port else literal
+    pinned = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+    extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+    return pinned, {"Host": parts.netloc.rsplit("@", 1)[-1]}, extensions
 
 
 def _post(delivery: CallbackDelivery) -> int:
-    check_destination(delivery.url)
+    url, host_header, extensions = pinned_request(delivery.url, check_destination(delivery.url))
     body = body_of(delivery)
     timestamp = str(int(time.time()))
     headers = {
+        **host_header,
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": USER_AGENT,
         "X-Kouiki-Timestamp": timestamp,
@@ -186,13 +206,8 @@ def _post(delivery: CallbackDelivery) -> int:
         "X-Kouiki-Sequence": str(delivery.event.sequence),
     }
     # No redirects: the registered URL is the only place the organization's events may go.
-    response = httpx.post(
-        delivery.url,
-        content=body,
-        headers=headers,
-        timeout=settings.KOUIKI_CALLBACK_TIMEOUT_SECONDS,
-        follow_redirects=False,
-    )
+    with httpx.Client(timeout=settings.KOUIKI_CALLBACK_TIMEOUT_SECONDS, follow_redirects=False) as client:
+        response = client.post(url, content=body, headers=headers, extensions=extensions)
     return response.status_code
 
 

@@ -13,7 +13,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from kouiki.core import callback_delivery, events
 from kouiki.core.errors import InvalidTransition, ValidationFailed
-from kouiki.core.models import CallbackDelivery, DeliveryState
+from kouiki.core.models import CallbackDelivery, CallbackEndpoint, DeliveryState
 from tests.api.receiver import Receiver, serve
 
 SYSTEM = "switching"
@@ -264,7 +264,7 @@ def test_a_name_resolving_to_an_internal_address_is_not_called(
         raise AssertionError("no request may go out")
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
-    monkeypatch.setattr(callback_delivery.httpx, "post", no_request)
+    monkeypatch.setattr(callback_delivery.httpx.Client, "send", no_request)
     assert callback_delivery.deliver(delivery.pk) == "retrying"
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.PENDING
@@ -304,3 +304,44 @@ def test_a_queued_delivery_goes_to_the_url_registered_since(
     assert len(receiver.received) == 1
     delivery.refresh_from_db()
     assert delivery.url == receiver.url
+
+
+def test_the_request_goes_to_the_address_that_was_checked(
+    retailer_a, receiver, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    """A second lookup by the HTTP client could give another address (DNS rebinding): the request
+    is made to the address checked, with the registered name as Host."""
+    import socket
+
+    org = retailer_a.organization.pk
+    port = receiver.url.split(":")[2].split("/")[0]
+    events.register_callback(organization_id=org, system=SYSTEM, url=receiver.url)
+    CallbackEndpoint.objects.filter(organization_id=org).update(
+        url=f"http://hooks.example.jp:{port}/kouiki/events"
+    )
+    publish(org, django_capture_on_commit_callbacks)
+    delivery = CallbackDelivery.objects.get()
+    lookups: list[str] = []
+
+    def resolve(host: str, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        if host != "127.0.0.1":  # connecting to an address "resolves" the address itself
+            lookups.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    assert callback_delivery.deliver(delivery.pk) == "delivered"
+
+    assert lookups == ["hooks.example.jp"]
+    [received] = receiver.received
+    assert received.headers["Host"] == f"hooks.example.jp:{port}"
+
+
+def test_an_https_url_keeps_its_name_for_tls() -> None:
+    url, headers, extensions = callback_delivery.pinned_request(
+        "https://hooks.example.jp/kouiki", "93.184.215.14"
+    )
+    assert url == "https://93.184.215.14/kouiki"
+    assert headers == {"Host": "hooks.example.jp"}
+    assert extensions == {"sni_hostname": "hooks.example.jp"}
+    v6, _, _ = callback_delivery.pinned_request("https://hooks.example.jp:8443/k?a=1", "2606:2800:220:1::1")
+    assert v6 == "https://[2606:2800:220:1::1]:8443/k?a=1"
