@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 
 from kouiki.capacity.choices import (
     MAX_CAPACITY_KW,
+    MAX_MEMBERS,
     Area,
     GenerationType,
     Ownership,
@@ -393,6 +394,13 @@ class MemberForm(forms.Form):
 
 class BaseMemberFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
     """The member rows of a screen: rows left wholly empty, or ticked for deletion, are no members."""
+
+    # Only a tampered or truncated POST gets these (the screen sends the management form itself).
+    default_error_messages = {
+        "missing_management_form": "構成電源の入力欄が正しく送信されませんでした。"
+        "お手数ですが、画面を開き直して入力してください。",
+        "too_many_forms": f"構成電源は{MAX_MEMBERS:,}件までです。",
+    }
 
     def filled_forms(self) -> list[forms.Form]:
         return [

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kouiki.capacity import payloads
-from kouiki.capacity.models import Operator
 from kouiki.capacity.selectors import (
     OPERATOR_CHANGE,
     OPERATOR_DELETION,
@@ -21,6 +20,7 @@ from kouiki.capacity.selectors import (
     SOURCE_REGISTRATION,
 )
 from kouiki.capacity.services import operators, sources
+from kouiki.identity import capacity as identity_capacity
 from kouiki.reviews import registry
 
 if TYPE_CHECKING:
@@ -41,17 +41,14 @@ class CapacityApplicationType(registry.ApplicationType):
 
 
 def _participant_recipients(application: Application) -> list[str]:
-    """The applicant and the participant's administrator."""
+    """The applicant and the participant's administrator as it is now (after any hand-over, not the
+    one whose ID was issued on approval)."""
     addresses = [application.applicant_email]
-    if application.organization_id is None:
-        return addresses
-    operator = (
-        Operator.objects.select_related("administrator")
-        .filter(organization_id=application.organization_id)
-        .first()
-    )
-    if operator is not None and operator.administrator is not None:
-        addresses.append(operator.administrator.email)
+    if application.organization_id is not None:
+        addresses += [
+            user.email
+            for user in identity_capacity.administrators(organization_id=application.organization_id)
+        ]
     return list(dict.fromkeys(address for address in addresses if address))
 
 

@@ -9,6 +9,7 @@ from typing import Any, cast
 from django import forms
 
 from kouiki.capacity import payloads
+from kouiki.capacity.choices import MAX_MEMBERS
 from kouiki.capacity.forms import (
     BaseMemberFormSet,
     CompanyForm,
@@ -17,11 +18,30 @@ from kouiki.capacity.forms import (
     MemberForm,
     PowerSourceForm,
 )
+from kouiki.capacity.services import operators
 from kouiki.core.errors import KouikiError
 from kouiki.identity.forms import ProfileForm
 
 # Empty member rows offered on the screen (more at once: the CSV import).
 EXTRA_MEMBER_ROWS = 5
+
+
+def _consent_form(data: Any, terms: Any) -> ConsentForm:
+    """The consent to `terms`, the version the page shows now.
+
+    A POST that agreed to another version (one published after its page was loaded, or none shown)
+    is shown again unticked, with the reason and with this version's id in the hidden field: ticking
+    the box again agrees to the text on the page, and is accepted.
+    """
+    initial = {"terms_version": terms.pk}
+    if data is None or str(data.get("terms_version", "")).strip() == str(terms.pk):
+        return ConsentForm(data, initial=initial)
+    renewed = data.copy()
+    renewed.pop("consent", None)
+    renewed["terms_version"] = str(terms.pk)
+    form = ConsentForm(renewed, initial=initial)
+    form.fields["consent"].error_messages["required"] = operators.TERMS_CHANGED
+    return form
 
 
 class OperatorForms:
@@ -55,7 +75,7 @@ class OperatorForms:
             initial["email_confirm"] = initial.get("email", "")
             self.admin = ProfileForm(data, prefix="admin", initial=initial)
         self.terms = terms
-        self.consent = ConsentForm(data, initial={"terms_version": terms.pk}) if terms is not None else None
+        self.consent = _consent_form(data, terms) if terms is not None else None
 
     def contact_given(self, number: int) -> bool:
         if number == 1:
@@ -140,7 +160,13 @@ class SourceForms:
         self.data = data
         self.source = PowerSourceForm(data, initial=_source_initial(payload) if payload else None)
         formset = forms.formset_factory(
-            MemberForm, formset=BaseMemberFormSet, extra=EXTRA_MEMBER_ROWS, can_delete=True, max_num=1000
+            MemberForm,
+            formset=BaseMemberFormSet,
+            extra=EXTRA_MEMBER_ROWS,
+            can_delete=True,
+            max_num=MAX_MEMBERS,
+            # A POST claiming more rows builds no more forms than a source may have members.
+            absolute_max=MAX_MEMBERS,
         )
         self.members = cast(
             BaseMemberFormSet, formset(data, prefix="members", initial=list(payload.get("members") or []))
@@ -153,7 +179,10 @@ class SourceForms:
     @property
     def has_errors(self) -> bool:
         return bool(
-            self.source.errors or self.member_errors or any(form.errors for form in self.members.forms)
+            self.source.errors
+            or self.member_errors
+            or self.members.non_form_errors()
+            or any(form.errors for form in self.members.forms)
         )
 
     def payload(self) -> dict[str, Any]:

@@ -264,6 +264,11 @@ def open_operator_application(*, actor: User, exclude_pk: int | None = None) -> 
     return found.first()
 
 
+def open_operator_deletion(*, actor: User) -> Application | None:
+    """The organization's deletion of its operator information (the end of its use) not yet decided."""
+    return operator_applications(actor=actor).filter(state__in=OPEN_STATES, kind=OPERATOR_DELETION).first()
+
+
 def open_source_application(
     *, actor: User, source_id: str, exclude_pk: int | None = None
 ) -> Application | None:
@@ -290,4 +295,13 @@ def operator_applications_staff(*, actor: User, operator: Operator) -> QuerySet[
         review_selectors.review_queue(actor=actor)
         .filter(organization_id=operator.organization_id, kind__in=OPERATOR_KINDS + SOURCE_KINDS)
         .order_by("-created_at", "-id")
+    )
+
+
+def open_source_application_count(*, actor: User, operator: Operator) -> int:
+    """How many power source applications of one operator's organization are undecided (staff)."""
+    return (
+        operator_applications_staff(actor=actor, operator=operator)
+        .filter(kind__in=SOURCE_KINDS, state__in=OPEN_STATES)
+        .count()
     )

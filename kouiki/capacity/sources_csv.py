@@ -76,7 +76,8 @@ def _choice_value(name: str, text: str) -> str | None:
     for code, label in _CHOICES[name]:
         if wanted in (code, unicodedata.normalize("NFKC", str(label))):
             return code
-    if name == "area" and wanted.isdigit() and f"{int(wanted):02d}" in Area.values:
+    # ASCII digits only: str.isdigit() also takes ፩ or ١, which int() refuses or reads unexpectedly.
+    if name == "area" and wanted.isascii() and wanted.isdecimal() and f"{int(wanted):02d}" in Area.values:
         return f"{int(wanted):02d}"
     return None
 
@@ -153,9 +154,20 @@ def _cell(row: csvio.CsvRow, name: str, source: SourceRow | None, key: str, erro
     return text
 
 
-def parse(data: bytes) -> Parsed:
-    """The power sources of a CSV with every error of its cells and its structure (never raises)."""
-    result = csvio.read_csv(data, columns=COLUMNS)
+def read(data: bytes) -> csvio.CsvResult:
+    """The lines of a power source CSV, read but not yet checked as power sources (never raises)."""
+    return csvio.read_csv(data, columns=COLUMNS)
+
+
+def source_count(result: csvio.CsvResult) -> int:
+    """How many power sources the lines would be: every line but the members' (「構成」), so that
+    lines too broken to name their record type count as well."""
+    return sum(1 for row in result.rows if row.data.get("record") != MEMBER)
+
+
+def parse(result: csvio.CsvResult) -> Parsed:
+    """The power sources of the lines `read` gave, with every error of their cells and their
+    structure (never raises)."""
     errors: list[RowError] = list(result.file_errors)
     sources: list[SourceRow] = []
     if result.file_errors:

@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from kouiki.audit.models import Event
+from kouiki.capacity import sources_csv
 from kouiki.capacity.models import Operator, OperatorVersion
 from kouiki.capacity.services import operators, sources
 from kouiki.core.errors import Conflict, ValidationFailed
@@ -34,6 +36,7 @@ from tests.capacity.helpers import (
     mailed_password,
     mails,
     payload,
+    point,
 )
 from tests.factories import corporate_number
 from tests.membership.join_helpers import staff_session
@@ -412,3 +415,162 @@ def test_codes_are_allocated_from_9201_skipping_those_in_use(
     reviews.approve(actor=staff, application=second)
     codes = sorted(Operator.objects.values_list("organization__code", flat=True))
     assert codes == ["9202", "9203"]
+
+
+# --- audit fixes: terms revised while the form is open ------------------------------------------------
+
+
+def shown_terms_version(page: str) -> str:
+    match = re.search(r'<input type="hidden" name="terms_version" value="(\d+)"', page)
+    assert match, "no terms_version on the page"
+    return match[1]
+
+
+def consent_ticked(page: str) -> bool:
+    match = re.search(r'<input type="checkbox" name="consent"[^>]*>', page)
+    assert match, "no consent box on the page"
+    return "checked" in match[0]
+
+
+def publish_revision(previous: TermsDocument, version: str) -> TermsDocument:
+    return TermsDocument.objects.create(
+        system="capacity",
+        kind="system_terms",
+        version=version,
+        title=previous.title,
+        body=f"改定後の本文({version})。",
+        effective_date=timezone.localdate(),
+        published_at=timezone.now(),
+    )
+
+
+def test_terms_revised_after_the_form_opened_are_agreed_to_on_the_page_shown_again(
+    client: Client, capacity_terms: TermsDocument
+) -> None:
+    page = client.get("/capacity/apply/").content.decode()
+    shown = shown_terms_version(page)
+    assert shown == str(capacity_terms.pk)
+    revised = publish_revision(capacity_terms, "Ver. 9.0")
+
+    response = client.post("/capacity/apply/", {**form_post(capacity_terms), "terms_version": shown})
+    assert response.status_code == 200
+    assert "改定されました" in field_error(response, "id_consent")
+    page = response.content.decode()
+    assert "Ver. 9.0" in page and not consent_ticked(page)
+    assert shown_terms_version(page) == str(revised.pk)
+    assert not Application.objects.exists()
+
+    # Ticking the box again on that page agrees to the revision.
+    retry = {**form_post(capacity_terms), "terms_version": shown_terms_version(page)}
+    response = client.post("/capacity/apply/", retry)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    application = Application.objects.get(kind="capacity.operator")
+    assert [consent.document for consent in Consent.objects.filter(application=application)] == [revised]
+
+
+def test_terms_revised_while_a_correction_is_open_are_agreed_to_on_the_page_shown_again(
+    staff: User, capacity_terms: TermsDocument
+) -> None:
+    application = reviews.hold(actor=staff, application=file_registration(capacity_terms), reason=HOLD_REASON)
+    second = publish_revision(capacity_terms, "Ver. 8.0")
+    applicant = Client()
+    applicant.post(
+        "/capacity/apply/status/", {"reception_number": application.reception_number, "email": ADMIN_EMAIL}
+    )
+    page = applicant.get("/capacity/apply/status/application/").content.decode()
+    shown = shown_terms_version(page)
+    assert shown == str(second.pk)
+    third = publish_revision(capacity_terms, "Ver. 9.0")
+
+    post = {**form_post(capacity_terms), "terms_version": shown}
+    response = applicant.post("/capacity/apply/status/application/", post)
+    assert response.status_code == 200
+    assert "改定されました" in field_error(response, "id_consent")
+    page = response.content.decode()
+    assert shown_terms_version(page) == str(third.pk) and not consent_ticked(page)
+
+    post["terms_version"] = shown_terms_version(page)
+    response = applicant.post("/capacity/apply/status/application/", post)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    application.refresh_from_db()
+    assert application.state == State.RESUBMITTED
+    assert Consent.objects.filter(application=application, document=third).exists()
+
+
+# --- audit fixes: another operator's 法人番号; sources and the operator's deletion ----------------------
+
+
+def change_payload(**company: Any) -> dict[str, Any]:
+    return {key: value for key, value in payload(**company).items() if not key.startswith("admin_")}
+
+
+def test_a_change_cannot_take_the_corporate_number_of_another_operator(
+    operator: Operator, other_operator: Operator, cap_user: User, staff: User, capacity_terms: TermsDocument
+) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        operators.file_change(
+            actor=cap_user, payload=change_payload(corporate_number=other_operator.corporate_number)
+        )
+    assert "既に容量市場システムに登録されています" in caught.value.errors["corporate_number"][0]
+    assert not Application.objects.filter(kind="capacity.operator_change").exists()
+
+    # Filed while the number was free; another operator registered with it before the approval.
+    free = corporate_number("000012092066")
+    change = operators.file_change(actor=cap_user, payload=change_payload(corporate_number=free))
+    reviews.approve(
+        actor=staff,
+        application=file_registration(capacity_terms, corporate_number=free, name="後発電力株式会社"),
+    )
+    with pytest.raises(ValidationFailed, match="既に容量市場システムに登録されています"):
+        reviews.approve(actor=staff, application=change)
+    operator.refresh_from_db()
+    assert operator.corporate_number != free and operator.version == 1
+
+    # A correction after a hold is checked the same way.
+    change = reviews.hold(actor=staff, application=change, reason="法人番号を確認してください。")
+    with pytest.raises(ValidationFailed) as caught:
+        operators.resubmit_request(
+            actor=cap_user, application=change, payload=change_payload(corporate_number=free)
+        )
+    assert "既に容量市場システムに登録されています" in caught.value.errors["corporate_number"][0]
+    # Its own number stays its own.
+    filed = operators.resubmit_request(
+        actor=cap_user, application=change, payload=change_payload(phone="03-6666-9999")
+    )
+    assert filed.state == State.RESUBMITTED
+
+
+def test_no_source_is_filed_while_the_operator_deletion_waits_and_none_strands_its_approval(
+    operator: Operator, cap_user: User, staff: User
+) -> None:
+    deletion = operators.file_deletion(actor=cap_user, reason="容量市場から撤退するため。")
+    with pytest.raises(ValidationFailed) as caught:
+        sources.file_registration(actor=cap_user, payload=STABLE)
+    assert caught.value.code == "operator_leaving" and deletion.reception_number in caught.value.message
+    with pytest.raises(ValidationFailed, match="事業者情報削除申請"):
+        sources.import_sources(actor=cap_user, data=sources_csv.template())
+    assert not Application.objects.filter(kind__startswith="capacity.source").exists()
+
+    # Source applications left open from before (filed around the services) hold the approval back.
+    reviews.withdraw(actor=cap_user, application=deletion)
+    stranded = [sources.file_registration(actor=cap_user, payload=STABLE)]
+    stranded.append(
+        sources.file_registration(
+            actor=cap_user, payload={**STABLE, "receiving_point_number": point("03", 2)}
+        )
+    )
+    deletion = reviews.submit(
+        actor=cap_user,
+        application=reviews.create_draft(
+            actor=cap_user,
+            kind="capacity.operator_deletion",
+            payload={"name": operator.name, "reason": "撤退"},
+        ),
+    )
+    with pytest.raises(ValidationFailed, match="審査中の電源等情報の申請が2件あるため承認できません"):
+        reviews.approve(actor=staff, application=deletion)
+    for application in stranded:
+        reviews.reject(actor=staff, application=application, reason="事業者情報削除のため。")
+    reviews.approve(actor=staff, application=deletion)
+    operator.refresh_from_db()
+    assert not operator.is_active

@@ -426,3 +426,87 @@ def test_an_undecided_application_is_withdrawn(client: Client, operator: Operato
     assert application.state == State.WITHDRAWN
     # The point is free again for a new registration.
     assert sources.file_registration(actor=cap_user, payload=STABLE).state == State.SUBMITTED
+
+
+# --- audit fixes: the CSV's limits, the area's digits, a tampered member formset ---------------------
+
+
+def unknown_area_line(number: int) -> str:
+    """A source line whose only error is its area (「関東」 is no area)."""
+    cells = (
+        "電源",
+        f"電源{number}",
+        "関東",
+        "東京都",
+        "安定電源",
+        "火力(LNG)",
+        "5000",
+        "",
+        point("03", number),
+    )
+    return ",".join([*cells, "変電所", "66", "自社保有", "", "", "", "", "", ""])
+
+
+def test_cap_p1_csv_import_over_the_limit_is_refused_before_any_row_is_checked(
+    operator: Operator, cap_user: User
+) -> None:
+    too_many = "\r\n".join([HEADER, *(unknown_area_line(number) for number in range(1, 1002))])
+    with pytest.raises(sources.SourceImportFailed) as caught:
+        sources.import_sources(actor=cap_user, data=too_many.encode(), dry_run=True)
+    assert [(error.line, error.code) for error in caught.value.row_errors] == [(None, "csv_too_many")]
+    assert "1,000件までです(このファイルは1,001件)" in caught.value.row_errors[0].message
+    # Lines too broken to say what they are count too: no line-by-line report of junk.
+    junk = "\r\n".join([HEADER, *(["a,b"] * 1001)])
+    with pytest.raises(sources.SourceImportFailed) as caught:
+        sources.import_sources(actor=cap_user, data=junk.encode(), dry_run=True)
+    assert [error.code for error in caught.value.row_errors] == ["csv_too_many"]
+    assert not Application.objects.filter(kind="capacity.source").exists()
+
+
+def test_cap_p1_csv_import_page_lists_the_first_hundred_errors_and_counts_the_rest(
+    client: Client, operator: Operator, cap_user: User
+) -> None:
+    login(client, cap_user)
+    upload = csv_file(*(unknown_area_line(number) for number in range(1, 151)))
+    response = client.post("/capacity/sources/import/", {"file": upload})
+    page = response.content.decode()
+    assert response.status_code == 200
+    errors = re.findall(r"<tr><td>(\d+)行目</td><td>(.*?)</td><td>(.*?)</td></tr>", page)
+    assert [line for line, _column, _message in errors] == [str(line) for line in range(2, 102)]
+    assert "電源等情報の誤り(150件)" in page
+    assert "ほか50件のエラーがあります" in page
+
+
+@pytest.mark.parametrize("area", ["፩", "١"])
+def test_cap_p1_csv_area_in_digits_of_other_scripts_is_a_row_error(
+    client: Client, operator: Operator, cap_user: User, area: str
+) -> None:
+    line = STABLE_LINE.replace(",東京,", f",{area},", 1)
+    login(client, cap_user)
+    response = client.post("/capacity/sources/import/", {"file": csv_file(line)})
+    assert response.status_code == 200
+    errors = re.findall(r"<tr><td>(\d+)行目</td><td>(.*?)</td><td>(.*?)</td></tr>", response.content.decode())
+    assert [(line, column) for line, column, _message in errors] == [("2", "エリア")]
+    assert f"「{area}」は使用できません" in errors[0][2]
+    assert not Application.objects.filter(kind="capacity.source").exists()
+
+
+@pytest.mark.parametrize(
+    ("tampering", "message"),
+    [("no management form", "画面を開き直して入力してください"), ("5000 rows", "構成電源は1,000件までです")],
+)
+def test_a_tampered_member_formset_is_reported_not_silently_ignored(
+    client: Client, operator: Operator, cap_user: User, tampering: str, message: str
+) -> None:
+    post = source_post(STABLE)
+    if tampering == "no management form":
+        post = {key: value for key, value in post.items() if not key.startswith("members-")}
+    else:
+        post["members-TOTAL_FORMS"] = "5000"
+    login(client, cap_user)
+    response = client.post("/capacity/sources/new/", post)
+    page = response.content.decode()
+    assert response.status_code == 200
+    summary = re.search(r'<div class="error-summary".*?</div>', page, re.S)
+    assert summary is not None and message in summary[0], page[:3000]
+    assert not Application.objects.filter(kind="capacity.source").exists()

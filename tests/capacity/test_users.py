@@ -3,6 +3,7 @@ each role, and another organization's users not found."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -11,13 +12,15 @@ from django.conf import settings
 from django.test import Client
 
 from kouiki.capacity.models import Operator
+from kouiki.capacity.services import sources
 from kouiki.core import catalog
 from kouiki.core.errors import Forbidden, NotFound, ValidationFailed
 from kouiki.core.systems import Role, System
 from kouiki.identity import capacity as identity_capacity
 from kouiki.identity.models import User
 from kouiki.identity.selectors import role_codes, role_in
-from tests.capacity.helpers import last_mail, login, mailed_password
+from kouiki.reviews import services as reviews
+from tests.capacity.helpers import STABLE, capacity_user, last_mail, login, mailed_password
 from tests.factories import participant
 
 PERSON: dict[str, str] = {
@@ -228,3 +231,27 @@ def test_the_users_list_does_not_query_per_row(
     login(client, cap_admin)
     with django_assert_max_num_queries(15):
         assert client.get("/capacity/users/").status_code == 200
+
+
+def test_after_a_hand_over_review_mails_and_the_operator_page_follow_the_current_administrator(
+    client: Client, cap_admin: User, cap_user: User, operator: Operator, staff: User
+) -> None:
+    identity_capacity.hand_over_administrator(actor=cap_admin, user=cap_user)
+    applicant = capacity_user(operator, "usr002", email="usr002@capa-denki.example.jp")
+    application = sources.file_registration(actor=applicant, payload=STABLE)
+    reviews.hold(actor=staff, application=application, reason="連系電圧を確認してください。")
+    held = last_mail("reviews/mail/hold")
+    assert sorted(held.to) == sorted([applicant.email, cap_user.email])
+    assert cap_admin.email not in held.to
+
+    # The administrator whose ID was issued on approval is deleted: the mails still reach one.
+    identity_capacity.delete_user(actor=cap_user, user=cap_admin)
+    operator.refresh_from_db()
+    assert operator.administrator is None
+    reviews.reject(actor=staff, application=application, reason="連系電圧が確認できません。")
+    assert sorted(last_mail("reviews/mail/reject").to) == sorted([applicant.email, cap_user.email])
+
+    login(client, applicant)
+    page = client.get("/capacity/operator/").content.decode()
+    current = re.search(r"<dt>現在の管理者</dt><dd>(.*?)</dd>", page)
+    assert current is not None and cap_user.login_id in current[1]

@@ -100,16 +100,33 @@ def _consent(
 # --- CAP-R1 / R2: the application to use the system ------------------------------------------------
 
 
+REGISTERED_NUMBER = "この法人番号の事業者は既に容量市場システムに登録されています。"
+
+
 def _refuse_registered(corporate_number: str) -> None:
     if Operator.objects.filter(corporate_number=corporate_number, status=OperatorStatus.ACTIVE).exists():
         raise ValidationFailed(
             errors={
                 "corporate_number": [
-                    "この法人番号の事業者は既に容量市場システムに登録されています。"
-                    "登録内容の変更は、登録済みのユーザIDでログインして事業者情報変更申請を行ってください。"
+                    REGISTERED_NUMBER
+                    + "登録内容の変更は、登録済みのユーザIDでログインして事業者情報変更申請を行ってください。"
                 ]
             }
         )
+
+
+def _refuse_others_number(operator: Operator, corporate_number: str, *, approving: bool = False) -> None:
+    """A change may not take the 法人番号 of another operator using the system."""
+    taken = (
+        Operator.objects.filter(corporate_number=corporate_number, status=OperatorStatus.ACTIVE)
+        .exclude(pk=operator.pk)
+        .exists()
+    )
+    if not taken:
+        return
+    if approving:
+        raise ValidationFailed(f"{REGISTERED_NUMBER}法人番号を変更する申請は承認できません。")
+    raise ValidationFailed(errors={"corporate_number": [f"{REGISTERED_NUMBER}法人番号を確認してください。"]})
 
 
 def file_registration(*, payload: Mapping[str, Any], agreed_terms_id: int | None) -> Application:
@@ -321,6 +338,7 @@ def file_change(*, actor: User, payload: Mapping[str, Any]) -> Application:
         refuse_if_open(actor)
         current = selectors.operator_snapshot(operator)
         _refuse_unchanged(current, cleaned)
+        _refuse_others_number(operator, cleaned["corporate_number"])
         application = reviews.create_draft(
             actor=actor, kind=OPERATOR_CHANGE, payload=cleaned, current=current
         )
@@ -372,6 +390,7 @@ def resubmit_request(*, actor: User, application: Application, payload: Mapping[
         if application.kind == OPERATOR_CHANGE:
             cleaned = validate_operator_change(dict(payload))
             _refuse_unchanged(selectors.operator_snapshot(operator), cleaned)
+            _refuse_others_number(operator, cleaned["corporate_number"])
         else:
             _refuse_sources(actor, operator)
             cleaned = {**application.payload, **validate_operator_deletion(dict(payload))}
@@ -394,6 +413,7 @@ def _operator_for_approval(application: Application) -> Operator:
 def apply_change(application: Application, actor: User) -> None:
     """On approval of a change: the requested values become the next version."""
     operator = _operator_for_approval(application)
+    _refuse_others_number(operator, str(application.payload.get("corporate_number") or ""), approving=True)
     for name, value in _operator_fields(application.payload).items():
         setattr(operator, name, value)
     operator.version += 1
@@ -427,6 +447,15 @@ def apply_deletion(application: Application, actor: User) -> None:
     registered = operator.power_sources.filter(status="registered").count()
     if registered:
         raise ValidationFailed(f"登録済みの電源等情報が{registered}件あるため承認できません。")
+    # Source filings stop while a deletion waits (sources._locked_operator); any left from before
+    # would be stranded once the operator ends.
+    pending = selectors.open_source_application_count(actor=actor, operator=operator)
+    if pending:
+        raise ValidationFailed(
+            f"審査中の電源等情報の申請が{pending}件あるため承認できません。"
+            "先にそれらの審査を完了してください。",
+            code="sources_pending",
+        )
     now = timezone.now()
     operator.status = OperatorStatus.ENDED
     operator.contract_ended_at = now

@@ -98,12 +98,22 @@ def _require_function(actor: User) -> None:
 
 
 def _locked_operator(actor: User) -> Operator:
-    """The actor's operator row, locked: filings that check the points against each other queue up."""
+    """The actor's operator row, locked: filings that check the points against each other queue up,
+    and queue behind an operator deletion (operators.file_deletion locks the same row)."""
     _require_function(actor)
     operator = selectors.operator_of(actor=actor)
     locked = Operator.objects.select_for_update().get(pk=operator.pk)
     if not locked.is_active:
         raise ValidationFailed("容量市場システムの利用は終了しています。")
+    # The operator is leaving: a source filed now would hold the deletion's approval back, and once
+    # the operator has ended it could never be approved.
+    leaving = selectors.open_operator_deletion(actor=actor)
+    if leaving is not None:
+        raise ValidationFailed(
+            f"事業者情報削除申請(受付番号 {leaving.reception_number})の審査中は、電源等情報の申請を"
+            "受け付けません。電源等情報を申請する場合は、先に事業者情報削除申請を取り下げてください。",
+            code="operator_leaving",
+        )
     return locked
 
 
@@ -175,8 +185,8 @@ def import_sources(*, actor: User, data: bytes, dry_run: bool = False) -> Source
     """Register the power sources a CSV lists (sources_csv.COLUMNS), one application each.
 
     Raises SourceImportFailed with every bad row (a cell, a rule of the category, a point used twice
-    in the file or already registered); nothing is filed then. With `dry_run` the file is only
-    checked.
+    in the file or already registered); nothing is filed then. A file of more than MAX_CSV_SOURCES
+    sources is refused before any row is checked. With `dry_run` the file is only checked.
     """
     _require_function(actor)
     selectors.operator_of(actor=actor)
@@ -185,14 +195,23 @@ def import_sources(*, actor: User, data: bytes, dry_run: bool = False) -> Source
         raise SourceImportFailed(
             [RowError(None, None, f"ファイルが大きすぎます({limit}MBまで)。", code="csv_too_large")]
         )
-    parsed = sources_csv.parse(data)
-    errors = list(parsed.errors)
-    if len(parsed.sources) > MAX_CSV_SOURCES:
-        errors.append(
-            RowError(
-                None, None, f"1回に取り込める電源等は{MAX_CSV_SOURCES:,}件までです。", code="csv_too_many"
-            )
+    lines = sources_csv.read(data)
+    # Counted before any line is checked: a file of junk lines is refused at once, not line by line.
+    count = sources_csv.source_count(lines)
+    if count > MAX_CSV_SOURCES:
+        raise SourceImportFailed(
+            [
+                RowError(
+                    None,
+                    None,
+                    f"1回に取り込める電源等は{MAX_CSV_SOURCES:,}件までです(このファイルは{count:,}件)。"
+                    "ファイルを分けて取り込んでください。",
+                    code="csv_too_many",
+                )
+            ]
         )
+    parsed = sources_csv.parse(lines)
+    errors = list(parsed.errors)
     planned: list[tuple[sources_csv.SourceRow, dict[str, Any]]] = []
     claimed: dict[str, int] = {}
     for row in parsed.sources:

@@ -24,6 +24,7 @@ from kouiki.capacity.views.common import (
     posted,
 )
 from kouiki.core.errors import Conflict, KouikiError, ValidationFailed
+from kouiki.identity import capacity as identity_capacity
 from kouiki.identity.access import function_required
 from kouiki.reviews import registry
 from kouiki.reviews import services as review_services
@@ -50,6 +51,7 @@ def detail(request: HttpRequest) -> HttpResponse:
         "capacity/operator/detail.html",
         {
             "operator": operator,
+            "administrators": identity_capacity.administrators(organization_id=operator.organization_id),
             "rows": payloads.rows(selectors.operator_snapshot(operator), payloads.OPERATOR_LABELS),
             "title": "事業者情報",
             **_pending(request),

@@ -26,10 +26,14 @@ from kouiki.capacity.views.common import (
     errors_to_form,
     posted,
 )
-from kouiki.core.csvio import Encoding, csv_response
+from kouiki.core.csvio import Encoding, RowError, csv_response
 from kouiki.core.errors import Conflict, KouikiError, ValidationFailed
 from kouiki.identity.access import function_required
 from kouiki.reviews import services as review_services
+
+# The rows of a refused CSV listed on the page; the rest are counted (a broken file can have
+# hundreds of thousands).
+SHOWN_ROW_ERRORS = 100
 
 
 class SourceSearchForm(forms.Form):
@@ -110,7 +114,7 @@ def source_new(request: HttpRequest) -> HttpResponse:
 def source_import(request: HttpRequest) -> HttpResponse:
     """CSVによる一括登録申請: all rows or none; every bad row listed with its line and reason."""
     form = CsvImportForm(posted(request), request.FILES or None)
-    row_errors = []
+    row_errors: list[RowError] = []
     preview = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -138,7 +142,9 @@ def source_import(request: HttpRequest) -> HttpResponse:
         "capacity/sources/import.html",
         {
             "form": form,
-            "row_errors": row_errors,
+            "row_errors": row_errors[:SHOWN_ROW_ERRORS],
+            "row_error_count": len(row_errors),
+            "more_row_errors": max(len(row_errors) - SHOWN_ROW_ERRORS, 0),
             "preview": [payloads.rows(payload, payloads.SOURCE_LABELS) for payload in preview or []],
             "previewed": preview is not None,
             "header": sources_csv.HEADER,
