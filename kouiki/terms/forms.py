@@ -3,7 +3,7 @@ form for a new version."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 
@@ -34,6 +34,18 @@ class TermsConsentForm(forms.Form):
         if label:
             self.fields["agree"].label = label
         self.fields["agree"].error_messages["required"] = f"「{document.title}」に同意してください。"
+        shown = str(self.data.get(self.add_prefix("document_id"), "")).strip() if self.is_bound else ""
+        if shown and shown != str(document.pk):
+            # Revised while the page was open: shown again unticked, with the new version's id, so
+            # that ticking again agrees to the text now on the page (left bound to the old id, every
+            # retry would be refused).
+            data = cast(Any, self.data).copy()  # a QueryDict (a dict in tests): the copy is mutable
+            data.pop(self.add_prefix("agree"), None)
+            data[self.add_prefix("document_id")] = str(document.pk)
+            self.data = data
+            self.fields["agree"].error_messages["required"] = (
+                f"「{document.title}」が改定されました。改定後の内容をお読みのうえ、改めて同意してください。"
+            )
 
     def shown_document_id(self) -> int:
         """The version the user agreed to as the screen showed it (the form must be valid)."""

@@ -711,3 +711,38 @@ def test_the_reviewer_sees_only_what_the_main_application_changed(staff: User) -
     assert rows["事業者種別"] == "小売電気、発電"
     assert rows["管理者① ユーザID"] == "abc001"
     assert "管理者② ユーザID" not in rows
+
+
+def test_mem_j4_terms_revised_while_the_page_is_open_are_agreed_to_on_the_page_shown_again(
+    client: Client, staff: User
+) -> None:
+    application = file_provisional()
+    join.assign_code(actor=staff, application=application, code="2345")
+    documents = join.join_documents()
+    reopen(client, application)
+    client.get("/member/join/main/application/")
+    old = documents[1]
+    revised = type(old).objects.create(
+        system="member",
+        kind=old.kind,
+        version="Ver. 1.3",
+        title=old.title,
+        body="改定後の本文",
+        effective_date=timezone.localdate(),
+        published_at=timezone.now() - timedelta(minutes=1),
+    )
+
+    # The page still showed the old version, and its box was ticked.
+    response = client.post("/member/join/main/application/", form_post(code="2345", documents=documents))
+    assert response.status_code == 200
+    assert "改定されました" in response.content.decode()
+    hidden = re.search(rf'name="consent_{old.kind}_version" value="(\d+)"', response.content.decode())
+    assert hidden is not None and hidden[1] == str(revised.pk)
+    application.refresh_from_db()
+    assert application.state == State.DRAFT
+
+    # Ticking again on the page shown agrees to the revised version.
+    again = form_post(code="2345", documents=[documents[0], revised, *documents[2:]])
+    response = client.post("/member/join/main/application/", again)
+    assert response.status_code == 302
+    assert Consent.objects.filter(application=application, document=revised).count() == 1

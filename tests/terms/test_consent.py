@@ -43,6 +43,19 @@ def test_the_box_must_be_ticked() -> None:
     assert ticked.shown_document_id() == document.pk
 
 
+def test_a_box_ticked_for_a_version_revised_since_comes_back_unticked_with_the_new_version() -> None:
+    document = selectors.current_terms("capacity")
+    form = TermsConsentForm(
+        {"terms-agree": "on", "terms-document_id": "999999"}, document=document, prefix="terms"
+    )
+    assert not form.is_valid()
+    assert "改定されました" in form.errors["agree"][0]
+    html = Template('{% include "terms/_consent.html" with consent_form=form %}').render(
+        Context({"form": form})
+    )
+    assert f'name="terms-document_id" value="{document.pk}"' in html
+
+
 def test_an_applicants_consent_records_the_version_the_address_and_the_time() -> None:
     document = selectors.current_terms("capacity")
     consent = services.consent_to_current_terms(
