@@ -230,10 +230,38 @@ class SwitchAbolishForm(FunctionForm):
 
 
 class CorrectCancelForwardForm(FunctionForm):
-    customer_name = forms.CharField(label="需要者氏名", max_length=100)
-    customer_address = forms.CharField(label="需要場所住所", max_length=200)
-    contract_number = forms.CharField(label="現小売の契約番号", max_length=40)
+    """訂正 of a 廃止取次登録: the identification is typed only where it changes (it is not shown
+    again); the desired date as it should be (blank: none)."""
+
+    IDENTIFICATION = ("customer_name", "customer_address", "contract_number")
+    UNCHANGED = "(変更なし)"
+
+    customer_name = forms.CharField(
+        label="需要者氏名", max_length=100, required=False, help_text="訂正する場合のみ入力"
+    )
+    customer_address = forms.CharField(
+        label="需要場所住所", max_length=200, required=False, help_text="訂正する場合のみ入力"
+    )
+    contract_number = forms.CharField(
+        label="現小売の契約番号", max_length=40, required=False, help_text="訂正する場合のみ入力"
+    )
     desired_date = desired_date_field("スイッチング希望日")
+
+    def display(self) -> list[tuple[str, str]]:
+        return [
+            (label, self.UNCHANGED)
+            if name in self.IDENTIFICATION and not (self.cleaned_data.get(name) or "").strip()
+            else (label, shown)
+            for name, (label, shown) in zip(self.fields, super().display(), strict=True)
+        ]
+
+    def values(self) -> dict[str, Any]:
+        """The items to change: a blank identification item is not one."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in self.IDENTIFICATION or (value or "").strip()
+        }
 
 
 class CorrectStartForm(FunctionForm):

@@ -35,6 +35,7 @@ from kouiki.switching.services.personal_data import (
     BASIC,
     POINT,
     USAGE,
+    check_purpose,
     lawful_role,
     record_access,
     without_basic_info,
@@ -238,28 +239,59 @@ def switch_for(*, actor: User, switch_number: str) -> Switch:
 
 @dataclass(frozen=True)
 class CancelForwardView:
-    """A cancel-forward with the customer identification the new retailer registered."""
+    """A cancel-forward with the customer identification the new retailer registered; the
+    identification is None where the reader may no longer see it (`identification_readable`)."""
 
     switch: Switch
-    customer_name: str
-    customer_address: str
-    contract_number: str
+    customer_name: str | None
+    customer_address: str | None
+    contract_number: str | None
     applications: list[Application]
+
+    @property
+    def has_identification(self) -> bool:
+        return self.customer_name is not None
+
+
+def identification_readable(*, actor: User, switch: Switch) -> bool:
+    """Whether the actor's organization may read the customer identification of a switch it is a
+    party to (SW-P2): either retailer while the switch is in progress; once it has ended (取次NG,
+    取消, 不備, 完了) only the point's current retailer — the identification is the customer's
+    basic info, and a new retailer whose switching ended has no lawful role for it any more."""
+    if switch.is_open:
+        return True
+    return SupplyPointVersion.objects.filter(
+        supply_point_id=switch.supply_point_id, valid_to__isnull=True, retailer_id=own_organization(actor)
+    ).exists()
 
 
 def cancel_forward_detail(
-    *, actor: User, switch_number: str, purpose: str = Purpose.CANCEL_FORWARD, side: str = ""
+    *, actor: User, switch_number: str, purpose: str, side: str = ""
 ) -> CancelForwardView:
-    """A switch with its customer identification, for either retailer (SW-L07 / SW-L09); the read
-    of the identification is recorded (purpose ② 廃止取次 by default). Each side sees only its own
-    applications of the switch. `side` ("new" / "current") asks for the switch only as that party
-    (the API's 結果照会 and 取次照会): a switch of the other side is NotFound."""
+    """A switch with its customer identification, for either retailer (SW-L07 / SW-L09). The
+    identification is given only where `identification_readable` allows, and then its read is
+    recorded with the purpose the reader named (SW-P1; a missing or unknown purpose is refused);
+    otherwise it is None and nothing is recorded. Each side sees only its own applications of the
+    switch. `side` ("new" / "current") asks for the switch only as that party (the API's 結果照会
+    and 取次照会): a switch of the other side is NotFound."""
+    check_purpose(purpose)
     switch = switch_for(actor=actor, switch_number=switch_number)
     is_new = switch.new_retailer_id == actor.organization_id
     if side and (side == "new") != is_new:
         raise NotFound("指定された廃止取次番号の案件はありません。", code="switch_not_found")
     function_id = "SW-L07" if is_new else "SW-L09"
     require(function_id, actor)
+    applications = list(
+        switch.applications.filter(organization_id=own_organization(actor)).order_by("created_at", "id")
+    )
+    if not identification_readable(actor=actor, switch=switch):
+        return CancelForwardView(
+            switch=switch,
+            customer_name=None,
+            customer_address=None,
+            contract_number=None,
+            applications=applications,
+        )
     record_access(
         actor=actor,
         supply_point=switch.supply_point,
@@ -267,9 +299,6 @@ def cancel_forward_detail(
         function_id=function_id,
         items=[BASIC],
         reference=switch.number,
-    )
-    applications = list(
-        switch.applications.filter(organization_id=own_organization(actor)).order_by("created_at", "id")
     )
     return CancelForwardView(
         switch=switch,

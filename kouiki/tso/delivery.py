@@ -16,6 +16,10 @@ The approach of the mail outbox (kouiki.core.outbox_delivery, ADR 3), for operat
 - `sweep` takes back rows whose worker died (lease run out), re-enqueues pending rows whose task
   was lost, and hands the hub the answers it has not taken yet.
 - `poll_answers` reads each area's answer feed after the position kept in AnswerFeedCursor.
+- One answer that cannot be recorded stops nothing else: in a reply, the others are recorded and
+  the message acknowledged (the feed brings that answer again); in the feed, a malformed one is
+  logged and passed over, and an area whose reading fails otherwise is read again at the next
+  poll while the other areas are read now.
 """
 
 from __future__ import annotations
@@ -25,13 +29,20 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from kouiki.core.japanese import Area
 from kouiki.tso import services
-from kouiki.tso.gateway import Adapter, MessageRefused, OperatorUnavailable, OutgoingMessage, get_adapter
+from kouiki.tso.gateway import (
+    Adapter,
+    FeedItem,
+    MessageRefused,
+    OperatorUnavailable,
+    OutgoingMessage,
+    get_adapter,
+)
 from kouiki.tso.models import AnswerFeedCursor, AnswerSource, MessageState, OperatorMessage
 
 logger = logging.getLogger(__name__)
@@ -107,7 +118,17 @@ def deliver(message_pk: int, *, adapter: Adapter | None = None) -> str:
                     "Operator answered message %s with id %s: ignored.", message.message_id, answer.message_id
                 )
                 continue
-            services.receive_answer(answer)
+            try:
+                with transaction.atomic():
+                    services.receive_answer(answer)
+            except Exception:
+                # The feed carries this answer too: it is recorded from there.
+                logger.exception(
+                    "Operator message %s: answer %s (%s) could not be recorded.",
+                    message.message_id,
+                    answer.outcome,
+                    answer.step,
+                )
     state = OperatorMessage.objects.filter(pk=message_pk).values_list("state", flat=True).get()
     return "answered" if state == MessageState.ANSWERED else "acknowledged"
 
@@ -210,33 +231,60 @@ def poll_answers(*, adapter: Adapter | None = None, areas: list[str] | None = No
     """Read every area's answer feed after our position and receive what is new.
 
     Per page, the answers and the new position commit together; a page read twice (two pollers)
-    is harmless: answers are recorded once. An area whose operator is down is skipped (-1).
+    is harmless: answers are recorded once. An area whose operator is down is skipped (-1); so is
+    an area whose page fails for another reason (logged; the page is read again at the next poll):
+    the areas after it are read all the same.
     """
     adapter = adapter or get_adapter()
     counts: dict[str, int] = {}
     for area in areas or Area.values:
-        AnswerFeedCursor.objects.get_or_create(area=area)
-        received = 0
         try:
-            while True:
-                position = AnswerFeedCursor.objects.filter(area=area).values_list("position", flat=True).get()
-                items = adapter.answers_after(area, position, limit=POLL_PAGE)
-                if not items:
-                    AnswerFeedCursor.objects.filter(area=area).update(polled_at=timezone.now())
-                    break
-                with transaction.atomic():
-                    moved = AnswerFeedCursor.objects.filter(area=area, position=position).update(
-                        position=items[-1].seq, polled_at=timezone.now()
-                    )
-                    if not moved:  # another poller took this page
-                        continue
-                    for item in items:
-                        received += services.receive_answer(item.answer)
-                if len(items) < POLL_PAGE:
-                    break
+            counts[area] = _poll_area(adapter, area)
         except OperatorUnavailable as exc:
             logger.info("Answer feed of area %s unavailable: %s", area, exc)
             counts[area] = -1
-            continue
-        counts[area] = received
+        except Exception:
+            logger.exception("Answer feed of area %s could not be read; read again at the next poll.", area)
+            counts[area] = -1
     return counts
+
+
+def _poll_area(adapter: Adapter, area: str) -> int:
+    """Receive the new answers of one area's feed, page by page; how many were new."""
+    AnswerFeedCursor.objects.get_or_create(area=area)
+    received = 0
+    while True:
+        position = AnswerFeedCursor.objects.filter(area=area).values_list("position", flat=True).get()
+        items = adapter.answers_after(area, position, limit=POLL_PAGE)
+        if not items:
+            AnswerFeedCursor.objects.filter(area=area).update(polled_at=timezone.now())
+            return received
+        with transaction.atomic():
+            moved = AnswerFeedCursor.objects.filter(area=area, position=position).update(
+                position=items[-1].seq, polled_at=timezone.now()
+            )
+            if not moved:  # another poller took this page
+                continue
+            for item in items:
+                received += _receive_from_feed(area, item)
+        if len(items) < POLL_PAGE:
+            return received
+
+
+def _receive_from_feed(area: str, item: FeedItem) -> int:
+    """Receive one answer of a feed: 1 when it was new. An answer whose data the database refuses
+    would refuse again at every poll and hold up every later answer of the area: it is logged with
+    its position and passed over (its message stays 受付済み and shows in the back office as not
+    answered). Any other failure is raised: the page is read again."""
+    try:
+        with transaction.atomic():
+            return int(services.receive_answer(item.answer))
+    except (DataError, IntegrityError, ValueError, TypeError):
+        logger.exception(
+            "Answer at position %s of area %s (message %s, %s) could not be recorded and is passed over.",
+            item.seq,
+            area,
+            item.answer.message_id,
+            item.answer.outcome,
+        )
+        return 0

@@ -8,7 +8,7 @@ with a cursor), and the two adapters (`simulator`, `http`), chosen by KOUIKI_TSO
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
@@ -49,6 +49,13 @@ class Outcome(StrEnum):
 
 
 FINAL_OUTCOMES = frozenset({Outcome.COMPLETED, Outcome.REJECTED})
+
+# The longest texts of an answer that are kept: the gateway's AnswerRecord and the hub's Application
+# store the step and the error code in columns of these lengths. An answer's longer texts are cut
+# when it enters the gateway (`storable`), so that no operator can make an answer unstorable.
+STEP_MAX_LENGTH = 60
+ERROR_CODE_MAX_LENGTH = 64
+ERROR_DETAIL_MAX_LENGTH = 2000
 
 # 受付工程 (the operator's processing step) as the simulator names it.
 STEP_RECEIVED = "一般送配電事業者受付"
@@ -123,6 +130,21 @@ class Adapter(Protocol):
     def answers_after(self, area: str, after: int, *, limit: int = 500) -> list[FeedItem]: ...
 
 
+def storable(answer: Answer) -> Answer:
+    """The answer as it can be kept: its step, error code and error detail cut to the lengths above
+    and without NUL characters (a PostgreSQL text cannot hold one); the same answer when they fit."""
+
+    def cut(text: str, limit: int) -> str:
+        return text.replace("\x00", "")[:limit]
+
+    step = cut(answer.step, STEP_MAX_LENGTH)
+    error_code = cut(answer.error_code, ERROR_CODE_MAX_LENGTH)
+    error_detail = cut(answer.error_detail, ERROR_DETAIL_MAX_LENGTH)
+    if (step, error_code, error_detail) == (answer.step, answer.error_code, answer.error_detail):
+        return answer
+    return replace(answer, step=step, error_code=error_code, error_detail=error_detail)
+
+
 def answer_to_json(answer: Answer) -> dict[str, Any]:
     return {
         "message_id": answer.message_id,
@@ -139,7 +161,8 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
 
 
 def answer_from_json(value: dict[str, Any]) -> Answer:
-    """An Answer from its JSON form; raises ValueError when a field is missing or malformed."""
+    """An Answer from its JSON form, its texts cut to what is kept (`storable`); raises
+    ValueError when a field is missing or malformed."""
     try:
         answered_at = parse_datetime(str(value["answered_at"]))
         if answered_at is None or answered_at.tzinfo is None:
@@ -148,7 +171,7 @@ def answer_from_json(value: dict[str, Any]) -> Answer:
         data = value.get("data") or {}
         if not isinstance(data, dict):
             raise ValueError("data must be an object")
-        return Answer(
+        answer = Answer(
             message_id=str(value["message_id"]),
             reference=str(value["reference"]),
             operation=str(value["operation"]),
@@ -162,6 +185,7 @@ def answer_from_json(value: dict[str, Any]) -> Answer:
         )
     except KeyError as missing:
         raise ValueError(f"answer field missing: {missing}") from None
+    return storable(answer)
 
 
 def get_adapter() -> Adapter:

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kouiki.core.japanese import Area
-from kouiki.tso.gateway import OPERATION_LABELS, Outcome
+from kouiki.tso.gateway import ERROR_CODE_MAX_LENGTH, OPERATION_LABELS, STEP_MAX_LENGTH, Outcome
 
 OPERATION_CHOICES = list(OPERATION_LABELS.items())
 
@@ -93,9 +93,9 @@ class AnswerRecord(models.Model):
         OperatorMessage, on_delete=models.PROTECT, related_name="answers", verbose_name="電文"
     )
     outcome = models.CharField("回答区分", max_length=16, choices=OutcomeChoices.choices)
-    step = models.CharField("受付工程", max_length=60)
+    step = models.CharField("受付工程", max_length=STEP_MAX_LENGTH)
     data = models.JSONField("回答内容", default=dict, encoder=DjangoJSONEncoder)
-    error_code = models.CharField("エラーコード", max_length=60, blank=True)
+    error_code = models.CharField("エラーコード", max_length=ERROR_CODE_MAX_LENGTH, blank=True)
     error_detail = models.TextField("エラー内容", blank=True)
     answered_at = models.DateTimeField("回答日時")
     received_at = models.DateTimeField("受信日時", default=timezone.now)
@@ -201,7 +201,7 @@ class SimulatorAnswer(models.Model):
     seq = models.BigIntegerField("位置")
     message_id = models.CharField("電文ID", max_length=32)
     outcome = models.CharField("回答区分", max_length=16)
-    step = models.CharField("受付工程", max_length=60)
+    step = models.CharField("受付工程", max_length=STEP_MAX_LENGTH)
     body = models.JSONField("回答", encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField("作成日時", default=timezone.now)
 

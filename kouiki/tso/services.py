@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kouiki.core.japanese import Area
-from kouiki.tso.gateway import Answer, Operation, Outcome
+from kouiki.tso.gateway import Answer, Operation, Outcome, storable
 from kouiki.tso.models import AnswerRecord, AnswerSource, MessageState, OperatorMessage
 
 logger = logging.getLogger(__name__)
@@ -103,8 +103,11 @@ def receive_answer(answer: Answer, *, source: str = AnswerSource.OPERATOR) -> bo
     ignored), the message moves on (an "accepted" answer acknowledges it, a final one answers it),
     and the message's answers not yet handed over go to the hub's handler, in order. A handler
     that raises leaves its answer recorded and not handed over: the sweeper tries again.
-    An answer to a message we never sent, or a second final answer, is logged and dropped.
+    An answer to a message we never sent, or a second final answer, is logged and dropped. Texts
+    longer than the gateway keeps are cut first (`gateway.storable`), whichever way the answer
+    came: nothing an operator sends can make it unstorable.
     """
+    answer = storable(answer)
     now = timezone.now()
     with transaction.atomic():
         message = OperatorMessage.objects.select_for_update().filter(message_id=answer.message_id).first()
@@ -154,7 +157,10 @@ def hand_over(message: OperatorMessage) -> int:
 
     Call it inside a transaction that holds the message (select_for_update). Each answer goes in
     a savepoint with the mark that it was handed over, so the handler's writes and the mark
-    commit together: once per answer. The first failure stops the rest (order matters).
+    commit together: once per answer. An answer the handler fails on keeps its error and waits
+    for the sweeper; the answers after it are still handed over (the hub's handler takes answers
+    in any order: it is idempotent and a final state stays final), so one answer it cannot take
+    never holds the message's final answer back.
     """
     handler = _answer_handler
     if handler is None:
@@ -175,7 +181,7 @@ def hand_over(message: OperatorMessage) -> int:
             AnswerRecord.objects.filter(pk=record.pk).update(
                 handler_error=f"{type(exc).__name__}: {exc}"[:2000]
             )
-            break
+            continue
         handed += 1
     return handed
 

@@ -38,7 +38,8 @@ def test_sw_l06_to_l11_the_whole_switch_through_the_api(api, retailer_a, retaile
     # SW-L10: OK. SW-L07: 新電力A sees it.
     decided = b.post(f"/received-cancel-forwards/{switch_number}/decision", {"decision": "ok"}, key="d1")
     assert decided.status_code == 200 and decided.json()["state"] == "approved"
-    assert a.get(f"/cancel-forward-results/{switch_number}").json()["decision"] == "ok"
+    result = a.get(f"/cancel-forward-results/{switch_number}", data={"purpose": "cancel_forward"})
+    assert result.json()["decision"] == "ok"
 
     # SW-L08 and SW-L11: 202 with the status URL; the pair is matched.
     start = a.post("/switch-starts", {"switch_number": switch_number, "contract_number": "A-0001"}, key="s1")
@@ -47,7 +48,8 @@ def test_sw_l06_to_l11_the_whole_switch_through_the_api(api, retailer_a, retaile
     assert start["Location"].startswith(f"{API}/applications/")
     abolish = b.post("/switch-abolitions", {"switch_number": switch_number}, key="a1")
     assert abolish.status_code == 202
-    assert a.get(f"/cancel-forward-results/{switch_number}").json()["state"] == "matched"
+    result = a.get(f"/cancel-forward-results/{switch_number}", data={"purpose": "cancel_forward"})
+    assert result.json()["state"] == "matched"
 
     # Matched: a correction is refused clearly.
     refused = a.post(
@@ -84,7 +86,11 @@ def test_sw_l10_ng_needs_a_reason_and_text(api, retailer_a, retailer_b, points, 
         {"decision": "ng", "ng_reason": "02", "ng_text": "需要者から継続の申出"},
     ).json()
     assert (ng["state"], ng["ng_reason"]) == ("rejected", "02")
-    result = api(retailer_a.token).get(f"/cancel-forward-results/{switch_number}").json()
+    result = (
+        api(retailer_a.token)
+        .get(f"/cancel-forward-results/{switch_number}", data={"purpose": "cancel_forward"})
+        .json()
+    )
     assert (
         result["ng_reason_name"].startswith("需要者から契約継続")
         and result["ng_text"] == "需要者から継続の申出"
@@ -111,11 +117,12 @@ def test_sw_l06_correct_and_cancel_under_the_same_number(api, retailer_a, retail
 def test_another_organizations_objects_are_404(api, retailer_a, retailer_b, points, clock) -> None:
     registered = register(api, retailer_a, points[0])
     b = api(retailer_b.token)
-    assert b.get(f"/cancel-forward-results/{registered['switch_number']}").status_code == 404
+    purpose = {"purpose": "cancel_forward"}
+    assert b.get(f"/cancel-forward-results/{registered['switch_number']}", data=purpose).status_code == 404
     # Each side reads a switch only under its own function: the new retailer not as 現小売.
     received = f"/received-cancel-forwards/{registered['switch_number']}"
-    assert api(retailer_a.token).get(received).status_code == 404
-    assert b.get(received).status_code == 200
+    assert api(retailer_a.token).get(received, data=purpose).status_code == 404
+    assert b.get(received, data=purpose).status_code == 200
     assert b.post(f"/cancel-forwards/{registered['reception_number']}/cancellation").status_code == 404
     assert b.get(f"/facility-inquiries/{registered['reception_number']}").status_code == 404
     # The filer's own number of another kind is "not found" under another function too.
@@ -126,7 +133,9 @@ def test_another_organizations_objects_are_404(api, retailer_a, retailer_b, poin
         == 404
     )
     assert (
-        api(retailer_a.token).get(f"/received-cancel-forwards/{registered['switch_number']}").status_code
+        api(retailer_a.token)
+        .get(f"/received-cancel-forwards/{registered['switch_number']}", data=purpose)
+        .status_code
         == 404
     )
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from kouiki.core.calendar import JST
-from kouiki.switching.models import State, SupplyPointVersion
+from kouiki.switching.models import Application, State, SupplyPointVersion
 from kouiki.switching.services import applications
 from kouiki.switching.services.answers import handle_answer, read_registry
 from kouiki.tso import services as tso
@@ -111,3 +111,35 @@ def test_the_registry_reader_gives_the_current_items(retailer_b: Retailer) -> No
     assert items["smart_meter"] is True and items["contract_capacity"] == "3.0"
     assert items["customer_name"] == "広域 太郎" and items["reading_day"] == "10"
     assert read_registry("0300000000000000009999") is None
+
+
+def test_an_operator_step_or_error_code_longer_than_the_hub_kept_still_moves_the_application_on(
+    retailer_b: Retailer,
+) -> None:
+    """A 受付工程 of 41..60 characters once could not be stored in the application (40): on
+    PostgreSQL the hand-over failed for ever and the application never moved on."""
+    first, second = (make_point(retailer_b.organization, n) for n in (1, 2))
+    accepted_then_done = applications.apply_ampere_change(
+        actor=retailer_b.user, supply_point_number=first, current_limit_a=40
+    )
+    rejected = applications.apply_ampere_change(
+        actor=retailer_b.user, supply_point_number=second, current_limit_a=40
+    )
+    long_step = "一般送配電事業者受付(" + "工事日程調整中" * 6 + ")"  # 50 characters
+    long_code = "operator_specific_rejection_code_" + "x" * 37  # 70 characters
+    assert 40 < len(long_step) <= 60 and len(long_code) > 64
+
+    assert tso.receive_answer(_answer(accepted_then_done, "accepted", step=long_step)) is True
+    application = reload(accepted_then_done)
+    assert (application.state, application.operator_step) == (State.PROCESSING, long_step)
+    assert len(application.operator_step) <= Application._meta.get_field("operator_step").max_length
+    assert tso.receive_answer(_answer(accepted_then_done, "completed")) is True
+    assert reload(accepted_then_done).state == State.COMPLETED
+
+    rejected_answer = _answer(
+        rejected, "rejected", step="不備", error_code=long_code, error_detail="詳細" * 3000
+    )
+    assert tso.receive_answer(rejected_answer) is True
+    application = reload(rejected)
+    assert application.state == State.DEFECTIVE
+    assert application.error_code == long_code[:64] and len(application.error_detail) == 2000

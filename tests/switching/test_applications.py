@@ -15,7 +15,7 @@ from kouiki.core.calendar import JST
 from kouiki.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.systems import System
 from kouiki.switching import selectors
-from kouiki.switching.models import Kind, PersonalDataAccess, State
+from kouiki.switching.models import Application, Kind, PersonalDataAccess, State
 from kouiki.switching.services import applications
 from kouiki.tso.selectors import sandbox_mails
 from tests.factories import OrganizationFactory, participant
@@ -258,3 +258,31 @@ def test_application_lists_filter_and_csv(retailer_a: Retailer, retailer_b: Reta
     text = data.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("受付番号,申請種別")
     assert "アンペア変更" in text and "廃止取次番号" in text.splitlines()[0]
+
+
+def test_sw_l13_invisible_text_is_refused_and_what_is_typed_is_kept_cleaned(
+    retailer_b: Retailer,
+) -> None:
+    point = make_point(retailer_b.organization, 1)
+    for name, value in (
+        ("customer_name", "\u200b"),
+        ("customer_name", "\ufeff\u2060\u200e"),
+        ("customer_address", "\u3164\u3164"),
+        ("contract_number", "\u200b\u200b"),
+    ):
+        with pytest.raises(ValidationFailed) as caught:
+            applications.apply_customer_change(
+                actor=retailer_b.user, supply_point_number=point, **{name: value}
+            )
+        assert (caught.value.code, caught.value.field) == ("not_visible", name)
+    assert not Application.objects.exists()
+
+    application = applications.apply_customer_change(
+        actor=retailer_b.user,
+        supply_point_number=point,
+        customer_name="広域\u200b\u3000花子",
+        customer_phone="０９０－１１１１－２２２２",
+    )
+    assert application.payload["changes"] == {"customer_name": "広域 花子", "customer_phone": "090-1111-2222"}
+    operators_work()
+    assert current(point).customer_name == "広域 花子"

@@ -3,14 +3,25 @@ organization's ledger and the audit log; basic info only for a lawful reader."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
+import time_machine
 
 from kouiki.audit.models import Event
+from kouiki.core.calendar import JST
 from kouiki.core.errors import NotFound, ValidationFailed
 from kouiki.switching import selectors
-from kouiki.switching.models import PersonalDataAccess
-from kouiki.switching.services import personal_data, switches
-from tests.switching.conftest import CUSTOMER_ADDRESS, CUSTOMER_NAME, Retailer, make_point, make_retailer
+from kouiki.switching.models import Application, PersonalDataAccess, Switch, SwitchState
+from kouiki.switching.services import applications, personal_data, switches
+from tests.switching.conftest import (
+    CUSTOMER_ADDRESS,
+    CUSTOMER_NAME,
+    Retailer,
+    make_point,
+    make_retailer,
+    operators_work,
+)
 
 pytestmark = pytest.mark.usefixtures("clock")
 
@@ -68,9 +79,13 @@ def test_sw_p1_every_read_is_in_the_readers_ledger_and_the_audit_log(
     point = make_point(retailer_b.organization, 1)
     switch_number = _register(retailer_a, point)
     personal_data.read_basic_info(actor=retailer_b.user, supply_point_number=point, purpose="billing")
-    view = selectors.cancel_forward_detail(actor=retailer_b.user, switch_number=switch_number)
+    view = selectors.cancel_forward_detail(
+        actor=retailer_b.user, switch_number=switch_number, purpose="cancel_forward"
+    )
     assert view.customer_name == CUSTOMER_NAME and view.applications == []
-    seen_by_a = selectors.cancel_forward_detail(actor=retailer_a.user, switch_number=switch_number)
+    seen_by_a = selectors.cancel_forward_detail(
+        actor=retailer_a.user, switch_number=switch_number, purpose="cancel_forward"
+    )
     assert [a.kind for a in seen_by_a.applications] == ["20"]
 
     ledger_b = list(selectors.access_ledger(actor=retailer_b.user))
@@ -90,3 +105,56 @@ def test_sw_p1_every_read_is_in_the_readers_ledger_and_the_audit_log(
     ]
     assert all(e.object_label == point for e in audited)
     assert PersonalDataAccess.objects.count() == 3
+
+
+def test_sw_p2_the_identification_of_a_switch_is_read_only_while_it_is_in_progress(
+    retailer_a: Retailer, retailer_b: Retailer, clock: time_machine.Coordinates
+) -> None:
+    ng_point, cancelled_point, done_point = (make_point(retailer_b.organization, n) for n in (1, 2, 3))
+    ng = _register(retailer_a, ng_point)
+    with pytest.raises(ValidationFailed) as caught:
+        selectors.cancel_forward_detail(actor=retailer_a.user, switch_number=ng, purpose="")
+    assert caught.value.code == "purpose_required"  # never assumed
+
+    switches.decide_cancel_forward(
+        actor=retailer_b.user, switch_number=ng, decision="ng", ng_reason="02", ng_text="継続の申出"
+    )
+    cancelled = _register(retailer_a, cancelled_point)
+    applications.cancel_application(
+        actor=retailer_a.user,
+        reception_number=Application.objects.get(switch__number=cancelled, kind="20").reception_number,
+    )
+    done = _register(retailer_a, done_point)
+    switches.decide_cancel_forward(actor=retailer_b.user, switch_number=done, decision="ok")
+    switches.apply_switching_start(actor=retailer_a.user, switch_number=done, contract_number="A-1")
+    switches.apply_switching_abolish(actor=retailer_b.user, switch_number=done)
+    operators_work()
+    clock.move_to(datetime(2026, 11, 10, 0, 5, tzinfo=JST))
+    operators_work()
+    assert Switch.objects.get(number=done).state == SwitchState.COMPLETED
+    PersonalDataAccess.objects.all().delete()
+
+    # The new retailer of an ended switch reads its result, not the customer's identification —
+    # except where it is now the point's retailer (the completed switch).
+    for number in (ng, cancelled):
+        view = selectors.cancel_forward_detail(
+            actor=retailer_a.user, switch_number=number, purpose="cancel_forward"
+        )
+        assert not view.has_identification and view.customer_address is None and view.contract_number is None
+        assert [a.kind for a in view.applications] == ["20"]
+    assert not PersonalDataAccess.objects.exists()
+    view = selectors.cancel_forward_detail(actor=retailer_a.user, switch_number=done, purpose="billing")
+    assert view.customer_address == CUSTOMER_ADDRESS
+    # The former retailer of the completed switch no longer; the point's retailer still after an NG.
+    view = selectors.cancel_forward_detail(
+        actor=retailer_b.user, switch_number=done, purpose="cancel_forward"
+    )
+    assert not view.has_identification
+    view = selectors.cancel_forward_detail(actor=retailer_b.user, switch_number=ng, purpose="cancel_forward")
+    assert view.customer_address == CUSTOMER_ADDRESS
+    assert [
+        (r.organization_id, r.reference, r.purpose) for r in PersonalDataAccess.objects.order_by("id")
+    ] == [
+        (retailer_a.organization.pk, done, "billing"),
+        (retailer_b.organization.pk, ng, "cancel_forward"),
+    ]

@@ -16,7 +16,7 @@ from kouiki.core.events import events_after
 from kouiki.core.systems import System
 from kouiki.switching import selectors
 from kouiki.switching.models import Application, Kind, State, Switch, SwitchState
-from kouiki.switching.services import applications, switches
+from kouiki.switching.services import applications, dates, switches
 from kouiki.switching.services.switches import SwitchInProgress
 from kouiki.tso.models import OperatorMessage
 from tests.factories import participant
@@ -403,3 +403,117 @@ def test_the_deadline_job_is_registered() -> None:
     from kouiki.switching import tasks
 
     assert any(job.task is tasks.expire_unmatched_switches for job in periodic.registered())
+
+
+def test_sw_l06_a_desired_date_more_than_a_year_ahead_is_refused_on_registration_and_correction(
+    retailer_a: Retailer, retailer_b: Retailer
+) -> None:
+    point = make_point(retailer_b.organization, 1)
+    for far in (date(2027, 11, 3), date(9999, 12, 30), date(9999, 12, 31)):
+        with pytest.raises(ValidationFailed) as caught:
+            register(retailer_a, point, desired_date=far)
+        assert (caught.value.code, caught.value.field) == ("desired_date_too_far", "desired_date")
+        assert "2027/11/02" in caught.value.message
+    request = register(retailer_a, point, desired_date=date(2027, 11, 2))  # one year: still taken
+    assert request.switch is not None and request.switch.desired_date == date(2027, 11, 2)
+    with pytest.raises(ValidationFailed) as caught:
+        applications.correct_application(
+            actor=retailer_a.user,
+            reception_number=request.reception_number,
+            changes={"desired_date": "9999-12-31"},
+        )
+    assert caught.value.code == "desired_date_too_far"
+    assert reload(request).revision == 0
+
+
+def test_the_dates_of_a_switch_refuse_a_date_past_the_calendar_instead_of_overflowing() -> None:
+    for desired in (date(9999, 12, 30), date(9999, 12, 31)):
+        with pytest.raises(dates.DateOutOfRange):
+            dates.pair_deadline(
+                registered_on=date(2026, 11, 2),
+                area="03",
+                voltage="low",
+                meter_work=True,
+                desired_date=desired,
+            )
+    assert dates.latest_desired_date(date(2028, 2, 29)) == date(2029, 2, 28)
+
+
+def test_sw_l06_a_correction_that_changes_nothing_is_refused_and_the_deadline_stays_from_registration(
+    retailer_a: Retailer, retailer_b: Retailer, clock: time_machine.Coordinates
+) -> None:
+    point = make_point(retailer_b.organization, 1)
+    request = register(retailer_a, point)
+    switch = request.switch
+    assert switch is not None
+    registered_deadline = switch.deadline  # 8 business days from the registration
+
+    for changes in (
+        {},
+        {"customer_name": CUSTOMER_NAME, "contract_number": " B-0001 "},
+        {"customer_address": CUSTOMER_ADDRESS.replace("丸の内", "丸の内\u200b"), "desired_date": None},
+    ):
+        with pytest.raises(ValidationFailed) as caught:
+            applications.correct_application(
+                actor=retailer_a.user, reception_number=request.reception_number, changes=changes
+            )
+        assert caught.value.code == "nothing_to_change", changes
+    assert reload(request).revision == 0
+
+    # Corrections days later do not move the deadline counted from the registration.
+    clock.move_to(datetime(2026, 11, 5, 10, 0, tzinfo=JST))
+    applications.correct_application(
+        actor=retailer_a.user,
+        reception_number=request.reception_number,
+        changes={"desired_date": "2026-12-10"},
+    )
+    applications.correct_application(
+        actor=retailer_a.user,
+        reception_number=request.reception_number,
+        changes={"customer_name": "広域太郎"},
+    )
+    corrected = applications.correct_application(
+        actor=retailer_a.user, reception_number=request.reception_number, changes={"desired_date": None}
+    )
+    switch.refresh_from_db()
+    assert corrected.revision == 3 and switch.customer_name == "広域太郎"
+    assert switch.deadline == registered_deadline
+
+    # A 05 corrected to the number it has is no correction either.
+    switches.decide_cancel_forward(actor=retailer_b.user, switch_number=switch.number, decision="ok")
+    start = switches.apply_switching_start(
+        actor=retailer_a.user, switch_number=switch.number, contract_number="A-1"
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        applications.correct_application(
+            actor=retailer_a.user, reception_number=start.reception_number, changes={"contract_number": "A-1"}
+        )
+    assert caught.value.code == "nothing_to_change"
+
+
+def test_sw_l06_identification_is_cleaned_and_invisible_text_is_refused(
+    retailer_a: Retailer, retailer_b: Retailer
+) -> None:
+    point = make_point(retailer_b.organization, 1)
+    for invisible in ("\u200b", "\u200b\u2060\ufeff", "\u3164", "\u00ad\u200d"):
+        with pytest.raises(ValidationFailed) as caught:
+            register(retailer_a, point, customer_name=invisible, contract_number="\u200b")
+        assert caught.value.code == "customer_mismatch"
+        assert set(caught.value.errors) == {"customer_name", "contract_number"}
+        assert "表示されない文字" in caught.value.errors["customer_name"][0]
+    # Width, a zero-width space inside and an ideographic space are how people type: kept cleaned.
+    request = register(
+        retailer_a,
+        point,
+        customer_name="広域\u200b\u3000太郎",
+        customer_address="東京都千代田区丸の内一丁目１番１号\u2060",
+        contract_number="Ｂ－０００１",
+    )
+    switch = request.switch
+    assert switch is not None
+    assert (switch.customer_name, switch.customer_address, switch.contract_number) == (
+        "広域 太郎",
+        CUSTOMER_ADDRESS,
+        "B-0001",
+    )
+    assert request.payload["customer_name"] == "広域 太郎"

@@ -327,15 +327,101 @@ def test_correct_a_cancel_forward_on_the_screen(
     assert "訂正" in detail and "取消" in detail
     url = reverse("sw:application_correct", args=[application.reception_number])
     form = client.get(url).content.decode()
-    assert 'value="B-0001"' in form
-    data = {
-        "customer_name": CUSTOMER_NAME,
-        "customer_address": CUSTOMER_ADDRESS,
-        "contract_number": "B-0001",
-        "desired_date": "2026-11-27",
-    }
-    assert _post(client, url, data, "confirm").status_code == 200
+    # The identification is not shown again (personal data): only the items to change are typed.
+    assert "B-0001" not in form and CUSTOMER_ADDRESS not in form
+    data = {"customer_name": "", "customer_address": "", "contract_number": "", "desired_date": "2026-11-27"}
+    confirm = _post(client, url, data, "confirm").content.decode()
+    assert "(変更なし)" in confirm
     response = _post(client, url, data, "submit")
     assert response.status_code == 302
     application.refresh_from_db()
     assert str(application.desired_date) == "2026-11-27" and application.revision == 1
+    assert application.switch is not None and application.switch.customer_name == CUSTOMER_NAME
+    # The same values again are no correction.
+    again = _post(client, url, data, "submit")
+    assert again.status_code == 422 and "訂正する項目がありません" in again.content.decode()
+
+
+def test_the_application_screen_shows_that_customer_data_was_given_not_its_values(
+    client: Client, retailer_a: Retailer, retailer_b: Retailer
+) -> None:
+    point, other = make_point(retailer_b.organization, 1), make_point(retailer_b.organization, 2)
+    request = switches.register_cancel_forward(
+        actor=retailer_a.user,
+        supply_point_number=point,
+        customer_name=CUSTOMER_NAME,
+        customer_address=CUSTOMER_ADDRESS,
+        contract_number="B-0001",
+    )
+    change = applications.apply_customer_change(
+        actor=retailer_b.user,
+        supply_point_number=other,
+        customer_address="東京都港区芝公園四丁目2番8号",
+        customer_phone="090-1111-2222",
+    )
+
+    client.force_login(retailer_a.user)
+    page = client.get(reverse("sw:application_detail", args=[request.reception_number])).content.decode()
+    assert CUSTOMER_ADDRESS not in page and "B-0001" not in page
+    assert "入力済み" in page and reverse("sw:switch_detail", args=[request.switch.number]) in page  # type: ignore[union-attr]
+    client.force_login(retailer_b.user)
+    page = client.get(reverse("sw:application_detail", args=[change.reception_number])).content.decode()
+    assert "芝公園" not in page and "090-1111-2222" not in page
+    assert "住所・電話番号" in page and reverse("sw:basic_info") in page
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_the_switch_screen_shows_the_identification_with_a_purpose_and_not_after_the_ng(
+    client: Client, retailer_a: Retailer, retailer_b: Retailer
+) -> None:
+    point = make_point(retailer_b.organization, 1)
+    switch = switches.register_cancel_forward(
+        actor=retailer_a.user,
+        supply_point_number=point,
+        customer_name=CUSTOMER_NAME,
+        customer_address=CUSTOMER_ADDRESS,
+        contract_number="B-0001",
+    ).switch
+    assert switch is not None
+    url = reverse("sw:switch_detail", args=[switch.number])
+    client.force_login(retailer_a.user)
+    assert CUSTOMER_ADDRESS in client.get(url, {"purpose": "cancel_forward"}).content.decode()
+    assert PersonalDataAccess.objects.get().organization == retailer_a.organization
+
+    switches.decide_cancel_forward(
+        actor=retailer_b.user, switch_number=switch.number, decision="ng", ng_reason="02", ng_text="継続"
+    )
+    page = client.get(url, {"purpose": "cancel_forward"}).content.decode()
+    assert CUSTOMER_ADDRESS not in page and "B-0001" not in page and "手続が終了" in page
+    assert "継続" in page  # the result itself is still there
+    assert PersonalDataAccess.objects.count() == 1
+
+
+def test_sw_l06_a_desired_date_at_the_end_of_the_calendar_is_a_message_on_the_form(
+    client: Client, retailer_a: Retailer, retailer_b: Retailer
+) -> None:
+    point = make_point(retailer_b.organization, 1)
+    client.force_login(retailer_a.user)
+    data = {
+        "supply_point_number": point,
+        "customer_name": CUSTOMER_NAME,
+        "customer_address": CUSTOMER_ADDRESS,
+        "contract_number": "B-0001",
+        "desired_date": "9999-12-31",
+    }
+    response = _post(client, reverse("sw:cancel_forward_new"), data, "submit")
+    assert response.status_code == 422 and "1年以内" in response.content.decode()
+    assert not Switch.objects.exists()
+
+    application = switches.register_cancel_forward(
+        actor=retailer_a.user,
+        supply_point_number=point,
+        customer_name=CUSTOMER_NAME,
+        customer_address=CUSTOMER_ADDRESS,
+        contract_number="B-0001",
+    )
+    url = reverse("sw:application_correct", args=[application.reception_number])
+    response = _post(client, url, {"desired_date": "9999-12-30"}, "submit")
+    assert response.status_code == 422 and "1年以内" in response.content.decode()
+    application.refresh_from_db()
+    assert application.revision == 0 and application.desired_date is None

@@ -7,6 +7,7 @@ database task backend, by django-tasks-db's own worker loop.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -17,8 +18,17 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from kouiki.tso import delivery, services, simulator
-from kouiki.tso.gateway import Answer, Operation, Outcome
+from kouiki.tso.gateway import (
+    Answer,
+    FeedItem,
+    Operation,
+    Outcome,
+    OutgoingMessage,
+    answer_from_json,
+    answer_to_json,
+)
 from kouiki.tso.models import (
+    AnswerFeedCursor,
     AnswerRecord,
     MessageState,
     OperatorMessage,
@@ -361,3 +371,108 @@ def test_the_periodic_jobs_are_registered() -> None:
     periodic.autodiscover()
     names = {job.name for job in periodic.registered()}
     assert {"tso.sweep_operator_messages", "tso.poll_operator_answers"} <= names
+
+
+# One answer that cannot be taken holds up nothing else.
+
+
+class ScriptedOperator:
+    """An operator whose replies and feeds the test writes: `replies` for a send, `feeds[area]`
+    for the answer feed (an exception there is raised when the feed is read)."""
+
+    def __init__(self) -> None:
+        self.replies: list[Answer] = []
+        self.feeds: dict[str, list[FeedItem] | Exception] = {}
+
+    def send(self, message: OutgoingMessage) -> list[Answer]:
+        return self.replies
+
+    def answers_after(self, area: str, after: int, *, limit: int = 500) -> list[FeedItem]:
+        feed = self.feeds.get(area, [])
+        if isinstance(feed, Exception):
+            raise feed
+        return [item for item in feed if item.seq > after][:limit]
+
+
+def test_an_answer_with_texts_longer_than_kept_is_cut_when_it_enters_not_lost(db: None, hub: FakeHub) -> None:
+    message = submit()
+    long_answer = replace(
+        answer_to(message, Outcome.REJECTED, "不備(" + "あ" * 80 + ")"),
+        error_code="e" * 100,
+        error_detail="詳" * 5000 + "\x00",
+    )
+    assert services.receive_answer(long_answer) is True
+
+    record = AnswerRecord.objects.get(message=message)
+    assert (len(record.step), len(record.error_code), len(record.error_detail)) == (60, 64, 2000)
+    assert fresh(message).final_outcome == Outcome.REJECTED
+    assert hub.final(message.message_id).step == record.step
+    # The same answer again (cut the same way) is the same answer.
+    assert services.receive_answer(long_answer) is False
+    # An operator's JSON is cut the same way.
+    cut = answer_from_json({**answer_to_json(long_answer), "step": "x" * 61})
+    assert (len(cut.step), len(cut.error_code), "\x00" in cut.error_detail) == (60, 64, False)
+
+
+def test_one_areas_feed_that_fails_does_not_stop_the_other_areas(db: None, hub: FakeHub) -> None:
+    operator = ScriptedOperator()
+    message = submit()
+    operator.feeds = {
+        "01": RuntimeError("unexpected reply"),
+        "03": [
+            FeedItem(seq=1, answer=answer_to(message)),
+            FeedItem(seq=2, answer=answer_to(message, Outcome.COMPLETED, "完了")),
+        ],
+    }
+
+    assert delivery.poll_answers(adapter=operator, areas=["01", "03"]) == {"01": -1, "03": 2}
+    assert fresh(message).final_outcome == Outcome.COMPLETED
+    assert AnswerFeedCursor.objects.get(area="01").position == 0  # read again next time
+
+
+def test_an_answer_of_the_feed_that_cannot_be_stored_is_passed_over_and_the_next_ones_are_taken(
+    db: None, hub: FakeHub
+) -> None:
+    operator = ScriptedOperator()
+    first, second = submit(reference="A0000001"), submit(reference="A0000002")
+    unstorable = replace(answer_to(first, Outcome.COMPLETED, "完了"), data={"value": object()})
+    operator.feeds = {
+        "03": [
+            FeedItem(seq=1, answer=unstorable),
+            FeedItem(seq=2, answer=answer_to(second, Outcome.COMPLETED, "完了")),
+        ]
+    }
+
+    assert delivery.poll_answers(adapter=operator, areas=["03"]) == {"03": 1}
+    assert fresh(second).final_outcome == Outcome.COMPLETED
+    assert (
+        fresh(first).state == MessageState.PENDING and not AnswerRecord.objects.filter(message=first).exists()
+    )
+    assert AnswerFeedCursor.objects.get(area="03").position == 2
+
+
+def test_an_answer_of_a_reply_that_cannot_be_stored_does_not_stop_the_others(db: None, hub: FakeHub) -> None:
+    operator = ScriptedOperator()
+    message = submit()
+    operator.replies = [
+        replace(answer_to(message), data={"value": object()}),
+        answer_to(message, Outcome.COMPLETED, "完了"),
+    ]
+
+    assert delivery.deliver(message.pk, adapter=operator) == "answered"
+    assert hub.of(message.message_id) == [("completed", "完了")]
+
+
+def test_a_hub_failing_on_one_answer_still_gets_the_final_one(db: None, hub: FakeHub) -> None:
+    def fails_on_accepted(answer: Answer) -> None:
+        if answer.outcome == Outcome.ACCEPTED:
+            raise RuntimeError("cannot take it")
+        hub(answer)
+
+    services.register_answer_handler(fails_on_accepted)
+    message = submit()
+    delivery.deliver(message.pk)
+
+    assert hub.of(message.message_id) == [("completed", "完了")]
+    accepted = AnswerRecord.objects.get(message=message, outcome=Outcome.ACCEPTED)
+    assert accepted.delivered_at is None and "cannot take it" in accepted.handler_error

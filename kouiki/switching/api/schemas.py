@@ -258,11 +258,12 @@ class SwitchPage(Schema):
 
 
 class SwitchDetail(SwitchSummary):
-    """The switch with the customer identification the new retailer registered (a recorded read)."""
+    """The switch with the customer identification the new retailer registered (a recorded read);
+    null once the switch has ended, unless the caller is the point's current retailer."""
 
-    customer_name: str
-    customer_address: str
-    contract_number: str
+    customer_name: str | None = Field(description="需要者氏名（読めない場合は null）")
+    customer_address: str | None = Field(description="需要場所住所（読めない場合は null）")
+    contract_number: str | None = Field(description="現小売の契約番号（読めない場合は null）")
     applications: list[ApplicationStatus] = Field(description="この案件の自社の申請")
 
 

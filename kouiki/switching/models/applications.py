@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from kouiki.core.japanese import Area
 from kouiki.switching.models.registry import SupplyPoint, Voltage
+from kouiki.tso.gateway import ERROR_CODE_MAX_LENGTH, STEP_MAX_LENGTH
 
 
 class Kind(models.TextChoices):
@@ -216,12 +217,14 @@ class Application(models.Model):
         verbose_name="スイッチング案件",
     )
     state = models.CharField("処理状況", max_length=12, choices=State.choices, default=State.RECEIVED)
-    operator_step = models.CharField("受付工程", max_length=40, blank=True)
+    # As long as the gateway keeps an answer's step and error code (kouiki.tso.gateway): an answer
+    # it took must fit here too, or the application would wait for it for ever.
+    operator_step = models.CharField("受付工程", max_length=STEP_MAX_LENGTH, blank=True)
     desired_date = models.DateField("希望日", null=True, blank=True)
     switching_date = models.DateField("スイッチング予定日", null=True, blank=True)
     payload = models.JSONField("申請内容", default=dict, blank=True)
     result = models.JSONField("処理結果", default=dict, blank=True)
-    error_code = models.CharField("不備コード", max_length=64, blank=True)
+    error_code = models.CharField("不備コード", max_length=ERROR_CODE_MAX_LENGTH, blank=True)
     error_detail = models.TextField("不備内容", blank=True)
     # The id of the message that carried it to the operator (tso.submit), once forwarded.
     message_id = models.CharField("送信電文ID", max_length=32, blank=True)

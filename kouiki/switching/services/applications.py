@@ -30,8 +30,10 @@ from kouiki.switching.models import (
 )
 from kouiki.switching.services import switches
 from kouiki.switching.services.common import (
+    clean_text,
     file_application,
     forward,
+    is_visible,
     own_organization,
     point_for_number,
     publish_application,
@@ -69,6 +71,13 @@ CUSTOMER_ITEMS = {
     "customer_address": "customer_address",
     "customer_phone": "customer_phone",
     "contract_number": "retail_contract_number",
+}
+# Their labels and the longest values the registry keeps.
+CUSTOMER_ITEM_LIMITS = {
+    "customer_name": ("需要者氏名", 100),
+    "customer_address": ("需要場所住所", 200),
+    "customer_phone": ("電話番号", 20),
+    "contract_number": ("小売供給契約番号", 40),
 }
 
 
@@ -281,13 +290,21 @@ def apply_ampere_change(
 
 
 def _customer_changes(values: dict[str, str | None]) -> dict[str, str]:
+    """The items given (a blank one is not given), cleaned as the registry keeps them
+    (services.common.clean_text); an item with nothing visible left is refused."""
     changes: dict[str, str] = {}
-    limits = {"customer_name": 100, "customer_address": 200, "customer_phone": 20, "contract_number": 40}
-    for name, limit in limits.items():
+    for name, (label, limit) in CUSTOMER_ITEM_LIMITS.items():
         value = values.get(name)
         if value is None or not str(value).strip():
             continue
-        text = " ".join(str(value).split())
+        text = clean_text(str(value))
+        if not is_visible(text):
+            raise ValidationFailed(
+                f"{label}に表示される文字がありません。空白や表示されない文字(ゼロ幅スペースなど)だけでは"
+                "変更できません。",
+                code="not_visible",
+                field=name,
+            )
         if len(text) > limit:
             raise ValidationFailed(f"{limit}文字以内で入力してください。", code="too_long", field=name)
         if name == "customer_phone":

@@ -3,6 +3,7 @@ an application, forwarding it to the operator, and telling the organizations (ev
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ from kouiki.core.japanese import normalize_supply_point_number, validate_supply_
 from kouiki.core.systems import System
 from kouiki.identity.selectors import role_codes
 from kouiki.switching.models import Application, Kind, State, SupplyPoint, SupplyPointVersion, Switch
+from kouiki.switching.services.dates import latest_desired_date
 from kouiki.switching.services.numbering import next_reception_number
 from kouiki.tso import services as tso
 
@@ -110,10 +112,48 @@ def require_current_retailer(actor: User, version: SupplyPointVersion) -> None:
 
 
 def require_future_date(value: date | None, field: str = "desired_date") -> None:
-    if value is not None and value < timezone.localdate():
+    """A desired date from today up to the horizon (dates.latest_desired_date): a date years ahead
+    is a typing error, and the date arithmetic of a switch could not reach the calendar's end."""
+    if value is None:
+        return
+    today = timezone.localdate()
+    if value < today:
         raise ValidationFailed(
             "希望日には本日以降の日付を指定してください。", code="date_in_past", field=field
         )
+    latest = latest_desired_date(today)
+    if value > latest:
+        raise ValidationFailed(
+            f"希望日は本日から1年以内({latest:%Y/%m/%d}まで)の日付を指定してください。",
+            code="desired_date_too_far",
+            field=field,
+        )
+
+
+# Removed from what people type: controls, format characters (a zero-width space, a byte-order
+# mark, a bidirectional mark) and halves of surrogate pairs — they show nothing.
+_REMOVED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
+# Letters and signs that show as blank space although they are not spaces (Hangul fillers, the
+# blank Braille pattern).
+_BLANK_SIGNS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def clean_text(value: str | None) -> str:
+    """A name, address or number as typed, in the form we keep and compare: NFKC (full-width letters
+    and digits narrowed, half-width katakana widened), controls, format characters and lone
+    surrogates (Unicode Cc, Cf, Cs) removed, every run of spaces one half-width space, none at
+    either end."""
+    text = unicodedata.normalize("NFKC", value or "")
+    text = "".join(c for c in text if c.isspace() or unicodedata.category(c) not in _REMOVED_CATEGORIES)
+    return " ".join(text.split())
+
+
+def is_visible(text: str) -> bool:
+    """Whether the text shows anything: a letter, digit or sign, not only spaces, combining marks,
+    invisible characters or blank signs."""
+    return any(
+        not c.isspace() and c not in _BLANK_SIGNS and unicodedata.category(c)[0] not in "CZM" for c in text
+    )
 
 
 def file_application(

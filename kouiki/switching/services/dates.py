@@ -9,6 +9,10 @@ calendar days when the meter must be replaced (no smart meter yet).
 The deadline of a switch is the moment by which both the スイッチング開始申請 (05) and the
 スイッチング廃止申請 (03) must be in: for a desired date, the end of the last day from which the
 lead time still reaches it; otherwise a number of business days after the registration.
+
+A desired date may be at most one year ahead (`latest_desired_date`; the services refuse a later
+one). Arithmetic that would still run past the calendar's end (year 9999) raises DateOutOfRange, a
+refusal of the input, never an OverflowError.
 """
 
 from __future__ import annotations
@@ -20,6 +24,26 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from kouiki.core.calendar import JST, add_business_days
+from kouiki.core.errors import ValidationFailed
+
+DESIRED_DATE_HORIZON_YEARS = 1
+
+
+class DateOutOfRange(ValidationFailed):
+    """A date so far ahead that the dates of a switch cannot be computed from it (422)."""
+
+    code = "date_out_of_range"
+    default_message = "日付が遠すぎるため、期限・予定日を計算できません。日付を確認してください。"
+
+
+def latest_desired_date(today: date) -> date:
+    """The last day a desired date may name: the same day one year after ``today`` (a 29 February
+    gives 28 February)."""
+    year = today.year + DESIRED_DATE_HORIZON_YEARS
+    try:
+        return today.replace(year=year)
+    except ValueError:
+        return today.replace(year=year, day=28)
 
 
 def lead_time(*, area: str, voltage: str, meter_work: bool) -> tuple[int, int]:
@@ -37,7 +61,10 @@ def lead_time(*, area: str, voltage: str, meter_work: bool) -> tuple[int, int]:
 def earliest_date(*, filed_on: date, area: str, voltage: str, meter_work: bool) -> date:
     """The first day a switch filed (matched) on ``filed_on`` can take effect."""
     business, calendar_days = lead_time(area=area, voltage=voltage, meter_work=meter_work)
-    return add_business_days(filed_on, business) + timedelta(days=calendar_days)
+    try:
+        return add_business_days(filed_on, business) + timedelta(days=calendar_days)
+    except OverflowError:
+        raise DateOutOfRange(field="desired_date") from None
 
 
 def next_reading_day(day: date, reading_day: str) -> date:
@@ -81,7 +108,10 @@ def last_filing_day(*, desired_date: date, area: str, voltage: str, meter_work: 
 
 def end_of_day(day: date) -> datetime:
     """Midnight (JST) after ``day``: the deadline "by the end of ``day``"."""
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=JST)
+    try:
+        return datetime.combine(day + timedelta(days=1), time.min, tzinfo=JST)
+    except OverflowError:
+        raise DateOutOfRange(field="desired_date") from None
 
 
 def start_of_day(day: date) -> datetime:

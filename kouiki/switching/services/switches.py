@@ -18,7 +18,6 @@ Issue 7 and ADR 11:
 from __future__ import annotations
 
 import logging
-import unicodedata
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
@@ -27,7 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kouiki.audit.services import record
-from kouiki.core.calendar import today_jst
+from kouiki.core.calendar import JST, today_jst
 from kouiki.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from kouiki.switching.models import (
     LIVE_STATES,
@@ -53,9 +52,11 @@ from kouiki.switching.services.common import (
     STEP_WAITING_DECISION,
     STEP_WAITING_PAIR,
     SYSTEM,
+    clean_text,
     file_application,
     finish,
     forward,
+    is_visible,
     own_organization,
     point_for_number,
     publish_application,
@@ -72,10 +73,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SWITCH_KINDS = frozenset({Kind.CANCEL_FORWARD, Kind.SWITCH_START, Kind.SWITCH_ABOLISH})
+# The customer identification of a cancel-forward: (registry field, label, longest value kept).
 IDENTIFICATION = {
-    "customer_name": ("customer_name", "需要者氏名"),
-    "customer_address": ("customer_address", "需要場所住所"),
-    "contract_number": ("retail_contract_number", "現小売の契約番号"),
+    "customer_name": ("customer_name", "需要者氏名", 100),
+    "customer_address": ("customer_address", "需要場所住所", 200),
+    "contract_number": ("retail_contract_number", "現小売の契約番号", 40),
 }
 DEADLINE_PASSED = "pair_deadline_passed"
 _HYPHENS = str.maketrans({c: "-" for c in "‐‑‒–—―−－ｰー"})
@@ -96,17 +98,25 @@ class SwitchInProgress(Conflict):
 
 
 def _comparable(value: str) -> str:
-    """Identification compared as people write it: width, spaces and hyphen forms do not count."""
-    text = unicodedata.normalize("NFKC", value or "").translate(_HYPHENS)
-    return "".join(text.split())
+    """Identification compared as people write it: width, spaces, invisible characters and hyphen
+    forms do not count."""
+    return "".join(clean_text(value).translate(_HYPHENS).split())
 
 
-def _check_identification(version: SupplyPointVersion, given: dict[str, str]) -> None:
+def _identification(given: dict[str, Any]) -> dict[str, str]:
+    """The identification as kept: each item cleaned (services.common.clean_text)."""
+    return {name: clean_text(str(given.get(name) or "")) for name in IDENTIFICATION}
+
+
+def _check_identification(version: SupplyPointVersion, values: dict[str, str]) -> None:
+    """The cleaned identification must be there (something visible), fit, and match the registry."""
     errors: dict[str, list[str]] = {}
-    for name, (registry_field, label) in IDENTIFICATION.items():
-        value = (given.get(name) or "").strip()
-        if not value:
-            errors[name] = [f"{label}を入力してください。"]
+    for name, (registry_field, label, limit) in IDENTIFICATION.items():
+        value = values[name]
+        if not is_visible(value):
+            errors[name] = [f"{label}を入力してください(空白や表示されない文字だけでは登録できません)。"]
+        elif len(value) > limit:
+            errors[name] = [f"{label}は{limit}文字以内で入力してください。"]
         elif _comparable(value) != _comparable(getattr(version, registry_field)):
             errors[name] = [f"{label}が供給地点の登録内容と一致しません。"]
     if errors:
@@ -141,6 +151,7 @@ def _switchable(actor: User, point: SupplyPoint, version: SupplyPointVersion) ->
 
 
 def _check_desired_date(desired_date: date | None, point: SupplyPoint, meter_work: bool) -> None:
+    """Not before the operator's lead time from today, not beyond the horizon (one year ahead)."""
     require_future_date(desired_date)
     if desired_date is None:
         return
@@ -155,8 +166,12 @@ def _check_desired_date(desired_date: date | None, point: SupplyPoint, meter_wor
         )
 
 
-def _plan(switch: Switch, version: SupplyPointVersion, desired_date: date | None) -> None:
-    """Set the switch's desired date, estimated switching date and deadline as of today."""
+def _plan(
+    switch: Switch, version: SupplyPointVersion, desired_date: date | None, *, registered_on: date
+) -> None:
+    """Set the switch's desired date, its switching date estimated as of today, and its deadline
+    counted from ``registered_on`` — the day of the registration, also when a 訂正 recomputes it
+    (a correction does not buy the pair more time)."""
     point = switch.supply_point
     switch.desired_date = desired_date
     switch.switching_date = dates.switching_date(
@@ -168,7 +183,7 @@ def _plan(switch: Switch, version: SupplyPointVersion, desired_date: date | None
         desired_date=desired_date,
     )
     switch.deadline = dates.pair_deadline(
-        registered_on=today_jst(),
+        registered_on=registered_on,
         area=point.area,
         voltage=point.voltage,
         meter_work=switch.meter_work,
@@ -203,19 +218,19 @@ def register_cancel_forward(
 
     Refused: a malformed number (422), an unknown point (404), a point not in service or without a
     retailer or already the actor's (422), identification that does not match the registry (422,
-    naming each field), a desired date before the operator's lead time (422), a point already
-    switching (409 `SwitchInProgress`, naming the 廃止取次番号)."""
+    naming each field), a desired date before the operator's lead time or more than a year ahead
+    (422), a point already switching (409 `SwitchInProgress`, naming the 廃止取次番号)."""
     require("SW-L06", actor)
     point, version = point_for_number(supply_point_number)
     _switchable(actor, point, version)
-    _check_identification(
-        version,
+    identification = _identification(
         {
             "customer_name": customer_name,
             "customer_address": customer_address,
             "contract_number": contract_number,
-        },
+        }
     )
+    _check_identification(version, identification)
     meter_work = not bool((version.meter or {}).get("smart_meter"))
     _check_desired_date(desired_date, point, meter_work)
     in_progress = _open_switch_number(point)
@@ -228,14 +243,14 @@ def register_cancel_forward(
         area=point.area,
         new_retailer_id=own_organization(actor),
         current_retailer_id=cast(int, version.retailer_id),  # _switchable: the point has a retailer
-        customer_name=customer_name.strip(),
-        customer_address=customer_address.strip(),
-        contract_number=contract_number.strip(),
+        customer_name=identification["customer_name"],
+        customer_address=identification["customer_address"],
+        contract_number=identification["contract_number"],
         meter_work=meter_work,
         created_at=now,
         updated_at=now,
     )
-    _plan(switch, version, desired_date)
+    _plan(switch, version, desired_date, registered_on=today_jst())
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -534,7 +549,9 @@ def _refuse_locked(switch: Switch, application: Application) -> None:
 
 def correct(*, actor: User, application: Application, changes: dict[str, Any]) -> Application:
     """訂正 of a 20 (identification and desired date, before the decision) or a 05 (the new
-    contract number, before matching). Called through applications.correct_application."""
+    contract number, before matching). Called through applications.correct_application. A
+    correction that changes nothing is refused (`nothing_to_change`): it would only count a
+    revision and tell both retailers of a change that is not one."""
     with transaction.atomic():
         switch = (
             Switch.objects.select_for_update()
@@ -553,6 +570,8 @@ def correct(*, actor: User, application: Application, changes: dict[str, Any]) -
                     code="contract_number_required",
                     field="contract_number",
                 )
+            if number == application.payload.get("contract_number"):
+                raise _nothing_to_change()
             application.payload = {**application.payload, "contract_number": number}
         else:
             raise ValidationFailed(
@@ -577,7 +596,15 @@ def correct(*, actor: User, application: Application, changes: dict[str, Any]) -
     return application
 
 
+def _nothing_to_change() -> ValidationFailed:
+    return ValidationFailed(
+        "訂正する項目がありません。登録内容と異なる値を入力してください。", code="nothing_to_change"
+    )
+
+
 def _correct_request(actor: User, switch: Switch, application: Application, changes: dict[str, Any]) -> None:
+    """The items given replace the registered ones; the deadline stays counted from the
+    registration (a desired date's own deadline moves with it)."""
     if switch.state != SwitchState.REQUESTED:
         raise InvalidTransition(
             f"受付番号 {application.reception_number} は現小売が判断済みのため訂正できません。"
@@ -588,19 +615,22 @@ def _correct_request(actor: User, switch: Switch, application: Application, chan
     unknown = sorted(set(changes) - allowed)
     if unknown:
         raise ValidationFailed(f"訂正できない項目です: {', '.join(unknown)}", code="not_correctable")
+    registered = {name: getattr(switch, name) for name in IDENTIFICATION}
     values = {
-        name: str(changes.get(name, getattr(switch, name)) or "").strip()
-        for name in ("customer_name", "customer_address", "contract_number")
+        name: clean_text(str(changes[name] or "")) if name in changes else registered[name]
+        for name in IDENTIFICATION
     }
-    version = SupplyPointVersion.objects.get(supply_point=switch.supply_point, valid_to__isnull=True)
-    _check_identification(version, values)
     desired = changes.get("desired_date", switch.desired_date)
     if isinstance(desired, str):
         desired = date.fromisoformat(desired) if desired else None
+    if values == registered and desired == switch.desired_date:
+        raise _nothing_to_change()
+    version = SupplyPointVersion.objects.get(supply_point=switch.supply_point, valid_to__isnull=True)
+    _check_identification(version, values)
     _check_desired_date(desired, switch.supply_point, switch.meter_work)
     for name, value in values.items():
         setattr(switch, name, value)
-    _plan(switch, version, desired)
+    _plan(switch, version, desired, registered_on=timezone.localtime(switch.created_at, JST).date())
     _save(
         switch,
         "customer_name",

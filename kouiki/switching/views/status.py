@@ -22,6 +22,7 @@ from kouiki.switching import forms, selectors
 from kouiki.switching.exports import applications_csv
 from kouiki.switching.models import (
     AbolitionMethod,
+    Application,
     ContractDecisionMethod,
     ContractState,
     Kind,
@@ -119,7 +120,10 @@ def status_many(request: HttpRequest) -> HttpResponse:
 @require_GET
 def application_detail(request: HttpRequest, reception_number: str) -> HttpResponse:
     """One application: state, 受付工程, dates, errors; the operator's result on request (a read of
-    personal data, recorded with the purpose named when filing); 訂正 / 取消 while allowed."""
+    personal data, recorded with the purpose named when filing); 訂正 / 取消 while allowed. The
+    customer's identification or new basic info an application carries (20, 07) is not shown here:
+    only that it was given (SW-P1 — it is read through the switch's screen or 需要者基本情報照会,
+    with a purpose, and recorded)."""
     user = actor(request)
     application = selectors.application_for(actor=user, reception_number=reception_number)
     result = None
@@ -146,7 +150,8 @@ def application_detail(request: HttpRequest, reception_number: str) -> HttpRespo
         and switch.is_open
         and not matched
         and (waiting or (application.kind == Kind.CANCEL_FORWARD and application.state == State.COMPLETED)),
-        "payload_rows": _payload_rows(application.payload),
+        "payload_rows": _payload_rows(application),
+        "payload_is_personal": application.kind in PERSONAL_KINDS,
         "title": f"{application.get_kind_display()} 受付番号 {application.reception_number}",
     }
     return page(request, "switching/application_detail.html", context)
@@ -164,6 +169,18 @@ PAYLOAD_LABELS = {
     "changes": "変更内容",
 }
 
+
+# The kinds whose input holds the customer's basic info: the identification of a 廃止取次登録 (the
+# 05's contract_number is the new retailer's own, shown) and the new values of a 需要者情報変更.
+PERSONAL_KINDS = frozenset({Kind.CANCEL_FORWARD, Kind.CUSTOMER_CHANGE})
+IDENTIFICATION_KEYS = frozenset({"customer_name", "customer_address", "contract_number"})
+CHANGE_LABELS = {
+    "customer_name": "氏名",
+    "customer_address": "住所",
+    "customer_phone": "電話番号",
+    "contract_number": "契約番号",
+}
+GIVEN = "入力済み(個人情報のため表示しません)"
 
 FACILITY_LABELS = {"supply_point_number": "供給地点特定番号", "area": "エリア", "voltage": "電圧区分"}
 FACILITY_CHOICES = {
@@ -195,23 +212,23 @@ def _facility_rows(facility: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def _payload_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
+def _payload_rows(application: Application) -> list[tuple[str, str]]:
+    """The application's input as shown to its filer: the customer's identification (a 20) and the
+    new basic info (a 07) only as given — which items, not their values."""
+    hidden = IDENTIFICATION_KEYS if application.kind == Kind.CANCEL_FORWARD else frozenset()
     rows = []
-    for key, value in payload.items():
+    for key, value in application.payload.items():
         if value in (None, "", {}):
             continue
-        if key == "purpose":
+        if key in hidden:
+            value = GIVEN
+        elif key == "purpose":
             value = dict(Purpose.choices).get(value, value)
         elif key == "removal":
             value = "あり" if value else "なし"
         elif key == "changes" and isinstance(value, dict):
-            labels = {
-                "customer_name": "氏名",
-                "customer_address": "住所",
-                "customer_phone": "電話番号",
-                "contract_number": "契約番号",
-            }
-            value = "、".join(f"{labels.get(k, k)}: {v}" for k, v in value.items())
+            items = [label for item, label in CHANGE_LABELS.items() if item in value]
+            value = "・".join(items) + "(変更後の値は表示しません)"
         rows.append((PAYLOAD_LABELS.get(key, key), str(value)))
     return rows
 
@@ -219,14 +236,18 @@ def _payload_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
 @enrolled_required(System.SWITCHING)
 @require_http_methods(["GET", "POST"])
 def application_correct(request: HttpRequest, reception_number: str) -> HttpResponse:
-    """訂正 under the same 受付番号 (a 廃止取次登録 before the decision, a 開始申請 before matching)."""
+    """訂正 under the same 受付番号 (a 廃止取次登録 before the decision, a 開始申請 before matching).
+    A 廃止取次登録's identification is not shown again (it is personal data, read only with a
+    purpose): the filer types the items to change, a blank one stays as registered."""
     application = selectors.application_for(actor=actor(request), reception_number=reception_number)
+    intro = f"受付番号 {application.reception_number} の申請を訂正します(受付番号は変わりません)。"
     if application.kind == Kind.CANCEL_FORWARD:
         form_class: type[forms.FunctionForm] = forms.CorrectCancelForwardForm
-        initial = {
-            k: application.payload.get(k) for k in ("customer_name", "customer_address", "contract_number")
-        }
-        initial["desired_date"] = application.desired_date
+        initial: dict[str, Any] = {"desired_date": application.desired_date}
+        intro += (
+            "需要者の氏名・住所・契約番号は個人情報のため表示しません。訂正する項目だけを入力してください"
+            "(空欄の項目は登録どおりです)。"
+        )
     elif application.kind == Kind.SWITCH_START:
         form_class = forms.CorrectStartForm
         initial = {"contract_number": application.payload.get("contract_number", "")}
@@ -242,7 +263,7 @@ def application_correct(request: HttpRequest, reception_number: str) -> HttpResp
         ),
         done="受付番号 {number} の申請を訂正しました。",
         initial=initial,
-        intro=f"受付番号 {application.reception_number} の申請を訂正します(受付番号は変わりません)。",
+        intro=intro,
     )
 
 

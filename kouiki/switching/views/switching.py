@@ -81,14 +81,16 @@ class PurposeForm(django_forms.Form):
 @require_GET
 def switch_detail(request: HttpRequest, number: str) -> HttpResponse:
     """One switch for either retailer: its state, dates and decision, its applications, and what
-    the viewer may do next. The customer identification shows once a purpose is named (SW-P1)."""
+    the viewer may do next. The customer identification shows once a purpose is named (SW-P1), and
+    only while the switch is in progress or to the point's current retailer (SW-P2)."""
     user = actor(request)
     switch = selectors.switch_for(actor=user, switch_number=number)
     side = "new" if switch.new_retailer_id == user.organization_id else "current"
+    readable = selectors.identification_readable(actor=user, switch=switch)
     purpose_form = PurposeForm(request.GET or None, initial={"purpose": Purpose.CANCEL_FORWARD})
     view = None
     purpose_label = ""
-    if purpose_form.is_bound and purpose_form.is_valid():
+    if readable and purpose_form.is_bound and purpose_form.is_valid():
         purpose = purpose_form.cleaned_data["purpose"]
         view = selectors.cancel_forward_detail(actor=user, switch_number=switch.number, purpose=purpose)
         purpose_label = Purpose(purpose).label
@@ -104,6 +106,7 @@ def switch_detail(request: HttpRequest, number: str) -> HttpResponse:
         "switch": switch,
         "side": side,
         "view": view,
+        "readable": readable,
         "purpose_form": purpose_form,
         "purpose_label": purpose_label,
         "applications": own,

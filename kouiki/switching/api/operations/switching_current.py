@@ -57,10 +57,11 @@ def list_received_cancel_forwards(request: HttpRequest, query: Query[SwitchQuery
     "get",
     "/received-cancel-forwards/{switch_number}",
     "SW-L09",
-    response={200: SwitchDetail, **problems(403, 404)},
+    response={200: SwitchDetail, **problems(403, 404, 422)},
     description=(
         "廃止取次番号で指定した、自社が受けた廃止取次と新小売が登録した本人確認情報です。"
-        "閲覧は利用目的（purpose）とともに記録されます。"
+        "利用目的（purpose）は必須で、閲覧はその目的とともに記録されます。"
+        "手続が終了した案件では、自社が供給地点の現小売である場合を除き、本人確認情報は null です。"
     ),
 )
 def received_cancel_forward(request: HttpRequest, switch_number: str, query: Query[PurposeQuery]) -> Any:

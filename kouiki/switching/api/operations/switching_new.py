@@ -117,7 +117,9 @@ class SwitchQuery(Schema):
 
 
 class PurposeQuery(Schema):
-    purpose: PURPOSES = Field("cancel_forward", description=PURPOSE_DESCRIPTION)
+    """The purpose of a read that may show the customer identification: required, never assumed."""
+
+    purpose: PURPOSES = Field(description=PURPOSE_DESCRIPTION)
 
 
 def switch_page(found: Any, query: SwitchQuery) -> dict[str, Any]:
@@ -153,10 +155,12 @@ def list_cancel_forward_results(request: HttpRequest, query: Query[SwitchQuery])
     "get",
     "/cancel-forward-results/{switch_number}",
     "SW-L07",
-    response={200: SwitchDetail, **problems(403, 404)},
+    response={200: SwitchDetail, **problems(403, 404, 422)},
     description=(
         "廃止取次番号で指定した自社の廃止取次の結果（現小売の判断、NG理由、予定日）と登録した本人確認情報です。"
-        "本人確認情報の閲覧は利用目的（purpose）とともに記録されます。"
+        "利用目的（purpose）は必須で、本人確認情報の閲覧はその目的とともに記録されます。"
+        "手続が終了した案件（取次NG・取消・不備・完了）では、自社が供給地点の現小売である場合を除き、"
+        "本人確認情報は null です（閲覧も記録されません）。"
     ),
 )
 def cancel_forward_result(request: HttpRequest, switch_number: str, query: Query[PurposeQuery]) -> Any:
