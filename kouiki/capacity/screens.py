@@ -21,26 +21,26 @@ from kouiki.capacity.forms import (
 from kouiki.capacity.services import operators
 from kouiki.core.errors import KouikiError
 from kouiki.identity.forms import ProfileForm
+from kouiki.terms.forms import renew_if_revised
 
 # Empty member rows offered on the screen (more at once: the CSV import).
 EXTRA_MEMBER_ROWS = 5
 
 
 def _consent_form(data: Any, terms: Any) -> ConsentForm:
-    """The consent to `terms`, the version the page shows now.
-
-    A POST that agreed to another version (one published after its page was loaded, or none shown)
-    is shown again unticked, with the reason and with this version's id in the hidden field: ticking
-    the box again agrees to the text on the page, and is accepted.
-    """
-    initial = {"terms_version": terms.pk}
-    if data is None or str(data.get("terms_version", "")).strip() == str(terms.pk):
-        return ConsentForm(data, initial=initial)
-    renewed = data.copy()
-    renewed.pop("consent", None)
-    renewed["terms_version"] = str(terms.pk)
-    form = ConsentForm(renewed, initial=initial)
-    form.fields["consent"].error_messages["required"] = operators.TERMS_CHANGED
+    """The consent to `terms`, the version the page shows now; a POST that agreed to another version
+    (published after its page was loaded, or none shown) comes back unticked with this version's id
+    (terms.forms.renew_if_revised)."""
+    form = ConsentForm(data, initial={"terms_version": terms.pk})
+    renew_if_revised(
+        form,
+        box="consent",
+        version="terms_version",
+        document_id=terms.pk,
+        title=terms.title,
+        message=operators.TERMS_CHANGED,
+        missing_is_revised=True,
+    )
     return form
 
 

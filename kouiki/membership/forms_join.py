@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
 from kouiki.core import japanese
 from kouiki.membership.services.join import consent_key
+from kouiki.terms.forms import renew_if_revised
 
 if TYPE_CHECKING:
     from kouiki.terms.models import TermsDocument
@@ -65,27 +66,13 @@ class ConsentForm(forms.Form):
             self.fields[f"{consent_key(document)}_version"] = forms.IntegerField(
                 widget=forms.HiddenInput, initial=document.pk, required=False
             )
-        if self.is_bound:
-            self._renew_revised()
-
-    def _renew_revised(self) -> None:
-        """A box ticked for a version that is no longer the one in force (revised while the page was
-        open) comes back unticked, with the reason and the new version's id: ticking it again agrees
-        to the text now on the page. Left bound to the old id, every retry would be refused."""
-        data = cast(Any, self.data).copy()  # a QueryDict (a dict in tests): the copy is mutable
-        for document in self.documents:
-            box, version = (
-                self.add_prefix(consent_key(document)),
-                self.add_prefix(f"{consent_key(document)}_version"),
+            renew_if_revised(
+                self,
+                box=consent_key(document),
+                version=f"{consent_key(document)}_version",
+                document_id=document.pk,
+                title=document.title,
             )
-            shown = str(data.get(version, "")).strip()
-            if shown and shown != str(document.pk):
-                data.pop(box, None)
-                data[version] = str(document.pk)
-                self.fields[consent_key(document)].error_messages["required"] = (
-                    f"「{document.title}」が改定されました。改定後の内容をお読みのうえ、改めて同意してください。"
-                )
-        self.data = data
 
     def entries(self) -> list[tuple[TermsDocument, Any]]:
         """Each document with its bound box, for the template."""

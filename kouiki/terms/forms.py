@@ -14,6 +14,36 @@ if TYPE_CHECKING:
     from kouiki.terms.models import TermsDocument
 
 
+def renew_if_revised(
+    form: forms.Form,
+    *,
+    box: str,
+    version: str,
+    document_id: int,
+    title: str,
+    message: str = "",
+    missing_is_revised: bool = False,
+) -> bool:
+    """Call from a consent form's __init__: when the bound data agreed to another version than
+    `document_id` (revised while the page was open), the box comes back unticked, with the reason,
+    and the hidden `version` field carries the version now in force — ticking again agrees to the
+    text on the page. Left bound to the old id, every retry would be refused. Returns whether it did.
+    `missing_is_revised`: a POST without the hidden field counts as another version too."""
+    if not form.is_bound:
+        return False
+    shown = str(form.data.get(form.add_prefix(version), "")).strip()
+    if shown == str(document_id) or not (shown or missing_is_revised):
+        return False
+    data = cast(Any, form.data).copy()  # a QueryDict (a dict in tests): the copy is mutable
+    data.pop(form.add_prefix(box), None)
+    data[form.add_prefix(version)] = str(document_id)
+    form.data = data
+    form.fields[box].error_messages["required"] = message or (
+        f"「{title}」が改定されました。改定後の内容をお読みのうえ、改めて同意してください。"
+    )
+    return True
+
+
 class TermsConsentForm(forms.Form):
     """「本利用規約に同意する」 for one document, with the version shown.
 
@@ -34,18 +64,9 @@ class TermsConsentForm(forms.Form):
         if label:
             self.fields["agree"].label = label
         self.fields["agree"].error_messages["required"] = f"「{document.title}」に同意してください。"
-        shown = str(self.data.get(self.add_prefix("document_id"), "")).strip() if self.is_bound else ""
-        if shown and shown != str(document.pk):
-            # Revised while the page was open: shown again unticked, with the new version's id, so
-            # that ticking again agrees to the text now on the page (left bound to the old id, every
-            # retry would be refused).
-            data = cast(Any, self.data).copy()  # a QueryDict (a dict in tests): the copy is mutable
-            data.pop(self.add_prefix("agree"), None)
-            data[self.add_prefix("document_id")] = str(document.pk)
-            self.data = data
-            self.fields["agree"].error_messages["required"] = (
-                f"「{document.title}」が改定されました。改定後の内容をお読みのうえ、改めて同意してください。"
-            )
+        renew_if_revised(
+            self, box="agree", version="document_id", document_id=document.pk, title=document.title
+        )
 
     def shown_document_id(self) -> int:
         """The version the user agreed to as the screen showed it (the form must be valid)."""
