@@ -14,6 +14,7 @@ from kouiki.assembly.models import AgendaItem, Invitation
 from kouiki.assembly.services.answers import MAX_ATTENDEES, AttendeeInput
 from kouiki.assembly.tickets import MAX_CODE_LENGTH
 from kouiki.core import japanese
+from kouiki.core.calendar import year_out_of_range
 from kouiki.core.errors import KouikiError
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -41,10 +42,9 @@ def _within_years(label: str) -> Any:
     """A meeting is held in this century: year 1 or 9999 would overflow on the way to UTC."""
 
     def check(value: datetime) -> None:
-        if not 2000 <= value.year <= 2099:
-            raise ValidationError(
-                f"{label}は2000年から2099年までの日時で入力してください。", code="year_range"
-            )
+        message = year_out_of_range(label, value)
+        if message:
+            raise ValidationError(message, code="year_range")
 
     return check
 

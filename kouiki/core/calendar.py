@@ -29,6 +29,18 @@ _EARLIEST_DAY = date(1900, 1, 1)
 _LATEST_DAY = date(9998, 12, 31)
 
 
+# The years a date typed into the systems may name (a meeting, a notice's period, a fiscal year):
+# year 1 or 9999 is a slip of the keyboard, and would overflow on the way to UTC.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
+def year_out_of_range(label: str, value: date | None) -> str | None:
+    """The Japanese message for a date outside FIRST_YEAR..LAST_YEAR, None when it is inside."""
+    if value is None or FIRST_YEAR <= value.year <= LAST_YEAR:
+        return None
+    return f"{label}は{FIRST_YEAR}年から{LAST_YEAR}年までの日時で入力してください。"
+
+
 def day_bounds(date_from: date | None, date_to: date | None) -> tuple[datetime | None, datetime | None]:
     """The instants a filter "from `date_from` to `date_to`, both days included (Japan time)" spans:
     (start, included; end, excluded), None where the day is not given. Bounds on the timestamp itself

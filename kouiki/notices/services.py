@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kouiki.audit.services import record
+from kouiki.core.calendar import year_out_of_range
 from kouiki.core.errors import InvalidTransition, ValidationFailed
 from kouiki.core.systems import System
 from kouiki.identity.selectors import active_system_users
@@ -171,9 +172,9 @@ def _clean(
         ("publish_from", "掲載開始日時", publish_from),
         ("publish_until", "掲載終了日時", publish_until),
     ):
-        # Year 1 or 9999 would overflow on the way to UTC; a notice lives in this century.
-        if value is not None and not 2000 <= value.year <= 2099:
-            errors[name] = [f"{label}は2000年から2099年までの日時で入力してください。"]
+        message = year_out_of_range(label, value)
+        if message:
+            errors[name] = [message]
     if (
         not errors.keys() & {"publish_from", "publish_until"}
         and publish_until
