@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -26,6 +27,7 @@ __all__ = [
     "MessageStatus",
     "OperatorMessage",
     "SandboxMail",
+    "masked",
     "message_status",
     "operator_message",
     "operator_messages",
@@ -110,6 +112,31 @@ def _unanswered() -> Q:
 def unanswered_count() -> int:
     """How many messages an operator took long ago and never answered (a warning for staff)."""
     return OperatorMessage.objects.filter(_unanswered()).count()
+
+
+# Never shown, even to staff, wherever they sit in a message or an answer: a usage-inquiry password
+# travels in usage_retrieve's payload, and customers' basic info (SW-P1: read only for a named
+# purpose, by the retailers) in customer changes and in the operators' registry data.
+HIDDEN_PAYLOAD_KEYS = frozenset(
+    {
+        "password",
+        "customer_name",
+        "customer_address",
+        "customer_phone",
+        "contract_number",
+        "retail_contract_number",
+    }
+)
+MASK = "********"
+
+
+def masked(value: Any) -> Any:
+    """A message's payload or an answer's data as staff may see it: the keys above masked at any depth."""
+    if isinstance(value, dict):
+        return {key: MASK if key in HIDDEN_PAYLOAD_KEYS else masked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [masked(item) for item in value]
+    return value
 
 
 def operator_message(message_id: str) -> OperatorMessage:

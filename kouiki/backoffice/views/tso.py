@@ -21,28 +21,6 @@ from kouiki.tso.gateway import OPERATION_LABELS
 from kouiki.tso.selectors import FinalOutcome, MessageState
 
 PAGE_SIZE = 50
-# Never shown, even to staff, wherever they sit in a message or an answer: a usage-inquiry password
-# travels in usage_retrieve's payload, and customers' basic info (SW-P1: read only for a named
-# purpose, by the retailers) in customer changes and in the operators' registry data.
-HIDDEN_PAYLOAD_KEYS = frozenset(
-    {
-        "password",
-        "customer_name",
-        "customer_address",
-        "customer_phone",
-        "contract_number",
-        "retail_contract_number",
-    }
-)
-MASK = "********"
-
-
-def _masked(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: MASK if key in HIDDEN_PAYLOAD_KEYS else _masked(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_masked(item) for item in value]
-    return value
 
 
 class MessageFilterForm(forms.Form):
@@ -123,9 +101,9 @@ def message_detail(request: HttpRequest, message_id: str) -> HttpResponse:
         message = selectors.operator_message(message_id)
     except NotFound as error:
         raise Http404(error.message) from error
-    payload = _masked(message.payload)
+    payload = selectors.masked(message.payload)
     answers = [
-        (answer, _pretty(_masked(answer.data)) if answer.data else "")
+        (answer, _pretty(selectors.masked(answer.data)) if answer.data else "")
         for answer in selectors.answers_of(message)
     ]
     return render(
