@@ -27,10 +27,6 @@ if TYPE_CHECKING:
 PAGE_SIZE = 20
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _state(invitation: Invitation, actor: User) -> dict[str, Any]:
     meeting = invitation.meeting
     return {
@@ -47,11 +43,9 @@ def _state(invitation: Invitation, actor: User) -> dict[str, Any]:
 
 @function_required("MEM-G1")
 @require_GET
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: HttpRequest, actor: User) -> HttpResponse:
     """The meetings notified to the member, with the answer state and the deadline."""
-    page = Paginator(selectors.invitations_for(actor=_actor(request)), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(selectors.invitations_for(actor=actor), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "assembly/list.html", {"page": page, "title": "総会情報一覧"})
 
 
@@ -60,9 +54,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @function_required("MEM-G2")
 @require_GET
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """One meeting: what the convocation says, the member's answer, its persons and their tickets."""
-    actor = _actor(request)
     invitation = selectors.invitation_for(actor=actor, meeting_id=pk)
     context = _state(invitation, actor)
     votes = selectors.votes_by_item(invitation)
@@ -74,9 +67,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @function_required("MEM-G2")
 @require_http_methods(["GET", "POST"])
-def answer(request: HttpRequest, pk: int) -> HttpResponse:
+def answer(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """Answer attendance, the persons and (with voting rights) the votes; until the deadline."""
-    actor = _actor(request)
     invitation = selectors.invitation_for(actor=actor, meeting_id=pk)
     context = _state(invitation, actor)
     if not context["open"]:
@@ -123,9 +115,9 @@ def _ticket_context(ticket: ReceptionTicket) -> dict[str, Any]:
 
 @function_required("MEM-G3")
 @require_GET
-def ticket(request: HttpRequest, pk: int, attendee_pk: int) -> HttpResponse:
+def ticket(request: HttpRequest, actor: User, pk: int, attendee_pk: int) -> HttpResponse:
     """One person's reception ticket with its QR code, to show on a phone or print."""
-    found = selectors.ticket_for(actor=_actor(request), meeting_id=pk, attendee_id=attendee_pk)
+    found = selectors.ticket_for(actor=actor, meeting_id=pk, attendee_id=attendee_pk)
     context = _ticket_context(found)
     context["title"] = f"受付票 {found.attendee.name}"
     return render(request, "assembly/ticket.html", context)
@@ -133,9 +125,9 @@ def ticket(request: HttpRequest, pk: int, attendee_pk: int) -> HttpResponse:
 
 @function_required("MEM-G3")
 @require_GET
-def ticket_pdf(request: HttpRequest, pk: int, attendee_pk: int) -> HttpResponse:
+def ticket_pdf(request: HttpRequest, actor: User, pk: int, attendee_pk: int) -> HttpResponse:
     """The same ticket as PDF (kouiki.core.pdf)."""
-    found = selectors.ticket_for(actor=_actor(request), meeting_id=pk, attendee_id=attendee_pk)
+    found = selectors.ticket_for(actor=actor, meeting_id=pk, attendee_id=attendee_pk)
     context = _ticket_context(found)
     context["title"] = "受付票"
     pdf = render_pdf("assembly/ticket_pdf.html", context)

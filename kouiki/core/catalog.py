@@ -7,10 +7,13 @@ use a function (`allows`), what a user's menu shows (`menu`), and gives the cata
 
 from __future__ import annotations
 
+import inspect
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from kouiki.core.functions import FUNCTIONS as DECLARED
 from kouiki.core.functions import Function
@@ -25,6 +28,8 @@ __all__ = [
     "get",
     "markdown_table",
     "menu",
+    "place",
+    "places",
     "urls",
 ]
 
@@ -84,6 +89,64 @@ def menu(system: str, codes: frozenset[str]) -> list[tuple[str, list[Function]]]
         if function.built and function.url_name and function.menu and allows(function.id, codes):
             groups.setdefault(function.menu, []).append(function)
     return list(groups.items())
+
+
+# --- where each function lives in the code ------------------------------------------------------
+
+# The kinds of place a function has: the service that is its rule, the screen, the API operation.
+PLACE_KINDS = ("service", "view", "operation")
+
+
+@dataclass(frozen=True)
+class Place:
+    """One piece of code that implements a function: its kind, dotted path, file and line."""
+
+    kind: str
+    path: str
+    file: str
+    line: int
+
+
+_PLACES: dict[str, list[Place]] = {}
+
+
+def place(function_id: str, kind: str, code: Callable[..., Any]) -> None:
+    """Record that `code` is the function's service, view or operation. The access layer's guards
+    call this as they wrap the code, so the index is never written by hand."""
+    get(function_id)
+    if kind not in PLACE_KINDS:
+        raise ValueError(f"unknown kind of place {kind!r}")
+    code = inspect.unwrap(code)
+    try:
+        file = inspect.getsourcefile(code) or ""
+        line = inspect.getsourcelines(code)[1]
+    except (OSError, TypeError):  # pragma: no cover - code without a source file
+        file, line = "", 0
+    found = Place(kind=kind, path=f"{code.__module__}.{code.__qualname__}", file=file, line=line)
+    listed = _PLACES.setdefault(function_id, [])
+    if found not in listed:
+        listed.append(found)
+
+
+def _load_code() -> None:
+    """Import every view, API operation and the services they call (the URLconf imports them)."""
+
+    def walk(patterns: list[Any]) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern):
+                pattern.callback  # noqa: B018 - resolving the callback imports its module
+
+    walk(get_resolver().url_patterns)
+
+
+def places(function_id: str) -> list[Place]:
+    """Where the function lives: its services, views and operations, in that order."""
+    get(function_id)
+    _load_code()
+    found = _PLACES.get(function_id, [])
+    return sorted(found, key=lambda p: (PLACE_KINDS.index(p.kind), p.path))
 
 
 def urls(function: Function) -> list[str]:

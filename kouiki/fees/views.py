@@ -26,18 +26,13 @@ if TYPE_CHECKING:
 PAGE_SIZE = 20
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 # --- MEM-F1 請求書の確認 -----------------------------------------------------------------------------
 
 
 @function_required("MEM-F1")
 @require_GET
-def invoice_list(request: HttpRequest) -> HttpResponse:
+def invoice_list(request: HttpRequest, actor: User) -> HttpResponse:
     """The member's invoices with their state (未払い / 支払済 / 期限超過), by fiscal year."""
-    actor = _actor(request)
     form = InvoiceFilterForm(
         request.GET or None, fiscal_years=selectors.invoice_fiscal_years_for(actor=actor)
     )
@@ -51,9 +46,8 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 
 @function_required("MEM-F1")
 @require_GET
-def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def invoice_pdf(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """One invoice as PDF; every download is audited."""
-    actor = _actor(request)
     invoice = selectors.invoice_for(actor=actor, pk=pk)
     pdf = invoices.download_invoice_pdf(actor=actor, invoice=invoice)
     return pdf_response(pdf, f"請求書_{invoice.number}.pdf", inline=False)
@@ -64,9 +58,8 @@ def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @function_required("MEM-F2")
 @require_GET
-def capacity_list(request: HttpRequest) -> HttpResponse:
+def capacity_list(request: HttpRequest, actor: User) -> HttpResponse:
     """The capacity-market documents published for the member, newest first, with read marks."""
-    actor = _actor(request)
     form = CapacityFilterForm(
         request.GET or None, fiscal_years=selectors.capacity_fiscal_years_for(actor=actor)
     )
@@ -89,18 +82,17 @@ def capacity_list(request: HttpRequest) -> HttpResponse:
 
 @function_required("MEM-F2")
 @require_GET
-def capacity_file(request: HttpRequest, pk: int) -> HttpResponse:
+def capacity_file(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """Download one document; it is marked read for this user."""
-    document = capacity.open_capacity_document(actor=_actor(request), pk=pk)
+    document = capacity.open_capacity_document(actor=actor, pk=pk)
     return document_response(document)
 
 
 @function_required("MEM-F2")
 @require_GET
-def refund_account(request: HttpRequest) -> HttpResponse:
+def refund_account(request: HttpRequest, actor: User) -> HttpResponse:
     """容量市場口座情報等: the registered refund account and its history (retailers and registered
     specified T&D operators; other members see that they need not register one)."""
-    actor = _actor(request)
     required = selectors.refund_account_required_for(actor=actor)
     account = selectors.refund_account_for(actor=actor)
     return render(
@@ -118,9 +110,8 @@ def refund_account(request: HttpRequest) -> HttpResponse:
 
 @function_required("MEM-F2")
 @require_http_methods(["GET", "POST"])
-def refund_account_edit(request: HttpRequest) -> HttpResponse:
+def refund_account_edit(request: HttpRequest, actor: User) -> HttpResponse:
     """Register or change the refund account (administrators only)."""
-    actor = _actor(request)
     account = selectors.refund_account_for(actor=actor)
     if not selectors.is_member_admin(actor):
         raise Forbidden("容量市場口座情報等の登録・変更は管理者のみ行えます。")

@@ -1,15 +1,34 @@
-"""View guards: who may open a screen, decided from the function catalog.
+"""The one access layer: may this user, now, use function X — and the guards that ask it.
 
-`function_required("MEM-U2")` lets in the users whose roles the catalog names for that function;
-`staff_required` guards the back office. An anonymous visitor is sent to the login page of the
-system; a logged-in user without the right gets the Japanese 403 page.
+Every right in Kouiki is a function of the catalog (`kouiki.core.functions`). This module is the
+only place that decides whether a user may use one:
+
+- `may_use(actor, function_id)` answers; `require_function` raises `Forbidden` with the reason.
+  Today the answer comes from the catalog's roles (FUNCTIONS.md "who") and, for member screens of
+  one 担当業務, the user's duties. Per-user function rights (SW-U11), suspended and terminated
+  participants (X-S2, X-S3) and contractors acting for a participant (X-I2) are added here, and
+  nowhere else.
+- `organization_of(actor)` is the participant's organization every scoped read and write uses;
+  staff and anonymous visitors have none.
+- `is_staff` / `require_staff`: the organization's own staff (the back office).
+
+Three surfaces ask it, each naming the function once:
+- services: `@function("SW-L06")` on the service checks the keyword `actor` before the body runs;
+- web views: `@function_required("SW-L06")`, `@enrolled_required(system)` and `@staff_required`
+  call the view as `view(request, actor, ...)` with the checked user;
+- API operations: `kouiki.core.api.operation(router, method, path, "SW-L06")` calls the operation
+  with the token's checked user (see `checked_operation`).
+Each guard also records where the function lives (`kouiki.core.catalog.place`), so that the
+catalog is the index of the code (`manage.py functions SW-L06`).
 """
 
 from __future__ import annotations
 
+import inspect
+import typing
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
@@ -20,6 +39,11 @@ from kouiki.core.errors import Forbidden
 from kouiki.identity.choices import Duty
 from kouiki.identity.selectors import has_duty, role_codes
 
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
+
+P = ParamSpec("P")
+R = TypeVar("R")
 View = Callable[..., HttpResponse]
 
 LOGIN_URLS = {
@@ -30,47 +54,133 @@ LOGIN_URLS = {
 }
 
 
-def _to_login(request: HttpRequest, system: str) -> HttpResponse:
+# --- the questions ------------------------------------------------------------------------------
+
+
+def is_staff(actor: Any) -> bool:
+    """Whether the actor is a signed-in member of the organization's own staff."""
+    return bool(getattr(actor, "is_authenticated", False) and getattr(actor, "is_kouiki_staff", False))
+
+
+def is_participant(actor: Any) -> bool:
+    """Whether the actor is a signed-in user of a participant (a company), not staff."""
+    return bool(
+        getattr(actor, "is_authenticated", False)
+        and not getattr(actor, "is_kouiki_staff", False)
+        and getattr(actor, "organization_id", None) is not None
+    )
+
+
+def _refusal(actor: Any, function_id: str) -> str | None:
+    """Why the actor may not use the function now, or None when it may."""
+    function = catalog.get(function_id)
+    if not getattr(actor, "is_authenticated", False):
+        return Forbidden.default_message
+    if not catalog.allows(function.id, role_codes(actor, function.system)):
+        return Forbidden.default_message
+    if function.duty and is_participant(actor) and not has_duty(actor, function.duty, function.system):
+        return (
+            f"この機能は、担当業務「{Duty(function.duty).label}」のユーザと管理者が利用できます。"
+            "担当業務の変更は貴社の管理者にご依頼ください。"
+        )
+    return None
+
+
+def may_use(actor: Any, function_id: str) -> bool:
+    """Whether the actor may use the function now (staff only where the catalog names O)."""
+    return _refusal(actor, function_id) is None
+
+
+def require_function(actor: Any, function_id: str) -> User:
+    """The actor, when it may use the function; `Forbidden` with the reason otherwise."""
+    reason = _refusal(actor, function_id)
+    if reason is not None:
+        raise Forbidden(reason)
+    return actor  # type: ignore[no-any-return]
+
+
+def organization_of(actor: Any) -> int:
+    """The id of the participant the actor acts for; staff and anonymous visitors have none."""
+    if not is_participant(actor):
+        raise Forbidden()
+    return int(actor.organization_id)
+
+
+def require_staff(actor: Any, message: str | None = None) -> User:
+    """The actor, when it is the organization's staff; `Forbidden` otherwise."""
+    if not is_staff(actor):
+        raise Forbidden(message)
+    return actor  # type: ignore[no-any-return]
+
+
+# --- services -----------------------------------------------------------------------------------
+
+
+def function(*function_ids: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Mark a service as the body of catalog function(s): the keyword `actor` must be allowed one of
+    them before the service runs. The service is listed in the catalog's index of the code."""
+    for function_id in function_ids:
+        catalog.get(function_id)
+
+    def decorator(service: Callable[P, R]) -> Callable[P, R]:
+        for function_id in function_ids:
+            catalog.place(function_id, "service", service)
+
+        @wraps(service)
+        def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+            actor = kwargs.get("actor")
+            refusals = [_refusal(actor, function_id) for function_id in function_ids]
+            if all(refusals):
+                raise Forbidden(refusals[0])
+            return service(*args, **kwargs)
+
+        return checked
+
+    return decorator
+
+
+# --- web views ----------------------------------------------------------------------------------
+
+
+def to_login(request: HttpRequest, system: str) -> HttpResponse:
+    """Send the visitor to the login page of `system`, coming back here afterwards."""
     return HttpResponseRedirect(f"{LOGIN_URLS[system]}?next={quote(request.get_full_path())}")
 
 
 def staff_required(view: View) -> View:
-    """Only the organization's staff (the back office)."""
+    """Only the organization's staff (the back office), signed in with their second factor; the
+    view is called as `view(request, actor, ...)`."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
         if not user.is_authenticated:
-            return _to_login(request, "backoffice")
-        if not user.is_kouiki_staff:  # type: ignore[union-attr]
+            return to_login(request, "backoffice")
+        if not is_staff(user):
             raise PermissionDenied
         if not request.session.get("staff_verified"):
-            return _to_login(request, "backoffice")
-        return view(request, *args, **kwargs)
+            return to_login(request, "backoffice")
+        return view(request, user, *args, **kwargs)
 
     return wrapped
 
 
 def function_required(function_id: str) -> Callable[[View], View]:
-    """Only users whose role codes the catalog allows for `function_id` in its system, and, for a
-    member-system screen of one 担当業務, only administrators and the users holding that duty."""
-    function = catalog.get(function_id)
+    """Only participants' users who may use `function_id` (staff use the back office: they are sent
+    to the system's login page); the view is called as `view(request, actor, ...)`."""
+    declared = catalog.get(function_id)
 
     def decorator(view: View) -> View:
+        catalog.place(function_id, "view", view)
+
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             user = request.user
-            if not user.is_authenticated or user.is_kouiki_staff:  # type: ignore[union-attr]
-                return _to_login(request, function.system)
-            if not catalog.allows(function_id, role_codes(user, function.system)):  # type: ignore[arg-type]
-                raise PermissionDenied
-            if function.duty and not has_duty(user, function.duty, function.system):  # type: ignore[arg-type]
-                raise Forbidden(
-                    f"この機能は、担当業務「{Duty(function.duty).label}」のユーザと管理者が利用できます。"
-                    "担当業務の変更は貴社の管理者にご依頼ください。"
-                )
-            request.kouiki_system = function.system  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
+            if not is_participant(user):
+                return to_login(request, declared.system)
+            require_function(user, function_id)
+            request.kouiki_system = declared.system  # type: ignore[attr-defined]
+            return view(request, user, *args, **kwargs)
 
         return wrapped
 
@@ -78,19 +188,53 @@ def function_required(function_id: str) -> Callable[[View], View]:
 
 
 def enrolled_required(system: str) -> Callable[[View], View]:
-    """Any participant's user enrolled in `system` (its menu, its own profile and password)."""
+    """Any participant's user enrolled in `system` (its menu, its own profile and password); the
+    view is called as `view(request, actor, ...)`."""
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             user = request.user
-            if not user.is_authenticated or user.is_kouiki_staff:  # type: ignore[union-attr]
-                return _to_login(request, system)
+            if not is_participant(user):
+                return to_login(request, system)
             if not role_codes(user, system):  # type: ignore[arg-type]
                 raise PermissionDenied
             request.kouiki_system = system  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
+            return view(request, user, *args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+# --- API operations -----------------------------------------------------------------------------
+
+
+def checked_operation(function_id: str, operation: Callable[..., Any]) -> Callable[..., Any]:
+    """The API operation `operation(request, actor, ...)` as ninja calls it: `(request, ...)`, with
+    the token's user checked for `function_id` and passed as `actor`.
+
+    ninja reads the parameters from the signature: the returned callable shows the operation's own
+    signature without `actor`, its annotations resolved in the operation's module."""
+    catalog.place(function_id, "operation", operation)
+    signature = inspect.signature(operation)
+    kept = [parameter for name, parameter in signature.parameters.items() if name != "actor"]
+
+    def annotated() -> None:  # carries the kept annotations for typing.get_type_hints
+        pass
+
+    annotated.__annotations__ = {p.name: p.annotation for p in kept if p.annotation is not p.empty}
+    hints = typing.get_type_hints(
+        annotated, globalns=getattr(operation, "__globals__", {}), include_extras=True
+    )
+    parameters = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in kept]
+
+    @wraps(operation)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        actor = require_function(getattr(request, "auth", None), function_id)
+        return operation(request, actor, *args, **kwargs)
+
+    checked.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=parameters, return_annotation=inspect.Signature.empty
+    )
+    return checked

@@ -37,10 +37,6 @@ RESUBMITTED_ON_EDIT = ("on_hold", "rejected")
 WITHDRAWABLE = ("submitted", "resubmitted", "on_hold")
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def posted(request: HttpRequest) -> Any:
     """The form data of a POST (even an empty one: its errors must show), None for a GET."""
     return request.POST if request.method == "POST" else None
@@ -210,14 +206,13 @@ class VersionForm(forms.Form):
 
 @function_required("MEM-I3")
 @require_GET
-def change_list(request: HttpRequest) -> HttpResponse:
+def change_list(request: HttpRequest, actor: User) -> HttpResponse:
     """Past change, succession and withdrawal requests, searchable by date and state."""
     search = ChangeSearchForm(request.GET or None)
     filters: dict[str, Any] = {}
     if search.is_bound and search.is_valid():
         data = search.cleaned_data
         filters = {"state": data["state"] or None, "date_from": data["date_from"], "date_to": data["date_to"]}
-    actor = _actor(request)
     found = selectors.change_requests_for(actor=actor, **filters)
     if search.is_bound and not search.is_valid():
         found = found.none()
@@ -257,9 +252,9 @@ def _detail_context(application: Application) -> dict[str, Any]:
 
 @function_required("MEM-I3")
 @require_GET
-def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def change_detail(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """One request: the requested values against the registered ones, the decision and the history."""
-    application = selectors.change_request_for(actor=_actor(request), pk=pk)
+    application = selectors.change_request_for(actor=actor, pk=pk)
     context = _detail_context(application)
     context["version_form"] = VersionForm(initial={"version": application.version})
     context["title"] = f"{context['kind_name']} {application.reception_number}"
@@ -268,9 +263,8 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @function_required("MEM-I3")
 @require_POST
-def change_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def change_withdraw(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """取下げ: the member takes back a request the organization has not decided yet."""
-    actor = _actor(request)
     application = selectors.change_request_for(actor=actor, pk=pk)
     form = VersionForm(request.POST)
     expected = form.cleaned_data["version"] if form.is_valid() else None
@@ -291,9 +285,8 @@ def _edited(request: HttpRequest, application: Application, *, resubmitted: bool
 
 @function_required("MEM-I3")
 @require_http_methods(["GET", "POST"])
-def change_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def change_edit(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """Edit a request not yet approved; after a hold or a rejection the edit is a resubmission."""
-    actor = _actor(request)
     application = selectors.change_request_for(actor=actor, pk=pk)
     context = _detail_context(application)
     if not context["editable"]:
@@ -342,9 +335,8 @@ def change_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @function_required("MEM-I4")
 @require_http_methods(["GET", "POST"])
-def change_new(request: HttpRequest) -> HttpResponse:
+def change_new(request: HttpRequest, actor: User) -> HttpResponse:
     """The change form: administrators only → applied at once; anything else → a request for approval."""
-    actor = _actor(request)
     profile = selectors.member_profile_for(actor=actor)
     context: dict[str, Any] = {"title": "会員情報変更申請", **pending_context(actor)}
     if profile is None:
@@ -396,9 +388,8 @@ def _filed(request: HttpRequest, application: Application) -> HttpResponse:
 
 @function_required("MEM-I5")
 @require_http_methods(["GET", "POST"])
-def succession(request: HttpRequest) -> HttpResponse:
+def succession(request: HttpRequest, actor: User) -> HttpResponse:
     """承継申請: the successor's 事業者コード and name; approval ends this membership."""
-    actor = _actor(request)
     form = SuccessionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -422,9 +413,8 @@ def succession(request: HttpRequest) -> HttpResponse:
 
 @function_required("MEM-I6")
 @require_http_methods(["GET", "POST"])
-def withdrawal(request: HttpRequest) -> HttpResponse:
+def withdrawal(request: HttpRequest, actor: User) -> HttpResponse:
     """脱退申請: approval ends this membership."""
-    actor = _actor(request)
     form = WithdrawalForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:

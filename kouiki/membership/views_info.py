@@ -32,10 +32,6 @@ SYSTEM = "member"
 PAGE_SIZE = 20
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _may(user: User, function_id: str) -> bool:
     return catalog.allows(function_id, role_codes(user, SYSTEM))
 
@@ -54,9 +50,8 @@ class VerifyForm(forms.Form):
 
 @function_required("MEM-I2")
 @require_GET
-def info(request: HttpRequest) -> HttpResponse:
+def info(request: HttpRequest, actor: User) -> HttpResponse:
     """The registered member information; a request waiting for approval is shown beside it."""
-    actor = _actor(request)
     profile = selectors.member_profile_for(actor=actor)
     return render(
         request,
@@ -72,9 +67,9 @@ def info(request: HttpRequest) -> HttpResponse:
 
 @function_required("MEM-I2")
 @require_GET
-def info_history(request: HttpRequest) -> HttpResponse:
+def info_history(request: HttpRequest, actor: User) -> HttpResponse:
     """Every approved version of the member information, newest first."""
-    profile = selectors.member_profile_for(actor=_actor(request))
+    profile = selectors.member_profile_for(actor=actor)
     versions = selectors.history_of(profile) if profile is not None else []
     return render(
         request, "membership/info/history.html", {"versions": versions, "title": "会員情報の変更履歴"}
@@ -86,9 +81,8 @@ def info_history(request: HttpRequest) -> HttpResponse:
 
 @function_required("MEM-I1")
 @require_http_methods(["GET", "POST"])
-def certificate(request: HttpRequest) -> HttpResponse:
+def certificate(request: HttpRequest, actor: User) -> HttpResponse:
     """The proof of membership: what it states, the ones issued, and a button that issues a new one."""
-    actor = _actor(request)
     if request.method == "POST":
         try:
             issued = certificates.issue_certificate(actor=actor)
@@ -107,9 +101,9 @@ def certificate(request: HttpRequest) -> HttpResponse:
 
 @function_required("MEM-I1")
 @require_GET
-def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
+def certificate_pdf(request: HttpRequest, actor: User, number: str) -> HttpResponse:
     """One issued proof of membership as PDF (kouiki.core.pdf)."""
-    issued = selectors.certificate_for(actor=_actor(request), number=number)
+    issued = selectors.certificate_for(actor=actor, number=number)
     verify_url = f"{settings.SITE_URL}/member/verify/"
     pdf = render_pdf(
         "membership/info/certificate_pdf.html",

@@ -3,7 +3,9 @@ which passes `system` to every view. Only users the catalog allows in that syste
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +15,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from kouiki.core.errors import NotFound
-from kouiki.identity.access import function_required
+from kouiki.identity.access import View, function_required
 from kouiki.notices import selectors, services
 from kouiki.notices.forms import NoticeFilterForm
 
@@ -30,20 +32,28 @@ DETAIL_FUNCTIONS = {"capacity": "CAP-N1", "switching": "SW-N02"}
 TITLES = {"capacity": "お知らせ", "switching": "インフォメーション"}
 
 
-def _function(functions: dict[str, str], system: str) -> str:
-    if system not in functions:
-        raise NotFound()
-    return functions[system]
+def _per_system(functions: dict[str, str]) -> Callable[[View], View]:
+    """The view guarded, in each system, by that system's function of the screen; `system` comes
+    from the URL prefix. A system without the screen is a 404."""
+
+    def decorator(view: View) -> View:
+        guarded = {system: function_required(function_id)(view) for system, function_id in functions.items()}
+
+        @wraps(view)
+        def dispatch(request: HttpRequest, system: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            if system not in guarded:
+                raise NotFound()
+            return guarded[system](request, system, *args, **kwargs)
+
+        return dispatch
+
+    return decorator
 
 
 @require_GET
-def notice_list(request: HttpRequest, system: str) -> HttpResponse:
-    return function_required(_function(LIST_FUNCTIONS, system))(_notice_list)(request, system)
-
-
-def _notice_list(request: HttpRequest, system: str) -> HttpResponse:
+@_per_system(LIST_FUNCTIONS)
+def notice_list(request: HttpRequest, actor: User, system: str) -> HttpResponse:
     """The notices the user's organization sees now, newest first, unread ones marked."""
-    actor: User = request.user  # type: ignore[assignment]
     form = NoticeFilterForm(request.GET or None)
     notices = selectors.notices_for(actor=actor, system=system, **form.filters())
     page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -62,13 +72,10 @@ def _notice_list(request: HttpRequest, system: str) -> HttpResponse:
 
 
 @require_GET
-def notice_detail(request: HttpRequest, system: str, pk: int) -> HttpResponse:
-    return function_required(_function(DETAIL_FUNCTIONS, system))(_notice_detail)(request, system, pk)
-
-
-def _notice_detail(request: HttpRequest, system: str, pk: int) -> HttpResponse:
+@_per_system(DETAIL_FUNCTIONS)
+def notice_detail(request: HttpRequest, actor: User, system: str, pk: int) -> HttpResponse:
     """One notice; opening it marks it read for this user."""
-    notice = services.open_notice(actor=request.user, system=system, pk=pk)  # type: ignore[arg-type]
+    notice = services.open_notice(actor=actor, system=system, pk=pk)
     return render(
         request,
         "notices/detail.html",
@@ -90,15 +97,12 @@ def attachment_response(attachment: NoticeAttachment) -> HttpResponse:
 
 
 @require_GET
-def notice_attachment(request: HttpRequest, system: str, pk: int, attachment_pk: int) -> HttpResponse:
-    return function_required(_function(DETAIL_FUNCTIONS, system))(_notice_attachment)(
-        request, system, pk, attachment_pk
-    )
-
-
-def _notice_attachment(request: HttpRequest, system: str, pk: int, attachment_pk: int) -> HttpResponse:
+@_per_system(DETAIL_FUNCTIONS)
+def notice_attachment(
+    request: HttpRequest, actor: User, system: str, pk: int, attachment_pk: int
+) -> HttpResponse:
     attachment = selectors.attachment_for(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=actor,
         system=system,
         notice_pk=pk,
         pk=attachment_pk,

@@ -28,24 +28,20 @@ PAGE_SIZE = 50
 PARTIAL_HEADER = "X-Requested-With"
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @staff_required
 @require_GET
-def meeting_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.meetings(actor=_actor(request)), PAGE_SIZE).get_page(request.GET.get("page"))
+def meeting_list(request: HttpRequest, actor: User) -> HttpResponse:
+    page = Paginator(selectors.meetings(actor=actor), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "backoffice/assembly/list.html", {"page": page, "title": "総会一覧"})
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def meeting_create(request: HttpRequest) -> HttpResponse:
+def meeting_create(request: HttpRequest, actor: User) -> HttpResponse:
     form = MeetingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = meetings.create_meeting(actor=_actor(request), **form.service_kwargs())
+            meeting = meetings.create_meeting(actor=actor, **form.service_kwargs())
         except KouikiError as error:
             add_domain_errors(form, error)
         else:
@@ -58,8 +54,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+def meeting_edit(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     meeting = selectors.meeting(actor=actor, pk=pk)
     form = MeetingForm(
         request.POST if request.method == "POST" else None, initial=MeetingForm.initial_of(meeting)
@@ -79,8 +74,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_GET
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+def meeting_detail(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     meeting = selectors.meeting(actor=actor, pk=pk)
     return render(
         request,
@@ -97,9 +91,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def voting_rights(request: HttpRequest, pk: int) -> HttpResponse:
+def voting_rights(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """Choose the members with voting rights, before the convocation."""
-    actor = _actor(request)
     meeting = selectors.meeting(actor=actor, pk=pk)
     choices = selectors.voting_rights_choices(actor=actor, meeting=meeting)
     form = VotingRightsForm(
@@ -125,9 +118,8 @@ def voting_rights(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def convene(request: HttpRequest, pk: int) -> HttpResponse:
+def convene(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """招集通知: confirm, then mail the consenting members and list the others for paper."""
-    actor = _actor(request)
     meeting = selectors.meeting(actor=actor, pk=pk)
     if request.method == "POST":
         try:
@@ -156,9 +148,8 @@ def convene(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_GET
-def answers(request: HttpRequest, pk: int) -> HttpResponse:
+def answers(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """Every member's answer, and the tally per agenda item."""
-    actor = _actor(request)
     meeting = selectors.meeting(actor=actor, pk=pk)
     items = list(meeting.agenda_items.all())
     rows = []
@@ -185,25 +176,22 @@ def _csv(name: str, table: tuple[list[str], list[list[Any]]]) -> HttpResponse:
 
 @staff_required
 @require_GET
-def results_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+def results_csv(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     meeting = selectors.meeting(actor=actor, pk=pk)
     return _csv(f"総会回答_{meeting.pk}", selectors.results_table(actor=actor, meeting=meeting))
 
 
 @staff_required
 @require_GET
-def tally_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+def tally_csv(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     meeting = selectors.meeting(actor=actor, pk=pk)
     return _csv(f"総会集計_{meeting.pk}", selectors.tally_table(actor=actor, meeting=meeting))
 
 
 @staff_required
 @require_GET
-def paper_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def paper_csv(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """The members to post the convocation to, with their address (for a mail merge)."""
-    actor = _actor(request)
     meeting = selectors.meeting(actor=actor, pk=pk)
     header = ["事業者コード", "会員名", "郵便番号", "住所", "代表者", "理由"]
     rows: list[list[Any]] = [
@@ -225,9 +213,8 @@ def paper_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def checkin_page(request: HttpRequest, pk: int) -> HttpResponse:
+def checkin_page(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """The venue's page: a reader (USB or camera) sends a ticket's code; the person shows at once."""
-    actor = _actor(request)
     meeting = selectors.meeting(actor=actor, pk=pk)
     form = CheckInForm(request.POST if request.method == "POST" else None)
     result = None
@@ -255,9 +242,8 @@ def checkin_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_GET
-def checkin_counts(request: HttpRequest, pk: int) -> HttpResponse:
+def checkin_counts(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """The live count of arrivals, polled by the check-in page."""
-    actor = _actor(request)
     meeting = selectors.meeting(actor=actor, pk=pk)
     response = render(
         request,

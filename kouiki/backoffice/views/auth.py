@@ -105,8 +105,8 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def password_change_view(request: HttpRequest) -> HttpResponse:
-    return identity_auth.password_change(request, SYSTEM)
+def password_change_view(request: HttpRequest, actor: User) -> HttpResponse:
+    return identity_auth.password_change(request, actor, SYSTEM)
 
 
 protect_password_change = identity_auth.protect(password_change_view)

@@ -4,6 +4,7 @@ service hours they shape (CAP-H1)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
@@ -15,6 +16,9 @@ from kouiki.backoffice import services_calendar
 from kouiki.core import calendar, service_hours
 from kouiki.core.errors import KouikiError
 from kouiki.identity.access import staff_required
+
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
 
 # The days listed ahead with the reason each is closed.
 CLOSED_AHEAD_DAYS = 90
@@ -58,13 +62,13 @@ def _closed_ahead(closing: list[service_hours.ClosingDayInfo]) -> list[tuple[dat
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def closing_days(request: HttpRequest) -> HttpResponse:
+def closing_days(request: HttpRequest, actor: User) -> HttpResponse:
     """The closing days set, the form that adds one, and the state of the capacity system now."""
     form = ClosingDayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             closing = services_calendar.add_closing_day(
-                actor=request.user, day=form.cleaned_data["day"], reason=form.cleaned_data["reason"]
+                actor=actor, day=form.cleaned_data["day"], reason=form.cleaned_data["reason"]
             )
         except KouikiError as error:
             form.add_error("day", error.message)
@@ -98,9 +102,9 @@ def closing_days(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_POST
-def closing_day_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def closing_day_remove(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     try:
-        closing = services_calendar.remove_closing_day(actor=request.user, pk=pk)
+        closing = services_calendar.remove_closing_day(actor=actor, pk=pk)
     except KouikiError as error:
         messages.error(request, error.message)
     else:

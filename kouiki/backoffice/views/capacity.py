@@ -7,6 +7,8 @@ notice and contract), their versions and applications, and every registered powe
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +22,9 @@ from kouiki.core.csvio import csv_response
 from kouiki.identity.access import staff_required
 from kouiki.reviews import registry
 from kouiki.reviews import selectors as review_selectors
+
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
 
 PAGE_SIZE = 50
 KINDS = selectors.OPERATOR_KINDS + selectors.SOURCE_KINDS
@@ -48,9 +53,9 @@ class SourceSearchForm(forms.Form):
     status = forms.ChoiceField(label="状態", required=False, choices=[("", "すべて"), *SourceStatus.choices])
 
 
-def _pending_count(request: HttpRequest) -> int:
+def _pending_count(request: HttpRequest, actor: User) -> int:
     return (
-        review_selectors.review_queue(actor=request.user, state=review_selectors.PENDING)
+        review_selectors.review_queue(actor=actor, state=review_selectors.PENDING)
         .filter(kind__in=KINDS)
         .count()
     )
@@ -58,13 +63,13 @@ def _pending_count(request: HttpRequest) -> int:
 
 @staff_required
 @require_GET
-def operators(request: HttpRequest) -> HttpResponse:
+def operators(request: HttpRequest, actor: User) -> HttpResponse:
     """Registered operators with their administrator ID notice (CAP-R3) and contract."""
     form = OperatorSearchForm(request.GET or None)
     query, status = "", ""
     if form.is_valid():
         query, status = form.cleaned_data["q"], form.cleaned_data["status"]
-    found = selectors.operators(actor=request.user, query=query, status=status)  # type: ignore[arg-type]
+    found = selectors.operators(actor=actor, query=query, status=status)  # type: ignore[arg-type]
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -72,7 +77,7 @@ def operators(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "pending": _pending_count(request),
+            "pending": _pending_count(request, actor),
             "kinds": [(kind, registry.name_of(kind)) for kind in KINDS],
             "title": "容量市場 事業者一覧",
         },
@@ -81,11 +86,11 @@ def operators(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_GET
-def operator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def operator_detail(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """One operator: its information, administrator ID notice, versions, applications, sources."""
-    operator = selectors.operator_by_pk(actor=request.user, pk=pk)  # type: ignore[arg-type]
+    operator = selectors.operator_by_pk(actor=actor, pk=pk)  # type: ignore[arg-type]
     history = payloads.version_history(selectors.operator_versions(operator), payloads.OPERATOR_LABELS)
-    applications = selectors.operator_applications_staff(actor=request.user, operator=operator)[:50]  # type: ignore[arg-type]
+    applications = selectors.operator_applications_staff(actor=actor, operator=operator)[:50]  # type: ignore[arg-type]
     return render(
         request,
         "backoffice/capacity/operator_detail.html",
@@ -96,7 +101,7 @@ def operator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "applications": [
                 (application, registry.name_of(application.kind)) for application in applications
             ],
-            "sources": selectors.all_sources(actor=request.user, operator=operator),  # type: ignore[arg-type]
+            "sources": selectors.all_sources(actor=actor, operator=operator),  # type: ignore[arg-type]
             "title": f"容量市場 事業者 {operator.organization.code}",
         },
     )
@@ -104,7 +109,7 @@ def operator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_GET
-def sources(request: HttpRequest) -> HttpResponse:
+def sources(request: HttpRequest, actor: User) -> HttpResponse:
     """Every operator's power sources; `?download=csv` gives the selection as CSV."""
     form = SourceSearchForm(request.GET or None)
     filters = {"query": "", "category": "", "area": "", "status": ""}
@@ -116,7 +121,7 @@ def sources(request: HttpRequest) -> HttpResponse:
             "area": data["area"],
             "status": data["status"],
         }
-    found = selectors.all_sources(actor=request.user, **filters)  # type: ignore[arg-type]
+    found = selectors.all_sources(actor=actor, **filters)  # type: ignore[arg-type]
     if request.GET.get("download") == "csv":
         return csv_response(
             f"電源等情報_全事業者_{timezone.localtime():%Y%m%d%H%M}.csv", sources_csv.export(found)
@@ -131,8 +136,8 @@ def sources(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_GET
-def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    source = selectors.source_by_pk(actor=request.user, pk=pk)  # type: ignore[arg-type]
+def source_detail(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
+    source = selectors.source_by_pk(actor=actor, pk=pk)  # type: ignore[arg-type]
     snapshot = selectors.source_snapshot(source)
     history = payloads.version_history(selectors.source_versions(source), payloads.SOURCE_LABELS)
     return render(

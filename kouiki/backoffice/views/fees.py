@@ -33,18 +33,13 @@ if TYPE_CHECKING:
 PAGE_SIZE = 50
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 # --- invoices -------------------------------------------------------------------------------------
 
 
 @staff_required
 @require_GET
-def invoice_list(request: HttpRequest) -> HttpResponse:
+def invoice_list(request: HttpRequest, actor: User) -> HttpResponse:
     """Every invoice issued, by year and state, with the batches that issued them."""
-    actor = _actor(request)
     form = StaffInvoiceFilterForm(
         request.GET or None, fiscal_years=selectors.invoice_fiscal_years(actor=actor)
     )
@@ -68,9 +63,8 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def invoice_import(request: HttpRequest) -> HttpResponse:
+def invoice_import(request: HttpRequest, actor: User) -> HttpResponse:
     """Issue invoices from a CSV; a file with one bad row issues nothing and lists every bad row."""
-    actor = _actor(request)
     form = InvoiceImportForm(request.POST or None, request.FILES or None)
     row_errors = None
     preview = None
@@ -117,15 +111,14 @@ def invoice_import(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_GET
-def invoice_template(request: HttpRequest) -> HttpResponse:
+def invoice_template(request: HttpRequest, actor: User) -> HttpResponse:
     return csv_response("会費請求データ_見本.csv", invoices.csv_template())
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def invoice_detail(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """One invoice, and the form that records its payment."""
-    actor = _actor(request)
     invoice = selectors.invoice(actor=actor, pk=pk)
     form = PaymentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -145,8 +138,7 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def invoice_payment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+def invoice_payment_cancel(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     invoice = selectors.invoice(actor=actor, pk=pk)
     try:
         invoices.cancel_payment(actor=actor, invoice=invoice)
@@ -159,8 +151,7 @@ def invoice_payment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_GET
-def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+def invoice_pdf(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     invoice = selectors.invoice(actor=actor, pk=pk)
     pdf = invoices.download_invoice_pdf(actor=actor, invoice=invoice)
     return pdf_response(pdf, f"請求書_{invoice.number}.pdf")
@@ -168,9 +159,8 @@ def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def payee_account(request: HttpRequest) -> HttpResponse:
+def payee_account(request: HttpRequest, actor: User) -> HttpResponse:
     """The account members pay fees into; registering a new one keeps the old in the list."""
-    actor = _actor(request)
     current = selectors.current_payee_account()
     initial = {field: getattr(current, field) for field in accounts.ACCOUNT_FIELDS} if current else None
     form = BankAccountForm(request.POST or None, initial=initial)
@@ -195,8 +185,7 @@ def payee_account(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_GET
-def capacity_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+def capacity_list(request: HttpRequest, actor: User) -> HttpResponse:
     form = StaffCapacityFilterForm(request.GET or None)
     filters = form.filters()
     found = selectors.capacity_documents(actor=actor, **(filters or {}))
@@ -212,9 +201,8 @@ def capacity_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def capacity_upload(request: HttpRequest) -> HttpResponse:
+def capacity_upload(request: HttpRequest, actor: User) -> HttpResponse:
     """Upload one PDF for one member, as a draft to check before publishing."""
-    actor = _actor(request)
     form = CapacityDocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -244,8 +232,7 @@ def capacity_upload(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_GET
-def capacity_file(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+def capacity_file(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     document = selectors.capacity_document(actor=actor, pk=pk)
     capacity.open_capacity_document_as_staff(actor=actor, document=document)
     return document_response(document)
@@ -253,8 +240,7 @@ def capacity_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def capacity_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+def capacity_publish(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     document = selectors.capacity_document(actor=actor, pk=pk)
     try:
         capacity.publish_capacity_document(actor=actor, document=document)
@@ -267,8 +253,7 @@ def capacity_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def capacity_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+def capacity_delete(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     document = selectors.capacity_document(actor=actor, pk=pk)
     try:
         capacity.delete_capacity_document(actor=actor, document=document)
@@ -284,9 +269,8 @@ def capacity_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_GET
-def refund_account_list(request: HttpRequest) -> HttpResponse:
+def refund_account_list(request: HttpRequest, actor: User) -> HttpResponse:
     """The refund accounts members registered; `?download=csv` gives them all as CSV."""
-    actor = _actor(request)
     query = request.GET.get("q", "").strip()[:100]
     found = selectors.refund_accounts(actor=actor, query=query)
     if request.GET.get("download") == "csv":

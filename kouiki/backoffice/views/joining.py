@@ -22,6 +22,7 @@ from kouiki.reviews import selectors as review_selectors
 from kouiki.terms import selectors as terms_selectors
 
 if TYPE_CHECKING:
+    from kouiki.identity.models import User
     from kouiki.reviews.models import Application
 
 PAGE_SIZE = 50
@@ -42,19 +43,19 @@ class JoiningFilterForm(forms.Form):
         }
 
 
-def _application(request: HttpRequest, pk: int) -> Application:
+def _application(request: HttpRequest, actor: User, pk: int) -> Application:
     try:
-        return selectors_join.join_application(actor=request.user, pk=pk)
+        return selectors_join.join_application(actor=actor, pk=pk)
     except NotFound as error:
         raise Http404(error.message) from error
 
 
 @staff_required
 @require_GET
-def joining_list(request: HttpRequest) -> HttpResponse:
+def joining_list(request: HttpRequest, actor: User) -> HttpResponse:
     """Join applications; by default the provisional ones still waiting for a 事業者コード, oldest first."""
     form = JoiningFilterForm(request.GET or None)
-    applications = selectors_join.join_applications(actor=request.user, **form.filters())
+    applications = selectors_join.join_applications(actor=actor, **form.filters())
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(application, getattr(application, "code_assignment", None)) for application in page.object_list]
     return render(
@@ -66,14 +67,14 @@ def joining_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def joining_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def joining_assign(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """One join application and the form that issues its 事業者コード."""
-    application = _application(request, pk)
+    application = _application(request, actor, pk)
     form = CodeAssignmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             assignment = join.assign_code(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=actor,  # type: ignore[arg-type]
                 application=application,
                 code=form.cleaned_data["code"],
             )

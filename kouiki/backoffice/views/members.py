@@ -3,7 +3,7 @@ Staff only, read only (changes are decided in the review queue)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.paginator import Paginator
@@ -15,6 +15,9 @@ from kouiki.identity.access import staff_required
 from kouiki.identity.choices import OrganizationStatus
 from kouiki.membership import selectors
 from kouiki.reviews import registry
+
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
 
 PAGE_SIZE = 50
 LIST_LIMIT = 100
@@ -45,11 +48,11 @@ class MemberFilterForm(forms.Form):
 
 @staff_required
 @require_GET
-def member_list(request: HttpRequest) -> HttpResponse:
+def member_list(request: HttpRequest, actor: User) -> HttpResponse:
     """Member organizations by 事業者コード, searchable by code, name and status."""
     form = MemberFilterForm(request.GET or None)
     filters = form.filters()
-    found = selectors.members(actor=request.user, **(filters or {}))  # type: ignore[arg-type]
+    found = selectors.members(actor=actor, **(filters or {}))  # type: ignore[arg-type]
     if filters is None:
         found = found.none()
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -58,9 +61,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_GET
-def member_detail(request: HttpRequest, code: str) -> HttpResponse:
+def member_detail(request: HttpRequest, actor: User, code: str) -> HttpResponse:
     """One member: member information, administrators, versions, certificates issued, applications."""
-    actor = request.user
     profile = selectors.member_for_staff(actor=actor, code=code)  # type: ignore[arg-type]
     applications = selectors.member_applications(actor=actor, organization_id=profile.organization_id)  # type: ignore[arg-type]
     certificates = selectors.member_certificates(actor=actor, organization_id=profile.organization_id)  # type: ignore[arg-type]

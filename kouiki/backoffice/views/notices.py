@@ -40,10 +40,6 @@ class StaffNoticeFilterForm(forms.Form):
         return {"system": data["system"], "state": data["state"], "query": data["q"].strip()}
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _show_errors(form: forms.Form, error: KouikiError) -> None:
     """A domain error next to its field (or above the form)."""
     if not error.errors:
@@ -69,9 +65,9 @@ def _form_values(form: NoticeForm) -> dict[str, Any]:
 
 @staff_required
 @require_GET
-def notice_list(request: HttpRequest) -> HttpResponse:
+def notice_list(request: HttpRequest, actor: User) -> HttpResponse:
     form = StaffNoticeFilterForm(request.GET or None)
-    notices = selectors.staff_notices(actor=_actor(request), **form.filters())
+    notices = selectors.staff_notices(actor=actor, **form.filters())
     page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -82,12 +78,12 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def notice_create(request: HttpRequest) -> HttpResponse:
+def notice_create(request: HttpRequest, actor: User) -> HttpResponse:
     form = NoticeForm(request.POST or None, request.FILES or None, initial={"publish_from": _now_minute()})
     if request.method == "POST" and form.is_valid():
         try:
             notice = services.create_notice(
-                actor=_actor(request), system=form.cleaned_data["system"], **_form_values(form)
+                actor=actor, system=form.cleaned_data["system"], **_form_values(form)
             )
         except KouikiError as error:
             _show_errors(form, error)
@@ -115,8 +111,8 @@ def _initial(notice: Notice) -> dict[str, Any]:
 
 @staff_required
 @require_GET
-def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = selectors.staff_notice(actor=_actor(request), pk=pk)
+def notice_detail(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
+    notice = selectors.staff_notice(actor=actor, pk=pk)
     return render(
         request,
         "backoffice/notices/detail.html",
@@ -130,8 +126,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+def notice_edit(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     notice = selectors.staff_notice(actor=actor, pk=pk)
     if notice.is_withdrawn:
         messages.error(request, "取り下げたお知らせは修正できません。")
@@ -165,8 +160,7 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def notice_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+def notice_withdraw(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     notice = selectors.staff_notice(actor=actor, pk=pk)
     try:
         services.withdraw_notice(actor=actor, notice=notice)
@@ -179,7 +173,6 @@ def notice_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_GET
-def notice_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    actor = _actor(request)
+def notice_attachment(request: HttpRequest, actor: User, pk: int, attachment_pk: int) -> HttpResponse:
     notice = selectors.staff_notice(actor=actor, pk=pk)
     return attachment_response(selectors.staff_attachment(actor=actor, notice=notice, pk=attachment_pk))

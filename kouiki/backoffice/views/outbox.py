@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -16,6 +16,9 @@ from kouiki.core import outbox
 from kouiki.core.errors import KouikiError, NotFound
 from kouiki.core.outbox import OutboxMessage, OutboxState
 from kouiki.identity.access import staff_required
+
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
 
 PAGE_SIZE = 50
 
@@ -46,7 +49,7 @@ def _get_message(pk: int) -> OutboxMessage:
 
 @staff_required
 @require_GET
-def message_list(request: HttpRequest) -> HttpResponse:
+def message_list(request: HttpRequest, actor: User) -> HttpResponse:
     """Every mail, newest first, filtered by state, recipient and subject."""
     form = OutboxFilterForm(request.GET or None)
     page = Paginator(outbox.outbox_messages(**form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -55,7 +58,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_GET
-def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def message_detail(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """One mail: recipients, body (unless sensitive), attempts and the last error."""
     message = _get_message(pk)
     return render(
@@ -74,11 +77,11 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def message_retry(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """再送: put a failed mail back in the queue."""
     message = _get_message(pk)
     try:
-        retry_outbox_message(actor=request.user, message=message)
+        retry_outbox_message(actor=actor, message=message)
     except KouikiError as error:
         messages.error(request, error.message)
     else:

@@ -16,6 +16,7 @@ from kouiki.identity.access import staff_required
 from kouiki.reviews import registry, selectors, services
 
 if TYPE_CHECKING:
+    from kouiki.identity.models import User
     from kouiki.reviews.models import Application
 
 PAGE_SIZE = 50
@@ -76,11 +77,11 @@ DECIDE = {"approve": services.approve, "hold": services.hold, "reject": services
 
 @staff_required
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: HttpRequest, actor: User) -> HttpResponse:
     """Applications by type, state and text; those waiting for review, oldest submission first."""
     # Opened without a query, the queue shows what waits for a decision.
     form = QueueFilterForm(request.GET or {"state": selectors.PENDING})
-    applications = selectors.review_queue(actor=request.user, **form.filters())
+    applications = selectors.review_queue(actor=actor, **form.filters())
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(application, registry.name_of(application.kind)) for application in page.object_list]
     return render(
@@ -90,9 +91,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _application(request: HttpRequest, pk: int) -> Application:
+def _application(request: HttpRequest, actor: User, pk: int) -> Application:
     try:
-        return selectors.application_for(actor=request.user, pk=pk)
+        return selectors.application_for(actor=actor, pk=pk)
     except NotFound as error:
         raise Http404(error.message) from error
 
@@ -130,23 +131,23 @@ def _render_detail(
 
 @staff_required
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """One application: applicant, requested values against the registered ones, history, decision."""
-    return _render_detail(request, _application(request, pk))
+    return _render_detail(request, _application(request, actor, pk))
 
 
 @staff_required
 @require_POST
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """Approve, hold or reject through the service; errors come back next to the field."""
-    application = _application(request, pk)
+    application = _application(request, actor, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, application, form)
     act = form.cleaned_data["decision"]
     try:
         decided = DECIDE[act](
-            actor=request.user,  # type: ignore[arg-type]
+            actor=actor,  # type: ignore[arg-type]
             application=application,
             reason=form.cleaned_data["reason"],
             expected_version=form.cleaned_data["version"],
@@ -160,7 +161,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_detail(request, application, form)
     except Conflict as error:
         # Show what is there now; the reviewer decides again on the current version.
-        application = _application(request, pk)
+        application = _application(request, actor, pk)
         data = request.POST.copy()
         data["version"] = str(application.version)
         form = DecisionForm(data)

@@ -21,10 +21,6 @@ if TYPE_CHECKING:
 PAGE_SIZE = 50
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 class ApplicationSearch(forms.Form):
     organization_code = forms.CharField(label="事業者コード", required=False, max_length=4)
     reception_number = forms.CharField(label="受付番号", required=False, max_length=20)
@@ -54,10 +50,10 @@ def _filters(form: forms.Form) -> dict[str, Any] | None:
 
 @staff_required
 @require_GET
-def application_list(request: HttpRequest) -> HttpResponse:
+def application_list(request: HttpRequest, actor: User) -> HttpResponse:
     form = ApplicationSearch(request.GET or None)
     filters = _filters(form)
-    found = selectors.staff_applications(actor=_actor(request), **(filters or {}))
+    found = selectors.staff_applications(actor=actor, **(filters or {}))
     if filters is None:
         found = found.none()
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -70,8 +66,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_GET
-def application_detail(request: HttpRequest, reception_number: str) -> HttpResponse:
-    application = selectors.staff_application(actor=_actor(request), reception_number=reception_number)
+def application_detail(request: HttpRequest, actor: User, reception_number: str) -> HttpResponse:
+    application = selectors.staff_application(actor=actor, reception_number=reception_number)
     return render(
         request,
         "backoffice/switching/application_detail.html",
@@ -81,10 +77,10 @@ def application_detail(request: HttpRequest, reception_number: str) -> HttpRespo
 
 @staff_required
 @require_GET
-def switch_list(request: HttpRequest) -> HttpResponse:
+def switch_list(request: HttpRequest, actor: User) -> HttpResponse:
     form = SwitchSearch(request.GET or None)
     filters = _filters(form)
-    found = selectors.staff_switches(actor=_actor(request), **(filters or {}))
+    found = selectors.staff_switches(actor=actor, **(filters or {}))
     if filters is None:
         found = found.none()
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -97,8 +93,8 @@ def switch_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_GET
-def switch_detail(request: HttpRequest, number: str) -> HttpResponse:
-    switch = selectors.staff_switch(actor=_actor(request), number=number)
+def switch_detail(request: HttpRequest, actor: User, number: str) -> HttpResponse:
+    switch = selectors.staff_switch(actor=actor, number=number)
     return render(
         request,
         "backoffice/switching/switch_detail.html",

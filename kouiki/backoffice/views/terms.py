@@ -36,10 +36,6 @@ class VersionRow:
     in_force: bool
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _show_errors(form: forms.Form, error: KouikiError) -> None:
     if not error.errors:
         form.add_error(None, error.message)
@@ -61,9 +57,9 @@ def _values(form: TermsVersionForm) -> dict[str, Any]:
 
 @staff_required
 @require_GET
-def version_list(request: HttpRequest) -> HttpResponse:
+def version_list(request: HttpRequest, actor: User) -> HttpResponse:
     """Every version of every system's documents, with its change mails' progress."""
-    documents = list(selectors.staff_documents(actor=_actor(request)))
+    documents = list(selectors.staff_documents(actor=actor))
     in_force = selectors.in_force_ids()
     rows = [
         VersionRow(
@@ -92,18 +88,18 @@ def version_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def version_create(request: HttpRequest) -> HttpResponse:
+def version_create(request: HttpRequest, actor: User) -> HttpResponse:
     """A new version, saved as a draft (nothing shown, nobody mailed)."""
     initial: dict[str, Any] = {}
     # Start from the text of an existing version (the usual way to revise).
     if (base_pk := request.GET.get("from", "")).isdigit():
-        base = selectors.staff_document(actor=_actor(request), pk=int(base_pk))
+        base = selectors.staff_document(actor=actor, pk=int(base_pk))
         initial = {"system": base.system, "kind": base.kind, "title": base.title, "body": base.body}
     form = TermsVersionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             document = services.create_version(
-                actor=_actor(request),
+                actor=actor,
                 system=form.cleaned_data["system"],
                 kind=form.cleaned_data["kind"],
                 **_values(form),
@@ -116,10 +112,10 @@ def version_create(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/terms/form.html", {"form": form, "title": "利用規約の新しい版の登録"})
 
 
-def _detail(request: HttpRequest, document: TermsDocument) -> HttpResponse:
+def _detail(request: HttpRequest, actor: User, document: TermsDocument) -> HttpResponse:
     status = selectors.mailing_status(document)
     unsent = (
-        selectors.unsent_change_mails(actor=_actor(request), document=document)
+        selectors.unsent_change_mails(actor=actor, document=document)
         if status is not None and status.unsent
         else []
     )
@@ -139,15 +135,14 @@ def _detail(request: HttpRequest, document: TermsDocument) -> HttpResponse:
 
 @staff_required
 @require_GET
-def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def version_detail(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """One version: its text as users will see it, and for a published one its change mails."""
-    return _detail(request, selectors.staff_document(actor=_actor(request), pk=pk))
+    return _detail(request, actor, selectors.staff_document(actor=actor, pk=pk))
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+def version_edit(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     document = selectors.staff_document(actor=actor, pk=pk)
     if document.published_at is not None:
         messages.error(request, "公表済みの版は修正できません。新しい版を登録してください。")
@@ -177,8 +172,7 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+def version_publish(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     document = selectors.staff_document(actor=actor, pk=pk)
     try:
         mailed = services.publish_version(actor=actor, document=document)
@@ -195,8 +189,7 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def version_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+def version_delete(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     document = selectors.staff_document(actor=actor, pk=pk)
     try:
         services.delete_draft(actor=actor, document=document)

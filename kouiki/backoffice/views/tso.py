@@ -4,7 +4,7 @@ customers' sandbox mailbox."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -19,6 +19,9 @@ from kouiki.identity.access import staff_required
 from kouiki.tso import selectors
 from kouiki.tso.gateway import OPERATION_LABELS
 from kouiki.tso.selectors import FinalOutcome, MessageState
+
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
 
 PAGE_SIZE = 50
 
@@ -77,7 +80,7 @@ def _pretty(value: Any) -> str:
 
 @staff_required
 @require_GET
-def message_list(request: HttpRequest) -> HttpResponse:
+def message_list(request: HttpRequest, actor: User) -> HttpResponse:
     """Every message to the operators, newest first, with its state, attempts and last error."""
     form = MessageFilterForm(request.GET or None)
     page = Paginator(selectors.operator_messages(**form.filters()), PAGE_SIZE).get_page(
@@ -95,7 +98,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_GET
-def message_detail(request: HttpRequest, message_id: str) -> HttpResponse:
+def message_detail(request: HttpRequest, actor: User, message_id: str) -> HttpResponse:
     """One message: its content, its delivery and every answer received."""
     try:
         message = selectors.operator_message(message_id)
@@ -115,7 +118,7 @@ def message_detail(request: HttpRequest, message_id: str) -> HttpResponse:
 
 @staff_required
 @require_GET
-def mailbox(request: HttpRequest) -> HttpResponse:
+def mailbox(request: HttpRequest, actor: User) -> HttpResponse:
     """The sandbox mailbox: what the simulated operators "sent" the customers (passwords too)."""
     form = MailFilterForm(request.GET or None)
     page = Paginator(selectors.sandbox_mails(**form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))

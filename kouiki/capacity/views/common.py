@@ -30,10 +30,6 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-def actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def posted(request: HttpRequest) -> Any:
     """The form data of a POST (even an empty one: its errors must show), None for a GET."""
     return request.POST if request.method == "POST" else None
@@ -70,14 +66,14 @@ def rows_with_names(applications: Any) -> list[tuple[Application, str]]:
 
 
 def application_list(
-    request: HttpRequest, *, found: Callable[..., Any], template: str, title: str
+    request: HttpRequest, actor: User, *, found: Callable[..., Any], template: str, title: str
 ) -> HttpResponse:
     """CAP-R2 / CAP-P2: the organization's applications of one kind, filtered by review state.
     `found(actor=, state=)` is the scoped selector."""
     state = request.GET.get("state") or None
     if state not in dict(review_selectors.STATE_CHOICES):
         state = None
-    page = Paginator(found(actor=actor(request), state=state), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(found(actor=actor, state=state), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "rows": rows_with_names(page.object_list),

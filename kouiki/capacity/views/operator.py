@@ -5,6 +5,8 @@ Views parse input, call one service or selector, and render.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +19,6 @@ from kouiki.capacity.selectors import OPERATOR_CHANGE, OPERATOR_KINDS
 from kouiki.capacity.services import operators
 from kouiki.capacity.views.common import (
     VersionForm,
-    actor,
     application_context,
     application_list,
     errors_to_form,
@@ -29,9 +30,12 @@ from kouiki.identity.access import function_required
 from kouiki.reviews import registry
 from kouiki.reviews import services as review_services
 
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
 
-def _pending(request: HttpRequest) -> dict[str, object]:
-    pending = selectors.open_operator_application(actor=actor(request))
+
+def _pending(request: HttpRequest, actor: User) -> dict[str, object]:
+    pending = selectors.open_operator_application(actor=actor)
     return {"pending": pending, "pending_name": registry.name_of(pending.kind) if pending else ""}
 
 
@@ -41,9 +45,9 @@ def _not_registered(request: HttpRequest) -> HttpResponse:
 
 @function_required("CAP-R1")
 @require_GET
-def detail(request: HttpRequest) -> HttpResponse:
+def detail(request: HttpRequest, actor: User) -> HttpResponse:
     """CAP-R1 照会: the registered operator information and its administrator ID notice."""
-    operator = selectors.operator_or_none(actor=actor(request))
+    operator = selectors.operator_or_none(actor=actor)
     if operator is None:
         return _not_registered(request)
     return render(
@@ -54,16 +58,16 @@ def detail(request: HttpRequest) -> HttpResponse:
             "administrators": identity_capacity.administrators(organization_id=operator.organization_id),
             "rows": payloads.rows(selectors.operator_snapshot(operator), payloads.OPERATOR_LABELS),
             "title": "事業者情報",
-            **_pending(request),
+            **_pending(request, actor),
         },
     )
 
 
 @function_required("CAP-R1")
 @require_GET
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: HttpRequest, actor: User) -> HttpResponse:
     """The approved versions of the operator information, newest first, with what each changed."""
-    operator = selectors.operator_or_none(actor=actor(request))
+    operator = selectors.operator_or_none(actor=actor)
     if operator is None:
         return _not_registered(request)
     return render(
@@ -81,15 +85,15 @@ def history(request: HttpRequest) -> HttpResponse:
 
 @function_required("CAP-R1")
 @require_http_methods(["GET", "POST"])
-def change(request: HttpRequest) -> HttpResponse:
+def change(request: HttpRequest, actor: User) -> HttpResponse:
     """事業者情報変更申請: the registered values quoted for correction."""
-    operator = selectors.operator_or_none(actor=actor(request))
+    operator = selectors.operator_or_none(actor=actor)
     if operator is None:
         return _not_registered(request)
     forms = OperatorForms(posted(request), payload=selectors.operator_snapshot(operator), registration=False)
     if request.method == "POST" and forms.is_valid():
         try:
-            application = operators.file_change(actor=actor(request), payload=forms.payload())
+            application = operators.file_change(actor=actor, payload=forms.payload())
         except ValidationFailed as error:
             forms.add_errors(error)
         else:
@@ -100,21 +104,21 @@ def change(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "capacity/operator/change_form.html",
-        {"forms": forms, "operator": operator, "title": "事業者情報変更申請", **_pending(request)},
+        {"forms": forms, "operator": operator, "title": "事業者情報変更申請", **_pending(request, actor)},
     )
 
 
 @function_required("CAP-R1")
 @require_http_methods(["GET", "POST"])
-def delete(request: HttpRequest) -> HttpResponse:
+def delete(request: HttpRequest, actor: User) -> HttpResponse:
     """事業者情報削除申請 = the end of the system-use contract on the participant's request (2.7.1)."""
-    operator = selectors.operator_or_none(actor=actor(request))
+    operator = selectors.operator_or_none(actor=actor)
     if operator is None:
         return _not_registered(request)
     form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            application = operators.file_deletion(actor=actor(request), reason=form.cleaned_data["reason"])
+            application = operators.file_deletion(actor=actor, reason=form.cleaned_data["reason"])
         except ValidationFailed as error:
             errors_to_form(form, error)
         else:
@@ -125,16 +129,17 @@ def delete(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "capacity/operator/delete_form.html",
-        {"form": form, "operator": operator, "title": "事業者情報削除申請", **_pending(request)},
+        {"form": form, "operator": operator, "title": "事業者情報削除申請", **_pending(request, actor)},
     )
 
 
 @function_required("CAP-R2")
 @require_GET
-def applications(request: HttpRequest) -> HttpResponse:
+def applications(request: HttpRequest, actor: User) -> HttpResponse:
     """CAP-R2 事業者情報審査管理: the organization's operator applications and their review state."""
     return application_list(
         request,
+        actor,
         found=selectors.operator_applications,
         template="capacity/operator/applications.html",
         title="事業者情報の審査状況",
@@ -143,8 +148,8 @@ def applications(request: HttpRequest) -> HttpResponse:
 
 @function_required("CAP-R2")
 @require_GET
-def application(request: HttpRequest, pk: int) -> HttpResponse:
-    found = selectors.application_of(actor=actor(request), pk=pk, kinds=OPERATOR_KINDS)
+def application(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
+    found = selectors.application_of(actor=actor, pk=pk, kinds=OPERATOR_KINDS)
     context = application_context(found)
     context["correctable"] = context["correctable"] and found.kind != selectors.REGISTRATION
     return render(request, "capacity/operator/application.html", {"title": context["kind_name"], **context})
@@ -152,10 +157,10 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
 
 @function_required("CAP-R1")
 @require_http_methods(["GET", "POST"])
-def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def application_edit(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """A change or deletion corrected after a hold or a rejection, and filed again."""
     found = selectors.application_of(
-        actor=actor(request), pk=pk, kinds=(selectors.OPERATOR_CHANGE, selectors.OPERATOR_DELETION)
+        actor=actor, pk=pk, kinds=(selectors.OPERATOR_CHANGE, selectors.OPERATOR_DELETION)
     )
     if found.state not in ("on_hold", "rejected"):
         messages.error(request, "この申請は修正できません。")
@@ -173,7 +178,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         context["form"] = form
     if valid:
         try:
-            operators.resubmit_request(actor=actor(request), application=found, payload=payload)
+            operators.resubmit_request(actor=actor, application=found, payload=payload)
         except (ValidationFailed, Conflict) as error:
             if found.kind == OPERATOR_CHANGE:
                 context["forms"].add_errors(error)
@@ -191,14 +196,14 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @function_required("CAP-R1")
 @require_POST
-def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def application_withdraw(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     found = selectors.application_of(
-        actor=actor(request), pk=pk, kinds=(selectors.OPERATOR_CHANGE, selectors.OPERATOR_DELETION)
+        actor=actor, pk=pk, kinds=(selectors.OPERATOR_CHANGE, selectors.OPERATOR_DELETION)
     )
     form = VersionForm(request.POST)
     try:
         review_services.withdraw(
-            actor=actor(request),
+            actor=actor,
             application=found,
             expected_version=form.cleaned_data["version"] if form.is_valid() else None,
         )

@@ -3,6 +3,8 @@ CAP-P2 審査状況. Views parse input, call one service or selector, and render
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -20,7 +22,6 @@ from kouiki.capacity.services import sources
 from kouiki.capacity.views.common import (
     PAGE_SIZE,
     VersionForm,
-    actor,
     application_context,
     application_list,
     errors_to_form,
@@ -30,6 +31,9 @@ from kouiki.core.csvio import Encoding, RowError, csv_response
 from kouiki.core.errors import Conflict, KouikiError, ValidationFailed
 from kouiki.identity.access import function_required
 from kouiki.reviews import services as review_services
+
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
 
 # The rows of a refused CSV listed on the page; the rest are counted (a broken file can have
 # hundreds of thousands).
@@ -68,10 +72,10 @@ class SourceSearchForm(forms.Form):
 
 @function_required("CAP-P1")
 @require_GET
-def source_list(request: HttpRequest) -> HttpResponse:
+def source_list(request: HttpRequest, actor: User) -> HttpResponse:
     """CAP-P1 照会: the organization's power sources, searchable."""
     search = SourceSearchForm(request.GET or None)
-    found = selectors.sources_for(actor=actor(request), **search.filters())
+    found = selectors.sources_for(actor=actor, **search.filters())
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -79,8 +83,8 @@ def source_list(request: HttpRequest) -> HttpResponse:
         {
             "search": search,
             "page": page,
-            "pending_ids": selectors.open_source_ids(actor=actor(request)),
-            "waiting": selectors.source_applications(actor=actor(request), kind=SOURCE_REGISTRATION)
+            "pending_ids": selectors.open_source_ids(actor=actor),
+            "waiting": selectors.source_applications(actor=actor, kind=SOURCE_REGISTRATION)
             .filter(state__in=selectors.OPEN_STATES)
             .count(),
             "encoding_form": CsvEncodingForm(),
@@ -91,12 +95,12 @@ def source_list(request: HttpRequest) -> HttpResponse:
 
 @function_required("CAP-P1")
 @require_http_methods(["GET", "POST"])
-def source_new(request: HttpRequest) -> HttpResponse:
+def source_new(request: HttpRequest, actor: User) -> HttpResponse:
     """電源等情報登録申請: one power source; its 電源等識別番号 is issued when approved."""
     screen = SourceForms(posted(request))
     if request.method == "POST" and screen.is_valid():
         try:
-            application = sources.file_registration(actor=actor(request), payload=screen.payload())
+            application = sources.file_registration(actor=actor, payload=screen.payload())
         except ValidationFailed as error:
             screen.add_errors(error)
         else:
@@ -111,7 +115,7 @@ def source_new(request: HttpRequest) -> HttpResponse:
 
 @function_required("CAP-P1")
 @require_http_methods(["GET", "POST"])
-def source_import(request: HttpRequest) -> HttpResponse:
+def source_import(request: HttpRequest, actor: User) -> HttpResponse:
     """CSVによる一括登録申請: all rows or none; every bad row listed with its line and reason."""
     form = CsvImportForm(posted(request), request.FILES or None)
     row_errors: list[RowError] = []
@@ -119,7 +123,7 @@ def source_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             outcome = sources.import_sources(
-                actor=actor(request),
+                actor=actor,
                 data=form.cleaned_data["file"].read(),
                 dry_run=form.cleaned_data["dry_run"],
             )
@@ -155,19 +159,19 @@ def source_import(request: HttpRequest) -> HttpResponse:
 
 @function_required("CAP-P1")
 @require_GET
-def source_import_template(request: HttpRequest) -> HttpResponse:
+def source_import_template(request: HttpRequest, actor: User) -> HttpResponse:
     return csv_response("電源等情報_一括登録_見本.csv", sources_csv.template())
 
 
 @function_required("CAP-P1")
 @require_GET
-def source_export(request: HttpRequest) -> HttpResponse:
+def source_export(request: HttpRequest, actor: User) -> HttpResponse:
     """CSV出力: the registered power sources of the organization, members included."""
     form = CsvEncodingForm(request.GET)
     encoding: Encoding = (
         "cp932" if form.is_valid() and form.cleaned_data["encoding"] == "cp932" else "utf-8-sig"
     )
-    found = selectors.sources_for(actor=actor(request))
+    found = selectors.sources_for(actor=actor)
     try:
         data = sources_csv.export(found, encoding=encoding)
     except KouikiError as error:
@@ -178,9 +182,9 @@ def source_export(request: HttpRequest) -> HttpResponse:
 
 @function_required("CAP-P1")
 @require_GET
-def source_detail(request: HttpRequest, source_id: str) -> HttpResponse:
+def source_detail(request: HttpRequest, actor: User, source_id: str) -> HttpResponse:
     """One power source as registered, its members, its pending application and its versions."""
-    source = selectors.source_for(actor=actor(request), source_id=source_id)
+    source = selectors.source_for(actor=actor, source_id=source_id)
     snapshot = selectors.source_snapshot(source)
     history = payloads.version_history(selectors.source_versions(source), payloads.SOURCE_LABELS)
     return render(
@@ -192,7 +196,7 @@ def source_detail(request: HttpRequest, source_id: str) -> HttpResponse:
                 {k: v for k, v in snapshot.items() if k != "members"}, payloads.SOURCE_LABELS
             ),
             "members": source.members.all(),
-            "pending": selectors.open_source_application(actor=actor(request), source_id=source.source_id),
+            "pending": selectors.open_source_application(actor=actor, source_id=source.source_id),
             "history": history,
             "title": f"電源等情報 {source.source_id}",
         },
@@ -201,13 +205,13 @@ def source_detail(request: HttpRequest, source_id: str) -> HttpResponse:
 
 @function_required("CAP-P1")
 @require_http_methods(["GET", "POST"])
-def source_change(request: HttpRequest, source_id: str) -> HttpResponse:
+def source_change(request: HttpRequest, actor: User, source_id: str) -> HttpResponse:
     """電源等情報変更申請: the registered values quoted for correction."""
-    source = selectors.source_for(actor=actor(request), source_id=source_id)
+    source = selectors.source_for(actor=actor, source_id=source_id)
     screen = SourceForms(posted(request), payload=selectors.source_snapshot(source))
     if request.method == "POST" and screen.is_valid():
         try:
-            application = sources.file_change(actor=actor(request), source=source, payload=screen.payload())
+            application = sources.file_change(actor=actor, source=source, payload=screen.payload())
         except ValidationFailed as error:
             screen.add_errors(error)
         else:
@@ -224,14 +228,14 @@ def source_change(request: HttpRequest, source_id: str) -> HttpResponse:
 
 @function_required("CAP-P1")
 @require_http_methods(["GET", "POST"])
-def source_delete(request: HttpRequest, source_id: str) -> HttpResponse:
+def source_delete(request: HttpRequest, actor: User, source_id: str) -> HttpResponse:
     """電源等情報削除申請."""
-    source = selectors.source_for(actor=actor(request), source_id=source_id)
+    source = selectors.source_for(actor=actor, source_id=source_id)
     form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             application = sources.file_deletion(
-                actor=actor(request), source=source, reason=form.cleaned_data["reason"]
+                actor=actor, source=source, reason=form.cleaned_data["reason"]
             )
         except ValidationFailed as error:
             errors_to_form(form, error)
@@ -249,10 +253,11 @@ def source_delete(request: HttpRequest, source_id: str) -> HttpResponse:
 
 @function_required("CAP-P2")
 @require_GET
-def applications(request: HttpRequest) -> HttpResponse:
+def applications(request: HttpRequest, actor: User) -> HttpResponse:
     """CAP-P2 電源等情報審査管理: the state of each power source application."""
     return application_list(
         request,
+        actor,
         found=selectors.source_applications,
         template="capacity/sources/applications.html",
         title="電源等情報の審査状況",
@@ -261,17 +266,17 @@ def applications(request: HttpRequest) -> HttpResponse:
 
 @function_required("CAP-P2")
 @require_GET
-def application(request: HttpRequest, pk: int) -> HttpResponse:
-    found = selectors.application_of(actor=actor(request), pk=pk, kinds=SOURCE_KINDS)
+def application(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
+    found = selectors.application_of(actor=actor, pk=pk, kinds=SOURCE_KINDS)
     context = application_context(found)
     return render(request, "capacity/sources/application.html", {"title": context["kind_name"], **context})
 
 
 @function_required("CAP-P1")
 @require_http_methods(["GET", "POST"])
-def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def application_edit(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """A power source application corrected after a hold or a rejection, and filed again."""
-    found = selectors.application_of(actor=actor(request), pk=pk, kinds=SOURCE_KINDS)
+    found = selectors.application_of(actor=actor, pk=pk, kinds=SOURCE_KINDS)
     if found.state not in ("on_hold", "rejected"):
         messages.error(request, "この申請は修正できません。")
         return redirect("cap:source_application", pk=found.pk)
@@ -288,7 +293,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         context["form"] = form
     if valid:
         try:
-            sources.resubmit(actor=actor(request), application=found, payload=payload)
+            sources.resubmit(actor=actor, application=found, payload=payload)
         except (ValidationFailed, Conflict) as error:
             if found.kind == SOURCE_DELETION:
                 errors_to_form(context["form"], error)
@@ -306,12 +311,12 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @function_required("CAP-P1")
 @require_POST
-def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    found = selectors.application_of(actor=actor(request), pk=pk, kinds=SOURCE_KINDS)
+def application_withdraw(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
+    found = selectors.application_of(actor=actor, pk=pk, kinds=SOURCE_KINDS)
     form = VersionForm(request.POST)
     try:
         review_services.withdraw(
-            actor=actor(request),
+            actor=actor,
             application=found,
             expected_version=form.cleaned_data["version"] if form.is_valid() else None,
         )

@@ -197,9 +197,9 @@ def logout_view(request: HttpRequest, system: str) -> HttpResponse:
     return redirect(f"/{system}/login/")
 
 
-def password_change(request: HttpRequest, system: str) -> HttpResponse:
-    """Voluntary change (MEM-U1) and the forced change after 90 days or a mailed password."""
-    user: User = request.user  # type: ignore[assignment]
+def password_change(request: HttpRequest, user: User, system: str) -> HttpResponse:
+    """Voluntary change (MEM-U1) and the forced change after 90 days or a mailed password, for the
+    checked user."""
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

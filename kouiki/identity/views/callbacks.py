@@ -48,16 +48,11 @@ class StateForm(forms.Form):
     state = forms.ChoiceField(label="状態", choices=STATES, required=False)
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @enrolled_required(SYSTEM)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def endpoint(request: HttpRequest) -> HttpResponse:
+def endpoint(request: HttpRequest, actor: User) -> HttpResponse:
     """The URL (form for the administrator, with a confirmation step) and the deliveries."""
-    actor = _actor(request)
     current = callbacks.endpoint_for(actor=actor, system=SYSTEM)
     admin = callbacks.is_admin(actor, SYSTEM)
     form = EndpointForm(request.POST or None, initial={"url": current.url if current else ""})
@@ -106,9 +101,8 @@ def endpoint(request: HttpRequest) -> HttpResponse:
 @enrolled_required(SYSTEM)
 @never_cache
 @require_POST
-def action(request: HttpRequest, name: str) -> HttpResponse:
+def action(request: HttpRequest, actor: User, name: str) -> HttpResponse:
     """The administrator's buttons: a new signing key, stop sending, a test event."""
-    actor = _actor(request)
     try:
         if name == "rotate":
             secret = callbacks.rotate_secret(actor=actor, system=SYSTEM)
@@ -126,9 +120,9 @@ def action(request: HttpRequest, name: str) -> HttpResponse:
 
 @enrolled_required(SYSTEM)
 @require_POST
-def retry(request: HttpRequest, pk: int) -> HttpResponse:
+def retry(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     try:
-        callbacks.retry(actor=_actor(request), delivery_id=pk, system=SYSTEM)
+        callbacks.retry(actor=actor, delivery_id=pk, system=SYSTEM)
     except InvalidTransition as error:
         messages.error(request, error.message)
     else:

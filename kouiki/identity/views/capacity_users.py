@@ -60,10 +60,6 @@ class CapacityUserCreateForm(ProfileForm):
         return value
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _initial(user: User) -> dict[str, Any]:
     initial: dict[str, Any] = {name: getattr(user, name) for name in PROFILE_FIELDS}
     initial["email_confirm"] = user.email
@@ -75,9 +71,8 @@ def _profile(form: forms.Form) -> dict[str, Any]:
 
 
 @function_required(FUNCTION)
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: HttpRequest, actor: User) -> HttpResponse:
     """ユーザ一覧: the organization's users of the capacity market system, searchable."""
-    actor = _actor(request)
     search = UserSearchForm(request.GET or None)
     query, role = "", ""
     if search.is_valid():
@@ -99,13 +94,13 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 @function_required(FUNCTION)
 @require_http_methods(["GET", "POST"])
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: HttpRequest, actor: User) -> HttpResponse:
     """ユーザ登録: the password goes to the user's own address by mail."""
     form = CapacityUserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user = capacity.register_user(
-                actor=_actor(request), login_id=form.cleaned_data["user_id"], **_profile(form)
+                actor=actor, login_id=form.cleaned_data["user_id"], **_profile(form)
             )
         except KouikiError as error:
             _errors_to_form(form, error)
@@ -120,9 +115,8 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @function_required(FUNCTION)
 @require_http_methods(["GET", "POST"])
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """ユーザ照会・変更: any user of the organization, the administrator itself included."""
-    actor = _actor(request)
     user = selectors.user_for(actor=actor, pk=pk, system=SYSTEM)
     form = ProfileForm(request.POST or None, initial=_initial(user))
     if request.method == "POST" and form.is_valid():
@@ -148,8 +142,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, pk: int, act: str) -> HttpResponse:
-    actor = _actor(request)
+def _act(request: HttpRequest, actor: User, pk: int, act: str) -> HttpResponse:
     user = selectors.user_for(actor=actor, pk=pk, system=SYSTEM)
     try:
         if act == "delete":
@@ -177,23 +170,23 @@ def _act(request: HttpRequest, pk: int, act: str) -> HttpResponse:
 
 @function_required(FUNCTION)
 @require_POST
-def user_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "delete")
+def user_delete(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
+    return _act(request, actor, pk, "delete")
 
 
 @function_required(FUNCTION)
 @require_POST
-def user_password(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "password")
+def user_password(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
+    return _act(request, actor, pk, "password")
 
 
 @function_required(FUNCTION)
 @require_POST
-def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "unlock")
+def user_unlock(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
+    return _act(request, actor, pk, "unlock")
 
 
 @function_required(FUNCTION)
 @require_POST
-def user_handover(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "handover")
+def user_handover(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
+    return _act(request, actor, pk, "handover")

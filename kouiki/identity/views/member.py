@@ -24,10 +24,6 @@ SYSTEM = System.MEMBER
 PAGE_SIZE = 20
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _errors_to_form(form: Any, error: KouikiError) -> None:
     if error.errors:
         for field, field_errors in error.errors.items():
@@ -52,9 +48,8 @@ def _profile_data(form: Any) -> dict[str, Any]:
 
 
 @function_required("MEM-A1")
-def menu(request: HttpRequest) -> HttpResponse:
+def menu(request: HttpRequest, actor: User) -> HttpResponse:
     """The member menu, generated from the function catalog for the user's roles."""
-    actor = _actor(request)
     codes = selectors.role_codes(actor, SYSTEM)
     groups = []
     for group, functions in catalog.menu(SYSTEM, codes):
@@ -71,9 +66,8 @@ def menu(request: HttpRequest) -> HttpResponse:
 
 @function_required("MEM-U1")
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: HttpRequest, actor: User) -> HttpResponse:
     """MEM-U1 ユーザ情報変更: own profile; the password has its own screen."""
-    actor = _actor(request)
     form = ProfileForm(request.POST or None, initial=_profile_initial(actor))
     if request.method == "POST" and form.is_valid():
         try:
@@ -92,20 +86,20 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @function_required("MEM-U2")
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: HttpRequest, actor: User) -> HttpResponse:
     """MEM-U2 ユーザの一覧表示: the organization's users, searchable."""
     search = UserSearchForm(request.GET or None)
     query, role = "", ""
     if search.is_valid():
         query, role = search.cleaned_data["q"], search.cleaned_data["role"]
-    users = selectors.users_for(actor=_actor(request), system=SYSTEM, query=query, role=role)
+    users = selectors.users_for(actor=actor, system=SYSTEM, query=query, role=role)
     page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
     locked = selectors.locked_usernames([user.username for user in page.object_list])
     rows = [
         {"user": user, "role": selectors.role_in(user, SYSTEM), "locked": user.username in locked}
         for user in page.object_list
     ]
-    counts = selectors.count_by_role(organization=_actor(request).organization, system=SYSTEM)  # type: ignore[arg-type]
+    counts = selectors.count_by_role(organization=actor.organization, system=SYSTEM)  # type: ignore[arg-type]
     return render(
         request,
         "identity/member/user_list.html",
@@ -115,13 +109,13 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 @function_required("MEM-U3")
 @require_http_methods(["GET", "POST"])
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: HttpRequest, actor: User) -> HttpResponse:
     """MEM-U3 ユーザの新規登録: the password goes to the user's address by mail."""
     form = MemberUserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.register_user(
-                actor=_actor(request),
+                actor=actor,
                 login_id=form.cleaned_data["user_id"],
                 system=SYSTEM,
                 **_profile_data(form),
@@ -139,9 +133,8 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @function_required("MEM-U4")
 @require_http_methods(["GET", "POST"])
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """MEM-U4 ユーザの詳細情報表示および更新."""
-    actor = _actor(request)
     user = selectors.user_for(actor=actor, pk=pk, system=SYSTEM)
     role = selectors.role_in(user, SYSTEM)
     form = MemberUserForm(request.POST or None, initial=_profile_initial(user))
@@ -168,8 +161,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _user_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    actor = _actor(request)
+def _user_action(request: HttpRequest, actor: User, pk: int, action: str) -> HttpResponse:
     user = selectors.user_for(actor=actor, pk=pk, system=SYSTEM)
     try:
         if action == "delete":
@@ -191,17 +183,17 @@ def _user_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @function_required("MEM-U4")
 @require_POST
-def user_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    return _user_action(request, pk, "delete")
+def user_delete(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
+    return _user_action(request, actor, pk, "delete")
 
 
 @function_required("MEM-U4")
 @require_POST
-def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
-    return _user_action(request, pk, "password")
+def user_password_reset(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
+    return _user_action(request, actor, pk, "password")
 
 
 @function_required("MEM-U4")
 @require_POST
-def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    return _user_action(request, pk, "unlock")
+def user_unlock(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
+    return _user_action(request, actor, pk, "unlock")

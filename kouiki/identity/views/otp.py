@@ -31,9 +31,9 @@ def enrollment_context(user: User, *, new: bool) -> dict[str, str]:
 
 @function_required("MEM-U1")
 @require_http_methods(["GET", "POST"])
-def member_otp(request: HttpRequest) -> HttpResponse:
+def member_otp(request: HttpRequest, actor: User) -> HttpResponse:
     """二要素認証の設定 (administrators only: other users see the profile)."""
-    user: User = request.user  # type: ignore[assignment]
+    user = actor
     if role_in(user, "member") != "admin":
         return redirect("member:profile")
     form = OtpForm(request.POST or None)
@@ -58,12 +58,12 @@ def member_otp(request: HttpRequest) -> HttpResponse:
 
 @function_required("MEM-U1")
 @require_POST
-def member_otp_remove(request: HttpRequest) -> HttpResponse:
+def member_otp_remove(request: HttpRequest, actor: User) -> HttpResponse:
     """Turning two-factor login off takes a current code from the authenticator app."""
     form = OtpForm(request.POST)
     if form.is_valid():
         try:
-            services.remove_totp(actor=request.user, token=form.cleaned_data["token"])  # type: ignore[arg-type]
+            services.remove_totp(actor=actor, token=form.cleaned_data["token"])  # type: ignore[arg-type]
         except ValidationFailed as error:
             form.add_error("token", error.message)
         else:

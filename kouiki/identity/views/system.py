@@ -3,6 +3,9 @@ own profile. The member system keeps its own (担当業務); switching and capac
 
 from __future__ import annotations
 
+from functools import wraps
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,8 +14,9 @@ from django.views.decorators.http import require_http_methods
 
 from kouiki.core import catalog
 from kouiki.core.errors import KouikiError
+from kouiki.core.systems import System
 from kouiki.identity import selectors, services
-from kouiki.identity.access import enrolled_required
+from kouiki.identity.access import View, enrolled_required
 from kouiki.identity.forms import ProfileForm
 from kouiki.identity.models import User
 from kouiki.identity.views.member import _errors_to_form, _profile_data, _profile_initial
@@ -32,15 +36,25 @@ def menu_groups(user: User, system: str) -> list[tuple[str, list[dict[str, str]]
     return groups
 
 
-def system_menu(request: HttpRequest, system: str) -> HttpResponse:
-    return enrolled_required(system)(_system_menu)(request, system)
+def _per_system(view: View) -> View:
+    """The view for any user enrolled in the system of the URL prefix (`system`)."""
+    guarded: dict[str, View] = {
+        system.value: enrolled_required(system)(view) for system in (System.SWITCHING, System.CAPACITY)
+    }
+
+    @wraps(view)
+    def dispatch(request: HttpRequest, system: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        return guarded[system](request, system, *args, **kwargs)
+
+    return dispatch
 
 
-def _system_menu(request: HttpRequest, system: str) -> HttpResponse:
-    groups = menu_groups(request.user, system)  # type: ignore[arg-type]
+@_per_system
+def system_menu(request: HttpRequest, actor: User, system: str) -> HttpResponse:
+    groups = menu_groups(actor, system)
     # API tokens and status callbacks (issue 7) are the administrator's tools for integrators;
     # they are not functions of FUNCTIONS.md, so the catalog does not list them.
-    if system == "switching" and "A" in selectors.role_codes(request.user, system):  # type: ignore[arg-type]
+    if system == "switching" and "A" in selectors.role_codes(actor, system):
         groups.append(
             (
                 "API連携(管理者機能)",
@@ -53,13 +67,10 @@ def _system_menu(request: HttpRequest, system: str) -> HttpResponse:
     return render(request, "identity/system/menu.html", {"groups": groups, "title": "メニュー"})
 
 
-def system_profile(request: HttpRequest, system: str) -> HttpResponse:
-    return enrolled_required(system)(require_http_methods(["GET", "POST"])(_system_profile))(request, system)
-
-
-def _system_profile(request: HttpRequest, system: str) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+@_per_system
+def system_profile(request: HttpRequest, actor: User, system: str) -> HttpResponse:
     """The user's own contact details; the password has its own screen."""
-    actor: User = request.user  # type: ignore[assignment]
     form = ProfileForm(request.POST or None, initial=_profile_initial(actor))
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,7 +83,8 @@ def _system_profile(request: HttpRequest, system: str) -> HttpResponse:
     return render(request, "identity/system/profile.html", {"form": form, "title": "ユーザ情報変更"})
 
 
-def system_password_change(request: HttpRequest, system: str) -> HttpResponse:
+@_per_system
+def system_password_change(request: HttpRequest, actor: User, system: str) -> HttpResponse:
     from kouiki.identity.views.auth import password_change
 
-    return enrolled_required(system)(password_change)(request, system)
+    return password_change(request, actor, system)

@@ -5,28 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router
 
 from kouiki.core import catalog
-from kouiki.core.errors import Forbidden
 from kouiki.core.systems import System
-from kouiki.identity.selectors import role_codes
+from kouiki.identity.access import checked_operation
 
 if TYPE_CHECKING:
-    from kouiki.identity.models import User
+    pass
 
 SYSTEM = System.SWITCHING.value
 NAMESPACE = "switching-api"
-
-
-def actor(request: HttpRequest, function_id: str) -> User:
-    """The calling user, when its role in the switching system allows the function; else 403."""
-    user: User = request.auth  # type: ignore[attr-defined]
-    if not catalog.allows(function_id, role_codes(user, SYSTEM)):
-        raise Forbidden("この機能を利用する権限がありません。", code="forbidden")
-    return user
 
 
 def operation_id(function_id: str, suffix: str = "") -> str:
@@ -46,10 +36,11 @@ def operation(
     summary: str = "",
     **kwargs: Any,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Declare an operation of a catalog function: its operationId, its 業務 as tag, its name."""
+    """Declare an operation of a catalog function, naming the function once: its operationId, its
+    業務 as tag, its name; the operation is called as `operation(request, actor, ...)` with the
+    token's user checked for the function by the access layer."""
     function = catalog.get(function_id)
-    register = getattr(router, method)
-    return register(  # type: ignore[no-any-return]
+    register = getattr(router, method)(
         path,
         operation_id=operation_id(function_id, suffix),
         tags=[function.business or "共通"],
@@ -57,6 +48,12 @@ def operation(
         url_name=operation_id(function_id, suffix),
         **kwargs,
     )
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        register(checked_operation(function_id, view))
+        return view
+
+    return decorator
 
 
 def status_url(reception_number: str) -> str:

@@ -25,10 +25,6 @@ LOW, HIGH, FIT = "low", "high", "fit"
 TABS = [(LOW, "低圧", "sw:low"), (HIGH, "高圧", "sw:high"), (FIT, "低圧FIT電源", "sw:fit")]
 
 
-def actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def page(
     request: HttpRequest, template: str, context: dict[str, Any], *, tab: str = LOW, status: int = 200
 ) -> HttpResponse:
@@ -59,6 +55,7 @@ def function_title(function_id: str) -> str:
 
 def confirmed(
     request: HttpRequest,
+    actor: User,
     *,
     function_id: str,
     form_class: type[FunctionForm],
@@ -83,7 +80,7 @@ def confirmed(
         if step == "confirm":
             return page(request, "switching/confirm.html", {**context, "rows": form.display()})
         try:
-            result = submit(actor(request), form.values())
+            result = submit(actor, form.values())
         except KouikiError as error:
             # Refusals of the input (a point of another retailer, a number not found, a switch
             # in progress) are shown on the form, where the user can correct them.

@@ -4,6 +4,8 @@ confirmation step; the answer is read on the application's status screen."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
 
@@ -12,14 +14,18 @@ from kouiki.switching import forms
 from kouiki.switching.services import applications
 from kouiki.switching.views.common import confirmed
 
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
+
 SENT = "受付番号 {number} で受け付け、一般送配電事業者へ送信しました。処理状況はこの画面で確認できます。"
 
 
 @function_required("SW-L01")
 @require_http_methods(["GET", "POST"])
-def facility_inquiry(request: HttpRequest) -> HttpResponse:
+def facility_inquiry(request: HttpRequest, actor: User) -> HttpResponse:
     return confirmed(
         request,
+        actor,
         function_id="SW-L01",
         form_class=forms.FacilityInquiryForm,
         submit=lambda user, data: applications.inquire_facility(actor=user, **data),
@@ -30,9 +36,10 @@ def facility_inquiry(request: HttpRequest) -> HttpResponse:
 
 @function_required("SW-L02")
 @require_http_methods(["GET", "POST"])
-def usage_password(request: HttpRequest) -> HttpResponse:
+def usage_password(request: HttpRequest, actor: User) -> HttpResponse:
     return confirmed(
         request,
+        actor,
         function_id="SW-L02",
         form_class=forms.UsagePasswordForm,
         submit=lambda user, data: applications.apply_usage_password(actor=user, **data),
@@ -46,9 +53,10 @@ def usage_password(request: HttpRequest) -> HttpResponse:
 
 @function_required("SW-L03")
 @require_http_methods(["GET", "POST"])
-def usage_retrieve(request: HttpRequest) -> HttpResponse:
+def usage_retrieve(request: HttpRequest, actor: User) -> HttpResponse:
     return confirmed(
         request,
+        actor,
         function_id="SW-L03",
         form_class=forms.UsageRetrieveForm,
         submit=lambda user, data: applications.retrieve_usage(actor=user, **data),
@@ -59,9 +67,10 @@ def usage_retrieve(request: HttpRequest) -> HttpResponse:
 
 @function_required("SW-L04")
 @require_http_methods(["GET", "POST"])
-def reconnect(request: HttpRequest) -> HttpResponse:
+def reconnect(request: HttpRequest, actor: User) -> HttpResponse:
     return confirmed(
         request,
+        actor,
         function_id="SW-L04",
         form_class=forms.ReconnectForm,
         submit=lambda user, data: applications.apply_reconnection(actor=user, **data),
@@ -72,9 +81,10 @@ def reconnect(request: HttpRequest) -> HttpResponse:
 
 @function_required("SW-L05")
 @require_http_methods(["GET", "POST"])
-def abolish(request: HttpRequest) -> HttpResponse:
+def abolish(request: HttpRequest, actor: User) -> HttpResponse:
     return confirmed(
         request,
+        actor,
         function_id="SW-L05",
         form_class=forms.AbolishForm,
         submit=lambda user, data: applications.apply_abolition(actor=user, **data),
@@ -85,9 +95,10 @@ def abolish(request: HttpRequest) -> HttpResponse:
 
 @function_required("SW-L12")
 @require_http_methods(["GET", "POST"])
-def ampere_change(request: HttpRequest) -> HttpResponse:
+def ampere_change(request: HttpRequest, actor: User) -> HttpResponse:
     return confirmed(
         request,
+        actor,
         function_id="SW-L12",
         form_class=forms.AmpereChangeForm,
         submit=lambda user, data: applications.apply_ampere_change(actor=user, **data),
@@ -101,9 +112,10 @@ def ampere_change(request: HttpRequest) -> HttpResponse:
 
 @function_required("SW-L13")
 @require_http_methods(["GET", "POST"])
-def customer_change(request: HttpRequest) -> HttpResponse:
+def customer_change(request: HttpRequest, actor: User) -> HttpResponse:
     return confirmed(
         request,
+        actor,
         function_id="SW-L13",
         form_class=forms.CustomerChangeForm,
         submit=lambda user, data: applications.apply_customer_change(actor=user, **data),

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
@@ -15,23 +17,24 @@ from kouiki.identity.selectors import role_codes
 from kouiki.identity.views.system import menu_groups
 from kouiki.switching import forms, selectors
 from kouiki.switching.services import personal_data
-from kouiki.switching.views.common import FIT, HIGH, PAGE_SIZE, actor, function_title, page
+from kouiki.switching.views.common import FIT, HIGH, PAGE_SIZE, function_title, page
+
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
 
 
 @enrolled_required(System.SWITCHING)
 @require_GET
-def low(request: HttpRequest) -> HttpResponse:
+def low(request: HttpRequest, actor: User) -> HttpResponse:
     """低圧: the functions the user may use, by 業務."""
     groups = [
-        (name, entries)
-        for name, entries in menu_groups(actor(request), System.SWITCHING)
-        if name.startswith("低圧")
+        (name, entries) for name, entries in menu_groups(actor, System.SWITCHING) if name.startswith("低圧")
     ]
     return page(request, "switching/low.html", {"groups": groups, "title": "低圧"})
 
 
-def _part2(request: HttpRequest, *, tab: str, prefix: str, title: str) -> HttpResponse:
-    codes = role_codes(actor(request), System.SWITCHING)
+def _part2(request: HttpRequest, actor: User, *, tab: str, prefix: str, title: str) -> HttpResponse:
+    codes = role_codes(actor, System.SWITCHING)
     planned = [
         function
         for function in catalog.functions(System.SWITCHING)
@@ -42,38 +45,38 @@ def _part2(request: HttpRequest, *, tab: str, prefix: str, title: str) -> HttpRe
 
 @enrolled_required(System.SWITCHING)
 @require_GET
-def high(request: HttpRequest) -> HttpResponse:
-    return _part2(request, tab=HIGH, prefix="高圧", title="高圧(500kW未満)")
+def high(request: HttpRequest, actor: User) -> HttpResponse:
+    return _part2(request, actor, tab=HIGH, prefix="高圧", title="高圧(500kW未満)")
 
 
 @enrolled_required(System.SWITCHING)
 @require_GET
-def fit(request: HttpRequest) -> HttpResponse:
-    return _part2(request, tab=FIT, prefix="低圧FIT", title="低圧FIT電源・FIT卒業電源")
+def fit(request: HttpRequest, actor: User) -> HttpResponse:
+    return _part2(request, actor, tab=FIT, prefix="低圧FIT", title="低圧FIT電源・FIT卒業電源")
 
 
 @function_required("SW-C01")
 @require_GET
-def operators(request: HttpRequest) -> HttpResponse:
+def operators(request: HttpRequest, actor: User) -> HttpResponse:
     """SW-C01 事業者一覧取得."""
     return page(
         request,
         "switching/operators.html",
-        {"operators": selectors.operators(actor=actor(request)), "title": function_title("SW-C01")},
+        {"operators": selectors.operators(actor=actor), "title": function_title("SW-C01")},
         tab="",
     )
 
 
 @function_required("SW-L01")
 @require_GET
-def basic_info(request: HttpRequest) -> HttpResponse:
+def basic_info(request: HttpRequest, actor: User) -> HttpResponse:
     """需要者基本情報照会 (SW-P2): for the current retailer or a new retailer switching the point;
     the purpose is named and the read recorded."""
     form = forms.BasicInfoForm(request.GET or None)
     info = None
     if form.is_bound and form.is_valid():
         try:
-            info = personal_data.read_basic_info(actor=actor(request), **form.cleaned_data)
+            info = personal_data.read_basic_info(actor=actor, **form.cleaned_data)
         except KouikiError as error:
             form.add_error("supply_point_number", error.message)
     return page(
@@ -83,11 +86,11 @@ def basic_info(request: HttpRequest) -> HttpResponse:
 
 @function_required("SW-L01")
 @require_GET
-def ledger(request: HttpRequest) -> HttpResponse:
+def ledger(request: HttpRequest, actor: User) -> HttpResponse:
     """個人情報閲覧記録: who of the organization read which point's personal data, for what, when."""
     form = forms.LedgerFilterForm(request.GET or None)
     filters = form.filters()
-    found = selectors.access_ledger(actor=actor(request), **(filters or {}))
+    found = selectors.access_ledger(actor=actor, **(filters or {}))
     if filters is None:
         found = found.none()
     listing = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -3,7 +3,7 @@ applications with filters and its CSV, one application's screen with 訂正 / �
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
@@ -33,18 +33,21 @@ from kouiki.switching.models import (
     Voltage,
 )
 from kouiki.switching.services import applications
-from kouiki.switching.views.common import PAGE_SIZE, actor, confirmed, function_title, page
+from kouiki.switching.views.common import PAGE_SIZE, confirmed, function_title, page
+
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
 
 CSV_LIMIT = 100_000
 
 
 @function_required("SW-L15")
 @require_GET
-def application_list(request: HttpRequest) -> HttpResponse:
+def application_list(request: HttpRequest, actor: User) -> HttpResponse:
     """The organization's 低圧 applications, newest first, by kind, state, dates, point and number."""
     form = forms.ApplicationFilterForm(request.GET or None)
     filters = form.filters()
-    found = selectors.applications_for(actor=actor(request), **(filters or {}))
+    found = selectors.applications_for(actor=actor, **(filters or {}))
     if filters is None:
         found = found.none()
     listing = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -59,7 +62,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 @function_required("SW-L15")
 @require_GET
-def application_csv(request: HttpRequest) -> HttpResponse:
+def application_csv(request: HttpRequest, actor: User) -> HttpResponse:
     """The same list as CSV (UTF-8 with BOM, or CP932 with ?encoding=cp932), with error reasons and
     廃止取次番号."""
     form = forms.ApplicationFilterForm(request.GET or None)
@@ -67,7 +70,7 @@ def application_csv(request: HttpRequest) -> HttpResponse:
     if filters is None:
         messages.error(request, "検索条件に誤りがあるため、ダウンロードできません。")
         return redirect("sw:applications")
-    found = selectors.applications_for(actor=actor(request), **filters)[:CSV_LIMIT]
+    found = selectors.applications_for(actor=actor, **filters)[:CSV_LIMIT]
     encoding: Encoding = "cp932" if request.GET.get("encoding") == "cp932" else "utf-8-sig"
     try:
         data = applications_csv(found, encoding=encoding)
@@ -79,13 +82,13 @@ def application_csv(request: HttpRequest) -> HttpResponse:
 
 @function_required("SW-L14")
 @require_GET
-def status(request: HttpRequest) -> HttpResponse:
+def status(request: HttpRequest, actor: User) -> HttpResponse:
     """SW-L14 業務処理状況確認: one 受付番号."""
     form = forms.StatusForm(request.GET or None)
     if form.is_bound and form.is_valid():
         number = form.cleaned_data["reception_number"].strip()
         try:
-            application = selectors.application_for(actor=actor(request), reception_number=number)
+            application = selectors.application_for(actor=actor, reception_number=number)
         except KouikiError as error:
             form.add_error("reception_number", error.message)
         else:
@@ -95,13 +98,13 @@ def status(request: HttpRequest) -> HttpResponse:
 
 @function_required("SW-L15")
 @require_http_methods(["GET", "POST"])
-def status_many(request: HttpRequest) -> HttpResponse:
+def status_many(request: HttpRequest, actor: User) -> HttpResponse:
     """SW-L15 業務処理状況確認(複数件): up to 1,000 受付番号; unknown ones are listed as such."""
     form = forms.StatusManyForm(request.POST or None)
     rows: list[tuple[str, Any]] | None = None
     if form.is_bound and form.is_valid():
         try:
-            rows = selectors.statuses_for(actor=actor(request), reception_numbers=form.numbers())
+            rows = selectors.statuses_for(actor=actor, reception_numbers=form.numbers())
         except KouikiError as error:
             form.add_error("reception_numbers", error.message)
     return page(
@@ -118,13 +121,13 @@ def status_many(request: HttpRequest) -> HttpResponse:
 
 @enrolled_required(System.SWITCHING)
 @require_GET
-def application_detail(request: HttpRequest, reception_number: str) -> HttpResponse:
+def application_detail(request: HttpRequest, actor: User, reception_number: str) -> HttpResponse:
     """One application: state, 受付工程, dates, errors; the operator's result on request (a read of
     personal data, recorded with the purpose named when filing); 訂正 / 取消 while allowed. The
     customer's identification or new basic info an application carries (20, 07) is not shown here:
     only that it was given (SW-P1 — it is read through the switch's screen or 需要者基本情報照会,
     with a purpose, and recorded)."""
-    user = actor(request)
+    user = actor
     application = selectors.application_for(actor=user, reception_number=reception_number)
     result = None
     if request.GET.get("result") == "1" and application.result:
@@ -235,11 +238,11 @@ def _payload_rows(application: Application) -> list[tuple[str, str]]:
 
 @enrolled_required(System.SWITCHING)
 @require_http_methods(["GET", "POST"])
-def application_correct(request: HttpRequest, reception_number: str) -> HttpResponse:
+def application_correct(request: HttpRequest, actor: User, reception_number: str) -> HttpResponse:
     """訂正 under the same 受付番号 (a 廃止取次登録 before the decision, a 開始申請 before matching).
     A 廃止取次登録's identification is not shown again (it is personal data, read only with a
     purpose): the filer types the items to change, a blank one stays as registered."""
-    application = selectors.application_for(actor=actor(request), reception_number=reception_number)
+    application = selectors.application_for(actor=actor, reception_number=reception_number)
     intro = f"受付番号 {application.reception_number} の申請を訂正します(受付番号は変わりません)。"
     if application.kind == Kind.CANCEL_FORWARD:
         form_class: type[forms.FunctionForm] = forms.CorrectCancelForwardForm
@@ -256,6 +259,7 @@ def application_correct(request: HttpRequest, reception_number: str) -> HttpResp
         return redirect("sw:application_detail", reception_number=application.reception_number)
     return confirmed(
         request,
+        actor,
         function_id="SW-L06" if application.kind == Kind.CANCEL_FORWARD else "SW-L08",
         form_class=form_class,
         submit=lambda user, data: applications.correct_application(
@@ -269,9 +273,9 @@ def application_correct(request: HttpRequest, reception_number: str) -> HttpResp
 
 @enrolled_required(System.SWITCHING)
 @require_http_methods(["GET", "POST"])
-def application_cancel(request: HttpRequest, reception_number: str) -> HttpResponse:
+def application_cancel(request: HttpRequest, actor: User, reception_number: str) -> HttpResponse:
     """取消, after a confirmation."""
-    user = actor(request)
+    user = actor
     application = selectors.application_for(actor=user, reception_number=reception_number)
     if request.method == "POST":
         try:

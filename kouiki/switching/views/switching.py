@@ -3,7 +3,7 @@ current retailer's SW-L09 廃止取次照会, SW-L10 判断, SW-L11 廃止申請
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms as django_forms
 from django.core.paginator import Paginator
@@ -17,7 +17,10 @@ from kouiki.switching import forms, selectors
 from kouiki.switching.models import Kind, Purpose, Switch, SwitchState
 from kouiki.switching.services import switches
 from kouiki.switching.services.common import own_organization
-from kouiki.switching.views.common import PAGE_SIZE, actor, confirmed, function_title, page
+from kouiki.switching.views.common import PAGE_SIZE, confirmed, function_title, page
+
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
 
 
 def _switch_url(switch: Switch) -> tuple[str, str]:
@@ -29,9 +32,10 @@ def _switch_url(switch: Switch) -> tuple[str, str]:
 
 @function_required("SW-L06")
 @require_http_methods(["GET", "POST"])
-def cancel_forward_new(request: HttpRequest) -> HttpResponse:
+def cancel_forward_new(request: HttpRequest, actor: User) -> HttpResponse:
     return confirmed(
         request,
+        actor,
         function_id="SW-L06",
         form_class=forms.CancelForwardForm,
         submit=lambda user, data: switches.register_cancel_forward(actor=user, **data),
@@ -44,11 +48,11 @@ def cancel_forward_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _list(request: HttpRequest, *, function_id: str, side: str) -> HttpResponse:
+def _list(request: HttpRequest, actor: User, *, function_id: str, side: str) -> HttpResponse:
     form = forms.SwitchFilterForm(request.GET or None)
     filters = form.filters()
     select = selectors.switches_filed if side == "new" else selectors.switches_received
-    found = select(actor=actor(request), **(filters or {}))
+    found = select(actor=actor, **(filters or {}))
     if filters is None:
         found = found.none()
     listing = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -61,16 +65,16 @@ def _list(request: HttpRequest, *, function_id: str, side: str) -> HttpResponse:
 
 @function_required("SW-L07")
 @require_GET
-def cancel_forwards_filed(request: HttpRequest) -> HttpResponse:
+def cancel_forwards_filed(request: HttpRequest, actor: User) -> HttpResponse:
     """SW-L07: the new retailer's cancel-forwards and the current retailers' decisions."""
-    return _list(request, function_id="SW-L07", side="new")
+    return _list(request, actor, function_id="SW-L07", side="new")
 
 
 @function_required("SW-L09")
 @require_GET
-def cancel_forwards_received(request: HttpRequest) -> HttpResponse:
+def cancel_forwards_received(request: HttpRequest, actor: User) -> HttpResponse:
     """SW-L09: the cancel-forwards the current retailer has received."""
-    return _list(request, function_id="SW-L09", side="current")
+    return _list(request, actor, function_id="SW-L09", side="current")
 
 
 class PurposeForm(django_forms.Form):
@@ -79,11 +83,11 @@ class PurposeForm(django_forms.Form):
 
 @enrolled_required(System.SWITCHING)
 @require_GET
-def switch_detail(request: HttpRequest, number: str) -> HttpResponse:
+def switch_detail(request: HttpRequest, actor: User, number: str) -> HttpResponse:
     """One switch for either retailer: its state, dates and decision, its applications, and what
     the viewer may do next. The customer identification shows once a purpose is named (SW-P1), and
     only while the switch is in progress or to the point's current retailer (SW-P2)."""
-    user = actor(request)
+    user = actor
     switch = selectors.switch_for(actor=user, switch_number=number)
     side = "new" if switch.new_retailer_id == user.organization_id else "current"
     readable = selectors.identification_readable(actor=user, switch=switch)
@@ -122,9 +126,10 @@ def switch_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @function_required("SW-L08")
 @require_http_methods(["GET", "POST"])
-def switch_start(request: HttpRequest) -> HttpResponse:
+def switch_start(request: HttpRequest, actor: User) -> HttpResponse:
     return confirmed(
         request,
+        actor,
         function_id="SW-L08",
         form_class=forms.SwitchStartForm,
         submit=lambda user, data: switches.apply_switching_start(actor=user, **data),
@@ -142,9 +147,10 @@ def switch_start(request: HttpRequest) -> HttpResponse:
 
 @function_required("SW-L10")
 @require_http_methods(["GET", "POST"])
-def cancel_forward_decide(request: HttpRequest) -> HttpResponse:
+def cancel_forward_decide(request: HttpRequest, actor: User) -> HttpResponse:
     return confirmed(
         request,
+        actor,
         function_id="SW-L10",
         form_class=forms.DecisionForm,
         submit=lambda user, data: switches.decide_cancel_forward(actor=user, **data),
@@ -157,9 +163,10 @@ def cancel_forward_decide(request: HttpRequest) -> HttpResponse:
 
 @function_required("SW-L11")
 @require_http_methods(["GET", "POST"])
-def switch_abolish(request: HttpRequest) -> HttpResponse:
+def switch_abolish(request: HttpRequest, actor: User) -> HttpResponse:
     return confirmed(
         request,
+        actor,
         function_id="SW-L11",
         form_class=forms.SwitchAbolishForm,
         submit=lambda user, data: switches.apply_switching_abolish(actor=user, **data),

@@ -4,13 +4,13 @@ and the status URL."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from kouiki.core.api import problems
-from kouiki.switching.api.common import actor, operation
+from kouiki.switching.api.common import operation
 from kouiki.switching.api.present import answered
 from kouiki.switching.api.schemas import (
     AbolitionIn,
@@ -20,6 +20,9 @@ from kouiki.switching.api.schemas import (
     ReconnectionIn,
 )
 from kouiki.switching.services import applications
+
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
 
 router = Router()
 ANSWERS = {202: ApplicationStatus, **problems(403, 404, 409, 422)}
@@ -33,10 +36,11 @@ ANSWERS = {202: ApplicationStatus, **problems(403, 404, 409, 422)}
     response=ANSWERS,
     description="停止中の供給地点の再点を申し込みます（現小売のみ）。",
 )
-def apply_reconnection(request: HttpRequest, response: HttpResponse, body: ReconnectionIn) -> Any:
-    user = actor(request, "SW-L04")
+def apply_reconnection(
+    request: HttpRequest, actor: User, response: HttpResponse, body: ReconnectionIn
+) -> Any:
     application = applications.apply_reconnection(
-        actor=user, supply_point_number=body.supply_point_number, desired_date=body.desired_date
+        actor=actor, supply_point_number=body.supply_point_number, desired_date=body.desired_date
     )
     return answered(response, application, 202)
 
@@ -52,10 +56,9 @@ def apply_reconnection(request: HttpRequest, response: HttpResponse, body: Recon
         "（現小売のみ、スイッチング手続中は不可）。"
     ),
 )
-def apply_abolition(request: HttpRequest, response: HttpResponse, body: AbolitionIn) -> Any:
-    user = actor(request, "SW-L05")
+def apply_abolition(request: HttpRequest, actor: User, response: HttpResponse, body: AbolitionIn) -> Any:
     application = applications.apply_abolition(
-        actor=user,
+        actor=actor,
         supply_point_number=body.supply_point_number,
         removal=body.removal,
         desired_date=body.desired_date,
@@ -74,10 +77,11 @@ def apply_abolition(request: HttpRequest, response: HttpResponse, body: Abolitio
         "受け付けません（422 `ampere_change_not_in_area`）。"
     ),
 )
-def apply_ampere_change(request: HttpRequest, response: HttpResponse, body: AmpereChangeIn) -> Any:
-    user = actor(request, "SW-L12")
+def apply_ampere_change(
+    request: HttpRequest, actor: User, response: HttpResponse, body: AmpereChangeIn
+) -> Any:
     application = applications.apply_ampere_change(
-        actor=user,
+        actor=actor,
         supply_point_number=body.supply_point_number,
         current_limit_a=body.current_limit_a,
         desired_date=body.desired_date,
@@ -93,10 +97,11 @@ def apply_ampere_change(request: HttpRequest, response: HttpResponse, body: Ampe
     response=ANSWERS,
     description="需要者の基本情報（氏名・住所・電話番号・契約番号）の変更を申し込みます（現小売のみ、1項目以上）。",
 )
-def apply_customer_change(request: HttpRequest, response: HttpResponse, body: CustomerChangeIn) -> Any:
-    user = actor(request, "SW-L13")
+def apply_customer_change(
+    request: HttpRequest, actor: User, response: HttpResponse, body: CustomerChangeIn
+) -> Any:
     application = applications.apply_customer_change(
-        actor=user,
+        actor=actor,
         supply_point_number=body.supply_point_number,
         customer_name=body.customer_name,
         customer_address=body.customer_address,

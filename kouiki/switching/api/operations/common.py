@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from ninja import Router
 
 from kouiki.core.api import problems
 from kouiki.switching import selectors
-from kouiki.switching.api.common import actor, operation
+from kouiki.switching.api.common import operation
 from kouiki.switching.api.schemas import OperatorList
+
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
 
 router = Router()
 
@@ -23,6 +26,5 @@ router = Router()
     response={200: OperatorList, **problems(403)},
     description="スイッチング支援システムを利用している事業者（事業者コードと名称）の一覧です。",
 )
-def list_operators(request: HttpRequest) -> Any:
-    user = actor(request, "SW-C01")
-    return {"operators": [{"code": o.code, "name": o.name} for o in selectors.operators(actor=user)]}
+def list_operators(request: HttpRequest, actor: User) -> Any:
+    return {"operators": [{"code": o.code, "name": o.name} for o in selectors.operators(actor=actor)]}

@@ -6,7 +6,7 @@ organization reads everything that changed for it since a sequence number it hol
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -14,8 +14,11 @@ from pydantic import Field
 
 from kouiki.core import events
 from kouiki.core.api import problems
-from kouiki.switching.api.common import SYSTEM, actor, operation
+from kouiki.switching.api.common import SYSTEM, operation
 from kouiki.switching.api.schemas import CallbackDeliveryPage, EventPage
+
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
 
 router = Router()
 
@@ -26,15 +29,14 @@ class FeedQuery(Schema):
 
 
 @operation(router, "get", "/events", "SW-L15", suffix="events", response={200: EventPage, **problems(403)})
-def list_events(request: HttpRequest, query: Query[FeedQuery]) -> dict[str, Any]:
+def list_events(request: HttpRequest, actor: User, query: Query[FeedQuery]) -> dict[str, Any]:
     """The events of the caller's organization numbered after `after`, oldest first.
 
     Hold the `last_sequence` of each page and pass it as `after` next time: no event is skipped
     and none is repeated, whatever the order in which concurrent changes were made.
     """
-    user = actor(request, "SW-L15")
     found = events.events_after(
-        organization_id=user.organization_id,  # type: ignore[arg-type]
+        organization_id=actor.organization_id,  # type: ignore[arg-type]
         system=SYSTEM,
         after=query.after,
         limit=query.limit + 1,
@@ -61,11 +63,10 @@ class DeliveryQuery(Schema):
     suffix="deliveries",
     response={200: CallbackDeliveryPage, **problems(403)},
 )
-def list_deliveries(request: HttpRequest, query: Query[DeliveryQuery]) -> dict[str, Any]:
+def list_deliveries(request: HttpRequest, actor: User, query: Query[DeliveryQuery]) -> dict[str, Any]:
     """The callback deliveries of the caller's organization, newest first, with their outcome."""
-    user = actor(request, "SW-L15")
     deliveries = events.callback_deliveries(
-        organization_id=user.organization_id,  # type: ignore[arg-type]
+        organization_id=actor.organization_id,  # type: ignore[arg-type]
         system=SYSTEM,
         state=query.state,
     )

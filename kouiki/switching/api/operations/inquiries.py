@@ -3,7 +3,7 @@ basic info (SW-P2) — each read of personal data names its purpose and is recor
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
@@ -11,7 +11,7 @@ from pydantic import Field
 
 from kouiki.core.api import problems
 from kouiki.switching import selectors
-from kouiki.switching.api.common import actor, operation
+from kouiki.switching.api.common import operation
 from kouiki.switching.api.present import answered, application_status
 from kouiki.switching.api.schemas import (
     PURPOSE_DESCRIPTION,
@@ -24,6 +24,9 @@ from kouiki.switching.api.schemas import (
 )
 from kouiki.switching.models import Kind
 from kouiki.switching.services import applications, personal_data
+
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
 
 router = Router()
 
@@ -48,10 +51,9 @@ def _result(user: Any, reception_number: str, kind: str) -> dict[str, Any]:
         "で読めます（閲覧は利用目的とともに記録されます）。"
     ),
 )
-def inquire_facility(request: HttpRequest, response: HttpResponse, body: InquiryIn) -> Any:
-    user = actor(request, "SW-L01")
+def inquire_facility(request: HttpRequest, actor: User, response: HttpResponse, body: InquiryIn) -> Any:
     application = applications.inquire_facility(
-        actor=user, supply_point_number=body.supply_point_number, purpose=body.purpose
+        actor=actor, supply_point_number=body.supply_point_number, purpose=body.purpose
     )
     return answered(response, application, 202)
 
@@ -68,9 +70,8 @@ def inquire_facility(request: HttpRequest, response: HttpResponse, body: Inquiry
         "設備情報照会の状況と回答です。需要者基本情報は現小売、またはスイッチング手続中の新小売にだけ含まれます。"
     ),
 )
-def facility_inquiry_result(request: HttpRequest, reception_number: str) -> Any:
-    user = actor(request, "SW-L01")
-    return _result(user, reception_number, Kind.FACILITY_INQUIRY)
+def facility_inquiry_result(request: HttpRequest, actor: User, reception_number: str) -> Any:
+    return _result(actor, reception_number, Kind.FACILITY_INQUIRY)
 
 
 class CustomerQuery(Schema):
@@ -90,10 +91,11 @@ class CustomerQuery(Schema):
         "それ以外は 404 です。閲覧は利用目的とともに記録されます。"
     ),
 )
-def customer_info(request: HttpRequest, supply_point_number: str, query: Query[CustomerQuery]) -> Any:
-    user = actor(request, "SW-L01")
+def customer_info(
+    request: HttpRequest, actor: User, supply_point_number: str, query: Query[CustomerQuery]
+) -> Any:
     return personal_data.read_basic_info(
-        actor=user, supply_point_number=supply_point_number, purpose=query.purpose
+        actor=actor, supply_point_number=supply_point_number, purpose=query.purpose
     )
 
 
@@ -105,10 +107,9 @@ def customer_info(request: HttpRequest, supply_point_number: str, query: Query[C
     response={202: ApplicationStatus, **problems(403, 404, 422)},
     description="使用量情報照会用パスワードの発行を申請します。パスワードは一般送配電事業者から需要者へ通知されます。",
 )
-def apply_usage_password(request: HttpRequest, response: HttpResponse, body: InquiryIn) -> Any:
-    user = actor(request, "SW-L02")
+def apply_usage_password(request: HttpRequest, actor: User, response: HttpResponse, body: InquiryIn) -> Any:
     application = applications.apply_usage_password(
-        actor=user, supply_point_number=body.supply_point_number, purpose=body.purpose
+        actor=actor, supply_point_number=body.supply_point_number, purpose=body.purpose
     )
     return answered(response, application, 202)
 
@@ -124,10 +125,12 @@ def apply_usage_password(request: HttpRequest, response: HttpResponse, body: Inq
         "（error_code）で返ります。回答は `GET /usage-retrievals/{reception_number}` で読めます。"
     ),
 )
-def retrieve_usage(request: HttpRequest, response: HttpResponse, body: UsageRetrievalIn) -> Any:
-    user = actor(request, "SW-L03")
+def retrieve_usage(request: HttpRequest, actor: User, response: HttpResponse, body: UsageRetrievalIn) -> Any:
     application = applications.retrieve_usage(
-        actor=user, supply_point_number=body.supply_point_number, password=body.password, purpose=body.purpose
+        actor=actor,
+        supply_point_number=body.supply_point_number,
+        password=body.password,
+        purpose=body.purpose,
     )
     return answered(response, application, 202)
 
@@ -142,6 +145,5 @@ def retrieve_usage(request: HttpRequest, response: HttpResponse, body: UsageRetr
     response={200: ApplicationResult, **problems(403, 404)},
     description="使用量情報照会の状況と回答（月別、スマートメーターは30分値）です。閲覧は記録されます。",
 )
-def usage_retrieval_result(request: HttpRequest, reception_number: str) -> Any:
-    user = actor(request, "SW-L03")
-    return _result(user, reception_number, Kind.USAGE_RETRIEVE)
+def usage_retrieval_result(request: HttpRequest, actor: User, reception_number: str) -> Any:
+    return _result(actor, reception_number, Kind.USAGE_RETRIEVE)

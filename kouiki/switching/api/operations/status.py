@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
@@ -14,9 +14,12 @@ from pydantic import Field
 from kouiki.core.api import problems
 from kouiki.core.csvio import Encoding, csv_response
 from kouiki.switching import exports, selectors
-from kouiki.switching.api.common import actor, operation
+from kouiki.switching.api.common import operation
 from kouiki.switching.api.present import application_status
 from kouiki.switching.api.schemas import ApplicationPage, ApplicationStatus, StatusesIn, StatusesOut
+
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
 
 router = Router()
 
@@ -32,9 +35,8 @@ router = Router()
         "見つからない番号は found=false です。"
     ),
 )
-def application_statuses(request: HttpRequest, body: StatusesIn) -> Any:
-    user = actor(request, "SW-L15")
-    found = selectors.statuses_for(actor=user, reception_numbers=body.reception_numbers)
+def application_statuses(request: HttpRequest, actor: User, body: StatusesIn) -> Any:
+    found = selectors.statuses_for(actor=actor, reception_numbers=body.reception_numbers)
     # One query for the switches of all of them (the 廃止取次番号 in each answer), not one each.
     prefetch_related_objects([application for _, application in found if application is not None], "switch")
     return {
@@ -57,9 +59,8 @@ def application_statuses(request: HttpRequest, body: StatusesIn) -> Any:
     response={200: ApplicationStatus, **problems(403, 404)},
     description="受付番号で指定した自社の申請の処理状況（状態・受付工程・日時・不備の内容）を返します。",
 )
-def application_status_single(request: HttpRequest, reception_number: str) -> Any:
-    user = actor(request, "SW-L14")
-    return application_status(selectors.application_for(actor=user, reception_number=reception_number))
+def application_status_single(request: HttpRequest, actor: User, reception_number: str) -> Any:
+    return application_status(selectors.application_for(actor=actor, reception_number=reception_number))
 
 
 class ApplicationQuery(Schema):
@@ -95,9 +96,8 @@ def _applications(user: Any, query: ApplicationQuery) -> Any:
     response={200: ApplicationPage, **problems(403)},
     description="自社の低圧の申請の一覧です（受付の新しい順）。種別・状態・受付日・供給地点で絞り込めます。",
 )
-def list_applications(request: HttpRequest, query: Query[ApplicationQuery]) -> Any:
-    user = actor(request, "SW-L15")
-    found = _applications(user, query)
+def list_applications(request: HttpRequest, actor: User, query: Query[ApplicationQuery]) -> Any:
+    found = _applications(actor, query)
     rows = found[query.offset : query.offset + query.limit]
     return {
         "applications": [application_status(application) for application in rows],
@@ -133,9 +133,8 @@ class CsvQuery(ApplicationQuery):
     },
     description="自社の申請の一覧をCSVで返します（不備の内容・廃止取次番号を含む。最大100,000件）。",
 )
-def applications_csv(request: HttpRequest, query: Query[CsvQuery]) -> HttpResponse:
-    user = actor(request, "SW-L15")
-    found = _applications(user, query)[:CSV_MAX_ROWS]
+def applications_csv(request: HttpRequest, actor: User, query: Query[CsvQuery]) -> HttpResponse:
+    found = _applications(actor, query)[:CSV_MAX_ROWS]
     encoding: Encoding = "cp932" if query.encoding == "cp932" else "utf-8-sig"
     # The same file as the web's download (kouiki.switching.exports).
     data = exports.applications_csv(found.iterator(chunk_size=2000), encoding=encoding)

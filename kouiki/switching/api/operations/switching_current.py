@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from kouiki.core.api import problems
 from kouiki.switching import selectors
-from kouiki.switching.api.common import actor, operation
+from kouiki.switching.api.common import operation
 from kouiki.switching.api.operations.switching_new import (
     PurposeQuery,
     SwitchQuery,
@@ -29,6 +29,9 @@ from kouiki.switching.api.schemas import (
 from kouiki.switching.models import Kind
 from kouiki.switching.services import applications, switches
 
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
+
 router = Router()
 
 
@@ -44,10 +47,9 @@ router = Router()
         "自社（現小売）が受けた廃止取次の一覧です（新しい順）。state=requested で判断待ちを絞り込めます。"
     ),
 )
-def list_received_cancel_forwards(request: HttpRequest, query: Query[SwitchQuery]) -> Any:
-    user = actor(request, "SW-L09")
+def list_received_cancel_forwards(request: HttpRequest, actor: User, query: Query[SwitchQuery]) -> Any:
     found = selectors.switches_received(
-        actor=user, state=query.state, supply_point_number=query.supply_point_number
+        actor=actor, state=query.state, supply_point_number=query.supply_point_number
     )
     return switch_page(found, query)
 
@@ -64,10 +66,11 @@ def list_received_cancel_forwards(request: HttpRequest, query: Query[SwitchQuery
         "手続が終了した案件では、自社が供給地点の現小売である場合を除き、本人確認情報は null です。"
     ),
 )
-def received_cancel_forward(request: HttpRequest, switch_number: str, query: Query[PurposeQuery]) -> Any:
-    user = actor(request, "SW-L09")
+def received_cancel_forward(
+    request: HttpRequest, actor: User, switch_number: str, query: Query[PurposeQuery]
+) -> Any:
     view = selectors.cancel_forward_detail(
-        actor=user, switch_number=switch_number, purpose=query.purpose, side="current"
+        actor=actor, switch_number=switch_number, purpose=query.purpose, side="current"
     )
     return switch_detail(view)
 
@@ -83,16 +86,15 @@ def received_cancel_forward(request: HttpRequest, switch_number: str, query: Que
         "判断は一度だけです。"
     ),
 )
-def decide_cancel_forward(request: HttpRequest, switch_number: str, body: DecisionIn) -> Any:
-    user = actor(request, "SW-L10")
+def decide_cancel_forward(request: HttpRequest, actor: User, switch_number: str, body: DecisionIn) -> Any:
     switches.decide_cancel_forward(
-        actor=user,
+        actor=actor,
         switch_number=switch_number,
         decision=body.decision,
         ng_reason=body.ng_reason or "",
         ng_text=body.ng_text,
     )
-    return switch_summary(selectors.switch_for(actor=user, switch_number=switch_number))
+    return switch_summary(selectors.switch_for(actor=actor, switch_number=switch_number))
 
 
 @operation(
@@ -106,11 +108,12 @@ def decide_cancel_forward(request: HttpRequest, switch_number: str, body: Decisi
         "一般送配電事業者へ送られます。"
     ),
 )
-def apply_switching_abolish(request: HttpRequest, response: HttpResponse, body: SwitchAbolishIn) -> Any:
-    user = actor(request, "SW-L11")
-    application = switches.apply_switching_abolish(actor=user, switch_number=body.switch_number)
+def apply_switching_abolish(
+    request: HttpRequest, actor: User, response: HttpResponse, body: SwitchAbolishIn
+) -> Any:
+    application = switches.apply_switching_abolish(actor=actor, switch_number=body.switch_number)
     return answered(
-        response, selectors.application_for(actor=user, reception_number=application.reception_number), 202
+        response, selectors.application_for(actor=actor, reception_number=application.reception_number), 202
     )
 
 
@@ -124,8 +127,7 @@ def apply_switching_abolish(request: HttpRequest, response: HttpResponse, body: 
     response={200: ApplicationStatus, **problems(403, 404, 409)},
     description="突合前に限り、スイッチング廃止申請を取り消します。",
 )
-def cancel_switching_abolish(request: HttpRequest, reception_number: str) -> Any:
-    user = actor(request, "SW-L11")
-    own_application(user, reception_number, Kind.SWITCH_ABOLISH)
-    applications.cancel_application(actor=user, reception_number=reception_number)
-    return application_status(selectors.application_for(actor=user, reception_number=reception_number))
+def cancel_switching_abolish(request: HttpRequest, actor: User, reception_number: str) -> Any:
+    own_application(actor, reception_number, Kind.SWITCH_ABOLISH)
+    applications.cancel_application(actor=actor, reception_number=reception_number)
+    return application_status(selectors.application_for(actor=actor, reception_number=reception_number))

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
@@ -11,7 +11,7 @@ from pydantic import Field
 
 from kouiki.core.api import problems
 from kouiki.switching import selectors
-from kouiki.switching.api.common import actor, operation
+from kouiki.switching.api.common import operation
 from kouiki.switching.api.present import answered, application_status, switch_detail, switch_summary
 from kouiki.switching.api.schemas import (
     PURPOSE_DESCRIPTION,
@@ -27,6 +27,9 @@ from kouiki.switching.api.schemas import (
 )
 from kouiki.switching.models import Kind
 from kouiki.switching.services import applications, switches
+
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
 
 router = Router()
 
@@ -49,10 +52,11 @@ def own_application(user: Any, reception_number: str, kind: str) -> None:
         "`switch_number` が廃止取次番号です。"
     ),
 )
-def register_cancel_forward(request: HttpRequest, response: HttpResponse, body: CancelForwardIn) -> Any:
-    user = actor(request, "SW-L06")
+def register_cancel_forward(
+    request: HttpRequest, actor: User, response: HttpResponse, body: CancelForwardIn
+) -> Any:
     application = switches.register_cancel_forward(
-        actor=user,
+        actor=actor,
         supply_point_number=body.supply_point_number,
         customer_name=body.customer_name,
         customer_address=body.customer_address,
@@ -74,17 +78,18 @@ def register_cancel_forward(request: HttpRequest, response: HttpResponse, body: 
     response={200: ApplicationStatus, **problems(403, 404, 409, 422)},
     description="現小売の判断前に限り、同じ受付番号のまま本人確認情報・希望日を訂正します（指定した項目のみ）。",
 )
-def correct_cancel_forward(request: HttpRequest, reception_number: str, body: CancelForwardCorrection) -> Any:
-    user = actor(request, "SW-L06")
-    own_application(user, reception_number, Kind.CANCEL_FORWARD)
+def correct_cancel_forward(
+    request: HttpRequest, actor: User, reception_number: str, body: CancelForwardCorrection
+) -> Any:
+    own_application(actor, reception_number, Kind.CANCEL_FORWARD)
     changes = body.model_dump(exclude_unset=True)
     if "desired_date" in changes and changes["desired_date"] is not None:
         changes["desired_date"] = changes["desired_date"].isoformat()
     application = applications.correct_application(
-        actor=user, reception_number=reception_number, changes=changes
+        actor=actor, reception_number=reception_number, changes=changes
     )
     return application_status(
-        selectors.application_for(actor=user, reception_number=application.reception_number)
+        selectors.application_for(actor=actor, reception_number=application.reception_number)
     )
 
 
@@ -98,11 +103,10 @@ def correct_cancel_forward(request: HttpRequest, reception_number: str, body: Ca
     response={200: ApplicationStatus, **problems(403, 404, 409)},
     description="開始申請と廃止申請の突合前に限り、廃止取次を取り消します（案件全体が取消になります）。",
 )
-def cancel_cancel_forward(request: HttpRequest, reception_number: str) -> Any:
-    user = actor(request, "SW-L06")
-    own_application(user, reception_number, Kind.CANCEL_FORWARD)
-    applications.cancel_application(actor=user, reception_number=reception_number)
-    return application_status(selectors.application_for(actor=user, reception_number=reception_number))
+def cancel_cancel_forward(request: HttpRequest, actor: User, reception_number: str) -> Any:
+    own_application(actor, reception_number, Kind.CANCEL_FORWARD)
+    applications.cancel_application(actor=actor, reception_number=reception_number)
+    return application_status(selectors.application_for(actor=actor, reception_number=reception_number))
 
 
 class SwitchQuery(Schema):
@@ -142,10 +146,9 @@ def switch_page(found: Any, query: SwitchQuery) -> dict[str, Any]:
     response={200: SwitchPage, **problems(403)},
     description="自社（新小売）が登録した廃止取次と現小売の判断結果の一覧です（新しい順）。",
 )
-def list_cancel_forward_results(request: HttpRequest, query: Query[SwitchQuery]) -> Any:
-    user = actor(request, "SW-L07")
+def list_cancel_forward_results(request: HttpRequest, actor: User, query: Query[SwitchQuery]) -> Any:
     found = selectors.switches_filed(
-        actor=user, state=query.state, supply_point_number=query.supply_point_number
+        actor=actor, state=query.state, supply_point_number=query.supply_point_number
     )
     return switch_page(found, query)
 
@@ -163,10 +166,11 @@ def list_cancel_forward_results(request: HttpRequest, query: Query[SwitchQuery])
         "本人確認情報は null です（閲覧も記録されません）。"
     ),
 )
-def cancel_forward_result(request: HttpRequest, switch_number: str, query: Query[PurposeQuery]) -> Any:
-    user = actor(request, "SW-L07")
+def cancel_forward_result(
+    request: HttpRequest, actor: User, switch_number: str, query: Query[PurposeQuery]
+) -> Any:
     view = selectors.cancel_forward_detail(
-        actor=user, switch_number=switch_number, purpose=query.purpose, side="new"
+        actor=actor, switch_number=switch_number, purpose=query.purpose, side="new"
     )
     return switch_detail(view)
 
@@ -182,13 +186,14 @@ def cancel_forward_result(request: HttpRequest, switch_number: str, query: Query
         "一般送配電事業者へ送られます（以後は訂正・取消できません）。"
     ),
 )
-def apply_switching_start(request: HttpRequest, response: HttpResponse, body: SwitchStartIn) -> Any:
-    user = actor(request, "SW-L08")
+def apply_switching_start(
+    request: HttpRequest, actor: User, response: HttpResponse, body: SwitchStartIn
+) -> Any:
     application = switches.apply_switching_start(
-        actor=user, switch_number=body.switch_number, contract_number=body.contract_number
+        actor=actor, switch_number=body.switch_number, contract_number=body.contract_number
     )
     return answered(
-        response, selectors.application_for(actor=user, reception_number=application.reception_number), 202
+        response, selectors.application_for(actor=actor, reception_number=application.reception_number), 202
     )
 
 
@@ -202,13 +207,14 @@ def apply_switching_start(request: HttpRequest, response: HttpResponse, body: Sw
     response={200: ApplicationStatus, **problems(403, 404, 409, 422)},
     description="突合前に限り、同じ受付番号のまま新小売の契約番号を訂正します。",
 )
-def correct_switching_start(request: HttpRequest, reception_number: str, body: SwitchStartCorrection) -> Any:
-    user = actor(request, "SW-L08")
-    own_application(user, reception_number, Kind.SWITCH_START)
+def correct_switching_start(
+    request: HttpRequest, actor: User, reception_number: str, body: SwitchStartCorrection
+) -> Any:
+    own_application(actor, reception_number, Kind.SWITCH_START)
     applications.correct_application(
-        actor=user, reception_number=reception_number, changes={"contract_number": body.contract_number}
+        actor=actor, reception_number=reception_number, changes={"contract_number": body.contract_number}
     )
-    return application_status(selectors.application_for(actor=user, reception_number=reception_number))
+    return application_status(selectors.application_for(actor=actor, reception_number=reception_number))
 
 
 @operation(
@@ -221,8 +227,7 @@ def correct_switching_start(request: HttpRequest, reception_number: str, body: S
     response={200: ApplicationStatus, **problems(403, 404, 409)},
     description="突合前に限り、スイッチング開始申請を取り消します（案件は開始申請待ちに戻ります）。",
 )
-def cancel_switching_start(request: HttpRequest, reception_number: str) -> Any:
-    user = actor(request, "SW-L08")
-    own_application(user, reception_number, Kind.SWITCH_START)
-    applications.cancel_application(actor=user, reception_number=reception_number)
-    return application_status(selectors.application_for(actor=user, reception_number=reception_number))
+def cancel_switching_start(request: HttpRequest, actor: User, reception_number: str) -> Any:
+    own_application(actor, reception_number, Kind.SWITCH_START)
+    applications.cancel_application(actor=actor, reception_number=reception_number)
+    return application_status(selectors.application_for(actor=actor, reception_number=reception_number))
