@@ -7,6 +7,8 @@ from typing import Any, NoReturn
 from django.db import models
 from django.utils import timezone
 
+from kouiki.audit.actions import label
+
 
 class AppendOnlyError(Exception):
     pass
@@ -56,3 +58,8 @@ class Event(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("監査ログは削除できません。")
+
+    @property
+    def action_label(self) -> str:
+        """The action's Japanese name, for the codes renamed since the row was written too."""
+        return label(self.action)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from kouiki.audit import actions
 from kouiki.audit.models import Event
 from kouiki.core.calendar import day_bounds
 from kouiki.core.errors import Forbidden, NotFound
@@ -31,15 +32,19 @@ def events(
 ) -> QuerySet[Event]:
     """The events matching every given filter, newest first; staff only.
 
-    `action` matches itself and its family ("login" matches "login.success" and "login.failure");
+    `action` matches itself and its family ("login" matches "login.success" and "login.failure"),
+    and the codes it had before it was renamed (actions.LEGACY);
     `organization_code`, `object_type` and `object_id` match exactly; `actor_label` is a substring;
-    `date_from` and `date_to` are days in Japan time, both included; `query` searches the action,
-    actor, organization code and object label as substrings, the object id and client address exactly.
+    `date_from` and `date_to` are days in Japan time, both included; `query` searches the action
+    (its code or its Japanese name), actor, organization code and object label as substrings, the
+    object id and client address exactly.
     """
     _require_staff(actor)
     found = Event.objects.all()
     if action:
-        found = found.filter(Q(action=action) | Q(action__startswith=f"{action}."))
+        found = found.filter(
+            Q(action=action) | Q(action__startswith=f"{action}.") | Q(action__in=actions.legacy_codes(action))
+        )
     if organization_code:
         found = found.filter(organization_code=organization_code)
     if actor_label:
@@ -57,6 +62,7 @@ def events(
     if query:
         found = found.filter(
             Q(action__icontains=query)
+            | Q(action__in=actions.codes_labelled(query))
             | Q(actor_label__icontains=query)
             | Q(organization_code__icontains=query)
             | Q(object_label__icontains=query)

@@ -6,6 +6,7 @@ from typing import Any, Protocol
 
 from django.db import models
 
+from kouiki.audit.actions import Action
 from kouiki.audit.models import Event
 from kouiki.core import request_context
 
@@ -29,7 +30,7 @@ def _actor_fields(actor: Any) -> dict[str, Any]:
 def record(
     *,
     actor: Any,
-    action: str,
+    action: Action,
     obj: models.Model | None = None,
     organization: Any = None,
     system: str = "",
@@ -37,7 +38,13 @@ def record(
     detail: dict[str, Any] | None = None,
     actor_label: str = "",
 ) -> Event:
-    """Append one event. `organization` defaults to the actor's; `obj` names the object acted on."""
+    """Append one event. `organization` defaults to the actor's; `obj` names the object acted on.
+
+    `action` must be one of `Action`: an unknown name raises ValueError, so that every event the
+    log holds has a Japanese name in the back office.
+    """
+    if action not in Action.values:
+        raise ValueError(f"Unknown audit action {action!r}: add it to kouiki.audit.actions.Action.")
     info = request_context.current()
     fields = _actor_fields(actor)
     if actor_label:
@@ -50,7 +57,7 @@ def record(
         fields["object_id"] = str(obj.pk)
         fields["object_label"] = str(obj)[:200]
     return Event.objects.create(
-        action=action,
+        action=Action(action).value,
         system=system,
         ip=info.ip,
         user_agent=info.user_agent,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core import service_hours
 from kouiki.core.errors import Forbidden
@@ -25,7 +26,7 @@ def add_closing_day(*, actor: Any, day: date, reason: str = "") -> ClosingDayInf
         closing = service_hours.add_closing_day(day=day, reason=reason)
         record(
             actor=actor,
-            action="calendar.closing_day_add",
+            action=Action.CALENDAR_CLOSING_DAY_ADD,
             system="capacity",
             detail={"day": closing.day.isoformat(), "reason": closing.reason},
         )
@@ -39,7 +40,7 @@ def remove_closing_day(*, actor: Any, pk: int) -> ClosingDayInfo:
         closing = service_hours.remove_closing_day(pk=pk)
         record(
             actor=actor,
-            action="calendar.closing_day_remove",
+            action=Action.CALENDAR_CLOSING_DAY_REMOVE,
             system="capacity",
             detail={"day": closing.day.isoformat(), "reason": closing.reason},
         )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core import outbox
 from kouiki.core.errors import Forbidden
@@ -18,5 +19,5 @@ def retry_outbox_message(*, actor: Any, message: OutboxMessage) -> OutboxMessage
         raise Forbidden
     with transaction.atomic():
         message = outbox.retry_failed(message)
-        record(actor=actor, action="outbox.retry", obj=message, detail={"to": message.to})
+        record(actor=actor, action=Action.OUTBOX_RETRY, obj=message, detail={"to": message.to})
     return message

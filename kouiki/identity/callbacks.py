@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import QuerySet
 
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core import events
 from kouiki.core.errors import Forbidden
@@ -54,7 +55,7 @@ def register(*, actor: User, url: str, system: str = System.SWITCHING) -> tuple[
         endpoint, secret = events.register_callback(organization_id=organization_id, system=system, url=url)
         record(
             actor=actor,
-            action="callback.register",
+            action=Action.CALLBACK_REGISTER,
             obj=endpoint,
             system=system,
             detail={"url": endpoint.url, "new_secret": bool(secret)},
@@ -67,7 +68,7 @@ def rotate_secret(*, actor: User, system: str = System.SWITCHING) -> str:
     organization_id = _require_admin(actor, system)
     with transaction.atomic():
         secret = events.rotate_callback_secret(organization_id=organization_id, system=system)
-        record(actor=actor, action="callback.rotate_secret", system=system)
+        record(actor=actor, action=Action.CALLBACK_ROTATE_SECRET, system=system)
     return secret
 
 
@@ -76,7 +77,7 @@ def stop(*, actor: User, system: str = System.SWITCHING) -> None:
     organization_id = _require_admin(actor, system)
     with transaction.atomic():
         events.remove_callback(organization_id=organization_id, system=system)
-        record(actor=actor, action="callback.stop", system=system)
+        record(actor=actor, action=Action.CALLBACK_STOP, system=system)
 
 
 def ping(*, actor: User, system: str = System.SWITCHING) -> int:
@@ -90,7 +91,7 @@ def ping(*, actor: User, system: str = System.SWITCHING) -> int:
             reference="",
             payload={"message": "テスト送信です。", "requested_by": actor.login_id},
         )
-        record(actor=actor, action="callback.ping", system=system, detail={"sequence": sequence})
+        record(actor=actor, action=Action.CALLBACK_PING, system=system, detail={"sequence": sequence})
     return sequence
 
 
@@ -99,5 +100,5 @@ def retry(*, actor: User, delivery_id: int, system: str = System.SWITCHING) -> e
     organization_id = _require_admin(actor, system)
     with transaction.atomic():
         delivery = events.retry_delivery(organization_id=organization_id, delivery_id=delivery_id)
-        record(actor=actor, action="callback.retry", system=system, detail={"delivery": delivery.pk})
+        record(actor=actor, action=Action.CALLBACK_RETRY, system=system, detail={"delivery": delivery.pk})
     return delivery

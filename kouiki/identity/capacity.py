@@ -22,6 +22,7 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core import catalog
 from kouiki.core.errors import Forbidden, NotFound, ValidationFailed
@@ -144,7 +145,7 @@ def create_administrator(
         _store_password(user, password, must_change=True)
         record(
             actor=actor,
-            action="user.register",
+            action=Action.USER_REGISTER,
             obj=user,
             organization=organization,
             system=SYSTEM,
@@ -178,7 +179,7 @@ def register_user(*, actor: User, login_id: str, **profile: Any) -> User:
         _one_id_per_person(organization, str(profile.get("email", "")))
         user = _new_account(organization, login_id, Role.USER, profile)
         _store_password(user, password, must_change=True)
-        record(actor=actor, action="user.register", obj=user, system=SYSTEM, detail={"role": Role.USER})
+        record(actor=actor, action=Action.USER_REGISTER, obj=user, system=SYSTEM, detail={"role": Role.USER})
         queue_mail(
             to=user.email,
             template="identity/capacity/mail/user_registered",
@@ -200,7 +201,7 @@ def update_user(*, actor: User, user: User, **fields: Any) -> User:
             _one_id_per_person(organization, str(fields["email"]), exclude_pk=user.pk)
         changed = _apply_profile(user, {name: value for name, value in fields.items() if name != "duties"})
         user.save()
-        record(actor=actor, action="user.update", obj=user, system=SYSTEM, detail={"fields": changed})
+        record(actor=actor, action=Action.USER_UPDATE, obj=user, system=SYSTEM, detail={"fields": changed})
     return user
 
 
@@ -215,7 +216,7 @@ def delete_user(*, actor: User, user: User) -> None:
     with transaction.atomic():
         record(
             actor=actor,
-            action="user.delete",
+            action=Action.USER_DELETE,
             obj=user,
             system=SYSTEM,
             detail={"login_id": user.login_id, "name": user.display_name},
@@ -233,7 +234,7 @@ def reissue_password(*, actor: User, user: User) -> None:
     with transaction.atomic():
         _store_password(user, password, must_change=True)
         axes_reset(username=user.username)
-        record(actor=actor, action="user.password_initialize", obj=user, system=SYSTEM)
+        record(actor=actor, action=Action.USER_PASSWORD_INITIALIZE, obj=user, system=SYSTEM)
         queue_mail(
             to=user.email,
             template="identity/capacity/mail/password_reissued",
@@ -248,7 +249,7 @@ def unlock_user(*, actor: User, user: User) -> None:
     _own_user(actor, user)
     with transaction.atomic():
         axes_reset(username=user.username)
-        record(actor=actor, action="user.unlock", obj=user, system=SYSTEM)
+        record(actor=actor, action=Action.USER_UNLOCK, obj=user, system=SYSTEM)
 
 
 def hand_over_administrator(*, actor: User, user: User) -> User:
@@ -269,7 +270,7 @@ def hand_over_administrator(*, actor: User, user: User) -> User:
         Enrollment.objects.filter(user=user, system=SYSTEM).update(role=Role.ADMIN)
         record(
             actor=actor,
-            action="user.admin_handover",
+            action=Action.USER_ADMIN_HANDOVER,
             obj=user,
             system=SYSTEM,
             detail={"from": actor.login_id, "to": user.login_id},

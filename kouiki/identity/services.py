@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core import catalog
 from kouiki.core.errors import Forbidden, NotFound, ValidationFailed
@@ -92,7 +93,7 @@ def change_own_password(*, actor: User, old_password: str, new_password: str) ->
     _validate_new_password(new_password, actor, "new_password1")
     with transaction.atomic():
         _store_password(actor, new_password, must_change=False)
-        record(actor=actor, action="password.change", obj=actor)
+        record(actor=actor, action=Action.PASSWORD_CHANGE, obj=actor)
         if actor.email:
             queue_mail(
                 to=actor.email,
@@ -107,7 +108,7 @@ def update_own_profile(*, actor: User, **fields: Any) -> User:
     changed = _apply_profile(actor, fields)
     with transaction.atomic():
         actor.save()
-        record(actor=actor, action="user.profile_update", obj=actor, detail={"fields": changed})
+        record(actor=actor, action=Action.USER_PROFILE_UPDATE, obj=actor, detail={"fields": changed})
     return actor
 
 
@@ -164,7 +165,7 @@ def register_user(
             raise ValidationFailed(errors={"user_id": ["このユーザIDは既に使用されています。"]}) from error
         Enrollment.objects.create(user=user, system=system, role=role)
         _store_password(user, password, must_change=True)
-        record(actor=actor, action="user.register", obj=user, system=system, detail={"role": role})
+        record(actor=actor, action=Action.USER_REGISTER, obj=user, system=system, detail={"role": role})
         queue_mail(
             to=user.email,
             template="identity/mail/user_registered",
@@ -185,7 +186,7 @@ def update_user(*, actor: User, user: User, system: str = System.MEMBER, **field
     changed = _apply_profile(user, fields)
     with transaction.atomic():
         user.save()
-        record(actor=actor, action="user.update", obj=user, system=system, detail={"fields": changed})
+        record(actor=actor, action=Action.USER_UPDATE, obj=user, system=system, detail={"fields": changed})
     return user
 
 
@@ -200,7 +201,7 @@ def delete_user(*, actor: User, user: User, system: str = System.MEMBER) -> None
     with transaction.atomic():
         record(
             actor=actor,
-            action="user.delete",
+            action=Action.USER_DELETE,
             obj=user,
             system=system,
             detail={"login_id": user.login_id, "name": user.display_name},
@@ -216,7 +217,7 @@ def reset_password_by_admin(*, actor: User, user: User, system: str = System.MEM
     with transaction.atomic():
         _store_password(user, password, must_change=True)
         axes_reset(username=user.username)
-        record(actor=actor, action="user.password_initialize", obj=user, system=system)
+        record(actor=actor, action=Action.USER_PASSWORD_INITIALIZE, obj=user, system=system)
         queue_mail(
             to=user.email,
             template="identity/mail/password_initialized",
@@ -231,27 +232,33 @@ def unlock_user(*, actor: User, user: User, system: str = System.MEMBER) -> None
     _same_organization(actor, user)
     with transaction.atomic():
         axes_reset(username=user.username)
-        record(actor=actor, action="user.unlock", obj=user, system=system)
+        record(actor=actor, action=Action.USER_UNLOCK, obj=user, system=system)
 
 
 def record_login(*, user: User, system: str) -> None:
     """Remember the previous login for the header (前回ログイン日時) and audit the success."""
     user.previous_login = user.last_login
     user.save(update_fields=["previous_login"])
-    record(actor=user, action="login.success", obj=user, system=system)
+    record(actor=user, action=Action.LOGIN_SUCCESS, obj=user, system=system)
 
 
 def record_logout(*, user: User, system: str) -> None:
-    record(actor=user, action="logout", obj=user, system=system)
+    record(actor=user, action=Action.LOGIN_LOGOUT, obj=user, system=system)
 
 
 def record_login_failure(*, username: str, system: str, reason: str) -> None:
-    record(actor=None, action="login.failure", system=system, actor_label=username, detail={"reason": reason})
+    record(
+        actor=None,
+        action=Action.LOGIN_FAILURE,
+        system=system,
+        actor_label=username,
+        detail={"reason": reason},
+    )
 
 
 def record_lockout(*, username: str, system: str) -> None:
     """A login refused because the user is locked out (the lockout itself and every later try)."""
-    record(actor=None, action="login.lockout", system=system, actor_label=username)
+    record(actor=None, action=Action.LOGIN_LOCKOUT, system=system, actor_label=username)
 
 
 def request_password_reset(*, organization_code: str, email: str, system: str = System.MEMBER) -> int:
@@ -281,7 +288,7 @@ def request_password_reset(*, organization_code: str, email: str, system: str = 
                 },
                 sensitive=True,
             )
-            record(actor=None, action="password.reset_request", obj=user, organization=user.organization)
+            record(actor=None, action=Action.PASSWORD_RESET_REQUEST, obj=user, organization=user.organization)
     return len(users)
 
 
@@ -290,7 +297,7 @@ def complete_password_reset(*, user: User, new_password: str) -> User:
     _validate_new_password(new_password, user, "new_password1")
     with transaction.atomic():
         _store_password(user, new_password, must_change=False)
-        record(actor=user, action="password.reset", obj=user)
+        record(actor=user, action=Action.PASSWORD_RESET, obj=user)
     return user
 
 
@@ -313,7 +320,7 @@ def confirm_totp(*, user: User, token: str) -> bool:
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        record(actor=user, action="otp.enroll", obj=user)
+        record(actor=user, action=Action.OTP_ENROLL, obj=user)
     return True
 
 
@@ -329,7 +336,7 @@ def remove_totp(*, actor: User, token: str) -> None:
         raise ValidationFailed("確認コードが正しくありません。もう一度お試しください。", field="token")
     with transaction.atomic():
         TOTPDevice.objects.filter(user=actor).delete()
-        record(actor=actor, action="otp.remove", obj=actor)
+        record(actor=actor, action=Action.OTP_REMOVE, obj=actor)
 
 
 # --- Organizations and their administrators, for the member system's applications (MEM-J4, I4..I6).
@@ -364,7 +371,7 @@ def create_organization(
             raise ValidationFailed(
                 errors={"organization_code": ["この事業者コードは既に使用されています。"]}
             ) from error
-        record(actor=actor, action="organization.create", obj=organization, organization=organization)
+        record(actor=actor, action=Action.ORGANIZATION_CREATE, obj=organization, organization=organization)
     return organization
 
 
@@ -383,7 +390,7 @@ def update_organization(*, actor: User | None, organization: Organization, **fie
             organization.save(update_fields=list(changed))
             record(
                 actor=actor,
-                action="organization.update",
+                action=Action.ORGANIZATION_UPDATE,
                 obj=organization,
                 organization=organization,
                 detail={"fields": sorted(changed)},
@@ -403,7 +410,11 @@ def end_membership(
         organization.save(update_fields=["status", "status_changed_at"])
         record(
             actor=actor,
-            action=f"organization.{status}",
+            action=(
+                Action.ORGANIZATION_SUCCEEDED
+                if status == OrganizationStatus.SUCCEEDED
+                else Action.ORGANIZATION_WITHDRAWN
+            ),
             obj=organization,
             organization=organization,
             detail={"reason": reason},
@@ -447,7 +458,7 @@ def create_administrator(
         _store_password(user, password, must_change=True)
         record(
             actor=actor,
-            action="user.register",
+            action=Action.USER_REGISTER,
             obj=user,
             organization=organization,
             system=system,
@@ -473,7 +484,7 @@ def update_administrator(
         user.save()
         record(
             actor=actor,
-            action="user.update",
+            action=Action.USER_UPDATE,
             obj=user,
             organization=user.organization,
             system=system,
@@ -489,7 +500,7 @@ def remove_administrator(*, actor: User | None, user: User, system: str = System
     with transaction.atomic():
         record(
             actor=actor,
-            action="user.delete",
+            action=Action.USER_DELETE,
             obj=user,
             organization=user.organization,
             system=system,

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core.api import Unauthenticated
 from kouiki.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
@@ -88,7 +89,7 @@ def issue_token(
         )
         record(
             actor=actor,
-            action="api_token.issue",
+            action=Action.API_TOKEN_ISSUE,
             obj=token,
             system=system,
             detail={"user": user.login_id, "name": name, "prefix": token.prefix},
@@ -110,7 +111,7 @@ def revoke_token(*, actor: User, token: ApiToken) -> ApiToken:
         token.refresh_from_db()
         record(
             actor=actor,
-            action="api_token.revoke",
+            action=Action.API_TOKEN_REVOKE,
             obj=token,
             system=token.system,
             detail={"user": token.user.login_id, "name": token.name, "prefix": token.prefix},

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core.calendar import year_out_of_range
 from kouiki.core.errors import InvalidTransition, ValidationFailed
@@ -265,7 +266,7 @@ def create_notice(
             count = _store(notice, checked, stored)
             record(
                 actor=actor,
-                action="notices.create",
+                action=Action.NOTICES_CREATE,
                 obj=notice,
                 system=system,
                 detail={
@@ -338,7 +339,7 @@ def update_notice(
             reset = NoticeRead.objects.filter(notice=notice).delete()[0] if mark_unread else 0
             record(
                 actor=actor,
-                action="notices.update",
+                action=Action.NOTICES_UPDATE,
                 obj=notice,
                 system=notice.system,
                 detail={
@@ -368,7 +369,7 @@ def withdraw_notice(*, actor: User, notice: Notice) -> Notice:
             raise InvalidTransition("このお知らせは取下げ済みです。")
         record(
             actor=actor,
-            action="notices.withdraw",
+            action=Action.NOTICES_WITHDRAW,
             obj=notice,
             system=notice.system,
             detail={"title": notice.title},

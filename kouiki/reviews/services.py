@@ -38,6 +38,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core import catalog
 from kouiki.core.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
@@ -89,6 +90,18 @@ ACT_NAMES = {
     "approve": "承認",
     "withdraw": "取下げ",
     "expire": "失効",
+}
+# The audit event each act records.
+_AUDIT_ACTIONS = {
+    "create": Action.REVIEW_CREATE,
+    "submit": Action.REVIEW_SUBMIT,
+    "update": Action.REVIEW_UPDATE,
+    "resubmit": Action.REVIEW_RESUBMIT,
+    "hold": Action.REVIEW_HOLD,
+    "reject": Action.REVIEW_REJECT,
+    "approve": Action.REVIEW_APPROVE,
+    "withdraw": Action.REVIEW_WITHDRAW,
+    "expire": Action.REVIEW_EXPIRE,
 }
 REASON_MAX_LENGTH = 2000
 
@@ -240,7 +253,7 @@ def _record(
     system = catalog.get(application_type.function_id).system if application_type.function_id else ""
     record(
         actor=user,
-        action=f"review.{act}",
+        action=_AUDIT_ACTIONS[act],
         obj=application,
         organization=application.organization,
         system=system,

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core import request_context
 from kouiki.core.errors import Forbidden, InvalidTransition, ValidationFailed
@@ -69,7 +70,7 @@ def record_consent(
             detail["reception_number"] = application.reception_number
         record(
             actor=user,
-            action="terms.consent",
+            action=Action.TERMS_CONSENT,
             obj=consent,
             organization=organization,
             system=document.system,
@@ -91,7 +92,7 @@ def attach_consents(*, actor: User | None, application: Application, organizatio
         if attached:
             record(
                 actor=actor,
-                action="terms.consent_attach",
+                action=Action.TERMS_CONSENT_ATTACH,
                 obj=application,
                 organization=organization,
                 detail={"reception_number": application.reception_number, "consents": attached},
@@ -194,7 +195,7 @@ def create_version(
             document = TermsDocument.objects.create(summary=summary.strip(), **fields)
             record(
                 actor=actor,
-                action="terms.version_create",
+                action=Action.TERMS_VERSION_CREATE,
                 obj=document,
                 system=system,
                 detail={"kind": kind, "version": document.version},
@@ -233,7 +234,7 @@ def update_draft(
                 raise InvalidTransition("公表済みの版は修正できません。新しい版を登録してください。")
             record(
                 actor=actor,
-                action="terms.version_update",
+                action=Action.TERMS_VERSION_UPDATE,
                 obj=document,
                 system=document.system,
                 detail={"kind": document.kind, "version": fields["version"]},
@@ -253,7 +254,7 @@ def delete_draft(*, actor: User, document: TermsDocument) -> None:
             raise InvalidTransition("公表済みの版は削除できません。")
         record(
             actor=actor,
-            action="terms.version_delete",
+            action=Action.TERMS_VERSION_DELETE,
             system=document.system,
             detail={"kind": document.kind, "version": document.version, "id": document.pk},
         )
@@ -301,7 +302,7 @@ def publish_version(*, actor: User, document: TermsDocument) -> int:
         ChangeMail.objects.bulk_create(mails, batch_size=500)
         record(
             actor=actor,
-            action="terms.version_publish",
+            action=Action.TERMS_VERSION_PUBLISH,
             obj=document,
             system=document.system,
             detail={

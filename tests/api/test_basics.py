@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from kouiki.audit.actions import Action
 from kouiki.audit.models import Event as AuditEvent
 from kouiki.identity.models import ApiToken
 from tests.api.conftest import API, cancel_forward_body
@@ -22,7 +23,7 @@ def test_sw_l06_registers_with_the_token_users_rights(api, retailer_a, points) -
     assert (
         api(retailer_a.token).get(f"/applications/{body['reception_number']}").json()["state"] == "received"
     )
-    audit = AuditEvent.objects.filter(action="switching.application.file").latest("id")
+    audit = AuditEvent.objects.filter(action=Action.SWITCHING_APPLICATION_FILE).latest("id")
     assert audit.actor_id == retailer_a.user.pk
 
 

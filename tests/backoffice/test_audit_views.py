@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from kouiki.audit.actions import Action
 from kouiki.audit.models import Event
 from kouiki.audit.services import record
 from kouiki.identity.models import Organization, User
@@ -32,7 +33,7 @@ def test_urls_are_named() -> None:
 
 
 def test_a_participant_cannot_open_the_audit_log(client: Client, member_admin: User) -> None:
-    event = record(actor=member_admin, action="user.update")
+    event = record(actor=member_admin, action=Action.USER_UPDATE)
     client.force_login(member_admin)
     assert client.get(LIST).status_code == 403
     assert client.get(f"{LIST}{event.pk}/").status_code == 403
@@ -50,9 +51,9 @@ def test_a_visitor_and_an_unverified_staff_member_are_sent_to_the_login(client: 
 def test_the_list_is_newest_first_and_filtered(
     staff_client: Client, member_admin: User, member_user: User, organization: Organization
 ) -> None:
-    first = record(actor=member_admin, action="user.register", obj=member_user)
-    second = record(actor=None, action="login.failure", actor_label="9999:nobody")
-    third = record(actor=member_admin, action="user.update", obj=member_user)
+    first = record(actor=member_admin, action=Action.USER_REGISTER, obj=member_user)
+    second = record(actor=None, action=Action.LOGIN_FAILURE, actor_label="9999:nobody")
+    third = record(actor=member_admin, action=Action.USER_UPDATE, obj=member_user)
 
     response = staff_client.get(LIST)
     assert response.status_code == 200
@@ -67,9 +68,24 @@ def test_the_list_is_newest_first_and_filtered(
     response = staff_client.get(LIST, {"action": "login.failure"})
     assert list(response.context["page"].object_list) == [second]
     assert "9999:nobody" in response.text
+    assert "ログイン失敗" in response.text
 
     response = staff_client.get(LIST, {"object_type": "identity.user", "object_id": str(member_user.pk)})
     assert list(response.context["page"].object_list) == [third, first]
+
+
+def test_a_row_under_a_renamed_code_is_listed_in_japanese_and_found_by_its_new_name(
+    staff_client: Client, member_user: User
+) -> None:
+    # Written before the rename; the log is append-only, so the row keeps "logout" for good.
+    old = Event.objects.create(action="logout", actor_label=member_user.username)
+
+    response = staff_client.get(LIST, {"action": Action.LOGIN_LOGOUT})
+    assert list(response.context["page"].object_list) == [old]
+    assert "<td>ログアウト<br><code>logout</code></td>" in response.text
+    response = staff_client.get(f"{LIST}export/", {"action": "login"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    assert [(row[2], row[-1]) for row in rows[1:]] == [("logout", "ログアウト")]
 
 
 def test_the_date_range_is_in_japan_time_and_checked(staff_client: Client) -> None:
@@ -104,9 +120,12 @@ def test_the_list_takes_the_same_queries_whatever_the_rows(
 
 
 def test_the_detail_shows_every_field(staff_client: Client, member_admin: User, member_user: User) -> None:
-    event = record(actor=member_admin, action="user.update", obj=member_user, detail={"fields": ["氏名"]})
+    event = record(
+        actor=member_admin, action=Action.USER_UPDATE, obj=member_user, detail={"fields": ["氏名"]}
+    )
     response = staff_client.get(reverse("backoffice:audit_detail", args=[event.pk]))
     assert response.status_code == 200
+    assert "ユーザ情報変更" in response.text
     assert "user.update" in response.text
     assert member_admin.username in response.text
     assert "氏名" in response.text
@@ -116,8 +135,10 @@ def test_the_detail_shows_every_field(staff_client: Client, member_admin: User, 
 def test_the_csv_export_holds_the_filtered_rows_for_excel(
     staff_client: Client, staff: User, member_admin: User, member_user: User, organization: Organization
 ) -> None:
-    record(actor=None, action="login.failure", actor_label="9999:nobody")
-    event = record(actor=member_admin, action="user.update", obj=member_user, detail={"fields": ["氏名"]})
+    record(actor=None, action=Action.LOGIN_FAILURE, actor_label="9999:nobody")
+    event = record(
+        actor=member_admin, action=Action.USER_UPDATE, obj=member_user, detail={"fields": ["氏名"]}
+    )
 
     response = staff_client.get(f"{LIST}export/", {"organization_code": organization.code})
 
@@ -129,12 +150,14 @@ def test_the_csv_export_holds_the_filtered_rows_for_excel(
     assert b"\r\n" in body
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
     assert rows[0][:3] == ["記録ID", "日時", "操作"]
+    assert rows[0][-1] == "操作名"
     assert len(rows) == 2
     assert rows[1][0] == str(event.pk)
     assert rows[1][2] == "user.update"
+    assert rows[1][-1] == "ユーザ情報変更"
     assert organization.code in rows[1]
     assert '{"fields": ["氏名"]}' in rows[1]
-    exported = Event.objects.filter(action="audit.export").get()
+    exported = Event.objects.filter(action=Action.AUDIT_EXPORT).get()
     assert exported.actor_id == staff.pk
     assert exported.detail == {"organization_code": organization.code}
 
@@ -144,7 +167,7 @@ def test_an_invalid_filter_exports_nothing(staff_client: Client) -> None:
     response = staff_client.get(f"{LIST}export/", {"date_from": "2026-04-02", "date_to": "2026-04-01"})
     assert response.status_code == 302
     assert response["Location"].startswith(LIST)
-    assert not Event.objects.filter(action="audit.export").exists()
+    assert not Event.objects.filter(action=Action.AUDIT_EXPORT).exists()
 
 
 def test_an_export_above_the_limit_asks_for_narrower_filters(

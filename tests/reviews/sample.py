@@ -1,6 +1,6 @@
 """Application types of the review tests, registered on import, and a helper to reach any state.
 
-Their `apply` hooks write an audit event ("test.applied"): the database shows whether, and how often,
+Their `apply` hooks write an audit event (APPLIED): the database shows whether, and how often,
 approval applied, and whether a failed approval rolled the hook's own writes back.
 """
 
@@ -9,12 +9,15 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core.errors import ValidationFailed
 from kouiki.identity.models import User
 from kouiki.reviews import registry, services
 from kouiki.reviews.models import Application, State
 
+# What the hooks record: a stand-in for a real hook's act (an approved change updates the organization).
+APPLIED = Action.ORGANIZATION_UPDATE
 PAYLOAD = {"name": "広域電力株式会社", "phone": "03-1234-5678"}
 
 
@@ -26,7 +29,7 @@ def validate(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def apply(application: Application, actor: User) -> None:
-    record(actor=actor, action="test.applied", obj=application)
+    record(actor=actor, action=APPLIED, obj=application)
 
 
 def apply_then_fail(application: Application, actor: User) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from kouiki.audit.actions import Action
 from kouiki.audit.models import Event
 from kouiki.core.errors import Conflict, Forbidden, InvalidTransition, KouikiError, NotFound, ValidationFailed
 from kouiki.core.models import OutboxMessage
@@ -18,7 +19,7 @@ from kouiki.identity.models import Organization, User
 from kouiki.reviews import registry, services
 from kouiki.reviews.models import Application, State, Transition
 from tests.factories import OrganizationFactory, participant
-from tests.reviews.sample import PAYLOAD, REASON, bring_to
+from tests.reviews.sample import APPLIED, PAYLOAD, REASON, bring_to
 
 
 @pytest.fixture
@@ -252,7 +253,7 @@ def test_approval_applies_once(applicant: User, staff: User) -> None:
     services.approve(actor=staff, application=application)
     with pytest.raises(InvalidTransition):
         services.approve(actor=staff, application=application)
-    assert Event.objects.filter(action="test.applied", object_id=str(application.pk)).count() == 1
+    assert Event.objects.filter(action=APPLIED, object_id=str(application.pk)).count() == 1
 
 
 def test_a_failing_apply_hook_rolls_the_approval_back(applicant: User, staff: User) -> None:
@@ -267,7 +268,7 @@ def test_a_failing_apply_hook_rolls_the_approval_back(applicant: User, staff: Us
     assert application.decided_by is None
     assert Transition.objects.count() == transitions
     assert OutboxMessage.objects.count() == mails
-    assert not Event.objects.filter(action__in=["review.approve", "test.applied"]).exists()
+    assert not Event.objects.filter(action__in=[Action.REVIEW_APPROVE, APPLIED]).exists()
 
 
 def test_submit_validates_the_payload(applicant: User) -> None:
@@ -411,7 +412,7 @@ def test_of_a_concurrent_approve_and_reject_only_one_wins(
     assert application.state == winners[0].state
     decisions = Transition.objects.filter(application=application, action__in=["approve", "reject"])
     assert decisions.count() == 1
-    applied = Event.objects.filter(action="test.applied").count()
+    applied = Event.objects.filter(action=APPLIED).count()
     assert applied == (1 if application.state == State.APPROVED else 0)
     assert Event.objects.filter(action__in=["review.approve", "review.reject"]).count() == 1
 

@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 import time_machine
 
+from kouiki.audit.actions import Action
 from kouiki.audit.models import Event
 from kouiki.core.calendar import JST
 from kouiki.core.errors import NotFound, ValidationFailed
@@ -97,7 +98,7 @@ def test_sw_p1_every_read_is_in_the_readers_ledger_and_the_audit_log(
     assert [r.function_id for r in selectors.access_ledger(actor=retailer_a.user)] == ["SW-L07"]
     assert not selectors.access_ledger(actor=retailer_a.user, purpose="billing").exists()
 
-    audited = Event.objects.filter(action="switching.personal_data.read").order_by("id")
+    audited = Event.objects.filter(action=Action.SWITCHING_PERSONAL_DATA_READ).order_by("id")
     assert [(e.actor_id, e.purpose) for e in audited] == [
         (retailer_b.user.pk, "⑤電気料金の精算、請求、収納業務遂行のため"),
         (retailer_b.user.pk, "②小売供給等契約の廃止取次のため"),

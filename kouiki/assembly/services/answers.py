@@ -24,6 +24,7 @@ from kouiki.assembly import tickets
 from kouiki.assembly.access import DUTY, require_member
 from kouiki.assembly.choices import VoteChoice
 from kouiki.assembly.models import Attendee, Invitation, ReceptionTicket, Vote
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail
@@ -183,7 +184,7 @@ def answer_meeting(
         vote_detail = {items[item_id].label: choice for item_id, choice in checked_votes.items()}
         record(
             actor=actor,
-            action="assembly.answer",
+            action=Action.ASSEMBLY_ANSWER,
             obj=invitation,
             system=SYSTEM,
             detail={

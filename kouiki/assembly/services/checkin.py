@@ -20,6 +20,7 @@ from kouiki.assembly import tickets
 from kouiki.assembly.access import require_staff
 from kouiki.assembly.choices import CheckInOutcome
 from kouiki.assembly.models import Meeting, ReceptionTicket
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def _refused(
 ) -> CheckInResult:
     record(
         actor=actor,
-        action="assembly.check_in_refused",
+        action=Action.ASSEMBLY_CHECK_IN_REFUSED,
         obj=meeting,
         system=SYSTEM,
         detail={"outcome": outcome.value, "ticket_id": ticket.pk if ticket is not None else None},
@@ -117,7 +118,7 @@ def check_in(*, actor: User, meeting: Meeting, code: str) -> CheckInResult:
         organization = ticket.attendee.invitation.organization
         record(
             actor=actor,
-            action="assembly.check_in",
+            action=Action.ASSEMBLY_CHECK_IN,
             obj=ticket,
             organization=organization,
             system=SYSTEM,

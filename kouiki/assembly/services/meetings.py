@@ -25,6 +25,7 @@ from django.utils import timezone
 from kouiki.assembly.access import DUTY, require_staff
 from kouiki.assembly.choices import NoticeMethod, PaperReason
 from kouiki.assembly.models import AgendaItem, Invitation, Meeting
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core.errors import InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail
@@ -97,7 +98,7 @@ def create_meeting(
         _write_agenda(meeting, titles)
         record(
             actor=actor,
-            action="assembly.meeting_create",
+            action=Action.ASSEMBLY_MEETING_CREATE,
             obj=meeting,
             system=SYSTEM,
             detail={"held_at": held_at.isoformat(), "agenda": titles},
@@ -139,7 +140,7 @@ def update_meeting(
             _write_agenda(locked, titles)
         record(
             actor=actor,
-            action="assembly.meeting_update",
+            action=Action.ASSEMBLY_MEETING_UPDATE,
             obj=locked,
             system=SYSTEM,
             detail={"held_at": held_at.isoformat(), "agenda": titles if agenda_changed else None},
@@ -181,7 +182,7 @@ def set_voting_rights(*, actor: User, meeting: Meeting, organization_ids: Iterab
         Invitation.objects.filter(meeting=locked, organization_id__in=chosen).update(has_voting_rights=True)
         record(
             actor=actor,
-            action="assembly.voting_rights",
+            action=Action.ASSEMBLY_VOTING_RIGHTS,
             obj=locked,
             system=SYSTEM,
             detail={"with_voting_rights": len(chosen), "invited": len(invited)},
@@ -265,7 +266,7 @@ def send_convocation(*, actor: User, meeting: Meeting) -> ConvocationResult:
             locked.save(update_fields=["convened_at"])
         record(
             actor=actor,
-            action="assembly.convocation_send",
+            action=Action.ASSEMBLY_CONVOCATION_SEND,
             obj=locked,
             system=SYSTEM,
             detail={

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.capacity import selectors
 from kouiki.capacity.choices import BUSINESS_TYPES, OperatorStatus
@@ -254,7 +255,7 @@ def apply_registration(application: Application, actor: User) -> None:
     _version(operator=operator, application=application, actor=actor, summary="登録")
     record(
         actor=actor,
-        action="capacity.operator_register",
+        action=Action.CAPACITY_OPERATOR_REGISTER,
         obj=operator,
         organization=organization,
         system=SYSTEM,
@@ -290,7 +291,7 @@ def notify_administrator_id(*, actor: User, operator: Operator, application: App
         operator.save(update_fields=["administrator", "admin_id_mailed_to", "contract_started_at"])
         record(
             actor=actor,
-            action="capacity.admin_id_notify",
+            action=Action.CAPACITY_ADMIN_ID_NOTIFY,
             obj=operator,
             organization=operator.organization,
             system=SYSTEM,
@@ -430,7 +431,7 @@ def apply_change(application: Application, actor: User) -> None:
     )
     record(
         actor=actor,
-        action="capacity.operator_change",
+        action=Action.CAPACITY_OPERATOR_CHANGE,
         obj=operator,
         organization=operator.organization,
         system=SYSTEM,
@@ -471,7 +472,7 @@ def apply_deletion(application: Application, actor: User) -> None:
     )
     record(
         actor=actor,
-        action="capacity.operator_delete",
+        action=Action.CAPACITY_OPERATOR_DELETE,
         obj=operator,
         organization=operator.organization,
         system=SYSTEM,

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.capacity import selectors, sources_csv
 from kouiki.capacity.choices import SourceStatus
@@ -249,7 +250,7 @@ def import_sources(*, actor: User, data: bytes, dry_run: bool = False) -> Source
         _receipt(actor, result.applications)
         record(
             actor=actor,
-            action="capacity.source_import",
+            action=Action.CAPACITY_SOURCE_IMPORT,
             system=SYSTEM,
             detail={"count": len(result.applications), "encoding": parsed.encoding},
         )
@@ -437,7 +438,7 @@ def apply_registration(application: Application, actor: User) -> None:
     application.subject = f"{source.source_id} {source.name}"[:200]
     record(
         actor=actor,
-        action="capacity.source_register",
+        action=Action.CAPACITY_SOURCE_REGISTER,
         obj=source,
         organization=operator.organization,
         system=SYSTEM,
@@ -470,7 +471,7 @@ def apply_change(application: Application, actor: User) -> None:
     _version(source=source, application=application, actor=actor, summary="変更")
     record(
         actor=actor,
-        action="capacity.source_change",
+        action=Action.CAPACITY_SOURCE_CHANGE,
         obj=source,
         organization=source.operator.organization,
         system=SYSTEM,
@@ -490,7 +491,7 @@ def apply_deletion(application: Application, actor: User) -> None:
     _version(source=source, application=application, actor=actor, summary="削除")
     record(
         actor=actor,
-        action="capacity.source_delete",
+        action=Action.CAPACITY_SOURCE_DELETE,
         obj=source,
         organization=source.operator.organization,
         system=SYSTEM,

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core.csvio import write_csv
 from kouiki.core.errors import Conflict, Forbidden, ValidationFailed
@@ -42,7 +43,7 @@ def register_payee_account(*, actor: User, values: dict[str, str]) -> PayeeAccou
         account = PayeeAccount.objects.create(
             registered_by=actor, registered_at=timezone.now(), **_values(values)
         )
-        record(actor=actor, action="fees.payee_account_register", obj=account, system=System.MEMBER)
+        record(actor=actor, action=Action.FEES_PAYEE_ACCOUNT_REGISTER, obj=account, system=System.MEMBER)
     return account
 
 
@@ -81,7 +82,7 @@ def save_refund_account(*, actor: User, values: dict[str, str]) -> RefundAccount
             labels = [selectors.ACCOUNT_LABELS[field] for field in changed]
             record(
                 actor=actor,
-                action="fees.refund_account_register" if created else "fees.refund_account_change",
+                action=Action.FEES_REFUND_ACCOUNT_REGISTER if created else Action.FEES_REFUND_ACCOUNT_CHANGE,
                 obj=account,
                 system=System.MEMBER,
                 detail={"fields": changed},
@@ -137,7 +138,7 @@ def export_refund_accounts(*, actor: User, query: str = "") -> bytes:
     data = write_csv(rows, header)
     record(
         actor=actor,
-        action="fees.refund_accounts_export",
+        action=Action.FEES_REFUND_ACCOUNTS_EXPORT,
         system=System.MEMBER,
         detail={"query": query, "accounts": len(accounts)},
     )

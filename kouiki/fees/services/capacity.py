@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core.errors import InvalidTransition, ValidationFailed
 from kouiki.core.outbox import queue_mail
@@ -87,7 +88,7 @@ def upload_capacity_document(
             document.save()
             record(
                 actor=actor,
-                action="fees.capacity_document_upload",
+                action=Action.FEES_CAPACITY_DOCUMENT_UPLOAD,
                 obj=document,
                 organization=organization,
                 system=System.MEMBER,
@@ -130,7 +131,7 @@ def publish_capacity_document(*, actor: User, document: CapacityDocument) -> Cap
             )
         record(
             actor=actor,
-            action="fees.capacity_document_publish",
+            action=Action.FEES_CAPACITY_DOCUMENT_PUBLISH,
             obj=document,
             organization=document.organization,
             system=System.MEMBER,
@@ -148,7 +149,7 @@ def delete_capacity_document(*, actor: User, document: CapacityDocument) -> None
             raise InvalidTransition("掲載済みの書類は削除できません。")
         record(
             actor=actor,
-            action="fees.capacity_document_delete",
+            action=Action.FEES_CAPACITY_DOCUMENT_DELETE,
             organization=document.organization,
             system=System.MEMBER,
             detail={"id": document.pk, "kind": document.kind, "title": document.title},
@@ -170,7 +171,7 @@ def open_capacity_document(*, actor: User, pk: int) -> CapacityDocument:
                 pass  # opened at the same moment in another tab
         record(
             actor=actor,
-            action="fees.capacity_document_download",
+            action=Action.FEES_CAPACITY_DOCUMENT_DOWNLOAD,
             obj=document,
             system=System.MEMBER,
             detail={"kind": document.kind, "title": document.title},
@@ -183,7 +184,7 @@ def open_capacity_document_as_staff(*, actor: User, document: CapacityDocument) 
     selectors.require_staff(actor)
     record(
         actor=actor,
-        action="fees.capacity_document_download",
+        action=Action.FEES_CAPACITY_DOCUMENT_DOWNLOAD,
         obj=document,
         organization=document.organization,
         system=System.MEMBER,

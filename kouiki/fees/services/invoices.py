@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core import csvio
 from kouiki.core.csvio import Column, RowError
@@ -259,7 +260,7 @@ def _issue(
     batch.save(update_fields=["mail_count"])
     record(
         actor=actor,
-        action="fees.invoice_batch_issue",
+        action=Action.FEES_INVOICE_BATCH_ISSUE,
         obj=batch,
         system=System.MEMBER,
         detail={
@@ -307,7 +308,7 @@ def record_payment(*, actor: User, invoice: Invoice, paid_on: date) -> Invoice:
         invoice.refresh_from_db()
         record(
             actor=actor,
-            action="fees.invoice_paid",
+            action=Action.FEES_INVOICE_PAID,
             obj=invoice,
             organization=invoice.organization,
             system=System.MEMBER,
@@ -329,7 +330,7 @@ def cancel_payment(*, actor: User, invoice: Invoice) -> Invoice:
         invoice.refresh_from_db()
         record(
             actor=actor,
-            action="fees.invoice_payment_cancel",
+            action=Action.FEES_INVOICE_PAYMENT_CANCEL,
             obj=invoice,
             organization=invoice.organization,
             system=System.MEMBER,
@@ -355,7 +356,7 @@ def download_invoice_pdf(*, actor: User, invoice: Invoice) -> bytes:
     pdf = render_invoice_pdf(invoice)
     record(
         actor=actor,
-        action="fees.invoice_download",
+        action=Action.FEES_INVOICE_DOWNLOAD,
         obj=invoice,
         organization=invoice.organization,
         system=System.MEMBER,

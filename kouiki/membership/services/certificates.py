@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core import catalog
 from kouiki.core.errors import Conflict, Forbidden, ValidationFailed
@@ -48,7 +49,7 @@ def issue_certificate(*, actor: User) -> MembershipCertificate:
                 )
                 record(
                     actor=actor,
-                    action="membership.certificate_issue",
+                    action=Action.MEMBERSHIP_CERTIFICATE_ISSUE,
                     obj=certificate,
                     system=function.system,
                     detail={"number": certificate.number},

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core import catalog
 from kouiki.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
@@ -328,7 +329,7 @@ def request_change(*, actor: User, payload: Mapping[str, Any]) -> ChangeOutcome:
         _save_version(actor=None if actor_removed else actor, profile=profile, summary=summary)
         record(
             actor=actor,
-            action="membership.administrators_update",
+            action=Action.MEMBERSHIP_ADMINISTRATORS_UPDATE,
             obj=profile,
             organization=profile.organization,
             system=SYSTEM,
@@ -383,7 +384,7 @@ def apply_change(application: Application, actor: User) -> None:
     )
     record(
         actor=actor,
-        action="membership.profile_update",
+        action=Action.MEMBERSHIP_PROFILE_UPDATE,
         obj=profile,
         organization=profile.organization,
         system=SYSTEM,

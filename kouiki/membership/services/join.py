@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core import japanese
 from kouiki.core.errors import Forbidden, InvalidTransition, KouikiError, NotFound, ValidationFailed
@@ -131,7 +132,7 @@ def request_join_link(*, email: str, name: str) -> str:
         )
         record(
             actor=None,
-            action="membership.join_link",
+            action=Action.MEMBERSHIP_JOIN_LINK,
             system=System.MEMBER,
             actor_label=email,
             detail={"email": email},
@@ -294,7 +295,7 @@ def assign_code(*, actor: User, application: Application, code: str) -> CodeAssi
             ) from error
         record(
             actor=actor,
-            action="membership.code_assign",
+            action=Action.MEMBERSHIP_CODE_ASSIGN,
             obj=assignment,
             system=System.MEMBER,
             detail={"reception_number": application.reception_number, "code": code},
@@ -448,7 +449,7 @@ def apply_approval(*, application: Application, actor: User) -> None:
     member_profile.save()
     record(
         actor=actor,
-        action="member_profile.create",
+        action=Action.MEMBERSHIP_PROFILE_CREATE,
         obj=member_profile,
         organization=organization,
         system=System.MEMBER,

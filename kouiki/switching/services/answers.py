@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core.japanese import normalize_supply_point_number
 from kouiki.identity.selectors import organization_by_code
@@ -40,6 +41,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ACCEPTED, COMPLETED, REJECTED = "accepted", "completed", "rejected"
+_AUDITED = {
+    ACCEPTED: Action.SWITCHING_APPLICATION_ACCEPTED,
+    COMPLETED: Action.SWITCHING_APPLICATION_COMPLETED,
+    REJECTED: Action.SWITCHING_APPLICATION_REJECTED,
+}
 STEP_COMPLETED = "完了"
 STEP_REJECTED = "不備"
 # The fields of a version the operators may change (the registry's keys and bounds are not theirs).
@@ -117,7 +123,7 @@ def handle_answer(answer: Answer) -> None:
         )
         record(
             actor=None,
-            action=f"switching.application.{answer.outcome}",
+            action=_AUDITED[answer.outcome],
             obj=application,
             organization=None,
             system=SYSTEM,
@@ -197,7 +203,7 @@ def _apply_registry(point: SupplyPoint, registry: dict[str, Any], *, reference: 
         record_version(supply_point=point, valid_from=valid_from, **fields)
         record(
             actor=None,
-            action="switching.registry.change",
+            action=Action.SWITCHING_REGISTRY_CHANGE,
             obj=point,
             organization=None,
             system=SYSTEM,

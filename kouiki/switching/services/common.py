@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core import catalog, events
 from kouiki.core.errors import Forbidden, NotFound, ValidationFailed
@@ -190,7 +191,7 @@ def file_application(
     )
     record(
         actor=actor,
-        action="switching.application.file",
+        action=Action.SWITCHING_APPLICATION_FILE,
         obj=application,
         system=SYSTEM,
         detail={"kind": kind, "supply_point": point.number},

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core.errors import NotFound, ValidationFailed
 from kouiki.switching.models import (
@@ -110,7 +111,7 @@ def record_access(
     )
     record(
         actor=actor,
-        action="switching.personal_data.read",
+        action=Action.SWITCHING_PERSONAL_DATA_READ,
         obj=supply_point,
         system=SYSTEM,
         purpose=Purpose(purpose).label,

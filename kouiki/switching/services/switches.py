@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core.calendar import JST, today_jst
 from kouiki.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
@@ -278,7 +279,7 @@ def register_cancel_forward(
                 "desired_date": desired_date.isoformat() if desired_date else None,
             },
         )
-        record(actor=actor, action="switching.switch.register", obj=switch, system=SYSTEM)
+        record(actor=actor, action=Action.SWITCHING_SWITCH_REGISTER, obj=switch, system=SYSTEM)
         publish_application(application)
         publish_switch(switch)
     return application
@@ -389,7 +390,7 @@ def decide_cancel_forward(
         )
         record(
             actor=actor,
-            action="switching.switch.decide",
+            action=Action.SWITCHING_SWITCH_DECIDE,
             obj=switch,
             system=SYSTEM,
             detail={"decision": decision, "ng_reason": ng_reason},
@@ -588,7 +589,7 @@ def correct(*, actor: User, application: Application, changes: dict[str, Any]) -
             publish_switch(switch)
         record(
             actor=actor,
-            action="switching.application.correct",
+            action=Action.SWITCHING_APPLICATION_CORRECT,
             obj=application,
             system=SYSTEM,
             detail={"fields": sorted(changes)},
@@ -685,7 +686,7 @@ def cancel(*, actor: User, application: Application) -> Application:
         if application.state != State.COMPLETED:
             finish(application, state=State.CANCELLED, step=STEP_CANCELLED, publish=False)
             changed.append(application)
-        record(actor=actor, action="switching.application.cancel", obj=application, system=SYSTEM)
+        record(actor=actor, action=Action.SWITCHING_APPLICATION_CANCEL, obj=application, system=SYSTEM)
         for each in changed:
             publish_application(each)
         if application.kind == Kind.CANCEL_FORWARD:
@@ -740,7 +741,7 @@ def expire_unmatched_switches(*, now: datetime | None = None) -> list[str]:
                 )
             record(
                 actor=None,
-                action="switching.switch.expire",
+                action=Action.SWITCHING_SWITCH_EXPIRE,
                 obj=switch,
                 organization=None,
                 system=SYSTEM,
