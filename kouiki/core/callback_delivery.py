@@ -1,12 +1,13 @@
 """Sending callback deliveries: claim, POST a signed body, mark; retries with backoff; the sweeper.
 
-The same design as the mail outbox (docs/decisions/0003-outbox-delivery.md): a conditional UPDATE
-claims the row with a token and a lease; the POST goes out with no transaction open; the row is
-marked under the same token. A non-2xx answer or a network error puts the row back to pending
-with an exponential backoff, until KOUIKI_CALLBACK_MAX_ATTEMPTS, then failed (the organization can
-send it again from its screen). The sweeper takes back rows of dead workers and re-enqueues rows
-whose task was lost. A receiver may therefore see an event twice (at-least-once): the event's
-`sequence` (and the `X-Kouiki-Delivery` header) tell a repeat.
+The same design as the mail outbox (docs/decisions/0003-outbox-delivery.md), through the same
+kouiki.core.leases: a conditional UPDATE claims the row with a token and a lease; the POST goes
+out with no transaction open; the row is marked under the same token. A non-2xx answer or a
+network error puts the row back to pending with an exponential backoff, until
+KOUIKI_CALLBACK_MAX_ATTEMPTS, then failed (the organization can send it again from its screen).
+The sweeper takes back rows of dead workers and re-enqueues rows whose task was lost. A receiver
+may therefore see an event twice (at-least-once): the event's `sequence` (and the
+`X-Kouiki-Delivery` header) tell a repeat.
 
 The signature: `X-Kouiki-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>." + body)>` with
 `X-Kouiki-Timestamp: <unix seconds>`, made afresh at each attempt; a receiver checks it with the
@@ -22,32 +23,26 @@ import json
 import logging
 import socket
 import time
-import uuid
 from datetime import datetime, timedelta
-from functools import partial
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
+from kouiki.core import leases
 from kouiki.core.models import CallbackDelivery, DeliveryState
 
 logger = logging.getLogger(__name__)
 
 STOPPED_ERROR = "通知先の登録が停止されたため、送信しませんでした。"
-LEASE_EXPIRED_ERROR = "送信処理中にワーカーが停止しました（送信権の期限切れ）。"
-SWEEP_BATCH = 1000
 USER_AGENT = "Kouiki-Callback/1"
 
 
 def backoff(attempts: int) -> timedelta:
     """Wait after `attempts` failed attempts: base, 2·base, 4·base, … at most one hour."""
-    base = settings.KOUIKI_CALLBACK_BACKOFF_SECONDS
-    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
+    return leases.backoff(attempts, base=settings.KOUIKI_CALLBACK_BACKOFF_SECONDS, cap=3600)
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -81,21 +76,22 @@ def enqueue_delivery(delivery_id: int, *, run_after: datetime | None = None) -> 
     task.enqueue(delivery_id)
 
 
+ROWS = leases.LeasedRows(
+    CallbackDelivery,
+    enqueue=enqueue_delivery,
+    backoff=backoff,
+    lease_setting="KOUIKI_CALLBACK_LEASE_SECONDS",
+    sweep_after_setting="KOUIKI_CALLBACK_SWEEP_AFTER_SECONDS",
+    max_attempts_setting="KOUIKI_CALLBACK_MAX_ATTEMPTS",
+)
+
+
 def deliver(delivery_id: int) -> str:
     """POST one delivery at most once per claim; return what happened (for the task's result)."""
     now = timezone.now()
-    token = uuid.uuid4().hex
-    claimed = CallbackDelivery.objects.filter(
-        pk=delivery_id, state=DeliveryState.PENDING, next_attempt_at__lte=now
-    ).update(
-        state=DeliveryState.SENDING,
-        claim_token=token,
-        claimed_until=now + timedelta(seconds=settings.KOUIKI_CALLBACK_LEASE_SECONDS),
-        attempts=F("attempts") + 1,
-        last_attempt_at=now,
-    )
-    if not claimed:
-        state = CallbackDelivery.objects.filter(pk=delivery_id).values_list("state", flat=True).first()
+    token = ROWS.claim(delivery_id, now=now, last_attempt_at=now)
+    if token is None:
+        state = ROWS.state_of(delivery_id)
         return "missing" if state is None else f"not-claimed:{state}"
 
     delivery = CallbackDelivery.objects.select_related("event", "endpoint").get(pk=delivery_id)
@@ -214,62 +210,14 @@ def _post(delivery: CallbackDelivery) -> int:
 def _record_failure(delivery: CallbackDelivery, token: str, status: int | None, error: str) -> str:
     error = error[:2000]
     logger.info("Callback delivery %s: attempt %s failed: %s", delivery.pk, delivery.attempts, error)
-    claim = CallbackDelivery.objects.filter(pk=delivery.pk, claim_token=token, state=DeliveryState.SENDING)
-    if delivery.attempts >= settings.KOUIKI_CALLBACK_MAX_ATTEMPTS:
-        claim.update(state=DeliveryState.FAILED, last_status=status, last_error=error, claimed_until=None)
-        return "failed"
-    now = timezone.now()
-    next_attempt_at = now + backoff(delivery.attempts)
-    with transaction.atomic():
-        if claim.update(
-            state=DeliveryState.PENDING,
-            last_status=status,
-            last_error=error,
-            next_attempt_at=next_attempt_at,
-            enqueued_at=now,
-            claimed_until=None,
-        ):
-            pk = delivery.pk
-            transaction.on_commit(lambda: enqueue_delivery(pk, run_after=next_attempt_at))
-    return "retrying"
+    return ROWS.retry_later(
+        delivery.pk, token, attempts=delivery.attempts, last_status=status, last_error=error
+    )
 
 
 def sweep(now: datetime | None = None) -> dict[str, int]:
     """Take back rows whose worker died and re-enqueue rows whose task was lost (as the outbox does)."""
-    now = now or timezone.now()
-    counts = {"reclaimed": 0, "failed": 0, "requeued": 0}
-    expired = CallbackDelivery.objects.filter(state=DeliveryState.SENDING, claimed_until__lte=now)
-    for pk, token, attempts in expired.values_list("pk", "claim_token", "attempts")[:SWEEP_BATCH]:
-        claim = CallbackDelivery.objects.filter(
-            pk=pk, state=DeliveryState.SENDING, claim_token=token, claimed_until__lte=now
-        )
-        if attempts >= settings.KOUIKI_CALLBACK_MAX_ATTEMPTS:
-            counts["failed"] += claim.update(
-                state=DeliveryState.FAILED, last_error=LEASE_EXPIRED_ERROR, claimed_until=None
-            )
-            continue
-        with transaction.atomic():
-            if claim.update(
-                state=DeliveryState.PENDING,
-                last_error=LEASE_EXPIRED_ERROR,
-                next_attempt_at=now,
-                enqueued_at=now,
-                claimed_until=None,
-            ):
-                counts["reclaimed"] += 1
-                transaction.on_commit(partial(enqueue_delivery, pk))
-
-    stale = now - timedelta(seconds=settings.KOUIKI_CALLBACK_SWEEP_AFTER_SECONDS)
-    lost = CallbackDelivery.objects.filter(
-        Q(enqueued_at__lte=stale) | Q(enqueued_at__isnull=True),
-        state=DeliveryState.PENDING,
-        next_attempt_at__lte=stale,
-    )
-    for pk in lost.values_list("pk", flat=True)[:SWEEP_BATCH]:
-        with transaction.atomic():
-            if lost.filter(pk=pk).update(enqueued_at=now):
-                counts["requeued"] += 1
-                transaction.on_commit(partial(enqueue_delivery, pk))
+    counts = ROWS.sweep(now or timezone.now())._asdict()
     if any(counts.values()):
         logger.info("Callback sweep: %s", counts)
     return counts

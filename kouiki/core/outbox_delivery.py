@@ -1,6 +1,7 @@
 """Delivering outbox rows: claim, send, mark; retries with backoff; the sweeper.
 
-docs/decisions/0003-outbox-delivery.md explains the choice. In short:
+docs/decisions/0003-outbox-delivery.md explains the choice; the claim, the retries and the sweep
+are kouiki.core.leases, shared with the callbacks and the operators' messages. In short:
 
 - `deliver` claims the row with a conditional UPDATE (pending and due → sending, with a token and a
   lease), sends outside any transaction, then marks the row sent under the same token. A second
@@ -14,36 +15,39 @@ docs/decisions/0003-outbox-delivery.md explains the choice. In short:
 from __future__ import annotations
 
 import logging
-import uuid
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
+from kouiki.core import leases
+from kouiki.core.leases import LEASE_EXPIRED_ERROR as LEASE_EXPIRED_ERROR
 from kouiki.core.models import OutboxMessage, OutboxState
 from kouiki.core.outbox import enqueue_send
 
 logger = logging.getLogger(__name__)
 
 REDACTED_BODY = "（送信済みのため本文は削除されました）"
-LEASE_EXPIRED_ERROR = "送信処理中にワーカーが停止しました（送信権の期限切れ）。"
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 60 * 60
-SWEEP_BATCH = 1000
-
-
-def lease_seconds() -> int:
-    """How long a claim holds: longer than any send may take (keep the SMTP timeout below it)."""
-    return int(settings.KOUIKI_OUTBOX_LEASE_SECONDS)
 
 
 def backoff(attempts: int) -> timedelta:
     """Wait before the next attempt after `attempts` failed ones: 30 s, 1 min, 2 min, … at most 1 h."""
-    return timedelta(seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS))
+    return leases.backoff(attempts, base=BACKOFF_BASE_SECONDS, cap=BACKOFF_MAX_SECONDS)
+
+
+# The lease: longer than any send may take (keep the SMTP timeout below it).
+ROWS = leases.LeasedRows(
+    OutboxMessage,
+    enqueue=enqueue_send,
+    backoff=backoff,
+    lease_setting="KOUIKI_OUTBOX_LEASE_SECONDS",
+    sweep_after_setting="KOUIKI_OUTBOX_SWEEP_AFTER_SECONDS",
+    max_attempts_setting="KOUIKI_OUTBOX_MAX_ATTEMPTS",
+)
 
 
 def deliver(message_id: int) -> str:
@@ -53,17 +57,8 @@ def deliver(message_id: int) -> str:
     nothing: "already-sent", "in-progress" (another worker holds the claim), "not-due", "failed"
     or "missing".
     """
-    now = timezone.now()
-    token = uuid.uuid4().hex
-    claimed = OutboxMessage.objects.filter(
-        pk=message_id, state=OutboxState.PENDING, next_attempt_at__lte=now
-    ).update(
-        state=OutboxState.SENDING,
-        claim_token=token,
-        claimed_until=now + timedelta(seconds=lease_seconds()),
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
+    token = ROWS.claim(message_id, now=timezone.now())
+    if token is None:
         return _why_not_claimed(message_id)
 
     message = OutboxMessage.objects.get(pk=message_id)
@@ -86,7 +81,7 @@ def deliver(message_id: int) -> str:
 
 
 def _why_not_claimed(message_id: int) -> str:
-    state = OutboxMessage.objects.filter(pk=message_id).values_list("state", flat=True).first()
+    state = ROWS.state_of(message_id)
     reasons = {
         OutboxState.SENT: "already-sent",
         OutboxState.SENDING: "in-progress",
@@ -116,27 +111,7 @@ def _send(message: OutboxMessage) -> None:
 def _record_failure(message: OutboxMessage, token: str, exc: Exception) -> str:
     error = f"{type(exc).__name__}: {exc}"[:2000]
     logger.warning("Outbox message %s: attempt %s failed: %s", message.pk, message.attempts, error)
-    claim = OutboxMessage.objects.filter(pk=message.pk, claim_token=token, state=OutboxState.SENDING)
-    if message.attempts >= settings.KOUIKI_OUTBOX_MAX_ATTEMPTS:
-        claim.update(state=OutboxState.FAILED, last_error=error, claimed_until=None)
-        return "failed"
-    now = timezone.now()
-    next_attempt_at = now + backoff(message.attempts)
-    with transaction.atomic():
-        updated = claim.update(
-            state=OutboxState.PENDING,
-            last_error=error,
-            next_attempt_at=next_attempt_at,
-            enqueued_at=now,
-            claimed_until=None,
-        )
-        if updated:
-            _enqueue_on_commit(message.pk, run_after=next_attempt_at)
-    return "retrying"
-
-
-def _enqueue_on_commit(message_id: int, *, run_after: datetime | None = None) -> None:
-    transaction.on_commit(lambda: enqueue_send(message_id, run_after=run_after))
+    return ROWS.retry_later(message.pk, token, attempts=message.attempts, last_error=error)
 
 
 def sweep(now: datetime | None = None) -> dict[str, int]:
@@ -148,43 +123,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
       enqueued again. A duplicate task is harmless: `deliver` claims the row first.
     Every change is a conditional update, so two sweepers never both take the same row.
     """
-    now = now or timezone.now()
-    counts = {"reclaimed": 0, "failed": 0, "requeued": 0}
-    max_attempts = settings.KOUIKI_OUTBOX_MAX_ATTEMPTS
-
-    expired = OutboxMessage.objects.filter(state=OutboxState.SENDING, claimed_until__lte=now)
-    for pk, token, attempts in expired.values_list("pk", "claim_token", "attempts")[:SWEEP_BATCH]:
-        claim = OutboxMessage.objects.filter(
-            pk=pk, state=OutboxState.SENDING, claim_token=token, claimed_until__lte=now
-        )
-        if attempts >= max_attempts:
-            counts["failed"] += claim.update(
-                state=OutboxState.FAILED, last_error=LEASE_EXPIRED_ERROR, claimed_until=None
-            )
-            continue
-        with transaction.atomic():
-            # The token stays: if the dead worker's send did complete and it is only slow to say
-            # so, its "sent" still lands and the row is not sent again.
-            if claim.update(
-                state=OutboxState.PENDING,
-                last_error=LEASE_EXPIRED_ERROR,
-                next_attempt_at=now,
-                enqueued_at=now,
-                claimed_until=None,
-            ):
-                counts["reclaimed"] += 1
-                _enqueue_on_commit(pk)
-
-    stale = now - timedelta(seconds=settings.KOUIKI_OUTBOX_SWEEP_AFTER_SECONDS)
-    not_enqueued_recently = Q(enqueued_at__lte=stale) | Q(enqueued_at__isnull=True, created_at__lte=stale)
-    lost = OutboxMessage.objects.filter(
-        not_enqueued_recently, state=OutboxState.PENDING, next_attempt_at__lte=stale
-    )
-    for pk in lost.values_list("pk", flat=True)[:SWEEP_BATCH]:
-        with transaction.atomic():
-            if lost.filter(pk=pk).update(enqueued_at=now):
-                counts["requeued"] += 1
-                _enqueue_on_commit(pk)
+    counts = ROWS.sweep(now or timezone.now())._asdict()
     if any(counts.values()):
         logger.info("Outbox sweep: %s", counts)
     return counts

@@ -1,7 +1,8 @@
 """Delivering messages to the operators: claim, send, mark; backoff; the sweeper; the answer poll.
 
 The approach of the mail outbox (kouiki.core.outbox_delivery, ADR 3), for operator messages
-(docs/decisions/0014-operators-gateway.md):
+(docs/decisions/0014-operators-gateway.md); the claim, the retries and the sweep are the kernel's
+kouiki.core.leases:
 
 - `deliver` claims the row with a conditional UPDATE (pending and due → sending, a token and a
   lease), sends outside any transaction, then in one transaction marks the row acknowledged and
@@ -25,15 +26,15 @@ The approach of the mail outbox (kouiki.core.outbox_delivery, ADR 3), for operat
 from __future__ import annotations
 
 import logging
-import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import DataError, IntegrityError, transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
+from kouiki.core import leases
 from kouiki.core.japanese import Area
+from kouiki.core.leases import LEASE_EXPIRED_ERROR as LEASE_EXPIRED_ERROR
 from kouiki.tso import services
 from kouiki.tso.gateway import (
     Adapter,
@@ -47,21 +48,27 @@ from kouiki.tso.models import AnswerFeedCursor, AnswerSource, MessageState, Oper
 
 logger = logging.getLogger(__name__)
 
-LEASE_EXPIRED_ERROR = "送信処理中にワーカーが停止しました（送信権の期限切れ）。"
-SWEEP_BATCH = 1000
 POLL_PAGE = 100
-
-
-def lease_seconds() -> int:
-    """How long a claim holds: longer than any send may take (the HTTP timeout stays below it)."""
-    return int(settings.KOUIKI_TSO_LEASE_SECONDS)
 
 
 def backoff(attempts: int) -> timedelta:
     """Wait after `attempts` failed sends: base · 2^(attempts−1), at most KOUIKI_TSO_RETRY_MAX_SECONDS."""
-    base = int(settings.KOUIKI_TSO_RETRY_BASE_SECONDS)
-    cap = int(settings.KOUIKI_TSO_RETRY_MAX_SECONDS)
-    return timedelta(seconds=min(base * 2 ** min(max(attempts - 1, 0), 30), cap))
+    return leases.backoff(
+        attempts,
+        base=int(settings.KOUIKI_TSO_RETRY_BASE_SECONDS),
+        cap=int(settings.KOUIKI_TSO_RETRY_MAX_SECONDS),
+    )
+
+
+# The lease: longer than any send may take (the HTTP timeout stays below it). No maximum of
+# attempts: an operator that is down delays its messages and loses none.
+ROWS = leases.LeasedRows(
+    OperatorMessage,
+    enqueue=services.enqueue_delivery,
+    backoff=backoff,
+    lease_setting="KOUIKI_TSO_LEASE_SECONDS",
+    sweep_after_setting="KOUIKI_TSO_SWEEP_AFTER_SECONDS",
+)
 
 
 def deliver(message_pk: int, *, adapter: Adapter | None = None) -> str:
@@ -71,17 +78,8 @@ def deliver(message_pk: int, *, adapter: Adapter | None = None) -> str:
     "refused" when it never will; otherwise why nothing was done: "in-progress", "not-due",
     "already-acknowledged", "already-answered" or "missing".
     """
-    now = timezone.now()
-    token = uuid.uuid4().hex
-    claimed = OperatorMessage.objects.filter(
-        pk=message_pk, state=MessageState.PENDING, next_attempt_at__lte=now
-    ).update(
-        state=MessageState.SENDING,
-        claim_token=token,
-        claimed_until=now + timedelta(seconds=lease_seconds()),
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
+    token = ROWS.claim(message_pk, now=timezone.now())
+    if token is None:
         return _why_not_claimed(message_pk)
 
     message = OperatorMessage.objects.get(pk=message_pk)
@@ -134,7 +132,7 @@ def deliver(message_pk: int, *, adapter: Adapter | None = None) -> str:
 
 
 def _why_not_claimed(message_pk: int) -> str:
-    state = OperatorMessage.objects.filter(pk=message_pk).values_list("state", flat=True).first()
+    state = ROWS.state_of(message_pk)
     reasons = {
         MessageState.SENDING: "in-progress",
         MessageState.PENDING: "not-due",
@@ -147,21 +145,7 @@ def _why_not_claimed(message_pk: int) -> str:
 def _retry_later(message: OperatorMessage, token: str, exc: Exception) -> str:
     error = f"{type(exc).__name__}: {exc}"[:2000]
     logger.warning("Operator message %s: attempt %s failed: %s", message.message_id, message.attempts, error)
-    now = timezone.now()
-    next_attempt_at = now + backoff(message.attempts)
-    with transaction.atomic():
-        updated = OperatorMessage.objects.filter(
-            pk=message.pk, claim_token=token, state=MessageState.SENDING
-        ).update(
-            state=MessageState.PENDING,
-            last_error=error,
-            next_attempt_at=next_attempt_at,
-            enqueued_at=now,
-            claimed_until=None,
-        )
-        if updated:
-            _enqueue_on_commit(message.pk, run_after=next_attempt_at)
-    return "retrying"
+    return ROWS.retry_later(message.pk, token, attempts=message.attempts, last_error=error)
 
 
 def _refused(message: OperatorMessage, token: str, exc: Exception) -> str:
@@ -178,10 +162,6 @@ def _refused(message: OperatorMessage, token: str, exc: Exception) -> str:
     return "refused"
 
 
-def _enqueue_on_commit(message_pk: int, *, run_after: datetime | None = None) -> None:
-    transaction.on_commit(lambda: services.enqueue_delivery(message_pk, run_after=run_after))
-
-
 def sweep(now: datetime | None = None) -> dict[str, int]:
     """Take back rows whose worker died, re-enqueue rows whose task was lost, hand over answers.
 
@@ -192,36 +172,12 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     - answers not yet handed to the hub (no handler was registered, or it failed): handed over.
     Every change is a conditional update, so two sweepers never both take the same row.
     """
-    now = now or timezone.now()
-    counts = {"reclaimed": 0, "requeued": 0, "handed_over": 0}
-
-    expired = OperatorMessage.objects.filter(state=MessageState.SENDING, claimed_until__lte=now)
-    for pk, token in expired.values_list("pk", "claim_token")[:SWEEP_BATCH]:
-        with transaction.atomic():
-            if OperatorMessage.objects.filter(
-                pk=pk, state=MessageState.SENDING, claim_token=token, claimed_until__lte=now
-            ).update(
-                state=MessageState.PENDING,
-                last_error=LEASE_EXPIRED_ERROR,
-                next_attempt_at=now,
-                enqueued_at=now,
-                claimed_until=None,
-            ):
-                counts["reclaimed"] += 1
-                _enqueue_on_commit(pk)
-
-    stale = now - timedelta(seconds=settings.KOUIKI_TSO_SWEEP_AFTER_SECONDS)
-    not_enqueued_recently = Q(enqueued_at__lte=stale) | Q(enqueued_at__isnull=True, created_at__lte=stale)
-    lost = OperatorMessage.objects.filter(
-        not_enqueued_recently, state=MessageState.PENDING, next_attempt_at__lte=stale
-    )
-    for pk in lost.values_list("pk", flat=True)[:SWEEP_BATCH]:
-        with transaction.atomic():
-            if lost.filter(pk=pk).update(enqueued_at=now):
-                counts["requeued"] += 1
-                _enqueue_on_commit(pk)
-
-    counts["handed_over"] = services.hand_over_pending(SWEEP_BATCH)
+    swept = ROWS.sweep(now or timezone.now())
+    counts = {
+        "reclaimed": swept.reclaimed,
+        "requeued": swept.requeued,
+        "handed_over": services.hand_over_pending(leases.SWEEP_BATCH),
+    }
     if any(counts.values()):
         logger.info("Operator message sweep: %s", counts)
     return counts
