@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from kouiki.assembly.access import require_member, require_staff
 from kouiki.assembly.choices import UNANSWERED, NoticeMethod, VoteChoice
 from kouiki.assembly.models import AgendaItem, Attendee, Invitation, Meeting, ReceptionTicket, Vote
 from kouiki.core.errors import NotFound
+from kouiki.identity.access import participant_organization, require_staff
 from kouiki.membership import selectors as membership_selectors
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ RECENT_ARRIVALS = 10
 
 def invitations_for(*, actor: User) -> QuerySet[Invitation]:
     """MEM-G1: the meetings notified to the actor's organization, the latest meeting first."""
-    organization_id = require_member(actor, "MEM-G1")
+    organization_id = participant_organization(actor, "MEM-G1")
     return (
         Invitation.objects.filter(organization_id=organization_id, notified_at__isnull=False)
         .select_related("meeting")
@@ -40,7 +40,7 @@ def invitations_for(*, actor: User) -> QuerySet[Invitation]:
 
 def invitation_for(*, actor: User, meeting_id: int, function_id: str = "MEM-G2") -> Invitation:
     """The actor's organization's invitation to one meeting, with the agenda, persons and votes."""
-    organization_id = require_member(actor, function_id)
+    organization_id = participant_organization(actor, function_id)
     invitation = (
         Invitation.objects.filter(
             organization_id=organization_id, meeting_id=meeting_id, notified_at__isnull=False
@@ -62,7 +62,7 @@ def invitation_for(*, actor: User, meeting_id: int, function_id: str = "MEM-G2")
 
 def ticket_for(*, actor: User, meeting_id: int, attendee_id: int) -> ReceptionTicket:
     """MEM-G3: the reception ticket of one of the actor's organization's persons."""
-    organization_id = require_member(actor, "MEM-G3")
+    organization_id = participant_organization(actor, "MEM-G3")
     ticket = (
         ReceptionTicket.objects.filter(
             meeting_id=meeting_id,

@@ -13,11 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kouiki.assembly import access, selectors, tickets
+from kouiki.assembly import selectors, tickets
 from kouiki.assembly.forms import AnswerForms, add_domain_errors
 from kouiki.assembly.services import answers
 from kouiki.core.errors import InvalidTransition, KouikiError
 from kouiki.core.pdf import pdf_response, render_pdf
+from kouiki.identity import access
 from kouiki.identity.access import function_required
 
 if TYPE_CHECKING:

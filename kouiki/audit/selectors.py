@@ -10,12 +10,8 @@ from django.db.models import Q, QuerySet
 from kouiki.audit import actions
 from kouiki.audit.models import Event
 from kouiki.core.calendar import day_bounds
-from kouiki.core.errors import Forbidden, NotFound
-
-
-def _require_staff(actor: Any) -> None:
-    if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_kouiki_staff", False):
-        raise Forbidden()
+from kouiki.core.errors import NotFound
+from kouiki.identity.access import require_staff
 
 
 def events(
@@ -39,7 +35,7 @@ def events(
     (its code or its Japanese name), actor, organization code and object label as substrings, the
     object id and client address exactly.
     """
-    _require_staff(actor)
+    require_staff(actor)
     found = Event.objects.all()
     if action:
         found = found.filter(
@@ -74,7 +70,7 @@ def events(
 
 def event(*, actor: Any, pk: int) -> Event:
     """One event by its id; staff only."""
-    _require_staff(actor)
+    require_staff(actor)
     found = Event.objects.filter(pk=pk).first()
     if found is None:
         raise NotFound()

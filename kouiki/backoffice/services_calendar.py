@@ -10,18 +10,13 @@ from django.db import transaction
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core import service_hours
-from kouiki.core.errors import Forbidden
 from kouiki.core.service_hours import ClosingDayInfo
-
-
-def _require_staff(actor: Any) -> None:
-    if not (getattr(actor, "is_authenticated", False) and getattr(actor, "is_kouiki_staff", False)):
-        raise Forbidden
+from kouiki.identity.access import require_staff
 
 
 def add_closing_day(*, actor: Any, day: date, reason: str = "") -> ClosingDayInfo:
     """Close the capacity market system on `day` besides weekends, holidays and 12/29-1/3."""
-    _require_staff(actor)
+    require_staff(actor)
     with transaction.atomic():
         closing = service_hours.add_closing_day(day=day, reason=reason)
         record(
@@ -35,7 +30,7 @@ def add_closing_day(*, actor: Any, day: date, reason: str = "") -> ClosingDayInf
 
 def remove_closing_day(*, actor: Any, pk: int) -> ClosingDayInfo:
     """Open again a day set as a closing day."""
-    _require_staff(actor)
+    require_staff(actor)
     with transaction.atomic():
         closing = service_hours.remove_closing_day(pk=pk)
         record(

@@ -9,14 +9,13 @@ from django.db import transaction
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core import outbox
-from kouiki.core.errors import Forbidden
 from kouiki.core.outbox import OutboxMessage
+from kouiki.identity.access import require_staff
 
 
 def retry_outbox_message(*, actor: Any, message: OutboxMessage) -> OutboxMessage:
     """Put a failed mail back in the queue (再送); only staff, only a failed mail."""
-    if not getattr(actor, "is_kouiki_staff", False):
-        raise Forbidden
+    require_staff(actor)
     with transaction.atomic():
         message = outbox.retry_failed(message)
         record(actor=actor, action=Action.OUTBOX_RETRY, obj=message, detail={"to": message.to})

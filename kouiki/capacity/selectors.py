@@ -18,7 +18,8 @@ from kouiki.capacity.models import (
     PowerSourceVersion,
 )
 from kouiki.capacity.payloads import COMPANY_FIELDS, CONTACT_FIELDS, CONTACTS, SOURCE_FIELDS, contact_key
-from kouiki.core.errors import Forbidden, NotFound
+from kouiki.core.errors import NotFound
+from kouiki.identity.access import organization_of, require_staff
 from kouiki.reviews import selectors as review_selectors
 
 if TYPE_CHECKING:
@@ -38,27 +39,12 @@ SOURCE_KINDS = (SOURCE_REGISTRATION, SOURCE_CHANGE, SOURCE_DELETION)
 OPEN_STATES = ("draft", "submitted", "resubmitted", "on_hold")
 
 
-def is_staff(actor: Any) -> bool:
-    return bool(getattr(actor, "is_authenticated", False) and getattr(actor, "is_kouiki_staff", False))
-
-
-def require_staff(actor: Any) -> None:
-    if not is_staff(actor):
-        raise Forbidden()
-
-
-def _participant_organization_id(actor: Any) -> int:
-    if not getattr(actor, "is_authenticated", False) or is_staff(actor) or actor.organization_id is None:
-        raise Forbidden()
-    return int(actor.organization_id)
-
-
 # --- operators ------------------------------------------------------------------------------------
 
 
 def operator_or_none(*, actor: User) -> Operator | None:
     """The actor's organization's operator information, if it is registered."""
-    organization_id = _participant_organization_id(actor)
+    organization_id = organization_of(actor)
     return (
         Operator.objects.select_related("organization", "administrator")
         .filter(organization_id=organization_id)
@@ -151,7 +137,7 @@ def sources_for(
     *, actor: User, status: str = "registered", query: str = "", category: str = "", area: str = ""
 ) -> QuerySet[PowerSource]:
     """CAP-P1 照会: the power sources of the actor's organization."""
-    organization_id = _participant_organization_id(actor)
+    organization_id = organization_of(actor)
     found = _sources().filter(operator__organization_id=organization_id)
     return _filtered(found, status=status, query=query, category=category, area=area)
 

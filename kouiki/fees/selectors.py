@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from kouiki.core import catalog
-from kouiki.core.errors import Forbidden, NotFound
+from kouiki.core.errors import NotFound
 from kouiki.core.systems import System
 from kouiki.fees.models import (
     CapacityDocument,
@@ -27,15 +26,14 @@ from kouiki.fees.models import (
     PayeeAccount,
     RefundAccount,
 )
-from kouiki.identity.choices import BusinessType, Duty
-from kouiki.identity.selectors import has_duty, role_codes
+from kouiki.identity.access import is_administrator, is_staff, participant_organization, require_staff
+from kouiki.identity.choices import BusinessType
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
 
 INVOICES = "MEM-F1"  # 請求書の確認
 CAPACITY = "MEM-F2"  # 容量市場請求書等情報管理
-DUTIES = {INVOICES: Duty.FEES, CAPACITY: Duty.CAPACITY}
 
 # seed 003 1.4: 小売電気事業者と登録特定送配電事業者は、還元額を返還する銀行口座を登録する。
 REFUND_ACCOUNT_BUSINESS_TYPES = frozenset({BusinessType.RETAIL.value, BusinessType.SPECIFIED_TD.value})
@@ -52,40 +50,8 @@ ACCOUNT_LABELS: dict[str, str] = {
 }
 
 
-def is_staff(actor: Any) -> bool:
-    return bool(getattr(actor, "is_authenticated", False) and getattr(actor, "is_kouiki_staff", False))
-
-
-def require_staff(actor: Any) -> None:
-    if not is_staff(actor):
-        raise Forbidden()
-
-
-def require_member_duty(actor: Any, function_id: str) -> int:
-    """The actor's organization id when the function and its 担当業務 are the actor's; else Forbidden."""
-    if not getattr(actor, "is_authenticated", False) or is_staff(actor) or actor.organization_id is None:
-        raise Forbidden()
-    if not catalog.allows(function_id, role_codes(actor, System.MEMBER)):
-        raise Forbidden()
-    duty = DUTIES[function_id]
-    if not has_duty(actor, duty):
-        raise Forbidden(
-            f"この機能は、担当業務「{duty.label}」のユーザと管理者が利用できます。"
-            "担当業務の変更は貴社の管理者にご依頼ください。"
-        )
-    return int(actor.organization_id)
-
-
-def may_use(actor: Any, function_id: str) -> bool:
-    try:
-        require_member_duty(actor, function_id)
-    except Forbidden:
-        return False
-    return True
-
-
 def is_member_admin(actor: Any) -> bool:
-    return "A" in role_codes(actor, System.MEMBER)
+    return is_administrator(actor, System.MEMBER)
 
 
 # --- invoices (MEM-F1) -------------------------------------------------------------------------
@@ -103,7 +69,7 @@ def _state_filter(state: str, today: date) -> Q:
 
 def invoices_for(*, actor: User, fiscal_year: int | None = None, state: str = "") -> QuerySet[Invoice]:
     """MEM-F1 請求書の確認: the invoices issued to the actor's organization, newest year first."""
-    organization_id = require_member_duty(actor, INVOICES)
+    organization_id = participant_organization(actor, INVOICES)
     invoices = Invoice.objects.filter(organization_id=organization_id)
     if fiscal_year:
         invoices = invoices.filter(fiscal_year=fiscal_year)
@@ -112,7 +78,7 @@ def invoices_for(*, actor: User, fiscal_year: int | None = None, state: str = ""
 
 def invoice_fiscal_years_for(*, actor: User) -> list[int]:
     """The fiscal years the actor's organization has invoices for, newest first (the period filter)."""
-    organization_id = require_member_duty(actor, INVOICES)
+    organization_id = participant_organization(actor, INVOICES)
     years = Invoice.objects.filter(organization_id=organization_id).values_list("fiscal_year", flat=True)
     return sorted(set(years), reverse=True)
 
@@ -176,7 +142,7 @@ def capacity_documents_for(
 ) -> QuerySet[CapacityDocument]:
     """MEM-F2: the documents published for the actor's organization, newest first, each with
     `is_read` (whether this user has opened it)."""
-    organization_id = require_member_duty(actor, CAPACITY)
+    organization_id = participant_organization(actor, CAPACITY)
     documents = CapacityDocument.objects.filter(organization_id=organization_id, published_at__isnull=False)
     if kind:
         documents = documents.filter(kind=kind)
@@ -187,7 +153,7 @@ def capacity_documents_for(
 
 
 def capacity_fiscal_years_for(*, actor: User) -> list[int]:
-    organization_id = require_member_duty(actor, CAPACITY)
+    organization_id = participant_organization(actor, CAPACITY)
     years = CapacityDocument.objects.filter(
         organization_id=organization_id, published_at__isnull=False
     ).values_list("fiscal_year", flat=True)
@@ -242,7 +208,7 @@ def refund_account_required_for(*, actor: User) -> bool:
 
 def refund_account_for(*, actor: User) -> RefundAccount | None:
     """The actor's organization's refund account, or None when it has not registered one."""
-    organization_id = require_member_duty(actor, CAPACITY)
+    organization_id = participant_organization(actor, CAPACITY)
     return RefundAccount.objects.filter(organization_id=organization_id).first()
 
 
@@ -287,7 +253,7 @@ def account_versions(account: RefundAccount) -> list[AccountVersion]:
         user = record.history_user
         by = ""
         if user is not None:
-            by = "本機関" if user.is_kouiki_staff else (user.display_name or user.login_id)
+            by = "本機関" if is_staff(user) else (user.display_name or user.login_id)
         version = AccountVersion(number=number, at=record.history_date, by=by, changes=changes, values=values)
         versions.append(version)
         previous = version

@@ -106,11 +106,51 @@ def organization_of(actor: Any) -> int:
     return int(actor.organization_id)
 
 
+def participant_organization(actor: Any, function_id: str) -> int:
+    """The id of the participant the actor acts for in the function: a participant's user that may
+    use it (staff act through the back office's own functions); `Forbidden` otherwise."""
+    organization_id = organization_of(actor)
+    require_function(actor, function_id)
+    return organization_id
+
+
+def require_enrolled(actor: Any, system: str) -> int:
+    """The organization of a participant's user enrolled in `system` (its own settings of the system
+    that are no catalog function: callbacks); `Forbidden` otherwise."""
+    organization_id = organization_of(actor)
+    if not role_codes(actor, system):
+        raise Forbidden()
+    return organization_id
+
+
+def is_administrator(actor: Any, system: str) -> bool:
+    """Whether the actor is its organization's administrator (A) in `system`."""
+    return is_participant(actor) and "A" in role_codes(actor, system)
+
+
+def require_administrator(actor: Any, system: str, message: str | None = None) -> int:
+    """The organization of the actor, when it is its administrator in `system`: the acts of the
+    administrator that are no catalog function (API tokens, callback endpoints)."""
+    organization_id = require_enrolled(actor, system)
+    if not is_administrator(actor, system):
+        raise Forbidden(message)
+    return organization_id
+
+
 def require_staff(actor: Any, message: str | None = None) -> User:
     """The actor, when it is the organization's staff; `Forbidden` otherwise."""
     if not is_staff(actor):
         raise Forbidden(message)
     return actor  # type: ignore[no-any-return]
+
+
+def menu(actor: Any, system: str) -> list[tuple[str, list[catalog.Function]]]:
+    """The menu of `system` for the actor: the built screens it may use, by heading."""
+    return [
+        (heading, [entry for entry in entries if may_use(actor, entry.id)])
+        for heading, entries in catalog.menu(system, role_codes(actor, system))
+        if any(may_use(actor, entry.id) for entry in entries)
+    ]
 
 
 # --- services -----------------------------------------------------------------------------------

@@ -9,34 +9,21 @@ from django.db.models import QuerySet
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core import events
-from kouiki.core.errors import Forbidden
 from kouiki.core.systems import System
+from kouiki.identity.access import is_administrator, require_administrator, require_enrolled
 from kouiki.identity.models import User
-from kouiki.identity.selectors import role_codes
 
 PING_TOPIC = "callback.ping"
-
-
-def _require_enrolled(actor: User, system: str) -> int:
-    if actor.organization_id is None or not role_codes(actor, system):
-        raise Forbidden()
-    return actor.organization_id
-
-
-def _require_admin(actor: User, system: str) -> int:
-    organization_id = _require_enrolled(actor, system)
-    if "A" not in role_codes(actor, system):
-        raise Forbidden("通知先の登録・変更は、貴社の管理者が行います。")
-    return organization_id
+ADMIN_ONLY = "通知先の登録・変更は、貴社の管理者が行います。"
 
 
 def is_admin(actor: User, system: str = System.SWITCHING) -> bool:
-    return "A" in role_codes(actor, system)
+    return is_administrator(actor, system)
 
 
 def endpoint_for(*, actor: User, system: str = System.SWITCHING) -> events.CallbackEndpoint | None:
     """The organization's endpoint for `system`, if any (its signing key is never shown again)."""
-    return events.callback_endpoint(organization_id=_require_enrolled(actor, system), system=system)
+    return events.callback_endpoint(organization_id=require_enrolled(actor, system), system=system)
 
 
 def deliveries_for(
@@ -44,13 +31,13 @@ def deliveries_for(
 ) -> QuerySet[events.CallbackDelivery]:
     """The organization's deliveries, newest first."""
     return events.callback_deliveries(
-        organization_id=_require_enrolled(actor, system), system=system, state=state
+        organization_id=require_enrolled(actor, system), system=system, state=state
     )
 
 
 def register(*, actor: User, url: str, system: str = System.SWITCHING) -> tuple[events.CallbackEndpoint, str]:
     """Register or change the URL; returns the signing key when one was made (shown once)."""
-    organization_id = _require_admin(actor, system)
+    organization_id = require_administrator(actor, system, ADMIN_ONLY)
     with transaction.atomic():
         endpoint, secret = events.register_callback(organization_id=organization_id, system=system, url=url)
         record(
@@ -65,7 +52,7 @@ def register(*, actor: User, url: str, system: str = System.SWITCHING) -> tuple[
 
 def rotate_secret(*, actor: User, system: str = System.SWITCHING) -> str:
     """A new signing key (shown once); the old one stops signing at once."""
-    organization_id = _require_admin(actor, system)
+    organization_id = require_administrator(actor, system, ADMIN_ONLY)
     with transaction.atomic():
         secret = events.rotate_callback_secret(organization_id=organization_id, system=system)
         record(actor=actor, action=Action.CALLBACK_ROTATE_SECRET, system=system)
@@ -74,7 +61,7 @@ def rotate_secret(*, actor: User, system: str = System.SWITCHING) -> str:
 
 def stop(*, actor: User, system: str = System.SWITCHING) -> None:
     """Stop sending; events stay readable from the feed."""
-    organization_id = _require_admin(actor, system)
+    organization_id = require_administrator(actor, system, ADMIN_ONLY)
     with transaction.atomic():
         events.remove_callback(organization_id=organization_id, system=system)
         record(actor=actor, action=Action.CALLBACK_STOP, system=system)
@@ -82,7 +69,7 @@ def stop(*, actor: User, system: str = System.SWITCHING) -> None:
 
 def ping(*, actor: User, system: str = System.SWITCHING) -> int:
     """A test event (`callback.ping`) to the organization: in its feed and, if registered, sent."""
-    organization_id = _require_admin(actor, system)
+    organization_id = require_administrator(actor, system, ADMIN_ONLY)
     with transaction.atomic():
         sequence = events.publish(
             organization_id=organization_id,
@@ -97,7 +84,7 @@ def ping(*, actor: User, system: str = System.SWITCHING) -> int:
 
 def retry(*, actor: User, delivery_id: int, system: str = System.SWITCHING) -> events.CallbackDelivery:
     """Send a failed delivery again (to the current URL)."""
-    organization_id = _require_admin(actor, system)
+    organization_id = require_administrator(actor, system, ADMIN_ONLY)
     with transaction.atomic():
         delivery = events.retry_delivery(organization_id=organization_id, delivery_id=delivery_id)
         record(actor=actor, action=Action.CALLBACK_RETRY, system=system, detail={"delivery": delivery.pk})

@@ -24,13 +24,13 @@ from django.db import IntegrityError, transaction
 
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
-from kouiki.core import catalog
 from kouiki.core.errors import Forbidden, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail
 from kouiki.core.systems import Role, System
+from kouiki.identity.access import function
 from kouiki.identity.models import Enrollment, Organization, PasswordHistory, User
 from kouiki.identity.rules import rules_for
-from kouiki.identity.selectors import count_by_role, role_codes, role_in
+from kouiki.identity.selectors import count_by_role, role_in
 from kouiki.identity.services import PROFILE_FIELDS, _apply_profile, _store_password, generate_password
 from kouiki.identity.usernames import participant_username
 
@@ -51,11 +51,6 @@ def _mail_context(user: User, password: str, extra: Mapping[str, Any] | None = N
         "login_url": f"{settings.SITE_URL}{LOGIN_PATH}",
         **(extra or {}),
     }
-
-
-def _require_administrator(actor: User) -> None:
-    if not catalog.allows(FUNCTION, role_codes(actor, SYSTEM)):
-        raise Forbidden()
 
 
 def _own_user(actor: User, user: User) -> None:
@@ -163,9 +158,9 @@ def create_administrator(
 # --- CAP-U1: the administrator's user administration ---------------------------------------------
 
 
+@function(FUNCTION)
 def register_user(*, actor: User, login_id: str, **profile: Any) -> User:
     """Register a user (a natural person) of the actor's organization; the password is mailed."""
-    _require_administrator(actor)
     organization = actor.organization
     assert organization is not None
     rules = rules_for(SYSTEM)
@@ -189,9 +184,9 @@ def register_user(*, actor: User, login_id: str, **profile: Any) -> User:
     return user
 
 
+@function(FUNCTION)
 def update_user(*, actor: User, user: User, **fields: Any) -> User:
     """Change a user's profile; the administrator changes its own through this too (seed 002 3.2.2)."""
-    _require_administrator(actor)
     _own_user(actor, user)
     organization = actor.organization
     assert organization is not None
@@ -205,9 +200,9 @@ def update_user(*, actor: User, user: User, **fields: Any) -> User:
     return user
 
 
+@function(FUNCTION)
 def delete_user(*, actor: User, user: User) -> None:
     """Delete a user; never the administrator (hand the role over first) nor oneself."""
-    _require_administrator(actor)
     _own_user(actor, user)
     if user.pk == actor.pk:
         raise Forbidden("ログイン中のユーザ自身は削除できません。")
@@ -224,9 +219,9 @@ def delete_user(*, actor: User, user: User) -> None:
         user.delete()
 
 
+@function(FUNCTION)
 def reissue_password(*, actor: User, user: User) -> None:
     """パスワードの再発行: a new password mailed to the user; a lockout is lifted too."""
-    _require_administrator(actor)
     _own_user(actor, user)
     if user.pk == actor.pk:
         raise Forbidden("ご自身のパスワードは「パスワード変更」から変更してください。")
@@ -243,21 +238,21 @@ def reissue_password(*, actor: User, user: User) -> None:
         )
 
 
+@function(FUNCTION)
 def unlock_user(*, actor: User, user: User) -> None:
     """Lift the lockout of a user after too many failed logins."""
-    _require_administrator(actor)
     _own_user(actor, user)
     with transaction.atomic():
         axes_reset(username=user.username)
         record(actor=actor, action=Action.USER_UNLOCK, obj=user, system=SYSTEM)
 
 
+@function(FUNCTION)
 def hand_over_administrator(*, actor: User, user: User) -> User:
     """The administrator changes (seed 002 3.2.2): `user` becomes the administrator, the actor a user.
 
     The one administrator ID stays one: the role moves, no new administrator is issued.
     """
-    _require_administrator(actor)
     _own_user(actor, user)
     if user.pk == actor.pk:
         raise ValidationFailed("管理者を引き継ぐユーザを選択してください。")

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from kouiki.identity.access import is_staff
 from kouiki.identity.selectors import password_change_required
 
 # Paths that stay reachable while a change is required.
@@ -34,6 +35,6 @@ class PasswordExpiryMiddleware:
             and not request.path.endswith(_EXEMPT_SUFFIXES)
             and password_change_required(user)
         ):
-            prefix = "/backoffice" if user.is_kouiki_staff else _system_prefix(request.path)
+            prefix = "/backoffice" if is_staff(user) else _system_prefix(request.path)
             return redirect(f"{prefix}/password/change/")
         return self.get_response(request)

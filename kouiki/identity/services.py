@@ -22,13 +22,13 @@ from django.utils.http import urlsafe_base64_encode
 
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
-from kouiki.core import catalog
 from kouiki.core.errors import Forbidden, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail
 from kouiki.core.systems import Role, System
+from kouiki.identity.access import function, is_staff
 from kouiki.identity.models import Duty, Enrollment, Organization, OrganizationStatus, PasswordHistory, User
 from kouiki.identity.rules import rules_for
-from kouiki.identity.selectors import count_by_role, role_codes, role_in
+from kouiki.identity.selectors import count_by_role, role_in
 from kouiki.identity.usernames import participant_username
 from kouiki.identity.validators import ALLOWED_SYMBOLS, character_classes
 
@@ -45,12 +45,6 @@ PROFILE_FIELDS = (
 )
 # How many old hashes to keep; the validator reads the newest generations only.
 HISTORY_KEPT = 10
-
-
-def _require(function_id: str, actor: User) -> None:
-    function = catalog.get(function_id)
-    if not catalog.allows(function_id, role_codes(actor, function.system)):
-        raise Forbidden()
 
 
 def _same_organization(actor: User, user: User) -> None:
@@ -124,6 +118,7 @@ def _apply_profile(user: User, fields: dict[str, Any]) -> list[str]:
     return changed
 
 
+@function("MEM-U3")
 def register_user(
     *,
     actor: User,
@@ -134,7 +129,6 @@ def register_user(
     **profile: Any,
 ) -> User:
     """MEM-U3: an administrator registers a user of its organization; the password is mailed."""
-    _require("MEM-U3", actor)
     rules = rules_for(system)
     if role == Role.ADMIN and not rules.admins_via_user_admin:
         raise Forbidden("管理者の追加は「会員情報変更」から申請してください。")
@@ -175,9 +169,9 @@ def register_user(
     return user
 
 
+@function("MEM-U4")
 def update_user(*, actor: User, user: User, system: str = System.MEMBER, **fields: Any) -> User:
     """MEM-U4: an administrator changes a user of its organization."""
-    _require("MEM-U4", actor)
     _same_organization(actor, user)
     if role_in(user, system) == Role.ADMIN and not rules_for(system).admins_via_user_admin:
         raise Forbidden("管理者の変更は「会員情報変更」から申請してください。")
@@ -190,9 +184,9 @@ def update_user(*, actor: User, user: User, system: str = System.MEMBER, **field
     return user
 
 
+@function("MEM-U4")
 def delete_user(*, actor: User, user: User, system: str = System.MEMBER) -> None:
     """MEM-U4: an administrator deletes a user of its organization (never itself, never an admin)."""
-    _require("MEM-U4", actor)
     _same_organization(actor, user)
     if user.pk == actor.pk:
         raise Forbidden("ログイン中のユーザ自身は削除できません。")
@@ -209,9 +203,9 @@ def delete_user(*, actor: User, user: User, system: str = System.MEMBER) -> None
         user.delete()
 
 
+@function("MEM-U4")
 def reset_password_by_admin(*, actor: User, user: User, system: str = System.MEMBER) -> None:
     """MEM-U4 パスワード初期化: a new password is mailed; the lockout is lifted too."""
-    _require("MEM-U4", actor)
     _same_organization(actor, user)
     password = generate_password()
     with transaction.atomic():
@@ -226,9 +220,9 @@ def reset_password_by_admin(*, actor: User, user: User, system: str = System.MEM
         )
 
 
+@function("MEM-U4")
 def unlock_user(*, actor: User, user: User, system: str = System.MEMBER) -> None:
     """An administrator lifts the lockout of a user of its organization."""
-    _require("MEM-U4", actor)
     _same_organization(actor, user)
     with transaction.atomic():
         axes_reset(username=user.username)
@@ -329,7 +323,7 @@ def remove_totp(*, actor: User, token: str) -> None:
     a current code from its authenticator: a session taken over without the device cannot."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    if actor.is_kouiki_staff:
+    if is_staff(actor):
         raise Forbidden("本機関職員は二要素認証を解除できません。")
     device = TOTPDevice.objects.filter(user=actor, confirmed=True).first()
     if device is not None and not device.verify_token(token):

@@ -19,8 +19,9 @@ from django.utils import timezone
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core.api import Unauthenticated
-from kouiki.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from kouiki.core.errors import InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.systems import System
+from kouiki.identity.access import require_administrator
 from kouiki.identity.models import AccountKind, ApiToken, User
 from kouiki.identity.selectors import role_codes
 
@@ -28,22 +29,18 @@ SECRET_PREFIX = "kk_"
 DISPLAY_PREFIX_LENGTH = 8
 # last_used_at is refreshed at most this often: not one write per request.
 LAST_USED_PRECISION = timedelta(minutes=1)
+# Token administration is an act of the participant's administrator (A) of the system, like its user
+# administration; it has no function id of its own in FUNCTIONS.md.
+ADMIN_ONLY = "APIトークンの発行・失効は、貴社の管理者が行います。"
 
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _require_admin(actor: User, system: str) -> None:
-    # Token administration has no function id of its own in FUNCTIONS.md: it is an act of the
-    # participant's administrator (A) of the system, like its user administration.
-    if "A" not in role_codes(actor, system):
-        raise Forbidden("APIトークンの発行・失効は、貴社の管理者が行います。")
-
-
 def tokens_for(*, actor: User, system: str = System.SWITCHING) -> QuerySet[ApiToken]:
     """The tokens of the users of the actor's organization in `system`, newest first."""
-    _require_admin(actor, system)
+    require_administrator(actor, system, ADMIN_ONLY)
     if actor.organization_id is None:
         return ApiToken.objects.none()
     return (
@@ -65,7 +62,7 @@ def issue_token(
     *, actor: User, user: User, name: str, system: str = System.SWITCHING
 ) -> tuple[ApiToken, str]:
     """Issue a token for a user of the actor's organization; return it and its secret (shown once)."""
-    _require_admin(actor, system)
+    require_administrator(actor, system, ADMIN_ONLY)
     if actor.organization_id is None or user.organization_id != actor.organization_id:
         raise NotFound()
     name = name.strip()
@@ -99,7 +96,7 @@ def issue_token(
 
 def revoke_token(*, actor: User, token: ApiToken) -> ApiToken:
     """Revoke a token of the actor's organization: it stops working at once."""
-    _require_admin(actor, token.system)
+    require_administrator(actor, token.system, ADMIN_ONLY)
     if actor.organization_id is None or token.user.organization_id != actor.organization_id:
         raise NotFound()
     with transaction.atomic():

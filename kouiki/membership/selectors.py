@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
-from kouiki.core.errors import Forbidden, NotFound
+from kouiki.core.errors import NotFound
+from kouiki.identity.access import is_staff, organization_of, require_staff
 from kouiki.identity.choices import BusinessType, OrganizationStatus
 from kouiki.membership.models import MemberProfile, MembershipCertificate
 from kouiki.reviews import selectors as review_selectors
@@ -98,22 +99,6 @@ def sorted_business_types(codes: list[str]) -> list[str]:
     return sorted(set(codes), key=lambda code: order.get(code, len(order)))
 
 
-def _is_staff(actor: Any) -> bool:
-    return bool(getattr(actor, "is_authenticated", False) and getattr(actor, "is_kouiki_staff", False))
-
-
-def _require_staff(actor: Any) -> None:
-    if not _is_staff(actor):
-        raise Forbidden()
-
-
-def _require_member(actor: Any) -> int:
-    """The actor's organization id; staff and anonymous visitors have none here."""
-    if not getattr(actor, "is_authenticated", False) or _is_staff(actor) or actor.organization_id is None:
-        raise Forbidden()
-    return int(actor.organization_id)
-
-
 # --- member information --------------------------------------------------------------------------
 
 
@@ -123,7 +108,7 @@ def _profiles() -> QuerySet[MemberProfile]:
 
 def member_profile_for(*, actor: User) -> MemberProfile | None:
     """The member information of the actor's organization (None for an organization without one)."""
-    return _profiles().filter(organization_id=_require_member(actor)).first()
+    return _profiles().filter(organization_id=organization_of(actor)).first()
 
 
 def profile_of(*, organization_id: int) -> MemberProfile | None:
@@ -247,7 +232,7 @@ def history_of(profile: MemberProfile) -> list[Version]:
         user = record.history_user
         by = ""
         if user is not None:
-            by = "本機関" if user.is_kouiki_staff else (user.display_name or user.login_id)
+            by = "本機関" if is_staff(user) else (user.display_name or user.login_id)
         versions.append(
             Version(
                 version=record.version,
@@ -273,7 +258,7 @@ def change_requests_for(
     date_to: Any = None,
 ) -> QuerySet[Application]:
     """MEM-I3: the organization's change, succession and withdrawal requests, newest first."""
-    _require_member(actor)
+    organization_of(actor)
     return review_selectors.applications_for(
         actor=actor, state=state, date_from=date_from, date_to=date_to
     ).filter(kind__in=REQUEST_KINDS)
@@ -300,7 +285,7 @@ def open_request_for(*, actor: User, exclude_pk: int | None = None) -> Applicati
 
 def certificates_for(*, actor: User) -> QuerySet[MembershipCertificate]:
     """The proofs of membership issued to the actor's organization, newest first."""
-    return MembershipCertificate.objects.filter(organization_id=_require_member(actor)).order_by(
+    return MembershipCertificate.objects.filter(organization_id=organization_of(actor)).order_by(
         "-issued_at", "-id"
     )
 
@@ -348,7 +333,7 @@ def members(*, actor: User, query: str = "", status: str = "") -> QuerySet[Membe
 
     `query` matches the 事業者コード exactly or the company name or its kana as a substring.
     """
-    _require_staff(actor)
+    require_staff(actor)
     found = MemberProfile.objects.select_related("organization", "administrator1")
     if query:
         query = query.strip()
@@ -364,7 +349,7 @@ def members(*, actor: User, query: str = "", status: str = "") -> QuerySet[Membe
 
 
 def member_for_staff(*, actor: User, code: str) -> MemberProfile:
-    _require_staff(actor)
+    require_staff(actor)
     profile = _profiles().filter(organization__code=code).first()
     if profile is None:
         raise NotFound()
@@ -381,7 +366,7 @@ def member_applications(*, actor: User, organization_id: int) -> QuerySet[Applic
 
 
 def member_certificates(*, actor: User, organization_id: int) -> QuerySet[MembershipCertificate]:
-    _require_staff(actor)
+    require_staff(actor)
     return (
         MembershipCertificate.objects.filter(organization_id=organization_id)
         .select_related("issued_by")

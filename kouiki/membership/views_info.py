@@ -15,12 +15,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-from kouiki.core import catalog
 from kouiki.core.errors import KouikiError
 from kouiki.core.pdf import pdf_response, render_pdf
 from kouiki.core.views import ratelimited
-from kouiki.identity.access import function_required
-from kouiki.identity.selectors import role_codes
+from kouiki.identity.access import function_required, may_use
 from kouiki.membership import selectors
 from kouiki.membership.services import certificates
 from kouiki.membership.views_changes import pending_context, posted
@@ -30,10 +28,6 @@ if TYPE_CHECKING:
 
 SYSTEM = "member"
 PAGE_SIZE = 20
-
-
-def _may(user: User, function_id: str) -> bool:
-    return catalog.allows(function_id, role_codes(user, SYSTEM))
 
 
 class VerifyForm(forms.Form):
@@ -59,7 +53,7 @@ def info(request: HttpRequest, actor: User) -> HttpResponse:
         {
             "info": selectors.member_info(profile) if profile is not None else None,
             **pending_context(actor),
-            "can_request": _may(actor, "MEM-I3"),
+            "can_request": may_use(actor, "MEM-I3"),
             "title": "会員情報確認",
         },
     )

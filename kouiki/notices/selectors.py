@@ -13,30 +13,12 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from kouiki.core.errors import Forbidden, NotFound
-from kouiki.identity.selectors import role_codes
+from kouiki.core.errors import NotFound
+from kouiki.identity.access import require_enrolled, require_staff
 from kouiki.notices.models import Audience, Notice, NoticeAttachment, NoticeRead, NoticeRecipient
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
-
-
-def is_staff(actor: Any) -> bool:
-    return bool(getattr(actor, "is_authenticated", False) and getattr(actor, "is_kouiki_staff", False))
-
-
-def require_staff(actor: Any) -> None:
-    if not is_staff(actor):
-        raise Forbidden
-
-
-def _organization_id(actor: User, system: str) -> int:
-    """The actor's organization, when the actor is a participant's user enrolled in `system`."""
-    if not getattr(actor, "is_authenticated", False) or actor.organization_id is None:
-        raise NotFound()
-    if not role_codes(actor, system):
-        raise Forbidden
-    return actor.organization_id
 
 
 def published_q(now: datetime) -> Q:
@@ -58,7 +40,7 @@ def notices_for(
 ) -> QuerySet[Notice]:
     """CAP-N1 / SW-N01: the notices the actor's organization sees now, newest first, each with
     `is_read` (this user opened it) and `has_attachments`."""
-    organization_id = _organization_id(actor, system)
+    organization_id = require_enrolled(actor, system)
     read = NoticeRead.objects.filter(notice=OuterRef("pk"), user_id=actor.pk)
     notices = _visible(system, organization_id, timezone.now()).annotate(
         is_read=Exists(read),

@@ -20,6 +20,7 @@ from kouiki.audit.services import record
 from kouiki.core.calendar import year_out_of_range
 from kouiki.core.errors import InvalidTransition, ValidationFailed
 from kouiki.core.systems import System
+from kouiki.identity.access import require_staff
 from kouiki.identity.selectors import active_system_users
 from kouiki.notices import selectors
 from kouiki.notices.models import Audience, Category, Notice, NoticeAttachment, NoticeRead, NoticeRecipient
@@ -243,7 +244,7 @@ def create_notice(
 ) -> Notice:
     """Staff write a notice of one system, for every participant or for chosen organizations, shown
     from `publish_from` until `publish_until` (no end when None), with files attached."""
-    selectors.require_staff(actor)
+    require_staff(actor)
     fields = _clean(
         system=system,
         category=category,
@@ -300,7 +301,7 @@ def update_notice(
     """Staff correct a notice (not a withdrawn one): its text, period, audience and files.
 
     `mark_unread` shows it as unread again to everyone (a change readers must notice)."""
-    selectors.require_staff(actor)
+    require_staff(actor)
     fields = _clean(
         system=notice.system,
         category=category,
@@ -360,7 +361,7 @@ def update_notice(
 
 def withdraw_notice(*, actor: User, notice: Notice) -> Notice:
     """Staff withdraw (取り下げ) a notice: participants no longer see it; it stays on record."""
-    selectors.require_staff(actor)
+    require_staff(actor)
     with transaction.atomic():
         updated = Notice.objects.filter(pk=notice.pk, withdrawn_at__isnull=True).update(
             withdrawn_at=timezone.now(), withdrawn_by=actor

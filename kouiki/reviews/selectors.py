@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from kouiki.core.calendar import day_bounds
 from kouiki.core.errors import Forbidden, NotFound
+from kouiki.identity.access import is_staff
 from kouiki.reviews.models import PENDING_STATES, Application, State
 
 # The queue's state filter: "pending" (waiting for the organization) or one state; "" for all.
@@ -22,10 +23,6 @@ STATE_CHOICES: list[tuple[str, str]] = list(State.choices)
 
 def state_label(state: str) -> str:
     return str(State(state).label) if state in State.values else state
-
-
-def _is_staff(actor: Any) -> bool:
-    return bool(getattr(actor, "is_authenticated", False) and getattr(actor, "is_kouiki_staff", False))
 
 
 def review_queue(
@@ -42,7 +39,7 @@ def review_queue(
     reception number, the subject, the applicant's e-mail and the organization's name as substrings
     and its 事業者コード exactly.
     """
-    if not _is_staff(actor):
+    if not is_staff(actor):
         raise Forbidden()
     found = Application.objects.select_related("organization", "applicant", "decided_by")
     if kind:
@@ -78,7 +75,7 @@ def applications_for(
 
     `date_from` and `date_to` bound the day the application was made, in Japan time, both included.
     """
-    if not getattr(actor, "is_authenticated", False) or _is_staff(actor):
+    if not getattr(actor, "is_authenticated", False) or is_staff(actor):
         raise Forbidden()
     scope = Q(applicant_id=actor.pk)
     if actor.organization_id is not None:
@@ -101,7 +98,7 @@ def application_for(*, actor: Any, pk: int) -> Application:
 
     Another organization's application is NotFound, never a 403 that confirms it exists.
     """
-    if _is_staff(actor):
+    if is_staff(actor):
         found = Application.objects.select_related("organization", "applicant", "decided_by")
     else:
         found = applications_for(actor=actor)

@@ -43,7 +43,7 @@ from kouiki.audit.services import record
 from kouiki.core import catalog
 from kouiki.core.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail
-from kouiki.identity.selectors import role_codes
+from kouiki.identity.access import is_participant, is_staff, require_function, require_staff
 from kouiki.reviews import registry
 from kouiki.reviews.models import Application, ReceptionCounter, State, Transition
 
@@ -124,17 +124,9 @@ def _is_user(actor: Any) -> bool:
     )
 
 
-def _require_staff(actor: Any) -> None:
-    if not _is_user(actor) or not actor.is_kouiki_staff:
-        raise Forbidden("審査は本機関の職員のみ行えます。")
-
-
 def _require_function(actor: User, application_type: registry.ApplicationType) -> None:
-    if application_type.function_id is None:
-        return
-    function = catalog.get(application_type.function_id)
-    if not catalog.allows(function.id, role_codes(actor, function.system)):
-        raise Forbidden()
+    if application_type.function_id is not None:
+        require_function(actor, application_type.function_id)
 
 
 def _require_applicant(
@@ -152,7 +144,7 @@ def _require_applicant(
         ):
             return
         raise NotFound()
-    if not _is_user(actor) or actor.is_kouiki_staff:
+    if not is_participant(actor):
         raise Forbidden("申請者のみ操作できます。")
     own = application.applicant_id == actor.pk or (
         application.organization_id is not None and application.organization_id == actor.organization_id
@@ -215,7 +207,7 @@ def _actor_label(actor: Any) -> str:
     if not _is_user(actor):
         return "システム"
     name = actor.display_name or actor.login_id
-    return f"本機関 {name}" if actor.is_kouiki_staff else f"{name}({actor.login_id})"
+    return f"本機関 {name}" if is_staff(actor) else f"{name}({actor.login_id})"
 
 
 def _record(
@@ -321,7 +313,7 @@ def create_draft(
         organization_id, applicant_id = None, None
         email = actor.email
     else:
-        if not _is_user(actor) or actor.is_kouiki_staff or actor.organization_id is None:
+        if not is_participant(actor):
             raise Forbidden("申請者のみ操作できます。")
         _require_function(actor, application_type)
         organization_id, applicant_id = actor.organization_id, actor.pk
@@ -530,7 +522,7 @@ def _decide(
     reason: str,
     expected_version: int | None,
 ) -> Application:
-    _require_staff(actor)
+    require_staff(actor, "審査は本機関の職員のみ行えます。")
     application_type = registry.get(application.kind)
     reason = _clean_reason(reason, required_for=act if act in ("hold", "reject") else None)
     with transaction.atomic():
@@ -591,7 +583,7 @@ def approve(
 def expire(*, actor: User | None = None, application: Application, reason: str = "") -> Application:
     """End an application left with the applicant too long (MEM-J5); the system (None) or staff."""
     if actor is not None:
-        _require_staff(actor)
+        require_staff(actor, "審査は本機関の職員のみ行えます。")
     application_type = registry.get(application.kind)
     reason = _clean_reason(reason, required_for=None)
     with transaction.atomic():

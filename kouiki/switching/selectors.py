@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 
 from kouiki.core.calendar import day_bounds
-from kouiki.core.errors import Forbidden, NotFound, ValidationFailed
+from kouiki.core.errors import NotFound, ValidationFailed
 from kouiki.core.japanese import normalize_supply_point_number
+from kouiki.identity.access import function, organization_of, require_function, require_staff
 from kouiki.identity.selectors import active_system_users
 from kouiki.switching.models import (
     Application,
@@ -30,7 +31,7 @@ from kouiki.switching.models import (
     SwitchState,
     Voltage,
 )
-from kouiki.switching.services.common import SYSTEM, own_organization, require
+from kouiki.switching.services.common import SYSTEM
 from kouiki.switching.services.personal_data import (
     BASIC,
     POINT,
@@ -89,6 +90,7 @@ def history(number: str) -> list[SupplyPointVersion]:
 # --- applications: lists, SW-L14 / SW-L15 status, results -----------------------------------------------
 
 
+@function("SW-L15")
 def applications_for(
     *,
     actor: User,
@@ -102,8 +104,7 @@ def applications_for(
 ) -> QuerySet[Application]:
     """The actor's organization's applications of one voltage tab, newest first, filtered by kind,
     state, filing dates (Japan time, both included), point number and 受付番号."""
-    require("SW-L15", actor)
-    found = Application.objects.filter(organization_id=own_organization(actor), voltage=voltage)
+    found = Application.objects.filter(organization_id=organization_of(actor), voltage=voltage)
     if kind:
         found = found.filter(kind=kind)
     if state:
@@ -120,12 +121,12 @@ def applications_for(
     return found.select_related("supply_point", "switch").order_by("-created_at", "-id")
 
 
+@function("SW-L14")
 def application_for(*, actor: User, reception_number: str, kind: str = "") -> Application:
     """SW-L14 業務処理状況確認: one of the organization's applications by its 受付番号; with
     `kind`, only an application of that kind (another kind's number is NotFound too)."""
-    require("SW-L14", actor)
     found = Application.objects.select_related("supply_point", "switch", "filed_by").filter(
-        organization_id=own_organization(actor), reception_number=(reception_number or "").strip()
+        organization_id=organization_of(actor), reception_number=(reception_number or "").strip()
     )
     if kind:
         found = found.filter(kind=kind)
@@ -135,10 +136,10 @@ def application_for(*, actor: User, reception_number: str, kind: str = "") -> Ap
     return application
 
 
+@function("SW-L15")
 def statuses_for(*, actor: User, reception_numbers: list[str]) -> list[tuple[str, Application | None]]:
     """SW-L15 業務処理状況確認(複数件): up to 1,000 受付番号, in the order given; a number that is
     not the organization's (or does not exist) comes back with None — reported, not an error."""
-    require("SW-L15", actor)
     numbers = [number.strip() for number in reception_numbers if number and number.strip()]
     if not numbers:
         raise ValidationFailed(
@@ -153,7 +154,7 @@ def statuses_for(*, actor: User, reception_numbers: list[str]) -> list[tuple[str
     found = {
         application.reception_number: application
         for application in Application.objects.select_related("supply_point").filter(
-            organization_id=own_organization(actor), reception_number__in=set(numbers)
+            organization_id=organization_of(actor), reception_number__in=set(numbers)
         )
     }
     return [(number, found.get(number)) for number in numbers]
@@ -173,7 +174,7 @@ def application_result(*, actor: User, application: Application) -> dict[str, An
     items = [USAGE] if application.kind == Kind.USAGE_RETRIEVE else [POINT]
     if application.kind == Kind.FACILITY_INQUIRY and isinstance(result.get("facility"), dict):
         version = SupplyPointVersion.objects.get(supply_point=point, valid_to__isnull=True)
-        role, _number = lawful_role(organization_id=own_organization(actor), point=point, version=version)
+        role, _number = lawful_role(organization_id=organization_of(actor), point=point, version=version)
         if role:
             items.append(BASIC)
         else:
@@ -194,21 +195,21 @@ def application_result(*, actor: User, application: Application) -> dict[str, An
 # --- switches: SW-L07 (new retailer) and SW-L09 (current retailer) ---------------------------------------
 
 
+@function("SW-L07")
 def switches_filed(
     *, actor: User, state: str = "", supply_point_number: str = "", voltage: str = Voltage.LOW
 ) -> QuerySet[Switch]:
     """SW-L07 スイッチング廃止取次結果照会: the new retailer's cancel-forwards and their results."""
-    require("SW-L07", actor)
-    found = Switch.objects.filter(new_retailer_id=own_organization(actor), voltage=voltage)
+    found = Switch.objects.filter(new_retailer_id=organization_of(actor), voltage=voltage)
     return _filter_switches(found, state, supply_point_number)
 
 
+@function("SW-L09")
 def switches_received(
     *, actor: User, state: str = "", supply_point_number: str = "", voltage: str = Voltage.LOW
 ) -> QuerySet[Switch]:
     """SW-L09 スイッチング廃止取次照会: the cancel-forwards the current retailer has received."""
-    require("SW-L09", actor)
-    found = Switch.objects.filter(current_retailer_id=own_organization(actor), voltage=voltage)
+    found = Switch.objects.filter(current_retailer_id=organization_of(actor), voltage=voltage)
     return _filter_switches(found, state, supply_point_number)
 
 
@@ -222,10 +223,10 @@ def _filter_switches(found: QuerySet[Switch], state: str, supply_point_number: s
     )
 
 
+@function("SW-L14")
 def switch_for(*, actor: User, switch_number: str) -> Switch:
     """One switch the actor's organization is a party to (either retailer), by its 廃止取次番号."""
-    require("SW-L14", actor)
-    organization_id = own_organization(actor)
+    organization_id = organization_of(actor)
     switch = (
         Switch.objects.select_related("supply_point", "new_retailer", "current_retailer", "decided_by")
         .filter(Q(new_retailer_id=organization_id) | Q(current_retailer_id=organization_id))
@@ -261,7 +262,7 @@ def identification_readable(*, actor: User, switch: Switch) -> bool:
     if switch.is_open:
         return True
     return SupplyPointVersion.objects.filter(
-        supply_point_id=switch.supply_point_id, valid_to__isnull=True, retailer_id=own_organization(actor)
+        supply_point_id=switch.supply_point_id, valid_to__isnull=True, retailer_id=organization_of(actor)
     ).exists()
 
 
@@ -280,9 +281,9 @@ def cancel_forward_detail(
     if side and (side == "new") != is_new:
         raise NotFound("指定された廃止取次番号の案件はありません。", code="switch_not_found")
     function_id = "SW-L07" if is_new else "SW-L09"
-    require(function_id, actor)
+    require_function(actor, function_id)
     applications = list(
-        switch.applications.filter(organization_id=own_organization(actor)).order_by("created_at", "id")
+        switch.applications.filter(organization_id=organization_of(actor)).order_by("created_at", "id")
     )
     if not identification_readable(actor=actor, switch=switch):
         return CancelForwardView(
@@ -318,9 +319,9 @@ class Operator:
     name: str
 
 
+@function("SW-C01")
 def operators(*, actor: User) -> list[Operator]:
     """SW-C01 事業者一覧取得: the active organizations enrolled in the switching system."""
-    require("SW-C01", actor)
     rows = (
         active_system_users(system=SYSTEM)
         .order_by("organization__code")
@@ -330,6 +331,7 @@ def operators(*, actor: User) -> list[Operator]:
     return [Operator(code=code, name=name) for code, name in rows]
 
 
+@function("SW-L01")
 def access_ledger(
     *,
     actor: User,
@@ -340,8 +342,7 @@ def access_ledger(
 ) -> QuerySet[PersonalDataAccess]:
     """The organization's own personal-data reads (who read which point, for what, when), newest
     first (SW-P1)."""
-    require("SW-L01", actor)
-    found = PersonalDataAccess.objects.filter(organization_id=own_organization(actor))
+    found = PersonalDataAccess.objects.filter(organization_id=organization_of(actor))
     start, end = day_bounds(date_from, date_to)
     if start:
         found = found.filter(at__gte=start)
@@ -357,11 +358,6 @@ def access_ledger(
 # --- the organization's staff (back office): read-only, no customer identification ---------------------
 
 
-def _require_staff(actor: User) -> None:
-    if not getattr(actor, "is_kouiki_staff", False):
-        raise Forbidden()
-
-
 def staff_applications(
     *,
     actor: User,
@@ -372,7 +368,7 @@ def staff_applications(
     supply_point_number: str = "",
 ) -> QuerySet[Application]:
     """Every organization's applications, newest first (staff only)."""
-    _require_staff(actor)
+    require_staff(actor)
     found = Application.objects.all()
     if organization_code:
         found = found.filter(organization__code=organization_code.strip())
@@ -388,7 +384,7 @@ def staff_applications(
 
 
 def staff_application(*, actor: User, reception_number: str) -> Application:
-    _require_staff(actor)
+    require_staff(actor)
     application = (
         Application.objects.select_related("supply_point", "switch", "organization", "filed_by")
         .filter(reception_number=reception_number)
@@ -401,7 +397,7 @@ def staff_application(*, actor: User, reception_number: str) -> Application:
 
 def staff_switches(*, actor: User, state: str = "", supply_point_number: str = "") -> QuerySet[Switch]:
     """Every switch, newest first (staff only)."""
-    _require_staff(actor)
+    require_staff(actor)
     found = Switch.objects.all()
     if state:
         found = found.filter(state=state)
@@ -413,7 +409,7 @@ def staff_switches(*, actor: User, state: str = "", supply_point_number: str = "
 
 
 def staff_switch(*, actor: User, number: str) -> Switch:
-    _require_staff(actor)
+    require_staff(actor)
     switch = (
         Switch.objects.select_related("supply_point", "new_retailer", "current_retailer")
         .filter(number=number)

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
-from kouiki.core.errors import Forbidden, NotFound
+from kouiki.core.errors import NotFound
 from kouiki.core.outbox import OutboxState
 from kouiki.core.systems import System
+from kouiki.identity.access import require_staff
 from kouiki.terms.choices import (
     CHANGE_MAIL_DEADLINE_DAYS,
     CHANGE_MAIL_WARNING_DAYS,
@@ -120,11 +121,6 @@ def current_by_system() -> list[tuple[str, list[TermsDocument]]]:
 # --- the back office: versions, drafts and their change mails (X-T1) ----------------------------
 
 
-def _require_staff(actor: Any) -> None:
-    if not (getattr(actor, "is_authenticated", False) and getattr(actor, "is_kouiki_staff", False)):
-        raise Forbidden
-
-
 @dataclass(frozen=True)
 class MailingStatus:
     """How far the change mails of one published version have gone (seed 002 1.3.3: 30 days)."""
@@ -210,7 +206,7 @@ def mailing_status(document: TermsDocument, today: dt.date | None = None) -> Mai
 def staff_documents(*, actor: Any, system: str = "", kind: str = "") -> QuerySet[TermsDocument]:
     """Back office: every version of every document, drafts included, newest first, each with the
     counts of its change mails (one query whatever the number of versions and mails)."""
-    _require_staff(actor)
+    require_staff(actor)
     documents = TermsDocument.objects.select_related("published_by")
     if system:
         documents = documents.filter(system=system)
@@ -221,7 +217,7 @@ def staff_documents(*, actor: Any, system: str = "", kind: str = "") -> QuerySet
 
 def staff_document(*, actor: Any, pk: int) -> TermsDocument:
     """Back office: one version (a draft too), with the counts of its change mails."""
-    _require_staff(actor)
+    require_staff(actor)
     document = _with_mail_counts(TermsDocument.objects.select_related("published_by").filter(pk=pk)).first()
     if document is None:
         raise NotFound()
@@ -230,7 +226,7 @@ def staff_document(*, actor: Any, pk: int) -> TermsDocument:
 
 def unsent_change_mails(*, actor: Any, document: TermsDocument, limit: int = 200) -> QuerySet[ChangeMail]:
     """Back office: the change mails of a version not sent yet (waiting or failed), oldest first."""
-    _require_staff(actor)
+    require_staff(actor)
     return (
         ChangeMail.objects.filter(document=document)
         .exclude(message__state=OutboxState.SENT)

@@ -18,9 +18,10 @@ from django.utils import timezone
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core import request_context
-from kouiki.core.errors import Forbidden, InvalidTransition, ValidationFailed
+from kouiki.core.errors import InvalidTransition, ValidationFailed
 from kouiki.core.outbox import queue_mail
 from kouiki.core.systems import System
+from kouiki.identity.access import require_staff
 from kouiki.identity.selectors import active_system_users
 from kouiki.terms import selectors
 from kouiki.terms.choices import CHANGE_MAIL_DEADLINE_DAYS, SYSTEM_DOCUMENT_KINDS, DocumentKind
@@ -134,11 +135,6 @@ def consent_to_current_terms(
 # --- the back office: versions, drafts, publication (X-T1) --------------------------------------
 
 
-def _require_staff(actor: Any) -> None:
-    if not (getattr(actor, "is_authenticated", False) and getattr(actor, "is_kouiki_staff", False)):
-        raise Forbidden
-
-
 def _clean_fields(
     *, system: str, kind: str, version: str, title: str, body: str, effective_date: dt.date
 ) -> dict[str, Any]:
@@ -186,7 +182,7 @@ def create_version(
     summary: str = "",
 ) -> TermsDocument:
     """Staff register a new version as a draft: not shown, not consented to, nobody mailed yet."""
-    _require_staff(actor)
+    require_staff(actor)
     fields = _clean_fields(
         system=system, kind=kind, version=version, title=title, body=body, effective_date=effective_date
     )
@@ -216,7 +212,7 @@ def update_draft(
     summary: str = "",
 ) -> TermsDocument:
     """Staff correct a draft; a published version is never edited (a change is a new version)."""
-    _require_staff(actor)
+    require_staff(actor)
     fields = _clean_fields(
         system=document.system,
         kind=document.kind,
@@ -247,7 +243,7 @@ def update_draft(
 
 def delete_draft(*, actor: User, document: TermsDocument) -> None:
     """Staff delete a draft registered by mistake; a published version stays forever."""
-    _require_staff(actor)
+    require_staff(actor)
     with transaction.atomic():
         deleted, _ = TermsDocument.objects.filter(pk=document.pk, published_at__isnull=True).delete()
         if not deleted:
@@ -268,7 +264,7 @@ def publish_version(*, actor: User, document: TermsDocument) -> int:
     exactly when the new version does, and each one's state is counted in the back office.
     Returns how many users were mailed.
     """
-    _require_staff(actor)
+    require_staff(actor)
     now = timezone.now()
     if document.effective_date < timezone.localdate(now):
         raise ValidationFailed(

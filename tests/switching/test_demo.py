@@ -12,7 +12,7 @@ from kouiki.identity.selectors import password_change_required, role_codes
 from kouiki.switching import demo
 from kouiki.switching.models import SupplyPoint
 from kouiki.switching.services import applications, switches
-from kouiki.switching.services.common import own_organization
+from kouiki.identity.access import organization_of
 from tests.switching.conftest import current
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -50,7 +50,7 @@ def test_the_demo_points_serve_the_walkthroughs_of_docs_demo_md(client: Client) 
         customer_address="東京都千代田区丸の内一丁目1番1号",
         contract_number="B-0001",
     )
-    assert request.switch is not None and request.switch.current_retailer_id == own_organization(b)
+    assert request.switch is not None and request.switch.current_retailer_id == organization_of(b)
     # Kansai refuses the ampere change; a stopped point of 新電力A can be reconnected.
     with pytest.raises(Exception, match="アンペア"):
         applications.apply_ampere_change(

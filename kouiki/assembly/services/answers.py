@@ -21,13 +21,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kouiki.assembly import tickets
-from kouiki.assembly.access import DUTY, require_member
+from kouiki.assembly.access import DUTY
 from kouiki.assembly.choices import VoteChoice
 from kouiki.assembly.models import Attendee, Invitation, ReceptionTicket, Vote
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail
+from kouiki.identity.access import participant_organization
 from kouiki.identity.selectors import users_with_duty
 
 if TYPE_CHECKING:
@@ -160,7 +161,7 @@ def answer_meeting(
     votes: Mapping[int, str] | None = None,
 ) -> Invitation:
     """Answer (or change the answer to) a meeting's convocation, until its answer deadline."""
-    organization_id = require_member(actor, "MEM-G2")
+    organization_id = participant_organization(actor, "MEM-G2")
     votes = dict(votes or {})
     with transaction.atomic():
         invitation = _lock_invitation(organization_id, meeting_id)

@@ -17,11 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from kouiki.assembly import tickets
-from kouiki.assembly.access import require_staff
 from kouiki.assembly.choices import CheckInOutcome
 from kouiki.assembly.models import Meeting, ReceptionTicket
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
+from kouiki.identity.access import require_staff
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User

@@ -22,13 +22,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from kouiki.assembly.access import DUTY, require_staff
+from kouiki.assembly.access import DUTY
 from kouiki.assembly.choices import NoticeMethod, PaperReason
 from kouiki.assembly.models import AgendaItem, Invitation, Meeting
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core.errors import InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail
+from kouiki.identity.access import require_staff
 from kouiki.identity.choices import OrganizationStatus
 from kouiki.identity.selectors import duty_emails
 from kouiki.membership import selectors as membership_selectors

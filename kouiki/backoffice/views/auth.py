@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kouiki.core.views import ratelimited
 from kouiki.identity import services
-from kouiki.identity.access import staff_required
+from kouiki.identity.access import is_staff, staff_required
 from kouiki.identity.forms import OtpForm, StaffLoginForm
 from kouiki.identity.usernames import staff_username
 from kouiki.identity.views import auth as identity_auth
@@ -42,7 +42,7 @@ def _login(request: HttpRequest) -> HttpResponse:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if getattr(request, "axes_locked_out", False):
                 return identity_auth.lockout_response(request, {"username": username})
-            if user is None or not user.is_kouiki_staff:  # type: ignore[union-attr]
+            if user is None or not is_staff(user):
                 services.record_login_failure(username=username, system=SYSTEM, reason="credentials")
                 form.add_error(None, identity_auth.LOGIN_FAILED)
             else:

@@ -45,6 +45,7 @@ from kouiki.core.systems import System
 from kouiki.identity import capacity as identity_capacity
 from kouiki.identity import selectors as identity_selectors
 from kouiki.identity import services as identity_services
+from kouiki.identity.access import require_staff
 from kouiki.identity.choices import OrganizationStatus
 from kouiki.reviews import selectors as review_selectors
 from kouiki.reviews import services as reviews
@@ -273,7 +274,7 @@ def notify_administrator_id(*, actor: User, operator: Operator, application: App
     participant (3.2.1, X-I1): a second issue is refused; a new administrator is appointed through
     user administration (CAP-U1).
     """
-    selectors.require_staff(actor)
+    require_staff(actor)
     if operator.contract_started_at is not None:
         raise Conflict(identity_capacity.ONE_ADMIN_ID, code="admin_id_issued")
     now = timezone.now()

@@ -43,12 +43,11 @@ from kouiki.capacity.payloads import (
     validate_source_deletion,
 )
 from kouiki.capacity.selectors import SOURCE_CHANGE, SOURCE_DELETION, SOURCE_REGISTRATION
-from kouiki.core import catalog
 from kouiki.core.csvio import RowError
-from kouiki.core.errors import Forbidden, InvalidTransition, ValidationFailed
+from kouiki.core.errors import InvalidTransition, ValidationFailed
 from kouiki.core.outbox import queue_mail
 from kouiki.core.systems import System
-from kouiki.identity.selectors import role_codes
+from kouiki.identity.access import function, participant_organization
 from kouiki.reviews import selectors as review_selectors
 from kouiki.reviews import services as reviews
 
@@ -87,21 +86,10 @@ class SourceImport:
     applications: list[Application] = field(default_factory=list)
 
 
-def _require_function(actor: User) -> None:
-    if (
-        not getattr(actor, "is_authenticated", False)
-        or actor.is_kouiki_staff
-        or actor.organization_id is None
-    ):
-        raise Forbidden()
-    if not catalog.allows(FUNCTION, role_codes(actor, SYSTEM)):
-        raise Forbidden()
-
-
 def _locked_operator(actor: User) -> Operator:
     """The actor's operator row, locked: filings that check the points against each other queue up,
     and queue behind an operator deletion (operators.file_deletion locks the same row)."""
-    _require_function(actor)
+    participant_organization(actor, FUNCTION)
     operator = selectors.operator_of(actor=actor)
     locked = Operator.objects.select_for_update().get(pk=operator.pk)
     if not locked.is_active:
@@ -168,9 +156,9 @@ def _file(
 # --- registration -----------------------------------------------------------------------------------
 
 
+@function(FUNCTION)
 def file_registration(*, actor: User, payload: Mapping[str, Any]) -> Application:
     """電源等情報登録申請: one power source, checked, filed for review; a receipt is mailed."""
-    _require_function(actor)
     cleaned = validate_source({key: value for key, value in payload.items() if key != "source_id"})
     with transaction.atomic():
         _locked_operator(actor)
@@ -182,6 +170,7 @@ def file_registration(*, actor: User, payload: Mapping[str, Any]) -> Application
     return application
 
 
+@function(FUNCTION)
 def import_sources(*, actor: User, data: bytes, dry_run: bool = False) -> SourceImport:
     """Register the power sources a CSV lists (sources_csv.COLUMNS), one application each.
 
@@ -189,7 +178,6 @@ def import_sources(*, actor: User, data: bytes, dry_run: bool = False) -> Source
     in the file or already registered); nothing is filed then. A file of more than MAX_CSV_SOURCES
     sources is refused before any row is checked. With `dry_run` the file is only checked.
     """
-    _require_function(actor)
     selectors.operator_of(actor=actor)
     if len(data) > MAX_CSV_BYTES:
         limit = MAX_CSV_BYTES // (1024 * 1024)

@@ -18,6 +18,7 @@ from kouiki.core.outbox import queue_mail
 from kouiki.core.systems import Role, System
 from kouiki.fees import selectors
 from kouiki.fees.models import PayeeAccount, RefundAccount
+from kouiki.identity.access import participant_organization, require_staff
 from kouiki.identity.selectors import users_for
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def register_payee_account(*, actor: User, values: dict[str, str]) -> PayeeAccou
 
     `values` are the cleaned fields of the account form (kouiki.fees.forms.BankAccountForm).
     """
-    selectors.require_staff(actor)
+    require_staff(actor)
     with transaction.atomic():
         account = PayeeAccount.objects.create(
             registered_by=actor, registered_at=timezone.now(), **_values(values)
@@ -54,7 +55,7 @@ def save_refund_account(*, actor: User, values: dict[str, str]) -> RefundAccount
     audited and the organization's administrators get a mail naming what changed (never the
     account itself).
     """
-    organization_id = selectors.require_member_duty(actor, selectors.CAPACITY)
+    organization_id = participant_organization(actor, selectors.CAPACITY)
     if not selectors.is_member_admin(actor):
         raise Forbidden("容量市場口座情報等の登録・変更は管理者のみ行えます。")
     if not selectors.refund_account_required_for(actor=actor):

@@ -19,6 +19,7 @@ from kouiki.core.outbox import queue_mail
 from kouiki.core.systems import System
 from kouiki.fees import selectors
 from kouiki.fees.models import CapacityDocument, CapacityDocumentRead, DocumentKind
+from kouiki.identity.access import require_staff
 from kouiki.identity.choices import Duty
 from kouiki.identity.selectors import organization_by_code, users_with_duty
 from kouiki.membership import selectors as membership_selectors
@@ -60,7 +61,7 @@ def upload_capacity_document(
     filename: str,
 ) -> CapacityDocument:
     """Staff upload a PDF for one member, as a draft the member does not see yet."""
-    selectors.require_staff(actor)
+    require_staff(actor)
     if kind not in DocumentKind.values:
         raise ValidationFailed("種類を選択してください。", field="kind")
     organization = organization_by_code(organization_code)
@@ -104,7 +105,7 @@ def upload_capacity_document(
 
 def publish_capacity_document(*, actor: User, document: CapacityDocument) -> CapacityDocument:
     """Staff publish a draft: the member sees it from now on, and its 容量市場 users get a mail."""
-    selectors.require_staff(actor)
+    require_staff(actor)
     now = timezone.now()
     with transaction.atomic():
         updated = CapacityDocument.objects.filter(pk=document.pk, published_at__isnull=True).update(
@@ -142,7 +143,7 @@ def publish_capacity_document(*, actor: User, document: CapacityDocument) -> Cap
 
 def delete_capacity_document(*, actor: User, document: CapacityDocument) -> None:
     """Staff delete a draft uploaded by mistake (a published document stays: members rely on it)."""
-    selectors.require_staff(actor)
+    require_staff(actor)
     with transaction.atomic():
         deleted, _ = CapacityDocument.objects.filter(pk=document.pk, published_at__isnull=True).delete()
         if not deleted:
@@ -181,7 +182,7 @@ def open_capacity_document(*, actor: User, pk: int) -> CapacityDocument:
 
 def open_capacity_document_as_staff(*, actor: User, document: CapacityDocument) -> CapacityDocument:
     """Staff look at an uploaded document (before or after publishing it); audited, never marked read."""
-    selectors.require_staff(actor)
+    require_staff(actor)
     record(
         actor=actor,
         action=Action.FEES_CAPACITY_DOCUMENT_DOWNLOAD,

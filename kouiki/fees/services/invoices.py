@@ -37,6 +37,7 @@ from kouiki.fees.validators import (
     validate_positive_yen,
     validate_yen,
 )
+from kouiki.identity.access import is_staff, participant_organization, require_staff
 from kouiki.identity.choices import Duty
 from kouiki.identity.selectors import duty_emails, organization_by_code
 from kouiki.membership import selectors as membership_selectors
@@ -189,7 +190,7 @@ def import_invoices(*, actor: User, data: bytes, filename: str, dry_run: bool = 
     date, an invoice already issued or twice in the file); nothing is issued then. With
     `dry_run` the file is only checked.
     """
-    selectors.require_staff(actor)
+    require_staff(actor)
     payee = selectors.current_payee_account()
     planned, encoding, errors = _check_rows(data)
     if payee is None:
@@ -296,7 +297,7 @@ def _mail_issued(recipients: list[str], member_invoices: list[Invoice]) -> int:
 
 def record_payment(*, actor: User, invoice: Invoice, paid_on: date) -> Invoice:
     """Staff record that a member paid (入金日); the invoice is 支払済 from then on."""
-    selectors.require_staff(actor)
+    require_staff(actor)
     if paid_on > timezone.localdate():
         raise ValidationFailed("入金日に未来の日付は指定できません。", field="paid_on")
     with transaction.atomic():
@@ -319,7 +320,7 @@ def record_payment(*, actor: User, invoice: Invoice, paid_on: date) -> Invoice:
 
 def cancel_payment(*, actor: User, invoice: Invoice) -> Invoice:
     """Staff undo a payment recorded by mistake; the invoice is unpaid (or overdue) again."""
-    selectors.require_staff(actor)
+    require_staff(actor)
     with transaction.atomic():
         previous = invoice.paid_on
         updated = Invoice.objects.filter(pk=invoice.pk, paid_on__isnull=False).update(
@@ -349,8 +350,8 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
 
 def download_invoice_pdf(*, actor: User, invoice: Invoice) -> bytes:
     """The PDF of an invoice the actor may see (its member's 会費 users, or staff); audited."""
-    if not selectors.is_staff(actor):
-        organization_id = selectors.require_member_duty(actor, selectors.INVOICES)
+    if not is_staff(actor):
+        organization_id = participant_organization(actor, selectors.INVOICES)
         if invoice.organization_id != organization_id:
             raise NotFound()
     pdf = render_invoice_pdf(invoice)

@@ -29,7 +29,7 @@ from django_ratelimit.core import is_ratelimited
 from kouiki.core.errors import ValidationFailed
 from kouiki.core.views import ratelimited
 from kouiki.identity import services
-from kouiki.identity.access import function_required
+from kouiki.identity.access import function_required, is_participant, is_staff
 from kouiki.identity.forms import (
     OtpForm,
     ParticipantLoginForm,
@@ -136,7 +136,7 @@ def lockout_response(
 def participant_login(request: HttpRequest, system: str) -> HttpResponse:
     """MEM-A1: 事業者コード + ユーザID + パスワード; the same message for every failure."""
     menu_url = f"/{system}/"
-    if request.user.is_authenticated and not request.user.is_kouiki_staff and role_in(request.user, system):  # type: ignore[union-attr]
+    if is_participant(request.user) and role_in(request.user, system):  # type: ignore[arg-type]
         return redirect(menu_url)
     form = ParticipantLoginForm(request.POST or None)
     if request.method == "POST":
@@ -149,7 +149,7 @@ def participant_login(request: HttpRequest, system: str) -> HttpResponse:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if getattr(request, "axes_locked_out", False):
                 return lockout_response(request, {"username": username})
-            if user is None or user.is_kouiki_staff or role_in(user, system) is None:  # type: ignore[union-attr]
+            if user is None or is_staff(user) or role_in(user, system) is None:  # type: ignore[arg-type]
                 services.record_login_failure(username=username, system=system, reason="credentials")
                 form.add_error(None, LOGIN_FAILED)
             elif user.organization is None or not user.organization.is_active:  # type: ignore[union-attr]

@@ -12,10 +12,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kouiki.core import catalog
 from kouiki.core.errors import Forbidden, KouikiError, ValidationFailed
 from kouiki.core.systems import Role, System
-from kouiki.identity import selectors, services
+from kouiki.identity import access, selectors, services
 from kouiki.identity.access import function_required
 from kouiki.identity.forms import MemberUserCreateForm, MemberUserForm, ProfileForm, UserSearchForm
 from kouiki.identity.models import User
@@ -50,17 +49,10 @@ def _profile_data(form: Any) -> dict[str, Any]:
 @function_required("MEM-A1")
 def menu(request: HttpRequest, actor: User) -> HttpResponse:
     """The member menu, generated from the function catalog for the user's roles."""
-    codes = selectors.role_codes(actor, SYSTEM)
-    groups = []
-    for group, functions in catalog.menu(SYSTEM, codes):
-        # Screens of one 担当業務 are listed to administrators and to the users holding it.
-        entries = [
-            {"name": function.name, "url": reverse(function.url_name)}
-            for function in functions
-            if function.url_name and (not function.duty or selectors.has_duty(actor, function.duty))
-        ]
-        if entries:
-            groups.append((group, entries))
+    groups = [
+        (group, [{"name": function.name, "url": reverse(function.url_name)} for function in functions])
+        for group, functions in access.menu(actor, SYSTEM)
+    ]
     return render(request, "identity/member/menu.html", {"groups": groups, "title": "メニュー"})
 
 

@@ -12,11 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from kouiki.core import catalog
 from kouiki.core.errors import KouikiError
 from kouiki.core.systems import System
-from kouiki.identity import selectors, services
-from kouiki.identity.access import View, enrolled_required
+from kouiki.identity import services
+from kouiki.identity.access import View, enrolled_required, is_administrator, menu
 from kouiki.identity.forms import ProfileForm
 from kouiki.identity.models import User
 from kouiki.identity.views.member import _errors_to_form, _profile_data, _profile_initial
@@ -25,7 +24,7 @@ from kouiki.identity.views.member import _errors_to_form, _profile_data, _profil
 def menu_groups(user: User, system: str) -> list[tuple[str, list[dict[str, str]]]]:
     """The menu of `system` for `user`: built functions by heading, with their URLs."""
     groups = []
-    for group, functions in catalog.menu(system, selectors.role_codes(user, system)):
+    for group, functions in menu(user, system):
         entries = [
             {"id": function.id, "name": function.name, "url": reverse(function.url_name)}
             for function in functions
@@ -54,7 +53,7 @@ def system_menu(request: HttpRequest, actor: User, system: str) -> HttpResponse:
     groups = menu_groups(actor, system)
     # API tokens and status callbacks (issue 7) are the administrator's tools for integrators;
     # they are not functions of FUNCTIONS.md, so the catalog does not list them.
-    if system == "switching" and "A" in selectors.role_codes(actor, system):
+    if system == "switching" and is_administrator(actor, system):
         groups.append(
             (
                 "API連携(管理者機能)",

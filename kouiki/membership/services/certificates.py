@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
-from kouiki.core import catalog
-from kouiki.core.errors import Conflict, Forbidden, ValidationFailed
-from kouiki.identity.selectors import role_codes
+from kouiki.core.errors import Conflict, ValidationFailed
+from kouiki.core.systems import System
+from kouiki.identity.access import participant_organization
 from kouiki.membership.models import MembershipCertificate
 
 if TYPE_CHECKING:
@@ -28,10 +28,9 @@ def issue_certificate(*, actor: User) -> MembershipCertificate:
     issue; the public verification page shows exactly that, and whether the organization is still
     a member.
     """
-    function = catalog.get("MEM-I1")
-    if actor.organization is None or not catalog.allows(function.id, role_codes(actor, function.system)):
-        raise Forbidden()
+    participant_organization(actor, "MEM-I1")
     organization = actor.organization
+    assert organization is not None
     if organization.member_since is None:
         raise ValidationFailed(
             "加入日が登録されていないため、加入証跡を発行できません。本機関にお問い合わせください。"
@@ -51,7 +50,7 @@ def issue_certificate(*, actor: User) -> MembershipCertificate:
                     actor=actor,
                     action=Action.MEMBERSHIP_CERTIFICATE_ISSUE,
                     obj=certificate,
-                    system=function.system,
+                    system=System.MEMBER,
                     detail={"number": certificate.number},
                 )
         except IntegrityError:

@@ -26,11 +26,10 @@ from django.utils import timezone
 
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
-from kouiki.core import catalog
-from kouiki.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from kouiki.core.errors import InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail
 from kouiki.identity import services as identity_services
-from kouiki.identity.selectors import role_codes
+from kouiki.identity.access import function, organization_of
 from kouiki.membership.forms import AdministratorForm, CompanyForm
 from kouiki.membership.models import MemberProfile
 from kouiki.membership.selectors import (
@@ -62,15 +61,6 @@ SYSTEM = "member"
 _REASON_LENGTH = 100
 NOTHING_CHANGED = "変更内容がありません。変更する項目を入力してください。"
 NO_PROFILE = "会員情報が登録されていないため、変更申請できません。本機関にお問い合わせください。"
-
-
-def require_function(function_id: str, actor: User) -> None:
-    """The catalog's roles for the function, and a member's account (staff file nothing here)."""
-    function = catalog.get(function_id)
-    if not getattr(actor, "is_authenticated", False) or actor.is_kouiki_staff or actor.organization is None:
-        raise Forbidden()
-    if not catalog.allows(function.id, role_codes(actor, function.system)):
-        raise Forbidden()
 
 
 def lock_profile(organization_id: int | None) -> MemberProfile | None:
@@ -304,12 +294,12 @@ class ChangeOutcome:
     actor_removed: bool = False
 
 
+@function("MEM-I4")
 def request_change(*, actor: User, payload: Mapping[str, Any]) -> ChangeOutcome:
     """MEM-I4 会員情報変更申請: administrators only → applied at once; anything else → an application."""
-    require_function("MEM-I4", actor)
     requested = validate_change(payload)
     with transaction.atomic():
-        profile = _locked_profile(actor.organization_id)
+        profile = _locked_profile(organization_of(actor))
         current = snapshot(profile)
         _check_capital(current, requested)
         company = company_changes(current, requested)
@@ -412,6 +402,7 @@ def check_successor(organization: Organization, payload: Mapping[str, Any]) -> N
         )
 
 
+@function("MEM-I3")
 def edit_request(
     *,
     actor: User,
@@ -422,8 +413,7 @@ def edit_request(
     """MEM-I3: change a request not yet approved. While it waits for review the new values replace the
     old; after a hold or a rejection the corrected request is resubmitted (seed 003 5.1: 保留・却下の
     場合は理由に応じて申請内容を更新)."""
-    require_function("MEM-I3", actor)
-    if application.organization_id != actor.organization_id:
+    if application.organization_id != organization_of(actor):
         raise NotFound()
     if application.kind not in REQUEST_KINDS:
         raise NotFound()
@@ -455,9 +445,9 @@ def edit_request(
     raise InvalidTransition("この申請は変更できません。")
 
 
+@function("MEM-I3")
 def withdraw_request(
     *, actor: User, application: Application, expected_version: int | None = None
 ) -> Application:
     """MEM-I3: the member takes back a request not yet decided (取下げ)."""
-    require_function("MEM-I3", actor)
     return reviews.withdraw(actor=actor, application=application, expected_version=expected_version)

@@ -13,9 +13,10 @@ from django.db import transaction
 from kouiki.core import japanese
 from kouiki.core.errors import ValidationFailed
 from kouiki.identity import services as identity_services
+from kouiki.identity.access import function
 from kouiki.identity.choices import OrganizationStatus
 from kouiki.membership.selectors import SUCCESSION, WITHDRAWAL
-from kouiki.membership.services.changes import check_successor, lock_profile, refuse_if_open, require_function
+from kouiki.membership.services.changes import check_successor, lock_profile, refuse_if_open
 from kouiki.reviews import services as reviews
 
 if TYPE_CHECKING:
@@ -61,9 +62,9 @@ def _membership(organization: Organization) -> dict[str, str]:
     return {"organization_code": organization.code, "organization_name": organization.name}
 
 
+@function("MEM-I5")
 def request_succession(*, actor: User, successor_code: str, successor_name: str) -> Application:
     """MEM-I5 承継申請: the member's business passes to another 事業者 (seed 003 chapter 6)."""
-    require_function("MEM-I5", actor)
     payload = validate_succession({"successor_code": successor_code, "successor_name": successor_name})
     organization = actor.organization
     assert organization is not None
@@ -71,9 +72,9 @@ def request_succession(*, actor: User, successor_code: str, successor_name: str)
     return _file(actor=actor, kind=SUCCESSION, payload=payload, current=_membership(organization))
 
 
+@function("MEM-I6")
 def request_withdrawal(*, actor: User) -> Application:
     """MEM-I6 脱退申請: the member leaves the organization (seed 003 chapter 7)."""
-    require_function("MEM-I6", actor)
     organization = actor.organization
     assert organization is not None
     membership = _membership(organization)

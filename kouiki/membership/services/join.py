@@ -29,11 +29,12 @@ from django.utils import timezone
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core import japanese
-from kouiki.core.errors import Forbidden, InvalidTransition, KouikiError, NotFound, ValidationFailed
+from kouiki.core.errors import InvalidTransition, KouikiError, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail
 from kouiki.core.systems import System
 from kouiki.identity import selectors as identity_selectors
 from kouiki.identity import services as identity_services
+from kouiki.identity.access import require_staff
 from kouiki.membership.models import CodeAssignment, MemberProfile
 from kouiki.membership.review_join import (
     ADMINISTRATORS,
@@ -252,8 +253,7 @@ def assign_code(*, actor: User, application: Application, code: str) -> CodeAssi
     receives its 事業者コード from the organization. A code used by an organization or issued to
     another application is refused.
     """
-    if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_kouiki_staff", False):
-        raise Forbidden("事業者コードの登録は本機関の職員のみ行えます。")
+    require_staff(actor, "事業者コードの登録は本機関の職員のみ行えます。")
     if application.kind != KIND:
         raise NotFound()
     code = japanese.normalize_organization_code(code or "")

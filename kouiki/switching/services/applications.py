@@ -19,6 +19,7 @@ from django.db import transaction
 
 from kouiki.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.japanese import normalize_phone, validate_phone
+from kouiki.identity.access import function, organization_of, require_function
 from kouiki.switching.models import (
     OPEN_SWITCH_STATES,
     Application,
@@ -34,10 +35,8 @@ from kouiki.switching.services.common import (
     file_application,
     forward,
     is_visible,
-    own_organization,
     point_for_number,
     publish_application,
-    require,
     require_current_retailer,
     require_future_date,
     require_voltage,
@@ -89,12 +88,12 @@ def _retailer_code(actor: User) -> str:
 # --- SW-L01 設備情報照会, SW-L02 / SW-L03 使用量情報照会 (any retailer or DR contractor) ---------------
 
 
+@function("SW-L01")
 def inquire_facility(*, actor: User, supply_point_number: str, purpose: str) -> Application:
     """SW-L01 設備情報照会 (kind 09): ask the operator for a point's facility information.
 
     ``purpose`` is one of the joint-use purposes (Purpose); reading the result is recorded with it
     (SW-P1), and the customer's basic info in it is shown only to a lawful reader (SW-P2)."""
-    require("SW-L01", actor)
     check_purpose(purpose)
     point, _version = point_for_number(supply_point_number)
     require_voltage(point, Voltage.LOW, LOW)
@@ -110,10 +109,10 @@ def inquire_facility(*, actor: User, supply_point_number: str, purpose: str) -> 
     return application
 
 
+@function("SW-L02")
 def apply_usage_password(*, actor: User, supply_point_number: str, purpose: str) -> Application:
     """SW-L02 使用量情報照会申請 (kind 08): the operator issues a password for the point's usage data
     and delivers it to the customer (valid for one month); the retailer asks the customer for it."""
-    require("SW-L02", actor)
     check_purpose(purpose)
     point, _version = point_for_number(supply_point_number)
     require_voltage(point, Voltage.LOW, LOW)
@@ -129,12 +128,12 @@ def apply_usage_password(*, actor: User, supply_point_number: str, purpose: str)
     return application
 
 
+@function("SW-L03")
 def retrieve_usage(*, actor: User, supply_point_number: str, password: str, purpose: str) -> Application:
     """SW-L03 使用量情報照会 (kind 10): retrieve 13 months of usage with the customer's password.
 
     The password travels to the operator only (it is not kept in the application); an expired or
     wrong password comes back as 不備 with the operator's code (e.g. usage_password_expired)."""
-    require("SW-L03", actor)
     check_purpose(purpose)
     if not (password or "").strip():
         raise ValidationFailed("パスワードを入力してください。", code="password_required", field="password")
@@ -169,12 +168,12 @@ def _no_open_switch(point_id: int, what: str) -> None:
         )
 
 
+@function("SW-L04")
 def apply_reconnection(
     *, actor: User, supply_point_number: str, desired_date: date | None = None
 ) -> Application:
     """SW-L04 再点 (kind 04): power a stopped point again; only a stopped point, only its current
     retailer."""
-    require("SW-L04", actor)
     require_future_date(desired_date)
     point, version = point_for_number(supply_point_number)
     require_voltage(point, Voltage.LOW, LOW)
@@ -205,12 +204,12 @@ def apply_reconnection(
     return application
 
 
+@function("SW-L05")
 def apply_abolition(
     *, actor: User, supply_point_number: str, removal: bool, desired_date: date | None = None
 ) -> Application:
     """SW-L05 廃止・撤去 (kind 01 without removal of the equipment, 02 with it); only the current
     retailer, not an abolished point, not during a switch."""
-    require("SW-L05", actor)
     require_future_date(desired_date)
     point, version = point_for_number(supply_point_number)
     require_voltage(point, Voltage.LOW, LOW)
@@ -234,12 +233,12 @@ def apply_abolition(
     return application
 
 
+@function("SW-L12")
 def apply_ampere_change(
     *, actor: User, supply_point_number: str, current_limit_a: int, desired_date: date | None = None
 ) -> Application:
     """SW-L12 アンペア変更 (kind 06): only where ampere breakers are used — refused in Kansai,
     Chugoku, Shikoku and Okinawa (seed 001 2.2.1) — and only by the current retailer."""
-    require("SW-L12", actor)
     require_future_date(desired_date)
     point, version = point_for_number(supply_point_number)
     require_voltage(point, Voltage.LOW, LOW)
@@ -317,6 +316,7 @@ def _customer_changes(values: dict[str, str | None]) -> dict[str, str]:
     return changes
 
 
+@function("SW-L13")
 def apply_customer_change(
     *,
     actor: User,
@@ -328,7 +328,6 @@ def apply_customer_change(
 ) -> Application:
     """SW-L13 需要者情報変更 (kind 07): the current retailer changes the customer's basic info
     (name, address, phone, retail contract number); at least one item."""
-    require("SW-L13", actor)
     point, version = point_for_number(supply_point_number)
     require_voltage(point, Voltage.LOW, LOW)
     require_current_retailer(actor, version)
@@ -369,12 +368,12 @@ def apply_customer_change(
 def _own(actor: User, reception_number: str) -> Application:
     application = (
         Application.objects.select_related("switch", "supply_point")
-        .filter(reception_number=(reception_number or "").strip(), organization_id=own_organization(actor))
+        .filter(reception_number=(reception_number or "").strip(), organization_id=organization_of(actor))
         .first()
     )
     if application is None:
         raise NotFound("指定された受付番号の申請はありません。", code="application_not_found")
-    require(KIND_FUNCTIONS[application.kind], actor)
+    require_function(actor, KIND_FUNCTIONS[application.kind])
     return application
 
 

@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
-from kouiki.core import catalog, events
+from kouiki.core import events
 from kouiki.core.errors import Forbidden, NotFound, ValidationFailed
 from kouiki.core.japanese import normalize_supply_point_number, validate_supply_point_number
 from kouiki.core.systems import System
-from kouiki.identity.selectors import role_codes
+from kouiki.identity.access import organization_of
 from kouiki.switching.models import Application, Kind, State, SupplyPoint, SupplyPointVersion, Switch
 from kouiki.switching.services.dates import latest_desired_date
 from kouiki.switching.services.numbering import next_reception_number
@@ -48,22 +48,6 @@ OPERATIONS: dict[str, str] = {
     Kind.AMPERE_CHANGE: "ampere_change",
     Kind.CUSTOMER_CHANGE: "customer_change",
 }
-
-
-def require(function_id: str, actor: User) -> int:
-    """The actor's role in the switching system must allow the function (the catalog decides);
-    returns the actor's organization id."""
-    organization_id = own_organization(actor)
-    if not catalog.allows(function_id, role_codes(actor, SYSTEM)):
-        raise Forbidden()
-    return organization_id
-
-
-def own_organization(actor: User) -> int:
-    """The id of the actor's organization; staff and anonymous users have none (Forbidden)."""
-    if actor.organization_id is None:
-        raise Forbidden()
-    return actor.organization_id
 
 
 def point_for_number(
@@ -177,7 +161,7 @@ def file_application(
         kind=kind,
         voltage=point.voltage,
         area=point.area,
-        organization_id=own_organization(actor),
+        organization_id=organization_of(actor),
         filed_by=actor,
         supply_point=point,
         switch=switch,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core.errors import NotFound, ValidationFailed
+from kouiki.identity.access import function, organization_of
 from kouiki.switching.models import (
     OPEN_SWITCH_STATES,
     PersonalDataAccess,
@@ -25,7 +26,7 @@ from kouiki.switching.models import (
     SupplyPointVersion,
     Switch,
 )
-from kouiki.switching.services.common import SYSTEM, own_organization, point_for_number, require
+from kouiki.switching.services.common import SYSTEM, point_for_number
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -100,7 +101,7 @@ def record_access(
     label = f"{actor.login_id} {actor.display_name}".strip()
     access = PersonalDataAccess.objects.create(
         at=timezone.now(),
-        organization_id=own_organization(actor),
+        organization_id=organization_of(actor),
         user=actor,
         user_label=label[:120],
         supply_point=supply_point,
@@ -120,10 +121,10 @@ def record_access(
     return access
 
 
+@function("SW-L01")
 def read_basic_info(*, actor: User, supply_point_number: str, purpose: str) -> BasicInfo:
     """需要者基本情報照会 (SW-P2): the customer's basic info for the current retailer or a new
     retailer with its switching in progress; NotFound for anyone else. The read is recorded."""
-    require("SW-L01", actor)
     check_purpose(purpose)
     point, version = point_for_number(supply_point_number)
     role, switch_number = lawful_role(organization_id=actor.organization_id, point=point, version=version)

@@ -29,6 +29,7 @@ from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core.calendar import JST, today_jst
 from kouiki.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from kouiki.identity.access import function, organization_of
 from kouiki.switching.models import (
     LIVE_STATES,
     OPEN_SWITCH_STATES,
@@ -58,11 +59,9 @@ from kouiki.switching.services.common import (
     finish,
     forward,
     is_visible,
-    own_organization,
     point_for_number,
     publish_application,
     publish_switch,
-    require,
     require_future_date,
     require_voltage,
 )
@@ -204,6 +203,7 @@ def _open_switch_number(point: SupplyPoint) -> str:
 # --- SW-L06 廃止取次登録 (new retailer) -----------------------------------------------------------------
 
 
+@function("SW-L06")
 def register_cancel_forward(
     *,
     actor: User,
@@ -221,7 +221,6 @@ def register_cancel_forward(
     retailer or already the actor's (422), identification that does not match the registry (422,
     naming each field), a desired date before the operator's lead time or more than a year ahead
     (422), a point already switching (409 `SwitchInProgress`, naming the 廃止取次番号)."""
-    require("SW-L06", actor)
     point, version = point_for_number(supply_point_number)
     _switchable(actor, point, version)
     identification = _identification(
@@ -242,7 +241,7 @@ def register_cancel_forward(
         supply_point=point,
         voltage=point.voltage,
         area=point.area,
-        new_retailer_id=own_organization(actor),
+        new_retailer_id=organization_of(actor),
         current_retailer_id=cast(int, version.retailer_id),  # _switchable: the point has a retailer
         customer_name=identification["customer_name"],
         customer_address=identification["customer_address"],
@@ -291,7 +290,7 @@ def register_cancel_forward(
 def _locked_switch(*, actor: User, switch_number: str, side: str) -> Switch:
     """The switch, locked for this transaction, if the actor's organization is its ``side``
     ("new" or "current") retailer; anyone else gets NotFound."""
-    organization_id = own_organization(actor)
+    organization_id = organization_of(actor)
     owner = Q(new_retailer_id=organization_id) if side == "new" else Q(current_retailer_id=organization_id)
     switch = (
         Switch.objects.select_for_update()
@@ -323,12 +322,12 @@ def _check_deadline(switch: Switch) -> None:
         )
 
 
+@function("SW-L10")
 def decide_cancel_forward(
     *, actor: User, switch_number: str, decision: str, ng_reason: str = "", ng_text: str = ""
 ) -> Switch:
     """SW-L10 スイッチング廃止取次判断: the current retailer answers OK, or NG with one of the fixed
     reasons (NgReason) and free text. Only once, and only while the switch waits for it."""
-    require("SW-L10", actor)
     if decision not in SwitchDecision.values:
         raise ValidationFailed(
             "取次判断(OK / NG)を選択してください。", code="decision_required", field="decision"
@@ -424,12 +423,12 @@ def _ready_for_pair(switch: Switch, kind: str) -> None:
         )
 
 
+@function("SW-L08")
 def apply_switching_start(*, actor: User, switch_number: str, contract_number: str) -> Application:
     """SW-L08 スイッチング開始申請 (kind 05): the new retailer, after the current retailer's OK,
     files its start. ``contract_number`` is the new retailer's retail contract number with the
     customer (the registry shows it once the switch is complete). Matched at once if the current
     retailer's 廃止申請 is in."""
-    require("SW-L08", actor)
     number = (contract_number or "").strip()
     if not number:
         raise ValidationFailed(
@@ -456,10 +455,10 @@ def apply_switching_start(*, actor: User, switch_number: str, contract_number: s
     return application
 
 
+@function("SW-L11")
 def apply_switching_abolish(*, actor: User, switch_number: str) -> Application:
     """SW-L11 スイッチング廃止申請 (kind 03): the current retailer, after its OK, files the end of
     its supply. Matched at once if the new retailer's 開始申請 is in."""
-    require("SW-L11", actor)
     with transaction.atomic():
         switch = _locked_switch(actor=actor, switch_number=switch_number, side="current")
         _ready_for_pair(switch, Kind.SWITCH_ABOLISH)

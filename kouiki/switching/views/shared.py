@@ -12,8 +12,7 @@ from django.views.decorators.http import require_GET
 from kouiki.core import catalog
 from kouiki.core.errors import KouikiError
 from kouiki.core.systems import System
-from kouiki.identity.access import enrolled_required, function_required
-from kouiki.identity.selectors import role_codes
+from kouiki.identity.access import enrolled_required, function_required, may_use
 from kouiki.identity.views.system import menu_groups
 from kouiki.switching import forms, selectors
 from kouiki.switching.services import personal_data
@@ -34,11 +33,10 @@ def low(request: HttpRequest, actor: User) -> HttpResponse:
 
 
 def _part2(request: HttpRequest, actor: User, *, tab: str, prefix: str, title: str) -> HttpResponse:
-    codes = role_codes(actor, System.SWITCHING)
     planned = [
         function
         for function in catalog.functions(System.SWITCHING)
-        if function.business.startswith(prefix) and catalog.allows(function.id, codes)
+        if function.business.startswith(prefix) and may_use(actor, function.id)
     ]
     return page(request, "switching/part2.html", {"planned": planned, "title": title}, tab=tab)
 

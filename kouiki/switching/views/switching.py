@@ -12,11 +12,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kouiki.core.systems import System
-from kouiki.identity.access import enrolled_required, function_required
+from kouiki.identity.access import enrolled_required, function_required, organization_of
 from kouiki.switching import forms, selectors
 from kouiki.switching.models import Kind, Purpose, Switch, SwitchState
 from kouiki.switching.services import switches
-from kouiki.switching.services.common import own_organization
 from kouiki.switching.views.common import PAGE_SIZE, confirmed, function_title, page
 
 if TYPE_CHECKING:
@@ -102,7 +101,7 @@ def switch_detail(request: HttpRequest, actor: User, number: str) -> HttpRespons
         view.applications
         if view
         else list(
-            switch.applications.filter(organization_id=own_organization(user)).order_by("created_at", "id")
+            switch.applications.filter(organization_id=organization_of(user)).order_by("created_at", "id")
         )
     )
     live = {a.kind for a in own if a.state in ("received", "processing", "completed")}
