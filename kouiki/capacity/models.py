@@ -106,12 +106,9 @@ class Operator(models.Model):
         return self.status == OperatorStatus.ACTIVE
 
 
-class OperatorVersion(models.Model):
-    """One approved version of an operator's information, as it was (the history users see)."""
+class ReviewedVersion(models.Model):
+    """One version a review approved, as it was: the history users see of a record."""
 
-    operator = models.ForeignKey(
-        Operator, verbose_name="事業者情報", on_delete=models.CASCADE, related_name="versions"
-    )
     version = models.PositiveIntegerField("版")
     # The values of this version, keyed as the application payload (kouiki/capacity/payloads.py).
     data = models.JSONField("内容", encoder=DjangoJSONEncoder)
@@ -125,6 +122,17 @@ class OperatorVersion(models.Model):
         related_name="+",
         null=True,
         blank=True,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class OperatorVersion(ReviewedVersion):
+    """One approved version of an operator's information, as it was (the history users see)."""
+
+    operator = models.ForeignKey(
+        Operator, verbose_name="事業者情報", on_delete=models.CASCADE, related_name="versions"
     )
 
     class Meta:
@@ -239,24 +247,11 @@ class PowerSourceMember(models.Model):
         return f"{self.source_id} {self.position} {self.name}"
 
 
-class PowerSourceVersion(models.Model):
+class PowerSourceVersion(ReviewedVersion):
     """One approved version of a power source, as it was (members included)."""
 
     source = models.ForeignKey(
         PowerSource, verbose_name="電源等", on_delete=models.CASCADE, related_name="versions"
-    )
-    version = models.PositiveIntegerField("版")
-    data = models.JSONField("内容", encoder=DjangoJSONEncoder)
-    summary = models.CharField("内容の要約", max_length=100)
-    reception_number = models.CharField("受付番号", max_length=24)
-    approved_at = models.DateTimeField("承認日時", default=timezone.now)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="承認者",
-        on_delete=models.SET_NULL,
-        related_name="+",
-        null=True,
-        blank=True,
     )
 
     class Meta:
