@@ -109,11 +109,11 @@ def _year_choices(years: list[int], empty: str = "すべて") -> list[tuple[str,
     return [("", empty), *((str(year), f"{year}年度") for year in years)]
 
 
-class InvoiceFilterForm(forms.Form):
-    fiscal_year = forms.TypedChoiceField(
-        label="年度", required=False, coerce=int, empty_value=None, choices=[("", "すべて")]
-    )
-    state = forms.ChoiceField(label="状態", required=False, choices=[("", "すべて"), *InvoiceState.choices])
+class _FiscalYearFilterForm(forms.Form):
+    """A member's list filters, one of them `fiscal_year` among the years that have rows."""
+
+    # The fields passed to the selector, under their own names.
+    filter_names: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, fiscal_years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -127,7 +127,16 @@ class InvoiceFilterForm(forms.Form):
             return {}
         if not self.is_valid():
             return None
-        return {"fiscal_year": self.cleaned_data["fiscal_year"], "state": self.cleaned_data["state"]}
+        return {name: self.cleaned_data[name] for name in self.filter_names}
+
+
+class InvoiceFilterForm(_FiscalYearFilterForm):
+    fiscal_year = forms.TypedChoiceField(
+        label="年度", required=False, coerce=int, empty_value=None, choices=[("", "すべて")]
+    )
+    state = forms.ChoiceField(label="状態", required=False, choices=[("", "すべて"), *InvoiceState.choices])
+
+    filter_names = ("fiscal_year", "state")
 
 
 class StaffInvoiceFilterForm(InvoiceFilterForm):
@@ -142,24 +151,13 @@ class StaffInvoiceFilterForm(InvoiceFilterForm):
         return filters
 
 
-class CapacityFilterForm(forms.Form):
+class CapacityFilterForm(_FiscalYearFilterForm):
     kind = forms.ChoiceField(label="種類", required=False, choices=[("", "すべて"), *DocumentKind.choices])
     fiscal_year = forms.TypedChoiceField(
         label="対象年度", required=False, coerce=int, empty_value=None, choices=[("", "すべて")]
     )
 
-    def __init__(self, *args: Any, fiscal_years: list[int], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["fiscal_year"].choices = _year_choices(fiscal_years)  # type: ignore[attr-defined]
-        for field in self.fields.values():
-            field.error_messages["invalid_choice"] = "選択肢から選んでください。"
-
-    def filters(self) -> dict[str, Any] | None:
-        if not self.is_bound:
-            return {}
-        if not self.is_valid():
-            return None
-        return {"kind": self.cleaned_data["kind"], "fiscal_year": self.cleaned_data["fiscal_year"]}
+    filter_names = ("kind", "fiscal_year")
 
 
 class StaffCapacityFilterForm(forms.Form):

@@ -17,6 +17,25 @@ def _required(label: str) -> dict[str, str]:
     return {"required": f"{label}を入力してください。"}
 
 
+def _login_id_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=20,
+        error_messages=_required(label),
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+
+
+def _login_password_field() -> forms.CharField:
+    return forms.CharField(
+        label="パスワード",
+        max_length=256,
+        strip=False,
+        error_messages=_required("パスワード"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
 class ParticipantLoginForm(forms.Form):
     organization_code = forms.CharField(
         label="事業者コード",
@@ -24,35 +43,13 @@ class ParticipantLoginForm(forms.Form):
         error_messages=_required("事業者コード"),
         widget=forms.TextInput(attrs={"autocomplete": "organization", "inputmode": "numeric"}),
     )
-    user_id = forms.CharField(
-        label="ユーザID",
-        max_length=20,
-        error_messages=_required("ユーザID"),
-        widget=forms.TextInput(attrs={"autocomplete": "username"}),
-    )
-    password = forms.CharField(
-        label="パスワード",
-        max_length=256,
-        strip=False,
-        error_messages=_required("パスワード"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+    user_id = _login_id_field("ユーザID")
+    password = _login_password_field()
 
 
 class StaffLoginForm(forms.Form):
-    user_id = forms.CharField(
-        label="職員ID",
-        max_length=20,
-        error_messages=_required("職員ID"),
-        widget=forms.TextInput(attrs={"autocomplete": "username"}),
-    )
-    password = forms.CharField(
-        label="パスワード",
-        max_length=256,
-        strip=False,
-        error_messages=_required("パスワード"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+    user_id = _login_id_field("職員ID")
+    password = _login_password_field()
 
 
 class OtpForm(forms.Form):

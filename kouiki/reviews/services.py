@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from django.conf import settings
 from django.db import transaction
@@ -346,13 +346,22 @@ def create_draft(
     return application
 
 
+class Filing(TypedDict, total=False):
+    """What a submission or a resubmission may carry besides the application."""
+
+    # The edited payload (the application's own when not given).
+    payload: Mapping[str, Any] | None
+    # The version the applicant saw: a later change is a conflict.
+    expected_version: int | None
+
+
 def _file(
     *,
     act: str,
     actor: User | Guest,
     application: Application,
-    payload: Mapping[str, Any] | None,
-    expected_version: int | None,
+    payload: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
 ) -> Application:
     """Submit or resubmit: validate the (possibly edited) payload and put it in the queue."""
     application_type = registry.get(application.kind)
@@ -386,34 +395,14 @@ def _file(
     return locked
 
 
-def submit(
-    *,
-    actor: User | Guest,
-    application: Application,
-    payload: Mapping[str, Any] | None = None,
-    expected_version: int | None = None,
-) -> Application:
+def submit(*, actor: User | Guest, application: Application, **filing: Unpack[Filing]) -> Application:
     """File a draft for review (draft → submitted), with the edited `payload` if given."""
-    return _file(
-        act="submit", actor=actor, application=application, payload=payload, expected_version=expected_version
-    )
+    return _file(act="submit", actor=actor, application=application, **filing)
 
 
-def resubmit(
-    *,
-    actor: User | Guest,
-    application: Application,
-    payload: Mapping[str, Any] | None = None,
-    expected_version: int | None = None,
-) -> Application:
+def resubmit(*, actor: User | Guest, application: Application, **filing: Unpack[Filing]) -> Application:
     """File again after a hold or a rejection (on_hold / rejected → resubmitted), corrected by `payload`."""
-    return _file(
-        act="resubmit",
-        actor=actor,
-        application=application,
-        payload=payload,
-        expected_version=expected_version,
-    )
+    return _file(act="resubmit", actor=actor, application=application, **filing)
 
 
 def update_payload(

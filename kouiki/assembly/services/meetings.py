@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, Unpack
 
 from django.conf import settings
 from django.db import transaction
@@ -71,31 +71,38 @@ def _write_agenda(meeting: Meeting, titles: list[str]) -> None:
     )
 
 
-def create_meeting(
-    *,
-    actor: User,
-    name: str,
-    held_at: datetime,
-    venue: str,
-    answer_deadline: datetime,
-    agenda: Iterable[str],
-    notes: str = "",
-) -> Meeting:
+class MeetingDetails(TypedDict):
+    """What staff enter for a meeting, when registering it and when correcting it."""
+
+    name: str
+    held_at: datetime
+    venue: str
+    answer_deadline: datetime
+    agenda: Iterable[str]
+    notes: NotRequired[str]
+
+
+def _meeting_fields(details: MeetingDetails) -> dict[str, Any]:
+    """The meeting's own fields as stored (the agenda is rows of its own)."""
+    return {
+        "name": details["name"].strip(),
+        "held_at": details["held_at"],
+        "venue": details["venue"].strip(),
+        "answer_deadline": details["answer_deadline"],
+        "notes": details.get("notes", "").strip(),
+    }
+
+
+def create_meeting(*, actor: User, **details: Unpack[MeetingDetails]) -> Meeting:
     """Register a general meeting and its agenda (nothing is sent yet)."""
     require_staff(actor)
-    titles = _clean_agenda(agenda)
+    titles = _clean_agenda(details["agenda"])
+    held_at = details["held_at"]
     if held_at <= timezone.now():
         raise ValidationFailed("開催日時には将来の日時を指定してください。", field="held_at")
-    _check_dates(held_at=held_at, answer_deadline=answer_deadline)
+    _check_dates(held_at=held_at, answer_deadline=details["answer_deadline"])
     with transaction.atomic():
-        meeting = Meeting.objects.create(
-            name=name.strip(),
-            held_at=held_at,
-            venue=venue.strip(),
-            answer_deadline=answer_deadline,
-            notes=notes.strip(),
-            created_by=actor,
-        )
+        meeting = Meeting.objects.create(**_meeting_fields(details), created_by=actor)
         _write_agenda(meeting, titles)
         record(
             actor=actor,
@@ -107,21 +114,12 @@ def create_meeting(
     return meeting
 
 
-def update_meeting(
-    *,
-    actor: User,
-    meeting: Meeting,
-    name: str,
-    held_at: datetime,
-    venue: str,
-    answer_deadline: datetime,
-    agenda: Iterable[str],
-    notes: str = "",
-) -> Meeting:
+def update_meeting(*, actor: User, meeting: Meeting, **details: Unpack[MeetingDetails]) -> Meeting:
     """Correct a meeting; its agenda only while the convocation has not gone out."""
     require_staff(actor)
-    titles = _clean_agenda(agenda)
-    _check_dates(held_at=held_at, answer_deadline=answer_deadline)
+    titles = _clean_agenda(details["agenda"])
+    held_at = details["held_at"]
+    _check_dates(held_at=held_at, answer_deadline=details["answer_deadline"])
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
         if locked is None:
@@ -130,11 +128,8 @@ def update_meeting(
         agenda_changed = titles != current
         if agenda_changed and locked.convened_at is not None:
             raise ValidationFailed("招集通知の送信後は議案を変更できません。", field="agenda")
-        locked.name = name.strip()
-        locked.held_at = held_at
-        locked.venue = venue.strip()
-        locked.answer_deadline = answer_deadline
-        locked.notes = notes.strip()
+        for field, value in _meeting_fields(details).items():
+            setattr(locked, field, value)
         locked.updated_at = timezone.now()
         locked.save()
         if agenda_changed:
