@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import PurePath
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NotRequired, TypedDict, Unpack
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -146,16 +146,24 @@ def _recipient_ids(system: str, audience: str, codes: Sequence[str]) -> list[int
     return [found[code] for code in codes]
 
 
-def _clean(
-    *,
-    system: str,
-    category: str,
-    title: str,
-    body: str,
-    publish_from: datetime,
-    publish_until: datetime | None,
-    audience: str,
-) -> dict[str, Any]:
+class NoticeContent(TypedDict):
+    """What staff write for a notice, new or corrected: no end when `publish_until` is None; the
+    organizations' codes when the audience is chosen organizations; the files to attach."""
+
+    category: str
+    title: str
+    body: str
+    publish_from: datetime
+    publish_until: NotRequired[datetime | None]
+    audience: NotRequired[str]
+    organization_codes: NotRequired[Sequence[str]]
+    files: NotRequired[Iterable[UploadedFile]]
+
+
+def _clean(system: str, content: NoticeContent) -> dict[str, Any]:
+    """The notice's own fields, checked (every error at once, by field)."""
+    category, audience = content["category"], content.get("audience", Audience.ALL)
+    publish_from, publish_until = content["publish_from"], content.get("publish_until")
     errors: dict[str, list[str]] = {}
     if system not in NOTICE_SYSTEMS:
         errors["system"] = ["システムを選択してください。"]
@@ -163,7 +171,7 @@ def _clean(
         errors["category"] = ["区分を選択してください。"]
     if audience not in Audience.values:
         errors["audience"] = ["対象を選択してください。"]
-    title, body = title.strip(), body.strip()
+    title, body = content["title"].strip(), content["body"].strip()
     if not title:
         errors["title"] = ["件名を入力してください。"]
     if not body:
@@ -229,33 +237,14 @@ def _discard(stored: list[Any]) -> None:
             field_file.storage.delete(field_file.name)
 
 
-def create_notice(
-    *,
-    actor: User,
-    system: str,
-    category: str,
-    title: str,
-    body: str,
-    publish_from: datetime,
-    publish_until: datetime | None = None,
-    audience: str = Audience.ALL,
-    organization_codes: Sequence[str] = (),
-    files: Iterable[UploadedFile] = (),
-) -> Notice:
+def create_notice(*, actor: User, system: str, **content: Unpack[NoticeContent]) -> Notice:
     """Staff write a notice of one system, for every participant or for chosen organizations, shown
     from `publish_from` until `publish_until` (no end when None), with files attached."""
     require_staff(actor)
-    fields = _clean(
-        system=system,
-        category=category,
-        title=title,
-        body=body,
-        publish_from=publish_from,
-        publish_until=publish_until,
-        audience=audience,
-    )
+    fields = _clean(system, content)
+    audience, organization_codes = fields["audience"], content.get("organization_codes", ())
     organization_ids = _recipient_ids(system, audience, organization_codes)
-    checked = _checked_files(files)
+    checked = _checked_files(content.get("files", ()))
     stored: list[Any] = []
     try:
         with transaction.atomic():
@@ -287,34 +276,20 @@ def update_notice(
     *,
     actor: User,
     notice: Notice,
-    category: str,
-    title: str,
-    body: str,
-    publish_from: datetime,
-    publish_until: datetime | None = None,
-    audience: str = Audience.ALL,
-    organization_codes: Sequence[str] = (),
-    files: Iterable[UploadedFile] = (),
     remove_attachment_ids: Iterable[int] = (),
     mark_unread: bool = False,
+    **content: Unpack[NoticeContent],
 ) -> Notice:
     """Staff correct a notice (not a withdrawn one): its text, period, audience and files.
 
     `mark_unread` shows it as unread again to everyone (a change readers must notice)."""
     require_staff(actor)
-    fields = _clean(
-        system=notice.system,
-        category=category,
-        title=title,
-        body=body,
-        publish_from=publish_from,
-        publish_until=publish_until,
-        audience=audience,
-    )
+    fields = _clean(notice.system, content)
+    audience, organization_codes = fields["audience"], content.get("organization_codes", ())
     organization_ids = _recipient_ids(notice.system, audience, organization_codes)
     remove = set(remove_attachment_ids)
     kept = NoticeAttachment.objects.filter(notice=notice).exclude(pk__in=remove).count()
-    checked = _checked_files(files, existing=kept)
+    checked = _checked_files(content.get("files", ()), existing=kept)
     stored: list[Any] = []
     try:
         with transaction.atomic():
