@@ -14,6 +14,7 @@ them key by key.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from kouiki.capacity.choices import (
@@ -34,6 +35,7 @@ from kouiki.capacity.forms import CompanyForm, ContactForm, MemberForm, PowerSou
 from kouiki.core.errors import ValidationFailed
 from kouiki.identity.forms import ProfileForm
 from kouiki.reviews import registry
+from kouiki.reviews.payloads import PayloadCheck, form_errors
 
 COMPANY_FIELDS: tuple[str, ...] = tuple(CompanyForm.base_fields)
 CONTACT_FIELDS: tuple[str, ...] = tuple(ContactForm.base_fields)
@@ -83,10 +85,6 @@ _CHOICES: dict[str, dict[str, str]] = {
     "source_ownership": dict(SourceOwnership.choices),
     "supplier_kinds": dict(SupplierKind.choices),
 }
-
-
-def _form_errors(form: Any, key: Any = lambda name: name) -> dict[str, list[str]]:
-    return {key(name): [str(message) for message in messages] for name, messages in form.errors.items()}
 
 
 # --- display --------------------------------------------------------------------------------------
@@ -161,35 +159,26 @@ def has_contact(payload: Mapping[str, Any], number: int) -> bool:
 
 def validate_operator(payload: Mapping[str, Any], *, registration: bool) -> dict[str, Any]:
     """Every operator field checked with the screens' rules; the administrator in a registration."""
-    if not isinstance(payload, Mapping):
-        raise ValidationFailed("申請内容の形式が正しくありません。")
-    errors: dict[str, list[str]] = {}
-    cleaned: dict[str, Any] = {}
+    check = PayloadCheck(payload)
     company = CompanyForm(data=company_data(payload))
-    if company.is_valid():
-        cleaned.update(company.payload())
-    else:
-        errors.update(_form_errors(company))
+    if check.form(company):
+        check.cleaned.update(company.payload())
     for number in CONTACTS:
         if number == 2 and not has_contact(payload, 2):
-            cleaned.update({contact_key(2, name): "" for name in CONTACT_FIELDS})
+            check.cleaned.update({contact_key(2, name): "" for name in CONTACT_FIELDS})
             continue
         contact = ContactForm(data=contact_data(payload, number))
-        if contact.is_valid():
-            cleaned.update({contact_key(number, name): value for name, value in contact.cleaned_data.items()})
-        else:
-            errors.update(_form_errors(contact, lambda name, n=number: contact_key(n, name)))
+        if check.form(contact, partial(contact_key, number)):
+            check.cleaned.update(
+                {contact_key(number, name): value for name, value in contact.cleaned_data.items()}
+            )
     if registration:
         data = admin_data(payload)
         data["email_confirm"] = data["email"]
         admin = ProfileForm(data=data)
-        if admin.is_valid():
-            cleaned.update({admin_key(name): admin.cleaned_data.get(name, "") for name in ADMIN_FIELDS})
-        else:
-            errors.update(_form_errors(admin, admin_key))
-    if errors:
-        raise ValidationFailed(errors=errors)
-    return cleaned
+        if check.form(admin, admin_key):
+            check.cleaned.update({admin_key(name): admin.cleaned_data.get(name, "") for name in ADMIN_FIELDS})
+    return check.result()
 
 
 def validate_registration(payload: dict[str, Any]) -> dict[str, Any]:
@@ -233,7 +222,7 @@ def _check_members(members: list[Any], errors: dict[str, list[str]]) -> list[dic
         if form.is_valid():
             found.append(dict(form.cleaned_data))
         else:
-            errors.update(_form_errors(form, lambda name, i=index: member_key(i, name)))
+            errors.update(form_errors(form, partial(member_key, index)))
             found.append({})
     return found
 
@@ -332,25 +321,20 @@ def _check_category(
 
 def validate_source(payload: Mapping[str, Any]) -> dict[str, Any]:
     """Every field of a power source and its members; the category's rules across them."""
-    if not isinstance(payload, Mapping):
-        raise ValidationFailed("申請内容の形式が正しくありません。")
-    errors: dict[str, list[str]] = {}
+    check = PayloadCheck(payload)
     form = PowerSourceForm(data=source_data(payload))
     raw_members = payload.get("members") or []
     if not isinstance(raw_members, list):
         raise ValidationFailed(errors={"members": ["構成電源の形式が正しくありません。"]})
     if len(raw_members) > MAX_MEMBERS:
         raise ValidationFailed(errors={"members": [f"構成電源は{MAX_MEMBERS:,}件までです。"]})
-    cleaned: dict[str, Any] = {}
-    if form.is_valid():
-        cleaned = form.payload()
-    else:
-        errors.update(_form_errors(form))
-    members = _check_members(raw_members, errors)
-    if form.is_valid():
-        _check_category(cleaned, members, errors)
-    if errors:
-        raise ValidationFailed(errors=errors)
+    valid = check.form(form)
+    if valid:
+        check.cleaned.update(form.payload())
+    members = _check_members(raw_members, check.errors)
+    if valid:
+        _check_category(check.cleaned, members, check.errors)
+    cleaned = check.result()
     cleaned["members"] = members
     if payload.get("source_id"):
         cleaned["source_id"] = payload["source_id"]

@@ -10,15 +10,16 @@ provisional application as it was filed, so the reviewer sees what the main appl
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 
 from kouiki.core import japanese
-from kouiki.core.errors import ValidationFailed
 from kouiki.identity.choices import BusinessType
 from kouiki.membership.forms import AdministratorForm, CompanyForm
 from kouiki.reviews import registry
+from kouiki.reviews.payloads import PayloadCheck
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -70,35 +71,25 @@ def has_admin(payload: Mapping[str, Any], number: int) -> bool:
     return any(str(value).strip() for value in admin_data(payload, number).values())
 
 
-def _form_errors(form: Any, key: Any = lambda name: name) -> dict[str, list[str]]:
-    return {key(name): [str(message) for message in messages] for name, messages in form.errors.items()}
-
-
 def clean_payload(payload: Mapping[str, Any], *, main: bool) -> dict[str, Any]:
     """Every field checked with the screens' own rules; ValidationFailed lists the errors per key.
 
     `main`: the main application (加入(本)申請) also needs the 事業者コード (seed 003 1.4); whether it is
     the one issued to this application is checked by the join service, which knows the application.
     """
-    if not isinstance(payload, Mapping):
-        raise ValidationFailed("申請内容の形式が正しくありません。")
-    errors: dict[str, list[str]] = {}
-    cleaned: dict[str, Any] = {}
+    check = PayloadCheck(payload)
     company = CompanyForm(data=company_data(payload))
-    if company.is_valid():
-        cleaned.update(company.payload())
-    else:
-        errors.update(_form_errors(company))
+    if check.form(company):
+        check.cleaned.update(company.payload())
     for number in ADMINISTRATORS:
         if number == 2 and not has_admin(payload, 2):
             continue
         data = admin_data(payload, number)
         data["email_confirm"] = data["email"]
         admin = AdministratorForm(data=data)
-        if admin.is_valid():
-            cleaned.update({admin_key(number, name): value for name, value in admin.payload().items()})
-        else:
-            errors.update(_form_errors(admin, lambda name, n=number: admin_key(n, name)))
+        if check.form(admin, partial(admin_key, number)):
+            check.cleaned.update({admin_key(number, name): value for name, value in admin.payload().items()})
+    cleaned, errors = check.cleaned, check.errors
     user_ids = [str(cleaned.get(admin_key(number, "user_id"), "")).casefold() for number in ADMINISTRATORS]
     if user_ids[0] and user_ids[0] == user_ids[1]:
         errors.setdefault(admin_key(2, "user_id"), []).append(
@@ -115,9 +106,7 @@ def clean_payload(payload: Mapping[str, Any], *, main: bool) -> dict[str, Any]:
             errors["organization_code"] = list(error.messages)
         else:
             cleaned["organization_code"] = code
-    if errors:
-        raise ValidationFailed(errors=errors)
-    return cleaned
+    return check.result()
 
 
 def validate(payload: dict[str, Any]) -> dict[str, Any]:
