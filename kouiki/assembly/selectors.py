@@ -16,7 +16,7 @@ from django.utils import timezone
 from kouiki.assembly.choices import UNANSWERED, NoticeMethod, VoteChoice
 from kouiki.assembly.models import AgendaItem, Attendee, Invitation, Meeting, ReceptionTicket, Vote
 from kouiki.core.errors import NotFound
-from kouiki.identity.access import participant_organization, require_staff
+from kouiki.identity.access import function, organization_of, participant_organization, require_staff
 from kouiki.membership import selectors as membership_selectors
 
 if TYPE_CHECKING:
@@ -28,9 +28,10 @@ RECENT_ARRIVALS = 10
 # --- members (MEM-G1..G3) ---------------------------------------------------------------------------
 
 
+@function("MEM-G1")
 def invitations_for(*, actor: User) -> QuerySet[Invitation]:
     """MEM-G1: the meetings notified to the actor's organization, the latest meeting first."""
-    organization_id = participant_organization(actor, "MEM-G1")
+    organization_id = organization_of(actor)
     return (
         Invitation.objects.filter(organization_id=organization_id, notified_at__isnull=False)
         .select_related("meeting")
@@ -60,9 +61,10 @@ def invitation_for(*, actor: User, meeting_id: int, function_id: str = "MEM-G2")
     return invitation
 
 
+@function("MEM-G3")
 def ticket_for(*, actor: User, meeting_id: int, attendee_id: int) -> ReceptionTicket:
     """MEM-G3: the reception ticket of one of the actor's organization's persons."""
-    organization_id = participant_organization(actor, "MEM-G3")
+    organization_id = organization_of(actor)
     ticket = (
         ReceptionTicket.objects.filter(
             meeting_id=meeting_id,

@@ -18,9 +18,11 @@ from kouiki.capacity.models import (
     PowerSourceVersion,
 )
 from kouiki.capacity.payloads import COMPANY_FIELDS, CONTACT_FIELDS, CONTACTS, SOURCE_FIELDS, contact_key
+from kouiki.core.catalog import implements
 from kouiki.core.errors import NotFound
 from kouiki.identity.access import organization_of, require_staff
 from kouiki.reviews import selectors as review_selectors
+from kouiki.reviews import services as reviews
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -35,8 +37,6 @@ SOURCE_CHANGE = "capacity.source_change"
 SOURCE_DELETION = "capacity.source_deletion"
 OPERATOR_KINDS = (REGISTRATION, OPERATOR_CHANGE, OPERATOR_DELETION)
 SOURCE_KINDS = (SOURCE_REGISTRATION, SOURCE_CHANGE, SOURCE_DELETION)
-# Not decided for good and not rejected: such an application blocks another one on the same object.
-OPEN_STATES = ("draft", "submitted", "resubmitted", "on_hold")
 
 
 # --- operators ------------------------------------------------------------------------------------
@@ -217,11 +217,13 @@ def registered_points(numbers: list[str], *, exclude_pk: int | None = None) -> d
 # --- applications ---------------------------------------------------------------------------------
 
 
+@implements("CAP-R2")
 def operator_applications(*, actor: User, state: str | None = None) -> QuerySet[Application]:
     """CAP-R2: the registration, change and deletion applications of the actor's organization."""
     return review_selectors.applications_for(actor=actor, state=state).filter(kind__in=OPERATOR_KINDS)
 
 
+@implements("CAP-P2")
 def source_applications(
     *, actor: User, state: str | None = None, kind: str | None = None
 ) -> QuerySet[Application]:
@@ -241,9 +243,10 @@ def application_of(*, actor: User, pk: int, kinds: tuple[str, ...]) -> Applicati
 
 
 def open_operator_application(*, actor: User, exclude_pk: int | None = None) -> Application | None:
-    """The organization's change or deletion of its operator information not yet decided, if any."""
+    """The organization's open change or deletion of its operator information, if any (an open
+    application blocks another one on the same object, `kouiki.reviews.services.OPEN`)."""
     found = operator_applications(actor=actor).filter(
-        state__in=OPEN_STATES, kind__in=(OPERATOR_CHANGE, OPERATOR_DELETION)
+        state__in=reviews.OPEN, kind__in=(OPERATOR_CHANGE, OPERATOR_DELETION)
     )
     if exclude_pk is not None:
         found = found.exclude(pk=exclude_pk)
@@ -252,7 +255,7 @@ def open_operator_application(*, actor: User, exclude_pk: int | None = None) -> 
 
 def open_operator_deletion(*, actor: User) -> Application | None:
     """The organization's deletion of its operator information (the end of its use) not yet decided."""
-    return operator_applications(actor=actor).filter(state__in=OPEN_STATES, kind=OPERATOR_DELETION).first()
+    return operator_applications(actor=actor).filter(state__in=reviews.OPEN, kind=OPERATOR_DELETION).first()
 
 
 def open_source_application(
@@ -260,7 +263,7 @@ def open_source_application(
 ) -> Application | None:
     """The change or deletion of this power source not yet decided, if any."""
     found = source_applications(actor=actor).filter(
-        state__in=OPEN_STATES, kind__in=(SOURCE_CHANGE, SOURCE_DELETION), payload__source_id=source_id
+        state__in=reviews.OPEN, kind__in=(SOURCE_CHANGE, SOURCE_DELETION), payload__source_id=source_id
     )
     if exclude_pk is not None:
         found = found.exclude(pk=exclude_pk)
@@ -270,7 +273,7 @@ def open_source_application(
 def open_source_ids(*, actor: User) -> set[str]:
     """The power sources of the organization with a change or deletion not yet decided."""
     found = source_applications(actor=actor).filter(
-        state__in=OPEN_STATES, kind__in=(SOURCE_CHANGE, SOURCE_DELETION)
+        state__in=reviews.OPEN, kind__in=(SOURCE_CHANGE, SOURCE_DELETION)
     )
     return {str(source_id) for source_id in found.values_list("payload__source_id", flat=True)}
 
@@ -288,6 +291,6 @@ def open_source_application_count(*, actor: User, operator: Operator) -> int:
     """How many power source applications of one operator's organization are undecided (staff)."""
     return (
         operator_applications_staff(actor=actor, operator=operator)
-        .filter(kind__in=SOURCE_KINDS, state__in=OPEN_STATES)
+        .filter(kind__in=SOURCE_KINDS, state__in=reviews.OPEN)
         .count()
     )

@@ -7,12 +7,17 @@ use a function (`allows`), what a user's menu shows (`menu`), and gives the cata
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from kouiki.core.functions import FUNCTIONS as DECLARED
@@ -26,10 +31,12 @@ __all__ = [
     "as_dicts",
     "functions",
     "get",
+    "implements",
     "markdown_table",
     "menu",
     "place",
     "places",
+    "tests_naming",
     "urls",
 ]
 
@@ -93,60 +100,142 @@ def menu(system: str, codes: frozenset[str]) -> list[tuple[str, list[Function]]]
 
 # --- where each function lives in the code ------------------------------------------------------
 
-# The kinds of place a function has: the service that is its rule, the screen, the API operation.
-PLACE_KINDS = ("service", "view", "operation")
+# The kinds of place a function has: the service that is its rule (a selector for a read), the
+# screen, the API operation. The access layer's guards record them as they wrap the code.
+PLACE_KINDS = ("service", "selector", "view", "operation")
 
 
 @dataclass(frozen=True)
 class Place:
-    """One piece of code that implements a function: its kind, dotted path, file and line."""
+    """One piece of code that implements a function: its kind, dotted path, source file (relative
+    to the repository) and line, and where a user reaches it (URL paths, an API method and path)."""
 
     kind: str
     path: str
     file: str
     line: int
+    reached_at: tuple[str, ...] = ()
 
 
-_PLACES: dict[str, list[Place]] = {}
+_PLACES: dict[str, dict[Callable[..., Any], tuple[str, str]]] = {}
+C = TypeVar("C", bound=Callable[..., Any])
 
 
-def place(function_id: str, kind: str, code: Callable[..., Any]) -> None:
-    """Record that `code` is the function's service, view or operation. The access layer's guards
-    call this as they wrap the code, so the index is never written by hand."""
+def place(function_id: str, kind: str, code: Callable[..., Any], *, reached_at: str = "") -> None:
+    """Record that `code` is the function's service, view or operation (a service in a selectors
+    module is a selector). `reached_at` names what the URLconf cannot tell (an API operation's
+    method and path)."""
     get(function_id)
     if kind not in PLACE_KINDS:
         raise ValueError(f"unknown kind of place {kind!r}")
     code = inspect.unwrap(code)
-    try:
-        file = inspect.getsourcefile(code) or ""
-        line = inspect.getsourcelines(code)[1]
-    except (OSError, TypeError):  # pragma: no cover - code without a source file
-        file, line = "", 0
-    found = Place(kind=kind, path=f"{code.__module__}.{code.__qualname__}", file=file, line=line)
-    listed = _PLACES.setdefault(function_id, [])
-    if found not in listed:
-        listed.append(found)
+    if kind == "service" and code.__module__.rsplit(".", 1)[-1] == "selectors":
+        kind = "selector"
+    _PLACES.setdefault(function_id, {})[code] = (kind, reached_at)
+
+
+def implements(*function_ids: str) -> Callable[[C], C]:
+    """Record code as a place of the function(s) without a check of the access layer: a public page
+    (joining), a staff screen of the back office, a job the system runs, a service that checks
+    the right itself in a way that depends on the actor (staff or member). The kind follows the
+    module: views, API operations, selectors, else a service."""
+
+    def decorator(code: C) -> C:
+        module = code.__module__
+        if ".views" in module:
+            kind = "view"
+        elif ".api." in module:
+            kind = "operation"
+        else:
+            kind = "service"
+        for function_id in function_ids:
+            place(function_id, kind, code)
+        return code
+
+    return decorator
+
+
+# Modules that hold no function's code (and settings that must not be imported twice).
+_NOT_CODE = frozenset(
+    {"migrations", "management", "settings", "test_settings", "wsgi", "asgi", "templatetags"}
+)
 
 
 def _load_code() -> None:
-    """Import every view, API operation and the services they call (the URLconf imports them)."""
+    """Import every module of the project once, so that every guard has recorded its place whatever
+    the caller imported before (a task module that no view imports, a selector)."""
+    import kouiki
 
-    def walk(patterns: list[Any]) -> None:
+    for module in pkgutil.walk_packages(kouiki.__path__, "kouiki."):
+        if _NOT_CODE.isdisjoint(module.name.split(".")):
+            importlib.import_module(module.name)
+
+
+def _view_routes() -> dict[Callable[..., Any], list[str]]:
+    """Every view of the URLconf (unwrapped) with the URL paths that reach it."""
+    _load_code()
+    routes: dict[Callable[..., Any], list[str]] = {}
+
+    def walk(patterns: list[Any], prefix: str) -> None:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns)
+                walk(pattern.url_patterns, prefix + str(pattern.pattern))
             elif isinstance(pattern, URLPattern):
-                pattern.callback  # noqa: B018 - resolving the callback imports its module
+                view = inspect.unwrap(pattern.callback)
+                routes.setdefault(view, []).append("/" + prefix + str(pattern.pattern))
 
-    walk(get_resolver().url_patterns)
+    walk(get_resolver().url_patterns, "")
+    return routes
+
+
+def _source(code: Callable[..., Any]) -> tuple[str, int]:
+    try:
+        file = Path(inspect.getsourcefile(code) or "")
+        line = inspect.getsourcelines(code)[1]
+    except (OSError, TypeError):  # pragma: no cover - code without a source file
+        return "", 0
+    root = Path(settings.BASE_DIR)
+    return (str(file.relative_to(root)) if file.is_relative_to(root) else str(file)), line
 
 
 def places(function_id: str) -> list[Place]:
-    """Where the function lives: its services, views and operations, in that order."""
+    """Where the function lives: its services, selectors, views and operations, in that order."""
     get(function_id)
-    _load_code()
-    found = _PLACES.get(function_id, [])
+    routes = _view_routes()
+    found = []
+    for code, (kind, reached_at) in _PLACES.get(function_id, {}).items():
+        file, line = _source(code)
+        reached = (reached_at,) if reached_at else tuple(routes.get(code, ()))
+        found.append(
+            Place(
+                kind=kind,
+                path=f"{code.__module__}.{code.__qualname__}",
+                file=file,
+                line=line,
+                reached_at=reached,
+            )
+        )
     return sorted(found, key=lambda p: (PLACE_KINDS.index(p.kind), p.path))
+
+
+_TEST_DEF = re.compile(r"^(?:async )?def (test_\w+)", re.M)
+
+
+def tests_naming(function_id: str) -> list[str]:
+    """The tests that name the function: `file::test` for a test whose name holds its lower-case id
+    (`test_sw_l06_...`), and `file` for a test module that mentions the id anywhere."""
+    get(function_id)
+    lower = function_id.lower().replace("-", "_")
+    root = Path(settings.BASE_DIR)
+    found = []
+    for path in sorted((root / "tests").rglob("test_*.py")):
+        text = path.read_text(encoding="utf-8")
+        named = [name for name in _TEST_DEF.findall(text) if lower in name]
+        relative = str(path.relative_to(root))
+        found += [f"{relative}::{name}" for name in named]
+        if not named and (function_id in text or lower in text):
+            found.append(relative)
+    return found
 
 
 def urls(function: Function) -> list[str]:
@@ -177,6 +266,16 @@ def as_dicts() -> list[dict[str, Any]]:
             "api_operation": f.api_operation,
             "built": f.built,
             "note": f.note,
+            "places": [
+                {
+                    "kind": p.kind,
+                    "path": p.path,
+                    "file": p.file,
+                    "line": p.line,
+                    "reached_at": list(p.reached_at),
+                }
+                for p in places(f.id)
+            ],
         }
         for f in FUNCTIONS.values()
     ]
@@ -232,4 +331,33 @@ def markdown_table() -> str:
             ]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
+        lines += _where_table(system)
     return "\n".join(lines)
+
+
+def _short(path: str) -> str:
+    return f"`{path.removeprefix('kouiki.')}`"
+
+
+def _where_table(system: str) -> list[str]:
+    """Where the built functions of a system live: the code the access layer's guards recorded."""
+    rows = []
+    for f in functions(system):
+        if not f.built:
+            continue
+        found = places(f.id)
+        cells = [
+            " ".join(_short(p.path) for p in found if p.kind in kinds)
+            for kinds in (("service", "selector"), ("view",), ("operation",))
+        ]
+        rows.append(f"| {f.id} | " + " | ".join(cells) + " |")
+    if not rows:
+        return []
+    return [
+        f"### Where the code is ({system})",
+        "",
+        "| id | services, selectors | views | API operations |",
+        "| --- | --- | --- | --- |",
+        *rows,
+        "",
+    ]

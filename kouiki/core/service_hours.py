@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 from kouiki.core import calendar
+from kouiki.core.catalog import implements
 from kouiki.core.errors import NotFound, ValidationFailed
 from kouiki.core.models import ClosingDay
 
@@ -100,6 +101,7 @@ def remove_closing_day(*, pk: int) -> ClosingDayInfo:
 # --- the hours ----------------------------------------------------------------------------------
 
 
+@implements("CAP-H1")
 def is_open(moment: datetime | None = None) -> bool:
     """Whether the capacity market system is in service at `moment` (now by default):
     a business day, from 9:00 (included) to 18:00 (excluded) Japan time."""
@@ -184,6 +186,7 @@ def _closed_response(request: HttpRequest, now: datetime) -> HttpResponse:
     return response
 
 
+@implements("CAP-H1")
 class ServiceHoursMiddleware:
     """Closes the capacity market system's screens and API outside its service hours (CAP-H1)."""
 

@@ -26,7 +26,13 @@ from kouiki.fees.models import (
     PayeeAccount,
     RefundAccount,
 )
-from kouiki.identity.access import is_administrator, is_staff, participant_organization, require_staff
+from kouiki.identity.access import (
+    function,
+    is_administrator,
+    is_staff,
+    organization_of,
+    require_staff,
+)
 from kouiki.identity.choices import BusinessType
 
 if TYPE_CHECKING:
@@ -67,18 +73,20 @@ def _state_filter(state: str, today: date) -> Q:
     return Q()
 
 
+@function(INVOICES)
 def invoices_for(*, actor: User, fiscal_year: int | None = None, state: str = "") -> QuerySet[Invoice]:
     """MEM-F1 請求書の確認: the invoices issued to the actor's organization, newest year first."""
-    organization_id = participant_organization(actor, INVOICES)
+    organization_id = organization_of(actor)
     invoices = Invoice.objects.filter(organization_id=organization_id)
     if fiscal_year:
         invoices = invoices.filter(fiscal_year=fiscal_year)
     return invoices.filter(_state_filter(state, timezone.localdate())).order_by("-fiscal_year", "-id")
 
 
+@function(INVOICES)
 def invoice_fiscal_years_for(*, actor: User) -> list[int]:
     """The fiscal years the actor's organization has invoices for, newest first (the period filter)."""
-    organization_id = participant_organization(actor, INVOICES)
+    organization_id = organization_of(actor)
     years = Invoice.objects.filter(organization_id=organization_id).values_list("fiscal_year", flat=True)
     return sorted(set(years), reverse=True)
 
@@ -137,12 +145,13 @@ def payee_accounts(*, actor: User) -> QuerySet[PayeeAccount]:
 # --- capacity-market documents (MEM-F2) -------------------------------------------------------------
 
 
+@function(CAPACITY)
 def capacity_documents_for(
     *, actor: User, kind: str = "", fiscal_year: int | None = None
 ) -> QuerySet[CapacityDocument]:
     """MEM-F2: the documents published for the actor's organization, newest first, each with
     `is_read` (whether this user has opened it)."""
-    organization_id = participant_organization(actor, CAPACITY)
+    organization_id = organization_of(actor)
     documents = CapacityDocument.objects.filter(organization_id=organization_id, published_at__isnull=False)
     if kind:
         documents = documents.filter(kind=kind)
@@ -152,8 +161,9 @@ def capacity_documents_for(
     return documents.annotate(is_read=Exists(read)).order_by("-published_at", "-id")
 
 
+@function(CAPACITY)
 def capacity_fiscal_years_for(*, actor: User) -> list[int]:
-    organization_id = participant_organization(actor, CAPACITY)
+    organization_id = organization_of(actor)
     years = CapacityDocument.objects.filter(
         organization_id=organization_id, published_at__isnull=False
     ).values_list("fiscal_year", flat=True)
@@ -206,9 +216,10 @@ def refund_account_required_for(*, actor: User) -> bool:
     return organization is not None and refund_account_required(organization.business_types)
 
 
+@function(CAPACITY)
 def refund_account_for(*, actor: User) -> RefundAccount | None:
     """The actor's organization's refund account, or None when it has not registered one."""
-    organization_id = participant_organization(actor, CAPACITY)
+    organization_id = organization_of(actor)
     return RefundAccount.objects.filter(organization_id=organization_id).first()
 
 

@@ -250,13 +250,15 @@ def enrolled_required(system: str) -> Callable[[View], View]:
 # --- API operations -----------------------------------------------------------------------------
 
 
-def checked_operation(function_id: str, operation: Callable[..., Any]) -> Callable[..., Any]:
+def checked_operation(
+    function_id: str, operation: Callable[..., Any], *, reached_at: str = ""
+) -> Callable[..., Any]:
     """The API operation `operation(request, actor, ...)` as ninja calls it: `(request, ...)`, with
     the token's user checked for `function_id` and passed as `actor`.
 
     ninja reads the parameters from the signature: the returned callable shows the operation's own
     signature without `actor`, its annotations resolved in the operation's module."""
-    catalog.place(function_id, "operation", operation)
+    catalog.place(function_id, "operation", operation, reached_at=reached_at)
     signature = inspect.signature(operation)
     kept = [parameter for name, parameter in signature.parameters.items() if name != "actor"]
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from kouiki.core.catalog import implements
 from kouiki.core.errors import NotFound
 from kouiki.core.systems import Role, System
 from kouiki.identity.models import AccountKind, Enrollment, Organization, User
@@ -64,6 +65,7 @@ def user_by_credentials(organization_code: str, login_id: str) -> User | None:
     )
 
 
+@implements("MEM-U2", "CAP-U1")
 def users_for(
     *,
     actor: User,

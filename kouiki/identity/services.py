@@ -22,6 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
+from kouiki.core.catalog import implements
 from kouiki.core.errors import Forbidden, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail
 from kouiki.core.systems import Role, System
@@ -80,6 +81,7 @@ def _validate_new_password(raw_password: str, user: User, field: str) -> None:
         raise ValidationFailed(errors={field: list(error.messages)}) from error
 
 
+@implements("MEM-U1")
 def change_own_password(*, actor: User, old_password: str, new_password: str) -> User:
     """MEM-U1 / forced change: the user replaces its own password (seed 003 2.2)."""
     if not actor.check_password(old_password):
@@ -97,6 +99,7 @@ def change_own_password(*, actor: User, old_password: str, new_password: str) ->
     return actor
 
 
+@implements("MEM-U1")
 def update_own_profile(*, actor: User, **fields: Any) -> User:
     """MEM-U1: a user changes its own profile."""
     changed = _apply_profile(actor, fields)
@@ -229,6 +232,7 @@ def unlock_user(*, actor: User, user: User, system: str = System.MEMBER) -> None
         record(actor=actor, action=Action.USER_UNLOCK, obj=user, system=system)
 
 
+@implements("MEM-A1")
 def record_login(*, user: User, system: str) -> None:
     """Remember the previous login for the header (前回ログイン日時) and audit the success."""
     user.previous_login = user.last_login

@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
+from kouiki.core.catalog import implements
 from kouiki.core.errors import NotFound
 from kouiki.identity.access import is_staff, organization_of, require_staff
 from kouiki.identity.choices import BusinessType, OrganizationStatus
 from kouiki.membership.models import MemberProfile, MembershipCertificate
 from kouiki.reviews import selectors as review_selectors
+from kouiki.reviews import services as reviews
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -25,8 +27,6 @@ CHANGE = "membership.change"  # MEM-I4 会員情報変更
 SUCCESSION = "membership.succession"  # MEM-I5 承継
 WITHDRAWAL = "membership.withdrawal"  # MEM-I6 脱退
 REQUEST_KINDS = (CHANGE, SUCCESSION, WITHDRAWAL)
-# Waiting for the organization: an organization has at most one such request at a time.
-OPEN_STATES = ("submitted", "resubmitted", "on_hold")
 
 # The company fields of a change request, in the order of the screens (seed 003 chapter 4, 5).
 COMPANY_LABELS: dict[str, str] = {
@@ -106,6 +106,7 @@ def _profiles() -> QuerySet[MemberProfile]:
     return MemberProfile.objects.select_related("organization", "administrator1", "administrator2")
 
 
+@implements("MEM-I2")
 def member_profile_for(*, actor: User) -> MemberProfile | None:
     """The member information of the actor's organization (None for an organization without one)."""
     return _profiles().filter(organization_id=organization_of(actor)).first()
@@ -273,8 +274,9 @@ def change_request_for(*, actor: User, pk: int) -> Application:
 
 
 def open_request_for(*, actor: User, exclude_pk: int | None = None) -> Application | None:
-    """The organization's request waiting for the organization's decision, if there is one."""
-    found = change_requests_for(actor=actor).filter(state__in=OPEN_STATES)
+    """The organization's open request, if there is one: an organization has at most one at a time
+    (an open application blocks another, `kouiki.reviews.services.OPEN`)."""
+    found = change_requests_for(actor=actor).filter(state__in=reviews.OPEN)
     if exclude_pk is not None:
         found = found.exclude(pk=exclude_pk)
     return found.first()

@@ -6,11 +6,13 @@ from datetime import timedelta
 
 from django.tasks import task
 
+from kouiki.core.catalog import implements
 from kouiki.core.periodic import register_periodic
 from kouiki.membership.services import join
 
 
 @task()
+@implements("MEM-J5")
 def expire_provisional_join_applications() -> list[str]:
     """Expire the provisional applications older than a year; returns their reception numbers."""
     return join.expire_provisional()

@@ -19,6 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
+from kouiki.core.catalog import implements
 from kouiki.core.errors import Conflict, KouikiError, NotFound, ValidationFailed
 from kouiki.core.views import ratelimited
 from kouiki.membership.forms import AdministratorForm, CompanyForm
@@ -27,6 +28,7 @@ from kouiki.membership.review_join import ADMIN_NAMES, ADMINISTRATORS, admin_dat
 from kouiki.membership.selectors_join import code_for
 from kouiki.membership.services import join
 from kouiki.reviews import selectors as review_selectors
+from kouiki.reviews import services as review_services
 from kouiki.reviews.guest_access import GuestAccess
 
 if TYPE_CHECKING:
@@ -149,6 +151,7 @@ class ApplicationForms:
 # --- MEM-J1 -------------------------------------------------------------------------------------
 
 
+@implements("MEM-J1")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def link(request: HttpRequest) -> HttpResponse:
@@ -167,6 +170,7 @@ def link(request: HttpRequest) -> HttpResponse:
 # --- MEM-J2 / J3 --------------------------------------------------------------------------------
 
 
+@implements("MEM-J2")
 @never_cache
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
@@ -203,6 +207,7 @@ def provisional(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@implements("MEM-J3")
 @never_cache
 @require_GET
 def received(request: HttpRequest) -> HttpResponse:
@@ -223,6 +228,7 @@ MAIN_ACCESS = GuestAccess(
 )
 
 
+@implements("MEM-J4")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def main(request: HttpRequest) -> HttpResponse:
@@ -244,6 +250,7 @@ def main(request: HttpRequest) -> HttpResponse:
     return _render(request, "main.html", form=form, title="加入(本)申請")
 
 
+@implements("MEM-J4")
 @never_cache
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
@@ -255,12 +262,14 @@ def main_edit(request: HttpRequest) -> HttpResponse:
         return redirect("join:main")
     application, email = granted
     state_label = review_selectors.state_label(application.state)
-    if application.state not in join.MAIN_ACTS:
+    act = join.main_act(application)
+    if act is None:
         return _render(
             request,
             "main_status.html",
             application=application,
             state_label=state_label,
+            pending=application.state in review_services.PENDING,
             title="加入(本)申請",
         )
     code_issued = code_for(application) is not None
@@ -288,7 +297,7 @@ def main_edit(request: HttpRequest) -> HttpResponse:
             request.session[DONE_KEY] = {
                 "reception_number": filed.reception_number,
                 "company_name": filed.subject,
-                "resubmitted": filed.state == "resubmitted",
+                "resubmitted": act == "resubmit",
                 "refund_account": join.needs_refund_account(filed.payload),
             }
             return redirect("join:main_done")
@@ -298,11 +307,13 @@ def main_edit(request: HttpRequest) -> HttpResponse:
         forms=forms,
         application=application,
         state_label=state_label,
+        act=act,
         code_issued=code_issued,
         title="加入(本)申請",
     )
 
 
+@implements("MEM-J4")
 @never_cache
 @require_GET
 def main_done(request: HttpRequest) -> HttpResponse:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from kouiki.core.catalog import implements
 from kouiki.core.errors import NotFound
 from kouiki.identity.access import require_enrolled, require_staff
 from kouiki.notices.models import Audience, Notice, NoticeAttachment, NoticeRead, NoticeRecipient
@@ -35,6 +36,7 @@ def _visible(system: str, organization_id: int, now: datetime) -> QuerySet[Notic
     )
 
 
+@implements("SW-N01", "CAP-N1")
 def notices_for(
     *, actor: User, system: str, category: str = "", unread_only: bool = False
 ) -> QuerySet[Notice]:
@@ -58,6 +60,7 @@ def unread_count(*, actor: User, system: str) -> int:
     return notices_for(actor=actor, system=system, unread_only=True).count()
 
 
+@implements("SW-N02", "CAP-N1")
 def notice_for(*, actor: User, system: str, pk: int) -> Notice:
     """CAP-N1 / SW-N02: one notice the actor's organization sees now, with its attachments."""
     notice = (
@@ -73,6 +76,7 @@ def notice_for(*, actor: User, system: str, pk: int) -> Notice:
     return notice
 
 
+@implements("SW-N02", "CAP-N1")
 def attachment_for(*, actor: User, system: str, notice_pk: int, pk: int) -> NoticeAttachment:
     """A file of a notice the actor sees; the file of any other notice is NotFound."""
     notice = notice_for(actor=actor, system=system, pk=notice_pk)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core.calendar import year_out_of_range
+from kouiki.core.catalog import implements
 from kouiki.core.errors import InvalidTransition, ValidationFailed
 from kouiki.core.systems import System
 from kouiki.identity.access import require_staff
@@ -354,6 +355,7 @@ def withdraw_notice(*, actor: User, notice: Notice) -> Notice:
     return notice
 
 
+@implements("SW-N02", "CAP-N1")
 def open_notice(*, actor: User, system: str, pk: int) -> Notice:
     """A participant's user opens a notice it may see: marked read for that user (once)."""
     notice = selectors.notice_for(actor=actor, system=system, pk=pk)

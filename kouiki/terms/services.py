@@ -18,6 +18,7 @@ from django.utils import timezone
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core import request_context
+from kouiki.core.catalog import implements
 from kouiki.core.errors import InvalidTransition, ValidationFailed
 from kouiki.core.outbox import queue_mail
 from kouiki.core.systems import System
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 MAX_BODY_CHARS = 200_000
 
 
+@implements("X-T1")
 def record_consent(
     *,
     document: TermsDocument,
@@ -101,6 +103,7 @@ def attach_consents(*, actor: User | None, application: Application, organizatio
     return attached
 
 
+@implements("X-T1")
 def consent_to_current_terms(
     *,
     system: str,
@@ -170,6 +173,7 @@ def _duplicate_version() -> ValidationFailed:
     return ValidationFailed("この版は既に登録されています。別の版を入力してください。", field="version")
 
 
+@implements("X-T1")
 def create_version(
     *,
     actor: User,
@@ -256,6 +260,7 @@ def delete_draft(*, actor: User, document: TermsDocument) -> None:
         )
 
 
+@implements("X-T1")
 def publish_version(*, actor: User, document: TermsDocument) -> int:
     """Staff publish a draft: it is shown from now on (in force from its effective date), and every
     active user of its system is mailed that the terms changed (seed 002 1.3.3, seed 000/001 alike).

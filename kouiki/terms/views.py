@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from kouiki.core.catalog import implements
 from kouiki.core.errors import NotFound
 from kouiki.core.systems import System
 from kouiki.terms import selectors
@@ -36,6 +37,7 @@ def _render(request: HttpRequest, document: TermsDocument) -> HttpResponse:
     )
 
 
+@implements("X-T1")
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """The documents in force of the three systems (X-T1)."""
@@ -44,6 +46,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@implements("X-T1")
 @require_GET
 def current(request: HttpRequest, system: str, kind: str) -> HttpResponse:
     """The version in force today (a link that stays right when the document changes)."""
@@ -52,6 +55,7 @@ def current(request: HttpRequest, system: str, kind: str) -> HttpResponse:
     return _render(request, selectors.current(system, kind))
 
 
+@implements("X-T1")
 @require_GET
 def document(request: HttpRequest, pk: int) -> HttpResponse:
     """One published version: what an applicant consented to, as it was."""

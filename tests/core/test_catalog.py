@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from io import StringIO
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from kouiki.core import catalog
 
@@ -163,6 +164,7 @@ def test_json_output_has_the_keys_and_types() -> None:
         assert isinstance(row["urls"], list) and all(url.startswith("/") for url in row["urls"])
         assert row["api_operation"] is None or isinstance(row["api_operation"], str)
         assert isinstance(row["built"], bool)
+        assert all(place["kind"] in catalog.PLACE_KINDS for place in row["places"])
     login = next(row for row in rows if row["id"] == "MEM-A1")
     assert login["built"] is True
     assert login["urls"] == ["/member/login/"]
@@ -197,3 +199,74 @@ def test_docs_functions_md_is_up_to_date() -> None:
     assert DOCS.read_text(encoding="utf-8") == catalog.markdown_table(), (
         "docs/functions.md is stale: run `make docs` and commit the result"
     )
+
+
+# --- the catalog as the index of the code ---------------------------------------------------------
+
+
+def _resolve(dotted: str) -> object:
+    """The object a printed dotted path names (module, then attributes)."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            found: object = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attribute in parts[cut:]:
+            found = getattr(found, attribute)
+        return found
+    raise AssertionError(f"{dotted} does not import")
+
+
+def test_functions_sw_l06_prints_its_service_view_operations_and_tests_all_of_which_exist() -> None:
+    out = StringIO()
+    call_command("functions", "SW-L06", stdout=out)
+    text = out.getvalue()
+    printed = re.findall(r"^  (service|selector|view|operation) +(\S+)  (\S+):(\d+)$", text, re.M)
+    assert {kind for kind, *_ in printed} == {"service", "view", "operation"}
+    assert ("service", "kouiki.switching.services.switches.register_cancel_forward") in {
+        (kind, path) for kind, path, *_ in printed
+    }
+    for _kind, path, file, line in printed:
+        code = _resolve(path)
+        assert callable(code), path
+        source = (Path(settings.BASE_DIR) / file).read_text(encoding="utf-8").splitlines()
+        # The line is that of its first decorator: the first definition from there is the code.
+        definition = next(text for text in source[int(line) - 1 :] if text.startswith("def "))
+        assert definition.startswith(f"def {path.rsplit('.', 1)[-1]}("), f"{file}:{line} is not {path}"
+    assert "at POST /api/switching/v1/cancel-forwards (sw_l06)" in text
+    assert "at /switching/low/switching/new/" in text
+    tests = re.findall(r"^  test +(\S+)$", text, re.M)
+    assert "tests/switching/test_switches.py::test_sw_l06_a_bad_number_is_refused" in tests
+    for test in tests:
+        assert (Path(settings.BASE_DIR) / test.split("::")[0]).exists(), test
+
+
+def test_functions_refuses_an_unknown_id() -> None:
+    with pytest.raises(CommandError, match="SW-Z99"):
+        call_command("functions", "SW-Z99", stdout=StringIO())
+
+
+def test_every_built_function_names_where_it_lives() -> None:
+    """Every built function has the code the access layer recorded: a screen or an API operation
+    unless the system does it, a service or selector unless it only shows a page, and each API
+    operation the catalog declares."""
+    only_a_page = {"MEM-J3"}  # the reception screen after the provisional application
+    for function in catalog.functions():
+        if not function.built:
+            continue
+        kinds = {place.kind for place in catalog.places(function.id)}
+        if function.surface != "system":
+            assert kinds & {"view", "operation"}, f"{function.id}: no view or API operation"
+        if function.id not in only_a_page:
+            assert kinds & {"service", "selector"}, f"{function.id}: no service or selector"
+        if function.api_operation:
+            reached = [r for p in catalog.places(function.id) if p.kind == "operation" for r in p.reached_at]
+            assert any(r.endswith(f"({function.api_operation})") for r in reached), function.id
+
+
+def test_every_recorded_place_is_real_code() -> None:
+    for function in catalog.functions():
+        for place in catalog.places(function.id):
+            assert _resolve(place.path) is not None
+            assert (Path(settings.BASE_DIR) / place.file).exists(), place

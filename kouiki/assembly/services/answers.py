@@ -28,7 +28,7 @@ from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail
-from kouiki.identity.access import participant_organization
+from kouiki.identity.access import function, organization_of
 from kouiki.identity.selectors import users_with_duty
 
 if TYPE_CHECKING:
@@ -152,6 +152,7 @@ def _save_votes(invitation: Invitation, votes: dict[int, str], now: datetime) ->
             vote.save(update_fields=["choice", "voted_at"])
 
 
+@function("MEM-G2")
 def answer_meeting(
     *,
     actor: User,
@@ -161,7 +162,7 @@ def answer_meeting(
     votes: Mapping[int, str] | None = None,
 ) -> Invitation:
     """Answer (or change the answer to) a meeting's convocation, until its answer deadline."""
-    organization_id = participant_organization(actor, "MEM-G2")
+    organization_id = organization_of(actor)
     votes = dict(votes or {})
     with transaction.atomic():
         invitation = _lock_invitation(organization_id, meeting_id)

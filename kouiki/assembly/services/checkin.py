@@ -21,6 +21,7 @@ from kouiki.assembly.choices import CheckInOutcome
 from kouiki.assembly.models import Meeting, ReceptionTicket
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
+from kouiki.core.catalog import implements
 from kouiki.identity.access import require_staff
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ def _refused(
     return CheckInResult(outcome=outcome, message=message, ticket=ticket, arrived_at=arrived_at)
 
 
+@implements("MEM-G4")
 def check_in(*, actor: User, meeting: Meeting, code: str) -> CheckInResult:
     """Check in the holder of the ticket whose QR code reads `code`, at `meeting`."""
     require_staff(actor)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kouiki.assembly import selectors
 from kouiki.assembly.forms import CheckInForm, MeetingForm, VotingRightsForm, add_domain_errors
 from kouiki.assembly.services import checkin, meetings
+from kouiki.core.catalog import implements
 from kouiki.core.csvio import csv_response, write_csv
 from kouiki.core.errors import KouikiError
 from kouiki.identity.access import staff_required
@@ -211,6 +212,7 @@ def paper_csv(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
 # --- MEM-G4 総会当日の受付 ----------------------------------------------------------------------------------
 
 
+@implements("MEM-G4")
 @staff_required
 @require_http_methods(["GET", "POST"])
 def checkin_page(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
@@ -240,6 +242,7 @@ def checkin_page(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     )
 
 
+@implements("MEM-G4")
 @staff_required
 @require_GET
 def checkin_counts(request: HttpRequest, actor: User, pk: int) -> HttpResponse:

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kouiki.core.catalog import implements
 from kouiki.core.errors import KouikiError, NotFound
 from kouiki.identity.access import staff_required
 from kouiki.membership import selectors_join
@@ -50,6 +51,7 @@ def _application(request: HttpRequest, actor: User, pk: int) -> Application:
         raise Http404(error.message) from error
 
 
+@implements("MEM-J4")
 @staff_required
 @require_GET
 def joining_list(request: HttpRequest, actor: User) -> HttpResponse:
@@ -65,6 +67,7 @@ def joining_list(request: HttpRequest, actor: User) -> HttpResponse:
     )
 
 
+@implements("MEM-J4")
 @staff_required
 @require_http_methods(["GET", "POST"])
 def joining_assign(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
@@ -100,6 +103,7 @@ def joining_assign(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
             "application": application,
             "state_label": review_selectors.state_label(application.state),
             "code": selectors_join.code_for(application),
+            "provisional": selectors_join.is_provisional(application),
             "rows": application_type.rows(application.payload),
             "consents": terms_selectors.consents_for(application=application),
             "form": form,

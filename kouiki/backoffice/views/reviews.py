@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from kouiki.core.catalog import implements
 from kouiki.core.errors import Conflict, NotFound, ValidationFailed
 from kouiki.identity.access import staff_required
 from kouiki.reviews import registry, selectors, services
@@ -107,7 +108,7 @@ def _render_detail(
     differences = application_type.differences(application)
     changed = {label for label, _current, _requested in differences}
     rows = [(label, value, label in changed) for label, value in application_type.rows(application.payload)]
-    decisions = [act for act in services.DECISIONS if act in services.allowed_acts(application)]
+    decisions = [act for act in services.DECISIONS if services.may(act, application.state)]
     if form is None:
         form = DecisionForm(initial={"version": application.version})
     return render(
@@ -136,6 +137,7 @@ def detail(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     return _render_detail(request, _application(request, actor, pk))
 
 
+@implements("CAP-R3")  # approving a capacity operator's registration notifies its administrator ID
 @staff_required
 @require_POST
 def decide(request: HttpRequest, actor: User, pk: int) -> HttpResponse:

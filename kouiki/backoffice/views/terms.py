@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kouiki.core.catalog import implements
 from kouiki.core.errors import KouikiError
 from kouiki.core.systems import System
 from kouiki.identity.access import staff_required
@@ -55,6 +56,7 @@ def _values(form: TermsVersionForm) -> dict[str, Any]:
     }
 
 
+@implements("X-T1")
 @staff_required
 @require_GET
 def version_list(request: HttpRequest, actor: User) -> HttpResponse:
@@ -86,6 +88,7 @@ def version_list(request: HttpRequest, actor: User) -> HttpResponse:
     )
 
 
+@implements("X-T1")
 @staff_required
 @require_http_methods(["GET", "POST"])
 def version_create(request: HttpRequest, actor: User) -> HttpResponse:

@@ -40,7 +40,8 @@ from kouiki.capacity.payloads import (
     validate_registration,
 )
 from kouiki.capacity.selectors import OPERATOR_CHANGE, OPERATOR_DELETION, REGISTRATION
-from kouiki.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from kouiki.core.catalog import implements
+from kouiki.core.errors import Conflict, NotFound, ValidationFailed
 from kouiki.core.systems import System
 from kouiki.identity import capacity as identity_capacity
 from kouiki.identity import selectors as identity_selectors
@@ -71,8 +72,6 @@ TERMS_CHANGED = (
     "容量市場システム利用規約が改定されました。改定後の規約をお読みのうえ、改めて同意してください。"
 )
 NOTHING_CHANGED = "変更内容がありません。変更する項目を入力してください。"
-# The states in which the applicant corrects and resubmits (seed 002 has no provisional step).
-CORRECTABLE = ("on_hold", "rejected")
 
 
 # --- terms ----------------------------------------------------------------------------------------
@@ -131,6 +130,7 @@ def _refuse_others_number(operator: Operator, corporate_number: str, *, approvin
     raise ValidationFailed(errors={"corporate_number": [f"{REGISTERED_NUMBER}法人番号を確認してください。"]})
 
 
+@implements("CAP-R1")
 def file_registration(*, payload: Mapping[str, Any], agreed_terms_id: int | None) -> Application:
     """事業者情報登録申請 (= 利用申請, seed 002 2.1.1): validated, consented, submitted for review.
 
@@ -151,6 +151,7 @@ def file_registration(*, payload: Mapping[str, Any], agreed_terms_id: int | None
         return reviews.submit(actor=guest, application=application)
 
 
+@implements("CAP-R1")
 def find_registration(*, reception_number: str, email: str) -> Application:
     """The registration of this 受付番号 and 管理者メールアドレス; either wrong is the same NotFound.
 
@@ -162,6 +163,7 @@ def find_registration(*, reception_number: str, email: str) -> Application:
     return application
 
 
+@implements("CAP-R1")
 def resubmit_registration(
     *, email: str, application: Application, payload: Mapping[str, Any], agreed_terms_id: int | None = None
 ) -> Application:
@@ -169,10 +171,7 @@ def resubmit_registration(
 
     Terms revised since the first filing must be agreed to again.
     """
-    if application.state not in CORRECTABLE:
-        raise InvalidTransition(
-            f"状態が「{review_selectors.state_label(application.state)}」の申請は再申請できません。"
-        )
+    reviews.require_act("resubmit", application.state)
     cleaned = validate_registration(dict(payload))
     _refuse_registered(cleaned["corporate_number"])
     guest = reviews.Guest(email)
@@ -267,6 +266,7 @@ def apply_registration(application: Application, actor: User) -> None:
     application.organization = organization
 
 
+@implements("CAP-R3")
 def notify_administrator_id(*, actor: User, operator: Operator, application: Application) -> Operator:
     """CAP-R3: create the administrator ID and mail it to the address of the application (2.1.2).
 
@@ -332,6 +332,7 @@ def _refuse_unchanged(current: Mapping[str, Any], requested: Mapping[str, Any]) 
         raise ValidationFailed(NOTHING_CHANGED, code="nothing_changed")
 
 
+@implements("CAP-R1")
 def file_change(*, actor: User, payload: Mapping[str, Any]) -> Application:
     """事業者情報変更申請: the requested values, compared with the registered ones, for review."""
     cleaned = validate_operator_change(dict(payload))
@@ -356,13 +357,14 @@ def _refuse_sources(actor: User, operator: Operator) -> None:
             "すべて承認された後に事業者情報の削除を申請してください。",
             code="sources_registered",
         )
-    if selectors.source_applications(actor=actor).filter(state__in=selectors.OPEN_STATES).exists():
+    if selectors.source_applications(actor=actor).filter(state__in=reviews.OPEN).exists():
         raise ValidationFailed(
             "審査中の電源等情報の申請があります。審査の完了後に事業者情報の削除を申請してください。",
             code="sources_pending",
         )
 
 
+@implements("CAP-R1")
 def file_deletion(*, actor: User, reason: str) -> Application:
     """事業者情報削除申請: the end of the system-use contract on the participant's request (2.7.1)."""
     cleaned = validate_operator_deletion({"reason": reason})
@@ -380,12 +382,10 @@ def file_deletion(*, actor: User, reason: str) -> Application:
         return reviews.submit(actor=actor, application=application)
 
 
+@implements("CAP-R2")
 def resubmit_request(*, actor: User, application: Application, payload: Mapping[str, Any]) -> Application:
     """A change or deletion corrected after a hold or a rejection, filed again."""
-    if application.state not in CORRECTABLE:
-        raise InvalidTransition(
-            f"状態が「{review_selectors.state_label(application.state)}」の申請は再申請できません。"
-        )
+    reviews.require_act("resubmit", application.state)
     with transaction.atomic():
         operator = _locked_operator(actor)
         refuse_if_open(actor, exclude_pk=application.pk)

@@ -23,6 +23,7 @@ from kouiki.capacity.forms import LookupForm
 from kouiki.capacity.screens import OperatorForms
 from kouiki.capacity.services import operators
 from kouiki.capacity.views.common import application_context
+from kouiki.core.catalog import implements
 from kouiki.core.errors import Conflict, NotFound, ValidationFailed
 from kouiki.core.views import ratelimited
 from kouiki.reviews.guest_access import GuestAccess
@@ -50,6 +51,7 @@ def _limited(request: HttpRequest, group: str, rate: str) -> bool:
     return bool(is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True))
 
 
+@implements("CAP-R1")
 @never_cache
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
@@ -77,6 +79,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     return _render(request, "form.html", forms=forms, terms=terms, title="容量市場システム 利用申請")
 
 
+@implements("CAP-R1")
 @never_cache
 @require_GET
 def received(request: HttpRequest) -> HttpResponse:
@@ -95,6 +98,7 @@ STATUS_ACCESS = GuestAccess(
 )
 
 
+@implements("CAP-R1")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
@@ -127,6 +131,7 @@ def _terms_to_agree(application: Application) -> Any:
     return terms
 
 
+@implements("CAP-R1")
 @never_cache
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])

@@ -18,7 +18,7 @@ from kouiki.core.outbox import queue_mail
 from kouiki.core.systems import Role, System
 from kouiki.fees import selectors
 from kouiki.fees.models import PayeeAccount, RefundAccount
-from kouiki.identity.access import participant_organization, require_staff
+from kouiki.identity.access import function, organization_of, require_staff
 from kouiki.identity.selectors import users_for
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ def register_payee_account(*, actor: User, values: dict[str, str]) -> PayeeAccou
     return account
 
 
+@function(selectors.CAPACITY)
 def save_refund_account(*, actor: User, values: dict[str, str]) -> RefundAccount:
     """Register or change the actor's organization's refund account (administrators only).
 
@@ -55,7 +56,7 @@ def save_refund_account(*, actor: User, values: dict[str, str]) -> RefundAccount
     audited and the organization's administrators get a mail naming what changed (never the
     account itself).
     """
-    organization_id = participant_organization(actor, selectors.CAPACITY)
+    organization_id = organization_of(actor)
     if not selectors.is_member_admin(actor):
         raise Forbidden("容量市場口座情報等の登録・変更は管理者のみ行えます。")
     if not selectors.refund_account_required_for(actor=actor):

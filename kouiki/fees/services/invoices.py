@@ -20,6 +20,7 @@ from django.utils import timezone
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core import csvio
+from kouiki.core.catalog import implements
 from kouiki.core.csvio import Column, RowError
 from kouiki.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.japanese import normalize_organization_code, validate_organization_code
@@ -348,6 +349,7 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
     return render_pdf("fees/pdf/invoice.html", {"invoice": invoice, "title": f"請求書 {invoice.number}"})
 
 
+@implements(selectors.INVOICES)
 def download_invoice_pdf(*, actor: User, invoice: Invoice) -> bytes:
     """The PDF of an invoice the actor may see (its member's 会費 users, or staff); audited."""
     if not is_staff(actor):

@@ -26,6 +26,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.core import is_ratelimited
 
+from kouiki.core.catalog import implements
 from kouiki.core.errors import ValidationFailed
 from kouiki.core.views import ratelimited
 from kouiki.identity import services
@@ -133,6 +134,7 @@ def lockout_response(
     return _login_page(request, system, form, status=403)
 
 
+@implements("MEM-A1")
 def participant_login(request: HttpRequest, system: str) -> HttpResponse:
     """MEM-A1: 事業者コード + ユーザID + パスワード; the same message for every failure."""
     menu_url = f"/{system}/"

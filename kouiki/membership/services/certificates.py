@@ -11,7 +11,7 @@ from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core.errors import Conflict, ValidationFailed
 from kouiki.core.systems import System
-from kouiki.identity.access import participant_organization
+from kouiki.identity.access import function, organization_of
 from kouiki.membership.models import MembershipCertificate
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 _ATTEMPTS = 3
 
 
+@function("MEM-I1")
 def issue_certificate(*, actor: User) -> MembershipCertificate:
     """Issue a proof of membership of the actor's organization (seed 000 2.2: 加入証跡の表示機能).
 
@@ -28,7 +29,7 @@ def issue_certificate(*, actor: User) -> MembershipCertificate:
     issue; the public verification page shows exactly that, and whether the organization is still
     a member.
     """
-    participant_organization(actor, "MEM-I1")
+    organization_of(actor)
     organization = actor.organization
     assert organization is not None
     if organization.member_since is None:

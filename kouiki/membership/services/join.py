@@ -29,6 +29,7 @@ from django.utils import timezone
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core import japanese
+from kouiki.core.catalog import implements
 from kouiki.core.errors import InvalidTransition, KouikiError, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail
 from kouiki.core.systems import System
@@ -45,7 +46,7 @@ from kouiki.membership.review_join import (
     has_admin,
     recipients,
 )
-from kouiki.membership.selectors_join import code_for, code_in_use
+from kouiki.membership.selectors_join import code_for, code_in_use, is_provisional
 from kouiki.reviews import selectors as review_selectors
 from kouiki.reviews import services as reviews
 from kouiki.terms import selectors as terms_selectors
@@ -108,6 +109,7 @@ def _site(path: str) -> str:
 # --- MEM-J1 ------------------------------------------------------------------------------------
 
 
+@implements("MEM-J1")
 def request_join_link(*, email: str, name: str) -> str:
     """Mail the provisional-application URL to `email` (seed 003 1.2) and return its token.
 
@@ -141,6 +143,7 @@ def request_join_link(*, email: str, name: str) -> str:
     return token
 
 
+@implements("MEM-J2")
 def read_join_link(token: str) -> JoinLink:
     """The link's content; JoinLinkExpired or JoinLinkInvalid (tampered, truncated) otherwise."""
     try:
@@ -197,6 +200,7 @@ def _record_consents(
 # --- MEM-J2 / J3 --------------------------------------------------------------------------------
 
 
+@implements("MEM-J2")
 def file_provisional(
     *, link: JoinLink, payload: Mapping[str, Any], agreed_document_ids: Collection[int]
 ) -> Application:
@@ -246,6 +250,7 @@ def _unique(addresses: list[str]) -> list[str]:
 # --- 事業者マスタ登録 (staff) ----------------------------------------------------------------------
 
 
+@implements("MEM-J4")
 def assign_code(*, actor: User, application: Application, code: str) -> CodeAssignment:
     """Issue the 4-digit 事業者コード to a provisional application and mail it to the applicant.
 
@@ -264,7 +269,7 @@ def assign_code(*, actor: User, application: Application, code: str) -> CodeAssi
     existing = code_for(application)
     if existing is not None:
         raise ValidationFailed(f"この加入申請には事業者コード {existing} が発番済みです。")
-    if application.state != "draft":
+    if not is_provisional(application):
         raise InvalidTransition("事業者コードは加入(本)申請前の仮申請にのみ発番できます。")
     used_by = identity_selectors.organization_by_code(code)
     if used_by is not None:
@@ -318,6 +323,7 @@ def assign_code(*, actor: User, application: Application, code: str) -> CodeAssi
 # --- MEM-J4 -------------------------------------------------------------------------------------
 
 
+@implements("MEM-J4")
 def find_for_main(*, reception_number: str, email: str) -> Application:
     """The join application of this 受付番号 and 管理者①メールアドレス (seed 003 1.4); either wrong
     is the same NotFound."""
@@ -327,11 +333,14 @@ def find_for_main(*, reception_number: str, email: str) -> Application:
     return application
 
 
-# The states in which the applicant files the main application: first time, or again after a
-# hold or a rejection (seed 003 1.1: 保留・却下の場合は理由に応じて申請内容を更新).
-MAIN_ACTS = {"draft": "submit", "on_hold": "resubmit", "rejected": "resubmit"}
+def main_act(application: Application) -> str | None:
+    """How the main application is filed: "submit" the provisional one the first time, "resubmit"
+    after a hold or a rejection (seed 003 1.1: 保留・却下の場合は理由に応じて申請内容を更新); None
+    when it cannot be filed."""
+    return reviews.filing_act(application.state)
 
 
+@implements("MEM-J4")
 def submit_main(
     *,
     email: str,
@@ -345,7 +354,7 @@ def submit_main(
     The code must be the one issued to this application; none issued yet is refused with the
     reason. A document revised since the provisional application must be agreed to again.
     """
-    act = MAIN_ACTS.get(application.state)
+    act = main_act(application)
     if act is None:
         raise InvalidTransition(
             f"状態が「{review_selectors.state_label(application.state)}」の申請は本申請できません。"
@@ -471,6 +480,7 @@ def one_year_before(moment: dt.datetime) -> dt.datetime:
         return local.replace(year=local.year - 1, day=28)
 
 
+@implements("MEM-J5")
 def expire_provisional(*, now: dt.datetime | None = None) -> list[str]:
     """Expire the provisional applications filed more than a year ago without a main application.
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 SYSTEM = System.SWITCHING.value
 NAMESPACE = "switching-api"
+PREFIX = "/api/switching/v1"  # where kouiki/urls.py mounts the API
 
 
 def operation_id(function_id: str, suffix: str = "") -> str:
@@ -49,8 +50,10 @@ def operation(
         **kwargs,
     )
 
+    reached_at = f"{method.upper()} {PREFIX}{path} ({operation_id(function_id, suffix)})"
+
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
-        register(checked_operation(function_id, view))
+        register(checked_operation(function_id, view, reached_at=reached_at))
         return view
 
     return decorator

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
+from kouiki.core.catalog import implements
 from kouiki.core.errors import NotFound, ValidationFailed
 from kouiki.identity.access import function, organization_of
 from kouiki.switching.models import (
@@ -55,6 +56,7 @@ class BasicInfo:
     switch_number: str = ""
 
 
+@implements("SW-P1")
 def check_purpose(purpose: str) -> str:
     """The purpose code, or a refusal naming the field when it is missing or unknown."""
     if purpose not in Purpose.values:
@@ -66,6 +68,7 @@ def check_purpose(purpose: str) -> str:
     return purpose
 
 
+@implements("SW-P2")
 def lawful_role(
     *, organization_id: int | None, point: SupplyPoint, version: SupplyPointVersion
 ) -> tuple[str, str]:
@@ -87,6 +90,7 @@ def lawful_role(
     return "", ""
 
 
+@implements("SW-P1")
 def record_access(
     *,
     actor: User,
@@ -156,6 +160,7 @@ def read_basic_info(*, actor: User, supply_point_number: str, purpose: str) -> B
     )
 
 
+@implements("SW-P2")
 def without_basic_info(items: dict[str, Any]) -> dict[str, Any]:
     """The facility items without the customer's basic info (for a reader without a lawful role)."""
     return {

@@ -7,7 +7,7 @@ import unicodedata
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from kouiki.core import catalog
 
@@ -22,15 +22,23 @@ def _pad(text: str, width: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Print the function catalog (a table, --json, or --markdown for docs/functions.md)."
+    help = (
+        "Print the function catalog (a table, --json, or --markdown for docs/functions.md), or where"
+        " the functions named live: their services, selectors, views, API operations and tests."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("ids", nargs="*", metavar="ID", help="function ids, e.g. SW-L06")
         output = parser.add_mutually_exclusive_group()
         output.add_argument("--json", action="store_true", help="print the catalog as a JSON list")
         output.add_argument("--markdown", action="store_true", help="print the document docs/functions.md")
         parser.add_argument("--system", choices=sorted(catalog.SYSTEMS), help="only this system's functions")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["ids"]:
+            for function_id in options["ids"]:
+                self._where(function_id.upper())
+            return
         system = options["system"]
         if options["markdown"]:
             self.stdout.write(catalog.markdown_table(), ending="")
@@ -57,3 +65,23 @@ class Command(BaseCommand):
         widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
         for row in [header, ["-" * w for w in widths], *rows]:
             self.stdout.write("  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+    def _where(self, function_id: str) -> None:
+        try:
+            function = catalog.get(function_id)
+        except KeyError as error:
+            raise CommandError(str(error.args[0])) from error
+        built = "built" if function.built else "not built"
+        self.stdout.write(f"{function.id}  {function.title}  ({catalog.SYSTEMS[function.system]}, {built})")
+        self.stdout.write(f"  who: {', '.join(sorted(function.who))}")
+        found = catalog.places(function.id)
+        for place in found:
+            self.stdout.write(f"  {place.kind:<9} {place.path}  {place.file}:{place.line}")
+            for reached in place.reached_at:
+                self.stdout.write(f"  {'':<9}   at {reached}")
+        if not found:
+            self.stdout.write("  (no service, view or operation names this function yet)")
+        tests = catalog.tests_naming(function.id)
+        for test in tests:
+            self.stdout.write(f"  {'test':<9} {test}")
+        self.stdout.write("")
