@@ -15,11 +15,10 @@ from kouiki.membership import selectors
 from kouiki.membership.selectors import CHANGE, SUCCESSION, WITHDRAWAL
 from kouiki.membership.services import changes, exits
 from kouiki.reviews import registry
+from kouiki.reviews import services as reviews
 
 if TYPE_CHECKING:
     from kouiki.reviews.models import Application
-
-_DECIDED = ("approved", "withdrawn", "expired")
 
 
 def _text(key: str, value: Any) -> str:
@@ -40,7 +39,7 @@ class MemberApplicationType(registry.ApplicationType):
 
 def _change_current(application: Application) -> dict[str, Any] | None:
     """What the request is compared with: the live member information until it is decided."""
-    if application.state not in _DECIDED and application.organization_id is not None:
+    if application.state not in reviews.FINAL and application.organization_id is not None:
         profile = selectors.profile_of(organization_id=application.organization_id)
         if profile is not None:
             return selectors.snapshot(profile)

@@ -10,9 +10,13 @@ from kouiki.core.errors import NotFound
 from kouiki.membership.models import CodeAssignment
 from kouiki.membership.review_join import KIND
 from kouiki.reviews import selectors as review_selectors
+from kouiki.reviews import services as reviews
 
 if TYPE_CHECKING:
     from kouiki.reviews.models import Application
+
+# A provisional application (仮申請) is a draft: the main application (本申請) submits it.
+PROVISIONAL = reviews.State.DRAFT
 
 # The back office's list of join applications (事業者マスタ登録).
 WAITING = "waiting"  # provisional, no 事業者コード yet
@@ -34,7 +38,7 @@ def join_applications(*, actor: Any, status: str = WAITING, query: str = "") -> 
         "code_assignment"
     )
     if status == WAITING:
-        return found.filter(state="draft", code_assignment__isnull=True).order_by("created_at", "id")
+        return found.filter(state=PROVISIONAL, code_assignment__isnull=True).order_by("created_at", "id")
     if status == ASSIGNED:
         found = found.filter(code_assignment__isnull=False)
     return found.order_by("-created_at", "-id")
@@ -46,6 +50,11 @@ def join_application(*, actor: Any, pk: int) -> Application:
     if application.kind != KIND:
         raise NotFound()
     return application
+
+
+def is_provisional(application: Application) -> bool:
+    """Whether the application is still provisional: only then is a 事業者コード issued to it."""
+    return application.state == PROVISIONAL
 
 
 def code_for(application: Application) -> str | None:

@@ -19,7 +19,7 @@ from kouiki.identity.access import function_required
 from kouiki.membership import selectors
 from kouiki.membership.forms import AdministratorForm, CompanyForm
 from kouiki.membership.review_changes import TYPES
-from kouiki.membership.selectors import CHANGE, SLOTS, SUCCESSION, WITHDRAWAL, admin_key
+from kouiki.membership.selectors import CHANGE, SLOTS, SUCCESSION, admin_key
 from kouiki.membership.services import changes, exits
 from kouiki.reviews import registry
 from kouiki.reviews import selectors as review_selectors
@@ -31,10 +31,6 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 20
 EXIT_WARNING = "「承継」「脱退」の場合、広域機関会員ではなくなるため申請の際はご注意ください"
-# The states in which the applicant may still change a request, and in which it is resubmitted.
-EDITABLE = ("submitted", "resubmitted", "on_hold", "rejected")
-RESUBMITTED_ON_EDIT = ("on_hold", "rejected")
-WITHDRAWABLE = ("submitted", "resubmitted", "on_hold")
 
 
 def posted(request: HttpRequest) -> Any:
@@ -233,6 +229,7 @@ def change_list(request: HttpRequest, actor: User) -> HttpResponse:
 
 def _detail_context(application: Application) -> dict[str, Any]:
     application_type = TYPES[application.kind]
+    edit_act = changes.edit_act(application)
     return {
         "application": application,
         "kind_name": application_type.name,
@@ -242,11 +239,9 @@ def _detail_context(application: Application) -> dict[str, Any]:
             (transition, review_services.ACT_NAMES.get(transition.action, transition.action))
             for transition in application.transitions.all()
         ],
-        # A withdrawal has nothing to edit: it is only resubmitted after a hold or a rejection.
-        "editable": application.state
-        in (RESUBMITTED_ON_EDIT if application.kind == WITHDRAWAL else EDITABLE),
-        "resubmit": application.state in RESUBMITTED_ON_EDIT,
-        "withdrawable": application.state in WITHDRAWABLE,
+        "editable": edit_act is not None,
+        "resubmit": edit_act == "resubmit",
+        "withdrawable": review_services.may("withdraw", application.state),
     }
 
 

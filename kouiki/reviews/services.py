@@ -45,7 +45,7 @@ from kouiki.core.errors import Conflict, Forbidden, InvalidTransition, NotFound,
 from kouiki.core.outbox import queue_mail
 from kouiki.identity.access import is_participant, is_staff, require_function, require_staff
 from kouiki.reviews import registry
-from kouiki.reviews.models import Application, ReceptionCounter, State, Transition
+from kouiki.reviews.models import PENDING_STATES, Application, ReceptionCounter, State, Transition
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -77,6 +77,21 @@ TRANSITIONS: dict[str, tuple[frozenset[State], State]] = {
 }
 # The applicant may change the requested values in these states.
 EDITABLE_STATES = frozenset({State.DRAFT, State.SUBMITTED, State.RESUBMITTED, State.ON_HOLD, State.REJECTED})
+
+# Groups of states, for the other apps to ask instead of restating states (see also `may`).
+# Waiting for the reviewer: the queue's default; an edit is validated at once (`update_payload`).
+PENDING = frozenset(PENDING_STATES)
+# Filed and not decided yet: waiting for the reviewer, or held until the applicant answers.
+UNDECIDED = PENDING | {State.ON_HOLD}
+# Open: an application that blocks another one on the same object (an organization's member
+# information, an operator, a power source): one at a time. A draft is open, as it is about to be
+# filed. A rejected application is not: the applicant may file afresh, and resubmitting it checks
+# again that no other one is open. These are the states the applicant may still withdraw from.
+OPEN = UNDECIDED | {State.DRAFT}
+# Decided for good: no act is left (approved, withdrawn, expired).
+FINAL = frozenset({State.APPROVED, State.WITHDRAWN, State.EXPIRED})
+# The acts that file an application for review, from draft and after a hold or a rejection.
+FILING_ACTS = ("submit", "resubmit")
 # The reviewer's acts, in the order the decision form offers them.
 DECISIONS = ("approve", "hold", "reject")
 
@@ -106,13 +121,25 @@ _AUDIT_ACTIONS = {
 REASON_MAX_LENGTH = 2000
 
 
-def allowed_acts(application: Application) -> list[str]:
-    """The acts the application's state allows (for the buttons a screen shows), update included."""
-    state = State(application.state)
-    acts = [act for act, (sources, _target) in TRANSITIONS.items() if state in sources]
-    if state in EDITABLE_STATES:
-        acts.append("update")
-    return acts
+def allowed_acts(state: str) -> frozenset[str]:
+    """The acts an application in `state` allows (TRANSITIONS, and "update" while editable): what
+    the services accept and what a screen offers as buttons."""
+    current = State(state)
+    acts = {act for act, (sources, _target) in TRANSITIONS.items() if current in sources}
+    if current in EDITABLE_STATES:
+        acts.add("update")
+    return frozenset(acts)
+
+
+def may(act: str, state: str) -> bool:
+    """Whether an application in `state` allows `act` (a key of TRANSITIONS, or "update")."""
+    return act in allowed_acts(state)
+
+
+def filing_act(state: str) -> str | None:
+    """The act that files an application in `state` for review: "submit" a draft, "resubmit" after
+    a hold or a rejection; None when it cannot be filed."""
+    return next((act for act in FILING_ACTS if may(act, state)), None)
 
 
 # --- checks -------------------------------------------------------------------------------------
@@ -154,13 +181,16 @@ def _require_applicant(
     _require_function(actor, application_type)
 
 
+def require_act(act: str, state: str) -> None:
+    """InvalidTransition, with the services' message, unless `state` allows `act`; for a caller that
+    refuses early, before its own validation (the act checks again on the locked row)."""
+    if not may(act, state):
+        raise InvalidTransition(f"状態が「{State(state).label}」の申請は{ACT_NAMES[act]}できません。")
+
+
 def _require_state(application: Application, act: str) -> State:
-    sources, target = TRANSITIONS[act]
-    if State(application.state) not in sources:
-        raise InvalidTransition(
-            f"状態が「{State(application.state).label}」の申請は{ACT_NAMES[act]}できません。"
-        )
-    return target
+    require_act(act, application.state)
+    return TRANSITIONS[act][1]
 
 
 def _require_version(application: Application, expected_version: int | None) -> None:
@@ -423,9 +453,9 @@ def update_payload(
         _require_applicant(actor, locked, application_type)
         _require_version(locked, expected_version)
         state = State(locked.state)
-        if state not in EDITABLE_STATES:
+        if not may("update", state):
             raise InvalidTransition(f"状態が「{state.label}」の申請は変更できません。")
-        if state in (State.SUBMITTED, State.RESUBMITTED):
+        if state in PENDING:
             cleaned = _validated(application_type, payload)
         elif isinstance(payload, Mapping):
             cleaned = dict(payload)

@@ -92,6 +92,26 @@ def test_the_allowed_transitions_are_the_documented_diagram() -> None:
     }
 
 
+@pytest.mark.parametrize("state", list(State))
+def test_allowed_acts_are_the_acts_the_services_accept(state: State) -> None:
+    assert services.allowed_acts(state.value) == {act for act in ALL_ACTS if allowed(act, state)}
+    assert all(services.may(act, state.value) == allowed(act, state) for act in ALL_ACTS)
+
+
+def test_the_groups_of_states_other_apps_ask() -> None:
+    assert {"submitted", "resubmitted"} == services.PENDING
+    assert {"submitted", "resubmitted", "on_hold"} == services.UNDECIDED
+    # Open (it blocks another application on the same object): what the applicant may still withdraw.
+    assert {"draft", "submitted", "resubmitted", "on_hold"} == services.OPEN
+    assert {state for state in State if services.may("withdraw", state)} == services.OPEN
+    assert {state for state in State if not services.allowed_acts(state)} == services.FINAL
+    assert {state.value: services.filing_act(state) for state in State if services.filing_act(state)} == {
+        "draft": "submit",
+        "on_hold": "resubmit",
+        "rejected": "resubmit",
+    }
+
+
 def test_create_draft_issues_sequential_reception_numbers(applicant: User) -> None:
     first = services.create_draft(actor=applicant, kind="test.sample", payload=PAYLOAD)
     second = services.create_draft(actor=applicant, kind="test.sample", payload=PAYLOAD)

@@ -44,11 +44,10 @@ from kouiki.capacity.payloads import (
 )
 from kouiki.capacity.selectors import SOURCE_CHANGE, SOURCE_DELETION, SOURCE_REGISTRATION
 from kouiki.core.csvio import RowError
-from kouiki.core.errors import InvalidTransition, ValidationFailed
+from kouiki.core.errors import ValidationFailed
 from kouiki.core.outbox import queue_mail
 from kouiki.core.systems import System
 from kouiki.identity.access import function, participant_organization
-from kouiki.reviews import selectors as review_selectors
 from kouiki.reviews import services as reviews
 
 if TYPE_CHECKING:
@@ -61,7 +60,6 @@ SOURCE_SERIES = "P"
 MAX_CSV_BYTES = 5 * 1024 * 1024
 MAX_CSV_SOURCES = 1000
 NOTHING_CHANGED = "変更内容がありません。変更する項目を入力してください。"
-CORRECTABLE = ("on_hold", "rejected")
 
 
 class SourceImportFailed(ValidationFailed):
@@ -300,10 +298,7 @@ def file_deletion(*, actor: User, source: PowerSource, reason: str) -> Applicati
 
 def resubmit(*, actor: User, application: Application, payload: Mapping[str, Any]) -> Application:
     """A power source application corrected after a hold or a rejection, filed again."""
-    if application.state not in CORRECTABLE:
-        raise InvalidTransition(
-            f"状態が「{review_selectors.state_label(application.state)}」の申請は再申請できません。"
-        )
+    reviews.require_act("resubmit", application.state)
     with transaction.atomic():
         _locked_operator(actor)
         if application.kind == SOURCE_REGISTRATION:

@@ -21,9 +21,6 @@ if TYPE_CHECKING:
     from kouiki.reviews.models import Application
 
 PAGE_SIZE = 20
-# The applicant corrects and resubmits after a hold or a rejection; it withdraws what is undecided.
-CORRECTABLE = ("on_hold", "rejected")
-WITHDRAWABLE = ("submitted", "resubmitted", "on_hold")
 
 
 class VersionForm(forms.Form):
@@ -55,8 +52,10 @@ def application_context(application: Application) -> dict[str, Any]:
             (transition, review_services.ACT_NAMES.get(transition.action, transition.action))
             for transition in application.transitions.all()
         ],
-        "correctable": application.state in CORRECTABLE,
-        "withdrawable": application.state in WITHDRAWABLE,
+        # The applicant corrects and resubmits after a hold or a rejection; it withdraws what is open.
+        "correctable": review_services.may("resubmit", application.state),
+        "withdrawable": review_services.may("withdraw", application.state),
+        "pending": application.state in review_services.PENDING,
         "version_form": VersionForm(initial={"version": application.version}),
     }
 

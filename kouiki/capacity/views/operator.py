@@ -162,7 +162,7 @@ def application_edit(request: HttpRequest, actor: User, pk: int) -> HttpResponse
     found = selectors.application_of(
         actor=actor, pk=pk, kinds=(selectors.OPERATOR_CHANGE, selectors.OPERATOR_DELETION)
     )
-    if found.state not in ("on_hold", "rejected"):
+    if not review_services.may("resubmit", found.state):
         messages.error(request, "この申請は修正できません。")
         return redirect("cap:operator_application", pk=found.pk)
     context = application_context(found)

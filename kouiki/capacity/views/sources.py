@@ -85,7 +85,7 @@ def source_list(request: HttpRequest, actor: User) -> HttpResponse:
             "page": page,
             "pending_ids": selectors.open_source_ids(actor=actor),
             "waiting": selectors.source_applications(actor=actor, kind=SOURCE_REGISTRATION)
-            .filter(state__in=selectors.OPEN_STATES)
+            .filter(state__in=review_services.OPEN)
             .count(),
             "encoding_form": CsvEncodingForm(),
             "title": "電源等情報",
@@ -277,7 +277,7 @@ def application(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
 def application_edit(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """A power source application corrected after a hold or a rejection, and filed again."""
     found = selectors.application_of(actor=actor, pk=pk, kinds=SOURCE_KINDS)
-    if found.state not in ("on_hold", "rejected"):
+    if not review_services.may("resubmit", found.state):
         messages.error(request, "この申請は修正できません。")
         return redirect("cap:source_application", pk=found.pk)
     context = application_context(found)

@@ -402,6 +402,17 @@ def check_successor(organization: Organization, payload: Mapping[str, Any]) -> N
         )
 
 
+def edit_act(application: Application) -> str | None:
+    """How the member's edit of a request is filed (MEM-I3), None when it cannot be edited: it is
+    resubmitted after a hold or a rejection, and updated while it waits for review. A withdrawal has
+    nothing to edit: it is only resubmitted. `edit_request` and the screens ask this."""
+    if reviews.may("resubmit", application.state):
+        return "resubmit"
+    if application.state in reviews.PENDING and application.kind != WITHDRAWAL:
+        return "update"
+    return None
+
+
 @function("MEM-I3")
 def edit_request(
     *,
@@ -433,12 +444,13 @@ def edit_request(
         elif application.kind == SUCCESSION:
             assert actor.organization is not None
             check_successor(actor.organization, cleaned)
-        if application.state in ("on_hold", "rejected"):
+        act = edit_act(application)
+        if act == "resubmit":
             refuse_if_open(actor, exclude_pk=application.pk)
             return reviews.resubmit(
                 actor=actor, application=application, payload=cleaned, expected_version=expected_version
             )
-        if application.state in ("submitted", "resubmitted"):
+        if act == "update":
             return reviews.update_payload(
                 actor=actor, application=application, payload=cleaned, expected_version=expected_version
             )
