@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -52,6 +53,19 @@ def day_bounds(date_from: date | None, date_to: date | None) -> tuple[datetime |
         last = min(max(date_to, _EARLIEST_DAY), _LATEST_DAY)
         end = datetime.combine(last + _ONE_DAY, datetime.min.time(), JST)
     return start, end
+
+
+def on_days[M: Model](
+    found: QuerySet[M], field: str, date_from: date | None, date_to: date | None
+) -> QuerySet[M]:
+    """`found` limited to the rows whose timestamp `field` falls on the days from `date_from` to
+    `date_to`, both included, in Japan time (`day_bounds`); a day not given bounds nothing."""
+    start, end = day_bounds(date_from, date_to)
+    if start:
+        found = found.filter(**{f"{field}__gte": start})
+    if end:
+        found = found.filter(**{f"{field}__lt": end})
+    return found
 
 
 def now_jst() -> datetime:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from kouiki.core.calendar import day_bounds
+from kouiki.core.calendar import on_days
 from kouiki.core.errors import Forbidden, NotFound
 from kouiki.identity.access import is_staff
 from kouiki.reviews.models import PENDING_STATES, Application, State
@@ -85,12 +85,7 @@ def applications_for(
         found = found.filter(kind=kind)
     if state:
         found = found.filter(state=state)
-    start, end = day_bounds(date_from, date_to)
-    if start:
-        found = found.filter(created_at__gte=start)
-    if end:
-        found = found.filter(created_at__lt=end)
-    return found.order_by("-created_at", "-id")
+    return on_days(found, "created_at", date_from, date_to).order_by("-created_at", "-id")
 
 
 def application_for(*, actor: Any, pk: int) -> Application:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
-from kouiki.core.calendar import day_bounds
+from kouiki.core.calendar import on_days
 from kouiki.core.errors import NotFound, ValidationFailed
 from kouiki.core.japanese import normalize_supply_point_number
 from kouiki.identity.access import function, organization_of, require_function, require_staff
@@ -109,11 +109,7 @@ def applications_for(
         found = found.filter(kind=kind)
     if state:
         found = found.filter(state=state)
-    start, end = day_bounds(date_from, date_to)
-    if start:
-        found = found.filter(created_at__gte=start)
-    if end:
-        found = found.filter(created_at__lt=end)
+    found = on_days(found, "created_at", date_from, date_to)
     if supply_point_number:
         found = found.filter(supply_point__number=normalize_supply_point_number(supply_point_number))
     if reception_number:
@@ -343,11 +339,7 @@ def access_ledger(
     """The organization's own personal-data reads (who read which point, for what, when), newest
     first (SW-P1)."""
     found = PersonalDataAccess.objects.filter(organization_id=organization_of(actor))
-    start, end = day_bounds(date_from, date_to)
-    if start:
-        found = found.filter(at__gte=start)
-    if end:
-        found = found.filter(at__lt=end)
+    found = on_days(found, "at", date_from, date_to)
     if supply_point_number:
         found = found.filter(supply_point__number=normalize_supply_point_number(supply_point_number))
     if purpose:
@@ -398,14 +390,7 @@ def staff_application(*, actor: User, reception_number: str) -> Application:
 def staff_switches(*, actor: User, state: str = "", supply_point_number: str = "") -> QuerySet[Switch]:
     """Every switch, newest first (staff only)."""
     require_staff(actor)
-    found = Switch.objects.all()
-    if state:
-        found = found.filter(state=state)
-    if supply_point_number:
-        found = found.filter(supply_point__number=normalize_supply_point_number(supply_point_number))
-    return found.select_related("supply_point", "new_retailer", "current_retailer").order_by(
-        "-created_at", "-id"
-    )
+    return _filter_switches(Switch.objects.all(), state, supply_point_number)
 
 
 def staff_switch(*, actor: User, number: str) -> Switch:

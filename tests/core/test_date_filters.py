@@ -10,7 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from kouiki.core.calendar import JST, day_bounds
+from kouiki.core.calendar import JST, day_bounds, on_days
+from kouiki.core.models import OutboxMessage
 
 EXTREMES = [{"date_from": "0001-01-01"}, {"date_to": "9999-12-31"}, {"date_from": "9999-12-31"}]
 
@@ -27,6 +28,25 @@ def test_day_bounds_of_extreme_days_survive_utc(date_from: date, date_to: date) 
     assert start is not None and end is not None
     # Both convert to UTC (the database's time zone) without overflowing.
     assert start.astimezone(UTC) < end.astimezone(UTC) or date_from > date_to
+
+
+@pytest.mark.django_db
+def test_on_days_keeps_the_rows_of_the_days_given_in_japan_time() -> None:
+    times = [
+        datetime(2026, 11, day, hour, minute, tzinfo=JST)
+        for day, hour, minute in [(1, 23, 59), (2, 0, 0), (3, 23, 59), (4, 0, 0)]
+    ]
+    for created_at in times:
+        OutboxMessage.objects.create(subject=created_at.isoformat(), body="", created_at=created_at)
+    rows = OutboxMessage.objects.order_by("created_at")
+
+    def found(date_from: date | None, date_to: date | None) -> list[datetime]:
+        return [row.created_at for row in on_days(rows, "created_at", date_from, date_to)]
+
+    assert found(date(2026, 11, 2), date(2026, 11, 3)) == times[1:3]
+    assert found(date(2026, 11, 3), None) == times[2:]
+    assert found(None, date(2026, 11, 1)) == times[:1]
+    assert found(None, None) == times
 
 
 @pytest.fixture
