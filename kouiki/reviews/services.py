@@ -492,14 +492,8 @@ def withdraw(
         locked = _lock(application)
         _require_applicant(actor, locked, application_type)
         _require_version(locked, expected_version)
-        target = _require_state(locked, "withdraw")
         return _move(
-            actor=actor,
-            act="withdraw",
-            application=locked,
-            target=target,
-            application_type=application_type,
-            reason=reason,
+            actor=actor, act="withdraw", application=locked, application_type=application_type, reason=reason
         )
 
 
@@ -511,10 +505,11 @@ def _move(
     actor: Any,
     act: str,
     application: Application,
-    target: State,
     application_type: registry.ApplicationType,
     reason: str,
 ) -> Application:
+    """Move a locked application by `act`, if its state allows it, and record the transition."""
+    target = _require_state(application, act)
     now = timezone.now()
     from_state = application.state
     application.state = target
@@ -607,12 +602,6 @@ def expire(*, actor: User | None = None, application: Application, reason: str =
     reason = _clean_reason(reason, required_for=None)
     with transaction.atomic():
         locked = _lock(application)
-        target = _require_state(locked, "expire")
         return _move(
-            actor=actor,
-            act="expire",
-            application=locked,
-            target=target,
-            application_type=application_type,
-            reason=reason,
+            actor=actor, act="expire", application=locked, application_type=application_type, reason=reason
         )
