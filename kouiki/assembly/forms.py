@@ -15,7 +15,6 @@ from kouiki.assembly.services.answers import MAX_ATTENDEES, AttendeeInput
 from kouiki.assembly.tickets import MAX_CODE_LENGTH
 from kouiki.core import japanese
 from kouiki.core.calendar import year_out_of_range
-from kouiki.core.errors import KouikiError
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 ATTEND, ABSENT = "attend", "absent"
@@ -23,19 +22,6 @@ ATTEND, ABSENT = "attend", "absent"
 
 def _required(label: str) -> dict[str, str]:
     return {"required": f"{label}を入力してください。"}
-
-
-def add_domain_errors(form: forms.Form, error: KouikiError, *, default_field: str | None = None) -> None:
-    """Show a service's error next to its field (or above the form)."""
-    if not error.errors:
-        form.add_error(None, error.message)
-        return
-    for field, messages in error.errors.items():
-        for message in messages:
-            target = (
-                field if field in form.fields else default_field if default_field in form.fields else None
-            )
-            form.add_error(target, message)
 
 
 def _within_years(label: str) -> Any:

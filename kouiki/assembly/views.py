@@ -14,9 +14,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kouiki.assembly import selectors, tickets
-from kouiki.assembly.forms import AnswerForms, add_domain_errors
+from kouiki.assembly.forms import AnswerForms
 from kouiki.assembly.services import answers
 from kouiki.core.errors import InvalidTransition, KouikiError
+from kouiki.core.forms import errors_onto_form
 from kouiki.core.pdf import pdf_response, render_pdf
 from kouiki.identity import access
 from kouiki.identity.access import function_required
@@ -91,7 +92,7 @@ def answer(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
             messages.error(request, error.message)
             return redirect("assembly:detail", pk=pk)
         except KouikiError as error:
-            add_domain_errors(forms.answer, error)
+            errors_onto_form(forms.answer, error)
         else:
             messages.success(request, "回答を登録しました。回答期限までは変更できます。")
             return redirect("assembly:detail", pk=pk)

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kouiki.core.errors import Conflict, KouikiError, ValidationFailed
+from kouiki.core.forms import errors_onto_form
 from kouiki.identity.access import function_required
 from kouiki.membership import selectors
 from kouiki.membership.forms import AdministratorForm, CompanyForm
@@ -42,14 +43,6 @@ def pending_context(actor: User) -> dict[str, Any]:
     """The request waiting for the organization's decision, for the notice on the screens."""
     pending = selectors.open_request_for(actor=actor)
     return {"pending": pending, "pending_name": registry.name_of(pending.kind) if pending else ""}
-
-
-def _errors_to_form(form: forms.Form, error: KouikiError) -> None:
-    if not error.errors:
-        form.add_error(None, error.message)
-    for field, field_messages in error.errors.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 # --- forms of these screens ------------------------------------------------------------------------------
@@ -318,7 +311,7 @@ def change_edit(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
                 actor=actor, application=application, payload=form.cleaned_data, expected_version=expected
             )
         except KouikiError as error:
-            _errors_to_form(form, error)
+            errors_onto_form(form, error)
         else:
             return _edited(request, edited, resubmitted=context["resubmit"])
     context.update({"form": form, "editing": application, "warning": EXIT_WARNING})
@@ -394,7 +387,7 @@ def succession(request: HttpRequest, actor: User) -> HttpResponse:
                 successor_name=form.cleaned_data["successor_name"],
             )
         except ValidationFailed as error:
-            _errors_to_form(form, error)
+            errors_onto_form(form, error)
         except Conflict as error:
             form.add_error(None, error.message)
         else:
@@ -415,7 +408,7 @@ def withdrawal(request: HttpRequest, actor: User) -> HttpResponse:
         try:
             application = exits.request_withdrawal(actor=actor)
         except ValidationFailed as error:
-            _errors_to_form(form, error)
+            errors_onto_form(form, error)
         except Conflict as error:
             form.add_error(None, error.message)
         else:

@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kouiki.assembly import selectors
-from kouiki.assembly.forms import CheckInForm, MeetingForm, VotingRightsForm, add_domain_errors
+from kouiki.assembly.forms import CheckInForm, MeetingForm, VotingRightsForm
 from kouiki.assembly.services import checkin, meetings
 from kouiki.core.catalog import implements
 from kouiki.core.csvio import csv_response, write_csv
 from kouiki.core.errors import KouikiError
+from kouiki.core.forms import errors_onto_form
 from kouiki.identity.access import staff_required
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def meeting_create(request: HttpRequest, actor: User) -> HttpResponse:
         try:
             meeting = meetings.create_meeting(actor=actor, **form.service_kwargs())
         except KouikiError as error:
-            add_domain_errors(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(request, "総会を登録しました。議決権を設定し、招集通知を送信してください。")
             return redirect("backoffice:assembly_detail", pk=meeting.pk)
@@ -64,7 +65,7 @@ def meeting_edit(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
         try:
             meetings.update_meeting(actor=actor, meeting=meeting, **form.service_kwargs())
         except KouikiError as error:
-            add_domain_errors(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(request, "総会の内容を変更しました。")
             return redirect("backoffice:assembly_detail", pk=meeting.pk)
@@ -106,7 +107,7 @@ def voting_rights(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
                 actor=actor, meeting=meeting, organization_ids=form.cleaned_data["organizations"]
             )
         except KouikiError as error:
-            add_domain_errors(form, error, default_field="organizations")
+            errors_onto_form(form, error, default_field="organizations")
         else:
             messages.success(request, f"議決権を有する会員を{count}社に設定しました。")
             return redirect("backoffice:assembly_detail", pk=meeting.pk)

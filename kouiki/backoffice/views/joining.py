@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kouiki.core.catalog import implements
 from kouiki.core.errors import KouikiError, NotFound
+from kouiki.core.forms import errors_onto_form
 from kouiki.identity.access import staff_required
 from kouiki.membership import selectors_join
 from kouiki.membership.forms_join import CodeAssignmentForm
@@ -82,12 +83,7 @@ def joining_assign(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
                 code=form.cleaned_data["code"],
             )
         except KouikiError as error:
-            if error.errors:
-                for field, field_messages in error.errors.items():
-                    for message in field_messages:
-                        form.add_error(field if field in form.fields else None, message)
-            else:
-                form.add_error(None, error.message)
+            errors_onto_form(form, error)
         else:
             messages.success(
                 request,

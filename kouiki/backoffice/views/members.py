@@ -3,14 +3,15 @@ Staff only, read only (changes are decided in the review queue)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from kouiki.core.lists import list_page
 from kouiki.identity.access import staff_required
 from kouiki.identity.choices import OrganizationStatus
 from kouiki.membership import selectors
@@ -50,13 +51,14 @@ class MemberFilterForm(forms.Form):
 @require_GET
 def member_list(request: HttpRequest, actor: User) -> HttpResponse:
     """Member organizations by 事業者コード, searchable by code, name and status."""
-    form = MemberFilterForm(request.GET or None)
-    filters = form.filters()
-    found = selectors.members(actor=actor, **(filters or {}))  # type: ignore[arg-type]
-    if filters is None:
-        found = found.none()
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "backoffice/members/list.html", {"form": form, "page": page, "title": "会員一覧"})
+    return list_page(
+        request,
+        form=MemberFilterForm(request.GET or None),
+        select=partial(selectors.members, actor=actor),
+        template="backoffice/members/list.html",
+        title="会員一覧",
+        page_size=PAGE_SIZE,
+    )
 
 
 @staff_required

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kouiki.core.errors import KouikiError
+from kouiki.core.forms import errors_onto_form
 from kouiki.identity.access import staff_required
 from kouiki.notices import selectors, services
 from kouiki.notices.forms import SYSTEM_CHOICES, NoticeForm
@@ -38,15 +39,6 @@ class StaffNoticeFilterForm(forms.Form):
             return {}
         data = self.cleaned_data
         return {"system": data["system"], "state": data["state"], "query": data["q"].strip()}
-
-
-def _show_errors(form: forms.Form, error: KouikiError) -> None:
-    """A domain error next to its field (or above the form)."""
-    if not error.errors:
-        form.add_error(None, error.message)
-    for field, field_errors in error.errors.items():
-        for message in field_errors:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def _form_values(form: NoticeForm) -> dict[str, Any]:
@@ -86,7 +78,7 @@ def notice_create(request: HttpRequest, actor: User) -> HttpResponse:
                 actor=actor, system=form.cleaned_data["system"], **_form_values(form)
             )
         except KouikiError as error:
-            _show_errors(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(request, f"お知らせ「{notice.title}」を登録しました。")
             return redirect("backoffice:notice_detail", pk=notice.pk)
@@ -147,7 +139,7 @@ def notice_edit(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
                 **_form_values(form),
             )
         except KouikiError as error:
-            _show_errors(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(request, "お知らせを修正しました。")
             return redirect("backoffice:notice_detail", pk=notice.pk)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kouiki.core.catalog import implements
 from kouiki.core.errors import Conflict, NotFound, ValidationFailed
+from kouiki.core.forms import errors_onto_form
 from kouiki.identity.access import staff_required
 from kouiki.reviews import registry, selectors, services
 
@@ -155,11 +156,7 @@ def decide(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
         )
     except ValidationFailed as error:
-        if not error.errors:
-            form.add_error(None, error.message)
-        for field, field_messages in error.errors.items():
-            for message in field_messages:
-                form.add_error(field if field in form.fields else None, message)
+        errors_onto_form(form, error)
         return _render_detail(request, application, form)
     except Conflict as error:
         # Show what is there now; the reviewer decides again on the current version.

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kouiki.core.catalog import implements
 from kouiki.core.errors import KouikiError
+from kouiki.core.forms import errors_onto_form
 from kouiki.core.systems import System
 from kouiki.identity.access import staff_required
 from kouiki.terms import selectors, services
@@ -35,14 +35,6 @@ class VersionRow:
     document: TermsDocument
     status: selectors.MailingStatus | None
     in_force: bool
-
-
-def _show_errors(form: forms.Form, error: KouikiError) -> None:
-    if not error.errors:
-        form.add_error(None, error.message)
-    for field, field_errors in error.errors.items():
-        for message in field_errors:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def _values(form: TermsVersionForm) -> dict[str, Any]:
@@ -108,7 +100,7 @@ def version_create(request: HttpRequest, actor: User) -> HttpResponse:
                 **_values(form),
             )
         except KouikiError as error:
-            _show_errors(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(request, f"{document.title}（{document.version}）を下書きとして登録しました。")
             return redirect("backoffice:terms_detail", pk=document.pk)
@@ -162,7 +154,7 @@ def version_edit(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
         try:
             services.update_draft(actor=actor, document=document, **_values(form))
         except KouikiError as error:
-            _show_errors(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(request, "下書きを修正しました。")
             return redirect("backoffice:terms_detail", pk=document.pk)

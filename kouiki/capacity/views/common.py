@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from kouiki.core.errors import KouikiError
 from kouiki.reviews import registry
 from kouiki.reviews import selectors as review_selectors
 from kouiki.reviews import services as review_services
@@ -30,14 +29,6 @@ class VersionForm(forms.Form):
 def posted(request: HttpRequest) -> Any:
     """The form data of a POST (even an empty one: its errors must show), None for a GET."""
     return request.POST if request.method == "POST" else None
-
-
-def errors_to_form(form: forms.Form, error: KouikiError) -> None:
-    if not error.errors:
-        form.add_error(None, error.message)
-    for field, messages in error.errors.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def application_context(application: Application) -> dict[str, Any]:

@@ -21,10 +21,10 @@ from kouiki.capacity.views.common import (
     VersionForm,
     application_context,
     application_list,
-    errors_to_form,
     posted,
 )
 from kouiki.core.errors import Conflict, KouikiError, ValidationFailed
+from kouiki.core.forms import errors_onto_form
 from kouiki.identity import capacity as identity_capacity
 from kouiki.identity.access import function_required
 from kouiki.reviews import registry
@@ -120,7 +120,7 @@ def delete(request: HttpRequest, actor: User) -> HttpResponse:
         try:
             application = operators.file_deletion(actor=actor, reason=form.cleaned_data["reason"])
         except ValidationFailed as error:
-            errors_to_form(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(
                 request, f"事業者情報削除申請を受け付けました(受付番号 {application.reception_number})。"
@@ -183,7 +183,7 @@ def application_edit(request: HttpRequest, actor: User, pk: int) -> HttpResponse
             if found.kind == OPERATOR_CHANGE:
                 context["forms"].add_errors(error)
             else:
-                errors_to_form(context["form"], error)
+                errors_onto_form(context["form"], error)
         else:
             messages.success(request, f"受付番号 {found.reception_number} の申請を再申請しました。")
             return redirect("cap:operator_application", pk=found.pk)

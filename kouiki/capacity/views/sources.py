@@ -24,11 +24,11 @@ from kouiki.capacity.views.common import (
     VersionForm,
     application_context,
     application_list,
-    errors_to_form,
     posted,
 )
 from kouiki.core.csvio import Encoding, RowError, csv_response
 from kouiki.core.errors import Conflict, KouikiError, ValidationFailed
+from kouiki.core.forms import errors_onto_form
 from kouiki.identity.access import function_required
 from kouiki.reviews import services as review_services
 
@@ -131,7 +131,7 @@ def source_import(request: HttpRequest, actor: User) -> HttpResponse:
             row_errors = error.row_errors
             form.add_error(None, error.message)
         except ValidationFailed as error:
-            errors_to_form(form, error)
+            errors_onto_form(form, error)
         else:
             if form.cleaned_data["dry_run"]:
                 preview = outcome.planned
@@ -238,7 +238,7 @@ def source_delete(request: HttpRequest, actor: User, source_id: str) -> HttpResp
                 actor=actor, source=source, reason=form.cleaned_data["reason"]
             )
         except ValidationFailed as error:
-            errors_to_form(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(
                 request, f"電源等情報削除申請を受け付けました(受付番号 {application.reception_number})。"
@@ -296,7 +296,7 @@ def application_edit(request: HttpRequest, actor: User, pk: int) -> HttpResponse
             sources.resubmit(actor=actor, application=found, payload=payload)
         except (ValidationFailed, Conflict) as error:
             if found.kind == SOURCE_DELETION:
-                errors_to_form(context["form"], error)
+                errors_onto_form(context["form"], error)
             else:
                 context["screen"].add_errors(error)
         else:

@@ -28,6 +28,7 @@ from django_ratelimit.core import is_ratelimited
 
 from kouiki.core.catalog import implements
 from kouiki.core.errors import ValidationFailed
+from kouiki.core.forms import errors_onto_form
 from kouiki.core.views import ratelimited
 from kouiki.identity import services
 from kouiki.identity.access import function_required, is_participant, is_staff
@@ -211,9 +212,7 @@ def password_change(request: HttpRequest, user: User, system: str) -> HttpRespon
                 new_password=form.cleaned_data["new_password1"],
             )
         except ValidationFailed as error:
-            for field, field_errors in error.errors.items():
-                for message in field_errors:
-                    form.add_error(field if field in form.fields else None, message)
+            errors_onto_form(form, error)
         else:
             update_session_auth_hash(request, user)
             messages.success(request, "パスワードを変更しました。")
@@ -275,9 +274,7 @@ def password_reset_confirm(request: HttpRequest, system: str, uidb64: str, token
         try:
             services.complete_password_reset(user=user, new_password=form.cleaned_data["new_password1"])
         except ValidationFailed as error:
-            for field, field_errors in error.errors.items():
-                for message in field_errors:
-                    form.add_error(field if field in form.fields else None, message)
+            errors_onto_form(form, error)
         else:
             messages.success(request, "パスワードを再設定しました。新しいパスワードでログインしてください。")
             return redirect(f"/{system}/login/")

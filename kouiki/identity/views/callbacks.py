@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kouiki.core.errors import InvalidTransition, ValidationFailed
+from kouiki.core.forms import errors_onto_form
 from kouiki.core.systems import System
 from kouiki.identity import callbacks
 from kouiki.identity.access import enrolled_required
@@ -66,11 +67,7 @@ def endpoint(request: HttpRequest, actor: User) -> HttpResponse:
         try:
             saved, secret = callbacks.register(actor=actor, url=form.cleaned_data["url"], system=SYSTEM)
         except ValidationFailed as error:
-            for field, errors in error.errors.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
-            if not error.errors:
-                form.add_error(None, error.message)
+            errors_onto_form(form, error)
         else:
             if secret:
                 return render(

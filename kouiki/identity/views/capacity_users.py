@@ -19,13 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kouiki.core import japanese
 from kouiki.core.errors import Forbidden, KouikiError, ValidationFailed
+from kouiki.core.forms import errors_onto_form
 from kouiki.core.systems import Role, System
 from kouiki.identity import capacity, selectors
 from kouiki.identity.access import function_required
 from kouiki.identity.forms import ProfileForm, UserSearchForm
 from kouiki.identity.models import User
 from kouiki.identity.services import PROFILE_FIELDS
-from kouiki.identity.views.member import _errors_to_form
 
 SYSTEM = System.CAPACITY
 FUNCTION = "CAP-U1"
@@ -103,7 +103,7 @@ def user_create(request: HttpRequest, actor: User) -> HttpResponse:
                 actor=actor, login_id=form.cleaned_data["user_id"], **_profile(form)
             )
         except KouikiError as error:
-            _errors_to_form(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(
                 request,
@@ -123,7 +123,7 @@ def user_detail(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
         try:
             capacity.update_user(actor=actor, user=user, **_profile(form))
         except KouikiError as error:
-            _errors_to_form(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(request, "ユーザ情報を変更しました。")
             return redirect("cap:user_detail", pk=user.pk)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kouiki.core.errors import Forbidden, KouikiError, ValidationFailed
+from kouiki.core.forms import errors_onto_form
 from kouiki.core.systems import Role, System
 from kouiki.identity import access, selectors, services
 from kouiki.identity.access import function_required
@@ -21,15 +22,6 @@ from kouiki.identity.models import User
 
 SYSTEM = System.MEMBER
 PAGE_SIZE = 20
-
-
-def _errors_to_form(form: Any, error: KouikiError) -> None:
-    if error.errors:
-        for field, field_errors in error.errors.items():
-            for message in field_errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        form.add_error(None, error.message)
 
 
 def _profile_initial(user: User) -> dict[str, Any]:
@@ -65,7 +57,7 @@ def profile(request: HttpRequest, actor: User) -> HttpResponse:
         try:
             services.update_own_profile(actor=actor, **_profile_data(form))
         except KouikiError as error:
-            _errors_to_form(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(request, "ユーザ情報を変更しました。")
             return redirect("member:profile")
@@ -113,7 +105,7 @@ def user_create(request: HttpRequest, actor: User) -> HttpResponse:
                 **_profile_data(form),
             )
         except KouikiError as error:
-            _errors_to_form(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(
                 request,
@@ -134,7 +126,7 @@ def user_detail(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
         try:
             services.update_user(actor=actor, user=user, system=SYSTEM, **_profile_data(form))
         except KouikiError as error:
-            _errors_to_form(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(request, "ユーザ情報を変更しました。")
             return redirect("member:user_detail", pk=user.pk)

@@ -13,12 +13,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from kouiki.core.errors import KouikiError
+from kouiki.core.forms import errors_onto_form
 from kouiki.core.systems import System
 from kouiki.identity import services
 from kouiki.identity.access import View, enrolled_required, is_administrator, menu
 from kouiki.identity.forms import ProfileForm
 from kouiki.identity.models import User
-from kouiki.identity.views.member import _errors_to_form, _profile_data, _profile_initial
+from kouiki.identity.views.member import _profile_data, _profile_initial
 
 
 def menu_groups(user: User, system: str) -> list[tuple[str, list[dict[str, str]]]]:
@@ -75,7 +76,7 @@ def system_profile(request: HttpRequest, actor: User, system: str) -> HttpRespon
         try:
             services.update_own_profile(actor=actor, **_profile_data(form))
         except KouikiError as error:
-            _errors_to_form(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(request, "ユーザ情報を変更しました。")
             return redirect(f"/{system}/profile/")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from django.urls import reverse
 
 from kouiki.core import catalog
 from kouiki.core.errors import KouikiError
+from kouiki.core.forms import errors_onto_form
 from kouiki.switching.forms import FunctionForm
 
 if TYPE_CHECKING:
@@ -30,19 +30,6 @@ def page(
 ) -> HttpResponse:
     """Render a switching screen under its tab."""
     return render(request, template, {"tab": tab, "tabs": TABS, **context}, status=status)
-
-
-def errors_to_form(form: forms.Form, error: KouikiError) -> None:
-    """A domain error next to the fields it names, else in the form's summary."""
-    placed = False
-    for field, field_messages in error.errors.items():
-        if field in form.fields:
-            for message in field_messages:
-                form.add_error(field, message)
-            placed = True
-    shown = {message for listed in error.errors.values() for message in listed}
-    if not placed or (error.message and error.message not in shown):
-        form.add_error(None, error.message)
 
 
 def _application_status(application: Application) -> tuple[str, str]:
@@ -84,7 +71,7 @@ def confirmed(
         except KouikiError as error:
             # Refusals of the input (a point of another retailer, a number not found, a switch
             # in progress) are shown on the form, where the user can correct them.
-            errors_to_form(form, error)
+            errors_onto_form(form, error, with_summary=True)
         else:
             number, url = (after or _application_status)(result)
             messages.success(request, done.format(number=number))

@@ -27,7 +27,6 @@ from kouiki.switching.models import (
     ContractState,
     Kind,
     Purpose,
-    State,
     SupplyMethod,
     SupplyPointVersion,
     Voltage,
@@ -134,25 +133,13 @@ def application_detail(request: HttpRequest, actor: User, reception_number: str)
         result = selectors.application_result(actor=user, application=application)
         if isinstance(result.get("facility"), dict):
             result["facility_rows"] = _facility_rows(result["facility"])
-    switch = application.switch
-    waiting = application.state == State.RECEIVED and switch is not None and switch.is_open
-    matched = switch is not None and switch.state in ("matched", "completed")
+    acts = applications.allowed_acts(application)
     context: dict[str, Any] = {
         "application": application,
         "result": result,
         "result_is_personal": application.kind in (Kind.FACILITY_INQUIRY, Kind.USAGE_RETRIEVE),
-        "can_correct": waiting
-        and not matched
-        and (
-            application.kind == Kind.SWITCH_START
-            or (
-                application.kind == Kind.CANCEL_FORWARD and switch is not None and switch.state == "requested"
-            )
-        ),
-        "can_cancel": switch is not None
-        and switch.is_open
-        and not matched
-        and (waiting or (application.kind == Kind.CANCEL_FORWARD and application.state == State.COMPLETED)),
+        "can_correct": "correct" in acts,
+        "can_cancel": "cancel" in acts,
         "payload_rows": _payload_rows(application),
         "payload_is_personal": application.kind in PERSONAL_KINDS,
         "title": f"{application.get_kind_display()} 受付番号 {application.reception_number}",

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kouiki.core.systems import System
 from kouiki.identity.access import enrolled_required, function_required, organization_of
 from kouiki.switching import forms, selectors
-from kouiki.switching.models import Kind, Purpose, Switch, SwitchState
+from kouiki.switching.models import Purpose, Switch
 from kouiki.switching.services import switches
 from kouiki.switching.views.common import PAGE_SIZE, confirmed, function_title, page
 
@@ -104,7 +104,7 @@ def switch_detail(request: HttpRequest, actor: User, number: str) -> HttpRespons
             switch.applications.filter(organization_id=organization_of(user)).order_by("created_at", "id")
         )
     )
-    live = {a.kind for a in own if a.state in ("received", "processing", "completed")}
+    acts = switches.allowed_acts(actor=user, switch=switch)
     context: dict[str, Any] = {
         "switch": switch,
         "side": side,
@@ -113,11 +113,9 @@ def switch_detail(request: HttpRequest, actor: User, number: str) -> HttpRespons
         "purpose_form": purpose_form,
         "purpose_label": purpose_label,
         "applications": own,
-        "can_decide": side == "current" and switch.state == SwitchState.REQUESTED,
-        "can_start": side == "new" and switch.state == SwitchState.APPROVED and Kind.SWITCH_START not in live,
-        "can_abolish": side == "current"
-        and switch.state == SwitchState.APPROVED
-        and Kind.SWITCH_ABOLISH not in live,
+        "can_decide": "decide" in acts,
+        "can_start": "start" in acts,
+        "can_abolish": "abolish" in acts,
         "title": f"スイッチング案件 {switch.number}",
     }
     return page(request, "switching/switch_detail.html", context)
