@@ -304,6 +304,57 @@ def test_correct_and_cancel_until_matching_then_a_clear_refusal(
         applications.cancel_application(actor=retailer_b.user, reception_number=start.reception_number)
 
 
+def test_the_acts_offered_next_are_the_acts_the_services_accept(
+    retailer_a: Retailer, retailer_b: Retailer, clock: time_machine.Coordinates
+) -> None:
+    point = make_point(retailer_b.organization, 1)
+    request = register(retailer_a, point)
+    switch = request.switch
+    assert switch is not None
+
+    def switch_acts() -> tuple[frozenset[str], frozenset[str]]:
+        """(the new retailer's, the current retailer's)"""
+        switch.refresh_from_db()
+        return (
+            switches.allowed_acts(actor=retailer_a.user, switch=switch),
+            switches.allowed_acts(actor=retailer_b.user, switch=switch),
+        )
+
+    # Before the decision: the current retailer decides; the new one corrects or cancels its 20.
+    assert switch_acts() == (set(), {"decide"})
+    assert applications.allowed_acts(reload(request)) == {"correct", "cancel"}
+    switches.decide_cancel_forward(actor=retailer_b.user, switch_number=switch.number, decision="ok")
+    assert switch_acts() == ({"start"}, {"abolish"})
+    # Decided: the 20 is only cancelled (the whole switch), and correcting it is refused.
+    assert applications.allowed_acts(reload(request)) == {"cancel"}
+    with pytest.raises(InvalidTransition) as refused:
+        applications.correct_application(
+            actor=retailer_a.user, reception_number=request.reception_number, changes={"desired_date": None}
+        )
+    assert refused.value.code == "already_decided"
+    # A 03 has nothing to correct; each side files its application once.
+    abolish = switches.apply_switching_abolish(actor=retailer_b.user, switch_number=switch.number)
+    assert applications.allowed_acts(reload(abolish)) == {"cancel"}
+    assert switch_acts() == ({"start"}, set())
+    with pytest.raises(ValidationFailed) as nothing:
+        applications.correct_application(
+            actor=retailer_b.user, reception_number=abolish.reception_number, changes={}
+        )
+    assert nothing.value.code == "nothing_to_correct"
+    # Past the deadline (before the job rejects the switch) the pair can no longer be completed.
+    clock.move_to(switch.deadline)
+    assert switch_acts() == (set(), set())
+    with pytest.raises(InvalidTransition):
+        switches.apply_switching_start(
+            actor=retailer_a.user, switch_number=switch.number, contract_number="A-1"
+        )
+    # An application that goes straight to the operator is neither corrected nor cancelled.
+    inquiry = applications.inquire_facility(
+        actor=retailer_b.user, supply_point_number=point, purpose="point_info"
+    )
+    assert applications.allowed_acts(inquiry) == set()
+
+
 def test_cancelling_the_cancel_forward_ends_the_switch_and_its_waiting_applications(
     retailer_a: Retailer, retailer_b: Retailer
 ) -> None:

@@ -66,6 +66,8 @@ class SwitchState(models.TextChoices):
 
 # The states of a switch in progress: one per supply point at most.
 OPEN_SWITCH_STATES = (SwitchState.REQUESTED, SwitchState.APPROVED, SwitchState.MATCHED)
+# Before matching: the deadline runs, and the switching date is an estimate until the pair is in.
+UNMATCHED_SWITCH_STATES = (SwitchState.REQUESTED, SwitchState.APPROVED)
 
 
 class SwitchDecision(models.TextChoices):
@@ -168,7 +170,7 @@ class Switch(models.Model):
         indexes = [
             models.Index(
                 fields=["deadline"],
-                condition=Q(state__in=(SwitchState.REQUESTED, SwitchState.APPROVED)),
+                condition=Q(state__in=UNMATCHED_SWITCH_STATES),
                 name="switching_switch_unmatched",
             ),
             models.Index(fields=["new_retailer", "-created_at"], name="switching_switch_new"),
@@ -181,6 +183,10 @@ class Switch(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_SWITCH_STATES
+
+    @property
+    def is_unmatched(self) -> bool:
+        return self.state in UNMATCHED_SWITCH_STATES
 
 
 class Application(models.Model):

@@ -390,6 +390,15 @@ def _refuse_forwarded(application: Application) -> None:
     )
 
 
+def allowed_acts(application: Application) -> frozenset[str]:
+    """What the filer may do next on its application: "correct" (訂正) and "cancel" (取消), by the
+    rules `correct_application` and `cancel_application` enforce. Only a switch's applications
+    change, until matching; any other is with the operator (or done) from its filing."""
+    if application.kind in switches.SWITCH_KINDS:
+        return switches.application_acts(application)
+    return frozenset()
+
+
 def correct_application(*, actor: User, reception_number: str, changes: dict[str, Any]) -> Application:
     """訂正: the filer changes its application under the same 受付番号 — a 廃止取次登録 (20) before
     the current retailer's decision, a スイッチング開始申請 (05) before matching. After matching, or

@@ -28,11 +28,12 @@ from django.utils import timezone
 from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core.calendar import JST, today_jst
-from kouiki.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from kouiki.core.errors import Conflict, InvalidTransition, KouikiError, NotFound, ValidationFailed
 from kouiki.identity.access import function, organization_of
 from kouiki.switching.models import (
     LIVE_STATES,
     OPEN_SWITCH_STATES,
+    UNMATCHED_SWITCH_STATES,
     Application,
     ContractState,
     Kind,
@@ -314,12 +315,29 @@ def _save(switch: Switch, *fields: str) -> None:
     switch.save(update_fields=[*fields, "updated_at"])
 
 
-def _check_deadline(switch: Switch) -> None:
+def _deadline_refusal(switch: Switch) -> KouikiError | None:
     if timezone.now() >= switch.deadline:
-        raise InvalidTransition(
+        return InvalidTransition(
             f"廃止取次番号 {switch.number} は突合期限({switch.deadline:%Y/%m/%d %H:%M})を過ぎています。",
             code=DEADLINE_PASSED,
         )
+    return None
+
+
+def _decision_refusal(switch: Switch) -> KouikiError | None:
+    """Why the current retailer may not decide the switch now; None when it may (SW-L10): only
+    while the switch waits for it, and before its deadline."""
+    if switch.state != SwitchState.REQUESTED:
+        return InvalidTransition(
+            f"廃止取次番号 {switch.number} は「{switch.get_state_display()}」のため、判断できません。",
+            code="switch_not_requested",
+        )
+    return _deadline_refusal(switch)
+
+
+def _refuse(refusal: KouikiError | None) -> None:
+    if refusal is not None:
+        raise refusal
 
 
 @function("SW-L10")
@@ -344,12 +362,7 @@ def decide_cancel_forward(
             raise ValidationFailed("NG理由を入力してください。", code="ng_reason_required", errors=errors)
     with transaction.atomic():
         switch = _locked_switch(actor=actor, switch_number=switch_number, side="current")
-        if switch.state != SwitchState.REQUESTED:
-            raise InvalidTransition(
-                f"廃止取次番号 {switch.number} は「{switch.get_state_display()}」のため、判断できません。",
-                code="switch_not_requested",
-            )
-        _check_deadline(switch)
+        _refuse(_decision_refusal(switch))
         now = timezone.now()
         switch.decision = decision
         switch.decided_at = now
@@ -403,24 +416,45 @@ def decide_cancel_forward(
 # --- SW-L08 開始申請 (new retailer), SW-L11 廃止申請 (current retailer), matching -----------------------
 
 
-def _ready_for_pair(switch: Switch, kind: str) -> None:
+def _pair_refusal(switch: Switch, kind: str) -> KouikiError | None:
+    """Why the 05 or 03 (`kind`) may not be filed for the switch now; None when it may (SW-L08,
+    SW-L11): only after the current retailer's OK, before the deadline, and once."""
     if switch.state == SwitchState.REQUESTED:
-        raise InvalidTransition(
+        return InvalidTransition(
             f"廃止取次番号 {switch.number} は現小売の取次判断待ちです。OKの判断の後に申請してください。",
             code="switch_not_approved",
         )
     if switch.state != SwitchState.APPROVED:
-        raise InvalidTransition(
+        return InvalidTransition(
             f"廃止取次番号 {switch.number} は「{switch.get_state_display()}」のため、申請できません。",
             code="switch_not_approved",
         )
-    _check_deadline(switch)
+    deadline = _deadline_refusal(switch)
+    if deadline is not None:
+        return deadline
     existing = _live(switch, kind)
     if existing is not None:
-        raise Conflict(
+        return Conflict(
             f"この案件の{Kind(kind).label}申請は受付済みです(受付番号 {existing.reception_number})。",
             code="already_filed",
         )
+    return None
+
+
+def allowed_acts(*, actor: User, switch: Switch) -> frozenset[str]:
+    """What the actor's organization may do next on the switch: "decide" (SW-L10) and "abolish"
+    (SW-L11) as its current retailer, "start" (SW-L08) as its new one. The same rules the acts
+    enforce (`_decision_refusal`, `_pair_refusal`); the actor's rights are the access layer's."""
+    organization_id = organization_of(actor)
+    acts: set[str] = set()
+    if switch.current_retailer_id == organization_id:
+        if _decision_refusal(switch) is None:
+            acts.add("decide")
+        if _pair_refusal(switch, Kind.SWITCH_ABOLISH) is None:
+            acts.add("abolish")
+    if switch.new_retailer_id == organization_id and _pair_refusal(switch, Kind.SWITCH_START) is None:
+        acts.add("start")
+    return frozenset(acts)
 
 
 @function("SW-L08")
@@ -440,7 +474,7 @@ def apply_switching_start(*, actor: User, switch_number: str, contract_number: s
         )
     with transaction.atomic():
         switch = _locked_switch(actor=actor, switch_number=switch_number, side="new")
-        _ready_for_pair(switch, Kind.SWITCH_START)
+        _refuse(_pair_refusal(switch, Kind.SWITCH_START))
         application = file_application(
             actor=actor,
             kind=Kind.SWITCH_START,
@@ -461,7 +495,7 @@ def apply_switching_abolish(*, actor: User, switch_number: str) -> Application:
     its supply. Matched at once if the new retailer's 開始申請 is in."""
     with transaction.atomic():
         switch = _locked_switch(actor=actor, switch_number=switch_number, side="current")
-        _ready_for_pair(switch, Kind.SWITCH_ABOLISH)
+        _refuse(_pair_refusal(switch, Kind.SWITCH_ABOLISH))
         application = file_application(
             actor=actor,
             kind=Kind.SWITCH_ABOLISH,
@@ -532,19 +566,46 @@ def _match_if_complete(switch: Switch, filed: Application) -> None:
 # --- 訂正 / 取消 until matching ---------------------------------------------------------------------------
 
 
-def _refuse_locked(switch: Switch, application: Application) -> None:
+APPLICATION_ACTS = ("correct", "cancel")  # 訂正, 取消
+
+
+def _change_refusal(switch: Switch, application: Application, act: str) -> KouikiError | None:
+    """Why the filer may not correct or cancel (`act`) its application of the switch now; None when
+    it may. Until matching only; a 20 is corrected only before the current retailer's decision, and a
+    03 has nothing to correct."""
     if switch.state in (SwitchState.MATCHED, SwitchState.COMPLETED):
-        raise InvalidTransition(
+        return InvalidTransition(
             f"受付番号 {application.reception_number} は開始申請と廃止申請の突合が済んでいるため、"
             "訂正・取消できません。",
             code="locked_after_matching",
         )
     if not switch.is_open or (application.is_final and application.kind != Kind.CANCEL_FORWARD):
-        raise InvalidTransition(
+        return InvalidTransition(
             f"受付番号 {application.reception_number} は「{application.get_state_display()}」のため、"
             "訂正・取消できません。",
             code="application_final",
         )
+    if act == "correct" and application.kind == Kind.CANCEL_FORWARD and switch.state != SwitchState.REQUESTED:
+        return InvalidTransition(
+            f"受付番号 {application.reception_number} は現小売が判断済みのため訂正できません。"
+            "取消してから登録し直してください。",
+            code="already_decided",
+        )
+    if act == "correct" and application.kind == Kind.SWITCH_ABOLISH:
+        return ValidationFailed(
+            "スイッチング廃止申請には訂正できる項目がありません。取消してから申請し直してください。",
+            code="nothing_to_correct",
+        )
+    return None
+
+
+def application_acts(application: Application) -> frozenset[str]:
+    """What the filer may do next on its application of a switch ("correct", "cancel"): the same
+    rules `correct` and `cancel` enforce (`_change_refusal`)."""
+    switch = application.switch
+    if switch is None:
+        return frozenset()
+    return frozenset(act for act in APPLICATION_ACTS if _change_refusal(switch, application, act) is None)
 
 
 def correct(*, actor: User, application: Application, changes: dict[str, Any]) -> Application:
@@ -559,10 +620,10 @@ def correct(*, actor: User, application: Application, changes: dict[str, Any]) -
             .get(pk=cast(int, application.switch_id))
         )
         application = Application.objects.select_for_update().get(pk=application.pk)
-        _refuse_locked(switch, application)
+        _refuse(_change_refusal(switch, application, "correct"))
         if application.kind == Kind.CANCEL_FORWARD:
             _correct_request(actor, switch, application, changes)
-        elif application.kind == Kind.SWITCH_START:
+        else:  # a 05: a 03 has nothing to correct (refused above)
             number = str(changes.get("contract_number") or "").strip()
             if not number or len(number) > 40:
                 raise ValidationFailed(
@@ -573,11 +634,6 @@ def correct(*, actor: User, application: Application, changes: dict[str, Any]) -
             if number == application.payload.get("contract_number"):
                 raise _nothing_to_change()
             application.payload = {**application.payload, "contract_number": number}
-        else:
-            raise ValidationFailed(
-                "スイッチング廃止申請には訂正できる項目がありません。取消してから申請し直してください。",
-                code="nothing_to_correct",
-            )
         application.revision += 1
         application.updated_at = timezone.now()
         application.save(
@@ -604,13 +660,8 @@ def _nothing_to_change() -> ValidationFailed:
 
 def _correct_request(actor: User, switch: Switch, application: Application, changes: dict[str, Any]) -> None:
     """The items given replace the registered ones; the deadline stays counted from the
-    registration (a desired date's own deadline moves with it)."""
-    if switch.state != SwitchState.REQUESTED:
-        raise InvalidTransition(
-            f"受付番号 {application.reception_number} は現小売が判断済みのため訂正できません。"
-            "取消してから登録し直してください。",
-            code="already_decided",
-        )
+    registration (a desired date's own deadline moves with it); only before the decision (refused
+    by `_change_refusal`)."""
     allowed = {"customer_name", "customer_address", "contract_number", "desired_date"}
     unknown = sorted(set(changes) - allowed)
     if unknown:
@@ -659,7 +710,7 @@ def cancel(*, actor: User, application: Application) -> Application:
             .get(pk=cast(int, application.switch_id))
         )
         application = Application.objects.select_for_update().get(pk=application.pk)
-        _refuse_locked(switch, application)
+        _refuse(_change_refusal(switch, application, "cancel"))
         changed: list[Application] = []
         if application.kind == Kind.CANCEL_FORWARD:
             others = list(
@@ -701,15 +752,15 @@ def expire_unmatched_switches(*, now: datetime | None = None) -> list[str]:
     switch and its waiting applications become 不備 with the reason. Returns the 廃止取次番号."""
     now = now or timezone.now()
     expired: list[str] = []
-    candidates = Switch.objects.filter(
-        state__in=(SwitchState.REQUESTED, SwitchState.APPROVED), deadline__lte=now
-    ).values_list("pk", flat=True)
+    candidates = Switch.objects.filter(state__in=UNMATCHED_SWITCH_STATES, deadline__lte=now).values_list(
+        "pk", flat=True
+    )
     for pk in list(candidates[:1000]):
         with transaction.atomic():
             switch = (
                 Switch.objects.select_for_update()
                 .select_related("supply_point")
-                .filter(pk=pk, state__in=(SwitchState.REQUESTED, SwitchState.APPROVED), deadline__lte=now)
+                .filter(pk=pk, state__in=UNMATCHED_SWITCH_STATES, deadline__lte=now)
                 .first()
             )
             if switch is None:
