@@ -136,7 +136,7 @@ def has_duty(user: User, duty: str, system: str = System.MEMBER) -> bool:
 
     Administrators see everything of their organization; other users only their duties.
     """
-    if not user.is_authenticated or user.is_kouiki_staff:
+    if not user.is_authenticated or user.organization_id is None:  # staff belong to no participant
         return False
     return role_in(user, system) == Role.ADMIN or duty in user.duties
 
