@@ -1,6 +1,8 @@
 """Every function of ../shared/FUNCTIONS.md, declared once, in the order of that document.
 
-This module is data: the catalog (`kouiki.core.catalog`) indexes it and answers who may use what,
+This module is data, one entry per function through the helpers `member`, `switching`, `capacity`
+and `common` (which say each system's defaults once: its "who", a switching function's menu
+heading and API operation). The catalog (`kouiki.core.catalog`) indexes it and answers who may use what,
 which menu shows it and where it lives; the documentation table (docs/functions.md) is generated
 from it. A function enters here the day it is specified, with `built=False`, and gets its
 `url_name` and `built=True` when its screen lands.
@@ -14,6 +16,7 @@ system itself, or a rule it applies to everybody, not something a user opens).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -49,188 +52,141 @@ R = frozenset({"R"})
 RD = frozenset({"R", "D"})  # FUNCTIONS.md 2.3: open to DR contractors as well as retailers
 SYSTEM = frozenset({"system"})
 
+
+def member(id: str, name: str, *, who: frozenset[str] = M, **more: Any) -> Function:
+    """A function of the member system (FUNCTIONS.md §1)."""
+    return Function(id=id, name=name, system="member", who=who, **more)
+
+
+def capacity(id: str, name: str, *, who: frozenset[str] = C, **more: Any) -> Function:
+    """A function of the capacity market system (FUNCTIONS.md §3)."""
+    return Function(id=id, name=name, system="capacity", who=who, **more)
+
+
+def common(id: str, name: str, who: frozenset[str], **more: Any) -> Function:
+    """A rule or function of all three systems (FUNCTIONS.md §4)."""
+    return Function(id=id, name=name, system="common", who=who, **more)
+
+
+def switching(
+    id: str,
+    name: str,
+    business: str,
+    *,
+    who: frozenset[str] = R,
+    tso: bool | None = None,
+    api: bool = True,
+    surface: str | None = None,
+    menu: str | None = "",
+    **more: Any,
+) -> Function:
+    """A function of the switching system (FUNCTIONS.md §2): under its 業務's menu heading unless
+    `menu` says otherwise, and an API operation named by its id in lower case unless `api` is
+    False (then a screen only, or `surface`)."""
+    return Function(
+        id=id,
+        name=name,
+        business=business,
+        system="switching",
+        who=who,
+        tso=tso,
+        surface=surface or ("api+web" if api else "web"),
+        menu=business if menu == "" else menu,
+        api_operation=id.lower().replace("-", "_") if api else None,
+        **more,
+    )
+
+
 FUNCTIONS: list[Function] = [
     # ------------------------------------------------------------------------------------------
     # 1. 会員情報管理システム (seeds 000, 003)
     # ------------------------------------------------------------------------------------------
     # ログイン: the login page is reached from the top page, never from the menu.
-    Function(id="MEM-A1", name="ログイン", system="member", who=M, url_name="member:login", built=True),
+    member("MEM-A1", "ログイン", url_name="member:login", built=True),
     # 加入申請: done by applicants before they are members, from mailed links.
-    Function(
-        id="MEM-J1",
-        name="加入申請のリンク通知",
-        system="member",
-        who=frozenset({"anyone"}),
-        url_name="join:link",
-        built=True,
-    ),
+    member("MEM-J1", "加入申請のリンク通知", url_name="join:link", built=True, who=frozenset({"anyone"})),
     # J2 is opened from the mailed link (/member/join/provisional/<token>/), so it has no url_name;
     # J3 is its reception screen; J4 is entered with 受付番号 + 管理者①メールアドレス. None is a menu entry.
-    Function(id="MEM-J2", name="加入仮申請", system="member", who=frozenset({"applicant"}), built=True),
-    Function(
-        id="MEM-J3",
-        name="加入仮申請の受付表示",
-        system="member",
-        who=frozenset({"applicant"}),
-        url_name="join:received",
-        built=True,
+    member("MEM-J2", "加入仮申請", built=True, who=frozenset({"applicant"})),
+    member(
+        "MEM-J3", "加入仮申請の受付表示", url_name="join:received", built=True, who=frozenset({"applicant"})
     ),
-    Function(
-        id="MEM-J4",
-        name="加入本申請",
-        system="member",
-        who=frozenset({"applicant", "O"}),
-        url_name="join:main",
-        built=True,
-    ),
-    Function(id="MEM-J5", name="仮申請の失効", system="member", who=SYSTEM, surface="system", built=True),
+    member("MEM-J4", "加入本申請", url_name="join:main", built=True, who=frozenset({"applicant", "O"})),
+    member("MEM-J5", "仮申請の失効", surface="system", built=True, who=SYSTEM),
     # 会員情報管理
-    Function(
-        id="MEM-I1",
-        name="加入証跡の表示",
-        system="member",
-        who=M,
-        menu="会員情報管理",
-        url_name="membership:certificate",
-        built=True,
-    ),
-    Function(
-        id="MEM-I2",
-        name="会員情報の確認",
-        system="member",
-        who=M,
-        menu="会員情報管理",
-        url_name="membership:info",
-        built=True,
-    ),
-    Function(
-        id="MEM-I3",
-        name="会員情報の変更申請の一覧表示",
-        system="member",
-        who=A,
+    member("MEM-I1", "加入証跡の表示", menu="会員情報管理", url_name="membership:certificate", built=True),
+    member("MEM-I2", "会員情報の確認", menu="会員情報管理", url_name="membership:info", built=True),
+    member(
+        "MEM-I3",
+        "会員情報の変更申請の一覧表示",
         menu="会員情報管理",
         url_name="membership:change_list",
         built=True,
+        who=A,
     ),
-    Function(
-        id="MEM-I4",
-        name="会員情報の変更申請",
-        system="member",
-        who=frozenset({"A", "O"}),
+    member(
+        "MEM-I4",
+        "会員情報の変更申請",
         menu="会員情報管理",
         url_name="membership:change_new",
         built=True,
-    ),
-    Function(
-        id="MEM-I5",
-        name="承継申請",
-        system="member",
         who=frozenset({"A", "O"}),
+    ),
+    member(
+        "MEM-I5",
+        "承継申請",
         menu="会員情報管理",
         url_name="membership:succession",
         built=True,
-    ),
-    Function(
-        id="MEM-I6",
-        name="脱退申請",
-        system="member",
         who=frozenset({"A", "O"}),
+    ),
+    member(
+        "MEM-I6",
+        "脱退申請",
         menu="会員情報管理",
         url_name="membership:withdrawal",
         built=True,
+        who=frozenset({"A", "O"}),
     ),
     # ユーザ管理
-    Function(
-        id="MEM-U1",
-        name="ユーザ情報変更",
-        system="member",
-        who=M,
-        menu="ユーザ管理",
-        url_name="member:profile",
-        built=True,
-    ),
-    Function(
-        id="MEM-U2",
-        name="ユーザの一覧表示",
-        system="member",
-        who=A,
+    member("MEM-U1", "ユーザ情報変更", menu="ユーザ管理", url_name="member:profile", built=True),
+    member(
+        "MEM-U2",
+        "ユーザの一覧表示",
         menu="ユーザ管理(管理者機能)",
         url_name="member:user_list",
         built=True,
-    ),
-    Function(
-        id="MEM-U3",
-        name="ユーザの新規登録",
-        system="member",
         who=A,
+    ),
+    member(
+        "MEM-U3",
+        "ユーザの新規登録",
         menu="ユーザ管理(管理者機能)",
         url_name="member:user_create",
         built=True,
+        who=A,
     ),
     # The detail screen is per user: its entry is the user list. No menu entry of its own.
-    Function(
-        id="MEM-U4",
-        name="ユーザの詳細情報表示および更新",
-        system="member",
-        who=A,
-        url_name="member:user_list",
-        built=True,
-    ),
+    member("MEM-U4", "ユーザの詳細情報表示および更新", url_name="member:user_list", built=True, who=A),
     # 総会情報管理
-    Function(
-        id="MEM-G1",
-        name="総会情報の一覧表示",
-        system="member",
-        who=M,
+    member(
+        "MEM-G1",
+        "総会情報の一覧表示",
         menu="総会情報管理",
         url_name="assembly:list",
         duty="assembly",
         built=True,
     ),
     # Answers and tickets are per meeting: their entry is the list of meetings. No menu entry of their own.
-    Function(
-        id="MEM-G2",
-        name="総会の出欠・議決権の回答",
-        system="member",
-        who=M,
-        url_name="assembly:list",
-        duty="assembly",
-        built=True,
-    ),
-    Function(
-        id="MEM-G3",
-        name="総会当日の受付票発行",
-        system="member",
-        who=M,
-        url_name="assembly:list",
-        duty="assembly",
-        built=True,
-    ),
+    member("MEM-G2", "総会の出欠・議決権の回答", url_name="assembly:list", duty="assembly", built=True),
+    member("MEM-G3", "総会当日の受付票発行", url_name="assembly:list", duty="assembly", built=True),
     # The venue's check-in is a back-office screen (staff), reached from the meetings of the back office.
-    Function(
-        id="MEM-G4",
-        name="総会当日の受付",
-        system="member",
-        who=O,
-        url_name="backoffice:assembly_list",
-        built=True,
-    ),
+    member("MEM-G4", "総会当日の受付", url_name="backoffice:assembly_list", built=True, who=O),
     # 会費 (担当業務 会費), 容量市場 (担当業務 容量市場); administrators see both
-    Function(
-        id="MEM-F1",
-        name="請求書の確認",
-        system="member",
-        who=M,
-        menu="会費",
-        url_name="fees:invoice_list",
-        duty="fees",
-        built=True,
-    ),
-    Function(
-        id="MEM-F2",
-        name="容量市場請求書等情報管理",
-        system="member",
-        who=M,
+    member("MEM-F1", "請求書の確認", menu="会費", url_name="fees:invoice_list", duty="fees", built=True),
+    member(
+        "MEM-F2",
+        "容量市場請求書等情報管理",
         menu="容量市場請求書等情報管理",
         url_name="fees:capacity_list",
         duty="capacity",
@@ -241,821 +197,392 @@ FUNCTIONS: list[Function] = [
     # 2.1 Retailers (R), API+Web; 2.3 adds D to SW-L01..L03, L15, H01, H02, H11, H12
     # ------------------------------------------------------------------------------------------
     # 低圧 設備情報照会
-    Function(
-        id="SW-L01",
-        name="設備情報照会",
-        business="低圧 設備情報照会",
-        system="switching",
-        who=RD,
-        surface="api+web",
+    switching(
+        "SW-L01",
+        "設備情報照会",
+        "低圧 設備情報照会",
         tso=True,
-        menu="低圧 設備情報照会",
-        api_operation="sw_l01",
         url_name="sw:facility_inquiry",
         built=True,
-    ),
-    Function(
-        id="SW-L02",
-        name="使用量情報照会",
-        business="低圧 設備情報照会",
-        system="switching",
         who=RD,
-        surface="api+web",
+    ),
+    switching(
+        "SW-L02",
+        "使用量情報照会",
+        "低圧 設備情報照会",
         tso=True,
-        menu="低圧 設備情報照会",
-        api_operation="sw_l02",
         note="使用量情報を参照するためのパスワードの申請",
         url_name="sw:usage_password",
         built=True,
+        who=RD,
     ),
     # 低圧 再点
-    Function(
-        id="SW-L03",
-        name="使用量情報照会",
-        business="低圧 再点",
-        system="switching",
-        who=RD,
-        surface="api+web",
+    switching(
+        "SW-L03",
+        "使用量情報照会",
+        "低圧 再点",
         tso=True,
-        menu="低圧 再点",
-        api_operation="sw_l03",
         note="使用量情報の取得",
         url_name="sw:usage_retrieve",
         built=True,
+        who=RD,
     ),
-    Function(
-        id="SW-L04",
-        name="再点",
-        business="低圧 再点",
-        system="switching",
-        who=R,
-        surface="api+web",
-        tso=True,
-        menu="低圧 再点",
-        api_operation="sw_l04",
-        url_name="sw:reconnect",
-        built=True,
-    ),
+    switching("SW-L04", "再点", "低圧 再点", tso=True, url_name="sw:reconnect", built=True),
     # 低圧 廃止・撤去
-    Function(
-        id="SW-L05",
-        name="廃止・撤去",
-        business="低圧 廃止・撤去",
-        system="switching",
-        who=R,
-        surface="api+web",
-        tso=True,
-        menu="低圧 廃止・撤去",
-        api_operation="sw_l05",
-        url_name="sw:abolish",
-        built=True,
-    ),
+    switching("SW-L05", "廃止・撤去", "低圧 廃止・撤去", tso=True, url_name="sw:abolish", built=True),
     # 低圧 スイッチング(新小売)
-    Function(
-        id="SW-L06",
-        name="スイッチング廃止取次登録",
-        business="低圧 スイッチング(新小売)",
-        system="switching",
-        who=R,
-        surface="api+web",
+    switching(
+        "SW-L06",
+        "スイッチング廃止取次登録",
+        "低圧 スイッチング(新小売)",
         tso=False,
-        menu="低圧 スイッチング(新小売)",
-        api_operation="sw_l06",
         url_name="sw:cancel_forward_new",
         built=True,
     ),
-    Function(
-        id="SW-L07",
-        name="スイッチング廃止取次結果照会",
-        business="低圧 スイッチング(新小売)",
-        system="switching",
-        who=R,
-        surface="api+web",
+    switching(
+        "SW-L07",
+        "スイッチング廃止取次結果照会",
+        "低圧 スイッチング(新小売)",
         tso=False,
-        menu="低圧 スイッチング(新小売)",
-        api_operation="sw_l07",
         url_name="sw:cancel_forwards_filed",
         built=True,
     ),
-    Function(
-        id="SW-L08",
-        name="スイッチング開始申請",
-        business="低圧 スイッチング(新小売)",
-        system="switching",
-        who=R,
-        surface="api+web",
+    switching(
+        "SW-L08",
+        "スイッチング開始申請",
+        "低圧 スイッチング(新小売)",
         tso=True,
-        menu="低圧 スイッチング(新小売)",
-        api_operation="sw_l08",
         url_name="sw:switch_start",
         built=True,
     ),
     # 低圧 スイッチング(現小売)
-    Function(
-        id="SW-L09",
-        name="スイッチング廃止取次照会",
-        business="低圧 スイッチング(現小売)",
-        system="switching",
-        who=R,
-        surface="api+web",
+    switching(
+        "SW-L09",
+        "スイッチング廃止取次照会",
+        "低圧 スイッチング(現小売)",
         tso=False,
-        menu="低圧 スイッチング(現小売)",
-        api_operation="sw_l09",
         url_name="sw:cancel_forwards_received",
         built=True,
     ),
-    Function(
-        id="SW-L10",
-        name="スイッチング廃止取次判断",
-        business="低圧 スイッチング(現小売)",
-        system="switching",
-        who=R,
-        surface="api+web",
+    switching(
+        "SW-L10",
+        "スイッチング廃止取次判断",
+        "低圧 スイッチング(現小売)",
         tso=False,
-        menu="低圧 スイッチング(現小売)",
-        api_operation="sw_l10",
         url_name="sw:cancel_forward_decide",
         built=True,
     ),
-    Function(
-        id="SW-L11",
-        name="スイッチング廃止申請",
-        business="低圧 スイッチング(現小売)",
-        system="switching",
-        who=R,
-        surface="api+web",
+    switching(
+        "SW-L11",
+        "スイッチング廃止申請",
+        "低圧 スイッチング(現小売)",
         tso=True,
-        menu="低圧 スイッチング(現小売)",
-        api_operation="sw_l11",
         url_name="sw:switch_abolish",
         built=True,
     ),
     # 低圧 アンペア変更
-    Function(
-        id="SW-L12",
-        name="アンペア変更",
-        business="低圧 アンペア変更",
-        system="switching",
-        who=R,
-        surface="api+web",
+    switching(
+        "SW-L12",
+        "アンペア変更",
+        "低圧 アンペア変更",
         tso=True,
-        menu="低圧 アンペア変更",
-        api_operation="sw_l12",
         note="アンペアブレーカを用いるエリアのみ(関西・中国・四国・沖縄を除く)",
         url_name="sw:ampere_change",
         built=True,
     ),
     # 低圧 需要者情報変更
-    Function(
-        id="SW-L13",
-        name="需要者情報変更",
-        business="低圧 需要者情報変更",
-        system="switching",
-        who=R,
-        surface="api+web",
-        tso=True,
-        menu="低圧 需要者情報変更",
-        api_operation="sw_l13",
-        url_name="sw:customer_change",
-        built=True,
+    switching(
+        "SW-L13", "需要者情報変更", "低圧 需要者情報変更", tso=True, url_name="sw:customer_change", built=True
     ),
     # 低圧 業務処理状況確認 (D sees the status of its usage inquiries through SW-L15)
-    Function(
-        id="SW-L14",
-        name="業務処理状況確認",
-        business="低圧 業務処理状況確認",
-        system="switching",
-        who=R,
-        surface="api+web",
-        tso=False,
-        menu="低圧 業務処理状況確認",
-        api_operation="sw_l14",
-        url_name="sw:status",
-        built=True,
+    switching(
+        "SW-L14", "業務処理状況確認", "低圧 業務処理状況確認", tso=False, url_name="sw:status", built=True
     ),
-    Function(
-        id="SW-L15",
-        name="業務処理状況確認(複数件)",
-        business="低圧 業務処理状況確認",
-        system="switching",
-        who=RD,
-        surface="api+web",
+    switching(
+        "SW-L15",
+        "業務処理状況確認(複数件)",
+        "低圧 業務処理状況確認",
         tso=False,
-        menu="低圧 業務処理状況確認",
-        api_operation="sw_l15",
         url_name="sw:status_many",
         built=True,
+        who=RD,
     ),
     # 高圧500kW未満 使用量情報照会 (also for ≥500 kW high voltage and extra-high voltage)
-    Function(
-        id="SW-H01",
-        name="使用量情報照会申請",
-        business="高圧500kW未満 使用量情報照会",
-        system="switching",
-        who=RD,
-        surface="api+web",
+    switching(
+        "SW-H01",
+        "使用量情報照会申請",
+        "高圧500kW未満 使用量情報照会",
         tso=True,
-        menu="高圧500kW未満 使用量情報照会",
-        api_operation="sw_h01",
         note="高圧500kW以上・特別高圧も対象",
-    ),
-    Function(
-        id="SW-H02",
-        name="使用量情報照会",
-        business="高圧500kW未満 使用量情報照会",
-        system="switching",
         who=RD,
-        surface="api+web",
-        tso=True,
-        menu="高圧500kW未満 使用量情報照会",
-        api_operation="sw_h02",
-        note="使用量情報の取得",
+    ),
+    switching(
+        "SW-H02", "使用量情報照会", "高圧500kW未満 使用量情報照会", tso=True, note="使用量情報の取得", who=RD
     ),
     # 高圧500kW未満 廃止・撤去
-    Function(
-        id="SW-H03",
-        name="廃止・撤去",
-        business="高圧500kW未満 廃止・撤去",
-        system="switching",
-        who=R,
-        surface="api+web",
-        tso=True,
-        menu="高圧500kW未満 廃止・撤去",
-        api_operation="sw_h03",
-    ),
+    switching("SW-H03", "廃止・撤去", "高圧500kW未満 廃止・撤去", tso=True),
     # 高圧500kW未満 スイッチング(新小売)
-    Function(
-        id="SW-H04",
-        name="廃止取次登録",
-        business="高圧500kW未満 スイッチング(新小売)",
-        system="switching",
-        who=R,
-        surface="api+web",
-        tso=False,
-        menu="高圧500kW未満 スイッチング(新小売)",
-        api_operation="sw_h04",
-    ),
-    Function(
-        id="SW-H05",
-        name="廃止取次結果照会",
-        business="高圧500kW未満 スイッチング(新小売)",
-        system="switching",
-        who=R,
-        surface="api+web",
-        tso=False,
-        menu="高圧500kW未満 スイッチング(新小売)",
-        api_operation="sw_h05",
-    ),
-    Function(
-        id="SW-H06",
-        name="開始申請",
-        business="高圧500kW未満 スイッチング(新小売)",
-        system="switching",
-        who=R,
-        surface="api+web",
-        tso=True,
-        menu="高圧500kW未満 スイッチング(新小売)",
-        api_operation="sw_h06",
-    ),
+    switching("SW-H04", "廃止取次登録", "高圧500kW未満 スイッチング(新小売)", tso=False),
+    switching("SW-H05", "廃止取次結果照会", "高圧500kW未満 スイッチング(新小売)", tso=False),
+    switching("SW-H06", "開始申請", "高圧500kW未満 スイッチング(新小売)", tso=True),
     # 高圧500kW未満 スイッチング(現小売)
-    Function(
-        id="SW-H07",
-        name="廃止取次照会",
-        business="高圧500kW未満 スイッチング(現小売)",
-        system="switching",
-        who=R,
-        surface="api+web",
-        tso=False,
-        menu="高圧500kW未満 スイッチング(現小売)",
-        api_operation="sw_h07",
-    ),
-    Function(
-        id="SW-H08",
-        name="廃止取次判断",
-        business="高圧500kW未満 スイッチング(現小売)",
-        system="switching",
-        who=R,
-        surface="api+web",
-        tso=False,
-        menu="高圧500kW未満 スイッチング(現小売)",
-        api_operation="sw_h08",
-    ),
-    Function(
-        id="SW-H09",
-        name="廃止申請",
-        business="高圧500kW未満 スイッチング(現小売)",
-        system="switching",
-        who=R,
-        surface="api+web",
-        tso=True,
-        menu="高圧500kW未満 スイッチング(現小売)",
-        api_operation="sw_h09",
-    ),
+    switching("SW-H07", "廃止取次照会", "高圧500kW未満 スイッチング(現小売)", tso=False),
+    switching("SW-H08", "廃止取次判断", "高圧500kW未満 スイッチング(現小売)", tso=False),
+    switching("SW-H09", "廃止申請", "高圧500kW未満 スイッチング(現小売)", tso=True),
     # 高圧500kW未満 需要者情報変更
-    Function(
-        id="SW-H10",
-        name="需要者情報変更",
-        business="高圧500kW未満 需要者情報変更",
-        system="switching",
-        who=R,
-        surface="api+web",
-        tso=True,
-        menu="高圧500kW未満 需要者情報変更",
-        api_operation="sw_h10",
-    ),
+    switching("SW-H10", "需要者情報変更", "高圧500kW未満 需要者情報変更", tso=True),
     # 高圧500kW未満 業務処理状況確認 (FUNCTIONS.md: 単件 / 複数件, named as SW-L14 / SW-L15)
-    Function(
-        id="SW-H11",
-        name="業務処理状況確認",
-        business="高圧500kW未満 業務処理状況確認",
-        system="switching",
-        who=RD,
-        surface="api+web",
-        tso=False,
-        menu="高圧500kW未満 業務処理状況確認",
-        api_operation="sw_h11",
-    ),
-    Function(
-        id="SW-H12",
-        name="業務処理状況確認(複数件)",
-        business="高圧500kW未満 業務処理状況確認",
-        system="switching",
-        who=RD,
-        surface="api+web",
-        tso=False,
-        menu="高圧500kW未満 業務処理状況確認",
-        api_operation="sw_h12",
-    ),
+    switching("SW-H11", "業務処理状況確認", "高圧500kW未満 業務処理状況確認", tso=False, who=RD),
+    switching("SW-H12", "業務処理状況確認(複数件)", "高圧500kW未満 業務処理状況確認", tso=False, who=RD),
     # 低圧FIT電源・FIT卒業電源 (points identified by 受電地点特定番号); "〃" rows share the 業務.
     # Abbreviated names (結果照会, 判断, 単件 / 複数件) are written out as in the low-voltage rows.
-    Function(
-        id="SW-F01",
-        name="設備情報照会",
-        business="低圧FIT電源・FIT卒業電源",
-        system="switching",
-        who=R,
-        surface="api+web",
-        tso=True,
-        menu="低圧FIT電源・FIT卒業電源",
-        api_operation="sw_f01",
-        note="受電地点特定番号で照会",
-    ),
-    Function(
-        id="SW-F02",
-        name="再点",
-        business="低圧FIT電源・FIT卒業電源",
-        system="switching",
-        who=R,
-        surface="api+web",
-        tso=True,
-        menu="低圧FIT電源・FIT卒業電源",
-        api_operation="sw_f02",
-        note="FIT卒業電源のみ",
-    ),
-    Function(
-        id="SW-F03",
-        name="廃止・撤去",
-        business="低圧FIT電源・FIT卒業電源",
-        system="switching",
-        who=R,
-        surface="api+web",
-        tso=True,
-        menu="低圧FIT電源・FIT卒業電源",
-        api_operation="sw_f03",
-    ),
+    switching("SW-F01", "設備情報照会", "低圧FIT電源・FIT卒業電源", tso=True, note="受電地点特定番号で照会"),
+    switching("SW-F02", "再点", "低圧FIT電源・FIT卒業電源", tso=True, note="FIT卒業電源のみ"),
+    switching("SW-F03", "廃止・撤去", "低圧FIT電源・FIT卒業電源", tso=True),
     # 低圧FIT卒業電源 スイッチング(新小売)
-    Function(
-        id="SW-F04",
-        name="廃止取次登録",
-        business="低圧FIT電源・FIT卒業電源 スイッチング(新小売)",
-        system="switching",
-        who=R,
-        surface="api+web",
+    switching(
+        "SW-F04",
+        "廃止取次登録",
+        "低圧FIT電源・FIT卒業電源 スイッチング(新小売)",
         tso=False,
-        menu="低圧FIT電源・FIT卒業電源 スイッチング(新小売)",
-        api_operation="sw_f04",
         note="FIT卒業電源のみ",
     ),
-    Function(
-        id="SW-F05",
-        name="廃止取次結果照会",
-        business="低圧FIT電源・FIT卒業電源 スイッチング(新小売)",
-        system="switching",
-        who=R,
-        surface="api+web",
+    switching(
+        "SW-F05",
+        "廃止取次結果照会",
+        "低圧FIT電源・FIT卒業電源 スイッチング(新小売)",
         tso=False,
-        menu="低圧FIT電源・FIT卒業電源 スイッチング(新小売)",
-        api_operation="sw_f05",
         note="FIT卒業電源のみ",
     ),
-    Function(
-        id="SW-F06",
-        name="開始申請",
-        business="低圧FIT電源・FIT卒業電源 スイッチング(新小売)",
-        system="switching",
-        who=R,
-        surface="api+web",
+    switching(
+        "SW-F06",
+        "開始申請",
+        "低圧FIT電源・FIT卒業電源 スイッチング(新小売)",
         tso=True,
-        menu="低圧FIT電源・FIT卒業電源 スイッチング(新小売)",
-        api_operation="sw_f06",
         note="FIT卒業電源のみ",
     ),
     # 低圧FIT卒業電源 スイッチング(現小売)
-    Function(
-        id="SW-F07",
-        name="廃止取次照会",
-        business="低圧FIT電源・FIT卒業電源 スイッチング(現小売)",
-        system="switching",
-        who=R,
-        surface="api+web",
+    switching(
+        "SW-F07",
+        "廃止取次照会",
+        "低圧FIT電源・FIT卒業電源 スイッチング(現小売)",
         tso=False,
-        menu="低圧FIT電源・FIT卒業電源 スイッチング(現小売)",
-        api_operation="sw_f07",
         note="FIT卒業電源のみ",
     ),
-    Function(
-        id="SW-F08",
-        name="廃止取次判断",
-        business="低圧FIT電源・FIT卒業電源 スイッチング(現小売)",
-        system="switching",
-        who=R,
-        surface="api+web",
+    switching(
+        "SW-F08",
+        "廃止取次判断",
+        "低圧FIT電源・FIT卒業電源 スイッチング(現小売)",
         tso=False,
-        menu="低圧FIT電源・FIT卒業電源 スイッチング(現小売)",
-        api_operation="sw_f08",
         note="FIT卒業電源のみ",
     ),
-    Function(
-        id="SW-F09",
-        name="廃止申請",
-        business="低圧FIT電源・FIT卒業電源 スイッチング(現小売)",
-        system="switching",
-        who=R,
-        surface="api+web",
+    switching(
+        "SW-F09",
+        "廃止申請",
+        "低圧FIT電源・FIT卒業電源 スイッチング(現小売)",
         tso=True,
-        menu="低圧FIT電源・FIT卒業電源 スイッチング(現小売)",
-        api_operation="sw_f09",
         note="FIT卒業電源のみ",
     ),
     # 低圧FIT電源・FIT卒業電源 発電者情報変更
-    Function(
-        id="SW-F10",
-        name="発電者情報変更",
-        business="低圧FIT電源・FIT卒業電源",
-        system="switching",
-        who=R,
-        surface="api+web",
-        tso=True,
-        menu="低圧FIT電源・FIT卒業電源",
-        api_operation="sw_f10",
-    ),
+    switching("SW-F10", "発電者情報変更", "低圧FIT電源・FIT卒業電源", tso=True),
     # 低圧FIT電源・FIT卒業電源 業務処理状況確認
-    Function(
-        id="SW-F11",
-        name="業務処理状況確認",
-        business="低圧FIT電源・FIT卒業電源 業務処理状況確認",
-        system="switching",
-        who=R,
-        surface="api+web",
-        tso=False,
-        menu="低圧FIT電源・FIT卒業電源 業務処理状況確認",
-        api_operation="sw_f11",
-    ),
-    Function(
-        id="SW-F12",
-        name="業務処理状況確認(複数件)",
-        business="低圧FIT電源・FIT卒業電源 業務処理状況確認",
-        system="switching",
-        who=R,
-        surface="api+web",
-        tso=False,
-        menu="低圧FIT電源・FIT卒業電源 業務処理状況確認",
-        api_operation="sw_f12",
-    ),
+    switching("SW-F11", "業務処理状況確認", "低圧FIT電源・FIT卒業電源 業務処理状況確認", tso=False),
+    switching("SW-F12", "業務処理状況確認(複数件)", "低圧FIT電源・FIT卒業電源 業務処理状況確認", tso=False),
     # 共通 事業者管理
-    Function(
-        id="SW-C01",
-        name="事業者一覧取得",
-        business="共通 事業者管理",
-        system="switching",
-        who=R,
-        surface="api+web",
-        tso=False,
-        menu="共通 事業者管理",
-        api_operation="sw_c01",
-        url_name="sw:operators",
-        built=True,
-    ),
+    switching("SW-C01", "事業者一覧取得", "共通 事業者管理", tso=False, url_name="sw:operators", built=True),
     # ------------------------------------------------------------------------------------------
     # 2.2 Retailers (R), Web only; 2.3 adds D to SW-W01, W07, W13
     # ------------------------------------------------------------------------------------------
     # 低圧
-    Function(
-        id="SW-W01",
-        name="特定地点検索",
-        business="低圧",
-        system="switching",
-        who=RD,
-        menu="低圧 特定地点検索",
+    switching(
+        "SW-W01",
+        "特定地点検索",
+        "低圧",
         note="住所・引込柱番号・計器番号から供給地点特定番号を検索",
+        who=RD,
+        api=False,
+        menu="低圧 特定地点検索",
     ),
     # 低圧 一括(CSV)
-    Function(
-        id="SW-W02",
-        name="廃止取次一括登録",
-        business="低圧 一括",
-        system="switching",
-        who=R,
-        menu="低圧 一括処理",
-    ),
-    Function(
-        id="SW-W03",
-        name="開始一括申請",
-        business="低圧 一括",
-        system="switching",
-        who=R,
-        menu="低圧 一括処理",
-    ),
-    Function(
-        id="SW-W04",
-        name="廃止取次一括判断",
-        business="低圧 一括",
-        system="switching",
-        who=R,
-        menu="低圧 一括処理",
-    ),
-    Function(
-        id="SW-W05",
-        name="廃止一括申請",
-        business="低圧 一括",
-        system="switching",
-        who=R,
-        menu="低圧 一括処理",
-    ),
-    Function(
-        id="SW-W06",
-        name="需要者情報変更一括申請",
-        business="低圧 一括",
-        system="switching",
-        who=R,
-        menu="低圧 一括処理",
-    ),
-    Function(
-        id="SW-W07",
-        name="同一法人需要者の使用量情報照会一括申請",
-        business="低圧",
-        system="switching",
-        who=RD,
-        menu="低圧 一括処理",
+    switching("SW-W02", "廃止取次一括登録", "低圧 一括", api=False, menu="低圧 一括処理"),
+    switching("SW-W03", "開始一括申請", "低圧 一括", api=False, menu="低圧 一括処理"),
+    switching("SW-W04", "廃止取次一括判断", "低圧 一括", api=False, menu="低圧 一括処理"),
+    switching("SW-W05", "廃止一括申請", "低圧 一括", api=False, menu="低圧 一括処理"),
+    switching("SW-W06", "需要者情報変更一括申請", "低圧 一括", api=False, menu="低圧 一括処理"),
+    switching(
+        "SW-W07",
+        "同一法人需要者の使用量情報照会一括申請",
+        "低圧",
         note="同一エリア内の同一法人需要者の複数地点",
+        who=RD,
+        api=False,
+        menu="低圧 一括処理",
     ),
     # 高圧500kW未満 一括
-    Function(
-        id="SW-W08",
-        name="廃止取次一括登録",
-        business="高圧500kW未満 一括",
-        system="switching",
-        who=R,
-        menu="高圧500kW未満 一括処理",
+    switching("SW-W08", "廃止取次一括登録", "高圧500kW未満 一括", api=False, menu="高圧500kW未満 一括処理"),
+    switching("SW-W09", "開始一括申請", "高圧500kW未満 一括", api=False, menu="高圧500kW未満 一括処理"),
+    switching("SW-W10", "廃止取次一括判断", "高圧500kW未満 一括", api=False, menu="高圧500kW未満 一括処理"),
+    switching("SW-W11", "廃止一括申請", "高圧500kW未満 一括", api=False, menu="高圧500kW未満 一括処理"),
+    switching(
+        "SW-W12", "需要者情報変更一括申請", "高圧500kW未満 一括", api=False, menu="高圧500kW未満 一括処理"
     ),
-    Function(
-        id="SW-W09",
-        name="開始一括申請",
-        business="高圧500kW未満 一括",
-        system="switching",
-        who=R,
-        menu="高圧500kW未満 一括処理",
-    ),
-    Function(
-        id="SW-W10",
-        name="廃止取次一括判断",
-        business="高圧500kW未満 一括",
-        system="switching",
-        who=R,
-        menu="高圧500kW未満 一括処理",
-    ),
-    Function(
-        id="SW-W11",
-        name="廃止一括申請",
-        business="高圧500kW未満 一括",
-        system="switching",
-        who=R,
-        menu="高圧500kW未満 一括処理",
-    ),
-    Function(
-        id="SW-W12",
-        name="需要者情報変更一括申請",
-        business="高圧500kW未満 一括",
-        system="switching",
-        who=R,
-        menu="高圧500kW未満 一括処理",
-    ),
-    Function(
-        id="SW-W13",
-        name="同一法人需要者の使用量情報照会一括申請",
-        business="高圧500kW未満 一括",
-        system="switching",
+    switching(
+        "SW-W13",
+        "同一法人需要者の使用量情報照会一括申請",
+        "高圧500kW未満 一括",
         who=RD,
+        api=False,
         menu="高圧500kW未満 一括処理",
     ),
     # 低圧FIT
-    Function(
-        id="SW-W14",
-        name="特定地点検索",
-        business="低圧FIT",
-        system="switching",
-        who=R,
-        menu="低圧FIT 特定地点検索",
+    switching(
+        "SW-W14",
+        "特定地点検索",
+        "低圧FIT",
         note="受電地点特定番号を検索",
+        api=False,
+        menu="低圧FIT 特定地点検索",
     ),
     # 低圧FIT卒業電源 一括
-    Function(
-        id="SW-W15",
-        name="廃止取次一括登録",
-        business="低圧FIT卒業電源 一括",
-        system="switching",
-        who=R,
-        menu="低圧FIT卒業電源 一括処理",
+    switching(
+        "SW-W15", "廃止取次一括登録", "低圧FIT卒業電源 一括", api=False, menu="低圧FIT卒業電源 一括処理"
     ),
-    Function(
-        id="SW-W16",
-        name="開始一括申請",
-        business="低圧FIT卒業電源 一括",
-        system="switching",
-        who=R,
-        menu="低圧FIT卒業電源 一括処理",
+    switching("SW-W16", "開始一括申請", "低圧FIT卒業電源 一括", api=False, menu="低圧FIT卒業電源 一括処理"),
+    switching(
+        "SW-W17", "廃止取次一括判断", "低圧FIT卒業電源 一括", api=False, menu="低圧FIT卒業電源 一括処理"
     ),
-    Function(
-        id="SW-W17",
-        name="廃止取次一括判断",
-        business="低圧FIT卒業電源 一括",
-        system="switching",
-        who=R,
-        menu="低圧FIT卒業電源 一括処理",
-    ),
-    Function(
-        id="SW-W18",
-        name="廃止一括申請",
-        business="低圧FIT卒業電源 一括",
-        system="switching",
-        who=R,
-        menu="低圧FIT卒業電源 一括処理",
-    ),
+    switching("SW-W18", "廃止一括申請", "低圧FIT卒業電源 一括", api=False, menu="低圧FIT卒業電源 一括処理"),
     # ------------------------------------------------------------------------------------------
     # 2.4 Administrators of retailers and DR contractors (A), Web only
     # ------------------------------------------------------------------------------------------
     # ユーザ管理(管理者機能)
-    Function(id="SW-U01", name="ユーザ一覧表示", system="switching", who=A, menu="ユーザ管理(管理者機能)"),
-    Function(
-        id="SW-U02",
-        name="ユーザ一覧ファイルダウンロード",
-        system="switching",
-        who=A,
-        menu="ユーザ管理(管理者機能)",
+    switching("SW-U01", "ユーザ一覧表示", "", who=A, api=False, menu="ユーザ管理(管理者機能)"),
+    switching(
+        "SW-U02",
+        "ユーザ一覧ファイルダウンロード",
+        "",
         note="CSV",
-    ),
-    Function(id="SW-U03", name="ユーザ詳細表示", system="switching", who=A, menu="ユーザ管理(管理者機能)"),
-    Function(id="SW-U04", name="ユーザ登録", system="switching", who=A, menu="ユーザ管理(管理者機能)"),
-    Function(
-        id="SW-U05", name="ユーザ一括登録(CSV)", system="switching", who=A, menu="ユーザ管理(管理者機能)"
-    ),
-    Function(id="SW-U06", name="ユーザ修正", system="switching", who=A, menu="ユーザ管理(管理者機能)"),
-    Function(id="SW-U07", name="ユーザ削除", system="switching", who=A, menu="ユーザ管理(管理者機能)"),
-    Function(id="SW-U08", name="ロック解除", system="switching", who=A, menu="ユーザ管理(管理者機能)"),
-    Function(
-        id="SW-U09",
-        name="有効/無効切替",
-        system="switching",
         who=A,
+        api=False,
         menu="ユーザ管理(管理者機能)",
-        note="一定期間利用のないユーザは自動で無効",
     ),
-    Function(id="SW-U10", name="パスワード再発行", system="switching", who=A, menu="ユーザ管理(管理者機能)"),
-    Function(id="SW-U11", name="利用者権限設定", system="switching", who=A, menu="ユーザ管理(管理者機能)"),
-    # インフォメーション (FUNCTIONS.md lists them under A)
-    Function(
-        id="SW-N01",
-        name="インフォメーション一覧",
-        system="switching",
+    switching("SW-U03", "ユーザ詳細表示", "", who=A, api=False, menu="ユーザ管理(管理者機能)"),
+    switching("SW-U04", "ユーザ登録", "", who=A, api=False, menu="ユーザ管理(管理者機能)"),
+    switching("SW-U05", "ユーザ一括登録(CSV)", "", who=A, api=False, menu="ユーザ管理(管理者機能)"),
+    switching("SW-U06", "ユーザ修正", "", who=A, api=False, menu="ユーザ管理(管理者機能)"),
+    switching("SW-U07", "ユーザ削除", "", who=A, api=False, menu="ユーザ管理(管理者機能)"),
+    switching("SW-U08", "ロック解除", "", who=A, api=False, menu="ユーザ管理(管理者機能)"),
+    switching(
+        "SW-U09",
+        "有効/無効切替",
+        "",
+        note="一定期間利用のないユーザは自動で無効",
         who=A,
-        menu="インフォメーション",
+        api=False,
+        menu="ユーザ管理(管理者機能)",
+    ),
+    switching("SW-U10", "パスワード再発行", "", who=A, api=False, menu="ユーザ管理(管理者機能)"),
+    switching("SW-U11", "利用者権限設定", "", who=A, api=False, menu="ユーザ管理(管理者機能)"),
+    # インフォメーション (FUNCTIONS.md lists them under A)
+    switching(
+        "SW-N01",
+        "インフォメーション一覧",
+        "",
         url_name="switching_notices:list",
         built=True,
+        who=A,
+        api=False,
+        menu="インフォメーション",
     ),
     # The detail is per notice: its entry is the list. No menu entry of its own.
-    Function(
-        id="SW-N02",
-        name="インフォメーション詳細",
-        system="switching",
-        who=A,
+    switching(
+        "SW-N02",
+        "インフォメーション詳細",
+        "",
         url_name="switching_notices:list",
         built=True,
+        who=A,
+        api=False,
+        menu=None,
     ),
     # ------------------------------------------------------------------------------------------
     # 2.5 Personal data (seed 001 §4, seed 004). FUNCTIONS.md names no role: these are rules.
     # P1 and P2 are applied by the system to every read of R and D (staff inspect the access
     # ledger through the back-office audit viewer); P3 and P4 are acts of the organization.
     # ------------------------------------------------------------------------------------------
-    Function(
-        id="SW-P1",
-        name="個人情報の利用目的の明示と閲覧記録",
-        system="switching",
-        who=SYSTEM,
-        surface="system",
+    switching(
+        "SW-P1",
+        "個人情報の利用目的の明示と閲覧記録",
+        "",
         url_name="sw:ledger",
         built=True,
-    ),
-    Function(
-        id="SW-P2",
-        name="正当な立場にある事業者に限った需要者基本情報の提供",
-        system="switching",
         who=SYSTEM,
         surface="system",
+        api=False,
+        menu=None,
+    ),
+    switching(
+        "SW-P2",
+        "正当な立場にある事業者に限った需要者基本情報の提供",
+        "",
         url_name="sw:basic_info",
         built=True,
+        who=SYSTEM,
+        surface="system",
+        api=False,
+        menu=None,
     ),
-    Function(id="SW-P3", name="漏えい等事案の記録と対応", system="switching", who=O),
-    Function(id="SW-P4", name="利用終了時の共同利用の終了と情報の保存", system="switching", who=O),
+    switching("SW-P3", "漏えい等事案の記録と対応", "", who=O, api=False, menu=None),
+    switching("SW-P4", "利用終了時の共同利用の終了と情報の保存", "", who=O, api=False, menu=None),
     # ------------------------------------------------------------------------------------------
     # 3. 容量市場システム (seed 002)
     # ------------------------------------------------------------------------------------------
     # 事業者情報管理
-    Function(
-        id="CAP-R1",
-        name="事業者情報管理",
-        system="capacity",
-        who=frozenset({"C", "O"}),
+    capacity(
+        "CAP-R1",
+        "事業者情報管理",
         menu="事業者情報管理",
         url_name="cap:operator",
         built=True,
+        who=frozenset({"C", "O"}),
     ),
-    Function(
-        id="CAP-R2",
-        name="事業者情報審査管理",
-        system="capacity",
-        who=C,
+    capacity(
+        "CAP-R2",
+        "事業者情報審査管理",
         menu="事業者情報管理",
         url_name="cap:operator_applications",
         built=True,
     ),
     # Done by the organization when it approves a registration; its screen is the back office's.
-    Function(
-        id="CAP-R3",
-        name="管理者ID通知",
-        system="capacity",
-        who=O,
+    capacity(
+        "CAP-R3",
+        "管理者ID通知",
         menu="事業者情報管理",
         url_name="backoffice:capacity_operators",
         built=True,
+        who=O,
     ),
     # 電源等情報管理
-    Function(
-        id="CAP-P1",
-        name="電源等情報管理",
-        system="capacity",
-        who=frozenset({"C", "O"}),
+    capacity(
+        "CAP-P1",
+        "電源等情報管理",
         menu="電源等情報管理",
         url_name="cap:source_list",
         built=True,
+        who=frozenset({"C", "O"}),
     ),
-    Function(
-        id="CAP-P2",
-        name="電源等情報審査管理",
-        system="capacity",
-        who=C,
-        menu="電源等情報管理",
-        url_name="cap:source_applications",
-        built=True,
+    capacity(
+        "CAP-P2", "電源等情報審査管理", menu="電源等情報管理", url_name="cap:source_applications", built=True
     ),
     # ユーザ管理
-    Function(
-        id="CAP-U1",
-        name="ユーザ情報管理",
-        system="capacity",
-        who=A,
-        menu="ユーザ管理(管理者機能)",
-        url_name="cap:user_list",
-        built=True,
+    capacity(
+        "CAP-U1", "ユーザ情報管理", menu="ユーザ管理(管理者機能)", url_name="cap:user_list", built=True, who=A
     ),
     # お知らせ
-    Function(
-        id="CAP-N1",
-        name="お知らせ管理",
-        system="capacity",
-        who=C,
-        menu="お知らせ",
-        url_name="capacity_notices:list",
-        built=True,
-    ),
+    capacity("CAP-N1", "お知らせ管理", menu="お知らせ", url_name="capacity_notices:list", built=True),
     # 提供時間: FUNCTIONS.md says "all"; a rule the system applies to every user, nothing one opens.
-    Function(
-        id="CAP-H1",
-        name="提供時間",
-        system="capacity",
-        who=SYSTEM,
-        surface="system",
-        note="本機関の営業日 9:00-18:00",
-        built=True,
+    capacity(
+        "CAP-H1", "提供時間", surface="system", note="本機関の営業日 9:00-18:00", built=True, who=SYSTEM
     ),
     # ------------------------------------------------------------------------------------------
     # 4. Common to all three systems. FUNCTIONS.md names no role; decided from what each does:
@@ -1064,23 +591,22 @@ FUNCTIONS: list[Function] = [
     # ------------------------------------------------------------------------------------------
     # 利用規約: every participant's user consents; the organization publishes versions and mails.
     # The public page of every system's terms in force; staff manage versions at /backoffice/terms/.
-    Function(
-        id="X-T1",
-        name="利用規約の管理と同意",
-        system="common",
-        who=frozenset({"M", "R", "D", "C", "A", "O"}),
+    common(
+        "X-T1",
+        "利用規約の管理と同意",
+        frozenset({"M", "R", "D", "C", "A", "O"}),
         url_name="terms:index",
         built=True,
     ),
     # 利用の停止・制限: maintenance by staff; access above the limit is refused automatically.
-    Function(id="X-S1", name="利用の停止・制限", system="common", who=frozenset({"O", "system"})),
-    Function(id="X-S2", name="利用の中断", system="common", who=O),
+    common("X-S1", "利用の停止・制限", frozenset({"O", "system"})),
+    common("X-S2", "利用の中断", O),
     # 契約の終了: on the participant's request (its administrator) or decided by the organization.
-    Function(id="X-S3", name="契約の終了", system="common", who=frozenset({"A", "O"})),
+    common("X-S3", "契約の終了", frozenset({"A", "O"})),
     # クライアント証明書: the organization issues and revokes; the administrator reports a loss.
-    Function(id="X-C1", name="クライアント証明書の管理", system="common", who=frozenset({"A", "O"})),
-    Function(id="X-I1", name="管理者ID・ユーザIDの発行ルール", system="common", who=SYSTEM, surface="system"),
-    Function(id="X-I2", name="受託者による利用", system="common", who=SYSTEM, surface="system"),
-    Function(id="X-G1", name="行政機関への情報提供", system="common", who=O),
-    Function(id="X-L1", name="利用ログの保存", system="common", who=SYSTEM, surface="system"),
+    common("X-C1", "クライアント証明書の管理", frozenset({"A", "O"})),
+    common("X-I1", "管理者ID・ユーザIDの発行ルール", SYSTEM, surface="system"),
+    common("X-I2", "受託者による利用", SYSTEM, surface="system"),
+    common("X-G1", "行政機関への情報提供", O),
+    common("X-L1", "利用ログの保存", SYSTEM, surface="system"),
 ]
