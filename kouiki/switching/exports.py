@@ -9,23 +9,25 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from kouiki.core.csvio import Encoding, write_csv
-from kouiki.switching.models import Application
+from kouiki.core.field_facts import field_label
+from kouiki.switching.models import Application, SupplyPoint, Switch
 
+# The columns, named by the fields they show.
 HEADER = [
-    "受付番号",
-    "申請種別コード",
-    "申請種別",
-    "供給地点特定番号",
-    "エリア",
-    "処理状況",
-    "受付工程",
-    "希望日",
-    "スイッチング予定日",
-    "廃止取次番号",
-    "受付日時",
-    "更新日時",
-    "不備コード",
-    "不備内容",
+    field_label(Application, "reception_number"),
+    f"{field_label(Application, 'kind')}コード",
+    field_label(Application, "kind"),
+    field_label(SupplyPoint, "number"),
+    field_label(Application, "area"),
+    field_label(Application, "state"),
+    field_label(Application, "operator_step"),
+    field_label(Application, "desired_date"),
+    field_label(Application, "switching_date"),
+    field_label(Switch, "number"),
+    field_label(Application, "created_at"),
+    field_label(Application, "updated_at"),
+    field_label(Application, "error_code"),
+    field_label(Application, "error_detail"),
 ]
 
 

@@ -12,22 +12,41 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from kouiki.core.field_facts import FieldFacts, field_label
 from kouiki.core.japanese import normalize_supply_point_number, validate_supply_point_number
-from kouiki.switching.models import Kind, NgReason, Purpose, State, SwitchDecision, SwitchState
-from kouiki.switching.services.applications import AMPERES
+from kouiki.switching.models import (
+    Application,
+    Kind,
+    NgReason,
+    PersonalDataAccess,
+    Purpose,
+    State,
+    SupplyPoint,
+    Switch,
+    SwitchDecision,
+    SwitchState,
+)
+from kouiki.switching.services.applications import AMPERES, CUSTOMER_ITEM_FACTS
+from kouiki.switching.services.switches import IDENTIFICATION_FACTS, NEW_CONTRACT_NUMBER, NG_TEXT
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": "日付を正しく入力してください(例: 2026-11-20)。"}
+# The numbers retailers type, named as the models name them. The inputs are longer than the values
+# kept: full-width characters, spaces and hyphens are typed and read away.
+POINT_NUMBER = field_label(SupplyPoint, "number")
+SWITCH_NUMBER = field_label(Switch, "number")
+RECEPTION_NUMBER = field_label(Application, "reception_number")
+PURPOSE = field_label(PersonalDataAccess, "purpose")
 
 
 class SupplyPointNumberField(forms.CharField):
     """供給地点特定番号: 22 digits; full-width digits, spaces and hyphens are accepted."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("label", "供給地点特定番号")
+        kwargs.setdefault("label", POINT_NUMBER)
         kwargs.setdefault("max_length", 40)
         kwargs.setdefault("help_text", "22桁の数字(先頭2桁はエリアコード)")
-        kwargs.setdefault("error_messages", {"required": "供給地点特定番号を入力してください。"})
+        kwargs.setdefault("error_messages", {"required": f"{POINT_NUMBER}を入力してください。"})
         super().__init__(**kwargs)
         self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
 
@@ -45,20 +64,24 @@ class SupplyPointNumberField(forms.CharField):
 
 def purpose_field() -> forms.ChoiceField:
     return forms.ChoiceField(
-        label="利用目的",
+        label=PURPOSE,
         choices=Purpose.choices,
         widget=forms.RadioSelect,
         help_text="需要者の個人情報は、共同利用の目的①〜⑤の範囲でのみ利用できます。閲覧は記録されます。",
         error_messages={
-            "required": "利用目的を選択してください。",
-            "invalid_choice": "利用目的の選択が不正です。",
+            "required": f"{PURPOSE}を選択してください。",
+            "invalid_choice": f"{PURPOSE}の選択が不正です。",
         },
     )
 
 
-def desired_date_field(label: str = "希望日") -> forms.DateField:
+def desired_date_field(label: str = "") -> forms.DateField:
     return forms.DateField(
-        label=label, required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS, help_text="任意"
+        label=label or field_label(Application, "desired_date"),
+        required=False,
+        widget=DATE_WIDGET,
+        error_messages=DATE_ERRORS,
+        help_text="任意",
     )
 
 
@@ -140,16 +163,31 @@ class AmpereChangeForm(FunctionForm):
     desired_date = desired_date_field("変更希望日")
 
 
+def changed_item(name: str, **kwargs: Any) -> forms.CharField:
+    """A 需要者情報変更 item: the registry field's label and length, typed only when it changes."""
+    facts = CUSTOMER_ITEM_FACTS[name]
+    return forms.CharField(
+        label=f"{facts.label}(変更後)", max_length=facts.max_length, required=False, **kwargs
+    )
+
+
+def _item(facts: FieldFacts, *, required: bool, **kwargs: Any) -> forms.CharField:
+    if required:
+        kwargs["error_messages"] = {"required": f"{facts.label}を入力してください。"}
+    return forms.CharField(label=facts.label, max_length=facts.max_length, required=required, **kwargs)
+
+
+def identification_item(name: str, *, required: bool = True, **kwargs: Any) -> forms.CharField:
+    """An item of a 廃止取次登録's customer identification, with the switch field's label and length."""
+    return _item(IDENTIFICATION_FACTS[name], required=required, **kwargs)
+
+
 class CustomerChangeForm(FunctionForm):
     supply_point_number = SupplyPointNumberField()
-    customer_name = forms.CharField(
-        label="需要者氏名(変更後)", max_length=100, required=False, help_text="変更する項目のみ"
-    )
-    customer_address = forms.CharField(label="需要場所住所(変更後)", max_length=200, required=False)
-    customer_phone = forms.CharField(
-        label="電話番号(変更後)", max_length=20, required=False, help_text="例: 03-1234-5678"
-    )
-    contract_number = forms.CharField(label="小売供給契約番号(変更後)", max_length=40, required=False)
+    customer_name = changed_item("customer_name", help_text="変更する項目のみ")
+    customer_address = changed_item("customer_address")
+    customer_phone = changed_item("customer_phone", help_text="例: 03-1234-5678")
+    contract_number = changed_item("contract_number")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -161,29 +199,19 @@ class CustomerChangeForm(FunctionForm):
 
 class CancelForwardForm(FunctionForm):
     supply_point_number = SupplyPointNumberField()
-    customer_name = forms.CharField(
-        label="需要者氏名",
-        max_length=100,
-        help_text="現小売との契約のとおり(例: 広域 太郎)",
-        error_messages={"required": "需要者氏名を入力してください。"},
-    )
-    customer_address = forms.CharField(
-        label="需要場所住所", max_length=200, error_messages={"required": "需要場所住所を入力してください。"}
-    )
-    contract_number = forms.CharField(
-        label="現小売の契約番号",
-        max_length=40,
-        help_text="需要者さまと現在の小売電気事業者との小売供給契約の番号",
-        error_messages={"required": "現小売の契約番号を入力してください。"},
+    customer_name = identification_item("customer_name", help_text="現小売との契約のとおり(例: 広域 太郎)")
+    customer_address = identification_item("customer_address")
+    contract_number = identification_item(
+        "contract_number", help_text="需要者さまと現在の小売電気事業者との小売供給契約の番号"
     )
     desired_date = desired_date_field("スイッチング希望日")
 
 
 class SwitchNumberField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("label", "廃止取次番号")
+        kwargs.setdefault("label", SWITCH_NUMBER)
         kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("error_messages", {"required": "廃止取次番号を入力してください。"})
+        kwargs.setdefault("error_messages", {"required": f"{SWITCH_NUMBER}を入力してください。"})
         super().__init__(**kwargs)
 
     def clean(self, value: Any) -> str:
@@ -201,9 +229,7 @@ class DecisionForm(FunctionForm):
     ng_reason = forms.ChoiceField(
         label="NG理由", choices=[("", "NGの場合に選択"), *NgReason.choices], required=False
     )
-    ng_text = forms.CharField(
-        label="NG理由(詳細)", max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    ng_text = _item(NG_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -217,11 +243,10 @@ class DecisionForm(FunctionForm):
 
 class SwitchStartForm(FunctionForm):
     switch_number = SwitchNumberField()
-    contract_number = forms.CharField(
-        label="新しい小売供給契約番号",
-        max_length=40,
+    contract_number = _item(
+        NEW_CONTRACT_NUMBER,
+        required=True,
         help_text="貴社と需要者さまとの契約番号(スイッチング完了後に供給地点情報に反映されます)",
-        error_messages={"required": "新しい小売供給契約番号を入力してください。"},
     )
 
 
@@ -236,15 +261,11 @@ class CorrectCancelForwardForm(FunctionForm):
     IDENTIFICATION = ("customer_name", "customer_address", "contract_number")
     UNCHANGED = "(変更なし)"
 
-    customer_name = forms.CharField(
-        label="需要者氏名", max_length=100, required=False, help_text="訂正する場合のみ入力"
+    customer_name = identification_item("customer_name", required=False, help_text="訂正する場合のみ入力")
+    customer_address = identification_item(
+        "customer_address", required=False, help_text="訂正する場合のみ入力"
     )
-    customer_address = forms.CharField(
-        label="需要場所住所", max_length=200, required=False, help_text="訂正する場合のみ入力"
-    )
-    contract_number = forms.CharField(
-        label="現小売の契約番号", max_length=40, required=False, help_text="訂正する場合のみ入力"
-    )
+    contract_number = identification_item("contract_number", required=False, help_text="訂正する場合のみ入力")
     desired_date = desired_date_field("スイッチング希望日")
 
     def display(self) -> list[tuple[str, str]]:
@@ -265,7 +286,9 @@ class CorrectCancelForwardForm(FunctionForm):
 
 
 class CorrectStartForm(FunctionForm):
-    contract_number = forms.CharField(label="新しい小売供給契約番号", max_length=40)
+    contract_number = forms.CharField(
+        label=NEW_CONTRACT_NUMBER.label, max_length=NEW_CONTRACT_NUMBER.max_length
+    )
 
 
 class BasicInfoForm(FunctionForm):
@@ -275,16 +298,18 @@ class BasicInfoForm(FunctionForm):
 
 class StatusForm(forms.Form):
     reception_number = forms.CharField(
-        label="受付番号", max_length=20, error_messages={"required": "受付番号を入力してください。"}
+        label=RECEPTION_NUMBER,
+        max_length=20,
+        error_messages={"required": f"{RECEPTION_NUMBER}を入力してください。"},
     )
 
 
 class StatusManyForm(forms.Form):
     reception_numbers = forms.CharField(
-        label="受付番号(複数)",
+        label=f"{RECEPTION_NUMBER}(複数)",
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="1行に1件、またはカンマ区切りで最大1,000件",
-        error_messages={"required": "受付番号を入力してください。"},
+        error_messages={"required": f"{RECEPTION_NUMBER}を入力してください。"},
     )
 
     def numbers(self) -> list[str]:
@@ -301,8 +326,8 @@ class ApplicationFilterForm(forms.Form):
     date_to = forms.DateField(
         label="受付日(終了)", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS
     )
-    supply_point_number = forms.CharField(label="供給地点特定番号", required=False, max_length=40)
-    reception_number = forms.CharField(label="受付番号", required=False, max_length=20)
+    supply_point_number = forms.CharField(label=POINT_NUMBER, required=False, max_length=40)
+    reception_number = forms.CharField(label=RECEPTION_NUMBER, required=False, max_length=20)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -337,5 +362,5 @@ class LedgerFilterForm(ApplicationFilterForm):
         self.fields["date_from"].label = "閲覧日(開始)"
         self.fields["date_to"].label = "閲覧日(終了)"
         self.fields["purpose"] = forms.ChoiceField(
-            label="利用目的", required=False, choices=[("", "すべて"), *Purpose.choices]
+            label=PURPOSE, required=False, choices=[("", "すべて"), *Purpose.choices]
         )

@@ -10,6 +10,9 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from kouiki.switching.services.applications import CUSTOMER_ITEM_FACTS
+from kouiki.switching.services.switches import IDENTIFICATION_FACTS, NEW_CONTRACT_NUMBER, NG_TEXT
+
 
 class Event(Schema):
     """One change told to the organization (the feed and the callbacks carry the same shape)."""
@@ -69,6 +72,31 @@ def supply_point_number_field() -> Any:
 
 def desired_date_field() -> Any:
     return Field(None, description="希望日 (YYYY-MM-DD)")
+
+
+def changed_item(name: str) -> Any:
+    """A 需要者情報変更 item, given only when it changes: the registry field's length and label."""
+    facts = CUSTOMER_ITEM_FACTS[name]
+    return Field(None, max_length=facts.max_length, description=facts.label)
+
+
+def identification_item(name: str, *, required: bool = True, description: str = "") -> Any:
+    """An item of a cancel-forward's customer identification: the switch field's length."""
+    facts = IDENTIFICATION_FACTS[name]
+    if required:
+        return Field(min_length=1, max_length=facts.max_length, description=description or facts.label)
+    return Field(None, min_length=1, max_length=facts.max_length)
+
+
+def identification_read(name: str) -> Any:
+    """An item of the identification as a switch's reader gets it (null when it may not read it)."""
+    return Field(description=f"{IDENTIFICATION_FACTS[name].label}（読めない場合は null）")
+
+
+def new_contract_number() -> Any:
+    return Field(
+        min_length=1, max_length=NEW_CONTRACT_NUMBER.max_length, description="新小売の小売供給契約番号"
+    )
 
 
 class ApplicationStatus(Schema):
@@ -175,10 +203,10 @@ class CustomerChangeIn(Schema):
     """SW-L13 需要者情報変更: the items to change (at least one)."""
 
     supply_point_number: str = supply_point_number_field()
-    customer_name: str | None = Field(None, max_length=100, description="需要者氏名")
-    customer_address: str | None = Field(None, max_length=200, description="需要場所住所")
-    customer_phone: str | None = Field(None, max_length=20, description="電話番号")
-    contract_number: str | None = Field(None, max_length=40, description="小売供給契約番号")
+    customer_name: str | None = changed_item("customer_name")
+    customer_address: str | None = changed_item("customer_address")
+    customer_phone: str | None = changed_item("customer_phone")
+    contract_number: str | None = changed_item("contract_number")
 
 
 class CustomerInfo(Schema):
@@ -203,18 +231,20 @@ class CancelForwardIn(Schema):
     """SW-L06 スイッチング廃止取次登録."""
 
     supply_point_number: str = supply_point_number_field()
-    customer_name: str = Field(min_length=1, max_length=100, description="需要者氏名（現小売の登録どおり）")
-    customer_address: str = Field(min_length=1, max_length=200, description="需要場所住所")
-    contract_number: str = Field(min_length=1, max_length=40, description="現小売との小売供給契約番号")
+    customer_name: str = identification_item(
+        "customer_name", description=f"{IDENTIFICATION_FACTS['customer_name'].label}（現小売の登録どおり）"
+    )
+    customer_address: str = identification_item("customer_address")
+    contract_number: str = identification_item("contract_number", description="現小売との小売供給契約番号")
     desired_date: date | None = Field(None, description="希望日 (YYYY-MM-DD)。省略時は最短の検針日")
 
 
 class CancelForwardCorrection(Schema):
     """訂正 of a cancel-forward before the current retailer's decision: the items given change."""
 
-    customer_name: str | None = Field(None, min_length=1, max_length=100)
-    customer_address: str | None = Field(None, min_length=1, max_length=200)
-    contract_number: str | None = Field(None, min_length=1, max_length=40)
+    customer_name: str | None = identification_item("customer_name", required=False)
+    customer_address: str | None = identification_item("customer_address", required=False)
+    contract_number: str | None = identification_item("contract_number", required=False)
     desired_date: date | None = None
 
 
@@ -261,9 +291,9 @@ class SwitchDetail(SwitchSummary):
     """The switch with the customer identification the new retailer registered (a recorded read);
     null once the switch has ended, unless the caller is the point's current retailer."""
 
-    customer_name: str | None = Field(description="需要者氏名（読めない場合は null）")
-    customer_address: str | None = Field(description="需要場所住所（読めない場合は null）")
-    contract_number: str | None = Field(description="現小売の契約番号（読めない場合は null）")
+    customer_name: str | None = identification_read("customer_name")
+    customer_address: str | None = identification_read("customer_address")
+    contract_number: str | None = identification_read("contract_number")
     applications: list[ApplicationStatus] = Field(description="この案件の自社の申請")
 
 
@@ -276,18 +306,18 @@ class DecisionIn(Schema):
         description="NG理由（ng のとき必須）: 01 需要者情報不一致 / 02 契約継続の申出 / 03 解約手続未了 / "
         "04 廃止・移転等の手続中 / 05 別の申込みを受付済 / 99 その他",
     )
-    ng_text: str = Field("", max_length=200, description="NG理由の詳細（ng のとき必須）")
+    ng_text: str = Field("", max_length=NG_TEXT.max_length, description="NG理由の詳細（ng のとき必須）")
 
 
 class SwitchStartIn(Schema):
     """SW-L08 スイッチング開始申請."""
 
     switch_number: str = Field(min_length=1, max_length=32, description="廃止取次番号（取次OKのもの）")
-    contract_number: str = Field(min_length=1, max_length=40, description="新小売の小売供給契約番号")
+    contract_number: str = new_contract_number()
 
 
 class SwitchStartCorrection(Schema):
-    contract_number: str = Field(min_length=1, max_length=40, description="新小売の小売供給契約番号")
+    contract_number: str = new_contract_number()
 
 
 class SwitchAbolishIn(Schema):

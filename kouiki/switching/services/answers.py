@@ -34,6 +34,7 @@ from kouiki.switching.models import (
 from kouiki.switching.services.common import SYSTEM, publish_application, publish_switch
 from kouiki.switching.services.dates import start_of_day
 from kouiki.switching.services.registry import VERSION_FIELDS, record_version
+from kouiki.switching.services.switches import CLOSE_DETAIL
 
 if TYPE_CHECKING:
     from kouiki.tso.gateway import Answer
@@ -142,7 +143,7 @@ def _advance_switch(switch: Switch, application: Application) -> None:
     if application.state == State.DEFECTIVE:
         switch.state = SwitchState.FAILED
         switch.close_code = application.error_code
-        switch.close_detail = application.error_detail[:300]
+        switch.close_detail = application.error_detail[: CLOSE_DETAIL.limit]
     elif application.state == State.COMPLETED:
         pair = switch.applications.filter(
             kind__in=(Kind.SWITCH_START, Kind.SWITCH_ABOLISH), state=State.COMPLETED

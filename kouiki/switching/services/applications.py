@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kouiki.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from kouiki.core.field_facts import FieldFacts, field_facts
 from kouiki.core.japanese import normalize_phone, validate_phone
 from kouiki.identity.access import function, organization_of, require_function
 from kouiki.switching.models import (
@@ -26,6 +27,7 @@ from kouiki.switching.models import (
     ContractDecisionMethod,
     ContractState,
     Kind,
+    SupplyPointVersion,
     Switch,
     Voltage,
 )
@@ -71,12 +73,9 @@ CUSTOMER_ITEMS = {
     "customer_phone": "customer_phone",
     "contract_number": "retail_contract_number",
 }
-# Their labels and the longest values the registry keeps.
-CUSTOMER_ITEM_LIMITS = {
-    "customer_name": ("需要者氏名", 100),
-    "customer_address": ("需要場所住所", 200),
-    "customer_phone": ("電話番号", 20),
-    "contract_number": ("小売供給契約番号", 40),
+# Their labels and the longest values the registry keeps, from the registry's fields.
+CUSTOMER_ITEM_FACTS: dict[str, FieldFacts] = {
+    name: field_facts(SupplyPointVersion, registry_field) for name, registry_field in CUSTOMER_ITEMS.items()
 }
 
 
@@ -292,7 +291,8 @@ def _customer_changes(values: dict[str, str | None]) -> dict[str, str]:
     """The items given (a blank one is not given), cleaned as the registry keeps them
     (services.common.clean_text); an item with nothing visible left is refused."""
     changes: dict[str, str] = {}
-    for name, (label, limit) in CUSTOMER_ITEM_LIMITS.items():
+    for name, facts in CUSTOMER_ITEM_FACTS.items():
+        label, limit = facts.label, facts.limit
         value = values.get(name)
         if value is None or not str(value).strip():
             continue

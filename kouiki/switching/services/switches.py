@@ -29,6 +29,7 @@ from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core.calendar import JST, today_jst
 from kouiki.core.errors import Conflict, InvalidTransition, KouikiError, NotFound, ValidationFailed
+from kouiki.core.field_facts import FieldFacts, field_facts
 from kouiki.identity.access import function, organization_of
 from kouiki.switching.models import (
     LIVE_STATES,
@@ -74,12 +75,22 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SWITCH_KINDS = frozenset({Kind.CANCEL_FORWARD, Kind.SWITCH_START, Kind.SWITCH_ABOLISH})
-# The customer identification of a cancel-forward: (registry field, label, longest value kept).
+# The customer identification of a cancel-forward: the switch's item → the registry field it must match.
 IDENTIFICATION = {
-    "customer_name": ("customer_name", "需要者氏名", 100),
-    "customer_address": ("customer_address", "需要場所住所", 200),
-    "contract_number": ("retail_contract_number", "現小売の契約番号", 40),
+    "customer_name": "customer_name",
+    "customer_address": "customer_address",
+    "contract_number": "retail_contract_number",
 }
+# Their labels and the longest values kept, from the switch's fields (forms and API take them too).
+IDENTIFICATION_FACTS: dict[str, FieldFacts] = {name: field_facts(Switch, name) for name in IDENTIFICATION}
+# The new retailer's retail contract number in a 05's payload: the registry's 小売供給契約番号 once the
+# switch is complete, so no longer than that field.
+NEW_CONTRACT_NUMBER = FieldFacts(
+    label="新しい小売供給契約番号",
+    max_length=field_facts(SupplyPointVersion, "retail_contract_number").max_length,
+)
+NG_TEXT = field_facts(Switch, "ng_text")
+CLOSE_DETAIL = field_facts(Switch, "close_detail")
 DEADLINE_PASSED = "pair_deadline_passed"
 _HYPHENS = str.maketrans({c: "-" for c in "‐‑‒–—―−－ｰー"})
 
@@ -112,7 +123,8 @@ def _identification(given: dict[str, Any]) -> dict[str, str]:
 def _check_identification(version: SupplyPointVersion, values: dict[str, str]) -> None:
     """The cleaned identification must be there (something visible), fit, and match the registry."""
     errors: dict[str, list[str]] = {}
-    for name, (registry_field, label, limit) in IDENTIFICATION.items():
+    for name, registry_field in IDENTIFICATION.items():
+        label, limit = IDENTIFICATION_FACTS[name].label, IDENTIFICATION_FACTS[name].limit
         value = values[name]
         if not is_visible(value):
             errors[name] = [f"{label}を入力してください(空白や表示されない文字だけでは登録できません)。"]
@@ -121,7 +133,7 @@ def _check_identification(version: SupplyPointVersion, values: dict[str, str]) -
         elif _comparable(value) != _comparable(getattr(version, registry_field)):
             errors[name] = [f"{label}が供給地点の登録内容と一致しません。"]
     if errors:
-        mismatched = [IDENTIFICATION[name][1] for name in errors]
+        mismatched = [IDENTIFICATION_FACTS[name].label for name in errors]
         raise ValidationFailed(
             f"需要者の本人確認ができません({'・'.join(mismatched)})。",
             code="customer_mismatch",
@@ -356,8 +368,8 @@ def decide_cancel_forward(
             errors["ng_reason"] = ["NG理由を選択してください。"]
         if not (ng_text or "").strip():
             errors["ng_text"] = ["NG理由の詳細を入力してください。"]
-        elif len(ng_text.strip()) > 200:
-            errors["ng_text"] = ["NG理由の詳細は200文字以内で入力してください。"]
+        elif len(ng_text.strip()) > NG_TEXT.limit:
+            errors["ng_text"] = [f"NG理由の詳細は{NG_TEXT.limit}文字以内で入力してください。"]
         if errors:
             raise ValidationFailed("NG理由を入力してください。", code="ng_reason_required", errors=errors)
     with transaction.atomic():
@@ -378,7 +390,7 @@ def decide_cancel_forward(
             switch.ng_text = ng_text.strip()
             switch.closed_at = now
             switch.close_code = "cancel_forward_ng"
-            switch.close_detail = f"{NgReason(ng_reason).label}: {switch.ng_text}"[:300]
+            switch.close_detail = f"{NgReason(ng_reason).label}: {switch.ng_text}"[: CLOSE_DETAIL.limit]
             if request is not None:
                 finish(
                     request,
@@ -468,9 +480,11 @@ def apply_switching_start(*, actor: User, switch_number: str, contract_number: s
         raise ValidationFailed(
             "新しい契約番号を入力してください。", code="contract_number_required", field="contract_number"
         )
-    if len(number) > 40:
+    if len(number) > NEW_CONTRACT_NUMBER.limit:
         raise ValidationFailed(
-            "契約番号は40文字以内で入力してください。", code="too_long", field="contract_number"
+            f"契約番号は{NEW_CONTRACT_NUMBER.limit}文字以内で入力してください。",
+            code="too_long",
+            field="contract_number",
         )
     with transaction.atomic():
         switch = _locked_switch(actor=actor, switch_number=switch_number, side="new")
@@ -625,9 +639,9 @@ def correct(*, actor: User, application: Application, changes: dict[str, Any]) -
             _correct_request(actor, switch, application, changes)
         else:  # a 05: a 03 has nothing to correct (refused above)
             number = str(changes.get("contract_number") or "").strip()
-            if not number or len(number) > 40:
+            if not number or len(number) > NEW_CONTRACT_NUMBER.limit:
                 raise ValidationFailed(
-                    "新しい契約番号を40文字以内で入力してください。",
+                    f"新しい契約番号を{NEW_CONTRACT_NUMBER.limit}文字以内で入力してください。",
                     code="contract_number_required",
                     field="contract_number",
                 )

@@ -3,18 +3,18 @@ applications with filters and its CSV, one application's screen with 訂正 / �
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
-from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kouiki.core.csvio import Encoding, csv_response
 from kouiki.core.errors import KouikiError
+from kouiki.core.field_facts import field_label
 from kouiki.core.japanese import Area
 from kouiki.core.systems import System
 from kouiki.identity.access import enrolled_required, function_required
@@ -28,10 +28,11 @@ from kouiki.switching.models import (
     Kind,
     Purpose,
     SupplyMethod,
+    SupplyPoint,
     SupplyPointVersion,
     Voltage,
 )
-from kouiki.switching.services import applications
+from kouiki.switching.services import applications, switches
 from kouiki.switching.views.common import PAGE_SIZE, confirmed, function_title, page
 
 if TYPE_CHECKING:
@@ -148,12 +149,13 @@ def application_detail(request: HttpRequest, actor: User, reception_number: str)
 
 
 PAYLOAD_LABELS = {
-    "purpose": "利用目的",
-    "switch_number": "廃止取次番号",
-    "customer_name": "需要者氏名",
-    "customer_address": "需要場所住所",
+    "purpose": forms.PURPOSE,
+    "switch_number": forms.SWITCH_NUMBER,
+    "customer_name": switches.IDENTIFICATION_FACTS["customer_name"].label,
+    "customer_address": switches.IDENTIFICATION_FACTS["customer_address"].label,
+    # The current retailer's in a 20, the new retailer's in a 05.
     "contract_number": "契約番号",
-    "desired_date": "希望日",
+    "desired_date": field_label(Application, "desired_date"),
     "removal": "撤去",
     "current_limit_a": "変更後の契約電流(A)",
     "changes": "変更内容",
@@ -172,7 +174,11 @@ CHANGE_LABELS = {
 }
 GIVEN = "入力済み(個人情報のため表示しません)"
 
-FACILITY_LABELS = {"supply_point_number": "供給地点特定番号", "area": "エリア", "voltage": "電圧区分"}
+FACILITY_LABELS = {
+    "supply_point_number": forms.POINT_NUMBER,
+    "area": field_label(SupplyPoint, "area"),
+    "voltage": field_label(SupplyPoint, "voltage"),
+}
 FACILITY_CHOICES = {
     "contract_state": ContractState,
     "supply_method": SupplyMethod,
@@ -188,7 +194,7 @@ def _facility_rows(facility: dict[str, Any]) -> list[tuple[str, str]]:
     rows = []
     for key, value in facility.items():
         try:
-            label = str(cast(models.Field, SupplyPointVersion._meta.get_field(key)).verbose_name)
+            label = field_label(SupplyPointVersion, key)
         except FieldDoesNotExist:
             label = FACILITY_LABELS.get(key, key)
         if key in FACILITY_CHOICES and value not in (None, ""):
