@@ -5,10 +5,10 @@ service or selector, and render."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,6 +18,7 @@ from kouiki.assembly.forms import AnswerForms
 from kouiki.assembly.services import answers
 from kouiki.core.errors import InvalidTransition, KouikiError
 from kouiki.core.forms import errors_onto_form
+from kouiki.core.lists import list_page
 from kouiki.core.pdf import pdf_response, render_pdf
 from kouiki.identity import access
 from kouiki.identity.access import function_required
@@ -25,8 +26,6 @@ from kouiki.identity.access import function_required
 if TYPE_CHECKING:
     from kouiki.assembly.models import Invitation, ReceptionTicket
     from kouiki.identity.models import User
-
-PAGE_SIZE = 20
 
 
 def _state(invitation: Invitation, actor: User) -> dict[str, Any]:
@@ -47,8 +46,12 @@ def _state(invitation: Invitation, actor: User) -> dict[str, Any]:
 @require_GET
 def meeting_list(request: HttpRequest, actor: User) -> HttpResponse:
     """The meetings notified to the member, with the answer state and the deadline."""
-    page = Paginator(selectors.invitations_for(actor=actor), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "assembly/list.html", {"page": page, "title": "総会情報一覧"})
+    return list_page(
+        request,
+        select=partial(selectors.invitations_for, actor=actor),
+        template="assembly/list.html",
+        title="総会情報一覧",
+    )
 
 
 # --- MEM-G2 総会の出欠・議決権の回答 ------------------------------------------------------------------------

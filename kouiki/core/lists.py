@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
+from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +24,23 @@ class SearchForm(Protocol):
     """A list's search form: the selector's keyword arguments, or None while the input is invalid."""
 
     def filters(self) -> dict[str, Any] | None: ...
+
+
+class FilterForm(forms.Form):
+    """A search form of the usual shape: no input finds everything, invalid input finds nothing, and
+    valid input is `arguments()`."""
+
+    def filters(self) -> dict[str, Any] | None:
+        """The selector's keyword arguments ({} when unbound); None while the input is invalid."""
+        if not self.is_bound:
+            return {}
+        if not self.is_valid():
+            return None
+        return self.arguments()
+
+    def arguments(self) -> dict[str, Any]:
+        """The selector's keyword arguments from the valid input: by default the fields filled in."""
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
 
 
 def paginate(request: HttpRequest, rows: Any, page_size: int = PAGE_SIZE) -> Page[Any]:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from kouiki.core.japanese import normalize_organization_code, validate_organization_code
+from kouiki.core.lists import FilterForm
 from kouiki.fees.models import AccountType, DocumentKind, InvoiceState
 from kouiki.fees.validators import (
     MAX_YEN,
@@ -109,7 +110,7 @@ def _year_choices(years: list[int], empty: str = "すべて") -> list[tuple[str,
     return [("", empty), *((str(year), f"{year}年度") for year in years)]
 
 
-class _FiscalYearFilterForm(forms.Form):
+class _FiscalYearFilterForm(FilterForm):
     """A member's list filters, one of them `fiscal_year` among the years that have rows."""
 
     # The fields passed to the selector, under their own names.
@@ -121,12 +122,7 @@ class _FiscalYearFilterForm(forms.Form):
         for field in self.fields.values():
             field.error_messages["invalid_choice"] = "選択肢から選んでください。"
 
-    def filters(self) -> dict[str, Any] | None:
-        """The selector's keyword arguments; None while the input is invalid."""
-        if not self.is_bound:
-            return {}
-        if not self.is_valid():
-            return None
+    def arguments(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.filter_names}
 
 
@@ -144,11 +140,8 @@ class StaffInvoiceFilterForm(InvoiceFilterForm):
         label="会員", max_length=100, required=False, help_text="事業者コード(完全一致)、会員名(部分一致)"
     )
 
-    def filters(self) -> dict[str, Any] | None:
-        filters = super().filters()
-        if filters:
-            filters["query"] = self.cleaned_data["q"].strip()
-        return filters
+    def arguments(self) -> dict[str, Any]:
+        return {**super().arguments(), "query": self.cleaned_data["q"].strip()}
 
 
 class CapacityFilterForm(_FiscalYearFilterForm):
@@ -160,7 +153,7 @@ class CapacityFilterForm(_FiscalYearFilterForm):
     filter_names = ("kind", "fiscal_year")
 
 
-class StaffCapacityFilterForm(forms.Form):
+class StaffCapacityFilterForm(FilterForm):
     q = forms.CharField(
         label="会員", max_length=100, required=False, help_text="事業者コード(完全一致)、会社名(部分一致)"
     )
@@ -169,11 +162,7 @@ class StaffCapacityFilterForm(forms.Form):
         label="掲載", required=False, choices=[("", "すべて"), ("yes", "掲載済"), ("no", "未掲載")]
     )
 
-    def filters(self) -> dict[str, Any] | None:
-        if not self.is_bound:
-            return {}
-        if not self.is_valid():
-            return None
+    def arguments(self) -> dict[str, Any]:
         return {
             "query": self.cleaned_data["q"].strip(),
             "kind": self.cleaned_data["kind"],

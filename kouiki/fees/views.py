@@ -4,15 +4,16 @@ selector, and render; the selectors refuse users without the 担当業務."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kouiki.core.errors import Forbidden, KouikiError
+from kouiki.core.lists import list_page
 from kouiki.core.pdf import pdf_response
 from kouiki.fees import selectors
 from kouiki.fees.forms import BankAccountForm, CapacityFilterForm, InvoiceFilterForm
@@ -23,8 +24,6 @@ from kouiki.identity.access import function_required
 if TYPE_CHECKING:
     from kouiki.identity.models import User
 
-PAGE_SIZE = 20
-
 
 # --- MEM-F1 請求書の確認 -----------------------------------------------------------------------------
 
@@ -33,15 +32,15 @@ PAGE_SIZE = 20
 @require_GET
 def invoice_list(request: HttpRequest, actor: User) -> HttpResponse:
     """The member's invoices with their state (未払い / 支払済 / 期限超過), by fiscal year."""
-    form = InvoiceFilterForm(
-        request.GET or None, fiscal_years=selectors.invoice_fiscal_years_for(actor=actor)
+    return list_page(
+        request,
+        form=InvoiceFilterForm(
+            request.GET or None, fiscal_years=selectors.invoice_fiscal_years_for(actor=actor)
+        ),
+        select=partial(selectors.invoices_for, actor=actor),
+        template="fees/invoice_list.html",
+        title="請求書の確認",
     )
-    filters = form.filters()
-    found = selectors.invoices_for(actor=actor, **(filters or {}))
-    if filters is None:
-        found = found.none()
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "fees/invoice_list.html", {"form": form, "page": page, "title": "請求書の確認"})
 
 
 @function_required("MEM-F1")
@@ -60,23 +59,15 @@ def invoice_pdf(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
 @require_GET
 def capacity_list(request: HttpRequest, actor: User) -> HttpResponse:
     """The capacity-market documents published for the member, newest first, with read marks."""
-    form = CapacityFilterForm(
-        request.GET or None, fiscal_years=selectors.capacity_fiscal_years_for(actor=actor)
-    )
-    filters = form.filters()
-    found = selectors.capacity_documents_for(actor=actor, **(filters or {}))
-    if filters is None:
-        found = found.none()
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
-        "fees/capacity_list.html",
-        {
-            "form": form,
-            "page": page,
-            "account_required": selectors.refund_account_required_for(actor=actor),
-            "title": "容量市場請求書等情報管理",
-        },
+        form=CapacityFilterForm(
+            request.GET or None, fiscal_years=selectors.capacity_fiscal_years_for(actor=actor)
+        ),
+        select=partial(selectors.capacity_documents_for, actor=actor),
+        template="fees/capacity_list.html",
+        title="容量市場請求書等情報管理",
+        context={"account_required": selectors.refund_account_required_for(actor=actor)},
     )
 
 

@@ -251,3 +251,9 @@ class UserSearchForm(forms.Form):
     role = forms.ChoiceField(
         label="権限", required=False, choices=[("", "すべて"), ("admin", "管理者"), ("user", "一般ユーザ")]
     )
+
+    def filters(self) -> dict[str, Any]:
+        """The selector's keyword arguments; every user while the input is invalid."""
+        if not self.is_valid():
+            return {}
+        return {"query": self.cleaned_data["q"], "role": self.cleaned_data["role"]}

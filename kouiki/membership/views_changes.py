@@ -4,18 +4,19 @@ service or selector, and render."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kouiki.core.errors import Conflict, KouikiError, ValidationFailed
 from kouiki.core.forms import errors_onto_form
+from kouiki.core.lists import FilterForm, paginate, searched
 from kouiki.identity.access import function_required
 from kouiki.membership import selectors
 from kouiki.membership.forms import AdministratorForm, CompanyForm
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
     from kouiki.identity.models import User
     from kouiki.reviews.models import Application
 
-PAGE_SIZE = 20
 EXIT_WARNING = "「承継」「脱退」の場合、広域機関会員ではなくなるため申請の際はご注意ください"
 
 
@@ -48,7 +48,7 @@ def pending_context(actor: User) -> dict[str, Any]:
 # --- forms of these screens ------------------------------------------------------------------------------
 
 
-class ChangeSearchForm(forms.Form):
+class ChangeSearchForm(FilterForm):
     date_from = forms.DateField(
         label="申請日(開始)",
         required=False,
@@ -73,6 +73,10 @@ class ChangeSearchForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", "申請日(終了)は申請日(開始)以降の日付を指定してください。")
         return data
+
+    def arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"state": data["state"] or None, "date_from": data["date_from"], "date_to": data["date_to"]}
 
 
 class Administrator2Choice(forms.Form):
@@ -198,14 +202,7 @@ class VersionForm(forms.Form):
 def change_list(request: HttpRequest, actor: User) -> HttpResponse:
     """Past change, succession and withdrawal requests, searchable by date and state."""
     search = ChangeSearchForm(request.GET or None)
-    filters: dict[str, Any] = {}
-    if search.is_bound and search.is_valid():
-        data = search.cleaned_data
-        filters = {"state": data["state"] or None, "date_from": data["date_from"], "date_to": data["date_to"]}
-    found = selectors.change_requests_for(actor=actor, **filters)
-    if search.is_bound and not search.is_valid():
-        found = found.none()
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, searched(search, partial(selectors.change_requests_for, actor=actor)))
     rows = [(application, registry.name_of(application.kind)) for application in page.object_list]
     return render(
         request,

@@ -4,18 +4,19 @@ service or selector, and render."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from kouiki.core.errors import KouikiError
+from kouiki.core.lists import list_page
 from kouiki.core.pdf import pdf_response, render_pdf
 from kouiki.core.views import ratelimited
 from kouiki.identity.access import function_required, may_use
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from kouiki.identity.models import User
 
 SYSTEM = "member"
-PAGE_SIZE = 20
 
 
 class VerifyForm(forms.Form):
@@ -84,12 +84,12 @@ def certificate(request: HttpRequest, actor: User) -> HttpResponse:
             messages.error(request, error.message)
             return redirect("membership:certificate")
         return redirect("membership:certificate_pdf", number=issued.number)
-    issued_list = selectors.certificates_for(actor=actor)
-    page = Paginator(issued_list, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
-        "membership/info/certificate.html",
-        {"organization": actor.organization, "page": page, "title": "加入証跡"},
+        select=partial(selectors.certificates_for, actor=actor),
+        template="membership/info/certificate.html",
+        title="加入証跡",
+        context={"organization": actor.organization},
     )
 
 

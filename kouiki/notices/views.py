@@ -4,10 +4,9 @@ which passes `system` to every view. Only users the catalog allows in that syste
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import TYPE_CHECKING, Any
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
@@ -15,6 +14,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from kouiki.core.errors import NotFound
+from kouiki.core.lists import list_page
 from kouiki.identity.access import View, function_required
 from kouiki.notices import selectors, services
 from kouiki.notices.forms import NoticeFilterForm
@@ -22,8 +22,6 @@ from kouiki.notices.forms import NoticeFilterForm
 if TYPE_CHECKING:
     from kouiki.identity.models import User
     from kouiki.notices.models import NoticeAttachment
-
-PAGE_SIZE = 20
 
 # The catalog's function of each screen, per system.
 LIST_FUNCTIONS = {"capacity": "CAP-N1", "switching": "SW-N01"}
@@ -54,18 +52,15 @@ def _per_system(functions: dict[str, str]) -> Callable[[View], View]:
 @_per_system(LIST_FUNCTIONS)
 def notice_list(request: HttpRequest, actor: User, system: str) -> HttpResponse:
     """The notices the user's organization sees now, newest first, unread ones marked."""
-    form = NoticeFilterForm(request.GET or None)
-    notices = selectors.notices_for(actor=actor, system=system, **form.filters())
-    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
-        "notices/list.html",
-        {
-            "form": form,
-            "page": page,
+        form=NoticeFilterForm(request.GET or None),
+        select=partial(selectors.notices_for, actor=actor, system=system),
+        template="notices/list.html",
+        title=f"{TITLES[system]}一覧",
+        context={
             "unread": selectors.unread_count(actor=actor, system=system),
             "system": system,
-            "title": f"{TITLES[system]}一覧",
             "heading": TITLES[system],
         },
     )

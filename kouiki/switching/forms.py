@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 
 from kouiki.core.field_facts import FieldFacts, field_label
 from kouiki.core.japanese import normalize_supply_point_number, validate_supply_point_number
+from kouiki.core.lists import FilterForm
 from kouiki.switching.models import (
     Application,
     Kind,
@@ -317,7 +318,7 @@ class StatusManyForm(forms.Form):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class ApplicationFilterForm(forms.Form):
+class ApplicationFilterForm(FilterForm):
     kind = forms.ChoiceField(label="申請種別", required=False, choices=[("", "すべて"), *Kind.choices])
     state = forms.ChoiceField(label="処理状況", required=False, choices=[("", "すべて"), *State.choices])
     date_from = forms.DateField(
@@ -334,14 +335,6 @@ class ApplicationFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", "受付日(終了)は受付日(開始)以降の日付を指定してください。")
         return data
-
-    def filters(self) -> dict[str, Any] | None:
-        """The filters of a valid form ({} when unbound); None when the input is wrong."""
-        if not self.is_bound:
-            return {}
-        if not self.is_valid():
-            return None
-        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
 
 
 class SwitchFilterForm(ApplicationFilterForm):

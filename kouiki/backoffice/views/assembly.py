@@ -4,10 +4,10 @@ results as CSV, and check in the persons at the venue (MEM-G4). Staff only."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +20,7 @@ from kouiki.core.catalog import implements
 from kouiki.core.csvio import csv_response, write_csv
 from kouiki.core.errors import KouikiError
 from kouiki.core.forms import errors_onto_form
+from kouiki.core.lists import list_page
 from kouiki.identity.access import staff_required
 
 if TYPE_CHECKING:
@@ -33,8 +34,13 @@ PARTIAL_HEADER = "X-Requested-With"
 @staff_required
 @require_GET
 def meeting_list(request: HttpRequest, actor: User) -> HttpResponse:
-    page = Paginator(selectors.meetings(actor=actor), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "backoffice/assembly/list.html", {"page": page, "title": "総会一覧"})
+    return list_page(
+        request,
+        select=partial(selectors.meetings, actor=actor),
+        template="backoffice/assembly/list.html",
+        title="総会一覧",
+        page_size=PAGE_SIZE,
+    )
 
 
 @staff_required

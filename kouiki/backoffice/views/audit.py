@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +21,7 @@ from kouiki.audit.actions import Action
 from kouiki.audit.services import record
 from kouiki.core.csvio import csv_response, write_csv
 from kouiki.core.errors import NotFound
+from kouiki.core.lists import FilterForm, list_page
 from kouiki.identity.access import staff_required
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ EXPORT_CHUNK = 2000
 EXPORT_LIMIT = 50_000
 
 
-class EventFilterForm(forms.Form):
+class EventFilterForm(FilterForm):
     action = forms.CharField(
         label="操作",
         max_length=64,
@@ -63,12 +64,7 @@ class EventFilterForm(forms.Form):
             self.add_error("date_to", "期間の終了日は開始日以降の日付を指定してください。")
         return data
 
-    def filters(self) -> dict[str, Any] | None:
-        """The selector's keyword arguments ({} when nothing is asked); None when the input is invalid."""
-        if not self.is_bound:
-            return {}
-        if not self.is_valid():
-            return None
+    def arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
             "action": data["action"].strip() or None,
@@ -82,27 +78,20 @@ class EventFilterForm(forms.Form):
         }
 
 
-def _filtered(request: HttpRequest, actor: User, form: EventFilterForm) -> QuerySet[Any]:
-    """The events the form asks for; none while its input is invalid (the errors say why)."""
-    filters = form.filters()
-    if filters is None:
-        return selectors.events(actor=actor).none()
-    return selectors.events(actor=actor, **filters)
-
-
 @staff_required
 @require_GET
 def event_list(request: HttpRequest, actor: User) -> HttpResponse:
     """The audit log, newest first, filtered by the search form."""
-    form = EventFilterForm(request.GET or None)
-    events = _filtered(request, actor, form)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
+    return list_page(
         request,
-        "backoffice/audit/list.html",
-        {"form": form, "page": page, "export_query": query.urlencode(), "title": "監査ログ"},
+        form=EventFilterForm(request.GET or None),
+        select=partial(selectors.events, actor=actor),
+        template="backoffice/audit/list.html",
+        title="監査ログ",
+        context={"export_query": query.urlencode()},
+        page_size=PAGE_SIZE,
     )
 
 

@@ -7,10 +7,10 @@ notice and contract), their versions and applications, and every registered powe
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from kouiki.capacity import payloads, selectors, sources_csv
 from kouiki.capacity.choices import Area, OperatorStatus, SourceCategory, SourceStatus
 from kouiki.core.csvio import csv_response
+from kouiki.core.lists import list_page, paginate, searched
 from kouiki.identity.access import staff_required
 from kouiki.reviews import registry
 from kouiki.reviews import selectors as review_selectors
@@ -38,6 +39,12 @@ class OperatorSearchForm(forms.Form):
         label="状態", required=False, choices=[("", "すべて"), *OperatorStatus.choices]
     )
 
+    def filters(self) -> dict[str, Any]:
+        """The selector's keyword arguments; every operator while the input is invalid."""
+        if not self.is_valid():
+            return {}
+        return {"query": self.cleaned_data["q"], "status": self.cleaned_data["status"]}
+
 
 class SourceSearchForm(forms.Form):
     q = forms.CharField(
@@ -52,6 +59,18 @@ class SourceSearchForm(forms.Form):
     area = forms.ChoiceField(label="エリア", required=False, choices=[("", "すべて"), *Area.choices])
     status = forms.ChoiceField(label="状態", required=False, choices=[("", "すべて"), *SourceStatus.choices])
 
+    def filters(self) -> dict[str, Any]:
+        """The selector's keyword arguments; every source while the input is invalid."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "query": data["q"],
+            "category": data["category"],
+            "area": data["area"],
+            "status": data["status"],
+        }
+
 
 def _pending_count(request: HttpRequest, actor: User) -> int:
     return (
@@ -65,22 +84,17 @@ def _pending_count(request: HttpRequest, actor: User) -> int:
 @require_GET
 def operators(request: HttpRequest, actor: User) -> HttpResponse:
     """Registered operators with their administrator ID notice (CAP-R3) and contract."""
-    form = OperatorSearchForm(request.GET or None)
-    query, status = "", ""
-    if form.is_valid():
-        query, status = form.cleaned_data["q"], form.cleaned_data["status"]
-    found = selectors.operators(actor=actor, query=query, status=status)  # type: ignore[arg-type]
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
-        "backoffice/capacity/operators.html",
-        {
-            "form": form,
-            "page": page,
+        form=OperatorSearchForm(request.GET or None),
+        select=partial(selectors.operators, actor=actor),
+        template="backoffice/capacity/operators.html",
+        title="容量市場 事業者一覧",
+        context={
             "pending": _pending_count(request, actor),
             "kinds": [(kind, registry.name_of(kind)) for kind in KINDS],
-            "title": "容量市場 事業者一覧",
         },
+        page_size=PAGE_SIZE,
     )
 
 
@@ -112,25 +126,15 @@ def operator_detail(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
 def sources(request: HttpRequest, actor: User) -> HttpResponse:
     """Every operator's power sources; `?download=csv` gives the selection as CSV."""
     form = SourceSearchForm(request.GET or None)
-    filters = {"query": "", "category": "", "area": "", "status": ""}
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = {
-            "query": data["q"],
-            "category": data["category"],
-            "area": data["area"],
-            "status": data["status"],
-        }
-    found = selectors.all_sources(actor=actor, **filters)  # type: ignore[arg-type]
+    found = searched(form, partial(selectors.all_sources, actor=actor))
     if request.GET.get("download") == "csv":
         return csv_response(
             f"電源等情報_全事業者_{timezone.localtime():%Y%m%d%H%M}.csv", sources_csv.export(found)
         )
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "backoffice/capacity/sources.html",
-        {"form": form, "page": page, "title": "容量市場 電源等情報一覧"},
+        {"form": form, "page": paginate(request, found, PAGE_SIZE), "title": "容量市場 電源等情報一覧"},
     )
 
 

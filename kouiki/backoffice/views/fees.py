@@ -3,16 +3,17 @@ organization side), capacity-market documents and the members' refund accounts (
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kouiki.core.csvio import csv_response
 from kouiki.core.errors import KouikiError
+from kouiki.core.lists import list_page
 from kouiki.core.pdf import pdf_response
 from kouiki.fees import selectors
 from kouiki.fees.forms import (
@@ -40,24 +41,19 @@ PAGE_SIZE = 50
 @require_GET
 def invoice_list(request: HttpRequest, actor: User) -> HttpResponse:
     """Every invoice issued, by year and state, with the batches that issued them."""
-    form = StaffInvoiceFilterForm(
-        request.GET or None, fiscal_years=selectors.invoice_fiscal_years(actor=actor)
-    )
-    filters = form.filters()
-    found = selectors.invoices(actor=actor, **(filters or {}))
-    if filters is None:
-        found = found.none()
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
-        "backoffice/fees/invoice_list.html",
-        {
-            "form": form,
-            "page": page,
+        form=StaffInvoiceFilterForm(
+            request.GET or None, fiscal_years=selectors.invoice_fiscal_years(actor=actor)
+        ),
+        select=partial(selectors.invoices, actor=actor),
+        template="backoffice/fees/invoice_list.html",
+        title="会費請求書",
+        context={
             "batches": selectors.invoice_batches(actor=actor)[:10],
             "payee": selectors.current_payee_account(),
-            "title": "会費請求書",
         },
+        page_size=PAGE_SIZE,
     )
 
 
@@ -186,16 +182,13 @@ def payee_account(request: HttpRequest, actor: User) -> HttpResponse:
 @staff_required
 @require_GET
 def capacity_list(request: HttpRequest, actor: User) -> HttpResponse:
-    form = StaffCapacityFilterForm(request.GET or None)
-    filters = form.filters()
-    found = selectors.capacity_documents(actor=actor, **(filters or {}))
-    if filters is None:
-        found = found.none()
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
-        "backoffice/fees/capacity_list.html",
-        {"form": form, "page": page, "title": "容量市場請求書等"},
+        form=StaffCapacityFilterForm(request.GET or None),
+        select=partial(selectors.capacity_documents, actor=actor),
+        template="backoffice/fees/capacity_list.html",
+        title="容量市場請求書等",
+        page_size=PAGE_SIZE,
     )
 
 
@@ -272,14 +265,15 @@ def capacity_delete(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
 def refund_account_list(request: HttpRequest, actor: User) -> HttpResponse:
     """The refund accounts members registered; `?download=csv` gives them all as CSV."""
     query = request.GET.get("q", "").strip()[:100]
-    found = selectors.refund_accounts(actor=actor, query=query)
     if request.GET.get("download") == "csv":
         return csv_response(
             "容量市場口座情報等.csv", accounts.export_refund_accounts(actor=actor, query=query)
         )
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
-        "backoffice/fees/refund_accounts.html",
-        {"page": page, "query": query, "title": "容量市場口座情報等"},
+        select=partial(selectors.refund_accounts, actor=actor, query=query),
+        template="backoffice/fees/refund_accounts.html",
+        title="容量市場口座情報等",
+        context={"query": query},
+        page_size=PAGE_SIZE,
     )

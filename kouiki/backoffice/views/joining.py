@@ -3,11 +3,11 @@ them (seed 003 1.1 steps 5-6). The review of the main application is the common 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kouiki.core.catalog import implements
 from kouiki.core.errors import KouikiError, NotFound
 from kouiki.core.forms import errors_onto_form
+from kouiki.core.lists import paginate, searched
 from kouiki.identity.access import staff_required
 from kouiki.membership import selectors_join
 from kouiki.membership.forms_join import CodeAssignmentForm
@@ -58,8 +59,9 @@ def _application(request: HttpRequest, actor: User, pk: int) -> Application:
 def joining_list(request: HttpRequest, actor: User) -> HttpResponse:
     """Join applications; by default the provisional ones still waiting for a 事業者コード, oldest first."""
     form = JoiningFilterForm(request.GET or None)
-    applications = selectors_join.join_applications(actor=actor, **form.filters())
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(
+        request, searched(form, partial(selectors_join.join_applications, actor=actor)), PAGE_SIZE
+    )
     rows = [(application, getattr(application, "code_assignment", None)) for application in page.object_list]
     return render(
         request,

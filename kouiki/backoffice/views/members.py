@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from kouiki.core.lists import list_page
+from kouiki.core.lists import FilterForm, list_page
 from kouiki.identity.access import staff_required
 from kouiki.identity.choices import OrganizationStatus
 from kouiki.membership import selectors
@@ -24,7 +24,7 @@ PAGE_SIZE = 50
 LIST_LIMIT = 100
 
 
-class MemberFilterForm(forms.Form):
+class MemberFilterForm(FilterForm):
     q = forms.CharField(
         label="キーワード",
         max_length=100,
@@ -38,12 +38,7 @@ class MemberFilterForm(forms.Form):
         error_messages={"invalid_choice": "状態の選択が不正です。"},
     )
 
-    def filters(self) -> dict[str, Any] | None:
-        """The selector's keyword arguments; None while the input is invalid."""
-        if not self.is_bound:
-            return {}
-        if not self.is_valid():
-            return None
+    def arguments(self) -> dict[str, Any]:
         return {"query": self.cleaned_data["q"].strip(), "status": self.cleaned_data["status"]}
 
 

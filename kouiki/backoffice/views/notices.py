@@ -3,11 +3,11 @@ side): write, correct, withdraw; see who was addressed and how many read them.""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kouiki.core.errors import KouikiError
 from kouiki.core.forms import errors_onto_form
+from kouiki.core.lists import list_page
 from kouiki.identity.access import staff_required
 from kouiki.notices import selectors, services
 from kouiki.notices.forms import SYSTEM_CHOICES, NoticeForm
@@ -58,13 +59,14 @@ def _form_values(form: NoticeForm) -> dict[str, Any]:
 @staff_required
 @require_GET
 def notice_list(request: HttpRequest, actor: User) -> HttpResponse:
-    form = StaffNoticeFilterForm(request.GET or None)
-    notices = selectors.staff_notices(actor=actor, **form.filters())
-    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
-        "backoffice/notices/list.html",
-        {"form": form, "page": page, "now": timezone.now(), "states": selectors.STATES, "title": "お知らせ"},
+        form=StaffNoticeFilterForm(request.GET or None),
+        select=partial(selectors.staff_notices, actor=actor),
+        template="backoffice/notices/list.html",
+        title="お知らせ",
+        context={"now": timezone.now(), "states": selectors.STATES},
+        page_size=PAGE_SIZE,
     )
 
 

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kouiki.backoffice.services_outbox import retry_outbox_message
 from kouiki.core import outbox
 from kouiki.core.errors import KouikiError, NotFound
+from kouiki.core.lists import list_page
 from kouiki.core.outbox import OutboxMessage, OutboxState
 from kouiki.identity.access import staff_required
 
@@ -51,9 +51,14 @@ def _get_message(pk: int) -> OutboxMessage:
 @require_GET
 def message_list(request: HttpRequest, actor: User) -> HttpResponse:
     """Every mail, newest first, filtered by state, recipient and subject."""
-    form = OutboxFilterForm(request.GET or None)
-    page = Paginator(outbox.outbox_messages(**form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "backoffice/outbox/list.html", {"form": form, "page": page, "title": "送信メール"})
+    return list_page(
+        request,
+        form=OutboxFilterForm(request.GET or None),
+        select=outbox.outbox_messages,
+        template="backoffice/outbox/list.html",
+        title="送信メール",
+        page_size=PAGE_SIZE,
+    )
 
 
 @staff_required

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kouiki.core.catalog import implements
 from kouiki.core.errors import Conflict, NotFound, ValidationFailed
 from kouiki.core.forms import errors_onto_form
+from kouiki.core.lists import paginate, searched
 from kouiki.identity.access import staff_required
 from kouiki.reviews import registry, selectors, services
 
@@ -83,8 +84,7 @@ def queue(request: HttpRequest, actor: User) -> HttpResponse:
     """Applications by type, state and text; those waiting for review, oldest submission first."""
     # Opened without a query, the queue shows what waits for a decision.
     form = QueueFilterForm(request.GET or {"state": selectors.PENDING})
-    applications = selectors.review_queue(actor=actor, **form.filters())
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, searched(form, partial(selectors.review_queue, actor=actor)), PAGE_SIZE)
     rows = [(application, registry.name_of(application.kind)) for application in page.object_list]
     return render(
         request,

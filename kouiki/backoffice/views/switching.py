@@ -4,14 +4,15 @@ decision). Read-only; the customers' identification is not shown here."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING
 
 from django import forms
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from kouiki.core.lists import FilterForm, list_page
 from kouiki.identity.access import staff_required
 from kouiki.switching import selectors
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 PAGE_SIZE = 50
 
 
-class ApplicationSearch(forms.Form):
+class ApplicationSearch(FilterForm):
     organization_code = forms.CharField(label="事業者コード", required=False, max_length=4)
     reception_number = forms.CharField(label="受付番号", required=False, max_length=20)
     supply_point_number = forms.CharField(label="供給地点特定番号", required=False, max_length=40)
@@ -33,34 +34,23 @@ class ApplicationSearch(forms.Form):
     )
 
 
-class SwitchSearch(forms.Form):
+class SwitchSearch(FilterForm):
     supply_point_number = forms.CharField(label="供給地点特定番号", required=False, max_length=40)
     state = forms.ChoiceField(
         label="状態", required=False, choices=[("", "すべて"), *selectors.SWITCH_STATE_CHOICES]
     )
 
 
-def _filters(form: forms.Form) -> dict[str, Any] | None:
-    if not form.is_bound:
-        return {}
-    if not form.is_valid():
-        return None
-    return {name: value for name, value in form.cleaned_data.items() if value}
-
-
 @staff_required
 @require_GET
 def application_list(request: HttpRequest, actor: User) -> HttpResponse:
-    form = ApplicationSearch(request.GET or None)
-    filters = _filters(form)
-    found = selectors.staff_applications(actor=actor, **(filters or {}))
-    if filters is None:
-        found = found.none()
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
-        "backoffice/switching/application_list.html",
-        {"form": form, "page": page, "title": "スイッチング申請"},
+        form=ApplicationSearch(request.GET or None),
+        select=partial(selectors.staff_applications, actor=actor),
+        template="backoffice/switching/application_list.html",
+        title="スイッチング申請",
+        page_size=PAGE_SIZE,
     )
 
 
@@ -78,16 +68,13 @@ def application_detail(request: HttpRequest, actor: User, reception_number: str)
 @staff_required
 @require_GET
 def switch_list(request: HttpRequest, actor: User) -> HttpResponse:
-    form = SwitchSearch(request.GET or None)
-    filters = _filters(form)
-    found = selectors.staff_switches(actor=actor, **(filters or {}))
-    if filters is None:
-        found = found.none()
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
-        "backoffice/switching/switch_list.html",
-        {"form": form, "page": page, "title": "スイッチング案件"},
+        form=SwitchSearch(request.GET or None),
+        select=partial(selectors.staff_switches, actor=actor),
+        template="backoffice/switching/switch_list.html",
+        title="スイッチング案件",
+        page_size=PAGE_SIZE,
     )
 
 

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from kouiki.core.errors import NotFound
 from kouiki.core.japanese import Area
+from kouiki.core.lists import list_page
 from kouiki.identity.access import staff_required
 from kouiki.tso import selectors
 from kouiki.tso.gateway import OPERATION_LABELS
@@ -82,18 +82,18 @@ def _pretty(value: Any) -> str:
 @require_GET
 def message_list(request: HttpRequest, actor: User) -> HttpResponse:
     """Every message to the operators, newest first, with its state, attempts and last error."""
-    form = MessageFilterForm(request.GET or None)
-    page = Paginator(selectors.operator_messages(**form.filters()), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    return list_page(
+        request,
+        form=MessageFilterForm(request.GET or None),
+        select=selectors.operator_messages,
+        template="backoffice/tso/list.html",
+        title="送配電連携",
+        context={
+            "unanswered_count": selectors.unanswered_count(),
+            "unanswered_hours": settings.KOUIKI_TSO_UNANSWERED_HOURS,
+        },
+        page_size=PAGE_SIZE,
     )
-    context = {
-        "form": form,
-        "page": page,
-        "title": "送配電連携",
-        "unanswered_count": selectors.unanswered_count(),
-        "unanswered_hours": settings.KOUIKI_TSO_UNANSWERED_HOURS,
-    }
-    return render(request, "backoffice/tso/list.html", context)
 
 
 @staff_required
@@ -120,10 +120,11 @@ def message_detail(request: HttpRequest, actor: User, message_id: str) -> HttpRe
 @require_GET
 def mailbox(request: HttpRequest, actor: User) -> HttpResponse:
     """The sandbox mailbox: what the simulated operators "sent" the customers (passwords too)."""
-    form = MailFilterForm(request.GET or None)
-    page = Paginator(selectors.sandbox_mails(**form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
-        "backoffice/tso/mailbox.html",
-        {"form": form, "page": page, "title": "需要家宛て通知（模擬）"},
+        form=MailFilterForm(request.GET or None),
+        select=selectors.sandbox_mails,
+        template="backoffice/tso/mailbox.html",
+        title="需要家宛て通知（模擬）",
+        page_size=PAGE_SIZE,
     )

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from kouiki.core.lists import paginate
 from kouiki.reviews import registry
 from kouiki.reviews import selectors as review_selectors
 from kouiki.reviews import services as review_services
@@ -18,8 +18,6 @@ from kouiki.reviews import services as review_services
 if TYPE_CHECKING:
     from kouiki.identity.models import User
     from kouiki.reviews.models import Application
-
-PAGE_SIZE = 20
 
 
 class VersionForm(forms.Form):
@@ -63,7 +61,7 @@ def application_list(
     state = request.GET.get("state") or None
     if state not in dict(review_selectors.STATE_CHOICES):
         state = None
-    page = Paginator(found(actor=actor, state=state), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, found(actor=actor, state=state))
     context = {
         "page": page,
         "rows": rows_with_names(page.object_list),

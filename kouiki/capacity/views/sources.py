@@ -3,11 +3,11 @@ CAP-P2 審査状況. Views parse input, call one service or selector, and render
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,16 +19,11 @@ from kouiki.capacity.forms import CsvEncodingForm, CsvImportForm, ReasonForm
 from kouiki.capacity.screens import SourceForms
 from kouiki.capacity.selectors import SOURCE_CHANGE, SOURCE_DELETION, SOURCE_KINDS, SOURCE_REGISTRATION
 from kouiki.capacity.services import sources
-from kouiki.capacity.views.common import (
-    PAGE_SIZE,
-    VersionForm,
-    application_context,
-    application_list,
-    posted,
-)
+from kouiki.capacity.views.common import VersionForm, application_context, application_list, posted
 from kouiki.core.csvio import Encoding, RowError, csv_response
 from kouiki.core.errors import Conflict, KouikiError, ValidationFailed
 from kouiki.core.forms import errors_onto_form
+from kouiki.core.lists import list_page
 from kouiki.identity.access import function_required
 from kouiki.reviews import services as review_services
 
@@ -75,20 +70,19 @@ class SourceSearchForm(forms.Form):
 def source_list(request: HttpRequest, actor: User) -> HttpResponse:
     """CAP-P1 照会: the organization's power sources, searchable."""
     search = SourceSearchForm(request.GET or None)
-    found = selectors.sources_for(actor=actor, **search.filters())
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
-        "capacity/sources/list.html",
-        {
+        form=search,
+        select=partial(selectors.sources_for, actor=actor),
+        template="capacity/sources/list.html",
+        title="電源等情報",
+        context={
             "search": search,
-            "page": page,
             "pending_ids": selectors.open_source_ids(actor=actor),
             "waiting": selectors.source_applications(actor=actor, kind=SOURCE_REGISTRATION)
             .filter(state__in=review_services.OPEN)
             .count(),
             "encoding_form": CsvEncodingForm(),
-            "title": "電源等情報",
         },
     )
 

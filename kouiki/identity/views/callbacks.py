@@ -6,9 +6,10 @@ stops the URL, makes a new signing key, sends a test event or sends a failed del
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kouiki.core.errors import InvalidTransition, ValidationFailed
 from kouiki.core.forms import errors_onto_form
+from kouiki.core.lists import paginate, searched
 from kouiki.core.systems import System
 from kouiki.identity import callbacks
 from kouiki.identity.access import enrolled_required
@@ -48,6 +50,12 @@ class EndpointForm(forms.Form):
 class StateForm(forms.Form):
     state = forms.ChoiceField(label="状態", choices=STATES, required=False)
 
+    def filters(self) -> dict[str, str]:
+        """The selector's keyword arguments; every delivery while the input is invalid."""
+        if not self.is_valid():
+            return {}
+        return {"state": self.cleaned_data["state"]}
+
 
 @enrolled_required(SYSTEM)
 @never_cache
@@ -78,9 +86,8 @@ def endpoint(request: HttpRequest, actor: User) -> HttpResponse:
             messages.success(request, "通知先を変更しました。")
             return redirect("sw_callbacks:endpoint")
     state_form = StateForm(request.GET or None)
-    state = state_form.cleaned_data["state"] if state_form.is_valid() else ""
-    deliveries = callbacks.deliveries_for(actor=actor, system=SYSTEM, state=state)
-    page = Paginator(deliveries, PAGE_SIZE).get_page(request.GET.get("page"))
+    deliveries = searched(state_form, partial(callbacks.deliveries_for, actor=actor, system=SYSTEM))
+    page = paginate(request, deliveries, PAGE_SIZE)
     return render(
         request,
         "identity/callbacks/endpoint.html",

@@ -7,12 +7,12 @@ changes. Views parse input, call one service (kouiki.identity.capacity) or selec
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kouiki.core import japanese
 from kouiki.core.errors import Forbidden, KouikiError, ValidationFailed
 from kouiki.core.forms import errors_onto_form
+from kouiki.core.lists import paginate, searched
 from kouiki.core.systems import Role, System
 from kouiki.identity import capacity, selectors
 from kouiki.identity.access import function_required
@@ -29,7 +30,6 @@ from kouiki.identity.services import PROFILE_FIELDS
 
 SYSTEM = System.CAPACITY
 FUNCTION = "CAP-U1"
-PAGE_SIZE = 20
 TEMPLATES = "identity/capacity"
 
 
@@ -74,11 +74,7 @@ def _profile(form: forms.Form) -> dict[str, Any]:
 def user_list(request: HttpRequest, actor: User) -> HttpResponse:
     """ユーザ一覧: the organization's users of the capacity market system, searchable."""
     search = UserSearchForm(request.GET or None)
-    query, role = "", ""
-    if search.is_valid():
-        query, role = search.cleaned_data["q"], search.cleaned_data["role"]
-    users = selectors.users_for(actor=actor, system=SYSTEM, query=query, role=role)
-    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, searched(search, partial(selectors.users_for, actor=actor, system=SYSTEM)))
     locked = selectors.locked_usernames([user.username for user in page.object_list])
     rows = [
         {"user": user, "role": selectors.role_in(user, SYSTEM), "locked": user.username in locked}

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kouiki.core.errors import Forbidden, KouikiError, ValidationFailed
 from kouiki.core.forms import errors_onto_form
+from kouiki.core.lists import paginate, searched
 from kouiki.core.systems import Role, System
 from kouiki.identity import access, selectors, services
 from kouiki.identity.access import function_required
@@ -21,7 +22,6 @@ from kouiki.identity.forms import MemberUserCreateForm, MemberUserForm, ProfileF
 from kouiki.identity.models import User
 
 SYSTEM = System.MEMBER
-PAGE_SIZE = 20
 
 
 def _profile_initial(user: User) -> dict[str, Any]:
@@ -73,11 +73,7 @@ def profile(request: HttpRequest, actor: User) -> HttpResponse:
 def user_list(request: HttpRequest, actor: User) -> HttpResponse:
     """MEM-U2 ユーザの一覧表示: the organization's users, searchable."""
     search = UserSearchForm(request.GET or None)
-    query, role = "", ""
-    if search.is_valid():
-        query, role = search.cleaned_data["q"], search.cleaned_data["role"]
-    users = selectors.users_for(actor=actor, system=SYSTEM, query=query, role=role)
-    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, searched(search, partial(selectors.users_for, actor=actor, system=SYSTEM)))
     locked = selectors.locked_usernames([user.username for user in page.object_list])
     rows = [
         {"user": user, "role": selectors.role_in(user, SYSTEM), "locked": user.username in locked}

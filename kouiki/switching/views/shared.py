@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from kouiki.core import catalog
 from kouiki.core.errors import KouikiError
+from kouiki.core.lists import paginate, searched
 from kouiki.core.systems import System
 from kouiki.identity.access import enrolled_required, function_required, may_use
 from kouiki.identity.views.system import menu_groups
@@ -87,11 +88,8 @@ def basic_info(request: HttpRequest, actor: User) -> HttpResponse:
 def ledger(request: HttpRequest, actor: User) -> HttpResponse:
     """個人情報閲覧記録: who of the organization read which point's personal data, for what, when."""
     form = forms.LedgerFilterForm(request.GET or None)
-    filters = form.filters()
-    found = selectors.access_ledger(actor=actor, **(filters or {}))
-    if filters is None:
-        found = found.none()
-    listing = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    found = searched(form, partial(selectors.access_ledger, actor=actor))
+    listing = paginate(request, found, PAGE_SIZE)
     return page(
         request, "switching/ledger.html", {"form": form, "page": listing, "title": "個人情報閲覧記録"}, tab=""
     )

@@ -3,11 +3,11 @@ applications with filters and its CSV, one application's screen with 訂正 / �
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,6 +16,7 @@ from kouiki.core.csvio import Encoding, csv_response
 from kouiki.core.errors import KouikiError
 from kouiki.core.field_facts import field_label
 from kouiki.core.japanese import Area
+from kouiki.core.lists import paginate, searched
 from kouiki.core.systems import System
 from kouiki.identity.access import enrolled_required, function_required
 from kouiki.switching import forms, selectors
@@ -46,11 +47,8 @@ CSV_LIMIT = 100_000
 def application_list(request: HttpRequest, actor: User) -> HttpResponse:
     """The organization's 低圧 applications, newest first, by kind, state, dates, point and number."""
     form = forms.ApplicationFilterForm(request.GET or None)
-    filters = form.filters()
-    found = selectors.applications_for(actor=actor, **(filters or {}))
-    if filters is None:
-        found = found.none()
-    listing = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    found = searched(form, partial(selectors.applications_for, actor=actor))
+    listing = paginate(request, found, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return page(

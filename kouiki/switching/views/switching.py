@@ -3,14 +3,15 @@ current retailer's SW-L09 廃止取次照会, SW-L10 判断, SW-L11 廃止申請
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django import forms as django_forms
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kouiki.core.lists import paginate, searched
 from kouiki.core.systems import System
 from kouiki.identity.access import enrolled_required, function_required, organization_of
 from kouiki.switching import forms, selectors
@@ -49,12 +50,8 @@ def cancel_forward_new(request: HttpRequest, actor: User) -> HttpResponse:
 
 def _list(request: HttpRequest, actor: User, *, function_id: str, side: str) -> HttpResponse:
     form = forms.SwitchFilterForm(request.GET or None)
-    filters = form.filters()
     select = selectors.switches_filed if side == "new" else selectors.switches_received
-    found = select(actor=actor, **(filters or {}))
-    if filters is None:
-        found = found.none()
-    listing = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = paginate(request, searched(form, partial(select, actor=actor)), PAGE_SIZE)
     return page(
         request,
         "switching/switch_list.html",
