@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from django.db import models
 
+from kouiki.identity.choices import Duty
+
+# The mails of general meetings go to the users holding this duty (and administrators).
+DUTY = Duty.ASSEMBLY.value
+
 
 class NoticeMethod(models.TextChoices):
     """How the convocation reached a member (定款第25条: e-mail only with the member's consent)."""

@@ -7,8 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from kouiki.assembly.access import DUTY
-from kouiki.assembly.choices import NoticeMethod
+from kouiki.assembly.choices import DUTY, NoticeMethod
 from kouiki.assembly.models import AgendaItem, Invitation, Meeting
 from kouiki.identity.selectors import organization_by_code, users_with_duty
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from kouiki.assembly.choices import VoteChoice
 from kouiki.assembly.models import AgendaItem, Invitation
 from kouiki.assembly.services.answers import MAX_ATTENDEES, AttendeeInput
-from kouiki.assembly.tickets import MAX_CODE_LENGTH
+from kouiki.assembly.services.tickets import MAX_CODE_LENGTH
 from kouiki.core import japanese
 from kouiki.core.calendar import year_out_of_range
 

@@ -156,7 +156,7 @@ class Attendee(models.Model):
 class ReceptionTicket(models.Model):
     """受付票: admits one attendee to one meeting, once.
 
-    The QR code carries `token` and its signature (kouiki.assembly.tickets), nothing personal. The
+    The QR code carries `token` and its signature (kouiki.assembly.services.tickets), nothing personal. The
     check-in is a conditional update of `checked_in_at`, so a ticket checks in once however many
     readers scan it at the same moment.
     """

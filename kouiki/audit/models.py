@@ -7,7 +7,7 @@ from typing import Any, NoReturn
 from django.db import models
 from django.utils import timezone
 
-from kouiki.audit.actions import label
+from kouiki.audit.choices import label
 
 
 class AppendOnlyError(Exception):

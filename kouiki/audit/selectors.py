@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from kouiki.audit import actions
+from kouiki.audit import choices as actions
 from kouiki.audit.models import Event
 from kouiki.core.calendar import day_bounds
 from kouiki.core.errors import NotFound

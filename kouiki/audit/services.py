@@ -6,7 +6,7 @@ from typing import Any, Protocol
 
 from django.db import models
 
-from kouiki.audit.actions import Action
+from kouiki.audit.choices import Action
 from kouiki.audit.models import Event
 from kouiki.core import request_context
 
@@ -44,7 +44,7 @@ def record(
     log holds has a Japanese name in the back office.
     """
     if action not in Action.values:
-        raise ValueError(f"Unknown audit action {action!r}: add it to kouiki.audit.actions.Action.")
+        raise ValueError(f"Unknown audit action {action!r}: add it to kouiki.audit.choices.Action.")
     info = request_context.current()
     fields = _actor_fields(actor)
     if actor_label:

@@ -34,8 +34,8 @@ from kouiki.capacity.choices import (
 from kouiki.capacity.forms import CompanyForm, ContactForm, MemberForm, PowerSourceForm
 from kouiki.core.errors import ValidationFailed
 from kouiki.identity.forms import ProfileForm
-from kouiki.reviews import registry
-from kouiki.reviews.payloads import PayloadCheck, form_errors
+from kouiki.reviews.services import registry
+from kouiki.reviews.services.payloads import PayloadCheck, form_errors
 
 COMPANY_FIELDS: tuple[str, ...] = tuple(CompanyForm.base_fields)
 CONTACT_FIELDS: tuple[str, ...] = tuple(ContactForm.base_fields)

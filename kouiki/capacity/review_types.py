@@ -21,7 +21,7 @@ from kouiki.capacity.selectors import (
 )
 from kouiki.capacity.services import operators, sources
 from kouiki.identity import capacity as identity_capacity
-from kouiki.reviews import registry
+from kouiki.reviews.services import registry
 
 if TYPE_CHECKING:
     from kouiki.reviews.models import Application

@@ -391,3 +391,31 @@ def normalize_email(value: str) -> str:
 
 def validate_email(value: str) -> None:
     _email_validator(normalize_email(value))
+
+
+# --- free text as people type it --------------------------------------------------------------
+
+# Removed from what people type: controls, format characters (a zero-width space, a byte-order
+# mark, a bidirectional mark) and halves of surrogate pairs — they show nothing.
+_REMOVED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
+# Letters and signs that show as blank space although they are not spaces (Hangul fillers, the
+# blank Braille pattern).
+_BLANK_SIGNS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def clean_text(value: str | None) -> str:
+    """A name, address or number as typed, in the form we keep and compare: NFKC (full-width letters
+    and digits narrowed, half-width katakana widened), controls, format characters and lone
+    surrogates (Unicode Cc, Cf, Cs) removed, every run of spaces one half-width space, none at
+    either end."""
+    text = unicodedata.normalize("NFKC", value or "")
+    text = "".join(c for c in text if c.isspace() or unicodedata.category(c) not in _REMOVED_CATEGORIES)
+    return " ".join(text.split())
+
+
+def is_visible(text: str) -> bool:
+    """Whether the text shows anything: a letter, digit or sign, not only spaces, combining marks,
+    invisible characters or blank signs."""
+    return any(
+        not c.isspace() and c not in _BLANK_SIGNS and unicodedata.category(c)[0] not in "CZM" for c in text
+    )

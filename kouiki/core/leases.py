@@ -1,7 +1,7 @@
 """Rows delivered under a claim with a lease: claim, retry or give up, sweep (ADR 3).
 
 The mail outbox (kouiki.core.outbox_delivery), the callbacks (kouiki.core.callback_delivery) and
-the operators' messages (kouiki.tso.delivery) deliver a row the same way; what each sends, and how
+the operators' messages (kouiki.tso.services.delivery) deliver a row the same way; what each sends, and how
 it marks a row done, stays in its own module. docs/decisions/0003-outbox-delivery.md explains the
 design:
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from kouiki.core.japanese import normalize_organization_code, validate_organization_code
 from kouiki.core.lists import FilterForm
 from kouiki.fees.models import AccountType, DocumentKind, InvoiceState
-from kouiki.fees.validators import (
+from kouiki.fees.services.validators import (
     MAX_YEN,
     normalize_bank_name,
     normalize_digits,

@@ -22,7 +22,7 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from kouiki.audit.actions import Action
+from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.core.errors import Forbidden, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail

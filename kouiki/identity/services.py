@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from kouiki.audit.actions import Action
+from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.core.catalog import implements
 from kouiki.core.errors import Forbidden, NotFound, ValidationFailed

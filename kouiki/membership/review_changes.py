@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from kouiki.membership import selectors
 from kouiki.membership.selectors import CHANGE, SUCCESSION, WITHDRAWAL
 from kouiki.membership.services import changes, exits
-from kouiki.reviews import registry
 from kouiki.reviews import services as reviews
+from kouiki.reviews.services import registry
 
 if TYPE_CHECKING:
     from kouiki.reviews.models import Application

@@ -18,8 +18,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from kouiki.core import japanese
 from kouiki.identity.choices import BusinessType
 from kouiki.membership.forms import AdministratorForm, CompanyForm
-from kouiki.reviews import registry
-from kouiki.reviews.payloads import PayloadCheck
+from kouiki.reviews.services import registry
+from kouiki.reviews.services.payloads import PayloadCheck
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User

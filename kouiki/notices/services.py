@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kouiki.audit.actions import Action
+from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.core.calendar import year_out_of_range
 from kouiki.core.catalog import implements

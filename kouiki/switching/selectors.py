@@ -31,7 +31,7 @@ from kouiki.switching.models import (
     SwitchState,
     Voltage,
 )
-from kouiki.switching.services.common import SYSTEM
+from kouiki.switching.services.filing import SYSTEM
 from kouiki.switching.services.personal_data import (
     BASIC,
     POINT,

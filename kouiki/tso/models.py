@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kouiki.core.japanese import Area
-from kouiki.tso.gateway import ERROR_CODE_MAX_LENGTH, OPERATION_LABELS, STEP_MAX_LENGTH, Outcome
+from kouiki.tso.services.gateway import ERROR_CODE_MAX_LENGTH, OPERATION_LABELS, STEP_MAX_LENGTH, Outcome
 
 OPERATION_CHOICES = list(OPERATION_LABELS.items())
 

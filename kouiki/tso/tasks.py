@@ -8,7 +8,7 @@ from django.conf import settings
 from django.tasks import task
 
 from kouiki.core.periodic import register_periodic
-from kouiki.tso import delivery
+from kouiki.tso.services import delivery
 
 
 @task()

@@ -18,8 +18,8 @@ from kouiki.core.systems import Role, System
 from kouiki.identity.models import Organization, User
 from kouiki.identity.tokens import ensure_demo_token
 from kouiki.switching.services.registry import register_supply_point
-from kouiki.tso import delivery
 from kouiki.tso.models import MessageState, OperatorMessage
+from kouiki.tso.services import delivery
 from tests.factories import OrganizationFactory, participant
 
 API = "/api/switching/v1"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from kouiki.audit.actions import Action
+from kouiki.audit.choices import Action
 from kouiki.audit.models import Event as AuditEvent
 from kouiki.identity.models import ApiToken
 from tests.api.conftest import API, cancel_forward_body

@@ -12,9 +12,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from kouiki.assembly import tickets
 from kouiki.assembly.models import Invitation, Meeting, ReceptionTicket
-from kouiki.assembly.services import meetings
+from kouiki.assembly.services import meetings, tickets
 from kouiki.assembly.services.answers import AttendeeInput
 from kouiki.core.outbox import OutboxMessage
 from kouiki.identity.models import User

@@ -300,7 +300,7 @@ def test_one_person_named_twice_is_refused_and_nothing_changes(staff: User) -> N
 
 
 def test_a_checked_in_person_keeps_the_name_the_ticket_was_checked_in_under(staff: User) -> None:
-    from kouiki.assembly import tickets
+    from kouiki.assembly.services import tickets
     from kouiki.assembly.services.checkin import check_in
 
     profile = consenting_member("a")

@@ -17,9 +17,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
-from kouiki.assembly import tickets
 from kouiki.assembly.choices import CheckInOutcome
 from kouiki.assembly.models import Meeting, ReceptionTicket
+from kouiki.assembly.services import tickets
 from kouiki.assembly.services.checkin import CheckInResult, check_in
 from kouiki.audit.models import Event
 from kouiki.core.errors import Forbidden

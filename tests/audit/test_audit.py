@@ -15,7 +15,7 @@ from django.test import RequestFactory
 
 import kouiki
 from kouiki.audit import selectors
-from kouiki.audit.actions import LEGACY, Action, label
+from kouiki.audit.choices import LEGACY, Action, label
 from kouiki.audit.models import AppendOnlyError, Event
 from kouiki.audit.services import record
 from kouiki.core.errors import Forbidden, NotFound

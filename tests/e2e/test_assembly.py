@@ -17,8 +17,8 @@ from PIL import Image
 from playwright.sync_api import Page, Playwright, expect
 from pytest_django.live_server_helper import LiveServer
 
-from kouiki.assembly import tickets
 from kouiki.assembly.models import Invitation, Vote
+from kouiki.assembly.services import tickets
 from kouiki.audit.models import Event
 from kouiki.core.systems import Role
 from kouiki.identity.choices import Duty

@@ -15,8 +15,8 @@ from kouiki.capacity.models import PowerSource
 from kouiki.core.errors import NotFound
 from kouiki.reviews.models import Application, State
 from kouiki.terms import selectors as terms_selectors
-from kouiki.terms.documents import load_shipped
 from kouiki.terms.models import TermsDocument
+from kouiki.terms.services.documents import load_shipped
 from tests.capacity.helpers import STABLE, capacity_user, registered_operator
 from tests.e2e.helpers import field, screenshot
 from tests.factories import PASSWORD, StaffFactory

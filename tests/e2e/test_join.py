@@ -11,8 +11,8 @@ from playwright.sync_api import Page, expect
 from kouiki.membership.services import join
 from kouiki.reviews import services as reviews
 from kouiki.reviews.models import Application, State
-from kouiki.terms.documents import load_shipped
 from kouiki.terms.models import TermsDocument
+from kouiki.terms.services.documents import load_shipped
 from tests.e2e.helpers import field, screenshot
 from tests.factories import StaffFactory
 from tests.membership.join_helpers import ADMIN1, COMPANY, LINK_EMAIL, last_mail, link_token, mailed_password

@@ -17,7 +17,7 @@ from kouiki.core.outbox import OutboxMessage
 from kouiki.fees import selectors
 from kouiki.fees.models import Invoice, InvoiceBatch, InvoiceState, PayeeAccount
 from kouiki.fees.services import invoices
-from kouiki.fees.validators import validate_yen
+from kouiki.fees.services.validators import validate_yen
 from kouiki.identity.models import Organization, OrganizationStatus, User
 from kouiki.membership.models import MemberProfile
 from tests.factories import OrganizationFactory

@@ -18,7 +18,7 @@ from kouiki.fees import selectors
 from kouiki.fees.forms import BankAccountForm
 from kouiki.fees.models import RefundAccount
 from kouiki.fees.services import accounts
-from kouiki.fees.validators import normalize_holder_name, validate_holder_name
+from kouiki.fees.services.validators import normalize_holder_name, validate_holder_name
 from kouiki.identity.models import Organization, User
 from kouiki.membership.models import MemberProfile
 

@@ -22,9 +22,9 @@ from kouiki.identity.models import Organization, User
 from kouiki.membership.models import CodeAssignment, MemberProfile
 from kouiki.membership.services import join
 from kouiki.membership.tasks_join import expire_provisional_join_applications
-from kouiki.reviews import registry
 from kouiki.reviews import services as reviews
 from kouiki.reviews.models import Application, State
+from kouiki.reviews.services import registry
 from kouiki.terms.models import Consent
 from tests.factories import OrganizationFactory
 from tests.membership.join_helpers import (

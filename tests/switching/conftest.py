@@ -18,8 +18,8 @@ from kouiki.core.systems import Role, System
 from kouiki.identity.models import Organization, User
 from kouiki.switching.models import Application, SupplyPointVersion, Voltage
 from kouiki.switching.services.registry import register_supply_point
-from kouiki.tso import delivery
 from kouiki.tso.models import MessageState, OperatorMessage
+from kouiki.tso.services import delivery
 from tests.factories import OrganizationFactory, participant
 
 CUSTOMER_NAME = "広域 太郎"

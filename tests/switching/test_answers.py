@@ -13,7 +13,7 @@ from kouiki.switching.models import Application, State, SupplyPointVersion
 from kouiki.switching.services import applications
 from kouiki.switching.services.answers import handle_answer, read_registry
 from kouiki.tso import services as tso
-from kouiki.tso.gateway import Answer
+from kouiki.tso.services.gateway import Answer
 from tests.switching.conftest import Retailer, current, make_point, reload
 
 pytestmark = pytest.mark.usefixtures("clock")

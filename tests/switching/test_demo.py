@@ -7,12 +7,12 @@ import pytest
 from django.test import Client
 
 from kouiki.core.japanese import Area
+from kouiki.identity.access import organization_of
 from kouiki.identity.models import User
 from kouiki.identity.selectors import password_change_required, role_codes
 from kouiki.switching import demo
 from kouiki.switching.models import SupplyPoint
 from kouiki.switching.services import applications, switches
-from kouiki.identity.access import organization_of
 from tests.switching.conftest import current
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 import time_machine
 
-from kouiki.audit.actions import Action
+from kouiki.audit.choices import Action
 from kouiki.audit.models import Event
 from kouiki.core.calendar import JST
 from kouiki.core.errors import NotFound, ValidationFailed

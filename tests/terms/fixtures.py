@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kouiki.terms.documents import load_shipped
 from kouiki.terms.models import TermsDocument
+from kouiki.terms.services.documents import load_shipped
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from kouiki.core.errors import NotFound, ValidationFailed
 from kouiki.identity.models import User
 from kouiki.terms import selectors, services
 from kouiki.terms.choices import MEMBER_JOIN_DOCUMENTS
-from kouiki.terms.documents import SHIPPED, load_shipped
 from kouiki.terms.models import Consent, TermsDocument
-from kouiki.terms.rendering import blocks
+from kouiki.terms.selectors.rendering import blocks
+from kouiki.terms.services.documents import SHIPPED, load_shipped
 from tests.factories import OrganizationFactory
 from tests.terms.fixtures import member_documents  # noqa: F401
 

@@ -14,7 +14,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from kouiki.core.calendar import JST
 from kouiki.tso import services
-from kouiki.tso.gateway import Answer
+from kouiki.tso.services.gateway import Answer
 
 TOKYO_SMART = "0300000000000000000001"
 TOKYO_STOPPED = "0300000000000000000002"

@@ -10,9 +10,10 @@ from django.test import Client
 from django.utils import timezone
 
 from kouiki.identity.models import User
-from kouiki.tso import delivery, services
-from kouiki.tso.gateway import Operation
+from kouiki.tso import services
 from kouiki.tso.models import AnswerRecord, MessageState, OperatorMessage
+from kouiki.tso.services import delivery
+from kouiki.tso.services.gateway import Operation
 from tests.tso.conftest import TOKYO_SMART
 
 pytestmark = pytest.mark.usefixtures("clock")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from kouiki.tso import delivery, services
-from kouiki.tso.gateway import Operation
+from kouiki.tso import services
 from kouiki.tso.models import AnswerRecord, OperatorMessage
+from kouiki.tso.services import delivery
+from kouiki.tso.services.gateway import Operation
 from tests.tso.conftest import TOKYO_SMART
 
 pytestmark = pytest.mark.usefixtures("clock")

@@ -17,16 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from kouiki.tso import delivery, services, simulator
-from kouiki.tso.gateway import (
-    Answer,
-    FeedItem,
-    Operation,
-    Outcome,
-    OutgoingMessage,
-    answer_from_json,
-    answer_to_json,
-)
+from kouiki.tso import services
 from kouiki.tso.models import (
     AnswerFeedCursor,
     AnswerRecord,
@@ -35,6 +26,16 @@ from kouiki.tso.models import (
     SandboxMail,
     SimulatorReceipt,
     UsagePassword,
+)
+from kouiki.tso.services import delivery, simulator
+from kouiki.tso.services.gateway import (
+    Answer,
+    FeedItem,
+    Operation,
+    Outcome,
+    OutgoingMessage,
+    answer_from_json,
+    answer_to_json,
 )
 from tests.tso.conftest import START, TOKYO_SMART, FakeHub, run_ready_tasks
 

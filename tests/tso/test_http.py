@@ -15,10 +15,17 @@ import time_machine
 from django.db import transaction
 
 from kouiki.core.calendar import JST
-from kouiki.tso import delivery, services
-from kouiki.tso.adapters import HttpAdapter
-from kouiki.tso.gateway import MessageRefused, Operation, OperatorUnavailable, Outcome, OutgoingMessage
+from kouiki.tso import services
 from kouiki.tso.models import AnswerRecord, MessageState, OperatorMessage, SandboxMail, SimulatorReceipt
+from kouiki.tso.services import delivery
+from kouiki.tso.services.adapters import HttpAdapter
+from kouiki.tso.services.gateway import (
+    MessageRefused,
+    Operation,
+    OperatorUnavailable,
+    Outcome,
+    OutgoingMessage,
+)
 from tests.tso.conftest import START, TOKYO_SMART, TOKYO_STOPPED, FakeHub, run_ready_tasks
 
 TOKEN = "simulator-test-token"
@@ -143,7 +150,7 @@ def test_an_outage_503_then_connection_refused_then_recovery_loses_nothing_and_a
 def test_a_reply_lost_on_the_way_is_resent_and_the_operator_acts_once(
     operator_url: str, settings: Any, traveller: Any, hub: FakeHub
 ) -> None:
-    from kouiki.tso import simulator
+    from kouiki.tso.services import simulator
 
     settings.KOUIKI_TSO_SIMULATOR_FAILURE_RATE = 0.5
     message_id = next(

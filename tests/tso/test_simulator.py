@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 
 from kouiki.core.calendar import JST
-from kouiki.tso import delivery, services, simulator
-from kouiki.tso.gateway import Answer, Operation, Outcome, OutgoingMessage
+from kouiki.tso import services
 from kouiki.tso.models import OperatorMessage, SandboxMail, SimulatorJob, UsagePassword
-from kouiki.tso.usage import add_months
+from kouiki.tso.services import delivery, simulator
+from kouiki.tso.services.gateway import Answer, Operation, Outcome, OutgoingMessage
+from kouiki.tso.services.usage import add_months
 from tests.tso.conftest import (
     KANSAI_POINT,
     START,

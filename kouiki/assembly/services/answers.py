@@ -20,11 +20,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from kouiki.assembly import tickets
-from kouiki.assembly.access import DUTY
-from kouiki.assembly.choices import VoteChoice
+from kouiki.assembly.choices import DUTY, VoteChoice
 from kouiki.assembly.models import Attendee, Invitation, ReceptionTicket, Vote
-from kouiki.audit.actions import Action
+from kouiki.assembly.services import tickets
+from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from kouiki.assembly import tickets
 from kouiki.assembly.choices import CheckInOutcome
 from kouiki.assembly.models import Meeting, ReceptionTicket
-from kouiki.audit.actions import Action
+from kouiki.assembly.services import tickets
+from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.core.catalog import implements
 from kouiki.identity.access import require_staff

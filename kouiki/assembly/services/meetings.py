@@ -22,10 +22,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from kouiki.assembly.access import DUTY
-from kouiki.assembly.choices import NoticeMethod, PaperReason
+from kouiki.assembly.choices import DUTY, NoticeMethod, PaperReason
 from kouiki.assembly.models import AgendaItem, Invitation, Meeting
-from kouiki.audit.actions import Action
+from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.core.errors import InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from kouiki.audit.actions import Action
+from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.capacity import selectors
 from kouiki.capacity.choices import BUSINESS_TYPES, OperatorStatus

@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from kouiki.audit.actions import Action
+from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.capacity import selectors, sources_csv
 from kouiki.capacity.choices import SourceStatus

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from kouiki.audit.actions import Action
+from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.core import csvio
 from kouiki.core.catalog import implements
@@ -29,7 +29,7 @@ from kouiki.core.pdf import render_pdf
 from kouiki.core.systems import System
 from kouiki.fees import selectors
 from kouiki.fees.models import Invoice, InvoiceBatch, PayeeAccount, invoice_number
-from kouiki.fees.validators import (
+from kouiki.fees.services.validators import (
     normalize_fiscal_year,
     normalize_yen,
     parse_date,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kouiki.audit.actions import Action
+from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.core.errors import Conflict, ValidationFailed
 from kouiki.core.systems import System

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from kouiki.audit.actions import Action
+from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.core.errors import InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail
@@ -49,8 +49,8 @@ from kouiki.membership.selectors import (
     snapshot,
     sorted_business_types,
 )
-from kouiki.reviews import registry
 from kouiki.reviews import services as reviews
+from kouiki.reviews.services import registry
 
 if TYPE_CHECKING:
     from kouiki.identity.models import Organization, User

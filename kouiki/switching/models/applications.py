@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from kouiki.core.japanese import Area
 from kouiki.switching.models.registry import SupplyPoint, Voltage
-from kouiki.tso.gateway import ERROR_CODE_MAX_LENGTH, STEP_MAX_LENGTH
+from kouiki.tso.services.gateway import ERROR_CODE_MAX_LENGTH, STEP_MAX_LENGTH
 
 
 class Kind(models.TextChoices):
@@ -223,7 +223,7 @@ class Application(models.Model):
         verbose_name="スイッチング案件",
     )
     state = models.CharField("処理状況", max_length=12, choices=State.choices, default=State.RECEIVED)
-    # As long as the gateway keeps an answer's step and error code (kouiki.tso.gateway): an answer
+    # As long as the gateway keeps an answer's step and error code (kouiki.tso.services.gateway): an answer
     # it took must fit here too, or the application would wait for it for ever.
     operator_step = models.CharField("受付工程", max_length=STEP_MAX_LENGTH, blank=True)
     desired_date = models.DateField("希望日", null=True, blank=True)

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from kouiki.audit.actions import Action
+from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.core.japanese import normalize_supply_point_number
 from kouiki.identity.selectors import organization_by_code
@@ -31,13 +31,13 @@ from kouiki.switching.models import (
     Switch,
     SwitchState,
 )
-from kouiki.switching.services.common import SYSTEM, publish_application, publish_switch
 from kouiki.switching.services.dates import start_of_day
+from kouiki.switching.services.filing import SYSTEM, publish_application, publish_switch
 from kouiki.switching.services.registry import VERSION_FIELDS, record_version
 from kouiki.switching.services.switches import CLOSE_DETAIL
 
 if TYPE_CHECKING:
-    from kouiki.tso.gateway import Answer
+    from kouiki.tso.services.gateway import Answer
 
 logger = logging.getLogger(__name__)
 

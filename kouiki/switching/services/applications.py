@@ -19,7 +19,7 @@ from django.db import transaction
 
 from kouiki.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.field_facts import FieldFacts, field_facts
-from kouiki.core.japanese import normalize_phone, validate_phone
+from kouiki.core.japanese import clean_text, is_visible, normalize_phone, validate_phone
 from kouiki.identity.access import function, organization_of, require_function
 from kouiki.switching.models import (
     OPEN_SWITCH_STATES,
@@ -32,18 +32,10 @@ from kouiki.switching.models import (
     Voltage,
 )
 from kouiki.switching.services import switches
-from kouiki.switching.services.common import (
-    clean_text,
-    file_application,
-    forward,
-    is_visible,
-    point_for_number,
-    publish_application,
-    require_current_retailer,
-    require_future_date,
-    require_voltage,
-)
+from kouiki.switching.services.dates import require_future_date
+from kouiki.switching.services.filing import file_application, forward, publish_application
 from kouiki.switching.services.personal_data import check_purpose
+from kouiki.switching.services.points import point_for_number, require_current_retailer, require_voltage
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -289,7 +281,7 @@ def apply_ampere_change(
 
 def _customer_changes(values: dict[str, str | None]) -> dict[str, str]:
     """The items given (a blank one is not given), cleaned as the registry keeps them
-    (services.common.clean_text); an item with nothing visible left is refused."""
+    (core.japanese.clean_text); an item with nothing visible left is refused."""
     changes: dict[str, str] = {}
     for name, facts in CUSTOMER_ITEM_FACTS.items():
         label, limit = facts.label, facts.limit

@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 from kouiki.core.calendar import JST, add_business_days
 from kouiki.core.errors import ValidationFailed
@@ -128,3 +129,22 @@ def pair_deadline(
     else:
         last = add_business_days(registered_on, settings.KOUIKI_SWITCHING_PAIR_BUSINESS_DAYS)
     return end_of_day(last)
+
+
+def require_future_date(value: date | None, field: str = "desired_date") -> None:
+    """A desired date from today up to the horizon (dates.latest_desired_date): a date years ahead
+    is a typing error, and the date arithmetic of a switch could not reach the calendar's end."""
+    if value is None:
+        return
+    today = timezone.localdate()
+    if value < today:
+        raise ValidationFailed(
+            "希望日には本日以降の日付を指定してください。", code="date_in_past", field=field
+        )
+    latest = latest_desired_date(today)
+    if value > latest:
+        raise ValidationFailed(
+            f"希望日は本日から1年以内({latest:%Y/%m/%d}まで)の日付を指定してください。",
+            code="desired_date_too_far",
+            field=field,
+        )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from kouiki.audit.actions import Action
+from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.core.catalog import implements
 from kouiki.core.errors import NotFound, ValidationFailed
@@ -27,7 +27,8 @@ from kouiki.switching.models import (
     SupplyPointVersion,
     Switch,
 )
-from kouiki.switching.services.common import SYSTEM, point_for_number
+from kouiki.switching.services.filing import SYSTEM
+from kouiki.switching.services.points import point_for_number
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User

@@ -25,11 +25,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kouiki.audit.actions import Action
+from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.core.calendar import JST, today_jst
 from kouiki.core.errors import Conflict, InvalidTransition, KouikiError, NotFound, ValidationFailed
 from kouiki.core.field_facts import FieldFacts, field_facts
+from kouiki.core.japanese import clean_text, is_visible
 from kouiki.identity.access import function, organization_of
 from kouiki.switching.models import (
     LIVE_STATES,
@@ -48,7 +49,8 @@ from kouiki.switching.models import (
     Voltage,
 )
 from kouiki.switching.services import dates
-from kouiki.switching.services.common import (
+from kouiki.switching.services.dates import require_future_date
+from kouiki.switching.services.filing import (
     STEP_CANCELLED,
     STEP_DECIDED_NG,
     STEP_DECIDED_OK,
@@ -56,18 +58,14 @@ from kouiki.switching.services.common import (
     STEP_WAITING_DECISION,
     STEP_WAITING_PAIR,
     SYSTEM,
-    clean_text,
     file_application,
     finish,
     forward,
-    is_visible,
-    point_for_number,
     publish_application,
     publish_switch,
-    require_future_date,
-    require_voltage,
 )
 from kouiki.switching.services.numbering import next_switch_number
+from kouiki.switching.services.points import point_for_number, require_voltage
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -116,7 +114,7 @@ def _comparable(value: str) -> str:
 
 
 def _identification(given: dict[str, Any]) -> dict[str, str]:
-    """The identification as kept: each item cleaned (services.common.clean_text)."""
+    """The identification as kept: each item cleaned (core.japanese.clean_text)."""
     return {name: clean_text(str(given.get(name) or "")) for name in IDENTIFICATION}
 
 

@@ -1,11 +1,11 @@
 """The member system's three documents: 定款, システム利用規約 (seed 000, Ver. 1.1) and
-総会招集通知の電磁的方法利用許諾 (定款第25条); see kouiki/terms/documents.py."""
+総会招集通知の電磁的方法利用許諾 (定款第25条); see kouiki/terms/services/documents.py."""
 
 from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from kouiki.terms.documents import load_shipped
+    from kouiki.terms.services.documents import load_shipped
 
     load_shipped(
         apps.get_model("terms", "TermsDocument"),

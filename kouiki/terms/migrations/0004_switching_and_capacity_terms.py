@@ -1,11 +1,11 @@
 """The switching system's terms (seed 001, Ver. 3.2) and the capacity market system's terms (seed 002,
-Ver. 1.0); see kouiki/terms/documents.py."""
+Ver. 1.0); see kouiki/terms/services/documents.py."""
 
 from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from kouiki.terms.documents import load_shipped
+    from kouiki.terms.services.documents import load_shipped
 
     load_shipped(
         apps.get_model("terms", "TermsDocument"),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django import template
 
-from kouiki.terms.rendering import Block, blocks
+from kouiki.terms.selectors.rendering import Block, blocks
 
 register = template.Library()
 
 
 @register.filter
 def terms_blocks(text: str) -> list[Block]:
-    """``{% for block in document.body|terms_blocks %}``: see kouiki.terms.rendering."""
+    """``{% for block in document.body|terms_blocks %}``: see kouiki.terms.selectors.rendering."""
     return blocks(text or "")

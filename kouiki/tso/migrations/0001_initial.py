@@ -3,7 +3,7 @@
 import django.core.serializers.json
 import django.db.models.deletion
 import django.utils.timezone
-import kouiki.tso.gateway
+import kouiki.tso.services.gateway
 from django.db import migrations, models
 
 
@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('message_id', models.CharField(max_length=32, unique=True, verbose_name='電文ID')),
                 ('area', models.CharField(choices=[('01', '北海道'), ('02', '東北'), ('03', '東京'), ('04', '中部'), ('05', '北陸'), ('06', '関西'), ('07', '中国'), ('08', '四国'), ('09', '九州'), ('10', '沖縄')], max_length=2, verbose_name='エリア')),
-                ('operation', models.CharField(choices=[(kouiki.tso.gateway.Operation['FACILITY_INQUIRY'], '設備情報照会'), (kouiki.tso.gateway.Operation['USAGE_PASSWORD'], '使用量情報照会申請'), (kouiki.tso.gateway.Operation['USAGE_RETRIEVE'], '使用量情報照会（取得）'), (kouiki.tso.gateway.Operation['RECONNECT'], '再点'), (kouiki.tso.gateway.Operation['ABOLISH'], '廃止'), (kouiki.tso.gateway.Operation['SWITCH_START'], 'スイッチング開始'), (kouiki.tso.gateway.Operation['SWITCH_ABOLISH'], 'スイッチング廃止'), (kouiki.tso.gateway.Operation['AMPERE_CHANGE'], 'アンペア変更'), (kouiki.tso.gateway.Operation['CUSTOMER_CHANGE'], '需要者情報変更')], max_length=32, verbose_name='電文種別')),
+                ('operation', models.CharField(choices=[(kouiki.tso.services.gateway.Operation['FACILITY_INQUIRY'], '設備情報照会'), (kouiki.tso.services.gateway.Operation['USAGE_PASSWORD'], '使用量情報照会申請'), (kouiki.tso.services.gateway.Operation['USAGE_RETRIEVE'], '使用量情報照会（取得）'), (kouiki.tso.services.gateway.Operation['RECONNECT'], '再点'), (kouiki.tso.services.gateway.Operation['ABOLISH'], '廃止'), (kouiki.tso.services.gateway.Operation['SWITCH_START'], 'スイッチング開始'), (kouiki.tso.services.gateway.Operation['SWITCH_ABOLISH'], 'スイッチング廃止'), (kouiki.tso.services.gateway.Operation['AMPERE_CHANGE'], 'アンペア変更'), (kouiki.tso.services.gateway.Operation['CUSTOMER_CHANGE'], '需要者情報変更')], max_length=32, verbose_name='電文種別')),
                 ('reference', models.CharField(db_index=True, max_length=40, verbose_name='受付番号')),
                 ('payload', models.JSONField(default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='内容')),
                 ('state', models.CharField(choices=[('pending', '送信待ち'), ('sending', '送信中'), ('acknowledged', '受付済み（回答待ち）'), ('answered', '回答済み')], default='pending', max_length=16, verbose_name='状態')),

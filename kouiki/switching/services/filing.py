@@ -1,0 +1,174 @@
+"""Filing an application with the hub: its 受付番号 and audit row, the message to the area's operator,
+its final state, and the events that tell the organizations (ADR 11). Every 業務 of the hub files
+through these, so that an application is numbered, audited, forwarded and published one way."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+
+from kouiki.audit.choices import Action
+from kouiki.audit.services import record
+from kouiki.core import events
+from kouiki.core.systems import System
+from kouiki.identity.access import organization_of
+from kouiki.switching.models import Application, Kind, State, SupplyPoint, Switch
+from kouiki.switching.services.numbering import next_reception_number
+from kouiki.tso import services as tso
+
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
+
+SYSTEM = System.SWITCHING.value
+# The hub's own steps (受付工程) while it, not the operator, holds an application.
+STEP_WAITING_DECISION = "現小売判断待ち"
+STEP_WAITING_PAIR = "突合待ち"
+STEP_OPERATOR_PENDING = "一般送配電事業者回答待ち"
+STEP_DECIDED_OK = "取次OK"
+STEP_DECIDED_NG = "取次NG"
+STEP_CANCELLED = "取消"
+STEP_DEFECTIVE = "不備"
+
+# The operation each kind travels as (kouiki.tso.services.gateway.Operation values).
+OPERATIONS: dict[str, str] = {
+    Kind.FACILITY_INQUIRY: "facility_inquiry",
+    Kind.USAGE_PASSWORD: "usage_password",
+    Kind.USAGE_RETRIEVE: "usage_retrieve",
+    Kind.RECONNECT: "reconnect",
+    Kind.ABOLISH: "abolish",
+    Kind.ABOLISH_WITH_REMOVAL: "abolish",
+    Kind.SWITCH_START: "switch_start",
+    Kind.SWITCH_ABOLISH: "switch_abolish",
+    Kind.AMPERE_CHANGE: "ampere_change",
+    Kind.CUSTOMER_CHANGE: "customer_change",
+}
+
+
+def file_application(
+    *,
+    actor: User,
+    kind: str,
+    point: SupplyPoint,
+    payload: dict[str, Any],
+    state: str = State.RECEIVED,
+    operator_step: str = "",
+    switch: Switch | None = None,
+    desired_date: date | None = None,
+    switching_date: date | None = None,
+) -> Application:
+    """A new application with its 受付番号, audited (inside the caller's transaction). The caller
+    publishes it (`publish_application`) last, after the transaction's other locks."""
+    now = timezone.now()
+    application = Application.objects.create(
+        reception_number=next_reception_number(),
+        kind=kind,
+        voltage=point.voltage,
+        area=point.area,
+        organization_id=organization_of(actor),
+        filed_by=actor,
+        supply_point=point,
+        switch=switch,
+        state=state,
+        operator_step=operator_step,
+        desired_date=desired_date,
+        switching_date=switching_date,
+        payload=payload,
+        created_at=now,
+        updated_at=now,
+    )
+    record(
+        actor=actor,
+        action=Action.SWITCHING_APPLICATION_FILE,
+        obj=application,
+        system=SYSTEM,
+        detail={"kind": kind, "supply_point": point.number},
+    )
+    return application
+
+
+def forward(application: Application, payload: dict[str, Any]) -> Application:
+    """Write the message to the area's operator in this transaction (sent on commit); the
+    application waits for the operator's answer. The caller publishes the application."""
+    message_id = tso.submit(
+        area=application.area,
+        operation=OPERATIONS[application.kind],
+        reference=application.reception_number,
+        payload=payload,
+    )
+    now = timezone.now()
+    application.message_id = message_id
+    application.forwarded_at = now
+    application.operator_step = STEP_OPERATOR_PENDING
+    application.updated_at = now
+    application.save(update_fields=["message_id", "forwarded_at", "operator_step", "updated_at"])
+    return application
+
+
+def finish(
+    application: Application,
+    *,
+    state: str,
+    step: str,
+    error_code: str = "",
+    error_detail: str = "",
+    publish: bool = True,
+) -> None:
+    """Move an application to a final state and tell its filer (publish after taking locks)."""
+    now = timezone.now()
+    application.state = state
+    application.operator_step = step
+    application.error_code = error_code
+    application.error_detail = error_detail
+    application.finished_at = now
+    application.updated_at = now
+    application.save(
+        update_fields=["state", "operator_step", "error_code", "error_detail", "finished_at", "updated_at"]
+    )
+    if publish:
+        publish_application(application)
+
+
+def publish_application(application: Application) -> None:
+    """application.updated to the filer (ADR 11). Publishing locks the system's event counter until
+    commit (kouiki.core.events): call it after the transaction's other locks."""
+    events.publish(
+        organization_id=application.organization_id,
+        system=SYSTEM,
+        topic="application.updated",
+        reference=application.reception_number,
+        payload={
+            "reception_number": application.reception_number,
+            "kind": application.kind,
+            "state": application.state,
+            "operator_step": application.operator_step,
+            "error_code": application.error_code,
+            "error_detail": application.error_detail,
+            "updated_at": application.updated_at.isoformat(),
+        },
+    )
+
+
+def publish_switch(switch: Switch) -> None:
+    """switch.updated to both retailers of the switch (ADR 11). No personal data travels here."""
+    payload = {
+        "switch_number": switch.number,
+        "supply_point_number": switch.supply_point.number,
+        "state": switch.state,
+        "decision": switch.decision,
+        "ng_reason": switch.ng_reason,
+        "desired_date": switch.desired_date.isoformat() if switch.desired_date else None,
+        "switching_date": switch.switching_date.isoformat() if switch.switching_date else None,
+        "deadline": switch.deadline.isoformat(),
+        "close_code": switch.close_code,
+        "updated_at": switch.updated_at.isoformat(),
+    }
+    for organization_id in (switch.new_retailer_id, switch.current_retailer_id):
+        events.publish(
+            organization_id=organization_id,
+            system=SYSTEM,
+            topic="switch.updated",
+            reference=switch.number,
+            payload=payload,
+        )
