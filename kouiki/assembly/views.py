@@ -13,9 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kouiki.assembly import selectors, tickets
+from kouiki.assembly import selectors
 from kouiki.assembly.forms import AnswerForms
-from kouiki.assembly.services import answers
+from kouiki.assembly.services import answers, tickets
 from kouiki.core.errors import InvalidTransition, KouikiError
 from kouiki.core.forms import errors_onto_form
 from kouiki.core.lists import list_page

@@ -23,9 +23,9 @@ from kouiki.membership.forms import AdministratorForm, CompanyForm
 from kouiki.membership.review_changes import TYPES
 from kouiki.membership.selectors import CHANGE, SLOTS, SUCCESSION, admin_key
 from kouiki.membership.services import changes, exits
-from kouiki.reviews import registry
 from kouiki.reviews import selectors as review_selectors
 from kouiki.reviews import services as review_services
+from kouiki.reviews.services import registry
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User

@@ -29,7 +29,7 @@ from kouiki.membership.selectors_join import code_for
 from kouiki.membership.services import join
 from kouiki.reviews import selectors as review_selectors
 from kouiki.reviews import services as review_services
-from kouiki.reviews.guest_access import GuestAccess
+from kouiki.reviews.services.guest_access import GuestAccess
 
 if TYPE_CHECKING:
     from kouiki.terms.models import TermsDocument

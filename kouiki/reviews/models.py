@@ -1,7 +1,8 @@
 """Applications that a participant (or a joining applicant) files and the organization reviews.
 
 One state machine for every kind (member joining, change, succession, withdrawal, capacity-market
-operator and power-source registration, ...); what differs per kind lives in `kouiki.reviews.registry`.
+operator and power-source registration, ...); what differs per kind lives in
+`kouiki.reviews.services.registry`.
 The rules of the transitions live in `kouiki.reviews.services`; this module only stores them.
 """
 

@@ -14,7 +14,7 @@ from kouiki.core.systems import System
 from kouiki.terms import selectors
 from kouiki.terms.choices import DocumentKind
 from kouiki.terms.models import TermsDocument
-from kouiki.terms.rendering import blocks
+from kouiki.terms.selectors.rendering import blocks
 
 
 def _render(request: HttpRequest, document: TermsDocument) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""The simulator's HTTP face: the simulated operators behind the protocol of kouiki.tso.adapters.
+"""The simulator's HTTP face: the simulated operators behind the protocol of kouiki.tso.services.adapters.
 
 Served under /tso-simulator/<area>/ only when KOUIKI_TSO_SIMULATOR_HTTP is on (otherwise 404),
 and, when KOUIKI_TSO_SIMULATOR_TOKEN is set, only to `Authorization: Bearer <that token>`. This is
@@ -18,8 +18,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from kouiki.core.japanese import Area
-from kouiki.tso import simulator
-from kouiki.tso.gateway import Operation, OperatorUnavailable, OutgoingMessage, answer_to_json
+from kouiki.tso.services import simulator
+from kouiki.tso.services.gateway import Operation, OperatorUnavailable, OutgoingMessage, answer_to_json
 
 RETRY_AFTER_SECONDS = 60
 MAX_BODY = 64 * 1024

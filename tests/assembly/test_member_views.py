@@ -14,9 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from kouiki.assembly import tickets
 from kouiki.assembly.models import Invitation, Meeting, Vote
-from kouiki.assembly.services import meetings
+from kouiki.assembly.services import meetings, tickets
 from kouiki.audit.models import Event
 from kouiki.core import catalog
 from kouiki.core.systems import Role

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from kouiki.audit.actions import Action
+from kouiki.audit.choices import Action
 from kouiki.audit.models import Event
 from kouiki.audit.services import record
 from kouiki.identity.models import Organization, User

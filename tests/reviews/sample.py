@@ -9,12 +9,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from kouiki.audit.actions import Action
+from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.core.errors import ValidationFailed
 from kouiki.identity.models import User
-from kouiki.reviews import registry, services
+from kouiki.reviews import services
 from kouiki.reviews.models import Application, State
+from kouiki.reviews.services import registry
 
 # What the hooks record: a stand-in for a real hook's act (an approved change updates the organization).
 APPLIED = Action.ORGANIZATION_UPDATE

@@ -10,14 +10,15 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from kouiki.audit.actions import Action
+from kouiki.audit.choices import Action
 from kouiki.audit.models import Event
 from kouiki.core.errors import Conflict, Forbidden, InvalidTransition, KouikiError, NotFound, ValidationFailed
 from kouiki.core.models import OutboxMessage
 from kouiki.core.systems import Role
 from kouiki.identity.models import Organization, User
-from kouiki.reviews import registry, services
+from kouiki.reviews import services
 from kouiki.reviews.models import Application, State, Transition
+from kouiki.reviews.services import registry
 from tests.factories import OrganizationFactory, participant
 from tests.reviews.sample import APPLIED, PAYLOAD, REASON, bring_to
 

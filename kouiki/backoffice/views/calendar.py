@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kouiki.backoffice import services_calendar
+from kouiki.backoffice.services import calendar as services_calendar
 from kouiki.core import calendar, service_hours
 from kouiki.core.errors import KouikiError
 from kouiki.identity.access import staff_required

@@ -21,8 +21,8 @@ from kouiki.capacity.choices import Area, OperatorStatus, SourceCategory, Source
 from kouiki.core.csvio import csv_response
 from kouiki.core.lists import list_page, paginate, searched
 from kouiki.identity.access import staff_required
-from kouiki.reviews import registry
 from kouiki.reviews import selectors as review_selectors
+from kouiki.reviews.services import registry
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User

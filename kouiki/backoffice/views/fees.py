@@ -24,8 +24,8 @@ from kouiki.fees.forms import (
     StaffCapacityFilterForm,
     StaffInvoiceFilterForm,
 )
-from kouiki.fees.responses import document_response
 from kouiki.fees.services import accounts, capacity, invoices
+from kouiki.fees.views.responses import document_response
 from kouiki.identity.access import staff_required
 
 if TYPE_CHECKING:

@@ -20,8 +20,8 @@ from kouiki.identity.access import staff_required
 from kouiki.membership import selectors_join
 from kouiki.membership.forms_join import CodeAssignmentForm
 from kouiki.membership.services import join
-from kouiki.reviews import registry
 from kouiki.reviews import selectors as review_selectors
+from kouiki.reviews.services import registry
 from kouiki.terms import selectors as terms_selectors
 
 if TYPE_CHECKING:

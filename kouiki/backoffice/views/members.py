@@ -15,7 +15,7 @@ from kouiki.core.lists import FilterForm, list_page
 from kouiki.identity.access import staff_required
 from kouiki.identity.choices import OrganizationStatus
 from kouiki.membership import selectors
-from kouiki.reviews import registry
+from kouiki.reviews.services import registry
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User

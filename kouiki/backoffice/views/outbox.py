@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from kouiki.backoffice.services_outbox import retry_outbox_message
+from kouiki.backoffice.services.outbox import retry_outbox_message
 from kouiki.core import outbox
 from kouiki.core.errors import KouikiError, NotFound
 from kouiki.core.lists import list_page

@@ -16,7 +16,8 @@ from kouiki.core.errors import Conflict, NotFound, ValidationFailed
 from kouiki.core.forms import errors_onto_form
 from kouiki.core.lists import paginate, searched
 from kouiki.identity.access import staff_required
-from kouiki.reviews import registry, selectors, services
+from kouiki.reviews import selectors, services
+from kouiki.reviews.services import registry
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User

@@ -21,7 +21,7 @@ from kouiki.identity.access import staff_required
 from kouiki.terms import selectors, services
 from kouiki.terms.choices import CHANGE_MAIL_DEADLINE_DAYS, CHANGE_MAIL_WARNING_DAYS, SYSTEM_DOCUMENT_KINDS
 from kouiki.terms.forms import TermsVersionForm
-from kouiki.terms.rendering import blocks
+from kouiki.terms.selectors.rendering import blocks
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User

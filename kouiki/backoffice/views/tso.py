@@ -17,8 +17,8 @@ from kouiki.core.japanese import Area
 from kouiki.core.lists import list_page
 from kouiki.identity.access import staff_required
 from kouiki.tso import selectors
-from kouiki.tso.gateway import OPERATION_LABELS
 from kouiki.tso.selectors import FinalOutcome, MessageState
+from kouiki.tso.services.gateway import OPERATION_LABELS
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User

@@ -26,7 +26,7 @@ from kouiki.capacity.views.common import application_context
 from kouiki.core.catalog import implements
 from kouiki.core.errors import Conflict, NotFound, ValidationFailed
 from kouiki.core.views import ratelimited
-from kouiki.reviews.guest_access import GuestAccess
+from kouiki.reviews.services.guest_access import GuestAccess
 from kouiki.terms import selectors as terms_selectors
 
 if TYPE_CHECKING:

@@ -11,9 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kouiki.core.lists import paginate
-from kouiki.reviews import registry
 from kouiki.reviews import selectors as review_selectors
 from kouiki.reviews import services as review_services
+from kouiki.reviews.services import registry
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User

@@ -27,8 +27,8 @@ from kouiki.core.errors import Conflict, KouikiError, ValidationFailed
 from kouiki.core.forms import errors_onto_form
 from kouiki.identity import capacity as identity_capacity
 from kouiki.identity.access import function_required
-from kouiki.reviews import registry
 from kouiki.reviews import services as review_services
+from kouiki.reviews.services import registry
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User

@@ -17,8 +17,8 @@ from kouiki.core.lists import list_page
 from kouiki.core.pdf import pdf_response
 from kouiki.fees import selectors
 from kouiki.fees.forms import BankAccountForm, CapacityFilterForm, InvoiceFilterForm
-from kouiki.fees.responses import document_response
 from kouiki.fees.services import accounts, capacity, invoices
+from kouiki.fees.views.responses import document_response
 from kouiki.identity.access import function_required
 
 if TYPE_CHECKING:

@@ -38,14 +38,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from kouiki.audit.actions import Action
+from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.core import catalog
 from kouiki.core.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail
 from kouiki.identity.access import is_participant, is_staff, require_function, require_staff
-from kouiki.reviews import registry
 from kouiki.reviews.models import PENDING_STATES, Application, ReceptionCounter, State, Transition
+from kouiki.reviews.services import registry
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
