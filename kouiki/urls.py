@@ -4,6 +4,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from kouiki.identity import urls as identity_urls
+from kouiki.membership import urls as membership_urls
+
 handler400 = "kouiki.core.views.bad_request"
 handler403 = "kouiki.core.views.permission_denied"
 handler404 = "kouiki.core.views.page_not_found"
@@ -11,27 +14,27 @@ handler500 = "kouiki.core.views.server_error"
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/member/", permanent=False)),
-    path("member/join/", include("kouiki.membership.urls_join")),
+    path("member/join/", include(membership_urls.join_urls)),
     path("member/assembly/", include("kouiki.assembly.urls")),
     path("member/fees/", include("kouiki.fees.urls")),
-    path("member/", include("kouiki.identity.urls_member")),
-    path("member/", include("kouiki.membership.urls_info")),
+    path("member/", include(identity_urls.member_urls)),
+    path("member/", include(membership_urls.info_urls)),
     path(
         "switching/notices/",
         include("kouiki.notices.urls", namespace="switching_notices"),
         {"system": "switching"},
     ),
     path("api/switching/v1/", include("kouiki.switching.api.urls")),
-    path("switching/tokens/", include("kouiki.identity.urls_tokens")),
-    path("switching/callbacks/", include("kouiki.identity.urls_callbacks")),
-    path("switching/", include("kouiki.identity.urls_switching")),
+    path("switching/tokens/", include(identity_urls.tokens_urls)),
+    path("switching/callbacks/", include(identity_urls.callbacks_urls)),
+    path("switching/", include(identity_urls.switching_urls)),
     path("switching/", include("kouiki.switching.urls")),
     path(
         "capacity/notices/",
         include("kouiki.notices.urls", namespace="capacity_notices"),
         {"system": "capacity"},
     ),
-    path("capacity/", include("kouiki.identity.urls_capacity")),
+    path("capacity/", include(identity_urls.capacity_urls)),
     path("capacity/", include("kouiki.capacity.urls")),
     path("terms/", include("kouiki.terms.urls")),
     path("backoffice/", include("kouiki.backoffice.urls")),

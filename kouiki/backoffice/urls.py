@@ -1,10 +1,156 @@
-"""The organization's staff screens. Each area has its own URL module."""
+"""The organization's staff screens (/backoffice/), one list of URLs per area."""
 
 from django.urls import include, path
 
-from kouiki.backoffice.views import auth, home
+from kouiki.backoffice.views import (
+    assembly,
+    audit,
+    auth,
+    calendar,
+    capacity,
+    fees,
+    home,
+    joining,
+    members,
+    notices,
+    outbox,
+    reviews,
+    switching,
+    terms,
+    tso,
+)
 
 app_name = "backoffice"
+
+# Back office: the audit log viewer (/backoffice/audit/).
+audit_urls = [
+    path("", audit.event_list, name="audit_list"),
+    path("export/", audit.event_export, name="audit_export"),
+    path("<int:pk>/", audit.event_detail, name="audit_detail"),
+]
+
+
+# Back office: the mail outbox (/backoffice/mail/).
+outbox_urls = [
+    path("", outbox.message_list, name="outbox_list"),
+    path("<int:pk>/", outbox.message_detail, name="outbox_detail"),
+    path("<int:pk>/retry/", outbox.message_retry, name="outbox_retry"),
+]
+
+
+# Back office: the review queue of every application type (/backoffice/reviews/).
+reviews_urls = [
+    path("", reviews.queue, name="review_queue"),
+    path("<int:pk>/", reviews.detail, name="review_detail"),
+    path("<int:pk>/decide/", reviews.decide, name="review_decide"),
+]
+
+
+# Back office: 事業者マスタ登録 of join applications (/backoffice/joining/).
+joining_urls = [
+    path("", joining.joining_list, name="joining_list"),
+    path("<int:pk>/assign/", joining.joining_assign, name="joining_assign"),
+]
+
+
+# Back office: member organizations and their member information (/backoffice/members/).
+members_urls = [
+    path("", members.member_list, name="member_list"),
+    path("<str:code>/", members.member_detail, name="member_detail"),
+]
+
+
+# Back office: general meetings (/backoffice/assembly/): meetings, voting rights, convocations,
+assembly_urls = [
+    path("", assembly.meeting_list, name="assembly_list"),
+    path("new/", assembly.meeting_create, name="assembly_create"),
+    path("<int:pk>/", assembly.meeting_detail, name="assembly_detail"),
+    path("<int:pk>/edit/", assembly.meeting_edit, name="assembly_edit"),
+    path("<int:pk>/voting-rights/", assembly.voting_rights, name="assembly_voting_rights"),
+    path("<int:pk>/convene/", assembly.convene, name="assembly_convene"),
+    path("<int:pk>/answers/", assembly.answers, name="assembly_answers"),
+    path("<int:pk>/results.csv", assembly.results_csv, name="assembly_results_csv"),
+    path("<int:pk>/tally.csv", assembly.tally_csv, name="assembly_tally_csv"),
+    path("<int:pk>/paper-notices.csv", assembly.paper_csv, name="assembly_paper_csv"),
+    path("<int:pk>/checkin/", assembly.checkin_page, name="assembly_checkin"),
+    path("<int:pk>/checkin/counts/", assembly.checkin_counts, name="assembly_checkin_counts"),
+]
+
+
+# Back office: membership-fee invoices, the payee account, capacity-market documents and the
+fees_urls = [
+    path("", fees.invoice_list, name="fees_invoice_list"),
+    path("invoices/import/", fees.invoice_import, name="fees_invoice_import"),
+    path("invoices/template.csv", fees.invoice_template, name="fees_invoice_template"),
+    path("invoices/<int:pk>/", fees.invoice_detail, name="fees_invoice_detail"),
+    path("invoices/<int:pk>/pdf/", fees.invoice_pdf, name="fees_invoice_pdf"),
+    path(
+        "invoices/<int:pk>/payment/cancel/", fees.invoice_payment_cancel, name="fees_invoice_payment_cancel"
+    ),
+    path("payee/", fees.payee_account, name="fees_payee_account"),
+    path("capacity/", fees.capacity_list, name="fees_capacity_list"),
+    path("capacity/new/", fees.capacity_upload, name="fees_capacity_upload"),
+    path("capacity/<int:pk>/file/", fees.capacity_file, name="fees_capacity_file"),
+    path("capacity/<int:pk>/publish/", fees.capacity_publish, name="fees_capacity_publish"),
+    path("capacity/<int:pk>/delete/", fees.capacity_delete, name="fees_capacity_delete"),
+    path("refund-accounts/", fees.refund_account_list, name="fees_refund_accounts"),
+]
+
+
+# Back office: the capacity market system (/backoffice/capacity/).
+capacity_urls = [
+    path("", capacity.operators, name="capacity_operators"),
+    path("operators/<int:pk>/", capacity.operator_detail, name="capacity_operator"),
+    path("sources/", capacity.sources, name="capacity_sources"),
+    path("sources/<int:pk>/", capacity.source_detail, name="capacity_source"),
+]
+
+
+# Back office: notices (/backoffice/notices/).
+notices_urls = [
+    path("", notices.notice_list, name="notice_list"),
+    path("new/", notices.notice_create, name="notice_create"),
+    path("<int:pk>/", notices.notice_detail, name="notice_detail"),
+    path("<int:pk>/edit/", notices.notice_edit, name="notice_edit"),
+    path("<int:pk>/withdraw/", notices.notice_withdraw, name="notice_withdraw"),
+    path("<int:pk>/files/<int:attachment_pk>/", notices.notice_attachment, name="notice_attachment"),
+]
+
+
+# Back office: terms of use of the three systems (/backoffice/terms/, X-T1).
+terms_urls = [
+    path("", terms.version_list, name="terms_list"),
+    path("new/", terms.version_create, name="terms_create"),
+    path("<int:pk>/", terms.version_detail, name="terms_detail"),
+    path("<int:pk>/edit/", terms.version_edit, name="terms_edit"),
+    path("<int:pk>/publish/", terms.version_publish, name="terms_publish"),
+    path("<int:pk>/delete/", terms.version_delete, name="terms_delete"),
+]
+
+
+# Back office: closing days and the capacity market system's service hours (/backoffice/calendar/).
+calendar_urls = [
+    path("", calendar.closing_days, name="calendar"),
+    path("<int:pk>/remove/", calendar.closing_day_remove, name="calendar_remove"),
+]
+
+
+# Back office: switching — every organization's applications and switches, read-only
+switching_urls = [
+    path("", switching.application_list, name="switching_applications"),
+    path("applications/<str:reception_number>/", switching.application_detail, name="switching_application"),
+    path("switches/", switching.switch_list, name="switching_switches"),
+    path("switches/<str:number>/", switching.switch_detail, name="switching_switch"),
+]
+
+
+# Back office: the operators' gateway (/backoffice/tso/).
+tso_urls = [
+    path("", tso.message_list, name="tso_messages"),
+    path("messages/<str:message_id>/", tso.message_detail, name="tso_message"),
+    path("mailbox/", tso.mailbox, name="tso_mailbox"),
+]
+
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -13,17 +159,17 @@ urlpatterns = [
     path("otp/setup/", auth.otp_setup_view, name="otp_setup"),
     path("logout/", auth.logout_view, name="logout"),
     path("password/change/", auth.protect_password_change, name="password_change"),
-    path("audit/", include("kouiki.backoffice.urls_audit")),
-    path("mail/", include("kouiki.backoffice.urls_outbox")),
-    path("reviews/", include("kouiki.backoffice.urls_reviews")),
-    path("joining/", include("kouiki.backoffice.urls_joining")),
-    path("members/", include("kouiki.backoffice.urls_members")),
-    path("assembly/", include("kouiki.backoffice.urls_assembly")),
-    path("fees/", include("kouiki.backoffice.urls_fees")),
-    path("capacity/", include("kouiki.backoffice.urls_capacity")),
-    path("notices/", include("kouiki.backoffice.urls_notices")),
-    path("terms/", include("kouiki.backoffice.urls_terms")),
-    path("calendar/", include("kouiki.backoffice.urls_calendar")),
-    path("switching/", include("kouiki.backoffice.urls_switching")),
-    path("tso/", include("kouiki.backoffice.urls_tso")),
+    path("audit/", include(audit_urls)),
+    path("mail/", include(outbox_urls)),
+    path("reviews/", include(reviews_urls)),
+    path("joining/", include(joining_urls)),
+    path("members/", include(members_urls)),
+    path("assembly/", include(assembly_urls)),
+    path("fees/", include(fees_urls)),
+    path("capacity/", include(capacity_urls)),
+    path("notices/", include(notices_urls)),
+    path("terms/", include(terms_urls)),
+    path("calendar/", include(calendar_urls)),
+    path("switching/", include(switching_urls)),
+    path("tso/", include(tso_urls)),
 ]

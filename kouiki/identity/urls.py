@@ -1,0 +1,90 @@
+"""identity's screens in each system: the member system's own (login, users, 2FA), the shell the
+switching and capacity systems share (`patterns_for(system)`: login, menu, profile, password), and
+the switching administrator's API tokens and callback endpoint."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from kouiki.core.systems import System
+from kouiki.identity.views import auth, callbacks, member, otp, system, tokens
+
+
+def patterns_for(name: str) -> list[URLPattern]:
+    kwargs = {"system": name}
+    return [
+        path("", system.system_menu, kwargs, name="menu"),
+        path("login/", auth.protect(auth.participant_login), kwargs, name="login"),
+        path("login/otp/", auth.protect(auth.participant_otp), kwargs, name="login_otp"),
+        path("logout/", auth.logout_view, kwargs, name="logout"),
+        path("profile/", system.system_profile, kwargs, name="profile"),
+        path("password/change/", auth.protect(system.system_password_change), kwargs, name="password_change"),
+        path("password/reset/", auth.protect(auth.password_reset_request), kwargs, name="password_reset"),
+        path(
+            "password/reset/<str:uidb64>/<str:token>/",
+            auth.protect(auth.password_reset_confirm),
+            kwargs,
+            name="password_reset_confirm",
+        ),
+    ]
+
+
+# Member Information Management System (会員情報管理システム): login and user screens.
+SYSTEM = {"system": "member"}
+member_urls = (
+    [
+        path("", member.menu, name="menu"),
+        path("login/", auth.protect(auth.participant_login), SYSTEM, name="login"),
+        path("login/otp/", auth.protect(auth.participant_otp), SYSTEM, name="login_otp"),
+        path("logout/", auth.logout_view, SYSTEM, name="logout"),
+        path("password/change/", auth.protect(auth.member_password_change), SYSTEM, name="password_change"),
+        path("password/reset/", auth.protect(auth.password_reset_request), SYSTEM, name="password_reset"),
+        path(
+            "password/reset/<str:uidb64>/<str:token>/",
+            auth.protect(auth.password_reset_confirm),
+            SYSTEM,
+            name="password_reset_confirm",
+        ),
+        path("profile/", member.profile, name="profile"),
+        path("otp/", otp.member_otp, name="otp"),
+        path("otp/remove/", otp.member_otp_remove, name="otp_remove"),
+        path("users/", member.user_list, name="user_list"),
+        path("users/new/", member.user_create, name="user_create"),
+        path("users/<int:pk>/", member.user_detail, name="user_detail"),
+        path("users/<int:pk>/delete/", member.user_delete, name="user_delete"),
+        path("users/<int:pk>/password/", member.user_password_reset, name="user_password_reset"),
+        path("users/<int:pk>/unlock/", member.user_unlock, name="user_unlock"),
+    ],
+    "member",
+)
+
+
+# Switching Support System (スイッチング支援システム): login, password, menu, own profile.
+switching_urls = (patterns_for(System.SWITCHING), "switching")
+
+
+# Capacity Market System (容量市場システム): login, password, menu, own profile.
+capacity_urls = (patterns_for(System.CAPACITY), "capacity")
+
+
+# API tokens of the switching system's users: include at `switching/tokens/` (kouiki/urls.py).
+tokens_urls = (
+    [
+        path("", tokens.token_list, name="list"),
+        path("<int:pk>/revoke/", tokens.token_revoke, name="revoke"),
+    ],
+    "sw_tokens",
+)
+
+
+# The switching system's event callbacks: include at `switching/callbacks/` (kouiki/urls.py).
+callbacks_urls = (
+    [
+        path("", callbacks.endpoint, name="endpoint"),
+        path("rotate/", callbacks.action, {"name": "rotate"}, name="rotate"),
+        path("stop/", callbacks.action, {"name": "stop"}, name="stop"),
+        path("ping/", callbacks.action, {"name": "ping"}, name="ping"),
+        path("deliveries/<int:pk>/retry/", callbacks.retry, name="retry"),
+    ],
+    "sw_callbacks",
+)
