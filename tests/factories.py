@@ -8,8 +8,8 @@ import factory
 from django.utils import timezone
 
 from kouiki.core.systems import Role, System
+from kouiki.identity.choices import participant_username, staff_username
 from kouiki.identity.models import AccountKind, Enrollment, Organization, PasswordHistory, User
-from kouiki.identity.usernames import participant_username, staff_username
 
 PASSWORD = "Test-pass1"
 

@@ -8,7 +8,7 @@ class CapacityConfig(AppConfig):
 
     def ready(self) -> None:
         from kouiki.capacity import demo as capacity_demo
-        from kouiki.capacity import review_types  # noqa: F401  (registers the application kinds)
+        from kouiki.capacity.services import review_types  # noqa: F401  (registers the application kinds)
         from kouiki.core import demo
 
         demo.register("capacity", capacity_demo.load)

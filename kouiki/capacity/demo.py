@@ -25,9 +25,9 @@ from kouiki.capacity.selectors import SOURCE_REGISTRATION
 from kouiki.capacity.services.sources import next_source_id
 from kouiki.core.japanese import corporate_number_check_digit
 from kouiki.core.systems import Role
-from kouiki.identity import capacity as identity_capacity
 from kouiki.identity import services as identity_services
 from kouiki.identity.selectors import organization_by_code, user_by_credentials
+from kouiki.identity.services import capacity_users as identity_capacity
 from kouiki.reviews import services as reviews
 
 DEMO_CODE = "9201"

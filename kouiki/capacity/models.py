@@ -2,7 +2,7 @@
 source information (電源等情報), each with the history of its approved versions.
 
 What a participant asks for (registration, change, deletion) is a `reviews.Application` of one of
-the kinds this app registers (kouiki/capacity/review_types.py); these rows hold only what the
+the kinds this app registers (kouiki/capacity/services/review_types.py); these rows hold only what the
 organization approved. The organization and its users belong to identity.
 """
 
@@ -110,7 +110,7 @@ class ReviewedVersion(models.Model):
     """One version a review approved, as it was: the history users see of a record."""
 
     version = models.PositiveIntegerField("版")
-    # The values of this version, keyed as the application payload (kouiki/capacity/payloads.py).
+    # The values of this version, keyed as the application payload (kouiki/capacity/services/payloads.py).
     data = models.JSONField("内容", encoder=DjangoJSONEncoder)
     summary = models.CharField("内容の要約", max_length=100)
     reception_number = models.CharField("受付番号", max_length=24)

@@ -17,7 +17,13 @@ from kouiki.capacity.models import (
     PowerSourceMember,
     PowerSourceVersion,
 )
-from kouiki.capacity.payloads import COMPANY_FIELDS, CONTACT_FIELDS, CONTACTS, SOURCE_FIELDS, contact_key
+from kouiki.capacity.services.payloads import (
+    COMPANY_FIELDS,
+    CONTACT_FIELDS,
+    CONTACTS,
+    SOURCE_FIELDS,
+    contact_key,
+)
 from kouiki.core.catalog import implements
 from kouiki.core.errors import NotFound
 from kouiki.identity.access import organization_of, require_staff
@@ -28,7 +34,7 @@ if TYPE_CHECKING:
     from kouiki.identity.models import User
     from kouiki.reviews.models import Application
 
-# The application kinds of this system (kouiki/capacity/review_types.py registers them).
+# The application kinds of this system (kouiki/capacity/services/review_types.py registers them).
 REGISTRATION = "capacity.operator"
 OPERATOR_CHANGE = "capacity.operator_change"
 OPERATOR_DELETION = "capacity.operator_deletion"

@@ -129,6 +129,8 @@ def place(function_id: str, kind: str, code: Callable[..., Any], *, reached_at: 
     if kind not in PLACE_KINDS:
         raise ValueError(f"unknown kind of place {kind!r}")
     code = inspect.unwrap(code)
+    if not code.__module__.startswith("kouiki.") or "<locals>" in code.__qualname__:
+        return  # code of a test, or a function made on the fly: not a place of the project
     if kind == "service" and code.__module__.rsplit(".", 1)[-1] == "selectors":
         kind = "selector"
     _PLACES.setdefault(function_id, {})[code] = (kind, reached_at)

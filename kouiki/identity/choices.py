@@ -48,3 +48,15 @@ class Duty(models.TextChoices):
     SECURITY = "security", "セキュリティ"
     FEES = "fees", "会費"
     CAPACITY = "capacity", "容量市場"
+
+
+# The unique key Django's auth and django-axes see for an account.
+
+
+def participant_username(organization_code: str, login_id: str) -> str:
+    """One user of one organization: user IDs are unique within an organization only."""
+    return f"{organization_code}:{login_id}"
+
+
+def staff_username(login_id: str) -> str:
+    return f"staff:{login_id}"

@@ -7,8 +7,8 @@ from typing import Any
 
 from kouiki.core.japanese import corporate_number_check_digit
 from kouiki.core.systems import Role, System
+from kouiki.identity.choices import participant_username, staff_username
 from kouiki.identity.models import AccountKind, Duty, Enrollment, Organization, PasswordHistory, User
-from kouiki.identity.usernames import participant_username, staff_username
 
 DEMO_PASSWORD = "Demo-pass1"
 

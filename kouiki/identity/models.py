@@ -11,8 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kouiki.core.systems import Role, System
-from kouiki.identity.choices import BUSINESS_GROUPS, BusinessType, Duty, OrganizationStatus
-from kouiki.identity.usernames import staff_username
+from kouiki.identity.choices import BUSINESS_GROUPS, BusinessType, Duty, OrganizationStatus, staff_username
 
 # Re-exported: identity's own modules and tests import them from here.
 __all__ = ["BUSINESS_GROUPS", "AccountKind", "BusinessType", "Duty", "OrganizationStatus"]
@@ -204,7 +203,7 @@ class ApiToken(models.Model):
     """A user's API token (ARCHITECTURE.md, "The API conventions"): its caller has the user's rights.
 
     Only the SHA-256 of the secret is kept; the secret is shown once, when it is issued. The
-    user's administrator issues and revokes it (kouiki.identity.tokens).
+    user's administrator issues and revokes it (kouiki.identity.services.tokens).
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="ユーザ")

@@ -12,8 +12,8 @@ from django.utils import timezone
 from kouiki.core.catalog import implements
 from kouiki.core.errors import NotFound
 from kouiki.core.systems import Role, System
+from kouiki.identity.choices import participant_username
 from kouiki.identity.models import AccountKind, Enrollment, Organization, User
-from kouiki.identity.usernames import participant_username
 
 
 def password_change_required(user: User) -> bool:

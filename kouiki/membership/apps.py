@@ -9,6 +9,6 @@ class MembershipConfig(AppConfig):
     def ready(self) -> None:
         from kouiki.core import demo
         from kouiki.membership import demo as membership_demo
-        from kouiki.membership import review_types  # noqa: F401  (registers the application kinds)
+        from kouiki.membership.services import review_changes, review_join  # noqa: F401  (register the kinds)
 
         demo.register("membership", membership_demo.load)

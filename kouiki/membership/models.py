@@ -2,8 +2,8 @@
 issued to a joining applicant, and proofs of membership.
 
 Applications (join, change, succession, withdrawal) are `reviews.Application` rows of the kinds
-this app registers (kouiki/membership/review_types.py); the organization and its users belong to
-identity.
+this app registers (kouiki/membership/services/review_changes.py and review_join.py); the
+organization and its users belong to identity.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@ identity's member screens), and joining at /member/join/ (public, no login)."""
 
 from django.urls import path
 
-from kouiki.membership import views_changes, views_info, views_join
+from kouiki.membership.views import changes as views_changes
+from kouiki.membership.views import info as views_info
+from kouiki.membership.views import join as views_join
 
 # Member information screens (MEM-I1..I6), mounted at /member/ beside identity's member screens.
 info_urls = (

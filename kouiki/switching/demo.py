@@ -17,12 +17,12 @@ from django.db import transaction
 
 from kouiki.core.calendar import JST
 from kouiki.core.systems import Role, System
+from kouiki.identity.choices import participant_username
 from kouiki.identity.demo import DEMO_PASSWORD, demo_corporate_number
 from kouiki.identity.models import Enrollment, PasswordHistory, User
 from kouiki.identity.selectors import organization_by_code
 from kouiki.identity.services import create_organization
-from kouiki.identity.tokens import ensure_demo_token
-from kouiki.identity.usernames import participant_username
+from kouiki.identity.services.tokens import ensure_demo_token
 from kouiki.switching.models import SupplyPoint, Voltage
 from kouiki.switching.services.registry import register_supply_point
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from kouiki.core.calendar import JST
 from kouiki.core.systems import Role, System
 from kouiki.identity.models import Organization, User
-from kouiki.identity.tokens import ensure_demo_token
+from kouiki.identity.services.tokens import ensure_demo_token
 from kouiki.switching.services.registry import register_supply_point
 from kouiki.tso.models import MessageState, OperatorMessage
 from kouiki.tso.services import delivery

@@ -117,7 +117,7 @@ def test_a_method_the_path_does_not_take_is_a_405_problem_with_allow(api, retail
 
 
 def test_ensure_demo_token_is_idempotent_and_revives_a_revoked_one(retailer_a) -> None:
-    from kouiki.identity.tokens import ensure_demo_token, hash_token
+    from kouiki.identity.services.tokens import ensure_demo_token, hash_token
 
     assert ensure_demo_token(user=retailer_a.user, raw="demo-x") is True
     assert ensure_demo_token(user=retailer_a.user, raw="demo-x") is False

@@ -300,7 +300,7 @@ def test_lists_do_not_grow_their_queries_with_rows(api, retailer_a, retailer_b, 
 
 def test_dr_contractor_style_user_of_another_system_is_not_let_in(api, retailer_a, db) -> None:
     member_only = participant(organization=retailer_a.organization, login_id="mem001")
-    from kouiki.identity.tokens import ensure_demo_token
+    from kouiki.identity.services.tokens import ensure_demo_token
 
     ensure_demo_token(user=member_only, raw="member-token")
     assert api("member-token").get("/events").status_code == 403

@@ -13,7 +13,7 @@ def test_the_organization_over_its_rate_gets_429_with_retry_after(
 ) -> None:
     settings.KOUIKI_API_RATE = "3/m"
     colleague = participant(organization=retailer_a.organization, system="switching", login_id="usr002")
-    from kouiki.identity.tokens import ensure_demo_token
+    from kouiki.identity.services.tokens import ensure_demo_token
 
     ensure_demo_token(user=colleague, raw="test-colleague")
     statuses = [api(retailer_a.token).get("/events").status_code for _ in range(2)]

@@ -13,14 +13,13 @@ from django.test import Client
 from django.utils import timezone
 
 from kouiki.audit.models import Event
-from kouiki.capacity import sources_csv
 from kouiki.capacity.models import Operator, OperatorVersion
-from kouiki.capacity.services import operators, sources
+from kouiki.capacity.services import operators, sources, sources_csv
 from kouiki.core.errors import Conflict, ValidationFailed
 from kouiki.core.systems import Role, System
-from kouiki.identity import capacity as identity_capacity
 from kouiki.identity.models import Enrollment, User
 from kouiki.identity.selectors import role_in
+from kouiki.identity.services import capacity_users as identity_capacity
 from kouiki.reviews import services as reviews
 from kouiki.reviews.models import Application, State
 from kouiki.terms.models import Consent, TermsDocument

@@ -14,10 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from kouiki.audit.models import Event
-from kouiki.capacity import sources_csv
 from kouiki.capacity.models import Operator, PowerSource, PowerSourceVersion
-from kouiki.capacity.payloads import validate_source
-from kouiki.capacity.services import sources
+from kouiki.capacity.services import sources, sources_csv
+from kouiki.capacity.services.payloads import validate_source
 from kouiki.core import csvio
 from kouiki.core.errors import ValidationFailed
 from kouiki.identity.models import User

@@ -16,9 +16,9 @@ from kouiki.capacity.services import sources
 from kouiki.core import catalog
 from kouiki.core.errors import Forbidden, NotFound, ValidationFailed
 from kouiki.core.systems import Role, System
-from kouiki.identity import capacity as identity_capacity
 from kouiki.identity.models import User
 from kouiki.identity.selectors import role_codes, role_in
+from kouiki.identity.services import capacity_users as identity_capacity
 from kouiki.reviews import services as reviews
 from tests.capacity.helpers import STABLE, capacity_user, last_mail, login, mailed_password
 from tests.factories import participant

@@ -21,7 +21,7 @@ from kouiki.core.models import OutboxMessage
 from kouiki.identity.models import Organization, User
 from kouiki.membership.models import CodeAssignment, MemberProfile
 from kouiki.membership.services import join
-from kouiki.membership.tasks_join import expire_provisional_join_applications
+from kouiki.membership.tasks import expire_provisional_join_applications
 from kouiki.reviews import services as reviews
 from kouiki.reviews.models import Application, State
 from kouiki.reviews.services import registry

@@ -244,7 +244,7 @@ def test_sw_c01_operators_are_the_active_organizations_enrolled_in_switching(
 
 
 def test_application_lists_filter_and_csv(retailer_a: Retailer, retailer_b: Retailer) -> None:
-    from kouiki.switching.exports import applications_csv
+    from kouiki.switching.selectors.exports import applications_csv
 
     point = make_point(retailer_b.organization, 1)
     other = make_point(retailer_b.organization, 2)

@@ -9,9 +9,10 @@ import pytest
 from django.db import models
 
 from kouiki.core.field_facts import FieldFacts, field_facts
-from kouiki.switching import exports, forms
+from kouiki.switching import forms
 from kouiki.switching.api import schemas
 from kouiki.switching.models import SupplyPointVersion, Switch
+from kouiki.switching.selectors import exports
 from kouiki.switching.services.switches import NEW_CONTRACT_NUMBER
 
 

@@ -13,8 +13,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kouiki.core.views import ratelimited
 from kouiki.identity import services
 from kouiki.identity.access import is_staff, staff_required
+from kouiki.identity.choices import staff_username
 from kouiki.identity.forms import OtpForm, StaffLoginForm
-from kouiki.identity.usernames import staff_username
 from kouiki.identity.views import auth as identity_auth
 from kouiki.identity.views.otp import enrollment_context
 

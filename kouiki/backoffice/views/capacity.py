@@ -16,8 +16,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from kouiki.capacity import payloads, selectors, sources_csv
+from kouiki.capacity import selectors
 from kouiki.capacity.choices import Area, OperatorStatus, SourceCategory, SourceStatus
+from kouiki.capacity.services import payloads, sources_csv
 from kouiki.core.csvio import csv_response
 from kouiki.core.lists import list_page, paginate, searched
 from kouiki.identity.access import staff_required

@@ -17,8 +17,8 @@ from kouiki.core.errors import KouikiError, NotFound
 from kouiki.core.forms import errors_onto_form
 from kouiki.core.lists import paginate, searched
 from kouiki.identity.access import staff_required
-from kouiki.membership import selectors_join
-from kouiki.membership.forms_join import CodeAssignmentForm
+from kouiki.membership.forms.join import CodeAssignmentForm
+from kouiki.membership.selectors import join as selectors_join
 from kouiki.membership.services import join
 from kouiki.reviews import selectors as review_selectors
 from kouiki.reviews.services import registry

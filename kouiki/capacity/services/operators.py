@@ -27,7 +27,8 @@ from kouiki.audit.services import record
 from kouiki.capacity import selectors
 from kouiki.capacity.choices import BUSINESS_TYPES, OperatorStatus
 from kouiki.capacity.models import Operator, OperatorVersion
-from kouiki.capacity.payloads import (
+from kouiki.capacity.selectors import OPERATOR_CHANGE, OPERATOR_DELETION, REGISTRATION
+from kouiki.capacity.services.payloads import (
     COMPANY_FIELDS,
     CONTACT_FIELDS,
     CONTACTS,
@@ -39,15 +40,14 @@ from kouiki.capacity.payloads import (
     validate_operator_deletion,
     validate_registration,
 )
-from kouiki.capacity.selectors import OPERATOR_CHANGE, OPERATOR_DELETION, REGISTRATION
 from kouiki.core.catalog import implements
 from kouiki.core.errors import Conflict, NotFound, ValidationFailed
 from kouiki.core.systems import System
-from kouiki.identity import capacity as identity_capacity
 from kouiki.identity import selectors as identity_selectors
 from kouiki.identity import services as identity_services
 from kouiki.identity.access import require_staff
 from kouiki.identity.choices import OrganizationStatus
+from kouiki.identity.services import capacity_users as identity_capacity
 from kouiki.reviews import selectors as review_selectors
 from kouiki.reviews import services as reviews
 from kouiki.terms import selectors as terms_selectors

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from kouiki.audit.choices import Action
 from kouiki.audit.services import record
-from kouiki.capacity import selectors, sources_csv
+from kouiki.capacity import selectors
 from kouiki.capacity.choices import SourceStatus
 from kouiki.capacity.models import (
     IdentifierCounter,
@@ -34,7 +34,9 @@ from kouiki.capacity.models import (
     PowerSourceMember,
     PowerSourceVersion,
 )
-from kouiki.capacity.payloads import (
+from kouiki.capacity.selectors import SOURCE_CHANGE, SOURCE_DELETION, SOURCE_REGISTRATION
+from kouiki.capacity.services import sources_csv
+from kouiki.capacity.services.payloads import (
     SOURCE_FIELDS,
     SOURCE_LABELS,
     differences,
@@ -42,7 +44,6 @@ from kouiki.capacity.payloads import (
     validate_source,
     validate_source_deletion,
 )
-from kouiki.capacity.selectors import SOURCE_CHANGE, SOURCE_DELETION, SOURCE_REGISTRATION
 from kouiki.core.csvio import RowError
 from kouiki.core.errors import ValidationFailed
 from kouiki.core.outbox import queue_mail

@@ -20,13 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from kouiki.capacity.forms import LookupForm
-from kouiki.capacity.screens import OperatorForms
+from kouiki.capacity.forms.screens import OperatorForms
 from kouiki.capacity.services import operators
 from kouiki.capacity.views.common import application_context
 from kouiki.core.catalog import implements
 from kouiki.core.errors import Conflict, NotFound, ValidationFailed
 from kouiki.core.views import ratelimited
-from kouiki.reviews.services.guest_access import GuestAccess
+from kouiki.reviews.services.guest_access import GuestAccess, remember_reception
 from kouiki.terms import selectors as terms_selectors
 
 if TYPE_CHECKING:
@@ -70,11 +70,7 @@ def apply(request: HttpRequest) -> HttpResponse:
             except ValidationFailed as error:
                 forms.add_errors(error)
             else:
-                request.session[RECEIVED_KEY] = {
-                    "reception_number": application.reception_number,
-                    "company_name": application.subject,
-                    "email": application.applicant_email,
-                }
+                remember_reception(request, RECEIVED_KEY, application)
                 return redirect("cap:apply_received")
     return _render(request, "form.html", forms=forms, terms=terms, title="容量市場システム 利用申請")
 

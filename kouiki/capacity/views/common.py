@@ -7,9 +7,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
+from kouiki.capacity.forms import ReasonForm
+from kouiki.core.errors import Conflict, KouikiError, ValidationFailed
+from kouiki.core.forms import errors_onto_form
 from kouiki.core.lists import paginate
 from kouiki.reviews import selectors as review_selectors
 from kouiki.reviews import services as review_services
@@ -70,3 +74,64 @@ def application_list(
         "title": title,
     }
     return render(request, template, context)
+
+
+def resubmit_application(
+    request: HttpRequest,
+    actor: User,
+    found: Application,
+    *,
+    screen: Callable[[Any], Any] | None,
+    screen_name: str,
+    resubmit: Callable[..., Any],
+    detail: str,
+    template: str,
+) -> HttpResponse:
+    """An application corrected after a hold or a rejection and filed again (CAP-R1, CAP-P1): its
+    own screen of forms (`screen(data)`, shown as `screen_name`) for a registration or a change,
+    the reason form for a deletion (`screen` None); `resubmit(actor=, application=, payload=)` is
+    the service, `detail` the URL name of the application's page."""
+    if not review_services.may("resubmit", found.state):
+        messages.error(request, "この申請は修正できません。")
+        return redirect(detail, pk=found.pk)
+    context = application_context(found)
+    if screen is not None:
+        forms_shown = screen(posted(request))
+        valid = request.method == "POST" and forms_shown.is_valid()
+        payload = forms_shown.payload() if valid else {}
+        context[screen_name] = forms_shown
+    else:
+        form = ReasonForm(posted(request), initial={"reason": found.payload.get("reason", "")})
+        valid = request.method == "POST" and form.is_valid()
+        payload = dict(form.cleaned_data) if valid else {}
+        context["form"] = form
+    if valid:
+        try:
+            resubmit(actor=actor, application=found, payload=payload)
+        except (ValidationFailed, Conflict) as error:
+            if screen is not None:
+                context[screen_name].add_errors(error)
+            else:
+                errors_onto_form(context["form"], error)
+        else:
+            messages.success(request, f"受付番号 {found.reception_number} の申請を再申請しました。")
+            return redirect(detail, pk=found.pk)
+    return render(request, template, {"title": f"{context['kind_name']}の修正", **context})
+
+
+def withdraw_application(
+    request: HttpRequest, actor: User, found: Application, *, detail: str
+) -> HttpResponse:
+    """The applicant takes back an undecided application; `detail` is the URL name of its page."""
+    form = VersionForm(request.POST)
+    try:
+        review_services.withdraw(
+            actor=actor,
+            application=found,
+            expected_version=form.cleaned_data["version"] if form.is_valid() else None,
+        )
+    except KouikiError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"受付番号 {found.reception_number} の申請を取り下げました。")
+    return redirect(detail, pk=found.pk)

@@ -12,22 +12,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kouiki.capacity import payloads, selectors
+from kouiki.capacity import selectors
 from kouiki.capacity.forms import ReasonForm
-from kouiki.capacity.screens import OperatorForms
+from kouiki.capacity.forms.screens import OperatorForms
 from kouiki.capacity.selectors import OPERATOR_CHANGE, OPERATOR_KINDS
-from kouiki.capacity.services import operators
-from kouiki.capacity.views.common import (
-    VersionForm,
-    application_context,
-    application_list,
-    posted,
-)
-from kouiki.core.errors import Conflict, KouikiError, ValidationFailed
+from kouiki.capacity.services import operators, payloads
+from kouiki.capacity.views import common
+from kouiki.core.errors import ValidationFailed
 from kouiki.core.forms import errors_onto_form
-from kouiki.identity import capacity as identity_capacity
 from kouiki.identity.access import function_required
-from kouiki.reviews import services as review_services
+from kouiki.identity.services import capacity_users as identity_capacity
 from kouiki.reviews.services import registry
 
 if TYPE_CHECKING:
@@ -90,7 +84,9 @@ def change(request: HttpRequest, actor: User) -> HttpResponse:
     operator = selectors.operator_or_none(actor=actor)
     if operator is None:
         return _not_registered(request)
-    forms = OperatorForms(posted(request), payload=selectors.operator_snapshot(operator), registration=False)
+    forms = OperatorForms(
+        common.posted(request), payload=selectors.operator_snapshot(operator), registration=False
+    )
     if request.method == "POST" and forms.is_valid():
         try:
             application = operators.file_change(actor=actor, payload=forms.payload())
@@ -115,7 +111,7 @@ def delete(request: HttpRequest, actor: User) -> HttpResponse:
     operator = selectors.operator_or_none(actor=actor)
     if operator is None:
         return _not_registered(request)
-    form = ReasonForm(posted(request))
+    form = ReasonForm(common.posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             application = operators.file_deletion(actor=actor, reason=form.cleaned_data["reason"])
@@ -137,7 +133,7 @@ def delete(request: HttpRequest, actor: User) -> HttpResponse:
 @require_GET
 def applications(request: HttpRequest, actor: User) -> HttpResponse:
     """CAP-R2 事業者情報審査管理: the organization's operator applications and their review state."""
-    return application_list(
+    return common.application_list(
         request,
         actor,
         found=selectors.operator_applications,
@@ -150,7 +146,7 @@ def applications(request: HttpRequest, actor: User) -> HttpResponse:
 @require_GET
 def application(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     found = selectors.application_of(actor=actor, pk=pk, kinds=OPERATOR_KINDS)
-    context = application_context(found)
+    context = common.application_context(found)
     context["correctable"] = context["correctable"] and found.kind != selectors.REGISTRATION
     return render(request, "capacity/operator/application.html", {"title": context["kind_name"], **context})
 
@@ -162,35 +158,19 @@ def application_edit(request: HttpRequest, actor: User, pk: int) -> HttpResponse
     found = selectors.application_of(
         actor=actor, pk=pk, kinds=(selectors.OPERATOR_CHANGE, selectors.OPERATOR_DELETION)
     )
-    if not review_services.may("resubmit", found.state):
-        messages.error(request, "この申請は修正できません。")
-        return redirect("cap:operator_application", pk=found.pk)
-    context = application_context(found)
-    if found.kind == OPERATOR_CHANGE:
-        forms = OperatorForms(posted(request), payload=found.payload, registration=False)
-        valid = request.method == "POST" and forms.is_valid()
-        payload = forms.payload() if valid else {}
-        context["forms"] = forms
-    else:
-        form = ReasonForm(posted(request), initial={"reason": found.payload.get("reason", "")})
-        valid = request.method == "POST" and form.is_valid()
-        payload = dict(form.cleaned_data) if valid else {}
-        context["form"] = form
-    if valid:
-        try:
-            operators.resubmit_request(actor=actor, application=found, payload=payload)
-        except (ValidationFailed, Conflict) as error:
-            if found.kind == OPERATOR_CHANGE:
-                context["forms"].add_errors(error)
-            else:
-                errors_onto_form(context["form"], error)
-        else:
-            messages.success(request, f"受付番号 {found.reception_number} の申請を再申請しました。")
-            return redirect("cap:operator_application", pk=found.pk)
-    return render(
+    return common.resubmit_application(
         request,
-        "capacity/operator/application_edit.html",
-        {"title": f"{context['kind_name']}の修正", **context},
+        actor,
+        found,
+        screen=(
+            (lambda data: OperatorForms(data, payload=found.payload, registration=False))
+            if found.kind == OPERATOR_CHANGE
+            else None
+        ),
+        screen_name="forms",
+        resubmit=operators.resubmit_request,
+        detail="cap:operator_application",
+        template="capacity/operator/application_edit.html",
     )
 
 
@@ -200,15 +180,4 @@ def application_withdraw(request: HttpRequest, actor: User, pk: int) -> HttpResp
     found = selectors.application_of(
         actor=actor, pk=pk, kinds=(selectors.OPERATOR_CHANGE, selectors.OPERATOR_DELETION)
     )
-    form = VersionForm(request.POST)
-    try:
-        review_services.withdraw(
-            actor=actor,
-            application=found,
-            expected_version=form.cleaned_data["version"] if form.is_valid() else None,
-        )
-    except KouikiError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"受付番号 {found.reception_number} の申請を取り下げました。")
-    return redirect("cap:operator_application", pk=found.pk)
+    return common.withdraw_application(request, actor, found, detail="cap:operator_application")

@@ -13,15 +13,21 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kouiki.capacity import payloads, selectors, sources_csv
+from kouiki.capacity import selectors
 from kouiki.capacity.choices import Area, SourceCategory, SourceStatus
 from kouiki.capacity.forms import CsvEncodingForm, CsvImportForm, ReasonForm
-from kouiki.capacity.screens import SourceForms
-from kouiki.capacity.selectors import SOURCE_CHANGE, SOURCE_DELETION, SOURCE_KINDS, SOURCE_REGISTRATION
-from kouiki.capacity.services import sources
-from kouiki.capacity.views.common import VersionForm, application_context, application_list, posted
+from kouiki.capacity.forms.screens import SourceForms
+from kouiki.capacity.selectors import SOURCE_CHANGE, SOURCE_KINDS, SOURCE_REGISTRATION
+from kouiki.capacity.services import payloads, sources, sources_csv
+from kouiki.capacity.views.common import (
+    application_context,
+    application_list,
+    posted,
+    resubmit_application,
+    withdraw_application,
+)
 from kouiki.core.csvio import Encoding, RowError, csv_response
-from kouiki.core.errors import Conflict, KouikiError, ValidationFailed
+from kouiki.core.errors import KouikiError, ValidationFailed
 from kouiki.core.forms import errors_onto_form
 from kouiki.core.lists import list_page
 from kouiki.identity.access import function_required
@@ -271,35 +277,19 @@ def application(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
 def application_edit(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     """A power source application corrected after a hold or a rejection, and filed again."""
     found = selectors.application_of(actor=actor, pk=pk, kinds=SOURCE_KINDS)
-    if not review_services.may("resubmit", found.state):
-        messages.error(request, "この申請は修正できません。")
-        return redirect("cap:source_application", pk=found.pk)
-    context = application_context(found)
-    if found.kind in (SOURCE_REGISTRATION, SOURCE_CHANGE):
-        screen = SourceForms(posted(request), payload=found.payload)
-        valid = request.method == "POST" and screen.is_valid()
-        payload = screen.payload() if valid else {}
-        context["screen"] = screen
-    else:
-        form = ReasonForm(posted(request), initial={"reason": found.payload.get("reason", "")})
-        valid = request.method == "POST" and form.is_valid()
-        payload = dict(form.cleaned_data) if valid else {}
-        context["form"] = form
-    if valid:
-        try:
-            sources.resubmit(actor=actor, application=found, payload=payload)
-        except (ValidationFailed, Conflict) as error:
-            if found.kind == SOURCE_DELETION:
-                errors_onto_form(context["form"], error)
-            else:
-                context["screen"].add_errors(error)
-        else:
-            messages.success(request, f"受付番号 {found.reception_number} の申請を再申請しました。")
-            return redirect("cap:source_application", pk=found.pk)
-    return render(
+    return resubmit_application(
         request,
-        "capacity/sources/application_edit.html",
-        {"title": f"{context['kind_name']}の修正", **context},
+        actor,
+        found,
+        screen=(
+            (lambda data: SourceForms(data, payload=found.payload))
+            if found.kind in (SOURCE_REGISTRATION, SOURCE_CHANGE)
+            else None
+        ),
+        screen_name="screen",
+        resubmit=sources.resubmit,
+        detail="cap:source_application",
+        template="capacity/sources/application_edit.html",
     )
 
 
@@ -307,15 +297,4 @@ def application_edit(request: HttpRequest, actor: User, pk: int) -> HttpResponse
 @require_POST
 def application_withdraw(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     found = selectors.application_of(actor=actor, pk=pk, kinds=SOURCE_KINDS)
-    form = VersionForm(request.POST)
-    try:
-        review_services.withdraw(
-            actor=actor,
-            application=found,
-            expected_version=form.cleaned_data["version"] if form.is_valid() else None,
-        )
-    except KouikiError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"受付番号 {found.reception_number} の申請を取り下げました。")
-    return redirect("cap:source_application", pk=found.pk)
+    return withdraw_application(request, actor, found, detail="cap:source_application")

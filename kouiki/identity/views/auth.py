@@ -32,6 +32,7 @@ from kouiki.core.forms import errors_onto_form
 from kouiki.core.views import ratelimited
 from kouiki.identity import services
 from kouiki.identity.access import function_required, is_participant, is_staff
+from kouiki.identity.choices import participant_username
 from kouiki.identity.forms import (
     OtpForm,
     ParticipantLoginForm,
@@ -42,7 +43,6 @@ from kouiki.identity.forms import (
 )
 from kouiki.identity.models import User
 from kouiki.identity.selectors import active_user, password_change_required, role_in
-from kouiki.identity.usernames import participant_username
 
 LOGIN_FAILED = "ユーザIDもしくはパスワードが不正です"
 LOCKED_OUT = "お使いのユーザIDは利用できません"

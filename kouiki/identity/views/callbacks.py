@@ -19,9 +19,9 @@ from kouiki.core.errors import InvalidTransition, ValidationFailed
 from kouiki.core.forms import errors_onto_form
 from kouiki.core.lists import paginate, searched
 from kouiki.core.systems import System
-from kouiki.identity import callbacks
 from kouiki.identity.access import enrolled_required
 from kouiki.identity.models import User
+from kouiki.identity.services import callbacks
 
 SYSTEM = System.SWITCHING
 PAGE_SIZE = 50

@@ -2,12 +2,12 @@
 
 The administrator registers, changes, deletes and views its users, unlocks them, reissues their
 passwords (mailed), changes itself, and hands the administrator role over when the administrator
-changes. Views parse input, call one service (kouiki.identity.capacity) or selector, and render.
+changes. Views parse input, call one service (kouiki.identity.services.capacity_users) or selector,
+and render.
 """
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from django import forms
@@ -20,13 +20,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kouiki.core import japanese
 from kouiki.core.errors import Forbidden, KouikiError, ValidationFailed
 from kouiki.core.forms import errors_onto_form
-from kouiki.core.lists import paginate, searched
 from kouiki.core.systems import Role, System
-from kouiki.identity import capacity, selectors
+from kouiki.identity import selectors
 from kouiki.identity.access import function_required
-from kouiki.identity.forms import ProfileForm, UserSearchForm
+from kouiki.identity.forms import ProfileForm
 from kouiki.identity.models import User
 from kouiki.identity.services import PROFILE_FIELDS
+from kouiki.identity.services import capacity_users as capacity
+from kouiki.identity.views.member import registered, users_page
 
 SYSTEM = System.CAPACITY
 FUNCTION = "CAP-U1"
@@ -73,19 +74,7 @@ def _profile(form: forms.Form) -> dict[str, Any]:
 @function_required(FUNCTION)
 def user_list(request: HttpRequest, actor: User) -> HttpResponse:
     """ユーザ一覧: the organization's users of the capacity market system, searchable."""
-    search = UserSearchForm(request.GET or None)
-    page = paginate(request, searched(search, partial(selectors.users_for, actor=actor, system=SYSTEM)))
-    locked = selectors.locked_usernames([user.username for user in page.object_list])
-    rows = [
-        {"user": user, "role": selectors.role_in(user, SYSTEM), "locked": user.username in locked}
-        for user in page.object_list
-    ]
-    counts = selectors.count_by_role(organization=actor.organization, system=SYSTEM)  # type: ignore[arg-type]
-    return render(
-        request,
-        f"{TEMPLATES}/user_list.html",
-        {"search": search, "page": page, "rows": rows, "counts": counts, "title": "ユーザ情報管理"},
-    )
+    return users_page(request, actor, SYSTEM, template=f"{TEMPLATES}/user_list.html", title="ユーザ情報管理")
 
 
 @function_required(FUNCTION)
@@ -101,10 +90,7 @@ def user_create(request: HttpRequest, actor: User) -> HttpResponse:
         except KouikiError as error:
             errors_onto_form(form, error)
         else:
-            messages.success(
-                request,
-                f"ユーザ {user.login_id} を登録しました。パスワードを登録したメールアドレスに送信しました。",
-            )
+            registered(request, user)
             return redirect("cap:user_detail", pk=user.pk)
     return render(request, f"{TEMPLATES}/user_form.html", {"form": form, "title": "ユーザ登録"})
 

@@ -52,6 +52,17 @@ def menu(request: HttpRequest, actor: User) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest, actor: User) -> HttpResponse:
     """MEM-U1 ユーザ情報変更: own profile; the password has its own screen."""
+    is_admin = selectors.role_in(actor, SYSTEM) == Role.ADMIN
+    return own_profile(
+        request, actor, done="member:profile", template="identity/member/profile.html", is_admin=is_admin
+    )
+
+
+def own_profile(
+    request: HttpRequest, actor: User, *, done: str, template: str, **context: Any
+) -> HttpResponse:
+    """The user's own contact details in any system (the password has its own screen); `done` is
+    where the saved change leads."""
     form = ProfileForm(request.POST or None, initial=_profile_initial(actor))
     if request.method == "POST" and form.is_valid():
         try:
@@ -60,30 +71,37 @@ def profile(request: HttpRequest, actor: User) -> HttpResponse:
             errors_onto_form(form, error)
         else:
             messages.success(request, "ユーザ情報を変更しました。")
-            return redirect("member:profile")
-    is_admin = selectors.role_in(actor, SYSTEM) == Role.ADMIN
-    return render(
-        request,
-        "identity/member/profile.html",
-        {"form": form, "is_admin": is_admin, "title": "ユーザ情報変更"},
-    )
+            return redirect(done)
+    return render(request, template, {"form": form, "title": "ユーザ情報変更", **context})
 
 
 @function_required("MEM-U2")
 def user_list(request: HttpRequest, actor: User) -> HttpResponse:
     """MEM-U2 ユーザの一覧表示: the organization's users, searchable."""
+    return users_page(
+        request, actor, SYSTEM, template="identity/member/user_list.html", title="ユーザ情報一覧"
+    )
+
+
+def users_page(request: HttpRequest, actor: User, system: str, *, template: str, title: str) -> HttpResponse:
+    """The organization's users of a system, searchable, each with its role and lockout, and the
+    count of administrators and users (MEM-U2, CAP-U1)."""
     search = UserSearchForm(request.GET or None)
-    page = paginate(request, searched(search, partial(selectors.users_for, actor=actor, system=SYSTEM)))
+    page = paginate(request, searched(search, partial(selectors.users_for, actor=actor, system=system)))
     locked = selectors.locked_usernames([user.username for user in page.object_list])
     rows = [
-        {"user": user, "role": selectors.role_in(user, SYSTEM), "locked": user.username in locked}
+        {"user": user, "role": selectors.role_in(user, system), "locked": user.username in locked}
         for user in page.object_list
     ]
-    counts = selectors.count_by_role(organization=actor.organization, system=SYSTEM)  # type: ignore[arg-type]
-    return render(
-        request,
-        "identity/member/user_list.html",
-        {"search": search, "page": page, "rows": rows, "counts": counts, "title": "ユーザ情報一覧"},
+    counts = selectors.count_by_role(organization=actor.organization, system=system)  # type: ignore[arg-type]
+    context = {"search": search, "page": page, "rows": rows, "counts": counts, "title": title}
+    return render(request, template, context)
+
+
+def registered(request: HttpRequest, user: User) -> None:
+    """Tell the administrator the user is registered and where its password went."""
+    messages.success(
+        request, f"ユーザ {user.login_id} を登録しました。パスワードを登録したメールアドレスに送信しました。"
     )
 
 
@@ -103,10 +121,7 @@ def user_create(request: HttpRequest, actor: User) -> HttpResponse:
         except KouikiError as error:
             errors_onto_form(form, error)
         else:
-            messages.success(
-                request,
-                f"ユーザ {user.login_id} を登録しました。パスワードを登録したメールアドレスに送信しました。",
-            )
+            registered(request, user)
             return redirect("member:user_detail", pk=user.pk)
     return render(request, "identity/member/user_form.html", {"form": form, "title": "ユーザ情報登録"})
 

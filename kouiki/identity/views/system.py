@@ -6,20 +6,15 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from kouiki.core.errors import KouikiError
-from kouiki.core.forms import errors_onto_form
 from kouiki.core.systems import System
-from kouiki.identity import services
 from kouiki.identity.access import View, enrolled_required, is_administrator, menu
-from kouiki.identity.forms import ProfileForm
 from kouiki.identity.models import User
-from kouiki.identity.views.member import _profile_data, _profile_initial
+from kouiki.identity.views.member import own_profile
 
 
 def menu_groups(user: User, system: str) -> list[tuple[str, list[dict[str, str]]]]:
@@ -71,16 +66,7 @@ def system_menu(request: HttpRequest, actor: User, system: str) -> HttpResponse:
 @_per_system
 def system_profile(request: HttpRequest, actor: User, system: str) -> HttpResponse:
     """The user's own contact details; the password has its own screen."""
-    form = ProfileForm(request.POST or None, initial=_profile_initial(actor))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_own_profile(actor=actor, **_profile_data(form))
-        except KouikiError as error:
-            errors_onto_form(form, error)
-        else:
-            messages.success(request, "ユーザ情報を変更しました。")
-            return redirect(f"/{system}/profile/")
-    return render(request, "identity/system/profile.html", {"form": form, "title": "ユーザ情報変更"})
+    return own_profile(request, actor, done=f"/{system}/profile/", template="identity/system/profile.html")
 
 
 @_per_system

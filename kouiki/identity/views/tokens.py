@@ -12,9 +12,10 @@ from django.views.decorators.http import require_http_methods
 
 from kouiki.core.errors import InvalidTransition, ValidationFailed
 from kouiki.core.systems import System
-from kouiki.identity import selectors, tokens
+from kouiki.identity import selectors
 from kouiki.identity.access import enrolled_required
 from kouiki.identity.models import User
+from kouiki.identity.services import tokens
 
 SYSTEM = System.SWITCHING
 

@@ -37,7 +37,8 @@ from kouiki.identity import selectors as identity_selectors
 from kouiki.identity import services as identity_services
 from kouiki.identity.access import require_staff
 from kouiki.membership.models import CodeAssignment, MemberProfile
-from kouiki.membership.review_join import (
+from kouiki.membership.selectors.join import code_for, code_in_use, is_provisional
+from kouiki.membership.services.review_join import (
     ADMINISTRATORS,
     COMPANY_FIELDS,
     KIND,
@@ -46,7 +47,6 @@ from kouiki.membership.review_join import (
     has_admin,
     recipients,
 )
-from kouiki.membership.selectors_join import code_for, code_in_use, is_provisional
 from kouiki.reviews import selectors as review_selectors
 from kouiki.reviews import services as reviews
 from kouiki.terms import selectors as terms_selectors

@@ -240,6 +240,28 @@ def _actor_label(actor: Any) -> str:
     return f"本機関 {name}" if is_staff(actor) else f"{name}({actor.login_id})"
 
 
+def _save_and_record(
+    application: Application,
+    actor: Any,
+    act: str,
+    application_type: registry.ApplicationType,
+    from_state: str,
+    at: Any,
+    reason: str = "",
+) -> None:
+    """Save the application an act moved, then its history row, audit event and mail."""
+    application.save()
+    _record(
+        actor=actor,
+        act=act,
+        application=application,
+        application_type=application_type,
+        from_state=from_state,
+        reason=reason,
+        at=at,
+    )
+
+
 def _record(
     *,
     actor: Any,
@@ -413,15 +435,7 @@ def _file(
         locked.decided_by = None
         locked.decision_reason = ""
         locked.version += 1
-        locked.save()
-        _record(
-            actor=actor,
-            act=act,
-            application=locked,
-            application_type=application_type,
-            from_state=from_state,
-            at=now,
-        )
+        _save_and_record(locked, actor, act, application_type, from_state, now)
     return locked
 
 
@@ -515,16 +529,7 @@ def _move(
     application.state = target
     application.updated_at = now
     application.version += 1
-    application.save()
-    _record(
-        actor=actor,
-        act=act,
-        application=application,
-        application_type=application_type,
-        from_state=from_state,
-        reason=reason,
-        at=now,
-    )
+    _save_and_record(application, actor, act, application_type, from_state, now, reason=reason)
     return application
 
 
@@ -554,16 +559,7 @@ def _decide(
         if act == "approve":
             # Inside the transaction: if applying fails, the approval never happened.
             application_type.apply(locked, actor)
-        locked.save()
-        _record(
-            actor=actor,
-            act=act,
-            application=locked,
-            application_type=application_type,
-            from_state=from_state,
-            reason=reason,
-            at=now,
-        )
+        _save_and_record(locked, actor, act, application_type, from_state, now, reason=reason)
     return locked
 
 

@@ -50,3 +50,13 @@ class GuestAccess:
             return None
         self.grant(request, application, proof["e"])
         return application, proof["e"]
+
+
+def remember_reception(request: HttpRequest, key: str, application: Application) -> None:
+    """What the reception screen after a public application shows (its 受付番号, the company and
+    the address the receipt went to), kept in the applicant's session under `key`."""
+    request.session[key] = {
+        "reception_number": application.reception_number,
+        "company_name": application.subject,
+        "email": application.applicant_email,
+    }

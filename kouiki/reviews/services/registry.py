@@ -4,7 +4,7 @@ The owner of a kind declares it once and registers it when Django starts, from i
 
     class MembershipConfig(AppConfig):
         def ready(self) -> None:
-            from kouiki.membership import review_types  # calls registry.register(...)
+            from kouiki.membership.services import review_join  # calls registry.register(...)
 
 The workflow (`kouiki.reviews.services`) calls the hooks: `validate` on submit, on resubmit and on
 an edit of a submitted application; `apply` inside the approval transaction (an exception there

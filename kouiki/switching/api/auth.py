@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.http import HttpRequest
 
 from kouiki.core.systems import System
-from kouiki.identity.tokens import authenticate_bearer
+from kouiki.identity.services.tokens import authenticate_bearer
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User

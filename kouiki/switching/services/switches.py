@@ -177,6 +177,20 @@ def _check_desired_date(desired_date: date | None, point: SupplyPoint, meter_wor
         )
 
 
+def _switching_date(switch: Switch, version: SupplyPointVersion) -> date:
+    """The switch's switching date as of today: its desired date, or the operator's earliest on the
+    point's reading day (dates.switching_date)."""
+    point = switch.supply_point
+    return dates.switching_date(
+        filed_on=today_jst(),
+        area=point.area,
+        voltage=point.voltage,
+        meter_work=switch.meter_work,
+        reading_day=version.reading_day,
+        desired_date=switch.desired_date,
+    )
+
+
 def _plan(
     switch: Switch, version: SupplyPointVersion, desired_date: date | None, *, registered_on: date
 ) -> None:
@@ -185,14 +199,7 @@ def _plan(
     (a correction does not buy the pair more time)."""
     point = switch.supply_point
     switch.desired_date = desired_date
-    switch.switching_date = dates.switching_date(
-        filed_on=today_jst(),
-        area=point.area,
-        voltage=point.voltage,
-        meter_work=switch.meter_work,
-        reading_day=version.reading_day,
-        desired_date=desired_date,
-    )
+    switch.switching_date = _switching_date(switch, version)
     switch.deadline = dates.pair_deadline(
         registered_on=registered_on,
         area=point.area,
@@ -484,39 +491,34 @@ def apply_switching_start(*, actor: User, switch_number: str, contract_number: s
             code="too_long",
             field="contract_number",
         )
-    with transaction.atomic():
-        switch = _locked_switch(actor=actor, switch_number=switch_number, side="new")
-        _refuse(_pair_refusal(switch, Kind.SWITCH_START))
-        application = file_application(
-            actor=actor,
-            kind=Kind.SWITCH_START,
-            point=switch.supply_point,
-            switch=switch,
-            operator_step=STEP_WAITING_PAIR,
-            desired_date=switch.desired_date,
-            switching_date=switch.switching_date,
-            payload={"switch_number": switch.number, "contract_number": number},
-        )
-        _match_if_complete(switch, application)
-    return application
+    return _file_pair(
+        actor=actor, switch_number=switch_number, kind=Kind.SWITCH_START, payload={"contract_number": number}
+    )
 
 
 @function("SW-L11")
 def apply_switching_abolish(*, actor: User, switch_number: str) -> Application:
     """SW-L11 スイッチング廃止申請 (kind 03): the current retailer, after its OK, files the end of
     its supply. Matched at once if the new retailer's 開始申請 is in."""
+    return _file_pair(actor=actor, switch_number=switch_number, kind=Kind.SWITCH_ABOLISH, payload={})
+
+
+def _file_pair(*, actor: User, switch_number: str, kind: str, payload: dict[str, Any]) -> Application:
+    """File the 05 (the new retailer's side) or the 03 (the current retailer's side) of an approved
+    switch, and match the pair once both are in."""
+    side = "new" if kind == Kind.SWITCH_START else "current"
     with transaction.atomic():
-        switch = _locked_switch(actor=actor, switch_number=switch_number, side="current")
-        _refuse(_pair_refusal(switch, Kind.SWITCH_ABOLISH))
+        switch = _locked_switch(actor=actor, switch_number=switch_number, side=side)
+        _refuse(_pair_refusal(switch, kind))
         application = file_application(
             actor=actor,
-            kind=Kind.SWITCH_ABOLISH,
+            kind=kind,
             point=switch.supply_point,
             switch=switch,
             operator_step=STEP_WAITING_PAIR,
             desired_date=switch.desired_date,
             switching_date=switch.switching_date,
-            payload={"switch_number": switch.number},
+            payload={"switch_number": switch.number, **payload},
         )
         _match_if_complete(switch, application)
     return application
@@ -536,14 +538,7 @@ def _match_if_complete(switch: Switch, filed: Application) -> None:
     )
     point = switch.supply_point
     version = SupplyPointVersion.objects.get(supply_point=point, valid_to__isnull=True)
-    switch.switching_date = dates.switching_date(
-        filed_on=today_jst(),
-        area=point.area,
-        voltage=point.voltage,
-        meter_work=switch.meter_work,
-        reading_day=version.reading_day,
-        desired_date=switch.desired_date,
-    )
+    switch.switching_date = _switching_date(switch, version)
     switch.state = SwitchState.MATCHED
     switch.matched_at = timezone.now()
     _save(switch, "state", "matched_at", "switching_date")
@@ -620,18 +615,24 @@ def application_acts(application: Application) -> frozenset[str]:
     return frozenset(act for act in APPLICATION_ACTS if _change_refusal(switch, application, act) is None)
 
 
+def _locked_with_switch(application: Application) -> tuple[Switch, Application]:
+    """The application and its switch, locked for this transaction (the switch first, as every act
+    on a switch locks it), as now committed."""
+    switch = (
+        Switch.objects.select_for_update()
+        .select_related("supply_point")
+        .get(pk=cast(int, application.switch_id))
+    )
+    return switch, Application.objects.select_for_update().get(pk=application.pk)
+
+
 def correct(*, actor: User, application: Application, changes: dict[str, Any]) -> Application:
     """訂正 of a 20 (identification and desired date, before the decision) or a 05 (the new
     contract number, before matching). Called through applications.correct_application. A
     correction that changes nothing is refused (`nothing_to_change`): it would only count a
     revision and tell both retailers of a change that is not one."""
     with transaction.atomic():
-        switch = (
-            Switch.objects.select_for_update()
-            .select_related("supply_point")
-            .get(pk=cast(int, application.switch_id))
-        )
-        application = Application.objects.select_for_update().get(pk=application.pk)
+        switch, application = _locked_with_switch(application)
         _refuse(_change_refusal(switch, application, "correct"))
         if application.kind == Kind.CANCEL_FORWARD:
             _correct_request(actor, switch, application, changes)
@@ -716,12 +717,7 @@ def cancel(*, actor: User, application: Application) -> Application:
     """取消 of a 20 (the whole switch ends, with any 05 / 03 filed), or of a 05 / 03 (withdrawn;
     the switch waits for a new one). Until matching only."""
     with transaction.atomic():
-        switch = (
-            Switch.objects.select_for_update()
-            .select_related("supply_point")
-            .get(pk=cast(int, application.switch_id))
-        )
-        application = Application.objects.select_for_update().get(pk=application.pk)
+        switch, application = _locked_with_switch(application)
         _refuse(_change_refusal(switch, application, "cancel"))
         changed: list[Application] = []
         if application.kind == Kind.CANCEL_FORWARD:

@@ -23,15 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from kouiki.core.japanese import Area
-from kouiki.switching.models import (
-    AbolitionMethod,
-    ContractDecisionMethod,
-    ContractState,
-    SupplyMethod,
-    SupplyPoint,
-    SupplyPointVersion,
-    Voltage,
-)
+from kouiki.switching.models import registry
 
 # Share of the country's supply points per area (roughly the operators' customer counts).
 AREA_WEIGHTS: dict[str, int] = {
@@ -126,13 +118,13 @@ GIVEN_NAMES = ["太郎", "花子", "一郎", "陽子", "健", "美咲", "大輔"
                "拓也", "直子", "蓮", "結衣"]  # fmt: skip
 COMPANY_KINDS = ["商事", "工業", "製作所", "物産", "不動産", "食品", "運輸", "病院", "ホテル", "倉庫"]
 SERVICE_MENUS = {
-    Voltage.LOW: [
+    registry.Voltage.LOW: [
         "低圧標準接続送電サービス",
         "低圧時間帯別接続送電サービス",
         "低圧季節別時間帯別接続送電サービス",
     ],
-    Voltage.HIGH: ["高圧標準接続送電サービス", "高圧時間帯別接続送電サービス"],
-    Voltage.EXTRA_HIGH: ["特別高圧標準接続送電サービス", "特別高圧時間帯別接続送電サービス"],
+    registry.Voltage.HIGH: ["高圧標準接続送電サービス", "高圧時間帯別接続送電サービス"],
+    registry.Voltage.EXTRA_HIGH: ["特別高圧標準接続送電サービス", "特別高圧時間帯別接続送電サービス"],
 }  # fmt: skip
 AMPERES = [20, 30, 40, 50, 60]
 
@@ -147,7 +139,7 @@ def _next_serials() -> dict[str, int]:
     """Per area, the serial (last 20 digits) after the highest number already registered."""
     serials = {}
     for area in Area.values:
-        highest = SupplyPoint.objects.filter(area=area).aggregate(m=Max("number"))["m"]
+        highest = registry.SupplyPoint.objects.filter(area=area).aggregate(m=Max("number"))["m"]
         serials[area] = int(highest[2:]) + 1 if highest else 1
     return serials
 
@@ -159,59 +151,61 @@ def _version_data(rng: random.Random, area: str, voltage: str, serial: int) -> d
         f"{prefecture}{city}{rng.choice(TOWNS)}{rng.choice(KANJI_NUMBERS)}丁目"
         f"{rng.randint(1, 30)}番{rng.randint(1, 20)}号"
     )
-    smart = rng.random() < (0.92 if voltage == Voltage.LOW else 1.0)
+    smart = rng.random() < (0.92 if voltage == registry.Voltage.LOW else 1.0)
     state_roll = rng.random()
     state = (
-        ContractState.IN_SERVICE
+        registry.ContractState.IN_SERVICE
         if state_roll < 0.93
-        else ContractState.STOPPED
+        else registry.ContractState.STOPPED
         if state_roll < 0.98
-        else ContractState.ABOLISHED
+        else registry.ContractState.ABOLISHED
     )
     data: dict[str, Any] = {
         "isolated_island": island,
-        "service_menu": rng.choice(SERVICE_MENUS[Voltage(voltage)]),
+        "service_menu": rng.choice(SERVICE_MENUS[registry.Voltage(voltage)]),
         "meter": {
             "meter_number": f"{area}{rng.randrange(10**10):010d}",
             "smart_meter": smart,
-            "multiplier": 1 if voltage == Voltage.LOW else rng.choice([40, 60, 120, 300]),
+            "multiplier": 1 if voltage == registry.Voltage.LOW else rng.choice([40, 60, 120, 300]),
             "communication": "スマートメーター" if smart else "",
         },
         "pole_number": f"{rng.choice(TOWNS)}幹{rng.randint(1, 300)}-{rng.randint(1, 40)}",
-        "grid_connection": rng.random() < (0.08 if voltage == Voltage.LOW else 0.25),
+        "grid_connection": rng.random() < (0.08 if voltage == registry.Voltage.LOW else 0.25),
         "contract_changed_on": date(2016, 4, 1) + timedelta(days=rng.randrange(3650)),
         "reading_day": f"{rng.randint(1, 20):02d}",
         "contract_state": state,
-        "abolition_method": rng.choice([AbolitionMethod.METER_REMOVAL, AbolitionMethod.SWITCH_OFF])
-        if state == ContractState.ABOLISHED
-        else AbolitionMethod.NONE,
+        "abolition_method": rng.choice(
+            [registry.AbolitionMethod.METER_REMOVAL, registry.AbolitionMethod.SWITCH_OFF]
+        )
+        if state == registry.ContractState.ABOLISHED
+        else registry.AbolitionMethod.NONE,
         "customer_phone": f"0{rng.randint(10, 99)}-{rng.randint(100, 999)}-{rng.randrange(10000):04d}",
         "retail_contract_number": f"R{area}-{serial:010d}",
     }
-    if voltage == Voltage.LOW:
+    if voltage == registry.Voltage.LOW:
         ampere = area in AMPERE_AREAS and rng.random() < 0.85
         data["customer_name"] = f"{rng.choice(SURNAMES)} {rng.choice(GIVEN_NAMES)}"
         data["supply_method"] = rng.choice(
-            [SupplyMethod.SINGLE_PHASE_3_WIRE] * 4 + [SupplyMethod.SINGLE_PHASE_2_WIRE]
+            [registry.SupplyMethod.SINGLE_PHASE_3_WIRE] * 4 + [registry.SupplyMethod.SINGLE_PHASE_2_WIRE]
         )
         if ampere:
             amps = rng.choice(AMPERES)
             data["current_limit_a"] = amps
             data["contract_capacity"] = Decimal(amps) / 10
-            data["contract_decision_method"] = ContractDecisionMethod.AMPERE
+            data["contract_decision_method"] = registry.ContractDecisionMethod.AMPERE
         else:
             data["contract_capacity"] = Decimal(rng.randint(6, 120)) / 10
             data["contract_decision_method"] = rng.choice(
-                [ContractDecisionMethod.CAPACITY, ContractDecisionMethod.LOAD]
+                [registry.ContractDecisionMethod.CAPACITY, registry.ContractDecisionMethod.LOAD]
             )
     else:
         data["customer_name"] = f"株式会社{rng.choice(SURNAMES)}{rng.choice(COMPANY_KINDS)}"
-        data["supply_method"] = SupplyMethod.THREE_PHASE_3_WIRE
-        low, high = (50, 1999) if voltage == Voltage.HIGH else (2000, 20000)
+        data["supply_method"] = registry.SupplyMethod.THREE_PHASE_3_WIRE
+        low, high = (50, 1999) if voltage == registry.Voltage.HIGH else (2000, 20000)
         data["contract_capacity"] = Decimal(rng.randint(low, high))
         data["power_factor"] = rng.randint(85, 100)
         data["contract_decision_method"] = rng.choice(
-            [ContractDecisionMethod.DEMAND, ContractDecisionMethod.AGREEMENT]
+            [registry.ContractDecisionMethod.DEMAND, registry.ContractDecisionMethod.AGREEMENT]
         )
     data["customer_address"] = address
     return data
@@ -231,17 +225,21 @@ Point = tuple[str, str, str]
 
 
 def _bulk_create_batch(batch: list[Point], data: list[dict[str, Any]], start: datetime) -> None:
-    points = [SupplyPoint(number=number, area=area, voltage=voltage) for number, area, voltage in batch]
-    SupplyPoint.objects.bulk_create(points, batch_size=len(points))
+    points = [
+        registry.SupplyPoint(number=number, area=area, voltage=voltage) for number, area, voltage in batch
+    ]
+    registry.SupplyPoint.objects.bulk_create(points, batch_size=len(points))
     if points and points[0].pk is None:  # a backend without RETURNING
         ids = dict(
-            SupplyPoint.objects.filter(number__in=[p.number for p in points]).values_list("number", "pk")
+            registry.SupplyPoint.objects.filter(number__in=[p.number for p in points]).values_list(
+                "number", "pk"
+            )
         )
         for point in points:
             point.pk = ids[point.number]
-    SupplyPointVersion.objects.bulk_create(
+    registry.SupplyPointVersion.objects.bulk_create(
         [
-            SupplyPointVersion(supply_point=p, valid_from=start, **d)
+            registry.SupplyPointVersion(supply_point=p, valid_from=start, **d)
             for p, d in zip(points, data, strict=True)
         ],
         batch_size=len(points),
@@ -252,10 +250,10 @@ def _copy_batch(points: list[Point], data: list[dict[str, Any]], start: datetime
     """COPY the points (ids drawn from their sequence), then their versions; inside the caller's
     transaction. Every column not in a version's data gets its model field's default, as with
     `bulk_create`; the meter (JSON) is encoded as the JSONField encodes it."""
-    point_table = connection.ops.quote_name(SupplyPoint._meta.db_table)
-    version_fields = [f for f in SupplyPointVersion._meta.concrete_fields if not f.primary_key]
+    point_table = connection.ops.quote_name(registry.SupplyPoint._meta.db_table)
+    version_fields = [f for f in registry.SupplyPointVersion._meta.concrete_fields if not f.primary_key]
     defaults = {f.attname: f.get_default() for f in version_fields}
-    meter = SupplyPointVersion._meta.get_field("meter")
+    meter = registry.SupplyPointVersion._meta.get_field("meter")
     encoder = getattr(meter, "encoder", None)
     names = [f.attname for f in version_fields]
     version_columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in version_fields)
@@ -263,14 +261,14 @@ def _copy_batch(points: list[Point], data: list[dict[str, Any]], start: datetime
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [SupplyPoint._meta.db_table, len(points)],
+            [registry.SupplyPoint._meta.db_table, len(points)],
         )
         ids = [row[0] for row in cursor.fetchall()]
         raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
         with raw.copy(f"COPY {point_table} (id, number, area, voltage, created_at) FROM STDIN") as copy:
             for point_id, (number, area, voltage) in zip(ids, points, strict=True):
                 copy.write_row((point_id, number, area, voltage, now))
-        version_table = connection.ops.quote_name(SupplyPointVersion._meta.db_table)
+        version_table = connection.ops.quote_name(registry.SupplyPointVersion._meta.db_table)
         with raw.copy(f"COPY {version_table} ({version_columns}) FROM STDIN") as copy:
             for point_id, d in zip(ids, data, strict=True):
                 row = {**defaults, **d, "supply_point_id": point_id, "valid_from": start}
@@ -304,7 +302,13 @@ def generate(
             serial = serials[area]
             serials[area] += 1
             roll = rng.random()
-            voltage = Voltage.LOW if roll < 0.95 else Voltage.HIGH if roll < 0.995 else Voltage.EXTRA_HIGH
+            voltage = (
+                registry.Voltage.LOW
+                if roll < 0.95
+                else registry.Voltage.HIGH
+                if roll < 0.995
+                else registry.Voltage.EXTRA_HIGH
+            )
             points.append((f"{area}{serial:020d}", area, voltage))
             data.append(_version_data(rng, area, voltage, serial))
             per_area[area] += 1

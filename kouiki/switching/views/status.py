@@ -20,7 +20,6 @@ from kouiki.core.lists import paginate, searched
 from kouiki.core.systems import System
 from kouiki.identity.access import enrolled_required, function_required
 from kouiki.switching import forms, selectors
-from kouiki.switching.exports import applications_csv
 from kouiki.switching.models import (
     AbolitionMethod,
     Application,
@@ -33,6 +32,7 @@ from kouiki.switching.models import (
     SupplyPointVersion,
     Voltage,
 )
+from kouiki.switching.selectors.exports import applications_csv
 from kouiki.switching.services import applications, switches
 from kouiki.switching.views.common import PAGE_SIZE, confirmed, function_title, page
 

@@ -8,7 +8,7 @@ within 30 days of the change; docs/decisions/0013-terms-notices-service-hours.md
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, Unpack
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -138,15 +138,26 @@ def consent_to_current_terms(
 # --- the back office: versions, drafts, publication (X-T1) --------------------------------------
 
 
-def _clean_fields(
-    *, system: str, kind: str, version: str, title: str, body: str, effective_date: dt.date
-) -> dict[str, Any]:
+class VersionContent(TypedDict):
+    """What staff write of a version of a document: its 版, 表題, 本文, 施行日 and the summary of the
+    change that the mail to the users quotes."""
+
+    version: str
+    title: str
+    body: str
+    effective_date: dt.date
+    summary: NotRequired[str]
+
+
+def _clean_fields(*, system: str, kind: str, content: VersionContent) -> dict[str, Any]:
+    """The version's fields as stored, or every error at once."""
     errors: dict[str, list[str]] = {}
+    effective_date = content["effective_date"]
     if system not in SYSTEM_DOCUMENT_KINDS:
         errors["system"] = ["システムを選択してください。"]
     elif kind not in SYSTEM_DOCUMENT_KINDS[system]:
         errors["kind"] = [f"{System(system).label}にはこの種類の文書はありません。"]
-    version, title, body = version.strip(), title.strip(), body.strip()
+    version, title, body = content["version"].strip(), content["title"].strip(), content["body"].strip()
     if not version:
         errors["version"] = ["版を入力してください(例: Ver. 1.1)。"]
     if not title:
@@ -166,6 +177,7 @@ def _clean_fields(
         "title": title,
         "body": body + "\n",
         "effective_date": effective_date,
+        "summary": content.get("summary", "").strip(),
     }
 
 
@@ -175,24 +187,14 @@ def _duplicate_version() -> ValidationFailed:
 
 @implements("X-T1")
 def create_version(
-    *,
-    actor: User,
-    system: str,
-    kind: str,
-    version: str,
-    title: str,
-    body: str,
-    effective_date: dt.date,
-    summary: str = "",
+    *, actor: User, system: str, kind: str, **content: Unpack[VersionContent]
 ) -> TermsDocument:
     """Staff register a new version as a draft: not shown, not consented to, nobody mailed yet."""
     require_staff(actor)
-    fields = _clean_fields(
-        system=system, kind=kind, version=version, title=title, body=body, effective_date=effective_date
-    )
+    fields = _clean_fields(system=system, kind=kind, content=content)
     try:
         with transaction.atomic():
-            document = TermsDocument.objects.create(summary=summary.strip(), **fields)
+            document = TermsDocument.objects.create(**fields)
             record(
                 actor=actor,
                 action=Action.TERMS_VERSION_CREATE,
@@ -205,31 +207,13 @@ def create_version(
     return document
 
 
-def update_draft(
-    *,
-    actor: User,
-    document: TermsDocument,
-    version: str,
-    title: str,
-    body: str,
-    effective_date: dt.date,
-    summary: str = "",
-) -> TermsDocument:
+def update_draft(*, actor: User, document: TermsDocument, **content: Unpack[VersionContent]) -> TermsDocument:
     """Staff correct a draft; a published version is never edited (a change is a new version)."""
     require_staff(actor)
-    fields = _clean_fields(
-        system=document.system,
-        kind=document.kind,
-        version=version,
-        title=title,
-        body=body,
-        effective_date=effective_date,
-    )
+    fields = _clean_fields(system=document.system, kind=document.kind, content=content)
     try:
         with transaction.atomic():
-            updated = TermsDocument.objects.filter(pk=document.pk, published_at__isnull=True).update(
-                summary=summary.strip(), **fields
-            )
+            updated = TermsDocument.objects.filter(pk=document.pk, published_at__isnull=True).update(**fields)
             if not updated:
                 raise InvalidTransition("公表済みの版は修正できません。新しい版を登録してください。")
             record(

@@ -13,10 +13,11 @@ from pydantic import Field
 
 from kouiki.core.api import problems
 from kouiki.core.csvio import Encoding, csv_response
-from kouiki.switching import exports, selectors
+from kouiki.switching import selectors
 from kouiki.switching.api.common import operation
 from kouiki.switching.api.present import application_status
 from kouiki.switching.api.schemas import ApplicationPage, ApplicationStatus, StatusesIn, StatusesOut
+from kouiki.switching.selectors import exports
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -136,6 +137,6 @@ class CsvQuery(ApplicationQuery):
 def applications_csv(request: HttpRequest, actor: User, query: Query[CsvQuery]) -> HttpResponse:
     found = _applications(actor, query)[:CSV_MAX_ROWS]
     encoding: Encoding = "cp932" if query.encoding == "cp932" else "utf-8-sig"
-    # The same file as the web's download (kouiki.switching.exports).
+    # The same file as the web's download (kouiki.switching.selectors.exports).
     data = exports.applications_csv(found.iterator(chunk_size=2000), encoding=encoding)
     return csv_response(f"applications_{timezone.localdate():%Y%m%d}.csv", data, encoding=encoding)

@@ -4,6 +4,7 @@ service or selector, and render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -20,9 +21,9 @@ from kouiki.core.lists import FilterForm, paginate, searched
 from kouiki.identity.access import function_required
 from kouiki.membership import selectors
 from kouiki.membership.forms import AdministratorForm, CompanyForm
-from kouiki.membership.review_changes import TYPES
 from kouiki.membership.selectors import CHANGE, SLOTS, SUCCESSION, admin_key
 from kouiki.membership.services import changes, exits
+from kouiki.membership.services.review_changes import TYPES
 from kouiki.reviews import selectors as review_selectors
 from kouiki.reviews import services as review_services
 from kouiki.reviews.services import registry
@@ -376,23 +377,17 @@ def _filed(request: HttpRequest, application: Application) -> HttpResponse:
 def succession(request: HttpRequest, actor: User) -> HttpResponse:
     """承継申請: the successor's 事業者コード and name; approval ends this membership."""
     form = SuccessionForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            application = exits.request_succession(
-                actor=actor,
-                successor_code=form.cleaned_data["successor_code"],
-                successor_name=form.cleaned_data["successor_name"],
-            )
-        except ValidationFailed as error:
-            errors_onto_form(form, error)
-        except Conflict as error:
-            form.add_error(None, error.message)
-        else:
-            return _filed(request, application)
-    return render(
+    return _exit_request(
         request,
-        "membership/info/succession.html",
-        {"form": form, "warning": EXIT_WARNING, **pending_context(actor), "title": "承継申請"},
+        actor,
+        form,
+        lambda: exits.request_succession(
+            actor=actor,
+            successor_code=form.cleaned_data["successor_code"],
+            successor_name=form.cleaned_data["successor_name"],
+        ),
+        template="membership/info/succession.html",
+        title="承継申請",
     )
 
 
@@ -400,10 +395,30 @@ def succession(request: HttpRequest, actor: User) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def withdrawal(request: HttpRequest, actor: User) -> HttpResponse:
     """脱退申請: approval ends this membership."""
-    form = WithdrawalForm(posted(request))
+    return _exit_request(
+        request,
+        actor,
+        WithdrawalForm(posted(request)),
+        lambda: exits.request_withdrawal(actor=actor),
+        template="membership/info/withdrawal.html",
+        title="脱退申請",
+    )
+
+
+def _exit_request(
+    request: HttpRequest,
+    actor: User,
+    form: forms.Form,
+    file: Callable[[], Application],
+    *,
+    template: str,
+    title: str,
+) -> HttpResponse:
+    """A succession or withdrawal request: the form, then `file()` (the service); its refusals on the
+    form, the filed application's page after it."""
     if request.method == "POST" and form.is_valid():
         try:
-            application = exits.request_withdrawal(actor=actor)
+            application = file()
         except ValidationFailed as error:
             errors_onto_form(form, error)
         except Conflict as error:
@@ -411,7 +426,5 @@ def withdrawal(request: HttpRequest, actor: User) -> HttpResponse:
         else:
             return _filed(request, application)
     return render(
-        request,
-        "membership/info/withdrawal.html",
-        {"form": form, "warning": EXIT_WARNING, **pending_context(actor), "title": "脱退申請"},
+        request, template, {"form": form, "warning": EXIT_WARNING, **pending_context(actor), "title": title}
     )

@@ -1,7 +1,7 @@
 """Web input of the capacity market screens: field-level rules with Japanese messages.
 
 The same forms check an application's payload when it is (re)submitted and each row of a CSV
-import (kouiki/capacity/payloads.py), so the screen, the review workflow and the bulk import
+import (kouiki/capacity/services/payloads.py), so the screen, the review workflow and the bulk import
 cannot disagree. Rules that span fields (category, members, capacities) live in payloads.py.
 """
 

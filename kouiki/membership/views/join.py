@@ -23,13 +23,19 @@ from kouiki.core.catalog import implements
 from kouiki.core.errors import Conflict, KouikiError, NotFound, ValidationFailed
 from kouiki.core.views import ratelimited
 from kouiki.membership.forms import AdministratorForm, CompanyForm
-from kouiki.membership.forms_join import ConsentForm, JoinLinkForm, MainLookupForm, OrganizationCodeForm
-from kouiki.membership.review_join import ADMIN_NAMES, ADMINISTRATORS, admin_data, admin_key, company_data
-from kouiki.membership.selectors_join import code_for
+from kouiki.membership.forms.join import ConsentForm, JoinLinkForm, MainLookupForm, OrganizationCodeForm
+from kouiki.membership.selectors.join import code_for
 from kouiki.membership.services import join
+from kouiki.membership.services.review_join import (
+    ADMIN_NAMES,
+    ADMINISTRATORS,
+    admin_data,
+    admin_key,
+    company_data,
+)
 from kouiki.reviews import selectors as review_selectors
 from kouiki.reviews import services as review_services
-from kouiki.reviews.services.guest_access import GuestAccess
+from kouiki.reviews.services.guest_access import GuestAccess, remember_reception
 
 if TYPE_CHECKING:
     from kouiki.terms.models import TermsDocument
@@ -191,11 +197,7 @@ def provisional(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationFailed as error:
             forms.add_errors(error)
         else:
-            request.session[RECEIVED_KEY] = {
-                "reception_number": application.reception_number,
-                "company_name": application.subject,
-                "email": application.applicant_email,
-            }
+            remember_reception(request, RECEIVED_KEY, application)
             return redirect("join:received")
     return _render(
         request,

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from kouiki.identity.models import User
     from kouiki.reviews.models import Application
 
-# The application kinds of member information (registered in kouiki/membership/review_changes.py).
+# The application kinds of member information (registered in kouiki/membership/services/review_changes.py).
 CHANGE = "membership.change"  # MEM-I4 会員情報変更
 SUCCESSION = "membership.succession"  # MEM-I5 承継
 WITHDRAWAL = "membership.withdrawal"  # MEM-I6 脱退

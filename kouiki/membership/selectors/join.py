@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from kouiki.core.errors import NotFound
 from kouiki.membership.models import CodeAssignment
-from kouiki.membership.review_join import KIND
+from kouiki.membership.services.review_join import KIND
 from kouiki.reviews import selectors as review_selectors
 from kouiki.reviews import services as reviews
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kouiki.capacity.choices import Area, GenerationType, Ownership, SourceCategory
-from kouiki.capacity.payloads import MEMBER_FIELDS
+from kouiki.capacity.services.payloads import MEMBER_FIELDS
 from kouiki.core import csvio
 from kouiki.core.csvio import Column, RowError
 

@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kouiki.capacity import payloads
 from kouiki.capacity.selectors import (
     OPERATOR_CHANGE,
     OPERATOR_DELETION,
@@ -19,8 +18,8 @@ from kouiki.capacity.selectors import (
     SOURCE_DELETION,
     SOURCE_REGISTRATION,
 )
-from kouiki.capacity.services import operators, sources
-from kouiki.identity import capacity as identity_capacity
+from kouiki.capacity.services import operators, payloads, sources
+from kouiki.identity.services import capacity_users as identity_capacity
 from kouiki.reviews.services import registry
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from kouiki.core.views import ratelimited
 from kouiki.identity.access import function_required, may_use
 from kouiki.membership import selectors
 from kouiki.membership.services import certificates
-from kouiki.membership.views_changes import pending_context, posted
+from kouiki.membership.views.changes import pending_context, posted
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User

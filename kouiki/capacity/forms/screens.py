@@ -8,7 +8,6 @@ from typing import Any, cast
 
 from django import forms
 
-from kouiki.capacity import payloads
 from kouiki.capacity.choices import MAX_MEMBERS
 from kouiki.capacity.forms import (
     BaseMemberFormSet,
@@ -18,7 +17,7 @@ from kouiki.capacity.forms import (
     MemberForm,
     PowerSourceForm,
 )
-from kouiki.capacity.services import operators
+from kouiki.capacity.services import operators, payloads
 from kouiki.core.errors import KouikiError
 from kouiki.identity.forms import ProfileForm
 from kouiki.terms.forms import renew_if_revised

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import string
+from collections.abc import Mapping
 from typing import Any
 
 from axes.utils import reset as axes_reset
@@ -27,10 +28,10 @@ from kouiki.core.errors import Forbidden, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail
 from kouiki.core.systems import Role, System
 from kouiki.identity.access import function, is_staff
+from kouiki.identity.choices import participant_username
 from kouiki.identity.models import Duty, Enrollment, Organization, OrganizationStatus, PasswordHistory, User
-from kouiki.identity.rules import rules_for
 from kouiki.identity.selectors import count_by_role, role_in
-from kouiki.identity.usernames import participant_username
+from kouiki.identity.services.rules import rules_for
 from kouiki.identity.validators import ALLOWED_SYMBOLS, character_classes
 
 # Profile fields an administrator (MEM-U4) or the user itself (MEM-U1) may change.
@@ -72,6 +73,56 @@ def _store_password(user: User, raw_password: str, *, must_change: bool) -> None
     stale = list(user.password_history.values_list("pk", flat=True)[HISTORY_KEPT:])
     if stale:
         PasswordHistory.objects.filter(pk__in=stale).delete()
+
+
+def open_account(
+    *,
+    actor: User | None,
+    organization: Organization,
+    login_id: str,
+    system: str,
+    role: str,
+    password: str,
+    duties: list[str],
+    profile: Mapping[str, Any],
+    detail: Mapping[str, Any] | None = None,
+) -> User:
+    """A new account of a participant (inside the caller's transaction, which holds the limits): a
+    taken user ID is refused next to the field; the account is enrolled in `system` with `role`, its
+    first password stored to be changed at the first login, and the registration audited."""
+    user = User(
+        organization=organization,
+        login_id=login_id,
+        username=participant_username(organization.code, login_id),
+        duties=duties,
+        **{name: profile.get(name, "") or "" for name in PROFILE_FIELDS},
+    )
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        raise ValidationFailed(errors={"user_id": ["このユーザIDは既に使用されています。"]}) from error
+    Enrollment.objects.create(user=user, system=system, role=role)
+    _store_password(user, password, must_change=True)
+    record(
+        actor=actor,
+        action=Action.USER_REGISTER,
+        obj=user,
+        organization=organization,
+        system=system,
+        detail={"role": role, **(detail or {})},
+    )
+    return user
+
+
+def _mail_registered(user: User, password: str, system: str) -> None:
+    """The new account's ID and first password, mailed to the person (sent on commit)."""
+    queue_mail(
+        to=user.email,
+        template="identity/mail/user_registered",
+        context={"user": user, "password": password, "site_url": settings.SITE_URL, "system": system},
+        sensitive=True,
+    )
 
 
 def _validate_new_password(raw_password: str, user: User, field: str) -> None:
@@ -148,27 +199,17 @@ def register_user(
         if limit is not None and counts.get(role, 0) >= limit:
             kind = "管理者" if role == Role.ADMIN else "その他の担当者"
             raise ValidationFailed(f"{kind}は{limit}名まで登録できます。これ以上登録できません。")
-        user = User(
+        user = open_account(
+            actor=actor,
             organization=organization,
             login_id=login_id,
-            username=participant_username(organization.code, login_id),
+            system=system,
+            role=role,
+            password=password,
             duties=list(duties or []),
-            **{name: profile.get(name, "") for name in PROFILE_FIELDS},
+            profile=profile,
         )
-        try:
-            with transaction.atomic():
-                user.save()
-        except IntegrityError as error:
-            raise ValidationFailed(errors={"user_id": ["このユーザIDは既に使用されています。"]}) from error
-        Enrollment.objects.create(user=user, system=system, role=role)
-        _store_password(user, password, must_change=True)
-        record(actor=actor, action=Action.USER_REGISTER, obj=user, system=system, detail={"role": role})
-        queue_mail(
-            to=user.email,
-            template="identity/mail/user_registered",
-            context={"user": user, "password": password, "site_url": settings.SITE_URL, "system": system},
-            sensitive=True,
-        )
+        _mail_registered(user, password, system)
     return user
 
 
@@ -440,34 +481,17 @@ def create_administrator(
         admins = count_by_role(organization=organization, system=system)[Role.ADMIN]
         if rules.max_admins is not None and admins >= rules.max_admins:
             raise ValidationFailed(f"管理者は{rules.max_admins}名まで登録できます。")
-        user = User(
+        user = open_account(
+            actor=actor,
             organization=organization,
             login_id=login_id,
-            username=participant_username(organization.code, login_id),
-            duties=list(duties if duties is not None else [d.value for d in Duty]),
-            **{name: profile.get(name, "") for name in PROFILE_FIELDS},
-        )
-        try:
-            with transaction.atomic():
-                user.save()
-        except IntegrityError as error:
-            raise ValidationFailed(errors={"user_id": ["このユーザIDは既に使用されています。"]}) from error
-        Enrollment.objects.create(user=user, system=system, role=Role.ADMIN)
-        _store_password(user, password, must_change=True)
-        record(
-            actor=actor,
-            action=Action.USER_REGISTER,
-            obj=user,
-            organization=organization,
             system=system,
-            detail={"role": Role.ADMIN},
+            role=Role.ADMIN,
+            password=password,
+            duties=list(duties if duties is not None else [d.value for d in Duty]),
+            profile=profile,
         )
-        queue_mail(
-            to=user.email,
-            template="identity/mail/user_registered",
-            context={"user": user, "password": password, "site_url": settings.SITE_URL, "system": system},
-            sensitive=True,
-        )
+        _mail_registered(user, password, system)
     return user
 
 

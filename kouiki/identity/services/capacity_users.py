@@ -20,7 +20,7 @@ from typing import Any
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from kouiki.audit.choices import Action
 from kouiki.audit.services import record
@@ -28,11 +28,17 @@ from kouiki.core.errors import Forbidden, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail
 from kouiki.core.systems import Role, System
 from kouiki.identity.access import function
+from kouiki.identity.choices import participant_username
 from kouiki.identity.models import Enrollment, Organization, PasswordHistory, User
-from kouiki.identity.rules import rules_for
 from kouiki.identity.selectors import count_by_role, role_in
-from kouiki.identity.services import PROFILE_FIELDS, _apply_profile, _store_password, generate_password
-from kouiki.identity.usernames import participant_username
+from kouiki.identity.services import (
+    PROFILE_FIELDS,
+    _apply_profile,
+    _store_password,
+    generate_password,
+    open_account,
+)
+from kouiki.identity.services.rules import rules_for
 
 SYSTEM = System.CAPACITY
 FUNCTION = "CAP-U1"
@@ -80,23 +86,6 @@ def _one_id_per_person(organization: Organization, email: str, exclude_pk: int |
         )
 
 
-def _new_account(organization: Organization, login_id: str, role: str, profile: Mapping[str, Any]) -> User:
-    user = User(
-        organization=organization,
-        login_id=login_id,
-        username=participant_username(organization.code, login_id),
-        duties=[],
-        **{name: profile.get(name, "") or "" for name in PROFILE_FIELDS},
-    )
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError as error:
-        raise ValidationFailed(errors={"user_id": ["このユーザIDは既に使用されています。"]}) from error
-    Enrollment.objects.create(user=user, system=SYSTEM, role=role)
-    return user
-
-
 # --- reads ------------------------------------------------------------------------------------------
 
 
@@ -136,15 +125,16 @@ def create_administrator(
         # One administrator at a time (identity/rules.py), and only ever issued once.
         if count_by_role(organization=organization, system=SYSTEM)[Role.ADMIN]:
             raise ValidationFailed(ONE_ADMIN_ID, code="admin_id_issued")
-        user = _new_account(organization, login_id, Role.ADMIN, profile)
-        _store_password(user, password, must_change=True)
-        record(
+        user = open_account(
             actor=actor,
-            action=Action.USER_REGISTER,
-            obj=user,
             organization=organization,
+            login_id=login_id,
             system=SYSTEM,
-            detail={"role": Role.ADMIN, "function": "CAP-R3"},
+            role=Role.ADMIN,
+            password=password,
+            duties=[],
+            profile=profile,
+            detail={"function": "CAP-R3"},
         )
         queue_mail(
             to=user.email,
@@ -172,9 +162,16 @@ def register_user(*, actor: User, login_id: str, **profile: Any) -> User:
         if rules.max_users is not None and counts.get(Role.USER, 0) >= rules.max_users:
             raise ValidationFailed(f"ユーザは{rules.max_users}名まで登録できます。")
         _one_id_per_person(organization, str(profile.get("email", "")))
-        user = _new_account(organization, login_id, Role.USER, profile)
-        _store_password(user, password, must_change=True)
-        record(actor=actor, action=Action.USER_REGISTER, obj=user, system=SYSTEM, detail={"role": Role.USER})
+        user = open_account(
+            actor=actor,
+            organization=organization,
+            login_id=login_id,
+            system=SYSTEM,
+            role=Role.USER,
+            password=password,
+            duties=[],
+            profile=profile,
+        )
         queue_mail(
             to=user.email,
             template="identity/capacity/mail/user_registered",
