@@ -64,9 +64,9 @@ from django.utils import timezone  # noqa: E402
 
 from kouiki.core.calendar import JST  # noqa: E402
 from kouiki.core.systems import Role, System  # noqa: E402
+from kouiki.identity.choices import participant_username  # noqa: E402
 from kouiki.identity.models import Enrollment, Organization, User  # noqa: E402
-from kouiki.identity.tokens import ensure_demo_token, hash_token  # noqa: E402
-from kouiki.identity.usernames import participant_username  # noqa: E402
+from kouiki.identity.services.tokens import ensure_demo_token, hash_token  # noqa: E402
 from kouiki.switching.models import SupplyPoint, SupplyPointVersion  # noqa: E402
 
 API = "/api/switching/v1"
