@@ -143,6 +143,7 @@ def test_a_switch_through_the_screens_of_both_retailers(
     expect(page.get_by_text("完了").first).to_be_visible()
     settle(page)
     page.goto("/switching/low/customer-info/")
+    settle(page)
     field(page, "供給地点特定番号").fill(POINT)
     page.get_by_label("③供給（受電）地点に関する情報の確認のため").check()
     page.get_by_role("button", name="照会").click()

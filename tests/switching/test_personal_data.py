@@ -14,7 +14,7 @@ from kouiki.core.calendar import JST
 from kouiki.core.errors import NotFound, ValidationFailed
 from kouiki.switching import selectors
 from kouiki.switching.models import Application, PersonalDataAccess, Switch, SwitchState
-from kouiki.switching.services import applications, personal_data, switches
+from kouiki.switching.services import applications, personal_data, switch_pairs, switches
 from tests.switching.conftest import (
     CUSTOMER_ADDRESS,
     CUSTOMER_NAME,
@@ -127,8 +127,8 @@ def test_sw_p2_the_identification_of_a_switch_is_read_only_while_it_is_in_progre
     )
     done = _register(retailer_a, done_point)
     switches.decide_cancel_forward(actor=retailer_b.user, switch_number=done, decision="ok")
-    switches.apply_switching_start(actor=retailer_a.user, switch_number=done, contract_number="A-1")
-    switches.apply_switching_abolish(actor=retailer_b.user, switch_number=done)
+    switch_pairs.apply_switching_start(actor=retailer_a.user, switch_number=done, contract_number="A-1")
+    switch_pairs.apply_switching_abolish(actor=retailer_b.user, switch_number=done)
     operators_work()
     clock.move_to(datetime(2026, 11, 10, 0, 5, tzinfo=JST))
     operators_work()

@@ -16,7 +16,7 @@ from kouiki.core.events import events_after
 from kouiki.core.systems import System
 from kouiki.switching import selectors
 from kouiki.switching.models import Application, Kind, State, Switch, SwitchState
-from kouiki.switching.services import applications, dates, switches
+from kouiki.switching.services import applications, dates, switch_pairs, switches
 from kouiki.switching.services.switches import SwitchInProgress
 from kouiki.tso.models import OperatorMessage
 from tests.factories import participant
@@ -69,11 +69,11 @@ def test_sw_l06_to_l11_the_whole_switch_ends_with_the_registry_showing_the_new_r
     assert reload(request).state == State.COMPLETED
 
     # SW-L08 then SW-L11: the second one matches the pair, both go to the operator.
-    start = switches.apply_switching_start(
+    start = switch_pairs.apply_switching_start(
         actor=retailer_a.user, switch_number=switch.number, contract_number="A-9001"
     )
     assert start.state == State.RECEIVED and start.operator_step == "突合待ち" and not start.message_id
-    abolish = switches.apply_switching_abolish(actor=retailer_b.user, switch_number=switch.number)
+    abolish = switch_pairs.apply_switching_abolish(actor=retailer_b.user, switch_number=switch.number)
     start = reload(start)
     switch.refresh_from_db()
     assert switch.state == SwitchState.MATCHED
@@ -238,19 +238,21 @@ def test_only_the_parties_act_on_a_switch_and_others_see_nothing(
     with pytest.raises(NotFound):
         selectors.switch_for(actor=third.user, switch_number=number)
     with pytest.raises(NotFound):
-        switches.apply_switching_abolish(actor=third.user, switch_number=number)
+        switch_pairs.apply_switching_abolish(actor=third.user, switch_number=number)
     # Before the OK, neither application can be filed.
     with pytest.raises(InvalidTransition):
-        switches.apply_switching_start(actor=retailer_a.user, switch_number=number, contract_number="A-1")
+        switch_pairs.apply_switching_start(actor=retailer_a.user, switch_number=number, contract_number="A-1")
 
 
 def test_a_second_start_for_the_same_switch_is_refused(retailer_a: Retailer, retailer_b: Retailer) -> None:
     point = make_point(retailer_b.organization, 1)
     number = register(retailer_a, point).switch.number  # type: ignore[union-attr]
     switches.decide_cancel_forward(actor=retailer_b.user, switch_number=number, decision="ok")
-    first = switches.apply_switching_start(actor=retailer_a.user, switch_number=number, contract_number="A-1")
+    first = switch_pairs.apply_switching_start(
+        actor=retailer_a.user, switch_number=number, contract_number="A-1"
+    )
     with pytest.raises(Conflict) as caught:
-        switches.apply_switching_start(actor=retailer_a.user, switch_number=number, contract_number="A-2")
+        switch_pairs.apply_switching_start(actor=retailer_a.user, switch_number=number, contract_number="A-2")
     assert caught.value.code == "already_filed" and first.reception_number in caught.value.message
 
 
@@ -277,7 +279,9 @@ def test_correct_and_cancel_until_matching_then_a_clear_refusal(
         )
 
     switches.decide_cancel_forward(actor=retailer_b.user, switch_number=number, decision="ok")
-    start = switches.apply_switching_start(actor=retailer_a.user, switch_number=number, contract_number="A-1")
+    start = switch_pairs.apply_switching_start(
+        actor=retailer_a.user, switch_number=number, contract_number="A-1"
+    )
     # 訂正 and 取消 of the 05 before matching.
     start = applications.correct_application(
         actor=retailer_a.user, reception_number=start.reception_number, changes={"contract_number": "A-2"}
@@ -286,8 +290,10 @@ def test_correct_and_cancel_until_matching_then_a_clear_refusal(
     applications.cancel_application(actor=retailer_a.user, reception_number=start.reception_number)
     assert reload(start).state == State.CANCELLED
     # Filed again, then matched by the 03: both are locked.
-    start = switches.apply_switching_start(actor=retailer_a.user, switch_number=number, contract_number="A-3")
-    abolish = switches.apply_switching_abolish(actor=retailer_b.user, switch_number=number)
+    start = switch_pairs.apply_switching_start(
+        actor=retailer_a.user, switch_number=number, contract_number="A-3"
+    )
+    abolish = switch_pairs.apply_switching_abolish(actor=retailer_b.user, switch_number=number)
     for actor, application in ((retailer_a.user, start), (retailer_b.user, abolish)):
         with pytest.raises(InvalidTransition) as caught:
             applications.cancel_application(actor=actor, reception_number=application.reception_number)
@@ -333,7 +339,7 @@ def test_the_acts_offered_next_are_the_acts_the_services_accept(
         )
     assert refused.value.code == "already_decided"
     # A 03 has nothing to correct; each side files its application once.
-    abolish = switches.apply_switching_abolish(actor=retailer_b.user, switch_number=switch.number)
+    abolish = switch_pairs.apply_switching_abolish(actor=retailer_b.user, switch_number=switch.number)
     assert applications.allowed_acts(reload(abolish)) == {"cancel"}
     assert switch_acts() == ({"start"}, set())
     with pytest.raises(ValidationFailed) as nothing:
@@ -345,7 +351,7 @@ def test_the_acts_offered_next_are_the_acts_the_services_accept(
     clock.move_to(switch.deadline)
     assert switch_acts() == (set(), set())
     with pytest.raises(InvalidTransition):
-        switches.apply_switching_start(
+        switch_pairs.apply_switching_start(
             actor=retailer_a.user, switch_number=switch.number, contract_number="A-1"
         )
     # An application that goes straight to the operator is neither corrected nor cancelled.
@@ -362,7 +368,7 @@ def test_cancelling_the_cancel_forward_ends_the_switch_and_its_waiting_applicati
     request = register(retailer_a, point)
     number = request.switch.number  # type: ignore[union-attr]
     switches.decide_cancel_forward(actor=retailer_b.user, switch_number=number, decision="ok")
-    abolish = switches.apply_switching_abolish(actor=retailer_b.user, switch_number=number)
+    abolish = switch_pairs.apply_switching_abolish(actor=retailer_b.user, switch_number=number)
     applications.cancel_application(actor=retailer_a.user, reception_number=request.reception_number)
     request.switch.refresh_from_db()  # type: ignore[union-attr]
     assert request.switch.state == SwitchState.CANCELLED  # type: ignore[union-attr]
@@ -381,7 +387,7 @@ def test_an_unmatched_pair_past_its_deadline_is_rejected_with_the_reason(
     switch = request.switch
     assert switch is not None and switch.deadline == datetime(2026, 11, 14, tzinfo=JST)  # 8 business days
     switches.decide_cancel_forward(actor=retailer_b.user, switch_number=switch.number, decision="ok")
-    start = switches.apply_switching_start(
+    start = switch_pairs.apply_switching_start(
         actor=retailer_a.user, switch_number=switch.number, contract_number="A-1"
     )
 
@@ -399,7 +405,7 @@ def test_an_unmatched_pair_past_its_deadline_is_rejected_with_the_reason(
     assert undecided.state == State.DEFECTIVE and "取次判断" in undecided.error_detail
     # Too late for the current retailer's 03 as well.
     with pytest.raises(InvalidTransition):
-        switches.apply_switching_abolish(actor=retailer_b.user, switch_number=switch.number)
+        switch_pairs.apply_switching_abolish(actor=retailer_b.user, switch_number=switch.number)
 
 
 def test_operator_rejection_fails_the_switch_and_leaves_the_registry(
@@ -408,8 +414,10 @@ def test_operator_rejection_fails_the_switch_and_leaves_the_registry(
     point = make_point(retailer_b.organization, 1)
     number = register(retailer_a, point).switch.number  # type: ignore[union-attr]
     switches.decide_cancel_forward(actor=retailer_b.user, switch_number=number, decision="ok")
-    start = switches.apply_switching_start(actor=retailer_a.user, switch_number=number, contract_number="A-1")
-    switches.apply_switching_abolish(actor=retailer_b.user, switch_number=number)
+    start = switch_pairs.apply_switching_start(
+        actor=retailer_a.user, switch_number=number, contract_number="A-1"
+    )
+    switch_pairs.apply_switching_abolish(actor=retailer_b.user, switch_number=number)
     # The messages reach the operator only after the switching date has passed: it rejects them.
     clock.move_to(datetime(2026, 11, 11, 9, 0, tzinfo=JST))
     operators_work()
@@ -532,7 +540,7 @@ def test_sw_l06_a_correction_that_changes_nothing_is_refused_and_the_deadline_st
 
     # A 05 corrected to the number it has is no correction either.
     switches.decide_cancel_forward(actor=retailer_b.user, switch_number=switch.number, decision="ok")
-    start = switches.apply_switching_start(
+    start = switch_pairs.apply_switching_start(
         actor=retailer_a.user, switch_number=switch.number, contract_number="A-1"
     )
     with pytest.raises(ValidationFailed) as caught:

@@ -31,7 +31,7 @@ from kouiki.switching.models import (
     Switch,
     Voltage,
 )
-from kouiki.switching.services import switches
+from kouiki.switching.services import switch_changes, switches
 from kouiki.switching.services.dates import require_future_date
 from kouiki.switching.services.filing import file_application, forward, publish_application
 from kouiki.switching.services.personal_data import check_purpose
@@ -387,7 +387,7 @@ def allowed_acts(application: Application) -> frozenset[str]:
     rules `correct_application` and `cancel_application` enforce. Only a switch's applications
     change, until matching; any other is with the operator (or done) from its filing."""
     if application.kind in switches.SWITCH_KINDS:
-        return switches.application_acts(application)
+        return switch_changes.application_acts(application)
     return frozenset()
 
 
@@ -397,7 +397,7 @@ def correct_application(*, actor: User, reception_number: str, changes: dict[str
     once an application is with the operator, a clear refusal."""
     application = _own(actor, reception_number)
     if application.kind in switches.SWITCH_KINDS:
-        return switches.correct(actor=actor, application=application, changes=changes)
+        return switch_changes.correct(actor=actor, application=application, changes=changes)
     _refuse_forwarded(application)
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -407,6 +407,6 @@ def cancel_application(*, actor: User, reception_number: str) -> Application:
     cancels the whole switch; a 05 or 03 is withdrawn and may be filed again. Until matching only."""
     application = _own(actor, reception_number)
     if application.kind in switches.SWITCH_KINDS:
-        return switches.cancel(actor=actor, application=application)
+        return switch_changes.cancel(actor=actor, application=application)
     _refuse_forwarded(application)
     raise AssertionError("unreachable")  # pragma: no cover

@@ -1,7 +1,7 @@
-"""Switching (スイッチング) of low-voltage supply points: the new retailer's 廃止取次登録 (SW-L06),
-the current retailer's decision (SW-L10), the new retailer's スイッチング開始申請 (SW-L08, kind 05)
-and the current retailer's スイッチング廃止申請 (SW-L11, kind 03); matching of 05 with 03 by the
-hub, the deadline of an unmatched pair, and 訂正 / 取消 until matching.
+"""The switch (スイッチング) of a low-voltage supply point and the rules of its states: the new
+retailer's 廃止取次登録 (SW-L06) that opens it, the current retailer's decision (SW-L10), which acts
+each side may take next, and the deadline of an unmatched pair. The 05 / 03 pair and its matching
+are `switch_pairs`, 訂正 / 取消 until matching `switch_changes`.
 
 Issue 7 and ADR 11:
 - at most one switch in progress per supply point: refused with the number of the one in
@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from kouiki.audit.choices import Action
 from kouiki.audit.services import record
-from kouiki.core.calendar import JST, today_jst
+from kouiki.core.calendar import today_jst
 from kouiki.core.errors import Conflict, InvalidTransition, KouikiError, NotFound, ValidationFailed
 from kouiki.core.field_facts import FieldFacts, field_facts
 from kouiki.core.japanese import clean_text, is_visible
@@ -51,16 +51,13 @@ from kouiki.switching.models import (
 from kouiki.switching.services import dates
 from kouiki.switching.services.dates import require_future_date
 from kouiki.switching.services.filing import (
-    STEP_CANCELLED,
     STEP_DECIDED_NG,
     STEP_DECIDED_OK,
     STEP_DEFECTIVE,
     STEP_WAITING_DECISION,
-    STEP_WAITING_PAIR,
     SYSTEM,
     file_application,
     finish,
-    forward,
     publish_application,
     publish_switch,
 )
@@ -118,7 +115,7 @@ def _identification(given: dict[str, Any]) -> dict[str, str]:
     return {name: clean_text(str(given.get(name) or "")) for name in IDENTIFICATION}
 
 
-def _check_identification(version: SupplyPointVersion, values: dict[str, str]) -> None:
+def check_identification(version: SupplyPointVersion, values: dict[str, str]) -> None:
     """The cleaned identification must be there (something visible), fit, and match the registry."""
     errors: dict[str, list[str]] = {}
     for name, registry_field in IDENTIFICATION.items():
@@ -161,7 +158,7 @@ def _switchable(actor: User, point: SupplyPoint, version: SupplyPointVersion) ->
         )
 
 
-def _check_desired_date(desired_date: date | None, point: SupplyPoint, meter_work: bool) -> None:
+def check_desired_date(desired_date: date | None, point: SupplyPoint, meter_work: bool) -> None:
     """Not before the operator's lead time from today, not beyond the horizon (one year ahead)."""
     require_future_date(desired_date)
     if desired_date is None:
@@ -177,7 +174,7 @@ def _check_desired_date(desired_date: date | None, point: SupplyPoint, meter_wor
         )
 
 
-def _switching_date(switch: Switch, version: SupplyPointVersion) -> date:
+def estimated_switching_date(switch: Switch, version: SupplyPointVersion) -> date:
     """The switch's switching date as of today: its desired date, or the operator's earliest on the
     point's reading day (dates.switching_date)."""
     point = switch.supply_point
@@ -191,7 +188,7 @@ def _switching_date(switch: Switch, version: SupplyPointVersion) -> date:
     )
 
 
-def _plan(
+def plan(
     switch: Switch, version: SupplyPointVersion, desired_date: date | None, *, registered_on: date
 ) -> None:
     """Set the switch's desired date, its switching date estimated as of today, and its deadline
@@ -199,7 +196,7 @@ def _plan(
     (a correction does not buy the pair more time)."""
     point = switch.supply_point
     switch.desired_date = desired_date
-    switch.switching_date = _switching_date(switch, version)
+    switch.switching_date = estimated_switching_date(switch, version)
     switch.deadline = dates.pair_deadline(
         registered_on=registered_on,
         area=point.area,
@@ -248,9 +245,9 @@ def register_cancel_forward(
             "contract_number": contract_number,
         }
     )
-    _check_identification(version, identification)
+    check_identification(version, identification)
     meter_work = not bool((version.meter or {}).get("smart_meter"))
-    _check_desired_date(desired_date, point, meter_work)
+    check_desired_date(desired_date, point, meter_work)
     in_progress = _open_switch_number(point)
     if in_progress:
         raise SwitchInProgress(in_progress)
@@ -268,7 +265,7 @@ def register_cancel_forward(
         created_at=now,
         updated_at=now,
     )
-    _plan(switch, version, desired_date, registered_on=today_jst())
+    plan(switch, version, desired_date, registered_on=today_jst())
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -305,7 +302,7 @@ def register_cancel_forward(
 # --- SW-L10 廃止取次判断 (current retailer) --------------------------------------------------------------
 
 
-def _locked_switch(*, actor: User, switch_number: str, side: str) -> Switch:
+def locked_switch(*, actor: User, switch_number: str, side: str) -> Switch:
     """The switch, locked for this transaction, if the actor's organization is its ``side``
     ("new" or "current") retailer; anyone else gets NotFound."""
     organization_id = organization_of(actor)
@@ -323,16 +320,16 @@ def _locked_switch(*, actor: User, switch_number: str, side: str) -> Switch:
     return switch
 
 
-def _live(switch: Switch, kind: str) -> Application | None:
+def live_application(switch: Switch, kind: str) -> Application | None:
     return switch.applications.filter(kind=kind, state__in=LIVE_STATES).first()
 
 
-def _save(switch: Switch, *fields: str) -> None:
+def save_switch(switch: Switch, *fields: str) -> None:
     switch.updated_at = timezone.now()
     switch.save(update_fields=[*fields, "updated_at"])
 
 
-def _deadline_refusal(switch: Switch) -> KouikiError | None:
+def deadline_refusal(switch: Switch) -> KouikiError | None:
     if timezone.now() >= switch.deadline:
         return InvalidTransition(
             f"廃止取次番号 {switch.number} は突合期限({switch.deadline:%Y/%m/%d %H:%M})を過ぎています。",
@@ -341,7 +338,7 @@ def _deadline_refusal(switch: Switch) -> KouikiError | None:
     return None
 
 
-def _decision_refusal(switch: Switch) -> KouikiError | None:
+def decision_refusal(switch: Switch) -> KouikiError | None:
     """Why the current retailer may not decide the switch now; None when it may (SW-L10): only
     while the switch waits for it, and before its deadline."""
     if switch.state != SwitchState.REQUESTED:
@@ -349,10 +346,10 @@ def _decision_refusal(switch: Switch) -> KouikiError | None:
             f"廃止取次番号 {switch.number} は「{switch.get_state_display()}」のため、判断できません。",
             code="switch_not_requested",
         )
-    return _deadline_refusal(switch)
+    return deadline_refusal(switch)
 
 
-def _refuse(refusal: KouikiError | None) -> None:
+def refuse(refusal: KouikiError | None) -> None:
     if refusal is not None:
         raise refusal
 
@@ -378,13 +375,13 @@ def decide_cancel_forward(
         if errors:
             raise ValidationFailed("NG理由を入力してください。", code="ng_reason_required", errors=errors)
     with transaction.atomic():
-        switch = _locked_switch(actor=actor, switch_number=switch_number, side="current")
-        _refuse(_decision_refusal(switch))
+        switch = locked_switch(actor=actor, switch_number=switch_number, side="current")
+        refuse(decision_refusal(switch))
         now = timezone.now()
         switch.decision = decision
         switch.decided_at = now
         switch.decided_by = actor
-        request = _live(switch, Kind.CANCEL_FORWARD)
+        request = live_application(switch, Kind.CANCEL_FORWARD)
         if decision == SwitchDecision.OK:
             switch.state = SwitchState.APPROVED
             if request is not None:
@@ -405,7 +402,7 @@ def decide_cancel_forward(
                     error_detail=switch.close_detail,
                     publish=False,
                 )
-        _save(
+        save_switch(
             switch,
             "state",
             "decision",
@@ -433,7 +430,7 @@ def decide_cancel_forward(
 # --- SW-L08 開始申請 (new retailer), SW-L11 廃止申請 (current retailer), matching -----------------------
 
 
-def _pair_refusal(switch: Switch, kind: str) -> KouikiError | None:
+def pair_refusal(switch: Switch, kind: str) -> KouikiError | None:
     """Why the 05 or 03 (`kind`) may not be filed for the switch now; None when it may (SW-L08,
     SW-L11): only after the current retailer's OK, before the deadline, and once."""
     if switch.state == SwitchState.REQUESTED:
@@ -446,10 +443,10 @@ def _pair_refusal(switch: Switch, kind: str) -> KouikiError | None:
             f"廃止取次番号 {switch.number} は「{switch.get_state_display()}」のため、申請できません。",
             code="switch_not_approved",
         )
-    deadline = _deadline_refusal(switch)
+    deadline = deadline_refusal(switch)
     if deadline is not None:
         return deadline
-    existing = _live(switch, kind)
+    existing = live_application(switch, kind)
     if existing is not None:
         return Conflict(
             f"この案件の{Kind(kind).label}申請は受付済みです(受付番号 {existing.reception_number})。",
@@ -461,295 +458,17 @@ def _pair_refusal(switch: Switch, kind: str) -> KouikiError | None:
 def allowed_acts(*, actor: User, switch: Switch) -> frozenset[str]:
     """What the actor's organization may do next on the switch: "decide" (SW-L10) and "abolish"
     (SW-L11) as its current retailer, "start" (SW-L08) as its new one. The same rules the acts
-    enforce (`_decision_refusal`, `_pair_refusal`); the actor's rights are the access layer's."""
+    enforce (`decision_refusal`, `pair_refusal`); the actor's rights are the access layer's."""
     organization_id = organization_of(actor)
     acts: set[str] = set()
     if switch.current_retailer_id == organization_id:
-        if _decision_refusal(switch) is None:
+        if decision_refusal(switch) is None:
             acts.add("decide")
-        if _pair_refusal(switch, Kind.SWITCH_ABOLISH) is None:
+        if pair_refusal(switch, Kind.SWITCH_ABOLISH) is None:
             acts.add("abolish")
-    if switch.new_retailer_id == organization_id and _pair_refusal(switch, Kind.SWITCH_START) is None:
+    if switch.new_retailer_id == organization_id and pair_refusal(switch, Kind.SWITCH_START) is None:
         acts.add("start")
     return frozenset(acts)
-
-
-@function("SW-L08")
-def apply_switching_start(*, actor: User, switch_number: str, contract_number: str) -> Application:
-    """SW-L08 スイッチング開始申請 (kind 05): the new retailer, after the current retailer's OK,
-    files its start. ``contract_number`` is the new retailer's retail contract number with the
-    customer (the registry shows it once the switch is complete). Matched at once if the current
-    retailer's 廃止申請 is in."""
-    number = (contract_number or "").strip()
-    if not number:
-        raise ValidationFailed(
-            "新しい契約番号を入力してください。", code="contract_number_required", field="contract_number"
-        )
-    if len(number) > NEW_CONTRACT_NUMBER.limit:
-        raise ValidationFailed(
-            f"契約番号は{NEW_CONTRACT_NUMBER.limit}文字以内で入力してください。",
-            code="too_long",
-            field="contract_number",
-        )
-    return _file_pair(
-        actor=actor, switch_number=switch_number, kind=Kind.SWITCH_START, payload={"contract_number": number}
-    )
-
-
-@function("SW-L11")
-def apply_switching_abolish(*, actor: User, switch_number: str) -> Application:
-    """SW-L11 スイッチング廃止申請 (kind 03): the current retailer, after its OK, files the end of
-    its supply. Matched at once if the new retailer's 開始申請 is in."""
-    return _file_pair(actor=actor, switch_number=switch_number, kind=Kind.SWITCH_ABOLISH, payload={})
-
-
-def _file_pair(*, actor: User, switch_number: str, kind: str, payload: dict[str, Any]) -> Application:
-    """File the 05 (the new retailer's side) or the 03 (the current retailer's side) of an approved
-    switch, and match the pair once both are in."""
-    side = "new" if kind == Kind.SWITCH_START else "current"
-    with transaction.atomic():
-        switch = _locked_switch(actor=actor, switch_number=switch_number, side=side)
-        _refuse(_pair_refusal(switch, kind))
-        application = file_application(
-            actor=actor,
-            kind=kind,
-            point=switch.supply_point,
-            switch=switch,
-            operator_step=STEP_WAITING_PAIR,
-            desired_date=switch.desired_date,
-            switching_date=switch.switching_date,
-            payload={"switch_number": switch.number, **payload},
-        )
-        _match_if_complete(switch, application)
-    return application
-
-
-def _match_if_complete(switch: Switch, filed: Application) -> None:
-    """Tell the filer of ``filed``; and once both 05 and 03 are in: match, lock, fix the switching
-    date and forward both to the operator (the switch is locked by the caller)."""
-    start = _live(switch, Kind.SWITCH_START)
-    abolish = _live(switch, Kind.SWITCH_ABOLISH)
-    if start is None or abolish is None:
-        publish_application(filed)
-        return
-    start, abolish = (
-        (filed if filed.kind == Kind.SWITCH_START else start),
-        (filed if filed.kind == Kind.SWITCH_ABOLISH else abolish),
-    )
-    point = switch.supply_point
-    version = SupplyPointVersion.objects.get(supply_point=point, valid_to__isnull=True)
-    switch.switching_date = _switching_date(switch, version)
-    switch.state = SwitchState.MATCHED
-    switch.matched_at = timezone.now()
-    _save(switch, "state", "matched_at", "switching_date")
-    new_code, current_code = switch.new_retailer.code, switch.current_retailer.code
-    common = {
-        "supply_point_number": point.number,
-        "switch_number": switch.number,
-        "switching_date": switch.switching_date.isoformat(),
-        "meter_work": switch.meter_work,
-        "new_retailer_code": new_code,
-        "current_retailer_code": current_code,
-    }
-    for application, payload in (
-        (
-            start,
-            {
-                **common,
-                "retailer_code": new_code,
-                "contract_number": start.payload.get("contract_number", ""),
-            },
-        ),
-        (abolish, {**common, "retailer_code": current_code}),
-    ):
-        application.switching_date = switch.switching_date
-        application.save(update_fields=["switching_date"])
-        forward(application, payload)
-    publish_application(start)
-    publish_application(abolish)
-    publish_switch(switch)
-
-
-# --- 訂正 / 取消 until matching ---------------------------------------------------------------------------
-
-
-APPLICATION_ACTS = ("correct", "cancel")  # 訂正, 取消
-
-
-def _change_refusal(switch: Switch, application: Application, act: str) -> KouikiError | None:
-    """Why the filer may not correct or cancel (`act`) its application of the switch now; None when
-    it may. Until matching only; a 20 is corrected only before the current retailer's decision, and a
-    03 has nothing to correct."""
-    if switch.state in (SwitchState.MATCHED, SwitchState.COMPLETED):
-        return InvalidTransition(
-            f"受付番号 {application.reception_number} は開始申請と廃止申請の突合が済んでいるため、"
-            "訂正・取消できません。",
-            code="locked_after_matching",
-        )
-    if not switch.is_open or (application.is_final and application.kind != Kind.CANCEL_FORWARD):
-        return InvalidTransition(
-            f"受付番号 {application.reception_number} は「{application.get_state_display()}」のため、"
-            "訂正・取消できません。",
-            code="application_final",
-        )
-    if act == "correct" and application.kind == Kind.CANCEL_FORWARD and switch.state != SwitchState.REQUESTED:
-        return InvalidTransition(
-            f"受付番号 {application.reception_number} は現小売が判断済みのため訂正できません。"
-            "取消してから登録し直してください。",
-            code="already_decided",
-        )
-    if act == "correct" and application.kind == Kind.SWITCH_ABOLISH:
-        return ValidationFailed(
-            "スイッチング廃止申請には訂正できる項目がありません。取消してから申請し直してください。",
-            code="nothing_to_correct",
-        )
-    return None
-
-
-def application_acts(application: Application) -> frozenset[str]:
-    """What the filer may do next on its application of a switch ("correct", "cancel"): the same
-    rules `correct` and `cancel` enforce (`_change_refusal`)."""
-    switch = application.switch
-    if switch is None:
-        return frozenset()
-    return frozenset(act for act in APPLICATION_ACTS if _change_refusal(switch, application, act) is None)
-
-
-def _locked_with_switch(application: Application) -> tuple[Switch, Application]:
-    """The application and its switch, locked for this transaction (the switch first, as every act
-    on a switch locks it), as now committed."""
-    switch = (
-        Switch.objects.select_for_update()
-        .select_related("supply_point")
-        .get(pk=cast(int, application.switch_id))
-    )
-    return switch, Application.objects.select_for_update().get(pk=application.pk)
-
-
-def correct(*, actor: User, application: Application, changes: dict[str, Any]) -> Application:
-    """訂正 of a 20 (identification and desired date, before the decision) or a 05 (the new
-    contract number, before matching). Called through applications.correct_application. A
-    correction that changes nothing is refused (`nothing_to_change`): it would only count a
-    revision and tell both retailers of a change that is not one."""
-    with transaction.atomic():
-        switch, application = _locked_with_switch(application)
-        _refuse(_change_refusal(switch, application, "correct"))
-        if application.kind == Kind.CANCEL_FORWARD:
-            _correct_request(actor, switch, application, changes)
-        else:  # a 05: a 03 has nothing to correct (refused above)
-            number = str(changes.get("contract_number") or "").strip()
-            if not number or len(number) > NEW_CONTRACT_NUMBER.limit:
-                raise ValidationFailed(
-                    f"新しい契約番号を{NEW_CONTRACT_NUMBER.limit}文字以内で入力してください。",
-                    code="contract_number_required",
-                    field="contract_number",
-                )
-            if number == application.payload.get("contract_number"):
-                raise _nothing_to_change()
-            application.payload = {**application.payload, "contract_number": number}
-        application.revision += 1
-        application.updated_at = timezone.now()
-        application.save(
-            update_fields=["payload", "revision", "desired_date", "switching_date", "updated_at"]
-        )
-        publish_application(application)
-        if application.kind == Kind.CANCEL_FORWARD:
-            publish_switch(switch)
-        record(
-            actor=actor,
-            action=Action.SWITCHING_APPLICATION_CORRECT,
-            obj=application,
-            system=SYSTEM,
-            detail={"fields": sorted(changes)},
-        )
-    return application
-
-
-def _nothing_to_change() -> ValidationFailed:
-    return ValidationFailed(
-        "訂正する項目がありません。登録内容と異なる値を入力してください。", code="nothing_to_change"
-    )
-
-
-def _correct_request(actor: User, switch: Switch, application: Application, changes: dict[str, Any]) -> None:
-    """The items given replace the registered ones; the deadline stays counted from the
-    registration (a desired date's own deadline moves with it); only before the decision (refused
-    by `_change_refusal`)."""
-    allowed = {"customer_name", "customer_address", "contract_number", "desired_date"}
-    unknown = sorted(set(changes) - allowed)
-    if unknown:
-        raise ValidationFailed(f"訂正できない項目です: {', '.join(unknown)}", code="not_correctable")
-    registered = {name: getattr(switch, name) for name in IDENTIFICATION}
-    values = {
-        name: clean_text(str(changes[name] or "")) if name in changes else registered[name]
-        for name in IDENTIFICATION
-    }
-    desired = changes.get("desired_date", switch.desired_date)
-    if isinstance(desired, str):
-        desired = date.fromisoformat(desired) if desired else None
-    if values == registered and desired == switch.desired_date:
-        raise _nothing_to_change()
-    version = SupplyPointVersion.objects.get(supply_point=switch.supply_point, valid_to__isnull=True)
-    _check_identification(version, values)
-    _check_desired_date(desired, switch.supply_point, switch.meter_work)
-    for name, value in values.items():
-        setattr(switch, name, value)
-    _plan(switch, version, desired, registered_on=timezone.localtime(switch.created_at, JST).date())
-    _save(
-        switch,
-        "customer_name",
-        "customer_address",
-        "contract_number",
-        "desired_date",
-        "switching_date",
-        "deadline",
-    )
-    application.payload = {
-        **application.payload,
-        **values,
-        "desired_date": desired.isoformat() if desired else None,
-    }
-    application.desired_date = desired
-    application.switching_date = switch.switching_date
-
-
-def cancel(*, actor: User, application: Application) -> Application:
-    """取消 of a 20 (the whole switch ends, with any 05 / 03 filed), or of a 05 / 03 (withdrawn;
-    the switch waits for a new one). Until matching only."""
-    with transaction.atomic():
-        switch, application = _locked_with_switch(application)
-        _refuse(_change_refusal(switch, application, "cancel"))
-        changed: list[Application] = []
-        if application.kind == Kind.CANCEL_FORWARD:
-            others = list(
-                switch.applications.select_for_update()
-                .filter(state=State.RECEIVED)
-                .exclude(pk=application.pk)
-            )
-            switch.state = SwitchState.CANCELLED
-            switch.closed_at = timezone.now()
-            switch.close_code = "cancelled_by_new_retailer"
-            switch.close_detail = "新小売が廃止取次を取り消しました。"
-            _save(switch, "state", "closed_at", "close_code", "close_detail")
-            for other in others:
-                finish(
-                    other,
-                    state=State.CANCELLED,
-                    step=STEP_CANCELLED,
-                    error_detail=switch.close_detail,
-                    publish=False,
-                )
-                changed.append(other)
-        # An approved 20 stays 完了 as the record of the decision; its switch carries the cancel.
-        if application.state != State.COMPLETED:
-            finish(application, state=State.CANCELLED, step=STEP_CANCELLED, publish=False)
-            changed.append(application)
-        record(actor=actor, action=Action.SWITCHING_APPLICATION_CANCEL, obj=application, system=SYSTEM)
-        for each in changed:
-            publish_application(each)
-        if application.kind == Kind.CANCEL_FORWARD:
-            publish_switch(switch)
-    return application
 
 
 # --- the deadline of an unmatched pair (periodic) --------------------------------------------------------
@@ -788,7 +507,7 @@ def expire_unmatched_switches(*, now: datetime | None = None) -> list[str]:
             switch.closed_at = now
             switch.close_code = DEADLINE_PASSED
             switch.close_detail = detail
-            _save(switch, "state", "closed_at", "close_code", "close_detail")
+            save_switch(switch, "state", "closed_at", "close_code", "close_detail")
             for application in waiting:
                 finish(
                     application,

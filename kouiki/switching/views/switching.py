@@ -16,7 +16,7 @@ from kouiki.core.systems import System
 from kouiki.identity.access import enrolled_required, function_required, organization_of
 from kouiki.switching import forms, selectors
 from kouiki.switching.models import Purpose, Switch
-from kouiki.switching.services import switches
+from kouiki.switching.services import switch_pairs, switches
 from kouiki.switching.views.common import PAGE_SIZE, confirmed, function_title, page
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ def switch_start(request: HttpRequest, actor: User) -> HttpResponse:
         actor,
         function_id="SW-L08",
         form_class=forms.SwitchStartForm,
-        submit=lambda user, data: switches.apply_switching_start(actor=user, **data),
+        submit=lambda user, data: switch_pairs.apply_switching_start(actor=user, **data),
         done=(
             "スイッチング開始申請を受付番号 {number} で受け付けました。"
             "現小売の廃止申請と突合のうえ一般送配電事業者へ送信します。"
@@ -163,7 +163,7 @@ def switch_abolish(request: HttpRequest, actor: User) -> HttpResponse:
         actor,
         function_id="SW-L11",
         form_class=forms.SwitchAbolishForm,
-        submit=lambda user, data: switches.apply_switching_abolish(actor=user, **data),
+        submit=lambda user, data: switch_pairs.apply_switching_abolish(actor=user, **data),
         done=(
             "スイッチング廃止申請を受付番号 {number} で受け付けました。"
             "新小売の開始申請と突合のうえ一般送配電事業者へ送信します。"

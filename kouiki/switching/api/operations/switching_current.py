@@ -27,7 +27,7 @@ from kouiki.switching.api.schemas import (
     SwitchSummary,
 )
 from kouiki.switching.models import Kind
-from kouiki.switching.services import applications, switches
+from kouiki.switching.services import applications, switch_pairs, switches
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -111,7 +111,7 @@ def decide_cancel_forward(request: HttpRequest, actor: User, switch_number: str,
 def apply_switching_abolish(
     request: HttpRequest, actor: User, response: HttpResponse, body: SwitchAbolishIn
 ) -> Any:
-    application = switches.apply_switching_abolish(actor=actor, switch_number=body.switch_number)
+    application = switch_pairs.apply_switching_abolish(actor=actor, switch_number=body.switch_number)
     return answered(
         response, selectors.application_for(actor=actor, reception_number=application.reception_number), 202
     )

@@ -26,7 +26,7 @@ from kouiki.switching.api.schemas import (
     SwitchStartIn,
 )
 from kouiki.switching.models import Kind
-from kouiki.switching.services import applications, switches
+from kouiki.switching.services import applications, switch_pairs, switches
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -189,7 +189,7 @@ def cancel_forward_result(
 def apply_switching_start(
     request: HttpRequest, actor: User, response: HttpResponse, body: SwitchStartIn
 ) -> Any:
-    application = switches.apply_switching_start(
+    application = switch_pairs.apply_switching_start(
         actor=actor, switch_number=body.switch_number, contract_number=body.contract_number
     )
     return answered(

@@ -1,0 +1,129 @@
+"""The two halves of a switch after the current retailer's OK: the new retailer's スイッチング開始申請
+(SW-L08, kind 05) and the current retailer's スイッチング廃止申請 (SW-L11, kind 03); once both are in,
+the hub matches them, fixes the switching date and forwards both to the area's operator (ADR 11)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from kouiki.core.errors import ValidationFailed
+from kouiki.identity.access import function
+from kouiki.switching.models import Application, Kind, SupplyPointVersion, Switch, SwitchState
+from kouiki.switching.services.filing import (
+    STEP_WAITING_PAIR,
+    file_application,
+    forward,
+    publish_application,
+    publish_switch,
+)
+from kouiki.switching.services.switches import (
+    NEW_CONTRACT_NUMBER,
+    estimated_switching_date,
+    live_application,
+    locked_switch,
+    pair_refusal,
+    refuse,
+    save_switch,
+)
+
+if TYPE_CHECKING:
+    from kouiki.identity.models import User
+
+
+@function("SW-L08")
+def apply_switching_start(*, actor: User, switch_number: str, contract_number: str) -> Application:
+    """SW-L08 スイッチング開始申請 (kind 05): the new retailer, after the current retailer's OK,
+    files its start. ``contract_number`` is the new retailer's retail contract number with the
+    customer (the registry shows it once the switch is complete). Matched at once if the current
+    retailer's 廃止申請 is in."""
+    number = (contract_number or "").strip()
+    if not number:
+        raise ValidationFailed(
+            "新しい契約番号を入力してください。", code="contract_number_required", field="contract_number"
+        )
+    if len(number) > NEW_CONTRACT_NUMBER.limit:
+        raise ValidationFailed(
+            f"契約番号は{NEW_CONTRACT_NUMBER.limit}文字以内で入力してください。",
+            code="too_long",
+            field="contract_number",
+        )
+    return _file_pair(
+        actor=actor, switch_number=switch_number, kind=Kind.SWITCH_START, payload={"contract_number": number}
+    )
+
+
+@function("SW-L11")
+def apply_switching_abolish(*, actor: User, switch_number: str) -> Application:
+    """SW-L11 スイッチング廃止申請 (kind 03): the current retailer, after its OK, files the end of
+    its supply. Matched at once if the new retailer's 開始申請 is in."""
+    return _file_pair(actor=actor, switch_number=switch_number, kind=Kind.SWITCH_ABOLISH, payload={})
+
+
+def _file_pair(*, actor: User, switch_number: str, kind: str, payload: dict[str, Any]) -> Application:
+    """File the 05 (the new retailer's side) or the 03 (the current retailer's side) of an approved
+    switch, and match the pair once both are in."""
+    side = "new" if kind == Kind.SWITCH_START else "current"
+    with transaction.atomic():
+        switch = locked_switch(actor=actor, switch_number=switch_number, side=side)
+        refuse(pair_refusal(switch, kind))
+        application = file_application(
+            actor=actor,
+            kind=kind,
+            point=switch.supply_point,
+            switch=switch,
+            operator_step=STEP_WAITING_PAIR,
+            desired_date=switch.desired_date,
+            switching_date=switch.switching_date,
+            payload={"switch_number": switch.number, **payload},
+        )
+        _match_if_complete(switch, application)
+    return application
+
+
+def _match_if_complete(switch: Switch, filed: Application) -> None:
+    """Tell the filer of ``filed``; and once both 05 and 03 are in: match, lock, fix the switching
+    date and forward both to the operator (the switch is locked by the caller)."""
+    start = live_application(switch, Kind.SWITCH_START)
+    abolish = live_application(switch, Kind.SWITCH_ABOLISH)
+    if start is None or abolish is None:
+        publish_application(filed)
+        return
+    start, abolish = (
+        (filed if filed.kind == Kind.SWITCH_START else start),
+        (filed if filed.kind == Kind.SWITCH_ABOLISH else abolish),
+    )
+    point = switch.supply_point
+    version = SupplyPointVersion.objects.get(supply_point=point, valid_to__isnull=True)
+    switch.switching_date = estimated_switching_date(switch, version)
+    switch.state = SwitchState.MATCHED
+    switch.matched_at = timezone.now()
+    save_switch(switch, "state", "matched_at", "switching_date")
+    new_code, current_code = switch.new_retailer.code, switch.current_retailer.code
+    common = {
+        "supply_point_number": point.number,
+        "switch_number": switch.number,
+        "switching_date": switch.switching_date.isoformat(),
+        "meter_work": switch.meter_work,
+        "new_retailer_code": new_code,
+        "current_retailer_code": current_code,
+    }
+    for application, payload in (
+        (
+            start,
+            {
+                **common,
+                "retailer_code": new_code,
+                "contract_number": start.payload.get("contract_number", ""),
+            },
+        ),
+        (abolish, {**common, "retailer_code": current_code}),
+    ):
+        application.switching_date = switch.switching_date
+        application.save(update_fields=["switching_date"])
+        forward(application, payload)
+    publish_application(start)
+    publish_application(abolish)
+    publish_switch(switch)
