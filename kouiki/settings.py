@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kouiki.core.views.NoStoreMiddleware",
     "kouiki.core.request_context.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -92,6 +93,9 @@ MIDDLEWARE = [
     "kouiki.core.service_hours.ServiceHoursMiddleware",
     "kouiki.core.views.DomainErrorMiddleware",
 ]
+# Besides every answer to a signed-in user, these paths are never cached (Cache-Control: no-store,
+# private), their login pages included.
+KOUIKI_NO_STORE_PATHS = ["/backoffice/"]
 
 ROOT_URLCONF = "kouiki.urls"
 WSGI_APPLICATION = "kouiki.wsgi.application"

@@ -27,6 +27,7 @@ from http.client import responses as HTTP_REASONS
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern
@@ -279,6 +280,9 @@ def install_problem_handlers(api: NinjaAPI) -> None:
             request, status=status, code=f"http_{status}", detail=TITLES.get(status, "エラーです。")
         )
 
+    def too_large(request: HttpRequest, exc: Any) -> HttpResponse:
+        return body_too_large_problem(request)
+
     def not_found(request: HttpRequest, exc: Any) -> HttpResponse:
         return problem_response(
             request, status=404, code="not_found", detail="指定されたデータは存在しません。"
@@ -297,8 +301,20 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(NinjaValidationError, invalid)
     api.add_exception_handler(AuthenticationError, unauthenticated)
     api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(RequestDataTooBig, too_large)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(Exception, server_error)
+
+
+def body_too_large_problem(request: HttpRequest) -> HttpResponse:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE, which Django refuses to read."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    return problem_response(
+        request,
+        status=400,
+        code="request_too_large",
+        detail=f"要求本文が大きすぎます（上限 {limit:,} バイト）。",
+    )
 
 
 def problems(*statuses: int) -> dict[int, type[ProblemDetails]]:
@@ -375,42 +391,56 @@ class ApiGuard:
         system: str,
         authenticate: Callable[[HttpRequest], Any],
         rate: Callable[[], str],
+        on_error: Callable[[HttpRequest, Exception], HttpResponse],
     ) -> None:
         self.system = system
         self.authenticate = authenticate
         self.rate = rate
+        self.on_error = on_error
 
     def __call__(self, run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(run)
         def guarded(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-            if _NUL_IN_JSON.search(request.body):
-                # No text field of ours may hold NUL (PostgreSQL cannot store it): refuse it here,
-                # once for every operation, rather than fail in the database.
-                return problem_response(
-                    request,
-                    status=422,
-                    code="validation_failed",
-                    detail="NUL文字（\\u0000）は使用できません。",
-                    errors={"body": ["NUL文字（\\u0000）は使用できません。"]},
-                )
+            # Ninja's handlers answer what fails inside the operation; what fails here, in front of
+            # it (a body too large to read, the database during authentication, the rate count or
+            # the idempotency record), goes to the same handlers, so it is a problem too.
             try:
-                user = self.authenticate(request)
-            except KouikiError as error:
-                return error_problem(request, error)
-            request.api_user = user  # type: ignore[attr-defined]
-            wait = rate_limit_wait(
-                request,
-                group=f"api:{self.system}",
-                key=f"organization:{user.organization_id}",
-                rate=self.rate(),
-            )
-            if wait is not None:
-                return error_problem(request, RateLimited(wait))
-            if request.method == "POST" and IDEMPOTENCY_HEADER in request.headers:
-                return self._idempotent(request, user, run, kwargs)
-            return run(request, **kwargs)
+                return self._guard(request, run, kwargs)
+            except Exception as error:
+                return self.on_error(request, error)
 
         return guarded
+
+    def _guard(
+        self, request: HttpRequest, run: Callable[..., HttpResponse], kwargs: dict[str, Any]
+    ) -> HttpResponse:
+        """The body's NUL check, the caller, the rate limit and idempotency, then the operation."""
+        if _NUL_IN_JSON.search(request.body):
+            # No text field of ours may hold NUL (PostgreSQL cannot store it): refuse it here,
+            # once for every operation, rather than fail in the database.
+            return problem_response(
+                request,
+                status=422,
+                code="validation_failed",
+                detail="NUL文字（\\u0000）は使用できません。",
+                errors={"body": ["NUL文字（\\u0000）は使用できません。"]},
+            )
+        try:
+            user = self.authenticate(request)
+        except KouikiError as error:
+            return error_problem(request, error)
+        request.api_user = user  # type: ignore[attr-defined]
+        wait = rate_limit_wait(
+            request,
+            group=f"api:{self.system}",
+            key=f"organization:{user.organization_id}",
+            rate=self.rate(),
+        )
+        if wait is not None:
+            return error_problem(request, RateLimited(wait))
+        if request.method == "POST" and IDEMPOTENCY_HEADER in request.headers:
+            return self._idempotent(request, user, run, kwargs)
+        return run(request, **kwargs)
 
     def _idempotent(
         self, request: HttpRequest, user: Any, run: Callable[..., HttpResponse], kwargs: dict[str, Any]
@@ -495,7 +525,10 @@ class KouikiAPI(NinjaAPI):
         install_problem_handlers(self)
         self.add_decorator(
             ApiGuard(
-                system=system, authenticate=authenticate, rate=rate or (lambda: settings.KOUIKI_API_RATE)
+                system=system,
+                authenticate=authenticate,
+                rate=rate or (lambda: settings.KOUIKI_API_RATE),
+                on_error=self.on_exception,
             ),
             mode="view",
         )

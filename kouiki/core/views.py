@@ -1,9 +1,37 @@
-"""Error pages and the rate-limit answer, in Japanese."""
+"""Error pages and the rate-limit answer, in Japanese (under /api/, problem details), and the
+site-wide middleware that shapes every answer."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+
+API_PATH = "/api/"
+# The site's error answers under API_PATH: (code, detail) per status.
+_API_PROBLEMS = {
+    400: ("malformed_request", "要求の内容を確認してください。"),
+    403: ("forbidden", "この操作を行う権限がありません。"),
+    404: ("not_found", "指定されたURLの機能はありません。"),
+    500: ("internal_error", "システムエラーが発生しました。しばらくしてから再度お試しください。"),
+}
+
+
+def _api_problem(
+    request: HttpRequest, status: int, exception: Exception | None = None
+) -> HttpResponse | None:
+    """What fails before the API's own handlers (a middleware, the URL resolver) still answers an
+    API client with problem details; None outside the API."""
+    if not request.path.startswith(API_PATH):
+        return None
+    from kouiki.core.api import body_too_large_problem, problem_response
+
+    if isinstance(exception, RequestDataTooBig):
+        return body_too_large_problem(request)
+    code, detail = _API_PROBLEMS[status]
+    return problem_response(request, status=status, code=code, detail=detail)
 
 
 def ratelimited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -19,6 +47,8 @@ def ratelimited(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if problem := _api_problem(request, 400, exception):
+        return problem
     return render(
         request,
         "errors/error.html",
@@ -28,6 +58,8 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if problem := _api_problem(request, 403):
+        return problem
     return render(
         request,
         "errors/error.html",
@@ -37,6 +69,8 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if problem := _api_problem(request, 404):
+        return problem
     return render(
         request,
         "errors/error.html",
@@ -46,6 +80,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if problem := _api_problem(request, 500):
+        return problem
     return render(
         request,
         "errors/error.html",
@@ -114,8 +150,32 @@ class RejectNulMiddleware:
 
 def _nul_refused(request: HttpRequest) -> HttpResponse:
     message = "URLにNUL文字（%00）は使用できません。"
-    if request.path.startswith("/api/"):
+    if request.path.startswith(API_PATH):
         from kouiki.core.api import problem_response
 
         return problem_response(request, status=400, code="malformed_request", detail=message)
     return render(request, "errors/error.html", {"title": "不正な要求です", "message": message}, status=400)
+
+
+class NoStoreMiddleware:
+    """Nothing shown to a signed-in user, and no back-office page (KOUIKI_NO_STORE_PATHS), is kept
+    by a browser's or a proxy's cache: on a shared computer the next person must not find personal
+    data in the cache. A view's own directives are kept; `public` gives way to `private`.
+
+    Outermost but for SecurityMiddleware, so that it sees every answer, error pages included,
+    after the session's own work is done.
+    """
+
+    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response: HttpResponse = self.get_response(request)
+        if request.path.startswith(tuple(settings.KOUIKI_NO_STORE_PATHS)) or _signed_in(request):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)

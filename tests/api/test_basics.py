@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import OperationalError, connection
+from django.test import Client
 
 from kouiki.audit.choices import Action
 from kouiki.audit.models import Event as AuditEvent
@@ -53,6 +59,29 @@ def test_revoked_token_is_401(api, retailer_a) -> None:
     assert response.json()["code"] == "invalid_token"
 
 
+def test_a_locked_out_users_token_stops_working(api, retailer_a) -> None:
+    assert api(retailer_a.token).get("/events").status_code == 200
+    cache.clear()  # the login page's per-address limit is not what is tested here
+    browser = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        browser.post(
+            "/switching/login/",
+            {"organization_code": "9101", "user_id": "usr001", "password": "Wrong-pass9"},
+        )
+    response = api(retailer_a.token).get("/events")
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["code"] == "invalid_token"
+
+
+def test_a_disabled_users_token_stops_working(api, retailer_a) -> None:
+    retailer_a.user.is_active = False
+    retailer_a.user.save(update_fields=["is_active"])
+    response = api(retailer_a.token).get("/events")
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_token"
+
+
 def test_validation_errors_are_422_with_japanese_messages_per_field(api, retailer_a, points) -> None:
     response = api(retailer_a.token).post(
         "/cancel-forwards", {"supply_point_number": points[0], "desired_date": "2026-13-45"}
@@ -68,6 +97,31 @@ def test_malformed_json_is_400_problem(api, retailer_a) -> None:
     response = api(retailer_a.token).post("/cancel-forwards", raw="{not json")
     assert response.status_code == 400
     assert response.json()["code"] == "malformed_request"
+
+
+def test_a_body_over_the_size_limit_is_a_400_problem(api, retailer_a) -> None:
+    oversized = json.dumps({"reception_numbers": ["A" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE]})
+    response = api(retailer_a.token).post("/applications/statuses", raw=oversized)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    problem = response.json()
+    assert problem["code"] == "request_too_large"
+    assert "大きすぎます" in problem["detail"]
+
+
+def _token_lookup_fails(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+    """The database, not our code, fails: the token's table cannot be read."""
+    if "identity_apitoken" in sql:
+        raise OperationalError("database is locked")
+    return execute(sql, params, many, context)
+
+
+def test_a_database_error_during_authentication_is_a_500_problem(api, retailer_a) -> None:
+    with connection.execute_wrapper(_token_lookup_fails):
+        response = api(retailer_a.token).get("/events")
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["code"] == "internal_error"
 
 
 def test_domain_refusal_names_the_field(api, retailer_a, points) -> None:

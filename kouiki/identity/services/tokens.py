@@ -23,7 +23,7 @@ from kouiki.core.errors import InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.systems import System
 from kouiki.identity.access import require_administrator
 from kouiki.identity.models import AccountKind, ApiToken, User
-from kouiki.identity.selectors import role_codes
+from kouiki.identity.selectors import locked_usernames, role_codes
 
 SECRET_PREFIX = "kk_"
 DISPLAY_PREFIX_LENGTH = 8
@@ -119,6 +119,8 @@ def revoke_token(*, actor: User, token: ApiToken) -> ApiToken:
 def user_for_token(raw: str, *, system: str) -> User | None:
     """The active participant user an unrevoked token of `system` stands for, or None.
 
+    A user locked out of the login page (django-axes) is locked out of the API too: a lockout
+    says the account may be under attack, and none of its credentials work until it is unlocked.
     Whether the user may use a function is the operation's question (403), not this one's."""
     if not raw:
         return None
@@ -135,6 +137,8 @@ def user_for_token(raw: str, *, system: str) -> User | None:
     if not user.is_active or user.kind != AccountKind.PARTICIPANT or organization is None:
         return None
     if not organization.is_active:
+        return None
+    if locked_usernames([user.username]):
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
