@@ -166,8 +166,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "kouiki.identity.validators.LengthValidator", "OPTIONS": {"min_length": 8, "max_length": 128}},
     {"NAME": "kouiki.identity.validators.AllowedCharactersValidator"},
     {"NAME": "kouiki.identity.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "kouiki.identity.validators.UserAttributeSimilarityValidator"},
+    {"NAME": "kouiki.identity.validators.CommonPasswordValidator"},
     {"NAME": "kouiki.identity.validators.PasswordHistoryValidator", "OPTIONS": {"generations": 3}},
 ]
 KOUIKI_PASSWORD_MAX_AGE_DAYS = env_int("KOUIKI_PASSWORD_MAX_AGE_DAYS", 90)

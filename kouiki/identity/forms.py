@@ -11,6 +11,8 @@ from kouiki.core import japanese
 from kouiki.identity.models import Duty
 
 REQUIRED = {"required": "%(label)sを入力してください。"}
+# Django's own message would follow the browser's language; every password error is Japanese.
+PASSWORD_TOO_LONG = {"max_length": "パスワードが長すぎます。"}
 
 
 def _required(label: str) -> dict[str, str]:
@@ -31,7 +33,7 @@ def _login_password_field() -> forms.CharField:
         label="パスワード",
         max_length=256,
         strip=False,
-        error_messages=_required("パスワード"),
+        error_messages={**_required("パスワード"), **PASSWORD_TOO_LONG},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -79,7 +81,7 @@ class PasswordChangeForm(forms.Form):
         label="新しいパスワード",
         strip=False,
         max_length=256,
-        error_messages=_required("新しいパスワード"),
+        error_messages={**_required("新しいパスワード"), **PASSWORD_TOO_LONG},
         help_text="8文字以上。半角の英大文字・英小文字・数字・記号(+ - _ @ . /)のうち3種類以上を組み合わせ、"
         "過去3世代以内のパスワードは使用できません。",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -88,7 +90,7 @@ class PasswordChangeForm(forms.Form):
         label="新しいパスワード(確認)",
         strip=False,
         max_length=256,
-        error_messages=_required("新しいパスワード(確認)"),
+        error_messages={**_required("新しいパスワード(確認)"), **PASSWORD_TOO_LONG},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Sequence
 from typing import Any
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 
@@ -82,6 +84,37 @@ class CharacterClassesValidator:
 
     def get_help_text(self) -> str:
         return f"英大文字・英小文字・数字・記号のうち{self.min_classes}種類以上"
+
+
+# Django's two checks below speak the browser's language (LocaleMiddleware); ours are Japanese only,
+# so these give their messages in Japanese whatever the browser asks for.
+
+
+class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilarityValidator):
+    """Not too like the user's ID, name or e-mail address (Django's comparison)."""
+
+    # The user ID, not the internal 認証キー (事業者コード:ユーザID) the user never sees.
+    USER_ATTRIBUTES = ("login_id", "last_name", "first_name", "email")
+
+    def __init__(self, user_attributes: Sequence[str] = USER_ATTRIBUTES, max_similarity: float = 0.7) -> None:
+        super().__init__(user_attributes, max_similarity)
+
+    def get_error_message(self) -> str:
+        # verbose_name is the model field's Japanese label (ユーザID, 氏名(姓), メールアドレス).
+        return "%(verbose_name)sと似たパスワードは使用できません。"
+
+    def get_help_text(self) -> str:
+        return "ユーザID・氏名・メールアドレスと似たパスワードは使用できません"
+
+
+class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+    """Not one of the 20,000 common passwords of Django's list."""
+
+    def get_error_message(self) -> str:
+        return "よく使われているパスワードは使用できません。"
+
+    def get_help_text(self) -> str:
+        return "よく使われているパスワードは使用できません"
 
 
 class PasswordHistoryValidator:

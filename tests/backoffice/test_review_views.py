@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -155,9 +156,37 @@ def test_another_id_is_not_found(staff_client: Client) -> None:
     assert staff_client.get(f"{QUEUE}999999/").status_code == 404
 
 
-def test_staff_approve_through_the_form(staff_client: Client, submitted: Application) -> None:
+def test_an_approval_asks_for_confirmation_first(staff_client: Client, submitted: Application) -> None:
+    # Issue 17 point 18: 承認 acted in one click. Hold and reject need a reason; approval a second step.
+    detail = staff_client.get(f"{QUEUE}{submitted.pk}/").content.decode()
+    assert 'name="confirmed"' not in detail
     response = staff_client.post(
         f"{QUEUE}{submitted.pk}/decide/", {"decision": "approve", "reason": "", "version": submitted.version}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "承認してよろしいですか" in page
+    for text in (submitted.reception_number, "テスト申請", submitted.organization.name):
+        assert text in page
+    assert '<input type="hidden" name="confirmed" value="1">' in page
+    assert '<input type="hidden" name="decision" value="approve">' in page
+    assert f'href="{QUEUE}{submitted.pk}/"' in page  # back to the application, nothing decided
+    submitted.refresh_from_db()
+    assert submitted.state == State.SUBMITTED
+    assert not submitted.transitions.filter(action="approve").exists()
+
+    # 承認する posts the same decision again, confirmed.
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page))
+    response = staff_client.post(f"{QUEUE}{submitted.pk}/decide/", hidden)
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.state == State.APPROVED
+
+
+def test_staff_approve_through_the_form(staff_client: Client, submitted: Application) -> None:
+    response = staff_client.post(
+        f"{QUEUE}{submitted.pk}/decide/",
+        {"decision": "approve", "reason": "", "version": submitted.version, "confirmed": "1"},
     )
     assert response.status_code == 302
     assert response["Location"] == QUEUE
@@ -198,7 +227,9 @@ def test_a_decision_on_an_outdated_screen_is_refused(
 ) -> None:
     shown = submitted.version
     services.update_payload(actor=member_admin, application=submitted, payload={"name": "差し替え電力"})
-    response = staff_client.post(f"{QUEUE}{submitted.pk}/decide/", {"decision": "approve", "version": shown})
+    response = staff_client.post(
+        f"{QUEUE}{submitted.pk}/decide/", {"decision": "approve", "version": shown, "confirmed": "1"}
+    )
     assert response.status_code == 200
     assert "画面を開き直して" in response.content.decode()
     assert response.context["form"]["version"].value() == str(shown + 1)

@@ -56,7 +56,8 @@ def decide(client: Client, application: Application, decision: str, reason: str 
     application.refresh_from_db()
     return client.post(
         f"/backoffice/reviews/{application.pk}/decide/",
-        {"decision": decision, "reason": reason, "version": application.version},
+        # confirmed: the answer to the back office's "承認してよろしいですか" (ignored by hold and reject)
+        {"decision": decision, "reason": reason, "version": application.version, "confirmed": "1"},
     )
 
 

@@ -75,7 +75,7 @@ def test_cap_p1_p2_register_change_delete_each_reviewed(
     application.refresh_from_db()
     staff_client.post(
         f"/backoffice/reviews/{application.pk}/decide/",
-        {"decision": "approve", "version": application.version},
+        {"decision": "approve", "version": application.version, "confirmed": "1"},
     )
     source = PowerSource.objects.get()
     assert source.source_id == "P0000001" and source.version == 1 and source.is_registered

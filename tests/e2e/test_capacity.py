@@ -92,6 +92,12 @@ def test_an_operator_registers_a_power_source_and_staff_approve_it(
     expect(page.get_by_text("キャパ火力発電所１号機").first).to_be_visible()
     screenshot(page, "capacity-source-review")
     page.get_by_role("button", name="承認", exact=True).click()
+    # Approval asks first; nothing is decided until 承認する.
+    expect(page.get_by_text("承認してよろしいですか")).to_be_visible()
+    application.refresh_from_db()
+    assert application.state == State.SUBMITTED
+    screenshot(page, "capacity-source-approve-confirm")
+    page.get_by_role("button", name="承認する", exact=True).click()
     expect(
         page.get_by_text(f"受付番号 {application.reception_number} の申請を承認しました。")
     ).to_be_visible()

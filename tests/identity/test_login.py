@@ -165,6 +165,51 @@ def test_mem_u1_password_change_rules_show_next_to_the_field(client: Client, mem
     assert member_user.check_password("Test-pass1")
 
 
+ENGLISH_BROWSER = "en-US,en;q=0.9"
+
+
+def shown_errors(response) -> list[str]:
+    return re.findall(r'<p class="field__error" id="id_\w+_error">(.*?)</p>', page_text(response))
+
+
+@pytest.mark.parametrize("accept_language", ["ja", ENGLISH_BROWSER])
+@pytest.mark.parametrize(
+    ("password", "expected"),
+    [
+        ("Password1", ["よく使われているパスワードは使用できません。"]),
+        ("Kouiki-taro", ["メールアドレスと似たパスワードは使用できません。"]),
+        ("Ab1-" + "x" * 300, ["パスワードが長すぎます。"] * 2),
+    ],
+    ids=["common", "like-the-email", "too-long"],
+)
+def test_mem_u1_password_errors_are_japanese_only(
+    client: Client, member_user: User, accept_language: str, password: str, expected: list[str]
+) -> None:
+    # Issue 17 point 16: an English browser saw "This password is too common." beside Japanese.
+    member_user.email = "kouiki.taro@example.co.jp"
+    member_user.save(update_fields=["email"])
+    login(client, member_user)
+    response = client.post(
+        "/member/password/change/",
+        {"old_password": "Test-pass1", "new_password1": password, "new_password2": password},
+        HTTP_ACCEPT_LANGUAGE=accept_language,
+    )
+    assert shown_errors(response) == expected
+
+
+def test_mem_a1_a_too_long_login_password_is_refused_in_japanese(client: Client, member_user: User) -> None:
+    response = client.post(
+        LOGIN,
+        {
+            "organization_code": member_user.organization.code,
+            "user_id": member_user.login_id,
+            "password": "x" * 300,
+        },
+        HTTP_ACCEPT_LANGUAGE=ENGLISH_BROWSER,
+    )
+    assert shown_errors(response) == ["パスワードが長すぎます。"]
+
+
 def test_withdrawn_organization_cannot_log_in(client: Client, member_user: User) -> None:
     Organization.objects.filter(pk=member_user.organization_id).update(status=OrganizationStatus.WITHDRAWN)
     response = login(client, member_user)

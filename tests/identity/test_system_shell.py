@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -77,3 +79,11 @@ def test_a_participant_whose_contract_ended_is_told_so_not_that_it_lost_a_member
     page = response.content.decode()
     assert "ご利用契約が終了" in page
     assert "会員資格" not in page
+
+
+def test_the_capacity_login_links_the_application_and_its_status(client: Client) -> None:
+    # Issue 17 point 10: a newcomer to the capacity market finds how to apply from the login page.
+    page = client.get("/capacity/login/").content.decode()
+    for label, url in (("利用申請", "/capacity/apply/"), ("審査状況確認", "/capacity/apply/status/")):
+        assert re.search(rf'<a href="{re.escape(url)}">[^<]*{label}[^<]*</a>', page), label
+        assert client.get(url).status_code == 200

@@ -239,7 +239,7 @@ def test_mem_i4_company_change_waits_for_approval_then_becomes_a_new_version(
 
     decided = staff_client.post(
         f"/backoffice/reviews/{application.pk}/decide/",
-        {"decision": "approve", "version": application.version},
+        {"decision": "approve", "version": application.version, "confirmed": "1"},
     )
     assert decided.status_code == 302
     application.refresh_from_db()
@@ -386,6 +386,37 @@ def test_mem_i4_bad_administrator_input_is_shown_next_to_the_field(
     profile.refresh_from_db()
     assert profile.version == 1
     assert not OutboxMessage.objects.exists()
+
+
+def blank_administrator2() -> dict[str, str]:
+    return {name: "" for name in ADMIN2_INPUT}
+
+
+@pytest.mark.parametrize("admin2_none", [False, True], ids=["left-blank", "ticked-none"])
+def test_mem_i4_an_error_elsewhere_leaves_an_unwanted_administrator_2_without_errors(
+    admin_client: Client, admin2_none: bool
+) -> None:
+    # Issue 17 point 15: one wrong 代表電話番号 used to add nine "管理者②… を入力してください".
+    data = change_form_data(admin2_none=admin2_none, phone="abc")
+    if not admin2_none:
+        data.update({f"admin2-{name}": "" for name in [*ADMIN2_INPUT, "email_confirm"]})
+    response = admin_client.post(NEW, data)
+    assert response.status_code == 200
+    assert field_error(response, "id_phone")
+    page = html(response)
+    assert "管理者②" not in page.split('class="error-summary"')[1].split("</div>")[0]
+    assert 'class="field__error" id="id_admin2-' not in page
+
+
+def test_mem_i4_a_partly_filled_administrator_2_reports_its_missing_fields(
+    admin_client: Client, profile: MemberProfile
+) -> None:
+    partial = {**blank_administrator2(), "user_id": "abc009", "email_confirm": ""}
+    response = admin_client.post(NEW, change_form_data(admin2=partial))
+    assert response.status_code == 200
+    assert "氏名(姓)を入力してください" in field_error(response, "id_admin2-last_name")
+    assert "メールアドレスを入力してください" in field_error(response, "id_admin2-email")
+    assert not field_error(response, "id_admin2-user_id")
 
 
 def test_mem_i4_the_same_user_id_twice_is_refused(admin_client: Client, profile: MemberProfile) -> None:
@@ -602,7 +633,7 @@ def test_mem_i5_i6_approval_ends_membership_and_access(
 
     staff_client.post(
         f"/backoffice/reviews/{application.pk}/decide/",
-        {"decision": "approve", "version": application.version},
+        {"decision": "approve", "version": application.version, "confirmed": "1"},
     )
     organization = Organization.objects.get(pk=admin.organization_id)
     assert organization.status == status

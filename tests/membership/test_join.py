@@ -191,7 +191,7 @@ def test_mem_j1_to_j4_the_whole_join_flow_until_the_administrator_changes_the_pa
     application.refresh_from_db()
     response = staff_client.post(
         f"/backoffice/reviews/{application.pk}/decide/",
-        {"decision": "approve", "reason": "", "version": application.version},
+        {"decision": "approve", "reason": "", "version": application.version, "confirmed": "1"},
     )
     assert response.status_code == 302
     application.refresh_from_db()

@@ -74,6 +74,8 @@ class DecisionForm(forms.Form):
         help_text="保留・却下の場合は必須です。申請者へのメールに記載されます。",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # Set only by the confirmation step's button: an approval is applied on the second POST.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 DECIDE = {"approve": services.approve, "hold": services.hold, "reject": services.reject}
@@ -101,12 +103,16 @@ def _application(request: HttpRequest, actor: User, pk: int) -> Application:
         raise Http404(error.message) from error
 
 
+def _application_type(application: Application) -> registry.ApplicationType:
+    return registry.find(application.kind) or registry.ApplicationType(
+        key=application.kind, name=application.kind
+    )
+
+
 def _render_detail(
     request: HttpRequest, application: Application, form: DecisionForm | None = None
 ) -> HttpResponse:
-    application_type = registry.find(application.kind) or registry.ApplicationType(
-        key=application.kind, name=application.kind
-    )
+    application_type = _application_type(application)
     differences = application_type.differences(application)
     changed = {label for label, _current, _requested in differences}
     rows = [(label, value, label in changed) for label, value in application_type.rows(application.payload)]
@@ -132,6 +138,25 @@ def _render_detail(
     )
 
 
+def _render_approval_check(
+    request: HttpRequest, application: Application, form: DecisionForm
+) -> HttpResponse:
+    """承認してよろしいですか: the application's summary and a button that posts the approval again,
+    confirmed. Hold and reject need no such step: their required reason is the deliberate act."""
+    application_type = _application_type(application)
+    return render(
+        request,
+        "backoffice/reviews/confirm_approve.html",
+        {
+            "application": application,
+            "kind_name": application_type.name,
+            "differences": application_type.differences(application),
+            "form": form,
+            "title": f"承認の確認 {application.reception_number}",
+        },
+    )
+
+
 @staff_required
 @require_GET
 def detail(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
@@ -143,12 +168,15 @@ def detail(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def decide(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
-    """Approve, hold or reject through the service; errors come back next to the field."""
+    """Approve (after a confirmation step), hold or reject through the service; errors come back next
+    to the field."""
     application = _application(request, actor, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, application, form)
     act = form.cleaned_data["decision"]
+    if act == "approve" and not form.cleaned_data["confirmed"] and services.may(act, application.state):
+        return _render_approval_check(request, application, form)
     try:
         decided = DECIDE[act](
             actor=actor,  # type: ignore[arg-type]

@@ -96,11 +96,15 @@ class ChangeForms:
         self.company = CompanyForm(
             data, initial={name: initial.get(name) for name in selectors.COMPANY_FIELDS}
         )
+        self.admin2_choice = Administrator2Choice(data, prefix="admin2opt")
         self.admins = {
             slot: AdministratorForm(data, prefix=f"admin{slot}", initial=self._admin_initial(initial, slot))
             for slot in SLOTS
         }
-        self.admin2_choice = Administrator2Choice(data, prefix="admin2opt")
+        self.wants_administrator2 = self._administrator2_wanted()
+        if not self.wants_administrator2:
+            # Shown as typed but never validated: an optional section left out has no errors.
+            self.admins[2] = AdministratorForm(prefix="admin2", initial=self._as_typed(self.admins[2]))
         self.non_field_errors: list[str] = []
 
     @staticmethod
@@ -109,26 +113,29 @@ class ChangeForms:
         values["email_confirm"] = values["email"]
         return values
 
-    def administrator2_wanted(self) -> bool:
+    @staticmethod
+    def _as_typed(form: forms.Form) -> dict[str, str]:
+        return {name: str(form.data.get(form.add_prefix(name), "")) for name in form.fields}
+
+    def _administrator2_wanted(self) -> bool:
         """Whether administrator ② is to be registered: not when ticked off or left entirely blank."""
         if self.data is None:
             return True
         if self.admin2_choice.is_valid() and self.admin2_choice.cleaned_data["none"]:
             return False
-        form = self.admins[2]
-        return any(str(self.data.get(form.add_prefix(name), "")).strip() for name in form.fields)
+        return any(value.strip() for value in self._as_typed(self.admins[2]).values())
 
     def is_valid(self) -> bool:
         valid = self.company.is_valid()
         valid = self.admins[1].is_valid() and valid
-        if self.administrator2_wanted():
+        if self.wants_administrator2:
             valid = self.admins[2].is_valid() and valid
         return valid
 
     def payload(self) -> dict[str, Any]:
         payload = self.company.payload()
         for slot in SLOTS:
-            if slot == 2 and not self.administrator2_wanted():
+            if slot == 2 and not self.wants_administrator2:
                 payload.update({admin_key(slot, name): "" for name in selectors.ADMIN_FIELDS})
                 continue
             admin = self.admins[slot].payload()
@@ -151,7 +158,11 @@ class ChangeForms:
             return self.company, key
         for slot in SLOTS:
             prefix = f"admin{slot}_"
-            if key.startswith(prefix) and key[len(prefix) :] in self.admins[slot].fields:
+            if (
+                key.startswith(prefix)
+                and key[len(prefix) :] in self.admins[slot].fields
+                and self.admins[slot].is_bound
+            ):
                 return self.admins[slot], key[len(prefix) :]
         return None, None
 
