@@ -34,8 +34,11 @@ def clock() -> Iterator[time_machine.Coordinates]:
 
 
 def settle(page: Page) -> None:
-    """Let the page finish loading its styles and fonts before leaving it (else they are aborted)."""
+    """Let the page finish loading its styles and fonts before leaving it (else they are aborted).
+    The load event does not wait for web fonts, which start loading when text first uses them:
+    `document.fonts.ready` does."""
     page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready.then(() => true)")
 
 
 def log_in(page: Page, code: str) -> None:
@@ -55,8 +58,10 @@ def log_out(page: Page) -> None:
 
 
 def confirm_and_send(page: Page) -> None:
+    settle(page)
     page.get_by_role("button", name="確認").click()
     expect(page.get_by_text("次の内容で送信します")).to_be_visible()
+    settle(page)
     page.get_by_role("button", name="送信").click()
 
 
