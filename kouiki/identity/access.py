@@ -71,12 +71,15 @@ def is_participant(actor: Any) -> bool:
     )
 
 
-def _refusal(actor: Any, function_id: str) -> str | None:
-    """Why the actor may not use the function now, or None when it may."""
+def _refusal(actor: Any, function_id: str, codes: frozenset[str] | None = None) -> str | None:
+    """Why the actor may not use the function now, or None when it may. `codes`: the actor's role
+    codes in the function's system when the caller already has them (a menu asks for many)."""
     function = catalog.get(function_id)
     if not getattr(actor, "is_authenticated", False):
         return Forbidden.default_message
-    if not catalog.allows(function.id, role_codes(actor, function.system)):
+    if codes is None:
+        codes = role_codes(actor, function.system)
+    if not catalog.allows(function.id, codes):
         return Forbidden.default_message
     if function.duty and is_participant(actor) and not has_duty(actor, function.duty, function.system):
         return (
@@ -145,12 +148,15 @@ def require_staff(actor: Any, message: str | None = None) -> User:
 
 
 def menu(actor: Any, system: str) -> list[tuple[str, list[catalog.Function]]]:
-    """The menu of `system` for the actor: the built screens it may use, by heading."""
-    return [
-        (heading, [entry for entry in entries if may_use(actor, entry.id)])
-        for heading, entries in catalog.menu(system, role_codes(actor, system))
-        if any(may_use(actor, entry.id) for entry in entries)
-    ]
+    """The menu of `system` for the actor: the built screens it may use, by heading (the role codes
+    are read once, not once per entry)."""
+    codes = role_codes(actor, system) if getattr(actor, "is_authenticated", False) else frozenset()
+    groups = []
+    for heading, entries in catalog.menu(system, codes):
+        allowed = [entry for entry in entries if _refusal(actor, entry.id, codes) is None]
+        if allowed:
+            groups.append((heading, allowed))
+    return groups
 
 
 # --- services -----------------------------------------------------------------------------------

@@ -131,3 +131,13 @@ def test_one_staff_check() -> None:
         if path in allowed or "migrations" in path.parts:
             continue
         assert "is_kouiki_staff" not in path.read_text(encoding="utf-8"), f"{path} checks staff itself"
+
+
+def test_the_menu_reads_the_users_roles_once_not_once_per_entry(
+    client, member_admin: User, django_assert_max_num_queries
+) -> None:
+    client.force_login(member_admin)
+    with django_assert_max_num_queries(12):
+        response = client.get("/member/")
+    assert response.status_code == 200
+    assert "会員情報の確認" in response.content.decode()
