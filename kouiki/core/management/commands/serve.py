@@ -4,16 +4,19 @@ There is no nginx in the demo, so the ASGI application is wrapped in Django's st
 (which serves from the app directories even with DEBUG off). The worker is a `manage.py worker`
 subprocess in its own process group: Ctrl-C reaches this process only, which stops the web server
 and then sends the worker one SIGTERM, so it finishes the mail in hand. If either of the two dies,
-the other is stopped and the command exits non-zero.
+the other is stopped and the command exits non-zero. Without `KOUIKI_SITE_URL`, the links in mails
+point at the host and port served (`PORT=8101 make run` mails links to :8101).
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import threading
 from argparse import ArgumentParser
+from collections.abc import MutableMapping
 from types import FrameType
 from typing import Any
 
@@ -24,6 +27,20 @@ from django.core.asgi import get_asgi_application
 from django.core.management.base import BaseCommand, CommandError
 
 WORKER_STOP_SECONDS = 30
+# Addresses that listen on every interface: a browser cannot open them, the loopback it can.
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")  # noqa: S104
+
+
+def use_site_url(environ: MutableMapping[str, str], *, host: str, port: int) -> None:
+    """Link mails to where this server answers, unless `KOUIKI_SITE_URL` says otherwise: in this
+    process (settings) and in the worker, which inherits `environ` and sends the mail."""
+    if environ.get("KOUIKI_SITE_URL"):
+        return
+    if host in WILDCARD_HOSTS:
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"
+    settings.SITE_URL = environ["KOUIKI_SITE_URL"] = f"http://{host}:{port}"
 
 
 class Command(BaseCommand):
@@ -35,6 +52,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_false", dest="worker", help="serve only")
 
     def handle(self, *, host: str, port: int, worker: bool, **options: Any) -> None:
+        use_site_url(os.environ, host=host, port=port)
         server = uvicorn.Server(
             uvicorn.Config(
                 ASGIStaticFilesHandler(get_asgi_application()),  # type: ignore[arg-type]
@@ -54,7 +72,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop_server)
 
         self.stdout.write(f"Kouiki: http://{host}:{port}/ （Ctrl-C で停止）")
-        self.stdout.write(f"メール: {self._mail_destination()}")
+        self.stdout.write(f"メール: {self._mail_destination()}（リンク先 {settings.SITE_URL}）")
 
         process = self._start_worker() if worker else None
         worker_died = threading.Event()
