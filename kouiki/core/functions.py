@@ -24,7 +24,9 @@ class Function:
     """One function: who may use it, how it is reached, and whether it is built yet."""
 
     id: str
-    name: str  # 機能名, the name users see
+    # 機能名, the name users see; where FUNCTIONS.md gives two functions one name (SW-L02, SW-L03),
+    # one of them says what it does, so that a menu tells them apart.
+    name: str
     system: str  # "member", "switching", "capacity" or "common"
     who: frozenset[str]
     surface: str = "web"  # "web", "api+web" or "system"
@@ -40,8 +42,11 @@ class Function:
 
     @property
     def title(self) -> str:
-        """The name with its 業務, for menus and tables ("低圧 スイッチング(新小売) 廃止取次登録")."""
-        return f"{self.business} {self.name}" if self.business else self.name
+        """The name with its 業務, for headings and tables ("低圧 スイッチング(新小売) 廃止取次登録");
+        the 業務 alone when it ends with the name ("低圧 設備情報照会", not "… 設備情報照会 設備情報照会")."""
+        if not self.business or self.business.endswith(self.name):
+            return self.business or self.name
+        return f"{self.business} {self.name}"
 
 
 M = frozenset({"M"})
@@ -208,7 +213,7 @@ FUNCTIONS: list[Function] = [
     ),
     switching(
         "SW-L02",
-        "使用量情報照会",
+        "使用量情報照会申請",
         "低圧 設備情報照会",
         tso=True,
         note="使用量情報を参照するためのパスワードの申請",
@@ -219,7 +224,7 @@ FUNCTIONS: list[Function] = [
     # 低圧 再点
     switching(
         "SW-L03",
-        "使用量情報照会",
+        "使用量情報照会（取得）",
         "低圧 再点",
         tso=True,
         note="使用量情報の取得",

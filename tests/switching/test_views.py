@@ -3,6 +3,7 @@ tabs, another organization's objects as 404, lists with a bounded number of quer
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -425,3 +426,28 @@ def test_sw_l06_a_desired_date_at_the_end_of_the_calendar_is_a_message_on_the_fo
     assert response.status_code == 422 and "1年以内" in response.content.decode()
     application.refresh_from_db()
     assert application.revision == 0 and application.desired_date is None
+
+
+MENU_LINK = re.compile(r'<li class="menu__item"><a href="([^"]+)">([^<]+)</a>')
+
+
+def test_every_entry_of_the_switching_menu_has_its_own_name(client: Client, retailer_a: Retailer) -> None:
+    client.force_login(retailer_a.admin)
+    texts = [text for _url, text in MENU_LINK.findall(client.get("/switching/").content.decode())]
+    assert len(texts) == len(set(texts)), sorted(texts)
+
+
+def test_the_menu_and_the_callback_page_call_it_the_same(client: Client, retailer_a: Retailer) -> None:
+    client.force_login(retailer_a.admin)
+    url = reverse("sw_callbacks:endpoint")
+    name = dict(MENU_LINK.findall(client.get("/switching/").content.decode()))[url]
+    assert f'<h1 class="page-title">{name}</h1>' in client.get(url).content.decode()
+
+
+def test_the_facility_inquiry_heading_says_each_word_once(client: Client, retailer_a: Retailer) -> None:
+    client.force_login(retailer_a.user)
+    page = client.get(reverse("sw:facility_inquiry")).content.decode()
+    heading = re.search(r'<h1 class="page-title">(.*?)</h1>', page)
+    assert heading is not None
+    words = re.sub(r"<[^>]+>", " ", heading.group(1)).split()
+    assert len(words) == len(set(words)), words

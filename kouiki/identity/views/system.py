@@ -52,10 +52,14 @@ def system_menu(request: HttpRequest, actor: User, system: str) -> HttpResponse:
     if system == "switching" and is_administrator(actor, system):
         groups.append(
             (
-                "API連携(管理者機能)",
+                "API連携（管理者機能）",
                 [
                     {"id": "", "name": "APIトークン管理", "url": reverse("sw_tokens:list")},
-                    {"id": "", "name": "状況通知(コールバック)設定", "url": reverse("sw_callbacks:endpoint")},
+                    {
+                        "id": "",
+                        "name": "イベント通知（コールバック）",
+                        "url": reverse("sw_callbacks:endpoint"),
+                    },
                 ],
             )
         )
