@@ -40,11 +40,9 @@ def hash_token(raw: str) -> str:
 
 def tokens_for(*, actor: User, system: str = System.SWITCHING) -> QuerySet[ApiToken]:
     """The tokens of the users of the actor's organization in `system`, newest first."""
-    require_administrator(actor, system, ADMIN_ONLY)
-    if actor.organization_id is None:
-        return ApiToken.objects.none()
+    organization_id = require_administrator(actor, system, ADMIN_ONLY)
     return (
-        ApiToken.objects.filter(user__organization_id=actor.organization_id, system=system)
+        ApiToken.objects.filter(user__organization_id=organization_id, system=system)
         .select_related("user", "created_by", "revoked_by")
         .order_by("-created_at", "-id")
     )
@@ -62,8 +60,7 @@ def issue_token(
     *, actor: User, user: User, name: str, system: str = System.SWITCHING
 ) -> tuple[ApiToken, str]:
     """Issue a token for a user of the actor's organization; return it and its secret (shown once)."""
-    require_administrator(actor, system, ADMIN_ONLY)
-    if actor.organization_id is None or user.organization_id != actor.organization_id:
+    if user.organization_id != require_administrator(actor, system, ADMIN_ONLY):
         raise NotFound()
     name = name.strip()
     if not name:
@@ -96,8 +93,7 @@ def issue_token(
 
 def revoke_token(*, actor: User, token: ApiToken) -> ApiToken:
     """Revoke a token of the actor's organization: it stops working at once."""
-    require_administrator(actor, token.system, ADMIN_ONLY)
-    if actor.organization_id is None or token.user.organization_id != actor.organization_id:
+    if token.user.organization_id != require_administrator(actor, token.system, ADMIN_ONLY):
         raise NotFound()
     with transaction.atomic():
         updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from kouiki.core import events
 from kouiki.core.api import problems
+from kouiki.identity.access import organization_of
 from kouiki.switching.api.common import SYSTEM, operation
 from kouiki.switching.api.schemas import CallbackDeliveryPage, EventPage
 
@@ -36,7 +37,7 @@ def list_events(request: HttpRequest, actor: User, query: Query[FeedQuery]) -> d
     and none is repeated, whatever the order in which concurrent changes were made.
     """
     found = events.events_after(
-        organization_id=actor.organization_id,  # type: ignore[arg-type]
+        organization_id=organization_of(actor),
         system=SYSTEM,
         after=query.after,
         limit=query.limit + 1,
@@ -66,7 +67,7 @@ class DeliveryQuery(Schema):
 def list_deliveries(request: HttpRequest, actor: User, query: Query[DeliveryQuery]) -> dict[str, Any]:
     """The callback deliveries of the caller's organization, newest first, with their outcome."""
     deliveries = events.callback_deliveries(
-        organization_id=actor.organization_id,  # type: ignore[arg-type]
+        organization_id=organization_of(actor),
         system=SYSTEM,
         state=query.state,
     )
