@@ -48,7 +48,7 @@ CSRF_TRUSTED_ORIGINS = env_list("KOUIKI_CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("KOUIKI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kouiki.identity.apps.StaffAdminConfig",  # django.contrib.admin behind the back-office login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -79,7 +79,6 @@ MIDDLEWARE = [
     "kouiki.core.views.NoStoreMiddleware",
     "kouiki.core.request_context.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -119,6 +118,9 @@ TEMPLATES = [
 ]
 
 # Database: SQLite (WAL) under var/ by default; DATABASE_URL selects another (PostgreSQL).
+# On SQLite every transaction takes the write lock at BEGIN (IMMEDIATE) and waits for it at most
+# the busy timeout: then a request answers 503 and the worker tries again later (ADR 18).
+KOUIKI_SQLITE_BUSY_TIMEOUT_SECONDS = float(os.environ.get("KOUIKI_SQLITE_BUSY_TIMEOUT_SECONDS") or 5)
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
@@ -132,7 +134,7 @@ else:
             "NAME": str(VAR_DIR / "kouiki.sqlite3"),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                "timeout": KOUIKI_SQLITE_BUSY_TIMEOUT_SECONDS,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
         }
@@ -266,9 +268,10 @@ KOUIKI_OUTBOX_SWEEP_AFTER_SECONDS = env_int("KOUIKI_OUTBOX_SWEEP_AFTER_SECONDS",
 KOUIKI_OUTBOX_LEASE_SECONDS = env_int("KOUIKI_OUTBOX_LEASE_SECONDS", 300)
 KOUIKI_OUTBOX_SWEEP_EVERY_SECONDS = env_int("KOUIKI_OUTBOX_SWEEP_EVERY_SECONDS", 60)
 
-# I18N: the interface is Japanese; times are shown in Japan time.
+# I18N: the interface is Japanese whatever the browser asks for (no LocaleMiddleware: Django's own
+# texts are always its Japanese ones); times are shown in Japan time.
 LANGUAGE_CODE = "ja"
-LANGUAGES = [("ja", "日本語"), ("en", "English")]
+LANGUAGES = [("ja", "日本語")]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from kouiki.core.systems import Role
+from kouiki.identity import access
 from kouiki.identity.models import Organization, User
 from tests.factories import OrganizationFactory, StaffFactory, participant
 
@@ -39,7 +40,7 @@ def staff_client(client: Client, staff: User) -> Client:
     """A client logged in to the back office as `staff` (password and second factor passed)."""
     client.force_login(staff)
     session = client.session
-    session["staff_verified"] = True
+    session[access.STAFF_VERIFIED] = True
     session.save()
     return client
 

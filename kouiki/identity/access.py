@@ -188,9 +188,18 @@ def function(*function_ids: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
 # --- web views ----------------------------------------------------------------------------------
 
 
-def to_login(request: HttpRequest, system: str) -> HttpResponse:
-    """Send the visitor to the login page of `system`, coming back here afterwards."""
-    return HttpResponseRedirect(f"{LOGIN_URLS[system]}?next={quote(request.get_full_path())}")
+def to_login(request: HttpRequest, system: str, next_url: str | None = None) -> HttpResponse:
+    """Send the visitor to the login page of `system`, coming back here (or to `next_url`)."""
+    return HttpResponseRedirect(f"{LOGIN_URLS[system]}?next={quote(next_url or request.get_full_path())}")
+
+
+# The session key the back-office login sets once the staff member passed the second factor.
+STAFF_VERIFIED = "staff_verified"
+
+
+def has_staff_session(request: HttpRequest) -> bool:
+    """Whether the request comes from staff signed in through the back-office door (TOTP passed)."""
+    return is_staff(request.user) and bool(request.session.get(STAFF_VERIFIED))
 
 
 def staff_required(view: View) -> View:
@@ -204,7 +213,7 @@ def staff_required(view: View) -> View:
             return to_login(request, "backoffice")
         if not is_staff(user):
             raise PermissionDenied
-        if not request.session.get("staff_verified"):
+        if not has_staff_session(request):
             return to_login(request, "backoffice")
         return view(request, user, *args, **kwargs)
 

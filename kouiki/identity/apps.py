@@ -1,4 +1,12 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
+from django.contrib import admin
+from django.contrib.admin import apps as admin_apps
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 
 
 class IdentityConfig(AppConfig):
@@ -11,3 +19,36 @@ class IdentityConfig(AppConfig):
         from kouiki.identity import demo as identity_demo
 
         demo.register("identity", identity_demo.load)
+
+
+class StaffAdminSite(admin.AdminSite):
+    """The admin has no door of its own: a password alone never opens it. Its login page sends the
+    visitor to the back-office login (per-address rate limit, lockout, TOTP), and it lets in only
+    superusers whose session passed that login (ADR 17)."""
+
+    site_header = "広域機関システム 管理サイト（参照のみ）"
+    site_title = "管理サイト"
+    index_title = "参照"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        from kouiki.identity import access
+
+        user = request.user
+        return bool(user.is_active and user.is_superuser and access.has_staff_session(request))
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        from kouiki.identity import access
+
+        if self.has_permission(request):
+            return HttpResponseRedirect(reverse("admin:index", current_app=self.name))
+        index = reverse("admin:index", current_app=self.name)
+        next_url = request.GET.get("next", "")
+        return access.to_login(request, "backoffice", next_url if next_url.startswith(index) else index)
+
+
+class StaffAdminConfig(admin_apps.AdminConfig):
+    """The Django admin, behind the back office's door: its site lets in only staff superusers who
+    passed the back-office login (rate limit, lockout, TOTP) in this session."""
+
+    default = False  # identity's own config stays the default of this module
+    default_site = "kouiki.identity.apps.StaffAdminSite"

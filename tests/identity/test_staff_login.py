@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.oath import totp
 
+from kouiki.identity import access
 from kouiki.identity.models import User
 
 FAILED = "ユーザIDもしくはパスワードが不正です"
@@ -58,23 +59,67 @@ def test_participant_cannot_use_the_back_office(client: Client, member_admin: Us
     assert client.get("/backoffice/").status_code == 403
 
 
-def test_django_admin_is_for_superusers_only(client: Client, staff: User) -> None:
+def test_django_admin_is_for_superusers_who_passed_the_back_office_door(client: Client, staff: User) -> None:
     client.force_login(staff)
-    assert client.get("/admin/").status_code == 302
+    session = client.session
+    session[access.STAFF_VERIFIED] = True
+    session.save()
+    assert client.get("/admin/").status_code == 302  # staff, not a superuser
     staff.is_superuser = True
     staff.save()
     assert client.get("/admin/").status_code == 200
 
 
-def test_django_admin_lists_accounts_read_only(client: Client, staff: User, member_user: User) -> None:
+def test_django_admin_does_not_open_with_a_password_alone(client: Client, staff: User) -> None:
     staff.is_superuser = True
     staff.save()
-    client.force_login(staff)
-    listing = client.get("/admin/identity/user/")
+    # The admin's own login form is gone: its page sends the visitor to the back-office login.
+    page = client.get("/admin/login/?next=/admin/identity/user/")
+    assert page.status_code == 302
+    assert page["Location"] == "/backoffice/login/?next=/admin/identity/user/"
+    posted = client.post("/admin/login/", {"username": staff.username, "password": "Test-pass1"})
+    assert posted.status_code == 302
+    assert not client.session.get("_auth_user_id")
+    assert client.get("/admin/").status_code == 302
+    # A session with the password passed but not the second factor is not enough either.
+    client.post("/backoffice/login/", {"user_id": "reviewer", "password": "Test-pass1"})
+    assert client.get("/admin/")["Location"].startswith("/admin/login/")
+    # An outside address after login is never followed.
+    outside = client.get("/admin/login/?next=https://evil.example/")
+    assert outside["Location"] == "/backoffice/login/?next=/admin/"
+
+
+def test_django_admin_login_attempts_are_rate_limited(client: Client, staff: User, settings) -> None:
+    settings.KOUIKI_LOGIN_RATE = "5/m"
+    staff.is_superuser = True
+    staff.save()
+    statuses = []
+    for _ in range(7):
+        client.get("/admin/login/")
+        wrong = {"user_id": "reviewer", "password": "wrong"}
+        statuses.append(client.post("/backoffice/login/?next=/admin/", wrong).status_code)
+    assert statuses[-1] == 429
+
+
+def test_django_admin_after_the_second_factor(client: Client, staff: User) -> None:
+    staff.is_superuser = True
+    staff.save()
+    client.post("/backoffice/login/?next=/admin/", {"user_id": "reviewer", "password": "Test-pass1"})
+    client.get("/backoffice/otp/setup/")
+    device = staff.totpdevice_set.get(confirmed=False)
+    done = client.post("/backoffice/otp/setup/", {"token": f"{totp(device.bin_key):06d}", "next": "/admin/"})
+    assert done["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_django_admin_lists_accounts_read_only(staff_client: Client, staff: User, member_user: User) -> None:
+    staff.is_superuser = True
+    staff.save()
+    listing = staff_client.get("/admin/identity/user/")
     assert listing.status_code == 200
     assert member_user.username in listing.content.decode()
-    assert client.get("/admin/identity/user/add/").status_code == 403
-    assert client.get("/admin/audit/event/").status_code == 200
+    assert staff_client.get("/admin/identity/user/add/").status_code == 403
+    assert staff_client.get("/admin/audit/event/").status_code == 200
 
 
 def test_a_wrong_code_at_enrollment_keeps_the_scanned_qr_code_valid(client: Client, staff: User) -> None:

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kouiki.core.views import ratelimited
-from kouiki.identity import services
+from kouiki.identity import access, services
 from kouiki.identity.access import is_staff, staff_required
 from kouiki.identity.choices import staff_username
 from kouiki.identity.forms import OtpForm, StaffLoginForm
@@ -28,7 +28,7 @@ HOME = "/backoffice/"
 def _verified_login(request: HttpRequest, user: User, device: TOTPDevice | None) -> HttpResponse:
     pending = request.session.pop(identity_auth.PENDING_KEY, None) or {}
     identity_auth.finish_login(request, user, SYSTEM, device)
-    request.session["staff_verified"] = True
+    request.session[access.STAFF_VERIFIED] = True
     return HttpResponseRedirect(pending.get("next") or identity_auth._safe_next(request, HOME))
 
 
