@@ -1,8 +1,7 @@
-"""Top-level URLs: one prefix per system, the back office, the API, the Django admin."""
+"""Top-level URLs: the portal, one prefix per system, the back office, the API, the Django admin."""
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from kouiki.identity import urls as identity_urls
 from kouiki.membership import urls as membership_urls
@@ -13,7 +12,7 @@ handler404 = "kouiki.core.views.page_not_found"
 handler500 = "kouiki.core.views.server_error"
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/member/", permanent=False)),
+    path("", include(identity_urls.portal_urls)),
     path("member/join/", include(membership_urls.join_urls)),
     path("member/assembly/", include("kouiki.assembly.urls")),
     path("member/fees/", include("kouiki.fees.urls")),

@@ -3,6 +3,8 @@
 Each account of the README logs in through its system's login form, then every link of the pages
 it reaches (same system, GET) is followed breadth-first: none may answer a server error or a 404
 (a link the system shows must lead somewhere), nor send a logged-in user back to a login page.
+The other systems send it to their login page with the reason; the portal at `/` links every
+system's login.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.core.management import call_command
 from django.test import Client
+
+from kouiki.core.systems import SITES
 
 PASSWORD = "Demo-pass1"
 MAX_PAGES = 250
@@ -111,6 +115,27 @@ def test_every_linked_page_of_a_demo_account_answers(
 
     assert problems == []
     assert visited > 5
+    # Issue 17 point 9: the other systems are no dead end (403) but their login page, which says
+    # why; the portal says who is signed in.
+    for site in SITES:
+        if site.home_url == prefix:
+            continue
+        response = client.get(site.home_url, follow=True)
+        assert response.redirect_chain[-1][0].startswith(site.login_url), site.key
+        assert response.status_code == 200
+        assert f"ログイン中のユーザは{site.name}を利用できません。" in response.content.decode()
+    assert "としてログインしています" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_portal_leads_to_the_login_of_every_system(client: Client) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    parser = Links()
+    parser.feed(response.content.decode())
+    for site in SITES:
+        assert site.login_url in parser.hrefs, site.key
+        assert client.get(site.login_url).status_code == 200
 
 
 @pytest.mark.django_db

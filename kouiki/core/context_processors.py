@@ -6,10 +6,15 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from kouiki.core.systems import System
+from kouiki.core.systems import SITES, site_name
+
+ORGANIZATION = "電力広域的運営推進機関"
 
 
 def kouiki(request: HttpRequest) -> dict[str, Any]:
     system = getattr(request, "kouiki_system", None)
-    names = dict(System.choices)
-    return {"kouiki_system": system, "kouiki_system_name": names.get(system or "", "電力広域的運営推進機関")}
+    return {
+        "kouiki_system": system,
+        "kouiki_system_name": site_name(system or "", ORGANIZATION),
+        "kouiki_sites": {site.key: site for site in SITES},
+    }

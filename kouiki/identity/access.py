@@ -31,11 +31,12 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from urllib.parse import quote
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from kouiki.core import catalog
 from kouiki.core.errors import Forbidden
+from kouiki.core.systems import BACKOFFICE, site
 from kouiki.identity.choices import Duty
 from kouiki.identity.selectors import has_duty, role_codes
 
@@ -45,13 +46,6 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 R = TypeVar("R")
 View = Callable[..., HttpResponse]
-
-LOGIN_URLS = {
-    "member": "/member/login/",
-    "switching": "/switching/login/",
-    "capacity": "/capacity/login/",
-    "backoffice": "/backoffice/login/",
-}
 
 
 # --- the questions ------------------------------------------------------------------------------
@@ -189,8 +183,16 @@ def function(*function_ids: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
 
 def to_login(request: HttpRequest, system: str, next_url: str | None = None) -> HttpResponse:
-    """Send the visitor to the login page of `system`, coming back here (or to `next_url`)."""
-    return HttpResponseRedirect(f"{LOGIN_URLS[system]}?next={quote(next_url or request.get_full_path())}")
+    """Send the visitor to the login page of `system`, coming back here (or to `next_url`). A
+    signed-in user the system does not let in is told why there, instead of a page that leads
+    nowhere: its login page is the way in with an account of that system."""
+    if request.user.is_authenticated and not (system == BACKOFFICE and is_staff(request.user)):
+        name = site(system).name
+        messages.warning(
+            request,
+            f"ログイン中のユーザは{name}を利用できません。{name}のユーザIDでログインしてください。",
+        )
+    return HttpResponseRedirect(f"{site(system).login_url}?next={quote(next_url or request.get_full_path())}")
 
 
 # The session key the back-office login sets once the staff member passed the second factor.
@@ -208,21 +210,17 @@ def staff_required(view: View) -> View:
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not user.is_authenticated:
-            return to_login(request, "backoffice")
-        if not is_staff(user):
-            raise PermissionDenied
         if not has_staff_session(request):
-            return to_login(request, "backoffice")
-        return view(request, user, *args, **kwargs)
+            return to_login(request, BACKOFFICE)
+        return view(request, request.user, *args, **kwargs)
 
     return wrapped
 
 
 def function_required(function_id: str) -> Callable[[View], View]:
-    """Only participants' users who may use `function_id` (staff use the back office: they are sent
-    to the system's login page); the view is called as `view(request, actor, ...)`."""
+    """Only participants' users who may use `function_id`; anyone the function's system does not
+    let in (staff, who use the back office, or a user of another system) is sent to the system's
+    login page with the reason. The view is called as `view(request, actor, ...)`."""
     declared = catalog.get(function_id)
 
     def decorator(view: View) -> View:
@@ -231,10 +229,10 @@ def function_required(function_id: str) -> Callable[[View], View]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             user = request.user
-            if not is_participant(user):
+            if not is_participant(user) or not role_codes(user, declared.system):  # type: ignore[arg-type]
                 return to_login(request, declared.system)
-            require_function(user, function_id)
             request.kouiki_system = declared.system  # type: ignore[attr-defined]
+            require_function(user, function_id)
             return view(request, user, *args, **kwargs)
 
         return wrapped
@@ -243,17 +241,16 @@ def function_required(function_id: str) -> Callable[[View], View]:
 
 
 def enrolled_required(system: str) -> Callable[[View], View]:
-    """Any participant's user enrolled in `system` (its menu, its own profile and password); the
-    view is called as `view(request, actor, ...)`."""
+    """Any participant's user enrolled in `system` (its menu, its own profile and password); anyone
+    else is sent to the system's login page with the reason. The view is called as
+    `view(request, actor, ...)`."""
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             user = request.user
-            if not is_participant(user):
+            if not is_participant(user) or not role_codes(user, system):  # type: ignore[arg-type]
                 return to_login(request, system)
-            if not role_codes(user, system):  # type: ignore[arg-type]
-                raise PermissionDenied
             request.kouiki_system = system  # type: ignore[attr-defined]
             return view(request, user, *args, **kwargs)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from kouiki.core.systems import System
-from kouiki.identity.views import auth, callbacks, member, otp, system, tokens
+from kouiki.identity.views import auth, callbacks, member, otp, portal, system, tokens
 
 
 def patterns_for(name: str) -> list[URLPattern]:
@@ -27,6 +27,10 @@ def patterns_for(name: str) -> list[URLPattern]:
             name="password_reset_confirm",
         ),
     ]
+
+
+# The portal at `/`: the systems and their login pages.
+portal_urls = ([path("", portal.portal, name="portal")], "portal")
 
 
 # Member Information Management System (会員情報管理システム): login and user screens.

@@ -86,8 +86,8 @@ class CharacterClassesValidator:
         return f"英大文字・英小文字・数字・記号のうち{self.min_classes}種類以上"
 
 
-# Django's two checks below speak the browser's language (LocaleMiddleware); ours are Japanese only,
-# so these give their messages in Japanese whatever the browser asks for.
+# Django's two checks below word their messages in English or by the active language; ours are
+# Japanese only, so these give their messages in Japanese whatever the browser asks for.
 
 
 class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilarityValidator):

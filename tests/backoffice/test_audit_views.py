@@ -15,6 +15,7 @@ from kouiki.audit.choices import Action
 from kouiki.audit.models import Event
 from kouiki.audit.services import record
 from kouiki.identity.models import Organization, User
+from tests.access import sent_to_login
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 LIST = "/backoffice/audit/"
@@ -35,9 +36,9 @@ def test_urls_are_named() -> None:
 def test_a_participant_cannot_open_the_audit_log(client: Client, member_admin: User) -> None:
     event = record(actor=member_admin, action=Action.USER_UPDATE)
     client.force_login(member_admin)
-    assert client.get(LIST).status_code == 403
-    assert client.get(f"{LIST}{event.pk}/").status_code == 403
-    assert client.get(f"{LIST}export/").status_code == 403
+    assert sent_to_login(client.get(LIST), "backoffice")
+    assert sent_to_login(client.get(f"{LIST}{event.pk}/"), "backoffice")
+    assert sent_to_login(client.get(f"{LIST}export/"), "backoffice")
 
 
 def test_a_visitor_and_an_unverified_staff_member_are_sent_to_the_login(client: Client, staff: User) -> None:

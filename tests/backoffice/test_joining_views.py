@@ -13,6 +13,7 @@ from kouiki.identity.models import User
 from kouiki.membership.models import CodeAssignment
 from kouiki.membership.services import join
 from kouiki.reviews.models import Application
+from tests.access import sent_to_login
 from tests.factories import OrganizationFactory
 from tests.membership.join_helpers import file_provisional, submit_main
 from tests.reviews.sample import bring_to
@@ -37,11 +38,13 @@ def test_urls_are_named() -> None:
     assert reverse("backoffice:joining_assign", args=[7]) == f"{LIST}7/assign/"
 
 
-def test_a_participant_gets_403(client: Client, member_admin: User, provisional: Application) -> None:
+def test_a_participant_is_sent_to_the_login(
+    client: Client, member_admin: User, provisional: Application
+) -> None:
     client.force_login(member_admin)
-    assert client.get(LIST).status_code == 403
-    assert client.get(f"{LIST}{provisional.pk}/assign/").status_code == 403
-    assert client.post(f"{LIST}{provisional.pk}/assign/", {"code": "1234"}).status_code == 403
+    assert sent_to_login(client.get(LIST), "backoffice")
+    assert sent_to_login(client.get(f"{LIST}{provisional.pk}/assign/"), "backoffice")
+    assert sent_to_login(client.post(f"{LIST}{provisional.pk}/assign/", {"code": "1234"}), "backoffice")
     assert not CodeAssignment.objects.exists()
 
 

@@ -12,6 +12,7 @@ from kouiki.identity.models import Organization, OrganizationStatus, User
 from kouiki.membership.models import MemberProfile
 from kouiki.membership.services import certificates, changes, exits
 from kouiki.reviews import services as reviews
+from tests.access import sent_to_login
 from tests.membership.factories import ADMIN1_INPUT, ADMIN2_INPUT, change_form_data, member
 
 LIST = "/backoffice/members/"
@@ -39,8 +40,8 @@ def test_only_staff_open_the_members(client: Client, profile: MemberProfile, sta
     assert client.get(LIST)["Location"].startswith("/backoffice/login/")
     assert profile.administrator1 is not None
     client.force_login(profile.administrator1)
-    assert client.get(LIST).status_code == 403
-    assert client.get(f"{LIST}{profile.organization.code}/").status_code == 403
+    assert sent_to_login(client.get(LIST), "backoffice")
+    assert sent_to_login(client.get(f"{LIST}{profile.organization.code}/"), "backoffice")
     client.force_login(staff)  # not verified with its second factor
     assert client.get(LIST)["Location"].startswith("/backoffice/login/")
 

@@ -16,6 +16,7 @@ from kouiki.audit.models import Event
 from kouiki.core.models import OutboxMessage, OutboxState
 from kouiki.core.outbox_delivery import REDACTED_BODY, deliver
 from kouiki.identity.models import User
+from tests.access import sent_to_login
 
 LIST_URL = reverse("backoffice:outbox_list")
 
@@ -39,9 +40,9 @@ def test_participants_may_not_open_the_outbox(client: Client, member_admin: User
     message = make_message()
     client.force_login(member_admin)
 
-    assert client.get(LIST_URL).status_code == 403
-    assert client.get(reverse("backoffice:outbox_detail", args=[message.pk])).status_code == 403
-    assert client.post(reverse("backoffice:outbox_retry", args=[message.pk])).status_code == 403
+    assert sent_to_login(client.get(LIST_URL), "backoffice")
+    assert sent_to_login(client.get(reverse("backoffice:outbox_detail", args=[message.pk])), "backoffice")
+    assert sent_to_login(client.post(reverse("backoffice:outbox_retry", args=[message.pk])), "backoffice")
 
 
 def test_staff_who_have_not_passed_the_second_factor_are_sent_to_login(client: Client, staff: User) -> None:

@@ -15,6 +15,7 @@ from kouiki.core.systems import Role
 from kouiki.identity.models import User
 from kouiki.reviews import services
 from kouiki.reviews.models import Application, State
+from tests.access import sent_to_login
 from tests.factories import OrganizationFactory, participant
 from tests.reviews.sample import PAYLOAD, REASON, bring_to
 
@@ -40,12 +41,12 @@ def test_a_participant_cannot_open_the_queue(
     client: Client, member_admin: User, submitted: Application
 ) -> None:
     client.force_login(member_admin)
-    assert client.get(QUEUE).status_code == 403
-    assert client.get(f"{QUEUE}{submitted.pk}/").status_code == 403
+    assert sent_to_login(client.get(QUEUE), "backoffice")
+    assert sent_to_login(client.get(f"{QUEUE}{submitted.pk}/"), "backoffice")
     response = client.post(
         f"{QUEUE}{submitted.pk}/decide/", {"decision": "approve", "version": submitted.version}
     )
-    assert response.status_code == 403
+    assert sent_to_login(response, "backoffice")
     submitted.refresh_from_db()
     assert submitted.state == State.SUBMITTED
 

@@ -20,6 +20,7 @@ from kouiki.identity.models import User
 from kouiki.identity.selectors import role_codes, role_in
 from kouiki.identity.services import capacity_users as identity_capacity
 from kouiki.reviews import services as reviews
+from tests.access import sent_to_login
 from tests.capacity.helpers import STABLE, capacity_user, last_mail, login, mailed_password
 from tests.factories import participant
 
@@ -218,7 +219,7 @@ def test_each_screen_by_role(
     assert login(Client(), cap_user).get(path).status_code == user_code
     assert login(Client(), cap_admin).get(path).status_code == admin_code
     member = participant(system=System.MEMBER, role=Role.ADMIN)
-    assert login(Client(), member).get(path).status_code == 403
+    assert sent_to_login(login(Client(), member).get(path), "capacity")
     anonymous = client.get(path)
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/capacity/login/")
 

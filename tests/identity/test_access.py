@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client
 
 from kouiki.core.errors import Forbidden
 from kouiki.core.systems import Role, System
@@ -141,3 +142,13 @@ def test_the_menu_reads_the_users_roles_once_not_once_per_entry(
         response = client.get("/member/")
     assert response.status_code == 200
     assert "会員情報の確認" in response.content.decode()
+
+
+def test_a_refused_screen_leads_back_to_the_menu_of_its_system(client: Client, member_user: User) -> None:
+    # Issue 17 point 9: the 403 page's way out was "/" (then /member/ for everyone): it leads to the
+    # menu of the system the user is in, which answers.
+    client.force_login(member_user)
+    refused = client.get("/member/users/")  # the administrator's user list
+    assert refused.status_code == 403
+    assert '<a href="/member/">会員情報管理システムのメニューへ戻る</a>' in refused.content.decode()
+    assert client.get("/member/").status_code == 200

@@ -9,6 +9,7 @@ from django.urls import reverse
 from kouiki.core import catalog
 from kouiki.core.systems import Role
 from kouiki.identity.models import Duty, User
+from tests.access import sent_to_login
 from tests.factories import participant
 
 # Screens a logged-in user reaches without a prior step (login itself is public).
@@ -59,7 +60,8 @@ def test_member_screen_access(client: Client, staff: User, function: catalog.Fun
     response = client.get(url)
     if catalog.allows(function.id, codes) and duty_ok:
         assert response.status_code == 200, (function.id, role)
-    elif role in {"anonymous", "O"}:
+    elif role in {"anonymous", "O", "other_system"}:
+        # Issue 17 point 9: who the member system does not let in gets its login page, not a 403.
         assert response.status_code == 302
         assert response["Location"].startswith("/member/login/")
     else:
@@ -85,7 +87,7 @@ def test_staff_screen_access(client: Client, staff: User, function: catalog.Func
     assert response.status_code == 302
     assert response["Location"].startswith("/backoffice/login/")
     client.force_login(participant(role=Role.ADMIN))
-    assert client.get(url).status_code == 403
+    assert sent_to_login(client.get(url), "backoffice")
     client.force_login(staff)
     session = client.session
     session["staff_verified"] = True

@@ -56,7 +56,9 @@ def test_participant_cannot_use_the_back_office(client: Client, member_admin: Us
     response = client.post("/backoffice/login/", {"user_id": "adm001", "password": "Test-pass1"})
     assert FAILED in response.content.decode()
     client.force_login(member_admin)
-    assert client.get("/backoffice/").status_code == 403
+    response = client.get("/backoffice/", follow=True)
+    assert response.redirect_chain[0][0].startswith("/backoffice/login/")
+    assert "ログイン中のユーザは業務管理（本機関）を利用できません。" in response.content.decode()
 
 
 def test_django_admin_is_for_superusers_who_passed_the_back_office_door(client: Client, staff: User) -> None:

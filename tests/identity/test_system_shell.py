@@ -38,7 +38,13 @@ def test_a_user_not_enrolled_in_the_system_cannot_log_in_there(client: Client) -
     assert response.status_code == 200
     assert "正しくありません" in response.content.decode() or "ログイン" in response.content.decode()
     client.force_login(user)
-    assert client.get("/capacity/").status_code == 403
+    # Issue 17 point 9: the capacity system's login page, saying why, and who is signed in.
+    response = client.get("/capacity/", follow=True)
+    assert response.redirect_chain == [("/capacity/login/?next=/capacity/", 302)]
+    page = response.content.decode()
+    assert "ログイン中のユーザは容量市場システムを利用できません。" in page
+    organization = user.organization
+    assert f"会員情報管理システムに{organization.name}（事業者コード {organization.code}）のユーザ" in page
 
 
 def test_anonymous_visitors_are_sent_to_the_login_of_the_system(client: Client, db: None) -> None:

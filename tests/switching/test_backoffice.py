@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from kouiki.switching.services import switches
+from tests.access import sent_to_login
 from tests.switching.conftest import CUSTOMER_ADDRESS, CUSTOMER_NAME, Retailer, make_point
 
 pytestmark = pytest.mark.usefixtures("clock")
@@ -50,4 +51,4 @@ def test_staff_see_applications_and_switches(
 
 def test_participants_cannot_open_the_back_office(client: Client, retailer_a: Retailer) -> None:
     client.force_login(retailer_a.user)
-    assert client.get("/backoffice/switching/").status_code == 403
+    assert sent_to_login(client.get("/backoffice/switching/"), "backoffice")

@@ -58,10 +58,9 @@ def test_switching_screen_access(client: Client, staff: User, function: catalog.
         assert response.status_code == 200, (function.id, role)
         if function.business.startswith("低圧"):
             assert '<a href="/switching/low/" aria-current="page">低圧</a>' in response.content.decode()
-    elif role in {"anonymous", "O"}:
-        assert response.status_code == 302 and response["Location"].startswith("/switching/login/")
     else:
-        assert response.status_code == 403
+        # Issue 17 point 9: a member-system user too gets the switching login, not a 403.
+        assert response.status_code == 302 and response["Location"].startswith("/switching/login/")
 
 
 @pytest.mark.parametrize("url_name", EXTRA_SCREENS)

@@ -55,7 +55,13 @@ def _login(request: HttpRequest) -> HttpResponse:
                     return redirect("backoffice:otp_setup")
                 return _verified_login(request, user, None)  # type: ignore[arg-type]
     return render(
-        request, "backoffice/login.html", {"form": form, "next": identity_auth._safe_next(request, "")}
+        request,
+        "backoffice/login.html",
+        {
+            "form": form,
+            "next": identity_auth._safe_next(request, ""),
+            "signed_in": identity_auth.signed_in(request),
+        },
     )
 
 

@@ -29,6 +29,7 @@ from django_ratelimit.core import is_ratelimited
 from kouiki.core.catalog import implements
 from kouiki.core.errors import ValidationFailed
 from kouiki.core.forms import errors_onto_form
+from kouiki.core.systems import BACKOFFICE, System, site, site_of
 from kouiki.core.views import ratelimited
 from kouiki.identity import services
 from kouiki.identity.access import function_required, is_participant, is_staff
@@ -42,7 +43,7 @@ from kouiki.identity.forms import (
     StaffLoginForm,
 )
 from kouiki.identity.models import User
-from kouiki.identity.selectors import active_user, password_change_required, role_in
+from kouiki.identity.selectors import active_user, password_change_required, role_codes, role_in
 
 LOGIN_FAILED = "ユーザIDもしくはパスワードが不正です"
 LOCKED_OUT = "お使いのユーザIDは利用できません"
@@ -52,13 +53,6 @@ CONTRACT_ENDED = "本システムのご利用契約が終了しているため�
 OTP_FAILED = "確認コードが正しくありません。"
 PENDING_KEY = "kouiki_pending_login"
 BACKEND = "kouiki.identity.backends.KouikiBackend"
-
-SYSTEM_NAMES = {
-    "member": "会員情報管理システム",
-    "switching": "スイッチング支援システム",
-    "capacity": "容量市場システム",
-    "backoffice": "業務管理(本機関)",
-}
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -100,6 +94,21 @@ def pending_user(request: HttpRequest, system: str) -> tuple[User | None, str]:
     return user, str(pending.get("next") or "")
 
 
+def signed_in(request: HttpRequest) -> dict[str, str] | None:
+    """Who is signed in in this browser and to which site, or None. A browser holds one login at
+    a time (one session): the login pages say so before another login ends this one."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    if is_staff(user):
+        who = f"職員 {user.login_id}"  # type: ignore[union-attr]
+    else:
+        organization = user.organization  # type: ignore[union-attr]
+        who = f"{organization.name}（事業者コード {organization.code}）のユーザ {user.login_id}"  # type: ignore[union-attr]
+    where = site_of(request.session.get("kouiki_system"), BACKOFFICE if is_staff(user) else System.MEMBER)
+    return {"who": who, "where": where.name, "home": where.home_url}
+
+
 def _login_page(
     request: HttpRequest, system: str, form: ParticipantLoginForm, status: int = 200
 ) -> HttpResponse:
@@ -109,8 +118,9 @@ def _login_page(
         {
             "form": form,
             "system": system,
-            "system_name": SYSTEM_NAMES[system],
+            "system_name": site(system).name,
             "next": _safe_next(request, ""),
+            "signed_in": signed_in(request),
         },
         status=status,
     )
@@ -127,7 +137,7 @@ def lockout_response(
         staff_form.is_valid()
         staff_form.add_error(None, LOCKED_OUT)
         return render(request, "backoffice/login.html", {"form": staff_form}, status=403)
-    if system not in SYSTEM_NAMES:
+    if system not in System.values:
         system = "member"
     form = ParticipantLoginForm(request.POST)
     form.is_valid()
@@ -139,7 +149,7 @@ def lockout_response(
 def participant_login(request: HttpRequest, system: str) -> HttpResponse:
     """MEM-A1: 事業者コード + ユーザID + パスワード; the same message for every failure."""
     menu_url = f"/{system}/"
-    if is_participant(request.user) and role_in(request.user, system):  # type: ignore[arg-type]
+    if is_participant(request.user) and role_codes(request.user, system):  # type: ignore[arg-type]
         return redirect(menu_url)
     form = ParticipantLoginForm(request.POST or None)
     if request.method == "POST":
@@ -188,7 +198,7 @@ def participant_otp(request: HttpRequest, system: str) -> HttpResponse:
             services.record_login_failure(username=user.username, system=system, reason="otp")
             form.add_error("token", OTP_FAILED)
     return render(
-        request, "identity/otp.html", {"form": form, "system": system, "system_name": SYSTEM_NAMES[system]}
+        request, "identity/otp.html", {"form": form, "system": system, "system_name": site(system).name}
     )
 
 
@@ -247,14 +257,14 @@ def password_reset_request(request: HttpRequest, system: str) -> HttpResponse:
                 "identity/password_reset_sent.html",
                 {
                     "system": system,
-                    "system_name": SYSTEM_NAMES[system],
+                    "system_name": site(system).name,
                     "minutes": settings.KOUIKI_PASSWORD_RESET_MINUTES,
                 },
             )
     return render(
         request,
         "identity/password_reset_request.html",
-        {"form": form, "system": system, "system_name": SYSTEM_NAMES[system]},
+        {"form": form, "system": system, "system_name": site(system).name},
     )
 
 
@@ -266,7 +276,7 @@ def password_reset_confirm(request: HttpRequest, system: str, uidb64: str, token
         pk = 0
     user = active_user(pk)
     valid = user is not None and default_token_generator.check_token(user, token)
-    context: dict[str, Any] = {"system": system, "system_name": SYSTEM_NAMES[system], "valid": valid}
+    context: dict[str, Any] = {"system": system, "system_name": site(system).name, "valid": valid}
     if not valid or user is None:
         return render(request, "identity/password_reset_confirm.html", context, status=400)
     form = PasswordResetConfirmForm(request.POST or None)
