@@ -1,6 +1,12 @@
-"""The organization's staff screens (/backoffice/), one list of URLs per area."""
+"""The organization's staff screens (/backoffice/), one list of URLs per area, and `AREAS`: every
+area with its name and purpose, the one list the URLs, the top page's cards and the navigation are
+made from (a new area cannot be served without showing on the top page)."""
 
-from django.urls import include, path
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import URLPattern, include, path
 
 from kouiki.backoffice.views import (
     assembly,
@@ -152,6 +158,77 @@ tso_urls = [
 ]
 
 
+@dataclass(frozen=True)
+class Area:
+    """One area of the back office: its URL prefix, its URLs (the first is its index), the name the
+    navigation shows, the top page's heading it comes under, and what it is for."""
+
+    prefix: str
+    urls: list[URLPattern]
+    name: str
+    group: str
+    summary: str
+
+    @property
+    def index_url_name(self) -> str:
+        return f"{app_name}:{self.urls[0].name}"
+
+
+AREAS = [
+    Area(
+        "reviews/",
+        reviews_urls,
+        "審査",
+        "審査・加入",
+        "全システムの申請（加入・会員情報変更・容量市場など）の審査",
+    ),
+    Area(
+        "joining/",
+        joining_urls,
+        "事業者マスタ登録",
+        "審査・加入",
+        "加入（仮）申請への事業者コードの発番",
+    ),
+    Area("members/", members_urls, "会員", "会員", "会員事業者と会員情報の履歴の確認"),
+    Area("assembly/", assembly_urls, "総会", "会員", "総会の開催・議決権・招集通知・回答・当日受付"),
+    Area(
+        "fees/",
+        fees_urls,
+        "会費・請求書",
+        "会員",
+        "会費請求書の発行と入金、振込先口座、容量市場請求書等と還付口座",
+    ),
+    Area("capacity/", capacity_urls, "容量市場", "容量市場", "容量市場の事業者情報と電源等情報の確認"),
+    Area(
+        "switching/",
+        switching_urls,
+        "スイッチング",
+        "スイッチング",
+        "全事業者のスイッチング申請と廃止取次の確認",
+    ),
+    Area(
+        "tso/",
+        tso_urls,
+        "送配電連携",
+        "スイッチング",
+        "一般送配電事業者との電文、模擬需要家のメール、模擬時計",
+    ),
+    Area(
+        "notices/", notices_urls, "お知らせ", "お知らせ・規約・休業日", "各システムのお知らせの登録と取下げ"
+    ),
+    Area("terms/", terms_urls, "利用規約", "お知らせ・規約・休業日", "各システムの利用規約の版の登録と公開"),
+    Area(
+        "calendar/",
+        calendar_urls,
+        "休業日",
+        "お知らせ・規約・休業日",
+        "休業日と容量市場システムの提供時間",
+    ),
+    Area("mail/", outbox_urls, "送信メール", "運用", "送信したメールとその状態、再送"),
+    Area("audit/", audit_urls, "監査ログ", "運用", "すべての操作の記録の検索とCSV出力"),
+]
+
+
 urlpatterns = [
     path("", home.home, name="home"),
     path("login/", auth.login_view, name="login"),
@@ -159,17 +236,5 @@ urlpatterns = [
     path("otp/setup/", auth.otp_setup_view, name="otp_setup"),
     path("logout/", auth.logout_view, name="logout"),
     path("password/change/", auth.protect_password_change, name="password_change"),
-    path("audit/", include(audit_urls)),
-    path("mail/", include(outbox_urls)),
-    path("reviews/", include(reviews_urls)),
-    path("joining/", include(joining_urls)),
-    path("members/", include(members_urls)),
-    path("assembly/", include(assembly_urls)),
-    path("fees/", include(fees_urls)),
-    path("capacity/", include(capacity_urls)),
-    path("notices/", include(notices_urls)),
-    path("terms/", include(terms_urls)),
-    path("calendar/", include(calendar_urls)),
-    path("switching/", include(switching_urls)),
-    path("tso/", include(tso_urls)),
+    *(path(area.prefix, include(area.urls)) for area in AREAS),
 ]

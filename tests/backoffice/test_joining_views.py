@@ -30,7 +30,7 @@ def provisional() -> Application:
 
 
 def _numbers(response: Any) -> list[str]:
-    return [application.reception_number for application, _assignment in response.context["rows"]]
+    return [application.reception_number for application, _assignment, _state in response.context["rows"]]
 
 
 def test_urls_are_named() -> None:
@@ -113,6 +113,24 @@ def test_staff_issue_a_code_and_the_applicant_is_mailed(
 
     page = staff_client.get(f"{LIST}{provisional.pk}/assign/").content.decode()
     assert "発番済み" in page
+
+
+def test_a_filed_provisional_application_shows_its_real_state_not_draft(
+    staff_client: Client, staff: User, provisional: Application
+) -> None:
+    # Issue 17 point 18: the workflow keeps a provisional application as a draft (下書き), which
+    # told staff that the applicant had not filed it.
+    def states() -> str:
+        listed = staff_client.get(LIST, {"status": "all"}).content.decode()
+        detail = staff_client.get(f"{LIST}{provisional.pk}/assign/").content.decode()
+        assert "下書き" not in listed + detail
+        return listed + detail
+
+    assert states().count("仮申請受付済（事業者コード発番待ち）") == 2
+    join.assign_code(actor=staff, application=provisional, code="2345")
+    assert states().count("事業者コード発番済（本申請待ち）") == 2
+    submit_main(provisional, code="2345")
+    assert states().count("申請中") >= 1
 
 
 @pytest.mark.parametrize(

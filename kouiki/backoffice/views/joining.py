@@ -20,7 +20,6 @@ from kouiki.identity.access import staff_required
 from kouiki.membership.forms.join import CodeAssignmentForm
 from kouiki.membership.selectors import join as selectors_join
 from kouiki.membership.services import join
-from kouiki.reviews import selectors as review_selectors
 from kouiki.reviews.services import registry
 from kouiki.terms import selectors as terms_selectors
 
@@ -62,7 +61,12 @@ def joining_list(request: HttpRequest, actor: User) -> HttpResponse:
     page = paginate(
         request, searched(form, partial(selectors_join.join_applications, actor=actor)), PAGE_SIZE
     )
-    rows = [(application, getattr(application, "code_assignment", None)) for application in page.object_list]
+    rows = []
+    for application in page.object_list:
+        assignment = getattr(application, "code_assignment", None)
+        rows.append(
+            (application, assignment, selectors_join.join_state(application, assigned=assignment is not None))
+        )
     return render(
         request,
         "backoffice/joining/list.html",
@@ -94,13 +98,16 @@ def joining_assign(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
             )
             return redirect("backoffice:joining_list")
     application_type = registry.get(application.kind)
+    code = selectors_join.code_for(application)
+    state_label, state_tone = selectors_join.join_state(application, assigned=code is not None)
     return render(
         request,
         "backoffice/joining/assign.html",
         {
             "application": application,
-            "state_label": review_selectors.state_label(application.state),
-            "code": selectors_join.code_for(application),
+            "state_label": state_label,
+            "state_tone": state_tone,
+            "code": code,
             "provisional": selectors_join.is_provisional(application),
             "rows": application_type.rows(application.payload),
             "consents": terms_selectors.consents_for(application=application),

@@ -57,6 +57,20 @@ def is_provisional(application: Application) -> bool:
     return application.state == PROVISIONAL
 
 
+# What a provisional application is to the back office: the workflow keeps it as a draft until the
+# main application submits it, but the applicant has filed it, and it waits for the organization.
+PROVISIONAL_WAITING = "仮申請受付済（事業者コード発番待ち）"
+PROVISIONAL_ASSIGNED = "事業者コード発番済（本申請待ち）"
+
+
+def join_state(application: Application, *, assigned: bool) -> tuple[str, str]:
+    """The state of a join application as the back office shows it, with its badge tone: a
+    provisional one waits for its 事業者コード, then for the applicant's main application."""
+    if is_provisional(application):
+        return (PROVISIONAL_ASSIGNED, "draft") if assigned else (PROVISIONAL_WAITING, "pending")
+    return review_selectors.state_label(application.state), application.state_tone
+
+
 def code_for(application: Application) -> str | None:
     """The 事業者コード issued to a join application, or None before 事業者マスタ登録."""
     return CodeAssignment.objects.filter(application=application).values_list("code", flat=True).first()
