@@ -20,6 +20,18 @@ class IdentityConfig(AppConfig):
 
         demo.register("identity", identity_demo.load)
 
+        # What an API token stands for is cached per process (services/tokens.py): any change to
+        # what it depends on invalidates it, in every process.
+        from axes.models import AccessAttempt
+        from django.db.models.signals import post_delete, post_save
+
+        from kouiki.identity.models import ApiToken, Enrollment, Organization, User
+        from kouiki.identity.services.tokens import invalidate_access
+
+        for model in (ApiToken, Enrollment, Organization, User, AccessAttempt):
+            post_save.connect(invalidate_access, sender=model, dispatch_uid=f"access-{model.__name__}")
+            post_delete.connect(invalidate_access, sender=model, dispatch_uid=f"access-{model.__name__}-del")
+
 
 class StaffAdminSite(admin.AdminSite):
     """The admin has no door of its own: a password alone never opens it. Its login page sends the

@@ -39,6 +39,7 @@ from kouiki.identity.services import (
     open_account,
 )
 from kouiki.identity.services.rules import rules_for
+from kouiki.identity.services.tokens import invalidate_access
 
 SYSTEM = System.CAPACITY
 FUNCTION = "CAP-U1"
@@ -260,6 +261,7 @@ def hand_over_administrator(*, actor: User, user: User) -> User:
             raise Forbidden("管理者は既に変更されています。")
         Enrollment.objects.filter(user=actor, system=SYSTEM).update(role=Role.USER)
         Enrollment.objects.filter(user=user, system=SYSTEM).update(role=Role.ADMIN)
+        invalidate_access()  # update() sends no signal
         record(
             actor=actor,
             action=Action.USER_ADMIN_HANDOVER,

@@ -8,8 +8,10 @@ what a system's API calls to resolve `Authorization: Bearer <token>` to a user.
 from __future__ import annotations
 
 import hashlib
+import pickle
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -19,6 +21,7 @@ from django.utils import timezone
 from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.core.api import Unauthenticated
+from kouiki.core.caching import Generation, LocalCache
 from kouiki.core.errors import InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.systems import System
 from kouiki.identity.access import require_administrator
@@ -101,6 +104,7 @@ def revoke_token(*, actor: User, token: ApiToken) -> ApiToken:
         )
         if not updated:
             raise InvalidTransition("このAPIトークンは失効済みです。")
+        invalidate_access()
         token.refresh_from_db()
         record(
             actor=actor,
@@ -112,6 +116,20 @@ def revoke_token(*, actor: User, token: ApiToken) -> ApiToken:
     return token
 
 
+# What a token stands for, cached in each process (token → user with organization and enrollments):
+# the look-up runs on every API request. Any change to tokens, users, enrollments, organizations or
+# lockouts changes ACCESS (`invalidate_access`), so a revoked token or a changed right is refused on
+# the very next request, in every process.
+ACCESS = Generation("access")
+_token_users: LocalCache = LocalCache()
+_last_used_written: dict[int, datetime] = {}
+
+
+def invalidate_access(**_signal: Any) -> None:
+    """What a token stands for may have changed: every process looks it up again."""
+    ACCESS.bump()
+
+
 def user_for_token(raw: str, *, system: str) -> User | None:
     """The active participant user an unrevoked token of `system` stands for, or None.
 
@@ -120,10 +138,25 @@ def user_for_token(raw: str, *, system: str) -> User | None:
     Whether the user may use a function is the operation's question (403), not this one's."""
     if not raw:
         return None
+    digest = hash_token(raw)
+    generation = ACCESS.current()
+    cached = _token_users.get((digest, system), generation)
+    if cached is None:
+        found = _look_up(digest, system)
+        if found is None:
+            return None
+        cached = (found[0], pickle.dumps(found[1]))
+        _token_users.put((digest, system), generation, cached)
+    token_pk, pickled = cached
+    _touch(token_pk)
+    return pickle.loads(pickled)  # type: ignore[no-any-return]  # noqa: S301 - our own pickle
+
+
+def _look_up(digest: str, system: str) -> tuple[int, User] | None:
     token = (
         ApiToken.objects.select_related("user__organization")
         .prefetch_related("user__enrollments")
-        .filter(token_hash=hash_token(raw), system=system, revoked_at__isnull=True)
+        .filter(token_hash=digest, system=system, revoked_at__isnull=True)
         .first()
     )
     if token is None:
@@ -136,10 +169,16 @@ def user_for_token(raw: str, *, system: str) -> User | None:
         return None
     if locked_usernames([user.username]):
         return None
+    return token.pk, user
+
+
+def _touch(token_pk: int) -> None:
+    """Refresh the token's last use, at most once per LAST_USED_PRECISION and process."""
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return user
+    written = _last_used_written.get(token_pk)
+    if written is None or now - written >= LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=token_pk).update(last_used_at=now)
+        _last_used_written[token_pk] = now
 
 
 def authenticate_bearer(request: HttpRequest, *, system: str) -> User:
@@ -172,4 +211,5 @@ def ensure_demo_token(
         ApiToken.objects.filter(pk=token.pk).update(
             user=user, system=system, revoked_at=None, revoked_by=None
         )
+        invalidate_access()
     return created

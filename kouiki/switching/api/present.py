@@ -14,6 +14,26 @@ if TYPE_CHECKING:
     from kouiki.switching.selectors import CancelForwardView
 
 
+# The columns `application_status` reads: what the status read (SW-L14) loads, nothing more.
+STATUS_COLUMNS = (
+    "reception_number",
+    "kind",
+    "state",
+    "operator_step",
+    "desired_date",
+    "switching_date",
+    "error_code",
+    "error_detail",
+    "revision",
+    "created_at",
+    "updated_at",
+    "forwarded_at",
+    "finished_at",
+    "supply_point__number",
+    "switch__number",
+)
+
+
 def application_status(application: Application) -> dict[str, Any]:
     """The fields of `schemas.ApplicationStatus` (its supply point and switch should be loaded)."""
     switch = application.switch

@@ -9,6 +9,7 @@ purpose and is recorded (SW-P1; services/personal_data.py).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -118,12 +119,17 @@ def applications_for(
 
 
 @function("SW-L14")
-def application_for(*, actor: User, reception_number: str, kind: str = "") -> Application:
+def application_for(
+    *, actor: User, reception_number: str, kind: str = "", columns: Sequence[str] = ()
+) -> Application:
     """SW-L14 業務処理状況確認: one of the organization's applications by its 受付番号; with
-    `kind`, only an application of that kind (another kind's number is NotFound too)."""
+    `kind`, only an application of that kind (another kind's number is NotFound too). `columns`:
+    only these (the status answer's, on the API's hot path), not every column of four tables."""
     found = Application.objects.select_related("supply_point", "switch", "filed_by").filter(
         organization_id=organization_of(actor), reception_number=(reception_number or "").strip()
     )
+    if columns:
+        found = found.select_related(None).select_related("supply_point", "switch").only(*columns)
     if kind:
         found = found.filter(kind=kind)
     application = found.first()

@@ -15,7 +15,7 @@ from kouiki.core.api import problems
 from kouiki.core.csvio import Encoding, csv_response
 from kouiki.switching import selectors
 from kouiki.switching.api.common import operation
-from kouiki.switching.api.present import application_status
+from kouiki.switching.api.present import STATUS_COLUMNS, application_status
 from kouiki.switching.api.schemas import ApplicationPage, ApplicationStatus, StatusesIn, StatusesOut
 from kouiki.switching.selectors import exports
 
@@ -61,7 +61,8 @@ def application_statuses(request: HttpRequest, actor: User, body: StatusesIn) ->
     description="受付番号で指定した自社の申請の処理状況（状態・受付工程・日時・不備の内容）を返します。",
 )
 def application_status_single(request: HttpRequest, actor: User, reception_number: str) -> Any:
-    return application_status(selectors.application_for(actor=actor, reception_number=reception_number))
+    found = selectors.application_for(actor=actor, reception_number=reception_number, columns=STATUS_COLUMNS)
+    return application_status(found)
 
 
 class ApplicationQuery(Schema):

@@ -1,0 +1,66 @@
+"""Process-local caches of what every request reads and rarely changes, kept honest across processes.
+
+A `Generation` is a value in the shared cache (Redis in production, the database cache on one
+machine) that changes whenever what a cache holds may have changed. A `LocalCache` keeps entries in
+this process's memory, each with the generation it was made under, and serves an entry only while
+that generation is current. So a request pays one shared-cache read instead of the queries it
+saves, and a change made by any process is seen by every process on its next request.
+
+A generation is a random value, never a counter: a value lost from the shared cache (evicted,
+cleared, or rolled back with a test's transaction) is replaced by a new one, never by an old one
+an entry could still carry. `bump` changes it at once (what this connection's transaction does is
+visible to its next read) and again after commit (a request that read the old rows before the
+commit cannot leave them cached under the new value).
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+
+
+class Generation:
+    """The shared value that says "entries made before now may be stale"."""
+
+    def __init__(self, name: str) -> None:
+        self.key = f"kouiki:generation:{name}"
+
+    def current(self) -> str:
+        value = cache.get(self.key)
+        if value is None:
+            value = uuid.uuid4().hex
+            if not cache.add(self.key, value, timeout=None):
+                value = cache.get(self.key) or value
+        return str(value)
+
+    def bump(self) -> None:
+        self._set()
+        transaction.on_commit(self._set)
+
+    def _set(self) -> None:
+        cache.set(self.key, uuid.uuid4().hex, timeout=None)
+
+
+class LocalCache:
+    """A bounded dict of this process, each entry valid under one generation."""
+
+    def __init__(self, max_entries: int = 10_000) -> None:
+        self.max_entries = max_entries
+        self._entries: dict[Any, tuple[str, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Any, generation: str) -> Any | None:
+        entry = self._entries.get(key)
+        if entry is None or entry[0] != generation:
+            return None
+        return entry[1]
+
+    def put(self, key: Any, generation: str, value: Any) -> None:
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                self._entries.clear()
+            self._entries[key] = (generation, value)

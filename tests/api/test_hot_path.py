@@ -1,0 +1,79 @@
+"""The API's hot path: what a token stands for is cached per process (any change to it is seen on the
+very next request), and a status read loads only what it answers."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kouiki.core.caching import LocalCache
+from kouiki.core.systems import System
+from kouiki.identity.choices import OrganizationStatus
+from kouiki.identity.models import ApiToken, Enrollment
+from kouiki.identity.services import tokens
+from tests.api.conftest import cancel_forward_body
+
+
+def _token_queries(client, path: str = "/events") -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(path).status_code
+    return status, sum("identity_apitoken" in q["sql"] and "SELECT" in q["sql"] for q in queries)
+
+
+def test_the_second_request_does_not_look_the_token_up_again(api, retailer_a) -> None:
+    client = api(retailer_a.token)
+    assert _token_queries(client) == (200, 1)
+    assert _token_queries(client) == (200, 0)
+
+
+def test_a_revoked_token_is_refused_on_the_very_next_request(api, retailer_a) -> None:
+    client = api(retailer_a.token)
+    assert client.get("/events").status_code == 200
+    assert client.get("/events").status_code == 200  # served from the cache
+    token = ApiToken.objects.get(user=retailer_a.user)
+    tokens.revoke_token(actor=retailer_a.admin, token=token)
+    response = client.get("/events")
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_token"
+
+
+def test_a_withdrawn_right_is_refused_on_the_very_next_request(api, retailer_a) -> None:
+    client = api(retailer_a.token)
+    assert client.get("/events").status_code == 200
+    Enrollment.objects.filter(user=retailer_a.user, system=System.SWITCHING).delete()
+    assert client.get("/events").status_code in {401, 403}
+
+
+def test_a_disabled_organization_is_refused_on_the_very_next_request(api, retailer_a) -> None:
+    client = api(retailer_a.token)
+    assert client.get("/events").status_code == 200
+    organization = retailer_a.organization
+    organization.status = OrganizationStatus.WITHDRAWN
+    organization.save(update_fields=["status"])
+    assert not organization.is_active
+    assert client.get("/events").status_code == 401
+
+
+def test_another_process_sees_the_change_through_the_shared_generation(api, retailer_a) -> None:
+    """Another web process is another LocalCache: its entry made before the change is not served."""
+    other_process = LocalCache()
+    key = (tokens.hash_token(retailer_a.token), System.SWITCHING)
+    other_process.put(key, tokens.ACCESS.current(), "what the token stood for")
+    assert other_process.get(key, tokens.ACCESS.current()) == "what the token stood for"
+    retailer_a.user.is_active = False
+    retailer_a.user.save(update_fields=["is_active"])
+    assert other_process.get(key, tokens.ACCESS.current()) is None
+
+
+def test_a_status_read_loads_only_what_it_answers(api, retailer_a, points) -> None:
+    client = api(retailer_a.token)
+    number = client.post("/cancel-forwards", cancel_forward_body(points[0])).json()["reception_number"]
+    client.get(f"/applications/{number}")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/applications/{number}")
+    assert response.status_code == 200
+    assert response.json()["supply_point_number"] == points[0]
+    reads = [q["sql"] for q in queries if "switching_application" in q["sql"]]
+    assert len(reads) == 1
+    assert "identity_user" not in reads[0]  # not the filer's row
+    assert '"switching_application"."payload"' not in reads[0]
