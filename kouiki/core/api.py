@@ -28,7 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern
 from django.utils import timezone
@@ -456,47 +456,63 @@ class ApiGuard:
             )
         scope = f"{self.system}:user:{user.pk}"
         digest = request_hash(request)
+        # The operation and its record commit together, in one transaction without savepoints of
+        # the guard's own: the record is written last, by an insert that yields to an existing one.
+        # A concurrent duplicate waits on the unique (scope, key) index for the first to commit.
         with transaction.atomic():
-            # A concurrent request with the same key waits here for the first one's transaction,
-            # then finds its answer (the unique index on scope and key).
-            try:
-                with transaction.atomic():
-                    record = IdempotencyRecord.objects.create(
-                        scope=scope,
-                        key=key,
-                        method=request.method or "",
-                        path=request.path[:300],
-                        request_hash=digest,
-                    )
-            except IntegrityError:
-                first = IdempotencyRecord.objects.get(scope=scope, key=key)
-                if first.request_hash != digest:
-                    return problem_response(
-                        request,
-                        status=422,
-                        code="idempotency_key_reused",
-                        detail=(
-                            "この Idempotency-Key は別の内容の要求に使われています。"
-                            "新しいキーを指定してください。"
-                        ),
-                        errors={IDEMPOTENCY_HEADER: ["別の内容の要求に使われたキーです。"]},
-                    )
-                return _replay(first)
-
-            # A refused request leaves nothing behind but its answer.
-            with transaction.atomic():
-                response = run(request, **kwargs)
-                if response.status_code >= 400:
-                    transaction.set_rollback(True)
-            if not _keep(response.status_code) or response.streaming:
-                transaction.set_rollback(True)
+            response = run(request, **kwargs)
+            succeeded = response.status_code < 400 and not response.streaming
+            if succeeded and _record(scope, key, request, digest, response):
                 return response
-            record.status = response.status_code
-            record.content_type = response.get("Content-Type", "")[:100]
-            record.location = response.get("Location", "")[:300]
-            record.body = response.content.decode("utf-8")
-            record.save(update_fields=["status", "content_type", "location", "body"])
-        return response
+            # A refusal leaves nothing behind but its answer; a duplicate leaves nothing at all.
+            transaction.set_rollback(True)
+        first = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
+        if first is None and _keep(response.status_code) and not response.streaming:
+            if _record(scope, key, request, digest, response):
+                return response
+            first = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
+        if first is None:
+            return response
+        if first.request_hash != digest:
+            return problem_response(
+                request,
+                status=422,
+                code="idempotency_key_reused",
+                detail=(
+                    "この Idempotency-Key は別の内容の要求に使われています。"
+                    "新しいキーを指定してください。"
+                ),
+                errors={IDEMPOTENCY_HEADER: ["別の内容の要求に使われたキーです。"]},
+            )
+        return _replay(first)
+
+
+def _record(scope: str, key: str, request: HttpRequest, digest: str, response: HttpResponse) -> bool:
+    """Keep the answer to the key unless another request's answer is kept already; True if kept.
+
+    One statement (`INSERT … ON CONFLICT DO NOTHING RETURNING`, PostgreSQL and SQLite alike): no
+    savepoint to catch a duplicate, and a concurrent first request is waited for, not overtaken."""
+    meta = IdempotencyRecord._meta
+    columns = ("scope", "key", "method", "path", "request_hash", "status", "content_type", "location", "body")
+    values = (
+        scope,
+        key,
+        request.method or "",
+        request.path[: meta.get_field("path").max_length or 300],
+        digest,
+        response.status_code,
+        response.get("Content-Type", "")[:100],
+        response.get("Location", "")[:300],
+        response.content.decode("utf-8"),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {meta.db_table} ({', '.join(columns)}, created_at)"  # noqa: S608 - our names
+            f" VALUES ({', '.join(['%s'] * len(columns))}, %s)"
+            " ON CONFLICT (scope, key) DO NOTHING RETURNING id",
+            [*values, timezone.now()],
+        )
+        return cursor.fetchone() is not None
 
 
 def purge_idempotency_records() -> int:
