@@ -3,8 +3,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from kouiki.core.api import api_index
 from kouiki.identity import urls as identity_urls
 from kouiki.membership import urls as membership_urls
+from kouiki.switching.api.api import api as switching_api
 
 handler400 = "kouiki.core.views.bad_request"
 handler403 = "kouiki.core.views.permission_denied"
@@ -23,6 +25,8 @@ urlpatterns = [
         include("kouiki.notices.urls", namespace="switching_notices"),
         {"system": "switching"},
     ),
+    path("api/", api_index, {"apis": [switching_api]}),
+    path("api/<str:system>/", api_index, {"apis": [switching_api]}),
     path("api/switching/v1/", include("kouiki.switching.api.urls")),
     path("switching/tokens/", include(identity_urls.tokens_urls)),
     path("switching/callbacks/", include(identity_urls.callbacks_urls)),

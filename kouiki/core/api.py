@@ -21,7 +21,7 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 from http.client import responses as HTTP_REASONS
 from typing import Any
@@ -30,12 +30,14 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import URLPattern
+from django.urls import URLPattern, reverse
 from django.utils import timezone
 from django_ratelimit.core import get_usage
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.security.http import HttpBearer
 from pydantic import Field
 
@@ -525,6 +527,23 @@ def purge_idempotency_records() -> int:
 # --- The API class --------------------------------------------------------------------------------
 
 
+class KouikiJSONEncoder(NinjaJSONEncoder):
+    """Every time in Japan time with its offset (`2026-11-02T10:00:00+09:00`), whichever field it
+    is in: the database hands out UTC, which Django's encoder would write with `Z`."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime) and timezone.is_aware(o):
+            o = timezone.localtime(o)
+        return super().default(o)
+
+
+class KouikiRenderer(JSONRenderer):
+    """The APIs' one JSON writer: UTF-8 as is (Japanese is not `\\u`-escaped), times in Japan time."""
+
+    encoder_class = KouikiJSONEncoder
+    json_dumps_params = {"ensure_ascii": False}
+
+
 class KouikiAPI(NinjaAPI):
     """A NinjaAPI with problem details, the guard, and an OpenAPI that declares what they add."""
 
@@ -536,7 +555,7 @@ class KouikiAPI(NinjaAPI):
         rate: Callable[[], str] | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(auth=BearerToken(authenticate), **kwargs)
+        super().__init__(auth=BearerToken(authenticate), renderer=KouikiRenderer(), **kwargs)
         self.system = system
         install_problem_handlers(self)
         self.add_decorator(
@@ -555,13 +574,50 @@ class KouikiAPI(NinjaAPI):
         patterns, app_name, namespace = super().urls
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
+                if pattern.name == "openapi-json":
+                    pattern.callback = self._openapi_json
+                elif pattern.name == "api-root":
+                    pattern.callback = self._index
                 pattern.callback = _problem_for_wrong_method(pattern.callback)
         return patterns, app_name, namespace
+
+    def links(self) -> dict[str, str]:
+        """What a client needs to start: the API's name, version, and where its documents are."""
+        root = reverse(f"{self.urls_namespace}:api-root")
+        return {
+            "title": self.title,
+            "version": self.version,
+            "url": root,
+            "openapi": f"{root}{self.openapi_url.lstrip('/')}" if self.openapi_url else "",
+            "docs": f"{root}{self.docs_url.lstrip('/')}" if self.docs_url else "",
+        }
+
+    def _index(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        """The API's root: a small index linking its OpenAPI document and its docs (no token)."""
+        return self.create_response(request, self.links(), status=200)
+
+    def _openapi_json(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        """The OpenAPI document, written like every answer (ninja's own view escapes Japanese)."""
+        schema = self.get_openapi_schema(path_params=kwargs)
+        return self.create_response(request, schema, status=200)
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         declare_conventions(schema)
         return schema
+
+
+def api_index(request: HttpRequest, *, apis: list[KouikiAPI], system: str = "") -> HttpResponse:
+    """`/api/` (and `/api/<system>/`): the APIs served, each with its OpenAPI document and docs."""
+    listed = [api.links() for api in apis if not system or api.system == system]
+    if not listed:
+        return problem_response(
+            request, status=404, code="not_found", detail="指定されたURLの機能はありません。"
+        )
+    return HttpResponse(
+        json.dumps({"apis": listed}, ensure_ascii=False),
+        content_type=f"{KouikiRenderer.media_type}; charset=utf-8",
+    )
 
 
 def _problem_for_wrong_method(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.test import Client
 
 from kouiki.core import catalog
@@ -38,6 +39,34 @@ def test_operation_ids_are_function_ids_and_tags_their_business(db) -> None:
         function = catalog.get(match.group(1).upper().replace("_", "-"))
         assert function.api_operation == match.group(1)
         assert operation["tags"] == [function.business], path
+
+
+def test_every_operation_is_described_in_japanese_under_its_own_title(db) -> None:
+    # Issue 17 point 16: two SW-L15 operations were both titled 業務処理状況確認(複数件), and their
+    # descriptions were the engineers' English docstrings.
+    summaries = [operation["summary"] for _, _, operation in operations(schema())]
+    assert len(summaries) == len(set(summaries)), sorted(summaries)
+    japanese = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+    english_words = re.compile(r"\b(the|of|and|is|are|with|from|when|each)\b", re.IGNORECASE)
+    for path, _method, operation in operations(schema()):
+        for text in (operation["summary"], operation["description"]):
+            assert japanese.search(text), (path, text)
+            assert not english_words.search(text), (path, text)
+
+
+def test_the_document_is_utf_8_as_is(db) -> None:
+    body = Client().get(f"{API}/openapi.json").content
+    assert "スイッチング支援システム API".encode() in body
+    assert b"\\u" not in body
+
+
+def test_a_second_operation_of_a_function_must_name_itself() -> None:
+    from ninja import Router
+
+    from kouiki.switching.api.common import operation
+
+    with pytest.raises(ValueError, match="its own summary"):
+        operation(Router(), "get", "/x", "SW-L15", suffix="x", description="説明")
 
 
 def test_every_operation_declares_its_errors_as_problem_details(db) -> None:

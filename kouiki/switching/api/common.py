@@ -33,19 +33,27 @@ def operation(
     path: str,
     function_id: str,
     *,
+    description: str,
     suffix: str = "",
     summary: str = "",
     **kwargs: Any,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare an operation of a catalog function, naming the function once: its operationId, its
     業務 as tag, its name; the operation is called as `operation(request, actor, ...)` with the
-    token's user checked for the function by the access layer."""
+    token's user checked for the function by the access layer.
+
+    The docs are the integrators': `description` is required and Japanese (ninja would otherwise
+    show the engineers' English docstring), and a function's second operation (`suffix`) gives its
+    own `summary` (otherwise both would carry the function's name)."""
     function = catalog.get(function_id)
+    if suffix and not summary:
+        raise ValueError(f"{function_id} operation {suffix!r}: a second operation needs its own summary.")
     register = getattr(router, method)(
         path,
         operation_id=operation_id(function_id, suffix),
         tags=[function.business or "共通"],
         summary=summary or f"{function.name} ({function.id})",
+        description=description,
         url_name=operation_id(function_id, suffix),
         **kwargs,
     )

@@ -4,7 +4,7 @@ through these, so that an application is numbered, audited, forwarded and publis
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
@@ -130,6 +130,11 @@ def finish(
         publish_application(application)
 
 
+def _japan_time(value: datetime) -> str:
+    """A time in an event's payload as the API writes every time: Japan time, `+09:00`."""
+    return timezone.localtime(value).isoformat()
+
+
 def publish_application(application: Application) -> None:
     """application.updated to the filer (ADR 11). Publishing locks the system's event counter until
     commit (kouiki.core.events): call it after the transaction's other locks."""
@@ -145,7 +150,7 @@ def publish_application(application: Application) -> None:
             "operator_step": application.operator_step,
             "error_code": application.error_code,
             "error_detail": application.error_detail,
-            "updated_at": application.updated_at.isoformat(),
+            "updated_at": _japan_time(application.updated_at),
         },
     )
 
@@ -160,9 +165,9 @@ def publish_switch(switch: Switch) -> None:
         "ng_reason": switch.ng_reason,
         "desired_date": switch.desired_date.isoformat() if switch.desired_date else None,
         "switching_date": switch.switching_date.isoformat() if switch.switching_date else None,
-        "deadline": switch.deadline.isoformat(),
+        "deadline": _japan_time(switch.deadline),
         "close_code": switch.close_code,
-        "updated_at": switch.updated_at.isoformat(),
+        "updated_at": _japan_time(switch.updated_at),
     }
     for organization_id in (switch.new_retailer_id, switch.current_retailer_id):
         events.publish(

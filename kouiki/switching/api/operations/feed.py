@@ -29,7 +29,19 @@ class FeedQuery(Schema):
     limit: int = Field(100, ge=1, le=events.MAX_LIMIT, description="最大件数（1〜1000）")
 
 
-@operation(router, "get", "/events", "SW-L15", suffix="events", response={200: EventPage, **problems(403)})
+@operation(
+    router,
+    "get",
+    "/events",
+    "SW-L15",
+    suffix="events",
+    summary="イベント一覧（状況の変化） (SW-L15)",
+    description=(
+        "自社の申請・案件の状況の変化（イベント）を、通番 `after` より後から古い順に返します。"
+        "各ページの `last_sequence` を次の `after` に指定すれば、イベントを漏れなく重複なく読めます。"
+    ),
+    response={200: EventPage, **problems(403)},
+)
 def list_events(request: HttpRequest, actor: User, query: Query[FeedQuery]) -> dict[str, Any]:
     """The events of the caller's organization numbered after `after`, oldest first.
 
@@ -62,6 +74,8 @@ class DeliveryQuery(Schema):
     "/callbacks/deliveries",
     "SW-L15",
     suffix="deliveries",
+    summary="イベント通知（コールバック）の送信状況 (SW-L15)",
+    description="自社の通知先へのイベント通知（コールバック）の送信状況を新しい順に返します（状態で絞り込めます）。",
     response={200: CallbackDeliveryPage, **problems(403)},
 )
 def list_deliveries(request: HttpRequest, actor: User, query: Query[DeliveryQuery]) -> dict[str, Any]:
