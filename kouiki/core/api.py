@@ -20,6 +20,7 @@ import hashlib
 import json
 import logging
 import re
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import wraps
@@ -27,12 +28,13 @@ from http.client import responses as HTTP_REASONS
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, reverse
 from django.utils import timezone
-from django_ratelimit.core import get_usage
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -345,12 +347,44 @@ class BearerToken(HttpBearer):
 # --- The guard: caller, rate limit, idempotency -------------------------------------------------------
 
 
+_RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")
+_PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
 def rate_limit_wait(request: HttpRequest, *, group: str, key: str, rate: str) -> int | None:
-    """Count one request of `key` in `group`; the seconds to wait when over `rate`, else None."""
-    usage = get_usage(request, group=group, key=lambda _group, _request: key, rate=rate, increment=True)
-    if usage is None or not usage["should_limit"]:
+    """Count one request of `key` in `group`; the seconds to wait when over `rate` ("600/m",
+    "10/5s"), else None. A fixed window of the rate's period, counted in the shared cache."""
+    match = _RATE.match(rate)
+    if match is None:
+        raise ValueError(f"rate {rate!r}: expected <count>/<period>, as 600/m")
+    limit = int(match.group(1))
+    period = int(match.group(2) or 1) * _PERIOD_SECONDS[match.group(3)]
+    now = int(time.time())
+    window = now // period
+    count = _count(f"rl:{group}:{key}:{period}:{window}", period)
+    if count <= limit:
         return None
-    return max(int(usage["time_left"]), 1)
+    return max((window + 1) * period - now, 1)
+
+
+def _count(cache_key: str, period: int) -> int:
+    """One more in the window's counter; the count. On Redis one round trip (SET NX EX and INCR
+    pipelined, where the cache's add and incr take three commands); elsewhere add and incr."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        name = backend.make_and_validate_key(cache_key)
+        client = backend._cache.get_client(name, write=True)
+        with client.pipeline(transaction=False) as pipe:
+            pipe.set(name, 0, ex=period + 1, nx=True)
+            pipe.incr(name)
+            _, count = pipe.execute()
+        return int(count)
+    backend.add(cache_key, 0, period + 1)
+    try:
+        return int(backend.incr(cache_key))
+    except ValueError:  # the window's counter expired between the two
+        backend.add(cache_key, 1, period + 1)
+        return 1
 
 
 def request_hash(request: HttpRequest) -> str:
