@@ -515,8 +515,7 @@ class ApiGuard:
                 status=422,
                 code="idempotency_key_reused",
                 detail=(
-                    "この Idempotency-Key は別の内容の要求に使われています。"
-                    "新しいキーを指定してください。"
+                    "この Idempotency-Key は別の内容の要求に使われています。新しいキーを指定してください。"
                 ),
                 errors={IDEMPOTENCY_HEADER: ["別の内容の要求に使われたキーです。"]},
             )
