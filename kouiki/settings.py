@@ -117,6 +117,10 @@ TEMPLATES = [
     },
 ]
 
+# Forms render without `maxlength`, which browsers use to cut pasted text silently: the server
+# refuses a value too long with the limit and the length typed (kouiki.core.forms.FormRenderer).
+FORM_RENDERER = "kouiki.core.forms.FormRenderer"
+
 # Database: SQLite (WAL) under var/ by default; DATABASE_URL selects another (PostgreSQL).
 # On SQLite every transaction takes the write lock at BEGIN (IMMEDIATE) and waits for it at most
 # the busy timeout: then a request answers 503 and the worker tries again later (ADR 18).

@@ -133,6 +133,41 @@ class Action(models.TextChoices):
     AUDIT_EXPORT = "audit.export", "監査ログのCSV出力"
 
 
+# The Japanese name of each `<domain>` of the actions, for choosing a whole family in the log viewer.
+DOMAINS: dict[str, str] = {
+    "login": "ログイン・ログアウト",
+    "password": "パスワード",
+    "otp": "二要素認証",
+    "user": "ユーザ管理",
+    "organization": "事業者",
+    "api_token": "APIトークン",
+    "callback": "イベント通知（コールバック）",
+    "review": "申請の審査",
+    "membership": "加入・会員情報",
+    "terms": "利用規約",
+    "notices": "お知らせ",
+    "assembly": "総会",
+    "fees": "会費・請求書",
+    "capacity": "容量市場",
+    "switching": "スイッチング",
+    "calendar": "休業日",
+    "outbox": "送信メール",
+    "audit": "監査ログ",
+}
+
+
+def grouped_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The actions by domain, each group led by the whole domain ("login": every login act), for
+    a select whose labels are Japanese only."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for action in Action:
+        domain = action.value.split(".")[0]
+        groups.setdefault(domain, [(domain, f"{DOMAINS[domain]}（すべて）")]).append(
+            (action.value, action.label)
+        )
+    return [(DOMAINS[domain], choices) for domain, choices in groups.items()]
+
+
 # Codes stored before the one naming scheme (issue 12): old code -> its current name.
 LEGACY: dict[str, Action] = {
     "logout": Action.LOGIN_LOGOUT,

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
+from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
 from kouiki.audit.choices import label
+from kouiki.core.systems import site_name
+
+# The actor_label of what the system does by itself (periodic jobs, operators' answers).
+SYSTEM_ACTOR = "system"
 
 
 class AppendOnlyError(Exception):
@@ -63,3 +68,30 @@ class Event(models.Model):
     def action_label(self) -> str:
         """The action's Japanese name, for the codes renamed since the row was written too."""
         return label(self.action)
+
+    @property
+    def system_label(self) -> str:
+        """The Japanese name of the system the act was done in ("" when none was named)."""
+        return site_name(self.system, self.system)
+
+    @property
+    def actor_display(self) -> str:
+        """Who acted, as the viewer shows it: the system's own jobs are システム（自動処理）."""
+        if self.actor_id is None and self.actor_label == SYSTEM_ACTOR:
+            return "システム（自動処理）"
+        return self.actor_label
+
+    @property
+    def object_type_label(self) -> str:
+        """The Japanese name of the kind of object acted on (the model's verbose name)."""
+        return object_type_label(self.object_type)
+
+
+def object_type_label(object_type: str) -> str:
+    """`identity.user` → ユーザ; a type no longer installed as it is."""
+    if not object_type:
+        return ""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type

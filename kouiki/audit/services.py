@@ -7,7 +7,7 @@ from typing import Any, Protocol
 from django.db import models
 
 from kouiki.audit.choices import Action
-from kouiki.audit.models import Event
+from kouiki.audit.models import SYSTEM_ACTOR, Event
 from kouiki.core import request_context
 
 
@@ -17,7 +17,7 @@ class _Actor(Protocol):
 
 def _actor_fields(actor: Any) -> dict[str, Any]:
     if actor is None or not getattr(actor, "pk", None):
-        return {"actor_id": None, "actor_label": "system"}
+        return {"actor_id": None, "actor_label": SYSTEM_ACTOR}
     organization = getattr(actor, "organization", None)
     label = getattr(actor, "username", "") or str(actor)
     fields: dict[str, Any] = {"actor_id": actor.pk, "actor_label": label[:120]}

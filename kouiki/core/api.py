@@ -685,22 +685,21 @@ def declare_conventions(schema: dict[str, Any]) -> None:
     """Make the OpenAPI tell what the guard and the handlers do for every operation.
 
     Error answers are `application/problem+json`; every operation may answer 401 and 429 (with
-    `Retry-After`); a POST takes an optional `Idempotency-Key` header and may answer 400 (bad key)
-    and 422 (key reused); an operation with parameters or a body may answer 422; 201 and 202
-    carry `Location`.
+    `Retry-After`) and 400 (malformed); a POST takes an optional `Idempotency-Key` header (its
+    pattern declared) and may answer 422 (key reused); an operation with parameters or a body may
+    answer 422; 201 and 202 carry `Location`.
     """
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components.setdefault("ProblemDetails", _problem_schema())
     for methods in schema.get("paths", {}).values():
         for method, operation in methods.items():
             responses = {str(status): value for status, value in operation.get("responses", {}).items()}
-            extra: dict[int, str] = dict(_AUTO_ERRORS)
+            # Any request may be malformed (400 malformed_request): a NUL in its URL, a body that is
+            # not JSON, an Idempotency-Key outside its pattern.
+            extra: dict[int, str] = {400: TITLES[400], **_AUTO_ERRORS}
             if operation.get("parameters") or operation.get("requestBody"):
                 extra[422] = TITLES[422]
-            if operation.get("requestBody"):
-                extra[400] = TITLES[400]
             if method == "post":
-                extra[400] = TITLES[400]
                 extra[422] = TITLES[422]
                 operation.setdefault("parameters", []).append(
                     {
@@ -708,7 +707,12 @@ def declare_conventions(schema: dict[str, Any]) -> None:
                         "name": IDEMPOTENCY_HEADER,
                         "required": False,
                         "description": "同じキーと同じ本文の再送には最初の応答をそのまま返します。",
-                        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                        "schema": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 255,
+                            "pattern": IDEMPOTENCY_KEY_PATTERN,
+                        },
                     }
                 )
             for code, description in extra.items():

@@ -3,7 +3,9 @@
 Reading accepts UTF-8 (with or without BOM) and CP932 — never ``shift_jis``, which lacks ①, 髙,
 ～ and other characters people type — and never stops at the first bad row: the result lists
 every row with its errors, each with the physical line number in the file (the header is line 1
-when it is the first line).
+when it is the first line). A UTF-8 cell holding a character CP932 cannot (🔥, 𠀋) is refused as
+a form's field would refuse it (``japanese.validate_cp932``). A code column takes
+``normalizer=japanese.normalize_code``, the one normalization of codes.
 
 Writing gives what Excel opens: UTF-8 with BOM (or CP932 when a user asks) and CRLF line ends.
 A cell that CP932 cannot hold is an error naming its row and column, never a silent ``?``.
@@ -25,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 
 from kouiki.core.errors import KouikiError
+from kouiki.core.japanese import too_long_message, validate_cp932
 
 type Encoding = Literal["utf-8-sig", "cp932"]
 
@@ -228,7 +231,7 @@ def _clean_cell(row: CsvRow, column: Column, value: str) -> None:
             RowError(
                 row.line,
                 column.label,
-                f"{column.max_length}文字以内で入力してください（現在 {len(value)} 文字）。",
+                too_long_message(column.max_length, len(value)),
                 code="max_length",
             )
         )
@@ -325,11 +328,11 @@ def _parse_row(
         )
         return row
     for index, cell in enumerate(cells):
+        column = positions[index] if positions is not None else None
+        label = column.label if column else names[index] if names else f"{index + 1}列目"
         control = _CONTROL_RE.search(cell)
         if control:
             # NUL and other control characters: PostgreSQL refuses NUL in text, no one types them.
-            column = positions[index] if positions is not None else None
-            label = column.label if column else names[index] if names else f"{index + 1}列目"
             row.errors.append(
                 RowError(
                     line,
@@ -338,6 +341,12 @@ def _parse_row(
                     code="csv_control_char",
                 )
             )
+            continue
+        try:
+            # What is read is written again to CP932 files and the operators' messages.
+            validate_cp932(cell)
+        except ValidationError as error:
+            row.errors.append(RowError(line, label, error.messages[0], code="cp932"))
     if row.errors:
         return row
     if positions is not None:

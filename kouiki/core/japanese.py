@@ -33,9 +33,7 @@ _HYPHENS_TO_ASCII = str.maketrans(_HYPHENS, "-" * len(_HYPHENS))
 # In an address kana a long vowel mark is a real long vowel; every other dash is a hyphen.
 _DASHES = _HYPHENS.replace("ー", "").replace("ｰ", "")
 _DASHES_TO_FULL_WIDTH = str.maketrans(_DASHES, "－" * len(_DASHES))
-_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _SPACES_RE = re.compile(r"[ \u3000]+")
-_WHITESPACE_RE = re.compile(r"\s+")
 
 # Full-width katakana ァ..ヺ (including ヴ, ヵ, ヶ, ヷ..ヺ), the long vowel mark and the middle dot.
 _KATAKANA = "\u30a1-\u30fa"
@@ -65,6 +63,9 @@ _TO_HALF_WIDTH_KANA_EXTRA = str.maketrans(
     }
 )
 
+# Removed from what people type: controls, format characters (a zero-width space, a byte-order
+# mark, a bidirectional mark) and halves of surrogate pairs — they show nothing.
+_REMOVED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
 _SHOWN_CHARS = 5
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
 
@@ -89,8 +90,18 @@ def _offending(value: str, is_bad: Callable[[str], bool]) -> str:
     return text + " など" if len(seen) > _SHOWN_CHARS else text
 
 
-def _digits(value: str) -> str:
-    return value.strip().translate(_FULL_WIDTH_DIGITS)
+# --- codes: numbers and IDs people type ----------------------------------------------------------
+
+
+def normalize_code(value: str | None) -> str:
+    """A code-like value (事業者コード, ユーザID, 受付番号, 契約番号, ...) as we keep and compare it:
+    NFKC, so full-width digits and letters are half-width (`９００１` → `9001`, `Ａ－９００１` →
+    `A-9001`); every hyphen or dash form a `-`; no spaces and no invisible characters anywhere.
+
+    The one normalization of every code field: forms (`core.forms.CodeField`), the API
+    (`core.schemas.code`) and CSV columns use it. Letters keep their case."""
+    text = unicodedata.normalize("NFKC", value or "").translate(_HYPHENS_TO_ASCII)
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) not in _REMOVED_CATEGORIES)
 
 
 def _is_ascii_digits(value: str, length: int) -> bool:
@@ -116,7 +127,7 @@ def corporate_number_check_digit(base12: str) -> int:
 
 def normalize_corporate_number(value: str) -> str:
     """Half-width digits without spaces or hyphens."""
-    return _WHITESPACE_RE.sub("", _digits(value).translate(_HYPHENS_TO_ASCII)).replace("-", "")
+    return normalize_code(value).replace("-", "")
 
 
 def validate_corporate_number(value: str) -> None:
@@ -134,7 +145,7 @@ def validate_corporate_number(value: str) -> None:
 
 
 def normalize_organization_code(value: str) -> str:
-    return _digits(value)
+    return normalize_code(value)
 
 
 def validate_organization_code(value: str) -> None:
@@ -146,7 +157,7 @@ def validate_organization_code(value: str) -> None:
 
 
 def normalize_user_login_id(value: str) -> str:
-    return jaconv.z2h(value.strip(), kana=False, ascii=True, digit=True)
+    return normalize_code(value)
 
 
 def validate_user_login_id(value: str) -> None:
@@ -277,7 +288,7 @@ _PHONE_RE = re.compile(r"0[0-9]{1,4}-[0-9]{1,4}-[0-9]{3,4}")
 
 def normalize_phone(value: str) -> str:
     """Half-width digits and ``-``: ０３－１２３４－５６７８ → 03-1234-5678; spaces removed."""
-    return _WHITESPACE_RE.sub("", _digits(value).translate(_HYPHENS_TO_ASCII))
+    return normalize_code(value)
 
 
 def validate_phone(value: str) -> None:
@@ -314,7 +325,7 @@ def validate_phone(value: str) -> None:
 
 def normalize_postal_code(value: str) -> str:
     """7 half-width digits without hyphen: 130-0001, 〒１３０－０００１ → 1300001."""
-    code = _WHITESPACE_RE.sub("", _digits(value).translate(_HYPHENS_TO_ASCII)).removeprefix("〒")
+    code = normalize_code(value).removeprefix("〒")
     match = re.fullmatch(r"([0-9]{3})-([0-9]{4})", code)
     return match[1] + match[2] if match else code
 
@@ -348,9 +359,19 @@ class Area(models.TextChoices):
     OKINAWA = "10", "沖縄"
 
 
+# What a 供給地点特定番号 may be typed as, for the OpenAPI document (ECMA-262 syntax): 22 digits of
+# either width, the first two an area code (01-10), with spaces and hyphens of any form between.
+_SEPARATORS = "[ \u3000" + _HYPHENS.replace("-", "") + "-]*"
+_ANY_DIGIT = "[0-9０-９]"
+SUPPLY_POINT_NUMBER_PATTERN = (
+    f"^{_SEPARATORS}(?:[0０]{_SEPARATORS}[1-9１-９]|[1１]{_SEPARATORS}[0０])"
+    f"(?:{_SEPARATORS}{_ANY_DIGIT}){{20}}{_SEPARATORS}$"
+)
+
+
 def normalize_supply_point_number(value: str) -> str:
     """22 half-width digits: full-width digits narrowed, spaces and hyphens removed."""
-    return _WHITESPACE_RE.sub("", _digits(value).translate(_HYPHENS_TO_ASCII)).replace("-", "")
+    return normalize_code(value).replace("-", "")
 
 
 def validate_supply_point_number(value: str) -> None:
@@ -395,9 +416,6 @@ def validate_email(value: str) -> None:
 
 # --- free text as people type it --------------------------------------------------------------
 
-# Removed from what people type: controls, format characters (a zero-width space, a byte-order
-# mark, a bidirectional mark) and halves of surrogate pairs — they show nothing.
-_REMOVED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
 # Letters and signs that show as blank space although they are not spaces (Hangul fillers, the
 # blank Braille pattern).
 _BLANK_SIGNS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
@@ -419,3 +437,51 @@ def is_visible(text: str) -> bool:
     return any(
         not c.isspace() and c not in _BLANK_SIGNS and unicodedata.category(c)[0] not in "CZM" for c in text
     )
+
+
+def normalize_address(value: str | None) -> str:
+    """An address (住所, 所在地) as every system keeps it: `clean_text`, so digits, letters and
+    hyphens are half-width (`丸の内一丁目１番１号` → `丸の内一丁目1番1号`, as the member manual's own
+    example `東京都中央区銀座6-2-15`) and kana full-width."""
+    return clean_text(value)
+
+
+# --- Shift_JIS (CP932) ------------------------------------------------------------------------
+
+
+def _outside_cp932(char: str) -> bool:
+    if unicodedata.category(char) in _REMOVED_CATEGORIES:
+        # Invisible: `clean_text` removes it, the width rules refuse it; nothing to name here.
+        return False
+    try:
+        char.encode("cp932")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def validate_cp932(value: str) -> None:
+    """Only characters Shift_JIS (CP932) holds: what people type reaches CP932 CSV files and the
+    operators' messages, which cannot carry an emoji (🔥) or a character outside JIS (𠀋). The
+    message names the characters, as typed. Invisible characters (controls, a zero-width space)
+    are left to `clean_text` and the width rules."""
+    if any(_outside_cp932(char) for char in value):
+        raise ValidationError(
+            "%(chars)sは使用できません（Shift_JIS（CP932）で表せない文字です）。",
+            code="cp932",
+            params={"chars": _offending(value, _outside_cp932)},
+        )
+
+
+# --- length --------------------------------------------------------------------------------------
+
+
+def too_long_message(limit: int, length: int) -> str:
+    """A value longer than its field keeps: the limit and the length typed (forms, API, CSV)."""
+    return f"{limit}文字以内で入力してください（現在 {length} 文字）。"
+
+
+def plain_spaces(value: str) -> str:
+    """Spaces other than the half-width and the ideographic one (a no-break space pasted from a web
+    page, a thin space) as a half-width space: they look the same and CP932 holds none of them."""
+    return "".join(" " if unicodedata.category(c) == "Zs" and c not in " \u3000" else c for c in value)

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from kouiki.core import japanese
+from kouiki.core.forms import CodeField, TextField
 from kouiki.identity.models import Duty
 
 REQUIRED = {"required": "%(label)sを入力してください。"}
@@ -19,8 +20,10 @@ def _required(label: str) -> dict[str, str]:
     return {"required": f"{label}を入力してください。"}
 
 
-def _login_id_field(label: str) -> forms.CharField:
-    return forms.CharField(
+def _login_id_field(label: str) -> CodeField:
+    """A login ID as typed: `ｕｓｒ００１` is `usr001` (core.japanese.normalize_code), so a full-width
+    ID is neither a failed login nor a step toward the lockout of another name."""
+    return CodeField(
         label=label,
         max_length=20,
         error_messages=_required(label),
@@ -39,7 +42,7 @@ def _login_password_field() -> forms.CharField:
 
 
 class ParticipantLoginForm(forms.Form):
-    organization_code = forms.CharField(
+    organization_code = CodeField(
         label="事業者コード",
         max_length=4,
         error_messages=_required("事業者コード"),
@@ -55,7 +58,7 @@ class StaffLoginForm(forms.Form):
 
 
 class OtpForm(forms.Form):
-    token = forms.CharField(
+    token = CodeField(
         label="確認コード(6桁)",
         max_length=6,
         min_length=6,
@@ -64,8 +67,8 @@ class OtpForm(forms.Form):
     )
 
     def clean_token(self) -> str:
-        token: str = self.cleaned_data["token"].strip()
-        if not token.isdigit():
+        token: str = self.cleaned_data["token"]
+        if not token.isascii() or not token.isdigit():
             raise ValidationError("確認コードは6桁の数字です。")
         return token
 
@@ -113,7 +116,7 @@ class PasswordResetConfirmForm(forms.Form):
 
 
 class PasswordResetRequestForm(forms.Form):
-    organization_code = forms.CharField(
+    organization_code = CodeField(
         label="事業者コード",
         max_length=4,
         error_messages=_required("事業者コード"),
@@ -134,18 +137,18 @@ def _validated(validator: Any, value: str) -> str:
 class ProfileForm(forms.Form):
     """The MEM-U3 profile fields (seed 003 chapter 3)."""
 
-    department_title = forms.CharField(
+    department_title = TextField(
         label="所属・役職",
         max_length=100,
         error_messages=_required("所属・役職"),
         help_text="全角で入力してください。",
     )
-    last_name = forms.CharField(label="氏名(姓)", max_length=50, error_messages=_required("氏名(姓)"))
-    first_name = forms.CharField(label="氏名(名)", max_length=50, error_messages=_required("氏名(名)"))
-    last_name_kana = forms.CharField(
+    last_name = TextField(label="氏名(姓)", max_length=50, error_messages=_required("氏名(姓)"))
+    first_name = TextField(label="氏名(名)", max_length=50, error_messages=_required("氏名(名)"))
+    last_name_kana = TextField(
         label="氏名カナ(セイ)", max_length=50, error_messages=_required("氏名カナ(セイ)")
     )
-    first_name_kana = forms.CharField(
+    first_name_kana = TextField(
         label="氏名カナ(メイ)", max_length=50, error_messages=_required("氏名カナ(メイ)")
     )
     email = forms.EmailField(
@@ -162,15 +165,13 @@ class ProfileForm(forms.Form):
         },
         help_text="上記と同じメールアドレスを入力してください。",
     )
-    phone = forms.CharField(
+    phone = TextField(
         label="電話番号",
         max_length=20,
         error_messages=_required("電話番号"),
         help_text="「-」(ハイフン)区切りで入力してください。例: 03-1234-5678",
     )
-    other = forms.CharField(
-        label="その他", max_length=200, required=False, help_text="全角で入力してください。"
-    )
+    other = TextField(label="その他", max_length=200, required=False, help_text="全角で入力してください。")
 
     def clean_department_title(self) -> str:
         return _validated(
@@ -234,7 +235,7 @@ class MemberUserForm(ProfileForm):
 
 
 class MemberUserCreateForm(MemberUserForm):
-    user_id = forms.CharField(
+    user_id = CodeField(
         label="ユーザID",
         max_length=6,
         error_messages=_required("ユーザID"),
@@ -243,7 +244,7 @@ class MemberUserCreateForm(MemberUserForm):
     field_order = ["user_id", *MemberUserForm.field_order]
 
     def clean_user_id(self) -> str:
-        return _validated(japanese.validate_user_login_id, self.cleaned_data["user_id"].strip())
+        return _validated(japanese.validate_user_login_id, self.cleaned_data["user_id"])
 
 
 class UserSearchForm(forms.Form):

@@ -12,8 +12,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from kouiki.core.field_facts import FieldFacts, field_label
-from kouiki.core.japanese import normalize_supply_point_number, validate_supply_point_number
+from kouiki.core.field_facts import FieldFacts, field_facts, field_label
+from kouiki.core.forms import CodeField, TextField
+from kouiki.core.japanese import normalize_code, normalize_supply_point_number, validate_supply_point_number
 from kouiki.core.lists import FilterForm
 from kouiki.switching.models import (
     Application,
@@ -35,13 +36,14 @@ DATE_ERRORS = {"invalid": "日付を正しく入力してください(例: 2026-
 # The numbers retailers type, named as the models name them. The inputs are longer than the values
 # kept: full-width characters, spaces and hyphens are typed and read away.
 POINT_NUMBER = field_label(SupplyPoint, "number")
-SWITCH_NUMBER = field_label(Switch, "number")
-RECEPTION_NUMBER = field_label(Application, "reception_number")
+SWITCH_NUMBER = field_facts(Switch, "number")
+RECEPTION_NUMBER = field_facts(Application, "reception_number")
 PURPOSE = field_label(PersonalDataAccess, "purpose")
 
 
 class SupplyPointNumberField(forms.CharField):
-    """供給地点特定番号: 22 digits; full-width digits, spaces and hyphens are accepted."""
+    """供給地点特定番号: 22 digits; full-width digits, spaces and hyphens are accepted (the checks
+    are `core.japanese`'s, also the API's)."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", POINT_NUMBER)
@@ -164,23 +166,30 @@ class AmpereChangeForm(FunctionForm):
     desired_date = desired_date_field("変更希望日")
 
 
-def changed_item(name: str, **kwargs: Any) -> forms.CharField:
+# The items that are codes (half-width, core.japanese.normalize_code); every other item is free text.
+CODE_ITEMS = frozenset({"contract_number", "customer_phone"})
+
+
+def _field_class(name: str) -> type[TextField]:
+    return CodeField if name in CODE_ITEMS else TextField
+
+
+def changed_item(name: str, **kwargs: Any) -> TextField:
     """A 需要者情報変更 item: the registry field's label and length, typed only when it changes."""
     facts = CUSTOMER_ITEM_FACTS[name]
-    return forms.CharField(
+    return _field_class(name)(
         label=f"{facts.label}(変更後)", max_length=facts.max_length, required=False, **kwargs
     )
 
 
-def _item(facts: FieldFacts, *, required: bool, **kwargs: Any) -> forms.CharField:
-    if required:
-        kwargs["error_messages"] = {"required": f"{facts.label}を入力してください。"}
-    return forms.CharField(label=facts.label, max_length=facts.max_length, required=required, **kwargs)
+def _item(facts: FieldFacts, *, required: bool, code: bool = False, **kwargs: Any) -> TextField:
+    field_class = CodeField if code else TextField
+    return field_class(label=facts.label, max_length=facts.max_length, required=required, **kwargs)
 
 
-def identification_item(name: str, *, required: bool = True, **kwargs: Any) -> forms.CharField:
+def identification_item(name: str, *, required: bool = True, **kwargs: Any) -> TextField:
     """An item of a 廃止取次登録's customer identification, with the switch field's label and length."""
-    return _item(IDENTIFICATION_FACTS[name], required=required, **kwargs)
+    return _item(IDENTIFICATION_FACTS[name], required=required, code=name in CODE_ITEMS, **kwargs)
 
 
 class CustomerChangeForm(FunctionForm):
@@ -208,15 +217,22 @@ class CancelForwardForm(FunctionForm):
     desired_date = desired_date_field("スイッチング希望日")
 
 
-class SwitchNumberField(forms.CharField):
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("label", SWITCH_NUMBER)
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("error_messages", {"required": f"{SWITCH_NUMBER}を入力してください。"})
-        super().__init__(**kwargs)
+class SwitchNumberField(CodeField):
+    """廃止取次番号 (HT + 14 digits) as typed in any width."""
 
-    def clean(self, value: Any) -> str:
-        return str(super().clean(value) or "").strip().upper()
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", SWITCH_NUMBER.label)
+        kwargs.setdefault("max_length", SWITCH_NUMBER.max_length)
+        super().__init__(upper=True, **kwargs)
+
+
+class ReceptionNumberField(CodeField):
+    """受付番号 (16 digits) as typed in any width."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", RECEPTION_NUMBER.label)
+        kwargs.setdefault("max_length", RECEPTION_NUMBER.max_length)
+        super().__init__(upper=True, **kwargs)
 
 
 class DecisionForm(FunctionForm):
@@ -247,6 +263,7 @@ class SwitchStartForm(FunctionForm):
     contract_number = _item(
         NEW_CONTRACT_NUMBER,
         required=True,
+        code=True,
         help_text="貴社と需要者さまとの契約番号(スイッチング完了後に供給地点情報に反映されます)",
     )
 
@@ -287,9 +304,7 @@ class CorrectCancelForwardForm(FunctionForm):
 
 
 class CorrectStartForm(FunctionForm):
-    contract_number = forms.CharField(
-        label=NEW_CONTRACT_NUMBER.label, max_length=NEW_CONTRACT_NUMBER.max_length
-    )
+    contract_number = _item(NEW_CONTRACT_NUMBER, required=True, code=True)
 
 
 class BasicInfoForm(FunctionForm):
@@ -298,24 +313,23 @@ class BasicInfoForm(FunctionForm):
 
 
 class StatusForm(forms.Form):
-    reception_number = forms.CharField(
-        label=RECEPTION_NUMBER,
-        max_length=20,
-        error_messages={"required": f"{RECEPTION_NUMBER}を入力してください。"},
-    )
+    reception_number = ReceptionNumberField()
 
 
 class StatusManyForm(forms.Form):
     reception_numbers = forms.CharField(
-        label=f"{RECEPTION_NUMBER}(複数)",
+        label=f"{RECEPTION_NUMBER.label}(複数)",
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="1行に1件、またはカンマ区切りで最大1,000件",
-        error_messages={"required": f"{RECEPTION_NUMBER}を入力してください。"},
+        error_messages={"required": f"{RECEPTION_NUMBER.label}を入力してください。"},
     )
 
     def numbers(self) -> list[str]:
-        text = self.cleaned_data["reception_numbers"].replace(",", "\n").replace("、", "\n")
-        return [line.strip() for line in text.splitlines() if line.strip()]
+        """The numbers typed, each as `ReceptionNumberField` reads one (any width)."""
+        text = self.cleaned_data["reception_numbers"]
+        for comma in ",、，":
+            text = text.replace(comma, "\n")
+        return [normalize_code(line).upper() for line in text.splitlines() if normalize_code(line)]
 
 
 class ApplicationFilterForm(FilterForm):
@@ -327,8 +341,9 @@ class ApplicationFilterForm(FilterForm):
     date_to = forms.DateField(
         label="受付日(終了)", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS
     )
-    supply_point_number = forms.CharField(label=POINT_NUMBER, required=False, max_length=40)
-    reception_number = forms.CharField(label=RECEPTION_NUMBER, required=False, max_length=20)
+    # A whole number or a part of it, in any width.
+    supply_point_number = CodeField(label=POINT_NUMBER, required=False, max_length=40)
+    reception_number = ReceptionNumberField(required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -15,7 +15,7 @@ from django.test import RequestFactory
 
 import kouiki
 from kouiki.audit import selectors
-from kouiki.audit.choices import LEGACY, Action, label
+from kouiki.audit.choices import DOMAINS, LEGACY, Action, label
 from kouiki.audit.models import AppendOnlyError, Event
 from kouiki.audit.services import record
 from kouiki.core.errors import Forbidden, NotFound
@@ -178,6 +178,12 @@ def test_every_action_is_domain_dot_act_with_its_own_japanese_name() -> None:
     assert [action for action in Action if not re.fullmatch(r"[a-z_]+\.[a-z_]+", action)] == []
     assert len({action.label for action in Action}) == len(Action)
     assert not set(LEGACY) & set(Action.values)
+
+
+def test_every_domain_of_the_actions_has_a_japanese_name() -> None:
+    domains = {action.value.split(".")[0] for action in Action}
+    assert sorted(domains - set(DOMAINS)) == []
+    assert sorted(set(DOMAINS) - domains) == []
 
 
 def test_every_listed_action_is_recorded_somewhere() -> None:

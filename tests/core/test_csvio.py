@@ -287,10 +287,31 @@ def _stripped(rows: list[list[str]]) -> list[tuple[str, ...]]:
 
 @settings(max_examples=40, deadline=None)
 @given(rows=table)
-def test_utf8_write_then_read_round_trips(rows: list[list[str]]) -> None:
+def test_utf8_write_then_read_round_trips_or_names_what_cp932_cannot_hold(rows: list[list[str]]) -> None:
     result = read_csv(write_csv(rows, ["一", "二", "三"], escape_formulas=False))
-    assert result.ok, result.errors
     assert [row.cells for row in result.rows] == _stripped(rows)
+    outside = [cell for row in rows for cell in row if not _cp932(cell)]
+    assert result.ok == (not outside), result.errors
+    assert all(error.code == "cp932" for error in result.errors)
+
+
+def _cp932(text: str) -> bool:
+    try:
+        text.encode("cp932")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def test_a_utf8_cell_cp932_cannot_hold_is_refused_naming_the_character() -> None:
+    data = "氏名,備考\r\n広域 太郎,🔥\r\n𠀋田 花子,\r\n".encode("utf-8-sig")
+
+    result = read_csv(data)
+
+    assert [str(error) for error in result.errors] == [
+        "2行目「備考」: 「🔥」は使用できません（Shift_JIS（CP932）で表せない文字です）。",
+        "3行目「氏名」: 「𠀋」は使用できません（Shift_JIS（CP932）で表せない文字です）。",
+    ]
 
 
 @settings(max_examples=40, deadline=None)

@@ -116,6 +116,37 @@ def test_mem_a1_lockout_after_five_failures_and_admin_unlock(
     assert login(client, member_user).status_code == 302
 
 
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def test_mem_a1_a_full_width_code_and_id_log_in(client: Client, member_user: User) -> None:
+    code = member_user.organization.code
+    assert member_user.login_id == "usr001"
+
+    response = client.post(
+        LOGIN, {"organization_code": _full_width(code), "user_id": "ｕｓｒ００１", "password": "Test-pass1"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/member/"
+    assert not Event.objects.filter(action="login.failure").exists()
+
+
+def test_mem_a1_full_width_typing_of_the_right_id_counts_toward_its_own_lockout(
+    client: Client, member_user: User
+) -> None:
+    # The lockout counts failures per user: a wrong password typed with a full-width ID is a
+    # failure of usr001 (not of an unknown "ｕｓｒ００１"), and the right one still logs in.
+    for _ in range(4):
+        code = member_user.organization.code
+        client.post(LOGIN, {"organization_code": code, "user_id": "ｕｓｒ００１", "password": "Wrong-pass9"})
+    assert set(Event.objects.filter(action="login.failure").values_list("actor_label", flat=True)) == {
+        member_user.username
+    }
+    assert login(client, member_user).status_code == 302
+
+
 def test_mem_a1_password_initialization_also_unlocks(
     client: Client, member_user: User, member_admin: User
 ) -> None:

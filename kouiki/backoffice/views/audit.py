@@ -8,6 +8,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.apps import apps
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from kouiki.audit import choices as actions
 from kouiki.audit import selectors
 from kouiki.audit.choices import Action
 from kouiki.audit.services import record
@@ -33,26 +35,34 @@ EXPORT_CHUNK = 2000
 EXPORT_LIMIT = 50_000
 
 
+def object_type_choices() -> list[tuple[str, str]]:
+    """The kinds of object our apps keep, by their Japanese names."""
+    kinds = sorted(
+        (model._meta.label_lower, str(model._meta.verbose_name))
+        for model in apps.get_models()
+        if model.__module__.startswith("kouiki.") and not model.__name__.startswith("Historical")
+    )
+    return [("", "すべて"), *sorted(kinds, key=lambda kind: kind[1])]
+
+
 class EventFilterForm(FilterForm):
-    action = forms.CharField(
+    action = forms.ChoiceField(
         label="操作",
-        max_length=64,
+        choices=[("", "すべて"), *actions.grouped_choices()],
         required=False,
-        help_text="例: login(login.success と login.failure の両方)",
+        help_text="「（すべて）」はその分類の操作すべてです。",
     )
     organization_code = forms.CharField(label="事業者コード", max_length=8, required=False)
     actor = forms.CharField(label="操作者", max_length=120, required=False, help_text="部分一致")
-    object_type = forms.CharField(
-        label="対象種別", max_length=64, required=False, help_text="例: identity.user"
-    )
+    object_type = forms.ChoiceField(label="対象種別", choices=object_type_choices, required=False)
     object_id = forms.CharField(label="対象ID", max_length=64, required=False)
     date_from = forms.DateField(
-        label="期間(開始日)",
+        label="期間（開始日）",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label="期間(終了日)",
+        label="期間（終了日）",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

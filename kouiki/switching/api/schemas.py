@@ -5,12 +5,15 @@ same item everywhere (`supply_point_number`, `customer_name`, `customer_address`
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from ninja import Schema
+from ninja import Path, Schema
 from pydantic import Field
 
-from kouiki.switching.services.applications import CUSTOMER_ITEM_FACTS
+from kouiki.core.field_facts import field_facts
+from kouiki.core.schemas import Code, IsoDate, SupplyPointNumber, Text, UpperCode
+from kouiki.switching.models import Application, Switch
+from kouiki.switching.services.applications import AMPERES, CUSTOMER_ITEM_FACTS
 from kouiki.switching.services.switches import IDENTIFICATION_FACTS, NEW_CONTRACT_NUMBER, NG_TEXT
 
 
@@ -59,19 +62,46 @@ PURPOSE_DESCRIPTION = (
     "point_info ③供給地点情報の確認 / tso_operations ④一般送配電事業者の業務 / billing ⑤料金精算"
 )
 NG_REASONS = Literal["01", "02", "03", "04", "05", "99"]
+RECEPTION_NUMBER = field_facts(Application, "reception_number")
+SWITCH_NUMBER = field_facts(Switch, "number")
+# Codes and free text are normalized and checked as in a form (core.schemas): `Ａ－９００１` is
+# `A-9001`, a character CP932 cannot hold is refused naming it.
+WIDTHS = "全角の英数字・ハイフンは半角として扱います。"
 
 
 def supply_point_number_field() -> Any:
     return Field(
-        min_length=1,
-        max_length=40,
         description="供給地点特定番号（22桁。全角数字・ハイフン・空白は読み替えます）",
         examples=["0300000000000000000001"],
     )
 
 
+# Numbers in a path, in any width (core.schemas).
+ReceptionNumberPath = Annotated[
+    UpperCode,
+    Path(
+        min_length=1,
+        max_length=RECEPTION_NUMBER.limit,
+        description=f"{RECEPTION_NUMBER.label}（16桁。{WIDTHS}）",
+        examples=["2026112000000001"],
+    ),
+]
+SwitchNumberPath = Annotated[
+    UpperCode,
+    Path(
+        min_length=1,
+        max_length=SWITCH_NUMBER.limit,
+        description=f"{SWITCH_NUMBER.label}（HTと14桁。{WIDTHS}）",
+        examples=["HT20261120000001"],
+    ),
+]
+SupplyPointNumberPath = Annotated[
+    SupplyPointNumber, Path(description="供給地点特定番号（22桁。全角数字・ハイフン・空白は読み替えます）")
+]
+
+
 def desired_date_field() -> Any:
-    return Field(None, description="希望日 (YYYY-MM-DD)")
+    return Field(None, description="希望日 (YYYY-MM-DD)。本日から1年以内、一般送配電事業者の標準処理期間以降")
 
 
 def changed_item(name: str) -> Any:
@@ -140,9 +170,15 @@ class ApplicationResult(Schema):
     result: dict[str, Any] = Field(description="一般送配電事業者の回答内容（未回答なら空）")
 
 
+ReceptionNumberItem = Annotated[UpperCode, Field(min_length=1, max_length=RECEPTION_NUMBER.limit)]
+
+
 class StatusesIn(Schema):
-    reception_numbers: list[str] = Field(
-        min_length=1, max_length=1000, description="受付番号（1〜1,000件）", examples=[["L26000000001"]]
+    reception_numbers: list[ReceptionNumberItem] = Field(
+        min_length=1,
+        max_length=1000,
+        description=f"受付番号（1〜1,000件、各16桁。{WIDTHS}）",
+        examples=[["2026112000000001"]],
     )
 
 
@@ -162,14 +198,14 @@ class StatusesOut(Schema):
 class InquiryIn(Schema):
     """SW-L01 設備情報照会, SW-L02 使用量情報照会申請."""
 
-    supply_point_number: str = supply_point_number_field()
+    supply_point_number: SupplyPointNumber = supply_point_number_field()
     purpose: PURPOSES = Field(description=PURPOSE_DESCRIPTION)
 
 
 class UsageRetrievalIn(Schema):
     """SW-L03 使用量情報照会 (retrieval with the customer's password)."""
 
-    supply_point_number: str = supply_point_number_field()
+    supply_point_number: SupplyPointNumber = supply_point_number_field()
     password: str = Field(min_length=1, max_length=64, description="需要者に通知された照会用パスワード")
     purpose: PURPOSES = Field(description=PURPOSE_DESCRIPTION)
 
@@ -177,36 +213,39 @@ class UsageRetrievalIn(Schema):
 class ReconnectionIn(Schema):
     """SW-L04 再点."""
 
-    supply_point_number: str = supply_point_number_field()
-    desired_date: date | None = desired_date_field()
+    supply_point_number: SupplyPointNumber = supply_point_number_field()
+    desired_date: IsoDate | None = desired_date_field()
 
 
 class AbolitionIn(Schema):
     """SW-L05 廃止・撤去."""
 
-    supply_point_number: str = supply_point_number_field()
+    supply_point_number: SupplyPointNumber = supply_point_number_field()
     removal: bool = Field(
         False, description="設備の撤去を伴うか（true: 02 廃止(撤去あり) / false: 01 廃止(撤去なし)）"
     )
-    desired_date: date | None = desired_date_field()
+    desired_date: IsoDate | None = desired_date_field()
 
 
 class AmpereChangeIn(Schema):
     """SW-L12 アンペア変更."""
 
-    supply_point_number: str = supply_point_number_field()
-    current_limit_a: int = Field(ge=1, le=1000, description="変更後の契約電流(A): 10, 15, 20, 30, 40, 50, 60")
-    desired_date: date | None = desired_date_field()
+    supply_point_number: SupplyPointNumber = supply_point_number_field()
+    current_limit_a: int = Field(
+        description="変更後の契約電流(A): " + ", ".join(str(a) for a in AMPERES),
+        json_schema_extra={"enum": list(AMPERES)},
+    )
+    desired_date: IsoDate | None = desired_date_field()
 
 
 class CustomerChangeIn(Schema):
     """SW-L13 需要者情報変更: the items to change (at least one)."""
 
-    supply_point_number: str = supply_point_number_field()
-    customer_name: str | None = changed_item("customer_name")
-    customer_address: str | None = changed_item("customer_address")
-    customer_phone: str | None = changed_item("customer_phone")
-    contract_number: str | None = changed_item("contract_number")
+    supply_point_number: SupplyPointNumber = supply_point_number_field()
+    customer_name: Text | None = changed_item("customer_name")
+    customer_address: Text | None = changed_item("customer_address")
+    customer_phone: Code | None = changed_item("customer_phone")
+    contract_number: Code | None = changed_item("contract_number")
 
 
 class CustomerInfo(Schema):
@@ -230,22 +269,27 @@ class CustomerInfo(Schema):
 class CancelForwardIn(Schema):
     """SW-L06 スイッチング廃止取次登録."""
 
-    supply_point_number: str = supply_point_number_field()
-    customer_name: str = identification_item(
+    supply_point_number: SupplyPointNumber = supply_point_number_field()
+    customer_name: Text = identification_item(
         "customer_name", description=f"{IDENTIFICATION_FACTS['customer_name'].label}（現小売の登録どおり）"
     )
-    customer_address: str = identification_item("customer_address")
-    contract_number: str = identification_item("contract_number", description="現小売との小売供給契約番号")
-    desired_date: date | None = Field(None, description="希望日 (YYYY-MM-DD)。省略時は最短の検針日")
+    customer_address: Text = identification_item("customer_address")
+    contract_number: Code = identification_item("contract_number", description="現小売との小売供給契約番号")
+    desired_date: IsoDate | None = Field(
+        None,
+        description=(
+            "希望日 (YYYY-MM-DD)。本日から1年以内、一般送配電事業者の標準処理期間以降。省略時は最短の検針日"
+        ),
+    )
 
 
 class CancelForwardCorrection(Schema):
     """訂正 of a cancel-forward before the current retailer's decision: the items given change."""
 
-    customer_name: str | None = identification_item("customer_name", required=False)
-    customer_address: str | None = identification_item("customer_address", required=False)
-    contract_number: str | None = identification_item("contract_number", required=False)
-    desired_date: date | None = None
+    customer_name: Text | None = identification_item("customer_name", required=False)
+    customer_address: Text | None = identification_item("customer_address", required=False)
+    contract_number: Code | None = identification_item("contract_number", required=False)
+    desired_date: IsoDate | None = desired_date_field()
 
 
 class CancelForwardAnswer(ApplicationStatus):
@@ -306,24 +350,28 @@ class DecisionIn(Schema):
         description="NG理由（ng のとき必須）: 01 需要者情報不一致 / 02 契約継続の申出 / 03 解約手続未了 / "
         "04 廃止・移転等の手続中 / 05 別の申込みを受付済 / 99 その他",
     )
-    ng_text: str = Field("", max_length=NG_TEXT.max_length, description="NG理由の詳細（ng のとき必須）")
+    ng_text: Text = Field("", max_length=NG_TEXT.max_length, description="NG理由の詳細（ng のとき必須）")
 
 
 class SwitchStartIn(Schema):
     """SW-L08 スイッチング開始申請."""
 
-    switch_number: str = Field(min_length=1, max_length=32, description="廃止取次番号（取次OKのもの）")
-    contract_number: str = new_contract_number()
+    switch_number: UpperCode = Field(
+        min_length=1, max_length=SWITCH_NUMBER.limit, description="廃止取次番号（取次OKのもの）"
+    )
+    contract_number: Code = new_contract_number()
 
 
 class SwitchStartCorrection(Schema):
-    contract_number: str = new_contract_number()
+    contract_number: Code = new_contract_number()
 
 
 class SwitchAbolishIn(Schema):
     """SW-L11 スイッチング廃止申請."""
 
-    switch_number: str = Field(min_length=1, max_length=32, description="廃止取次番号（取次OKのもの）")
+    switch_number: UpperCode = Field(
+        min_length=1, max_length=SWITCH_NUMBER.limit, description="廃止取次番号（取次OKのもの）"
+    )
 
 
 # --- SW-C01 ------------------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ from django.db.models import Q, QuerySet
 
 from kouiki.core.calendar import on_days
 from kouiki.core.errors import NotFound, ValidationFailed
-from kouiki.core.japanese import normalize_supply_point_number
+from kouiki.core.field_facts import field_facts
+from kouiki.core.japanese import normalize_code, normalize_supply_point_number
 from kouiki.identity.access import function, organization_of, require_function, require_staff
 from kouiki.identity.selectors import active_system_users
 from kouiki.switching.models import (
@@ -27,6 +28,7 @@ from kouiki.switching.models import (
     PersonalDataAccess,
     Purpose,
     State,
+    SupplyPoint,
     SupplyPointVersion,
     Switch,
     SwitchState,
@@ -51,6 +53,24 @@ MAX_STATUS_NUMBERS = 1000  # SW-L15: up to 1,000 受付番号 per call
 KIND_CHOICES = Kind.choices
 STATE_CHOICES = State.choices
 SWITCH_STATE_CHOICES = SwitchState.choices
+POINT_NUMBER_LENGTH = field_facts(SupplyPoint, "number").limit
+RECEPTION_NUMBER_LENGTH = field_facts(Application, "reception_number").limit
+
+
+def matching_number(found: QuerySet[Any], field: str, number: str, length: int) -> QuerySet[Any]:
+    """A list filtered by a number typed whole or in part (any width, core.japanese): a whole
+    number by the index, a part of one anywhere in it."""
+    if len(number) == length:
+        return found.filter(**{field: number})
+    return found.filter(**{f"{field}__contains": number})
+
+
+def _point_number(found: QuerySet[Any], typed: str, field: str = "supply_point__number") -> QuerySet[Any]:
+    return matching_number(found, field, normalize_supply_point_number(typed), POINT_NUMBER_LENGTH)
+
+
+def _reception_number(found: QuerySet[Any], typed: str) -> QuerySet[Any]:
+    return matching_number(found, "reception_number", normalize_code(typed).upper(), RECEPTION_NUMBER_LENGTH)
 
 
 # --- the registry ---------------------------------------------------------------------------------------
@@ -104,7 +124,7 @@ def applications_for(
     reception_number: str = "",
 ) -> QuerySet[Application]:
     """The actor's organization's applications of one voltage tab, newest first, filtered by kind,
-    state, filing dates (Japan time, both included), point number and 受付番号."""
+    state, filing dates (Japan time, both included), point number and 受付番号 (whole or a part)."""
     found = Application.objects.filter(organization_id=organization_of(actor), voltage=voltage)
     if kind:
         found = found.filter(kind=kind)
@@ -112,9 +132,9 @@ def applications_for(
         found = found.filter(state=state)
     found = on_days(found, "created_at", date_from, date_to)
     if supply_point_number:
-        found = found.filter(supply_point__number=normalize_supply_point_number(supply_point_number))
+        found = _point_number(found, supply_point_number)
     if reception_number:
-        found = found.filter(reception_number=reception_number.strip())
+        found = _reception_number(found, reception_number)
     return found.select_related("supply_point", "switch").order_by("-created_at", "-id")
 
 
@@ -219,7 +239,7 @@ def _filter_switches(found: QuerySet[Switch], state: str, supply_point_number: s
     if state:
         found = found.filter(state=state)
     if supply_point_number:
-        found = found.filter(supply_point__number=normalize_supply_point_number(supply_point_number))
+        found = _point_number(found, supply_point_number)
     return found.select_related("supply_point", "new_retailer", "current_retailer").order_by(
         "-created_at", "-id"
     )
@@ -347,7 +367,7 @@ def access_ledger(
     found = PersonalDataAccess.objects.filter(organization_id=organization_of(actor))
     found = on_days(found, "at", date_from, date_to)
     if supply_point_number:
-        found = found.filter(supply_point__number=normalize_supply_point_number(supply_point_number))
+        found = _point_number(found, supply_point_number)
     if purpose:
         found = found.filter(purpose=purpose)
     return found.select_related("supply_point").order_by("-at", "-id")
@@ -375,9 +395,9 @@ def staff_applications(
     if state:
         found = found.filter(state=state)
     if reception_number:
-        found = found.filter(reception_number=reception_number.strip())
+        found = _reception_number(found, reception_number)
     if supply_point_number:
-        found = found.filter(supply_point__number=normalize_supply_point_number(supply_point_number))
+        found = _point_number(found, supply_point_number)
     return found.select_related("supply_point", "switch", "organization").order_by("-created_at", "-id")
 
 

@@ -84,7 +84,7 @@ def status(request: HttpRequest, actor: User) -> HttpResponse:
     """SW-L14 業務処理状況確認: one 受付番号."""
     form = forms.StatusForm(request.GET or None)
     if form.is_bound and form.is_valid():
-        number = form.cleaned_data["reception_number"].strip()
+        number = form.cleaned_data["reception_number"]
         try:
             application = selectors.application_for(actor=actor, reception_number=number)
         except KouikiError as error:
@@ -148,7 +148,7 @@ def application_detail(request: HttpRequest, actor: User, reception_number: str)
 
 PAYLOAD_LABELS = {
     "purpose": forms.PURPOSE,
-    "switch_number": forms.SWITCH_NUMBER,
+    "switch_number": forms.SWITCH_NUMBER.label,
     "customer_name": switches.IDENTIFICATION_FACTS["customer_name"].label,
     "customer_address": switches.IDENTIFICATION_FACTS["customer_address"].label,
     # The current retailer's in a 20, the new retailer's in a 05.

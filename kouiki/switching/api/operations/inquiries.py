@@ -20,6 +20,8 @@ from kouiki.switching.api.schemas import (
     ApplicationStatus,
     CustomerInfo,
     InquiryIn,
+    ReceptionNumberPath,
+    SupplyPointNumberPath,
     UsageRetrievalIn,
 )
 from kouiki.switching.models import Kind
@@ -70,7 +72,7 @@ def inquire_facility(request: HttpRequest, actor: User, response: HttpResponse, 
         "設備情報照会の状況と回答です。需要者基本情報は現小売、またはスイッチング手続中の新小売にだけ含まれます。"
     ),
 )
-def facility_inquiry_result(request: HttpRequest, actor: User, reception_number: str) -> Any:
+def facility_inquiry_result(request: HttpRequest, actor: User, reception_number: ReceptionNumberPath) -> Any:
     return _result(actor, reception_number, Kind.FACILITY_INQUIRY)
 
 
@@ -92,7 +94,10 @@ class CustomerQuery(Schema):
     ),
 )
 def customer_info(
-    request: HttpRequest, actor: User, supply_point_number: str, query: Query[CustomerQuery]
+    request: HttpRequest,
+    actor: User,
+    query: Query[CustomerQuery],
+    supply_point_number: SupplyPointNumberPath,
 ) -> Any:
     return personal_data.read_basic_info(
         actor=actor, supply_point_number=supply_point_number, purpose=query.purpose
@@ -145,5 +150,5 @@ def retrieve_usage(request: HttpRequest, actor: User, response: HttpResponse, bo
     response={200: ApplicationResult, **problems(403, 404)},
     description="使用量情報照会の状況と回答（月別、スマートメーターは30分値）です。閲覧は記録されます。",
 )
-def usage_retrieval_result(request: HttpRequest, actor: User, reception_number: str) -> Any:
+def usage_retrieval_result(request: HttpRequest, actor: User, reception_number: ReceptionNumberPath) -> Any:
     return _result(actor, reception_number, Kind.USAGE_RETRIEVE)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import prefetch_related_objects
@@ -13,10 +12,17 @@ from pydantic import Field
 
 from kouiki.core.api import problems
 from kouiki.core.csvio import Encoding, csv_response
+from kouiki.core.schemas import IsoDate
 from kouiki.switching import selectors
 from kouiki.switching.api.common import operation
 from kouiki.switching.api.present import STATUS_COLUMNS, application_status
-from kouiki.switching.api.schemas import ApplicationPage, ApplicationStatus, StatusesIn, StatusesOut
+from kouiki.switching.api.schemas import (
+    ApplicationPage,
+    ApplicationStatus,
+    ReceptionNumberPath,
+    StatusesIn,
+    StatusesOut,
+)
 from kouiki.switching.selectors import exports
 
 if TYPE_CHECKING:
@@ -60,7 +66,9 @@ def application_statuses(request: HttpRequest, actor: User, body: StatusesIn) ->
     response={200: ApplicationStatus, **problems(403, 404)},
     description="受付番号で指定した自社の申請の処理状況（状態・受付工程・日時・不備の内容）を返します。",
 )
-def application_status_single(request: HttpRequest, actor: User, reception_number: str) -> Any:
+def application_status_single(
+    request: HttpRequest, actor: User, reception_number: ReceptionNumberPath
+) -> Any:
     found = selectors.application_for(actor=actor, reception_number=reception_number, columns=STATUS_COLUMNS)
     return application_status(found)
 
@@ -70,9 +78,11 @@ class ApplicationQuery(Schema):
     state: str = Field(
         "", pattern="^(|received|processing|completed|defective|cancelled)$", description="状態で絞り込み"
     )
-    date_from: date | None = Field(None, description="受付日（から）")
-    date_to: date | None = Field(None, description="受付日（まで）")
-    supply_point_number: str = Field("", max_length=40)
+    date_from: IsoDate | None = Field(None, description="受付日（から） YYYY-MM-DD")
+    date_to: IsoDate | None = Field(None, description="受付日（まで） YYYY-MM-DD")
+    supply_point_number: str = Field(
+        "", max_length=40, description="供給地点特定番号（全部または一部）で絞り込み"
+    )
     limit: int = Field(100, ge=1, le=1000)
     offset: int = Field(0, ge=0, le=1_000_000)
 

@@ -21,8 +21,10 @@ from kouiki.switching.api.present import answered, application_status, switch_de
 from kouiki.switching.api.schemas import (
     ApplicationStatus,
     DecisionIn,
+    ReceptionNumberPath,
     SwitchAbolishIn,
     SwitchDetail,
+    SwitchNumberPath,
     SwitchPage,
     SwitchSummary,
 )
@@ -67,7 +69,7 @@ def list_received_cancel_forwards(request: HttpRequest, actor: User, query: Quer
     ),
 )
 def received_cancel_forward(
-    request: HttpRequest, actor: User, switch_number: str, query: Query[PurposeQuery]
+    request: HttpRequest, actor: User, query: Query[PurposeQuery], switch_number: SwitchNumberPath
 ) -> Any:
     view = selectors.cancel_forward_detail(
         actor=actor, switch_number=switch_number, purpose=query.purpose, side="current"
@@ -86,7 +88,9 @@ def received_cancel_forward(
         "判断は一度だけです。"
     ),
 )
-def decide_cancel_forward(request: HttpRequest, actor: User, switch_number: str, body: DecisionIn) -> Any:
+def decide_cancel_forward(
+    request: HttpRequest, actor: User, body: DecisionIn, switch_number: SwitchNumberPath
+) -> Any:
     switches.decide_cancel_forward(
         actor=actor,
         switch_number=switch_number,
@@ -127,7 +131,7 @@ def apply_switching_abolish(
     response={200: ApplicationStatus, **problems(403, 404, 409)},
     description="突合前に限り、スイッチング廃止申請を取り消します。",
 )
-def cancel_switching_abolish(request: HttpRequest, actor: User, reception_number: str) -> Any:
+def cancel_switching_abolish(request: HttpRequest, actor: User, reception_number: ReceptionNumberPath) -> Any:
     own_application(actor, reception_number, Kind.SWITCH_ABOLISH)
     applications.cancel_application(actor=actor, reception_number=reception_number)
     return application_status(selectors.application_for(actor=actor, reception_number=reception_number))

@@ -20,7 +20,9 @@ from kouiki.switching.api.schemas import (
     CancelForwardAnswer,
     CancelForwardCorrection,
     CancelForwardIn,
+    ReceptionNumberPath,
     SwitchDetail,
+    SwitchNumberPath,
     SwitchPage,
     SwitchStartCorrection,
     SwitchStartIn,
@@ -79,7 +81,7 @@ def register_cancel_forward(
     description="現小売の判断前に限り、同じ受付番号のまま本人確認情報・希望日を訂正します（指定した項目のみ）。",
 )
 def correct_cancel_forward(
-    request: HttpRequest, actor: User, reception_number: str, body: CancelForwardCorrection
+    request: HttpRequest, actor: User, body: CancelForwardCorrection, reception_number: ReceptionNumberPath
 ) -> Any:
     own_application(actor, reception_number, Kind.CANCEL_FORWARD)
     changes = body.model_dump(exclude_unset=True)
@@ -103,7 +105,7 @@ def correct_cancel_forward(
     response={200: ApplicationStatus, **problems(403, 404, 409)},
     description="開始申請と廃止申請の突合前に限り、廃止取次を取り消します（案件全体が取消になります）。",
 )
-def cancel_cancel_forward(request: HttpRequest, actor: User, reception_number: str) -> Any:
+def cancel_cancel_forward(request: HttpRequest, actor: User, reception_number: ReceptionNumberPath) -> Any:
     own_application(actor, reception_number, Kind.CANCEL_FORWARD)
     applications.cancel_application(actor=actor, reception_number=reception_number)
     return application_status(selectors.application_for(actor=actor, reception_number=reception_number))
@@ -115,7 +117,9 @@ class SwitchQuery(Schema):
         pattern="^(|requested|approved|rejected|matched|completed|failed|cancelled)$",
         description="案件の状態で絞り込み",
     )
-    supply_point_number: str = Field("", max_length=40, description="供給地点特定番号で絞り込み")
+    supply_point_number: str = Field(
+        "", max_length=40, description="供給地点特定番号（全部または一部）で絞り込み"
+    )
     limit: int = Field(100, ge=1, le=1000)
     offset: int = Field(0, ge=0, le=1_000_000)
 
@@ -167,7 +171,7 @@ def list_cancel_forward_results(request: HttpRequest, actor: User, query: Query[
     ),
 )
 def cancel_forward_result(
-    request: HttpRequest, actor: User, switch_number: str, query: Query[PurposeQuery]
+    request: HttpRequest, actor: User, query: Query[PurposeQuery], switch_number: SwitchNumberPath
 ) -> Any:
     view = selectors.cancel_forward_detail(
         actor=actor, switch_number=switch_number, purpose=query.purpose, side="new"
@@ -208,7 +212,7 @@ def apply_switching_start(
     description="突合前に限り、同じ受付番号のまま新小売の契約番号を訂正します。",
 )
 def correct_switching_start(
-    request: HttpRequest, actor: User, reception_number: str, body: SwitchStartCorrection
+    request: HttpRequest, actor: User, body: SwitchStartCorrection, reception_number: ReceptionNumberPath
 ) -> Any:
     own_application(actor, reception_number, Kind.SWITCH_START)
     applications.correct_application(
@@ -227,7 +231,7 @@ def correct_switching_start(
     response={200: ApplicationStatus, **problems(403, 404, 409)},
     description="突合前に限り、スイッチング開始申請を取り消します（案件は開始申請待ちに戻ります）。",
 )
-def cancel_switching_start(request: HttpRequest, actor: User, reception_number: str) -> Any:
+def cancel_switching_start(request: HttpRequest, actor: User, reception_number: ReceptionNumberPath) -> Any:
     own_application(actor, reception_number, Kind.SWITCH_START)
     applications.cancel_application(actor=actor, reception_number=reception_number)
     return application_status(selectors.application_for(actor=actor, reception_number=reception_number))

@@ -1,0 +1,90 @@
+"""The types of API input that people's input needs, said once: what `core.forms` does for a web
+form, for a Pydantic (django-ninja) schema.
+
+- `Code`: a code-like value, normalized by `japanese.normalize_code` (`Ａ－９００１` is `A-9001`);
+  `UpperCode` also upper-cases it.
+- `Text`: free text; only characters Shift_JIS (CP932) holds (`japanese.validate_cp932`).
+- `IsoDate`: a date written `YYYY-MM-DD` and nothing else (Pydantic alone takes `0` for
+  1970-01-01: a Unix time).
+- `SupplyPointNumber`: a 供給地点特定番号 typed in any width, with spaces or hyphens.
+
+Constraints (`Field(max_length=..., pattern=...)`) apply to the normalized value; the OpenAPI
+document declares them, so clients generated from it send what is accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from django.core.exceptions import ValidationError
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
+
+from kouiki.core.japanese import (
+    SUPPLY_POINT_NUMBER_PATTERN,
+    normalize_code,
+    normalize_supply_point_number,
+    plain_spaces,
+    validate_cp932,
+    validate_supply_point_number,
+)
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DATE_MESSAGE = "日付は YYYY-MM-DD の形式で指定してください。"
+
+
+def _code(value: Any) -> Any:
+    return normalize_code(value) if isinstance(value, str) else value
+
+
+def _upper_code(value: Any) -> Any:
+    return normalize_code(value).upper() if isinstance(value, str) else value
+
+
+def _cp932(value: str) -> str:
+    try:
+        validate_cp932(value)
+    except ValidationError as error:
+        raise ValueError(error.messages[0]) from None
+    return value
+
+
+def _spaces(value: Any) -> Any:
+    return plain_spaces(value) if isinstance(value, str) else value
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError(DATE_MESSAGE)
+    return value
+
+
+Code = Annotated[str, BeforeValidator(_code), AfterValidator(_cp932)]
+UpperCode = Annotated[str, BeforeValidator(_upper_code), AfterValidator(_cp932)]
+Text = Annotated[str, BeforeValidator(_spaces), AfterValidator(_cp932)]
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+def _point_number(value: Any) -> Any:
+    return normalize_supply_point_number(value) if isinstance(value, str) else value
+
+
+def _valid_point_number(value: str) -> str:
+    try:
+        validate_supply_point_number(value)
+    except ValidationError as error:
+        raise ValueError(error.messages[0]) from None
+    return value
+
+
+# 供給地点特定番号: 22 digits once narrowed and without separators; the OpenAPI pattern says how it may
+# be typed (core.japanese.SUPPLY_POINT_NUMBER_PATTERN), the validator gives the message of a form.
+SupplyPointNumber = Annotated[
+    str,
+    BeforeValidator(_point_number),
+    AfterValidator(_valid_point_number),
+    WithJsonSchema({"type": "string", "pattern": SUPPLY_POINT_NUMBER_PATTERN, "maxLength": 40}),
+]
