@@ -39,7 +39,7 @@ class Generation:
 
     def bump(self) -> None:
         self._set()
-        transaction.on_commit(self._set)
+        transaction.on_commit(self._set, robust=True)
 
     def _set(self) -> None:
         cache.set(self.key, uuid.uuid4().hex, timeout=None)

@@ -77,12 +77,9 @@ def publish(*, organization_id: int, system: str, topic: str, reference: str, pa
     # No savepoint of its own (fewer round trips while the counters are held): an error here is a
     # bug, and the caller's transaction is rolled back with it.
     with transaction.atomic(savepoint=False):
-        # Looked up before the counters are taken, to keep the time they are held short.
-        endpoint = (
-            CallbackEndpoint.objects.filter(organization_id=organization_id, system=system, is_active=True)
-            .only("pk", "url")
-            .first()
-        )
+        # Looked up before the counters are taken, to keep the time they are held short; once per
+        # organization and transaction (a switch tells the same two organizations three times).
+        endpoint = _endpoint(organization_id, system)
         _lock_system(system)
         sequence = _increment(organization_id, system)
         event = OrganizationEvent.objects.create(
@@ -105,6 +102,29 @@ def publish(*, organization_id: int, system: str, topic: str, reference: str, pa
             )
             transaction.on_commit(partial(_enqueue_delivery, delivery.pk))
     return sequence
+
+
+class _Endpoints(dict[tuple[int, str], CallbackEndpoint | None]):
+    """A no-op on-commit callback holding the endpoints this transaction looked up: it lives as long
+    as the (sub)transaction that made it, as `_SystemLock` does."""
+
+    def __call__(self) -> None:
+        pass
+
+
+def _endpoint(organization_id: int, system: str) -> CallbackEndpoint | None:
+    held = transaction.get_connection().run_on_commit
+    memo = next((callback for _, callback, _ in held if isinstance(callback, _Endpoints)), None)
+    if memo is None:
+        memo = _Endpoints()
+        transaction.on_commit(memo, robust=True)
+    if (organization_id, system) not in memo:
+        memo[organization_id, system] = (
+            CallbackEndpoint.objects.filter(organization_id=organization_id, system=system, is_active=True)
+            .only("pk", "url")
+            .first()
+        )
+    return memo[organization_id, system]
 
 
 class _SystemLock:

@@ -77,3 +77,18 @@ def test_a_status_read_loads_only_what_it_answers(api, retailer_a, points) -> No
     assert len(reads) == 1
     assert "identity_user" not in reads[0]  # not the filer's row
     assert '"switching_application"."payload"' not in reads[0]
+
+
+def test_a_cancel_forward_writes_its_record_once_and_looks_endpoints_up_once_each(
+    api, retailer_a, points
+) -> None:
+    client = api(retailer_a.token)
+    client.get("/events")  # the token is looked up and cached
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/cancel-forwards", cancel_forward_body(points[0]), key="hot-1")
+    assert response.status_code == 201
+    sql = [q["sql"] for q in queries]
+    assert sum("core_idempotencyrecord" in q for q in sql) == 1
+    assert sum("core_callbackendpoint" in q for q in sql) == 2  # the two retailers, once each
+    assert sum("core_organizationevent" in q for q in sql) == 3  # every event kept
+    assert sum("audit_event" in q for q in sql) == 2  # every audit row kept
