@@ -126,6 +126,9 @@ class Action(models.TextChoices):
     SWITCHING_REGISTRY_CHANGE = "switching.registry_change", "供給地点情報の変更(一般送配電事業者)"
     SWITCHING_PERSONAL_DATA_READ = "switching.personal_data_read", "個人情報の閲覧"
 
+    # The operators' gateway (tso)
+    TSO_OPERATORS_CLOCK_ADVANCE = "tso.operators_clock_advance", "模擬の一般送配電事業者の時計を進める"
+
     # The back office: closing days, mail, the audit log itself (backoffice)
     CALENDAR_CLOSING_DAY_ADD = "calendar.closing_day_add", "休業日の追加"
     CALENDAR_CLOSING_DAY_REMOVE = "calendar.closing_day_remove", "休業日の削除"
@@ -150,6 +153,7 @@ DOMAINS: dict[str, str] = {
     "fees": "会費・請求書",
     "capacity": "容量市場",
     "switching": "スイッチング",
+    "tso": "送配電連携",
     "calendar": "休業日",
     "outbox": "送信メール",
     "audit": "監査ログ",

@@ -155,6 +155,7 @@ tso_urls = [
     path("", tso.message_list, name="tso_messages"),
     path("messages/<str:message_id>/", tso.message_detail, name="tso_message"),
     path("mailbox/", tso.mailbox, name="tso_mailbox"),
+    path("clock/", tso.operators_clock, name="tso_clock"),
 ]
 
 

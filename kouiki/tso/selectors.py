@@ -18,6 +18,7 @@ from kouiki.tso.models import (
     MessageState,
     OperatorMessage,
     SandboxMail,
+    SimulatorJob,
 )
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "operator_messages",
     "sandbox_mail",
     "sandbox_mails",
+    "simulated_work",
     "unanswered_count",
 ]
 
@@ -166,3 +168,14 @@ def sandbox_mail(pk: int) -> SandboxMail:
     if mail is None:
         raise NotFound
     return mail
+
+
+def simulated_work(*, until: datetime | None = None) -> QuerySet[SimulatorJob]:
+    """The simulated operators' work not done yet (a switch waits for its switching date), by due
+    time; with `until`, only what is due by then."""
+    jobs = (
+        SimulatorJob.objects.filter(done_at__isnull=True).select_related("receipt").order_by("due_at", "id")
+    )
+    if until is not None:
+        jobs = jobs.filter(due_at__lte=until)
+    return jobs

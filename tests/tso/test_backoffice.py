@@ -14,6 +14,7 @@ from kouiki.tso import services
 from kouiki.tso.models import AnswerRecord, MessageState, OperatorMessage
 from kouiki.tso.services import delivery
 from kouiki.tso.services.gateway import Operation
+from tests.access import sent_to_login
 from tests.tso.conftest import TOKYO_SMART
 
 pytestmark = pytest.mark.usefixtures("clock")
@@ -40,7 +41,7 @@ def test_the_pages_are_for_staff_only(client: Client, member_user: User, url: st
     assert client.get(url).status_code == 302  # to the back office's login
 
     client.force_login(member_user)
-    assert client.get(url).status_code == 403
+    assert sent_to_login(client.get(url), "backoffice")
 
 
 def test_the_list_shows_state_attempts_and_errors_and_filters(staff_client: Client, settings: Any) -> None:

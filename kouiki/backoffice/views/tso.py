@@ -1,5 +1,5 @@
-"""Back office: the messages to the area operators (送配電連携), their answers, and the simulated
-customers' sandbox mailbox."""
+"""Back office: the messages to the area operators (送配電連携), their answers, the simulated
+customers' sandbox mailbox, and the simulated operators' clock (sandbox only)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,19 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
-from kouiki.core.errors import NotFound
+from kouiki.core.errors import KouikiError, NotFound
+from kouiki.core.forms import errors_onto_form
 from kouiki.core.japanese import Area
 from kouiki.core.lists import list_page
 from kouiki.identity.access import staff_required
 from kouiki.tso import selectors
 from kouiki.tso.selectors import FinalOutcome, MessageState
+from kouiki.tso.services import sandbox
 from kouiki.tso.services.gateway import OPERATION_LABELS
 
 if TYPE_CHECKING:
@@ -128,3 +131,64 @@ def mailbox(request: HttpRequest, actor: User) -> HttpResponse:
         title="需要家宛て通知（模擬）",
         page_size=PAGE_SIZE,
     )
+
+
+class ClockForm(forms.Form):
+    day = forms.DateField(
+        label="この日の終わりまで進める",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "日付を入力してください。", "invalid": "日付を正しく入力してください。"},
+    )
+
+    def clean_day(self) -> Any:
+        try:
+            return sandbox.check_day(self.cleaned_data["day"])
+        except KouikiError as error:
+            raise forms.ValidationError(error.message) from error
+
+
+def _work(jobs: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "due_at": job.due_at,
+            "area": Area(job.receipt.area).label,
+            "operation": OPERATION_LABELS.get(job.receipt.operation, job.receipt.operation),
+            "reference": job.receipt.reference,
+        }
+        for job in jobs
+    ]
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def operators_clock(request: HttpRequest, actor: User) -> HttpResponse:
+    """模擬時計: the simulated operators' pending work; a day, 確認 (what will be done), then 実行."""
+    form = ClockForm(request.POST or None)
+    context: dict[str, Any] = {
+        "form": form,
+        "sandbox": sandbox.is_sandbox(),
+        "title": "模擬時計（送配電連携）",
+    }
+    if not context["sandbox"]:
+        if request.method == "POST":
+            messages.error(request, sandbox.NOT_A_SANDBOX)
+        return render(request, "backoffice/tso/clock.html", context)
+    if request.method == "POST" and form.is_valid():
+        day = form.cleaned_data["day"]
+        if request.POST.get("confirmed"):
+            try:
+                advanced = sandbox.advance_operators_clock(actor=actor, day=day)
+            except KouikiError as error:
+                errors_onto_form(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"模擬の一般送配電事業者の時計を {day:%Y/%m/%d} の終わりまで進めました（回答 "
+                    f"{advanced.given:,}件、スイッチング支援システムの受信 {advanced.received:,}件）。",
+                )
+                return redirect("backoffice:tso_clock")
+        else:
+            due = _work(selectors.simulated_work(until=sandbox.end_of(day)))
+            return render(request, "backoffice/tso/clock_confirm.html", {**context, "day": day, "due": due})
+    context["pending"] = _work(selectors.simulated_work()[:200])
+    return render(request, "backoffice/tso/clock.html", context)
