@@ -43,6 +43,7 @@ from ninja.responses import NinjaJSONEncoder
 from ninja.security.http import HttpBearer
 from pydantic import Field
 
+from kouiki.core.database import BUSY_MESSAGE, BUSY_RETRY_AFTER_SECONDS, database_busy
 from kouiki.core.errors import KouikiError
 from kouiki.core.models import IdempotencyRecord
 
@@ -65,6 +66,7 @@ TITLES = {
     422: "入力内容に誤りがあります",
     429: "要求が多すぎます",
     500: "システムエラーが発生しました",
+    503: "混み合っています",
 }
 
 
@@ -293,6 +295,8 @@ def install_problem_handlers(api: NinjaAPI) -> None:
         )
 
     def server_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        if database_busy(exc):
+            return database_busy_problem(request)
         logger.error("API operation failed: %s %s", request.method, request.path, exc_info=exc)
         return problem_response(
             request,
@@ -318,6 +322,18 @@ def body_too_large_problem(request: HttpRequest) -> HttpResponse:
         status=400,
         code="request_too_large",
         detail=f"要求本文が大きすぎます（上限 {limit:,} バイト）。",
+    )
+
+
+def database_busy_problem(request: HttpRequest) -> HttpResponse:
+    """The database stayed locked past the busy timeout: nothing was done, send it again later."""
+    logger.warning("Database busy: %s %s answered 503.", request.method, request.path)
+    return problem_response(
+        request,
+        status=503,
+        code="database_busy",
+        detail=BUSY_MESSAGE,
+        headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
     )
 
 
@@ -678,13 +694,14 @@ _PROBLEM_REF = {"$ref": "#/components/schemas/ProblemDetails"}
 _AUTO_ERRORS = {
     401: "認証が必要です（APIトークンがない、無効、または失効）",
     429: "要求が多すぎます（Retry-After 秒後に再試行）",
+    503: "混み合っています（何も処理していません。Retry-After 秒後に再試行）",
 }
 
 
 def declare_conventions(schema: dict[str, Any]) -> None:
     """Make the OpenAPI tell what the guard and the handlers do for every operation.
 
-    Error answers are `application/problem+json`; every operation may answer 401 and 429 (with
+    Error answers are `application/problem+json`; every operation may answer 401, 429 and 503 (with
     `Retry-After`) and 400 (malformed); a POST takes an optional `Idempotency-Key` header (its
     pattern declared) and may answer 422 (key reused); an operation with parameters or a body may
     answer 422; 201 and 202 carry `Location`.
@@ -723,7 +740,7 @@ def declare_conventions(schema: dict[str, Any]) -> None:
                     response["content"] = {PROBLEM_CONTENT_TYPE: {"schema": _PROBLEM_REF}}
                     if response.get("description") in (None, HTTP_REASONS.get(code)):
                         response["description"] = TITLES.get(code, "エラー")
-                if code == 429:
+                if code in (429, 503):
                     response.setdefault("headers", {})["Retry-After"] = {
                         "description": "再試行までの秒数",
                         "schema": {"type": "integer", "minimum": 1},

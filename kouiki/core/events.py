@@ -100,7 +100,7 @@ def publish(*, organization_id: int, system: str, topic: str, reference: str, pa
                 next_attempt_at=now,
                 enqueued_at=now,
             )
-            transaction.on_commit(partial(_enqueue_delivery, delivery.pk))
+            transaction.on_commit(partial(_enqueue_delivery, delivery.pk), robust=True)
     return sequence
 
 
@@ -149,7 +149,7 @@ def _lock_system(system: str) -> None:
     if any(isinstance(callback, _SystemLock) and callback.system == system for _, callback, _ in held):
         return
     _increment(SYSTEM_ROW, system)
-    transaction.on_commit(_SystemLock(system))
+    transaction.on_commit(_SystemLock(system), robust=True)
 
 
 def _increment(organization_id: int, system: str) -> int:
@@ -331,6 +331,6 @@ def retry_delivery(*, organization_id: int, delivery_id: int) -> CallbackDeliver
         )
         if not updated:
             raise InvalidTransition("送信失敗の通知だけを再送できます。")
-        transaction.on_commit(lambda: _enqueue_delivery(delivery.pk))
+        transaction.on_commit(lambda: _enqueue_delivery(delivery.pk), robust=True)
     delivery.refresh_from_db()
     return delivery

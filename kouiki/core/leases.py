@@ -159,4 +159,4 @@ class LeasedRows:
         return attempts >= getattr(settings, self.max_attempts_setting)
 
     def _enqueue_on_commit(self, pk: int, *, run_after: datetime | None = None) -> None:
-        transaction.on_commit(partial(self.enqueue, pk, run_after=run_after))
+        transaction.on_commit(partial(self.enqueue, pk, run_after=run_after), robust=True)

@@ -57,7 +57,7 @@ def queue_mail(
         sensitive=sensitive,
         enqueued_at=timezone.now(),
     )
-    transaction.on_commit(lambda: enqueue_send(message.pk))
+    transaction.on_commit(lambda: enqueue_send(message.pk), robust=True)
     return message
 
 
@@ -82,7 +82,7 @@ def retry_failed(message: OutboxMessage) -> OutboxMessage:
         )
         if not updated:
             raise InvalidTransition("送信失敗のメールだけを再送できます。")
-        transaction.on_commit(lambda: enqueue_send(message.pk))
+        transaction.on_commit(lambda: enqueue_send(message.pk), robust=True)
     message.refresh_from_db()
     return message
 

@@ -3,11 +3,15 @@ site-wide middleware that shapes every answer."""
 
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+
+from kouiki.core.database import BUSY_MESSAGE, BUSY_RETRY_AFTER_SECONDS, database_busy
 
 API_PATH = "/api/"
 # The site's error answers under API_PATH: (code, detail) per status.
@@ -80,6 +84,9 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this while it handles the exception (a view's or a middleware's).
+    if database_busy(sys.exception()):
+        return busy(request)
     if problem := _api_problem(request, 500):
         return problem
     return render(
@@ -91,6 +98,23 @@ def server_error(request: HttpRequest) -> HttpResponse:
         },
         status=500,
     )
+
+
+def busy(request: HttpRequest) -> HttpResponse:
+    """503: the database stayed locked past the busy timeout; the request changed nothing (its
+    transaction never began, or was rolled back) and may be sent again."""
+    if request.path.startswith(API_PATH):
+        from kouiki.core.api import database_busy_problem
+
+        return database_busy_problem(request)
+    response = render(
+        request,
+        "errors/error.html",
+        {"title": "ただいま混み合っています", "message": BUSY_MESSAGE},
+        status=503,
+    )
+    response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

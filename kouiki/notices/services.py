@@ -311,7 +311,7 @@ def update_notice(
             for attachment in removed:
                 name, storage = attachment.file.name, attachment.file.storage
                 if name:
-                    transaction.on_commit(partial(storage.delete, name))
+                    transaction.on_commit(partial(storage.delete, name), robust=True)
             added = _store(notice, checked, stored)
             reset = NoticeRead.objects.filter(notice=notice).delete()[0] if mark_unread else 0
             record(

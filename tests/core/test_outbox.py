@@ -40,11 +40,6 @@ from kouiki.core.outbox_delivery import REDACTED_BODY, deliver, sweep
 
 SEND_TASK = "kouiki.core.tasks.send_outbox_message"
 
-MAIL_TEMPLATES = {
-    "tests/notice.subject.txt": "{{ name }} 様へのお知らせ\n",
-    "tests/notice.body.txt": "{{ name }} 様\n\n仮パスワード: {{ secret }}\n",
-}
-
 
 class BrokenMailServer(BaseEmailBackend):
     """An SMTP server that drops the connection on every send."""
@@ -71,21 +66,6 @@ class SecondDeliveryMidSend(LocmemBackend):
             message_id = int(message.extra_headers["Message-ID"].split(".")[1])
             SecondDeliveryMidSend.results.append(deliver(message_id))
         return super().send_messages(messages)
-
-
-@pytest.fixture
-def mail_templates(settings: Any) -> None:
-    engine = dict(settings.TEMPLATES[0])
-    engine["APP_DIRS"] = False
-    engine["OPTIONS"] = {
-        **engine.get("OPTIONS", {}),
-        "loaders": [
-            ("django.template.loaders.locmem.Loader", MAIL_TEMPLATES),
-            "django.template.loaders.filesystem.Loader",
-            "django.template.loaders.app_directories.Loader",
-        ],
-    }
-    settings.TEMPLATES = [engine]
 
 
 def use_mail_server(settings: Any, backend: str) -> None:

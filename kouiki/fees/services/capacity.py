@@ -157,7 +157,7 @@ def delete_capacity_document(*, actor: User, document: CapacityDocument) -> None
         )
         name, storage = document.file.name, document.file.storage
         if name:
-            transaction.on_commit(lambda: storage.delete(name))
+            transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 
 def open_capacity_document(*, actor: User, pk: int) -> CapacityDocument:

@@ -82,7 +82,7 @@ def submit(*, area: str, operation: str, reference: str, payload: dict[str, Any]
         payload=payload,
         enqueued_at=timezone.now(),
     )
-    transaction.on_commit(lambda: enqueue_delivery(message.pk))
+    transaction.on_commit(lambda: enqueue_delivery(message.pk), robust=True)
     return message.message_id
 
 
