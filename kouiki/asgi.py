@@ -1,4 +1,5 @@
-"""ASGI entry point (uvicorn in `make run`, any ASGI server in production)."""
+"""ASGI entry point, for whoever must run an ASGI server. `make run` and the operations guide serve
+the WSGI application with gunicorn (kouiki/wsgi.py; docs/decisions/0019-wsgi-server.md)."""
 
 import os
 

@@ -121,6 +121,9 @@ TEMPLATES = [
 # refuses a value too long with the limit and the length typed (kouiki.core.forms.FormRenderer).
 FORM_RENDERER = "kouiki.core.forms.FormRenderer"
 
+# `manage.py serve` (make run): gunicorn's web processes, one per core unless set (ADR 19).
+KOUIKI_WEB_PROCESSES = env_int("KOUIKI_WEB_PROCESSES", os.process_cpu_count() or 1)
+
 # Database: SQLite (WAL) under var/ by default; DATABASE_URL selects another (PostgreSQL).
 # On SQLite every transaction takes the write lock at BEGIN (IMMEDIATE) and waits for it at most
 # the busy timeout: then a request answers 503 and the worker tries again later (ADR 18).

@@ -1,4 +1,4 @@
-"""WSGI entry point."""
+"""WSGI entry point: gunicorn's sync workers serve it (`manage.py serve`, docs/operations.md)."""
 
 import os
 
