@@ -6,6 +6,8 @@ RFC 9457 problem details with `code`, `detail` and `errors`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 class KouikiError(Exception):
     """Base of every domain error."""
@@ -61,3 +63,22 @@ class Conflict(KouikiError):
 class InvalidTransition(Conflict):
     code = "invalid_transition"
     default_message = "現在の状態ではこの操作はできません。"
+
+
+def refuse_together(*checks: Callable[[], None]) -> None:
+    """Run every check and refuse once with all their errors per field (the first refusal's message
+    and code), so that the user corrects everything in one go instead of one error per submission."""
+    refusals: list[ValidationFailed] = []
+    for check in checks:
+        try:
+            check()
+        except ValidationFailed as error:
+            refusals.append(error)
+    if len(refusals) == 1:
+        raise refusals[0]
+    if refusals:
+        errors: dict[str, list[str]] = {}
+        for refusal in refusals:
+            for field, messages in refusal.errors.items():
+                errors.setdefault(field, []).extend(messages)
+        raise ValidationFailed(refusals[0].message, code=refusals[0].code, errors=errors)

@@ -99,7 +99,12 @@ def test_sw_l06_screen_confirms_before_it_submits_and_shows_refusals_on_the_form
         "contract_number": "B-9999",
         "desired_date": "",
     }
-    confirm = _post(client, url, data, "confirm")
+    # Issue 17 (14): 確認 asks the service's checks, so a mismatch is refused there, not at 送信.
+    refused = _post(client, url, data, "confirm")
+    assert refused.status_code == 422
+    assert "現小売の契約番号が供給地点の登録内容と一致しません" in refused.content.decode()
+    assert "次の内容で送信します" not in refused.content.decode()
+    confirm = _post(client, url, {**data, "contract_number": "B-0001"}, "confirm")
     assert confirm.status_code == 200 and "次の内容で送信します" in confirm.content.decode()
     assert not Application.objects.exists()  # nothing is filed by the confirmation
 

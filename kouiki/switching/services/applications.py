@@ -27,6 +27,7 @@ from kouiki.switching.models import (
     ContractDecisionMethod,
     ContractState,
     Kind,
+    SupplyPoint,
     SupplyPointVersion,
     Switch,
     Voltage,
@@ -79,15 +80,27 @@ def _retailer_code(actor: User) -> str:
 # --- SW-L01 設備情報照会, SW-L02 / SW-L03 使用量情報照会 (any retailer or DR contractor) ---------------
 
 
+@function("SW-L01", "SW-L02", "SW-L03")
+def check_inquiry(
+    *, actor: User, supply_point_number: str, purpose: str, password: str | None = None
+) -> SupplyPoint:
+    """SW-L01..L03 without writing: the refusals of an inquiry (a retrieval with its ``password``),
+    which calls it; the screens' 確認 step asks it too. Returns the point."""
+    check_purpose(purpose)
+    if password is not None and not password.strip():
+        raise ValidationFailed("パスワードを入力してください。", code="password_required", field="password")
+    point, _version = point_for_number(supply_point_number)
+    require_voltage(point, Voltage.LOW, LOW)
+    return point
+
+
 @function("SW-L01")
 def inquire_facility(*, actor: User, supply_point_number: str, purpose: str) -> Application:
     """SW-L01 設備情報照会 (kind 09): ask the operator for a point's facility information.
 
     ``purpose`` is one of the joint-use purposes (Purpose); reading the result is recorded with it
     (SW-P1), and the customer's basic info in it is shown only to a lawful reader (SW-P2)."""
-    check_purpose(purpose)
-    point, _version = point_for_number(supply_point_number)
-    require_voltage(point, Voltage.LOW, LOW)
+    point = check_inquiry(actor=actor, supply_point_number=supply_point_number, purpose=purpose)
     with transaction.atomic():
         application = file_application(
             actor=actor, kind=Kind.FACILITY_INQUIRY, point=point, payload={"purpose": purpose}
@@ -104,9 +117,7 @@ def inquire_facility(*, actor: User, supply_point_number: str, purpose: str) -> 
 def apply_usage_password(*, actor: User, supply_point_number: str, purpose: str) -> Application:
     """SW-L02 使用量情報照会申請 (kind 08): the operator issues a password for the point's usage data
     and delivers it to the customer (valid for one month); the retailer asks the customer for it."""
-    check_purpose(purpose)
-    point, _version = point_for_number(supply_point_number)
-    require_voltage(point, Voltage.LOW, LOW)
+    point = check_inquiry(actor=actor, supply_point_number=supply_point_number, purpose=purpose)
     with transaction.atomic():
         application = file_application(
             actor=actor, kind=Kind.USAGE_PASSWORD, point=point, payload={"purpose": purpose}
@@ -125,11 +136,9 @@ def retrieve_usage(*, actor: User, supply_point_number: str, password: str, purp
 
     The password travels to the operator only (it is not kept in the application); an expired or
     wrong password comes back as 不備 with the operator's code (e.g. usage_password_expired)."""
-    check_purpose(purpose)
-    if not (password or "").strip():
-        raise ValidationFailed("パスワードを入力してください。", code="password_required", field="password")
-    point, _version = point_for_number(supply_point_number)
-    require_voltage(point, Voltage.LOW, LOW)
+    point = check_inquiry(
+        actor=actor, supply_point_number=supply_point_number, purpose=purpose, password=password or ""
+    )
     with transaction.atomic():
         application = file_application(
             actor=actor, kind=Kind.USAGE_RETRIEVE, point=point, payload={"purpose": purpose}
@@ -160,11 +169,10 @@ def _no_open_switch(point_id: int, what: str) -> None:
 
 
 @function("SW-L04")
-def apply_reconnection(
+def check_reconnection(
     *, actor: User, supply_point_number: str, desired_date: date | None = None
-) -> Application:
-    """SW-L04 再点 (kind 04): power a stopped point again; only a stopped point, only its current
-    retailer."""
+) -> SupplyPoint:
+    """SW-L04 without writing: the refusals of `apply_reconnection`, which calls it (and 確認)."""
     require_future_date(desired_date)
     point, version = point_for_number(supply_point_number)
     require_voltage(point, Voltage.LOW, LOW)
@@ -175,6 +183,18 @@ def apply_reconnection(
             code="point_not_stopped",
             field="supply_point_number",
         )
+    return point
+
+
+@function("SW-L04")
+def apply_reconnection(
+    *, actor: User, supply_point_number: str, desired_date: date | None = None
+) -> Application:
+    """SW-L04 再点 (kind 04): power a stopped point again; only a stopped point, only its current
+    retailer."""
+    point = check_reconnection(
+        actor=actor, supply_point_number=supply_point_number, desired_date=desired_date
+    )
     with transaction.atomic():
         application = file_application(
             actor=actor,
@@ -196,11 +216,10 @@ def apply_reconnection(
 
 
 @function("SW-L05")
-def apply_abolition(
-    *, actor: User, supply_point_number: str, removal: bool, desired_date: date | None = None
-) -> Application:
-    """SW-L05 廃止・撤去 (kind 01 without removal of the equipment, 02 with it); only the current
-    retailer, not an abolished point, not during a switch."""
+def check_abolition(
+    *, actor: User, supply_point_number: str, removal: bool = False, desired_date: date | None = None
+) -> SupplyPoint:
+    """SW-L05 without writing: the refusals of `apply_abolition`, which calls it (and 確認)."""
     require_future_date(desired_date)
     point, version = point_for_number(supply_point_number)
     require_voltage(point, Voltage.LOW, LOW)
@@ -210,6 +229,16 @@ def apply_abolition(
             "この供給地点は既に廃止されています。", code="point_abolished", field="supply_point_number"
         )
     _no_open_switch(point.pk, "廃止")
+    return point
+
+
+@function("SW-L05")
+def apply_abolition(
+    *, actor: User, supply_point_number: str, removal: bool, desired_date: date | None = None
+) -> Application:
+    """SW-L05 廃止・撤去 (kind 01 without removal of the equipment, 02 with it); only the current
+    retailer, not an abolished point, not during a switch."""
+    point = check_abolition(actor=actor, supply_point_number=supply_point_number, desired_date=desired_date)
     kind = Kind.ABOLISH_WITH_REMOVAL if removal else Kind.ABOLISH
     payload = {"removal": bool(removal), "desired_date": desired_date.isoformat() if desired_date else None}
     with transaction.atomic():
@@ -225,11 +254,10 @@ def apply_abolition(
 
 
 @function("SW-L12")
-def apply_ampere_change(
+def check_ampere_change(
     *, actor: User, supply_point_number: str, current_limit_a: int, desired_date: date | None = None
-) -> Application:
-    """SW-L12 アンペア変更 (kind 06): only where ampere breakers are used — refused in Kansai,
-    Chugoku, Shikoku and Okinawa (seed 001 2.2.1) — and only by the current retailer."""
+) -> SupplyPoint:
+    """SW-L12 without writing: the refusals of `apply_ampere_change`, which calls it (and 確認)."""
     require_future_date(desired_date)
     point, version = point_for_number(supply_point_number)
     require_voltage(point, Voltage.LOW, LOW)
@@ -263,6 +291,21 @@ def apply_ampere_change(
         raise ValidationFailed(
             "変更後の契約電流が現在の契約電流と同じです。", code="ampere_unchanged", field="current_limit_a"
         )
+    return point
+
+
+@function("SW-L12")
+def apply_ampere_change(
+    *, actor: User, supply_point_number: str, current_limit_a: int, desired_date: date | None = None
+) -> Application:
+    """SW-L12 アンペア変更 (kind 06): only where ampere breakers are used — refused in Kansai,
+    Chugoku, Shikoku and Okinawa (seed 001 2.2.1) — and only by the current retailer."""
+    point = check_ampere_change(
+        actor=actor,
+        supply_point_number=supply_point_number,
+        current_limit_a=current_limit_a,
+        desired_date=desired_date,
+    )
     payload = {
         "current_limit_a": current_limit_a,
         "desired_date": desired_date.isoformat() if desired_date else None,
@@ -309,7 +352,7 @@ def _customer_changes(values: dict[str, str | None]) -> dict[str, str]:
 
 
 @function("SW-L13")
-def apply_customer_change(
+def check_customer_change(
     *,
     actor: User,
     supply_point_number: str,
@@ -317,9 +360,9 @@ def apply_customer_change(
     customer_address: str | None = None,
     customer_phone: str | None = None,
     contract_number: str | None = None,
-) -> Application:
-    """SW-L13 需要者情報変更 (kind 07): the current retailer changes the customer's basic info
-    (name, address, phone, retail contract number); at least one item."""
+) -> tuple[SupplyPoint, dict[str, str]]:
+    """SW-L13 without writing: the refusals of `apply_customer_change`, which calls it (and 確認).
+    Returns the point and the items that change, as kept."""
     point, version = point_for_number(supply_point_number)
     require_voltage(point, Voltage.LOW, LOW)
     require_current_retailer(actor, version)
@@ -338,6 +381,29 @@ def apply_customer_change(
         raise ValidationFailed(
             "変更する項目を1つ以上、現在の登録内容と異なる値で入力してください。", code="nothing_to_change"
         )
+    return point, changes
+
+
+@function("SW-L13")
+def apply_customer_change(
+    *,
+    actor: User,
+    supply_point_number: str,
+    customer_name: str | None = None,
+    customer_address: str | None = None,
+    customer_phone: str | None = None,
+    contract_number: str | None = None,
+) -> Application:
+    """SW-L13 需要者情報変更 (kind 07): the current retailer changes the customer's basic info
+    (name, address, phone, retail contract number); at least one item."""
+    point, changes = check_customer_change(
+        actor=actor,
+        supply_point_number=supply_point_number,
+        customer_name=customer_name,
+        customer_address=customer_address,
+        customer_phone=customer_phone,
+        contract_number=contract_number,
+    )
     with transaction.atomic():
         application = file_application(
             actor=actor, kind=Kind.CUSTOMER_CHANGE, point=point, payload={"changes": changes}
@@ -400,6 +466,15 @@ def correct_application(*, actor: User, reception_number: str, changes: dict[str
         return switch_changes.correct(actor=actor, application=application, changes=changes)
     _refuse_forwarded(application)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def check_correction(*, actor: User, reception_number: str, changes: dict[str, Any]) -> None:
+    """訂正 without writing: the refusals of `correct_application` as of now (its 確認 step)."""
+    application = _own(actor, reception_number)
+    if application.kind in switches.SWITCH_KINDS:
+        switch_changes.check_correction(application=application, changes=changes)
+        return
+    _refuse_forwarded(application)
 
 
 def cancel_application(*, actor: User, reception_number: str) -> Application:

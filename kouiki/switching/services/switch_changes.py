@@ -12,7 +12,7 @@ from django.utils import timezone
 from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.core.calendar import JST
-from kouiki.core.errors import InvalidTransition, KouikiError, ValidationFailed
+from kouiki.core.errors import InvalidTransition, KouikiError, ValidationFailed, refuse_together
 from kouiki.core.japanese import clean_text
 from kouiki.switching.models import Application, Kind, State, SupplyPointVersion, Switch, SwitchState
 from kouiki.switching.services.filing import (
@@ -100,15 +100,7 @@ def correct(*, actor: User, application: Application, changes: dict[str, Any]) -
         if application.kind == Kind.CANCEL_FORWARD:
             _correct_request(actor, switch, application, changes)
         else:  # a 05: a 03 has nothing to correct (refused above)
-            number = str(changes.get("contract_number") or "").strip()
-            if not number or len(number) > NEW_CONTRACT_NUMBER.limit:
-                raise ValidationFailed(
-                    f"新しい契約番号を{NEW_CONTRACT_NUMBER.limit}文字以内で入力してください。",
-                    code="contract_number_required",
-                    field="contract_number",
-                )
-            if number == application.payload.get("contract_number"):
-                raise _nothing_to_change()
+            number = _corrected_number(application, changes)
             application.payload = {**application.payload, "contract_number": number}
         application.revision += 1
         application.updated_at = timezone.now()
@@ -128,16 +120,41 @@ def correct(*, actor: User, application: Application, changes: dict[str, Any]) -
     return application
 
 
+def check_correction(*, application: Application, changes: dict[str, Any]) -> None:
+    """訂正 without writing: the refusals of `correct` as of now, without a lock (its 確認 step)."""
+    switch = cast(Switch, application.switch)
+    refuse(_change_refusal(switch, application, "correct"))
+    if application.kind == Kind.CANCEL_FORWARD:
+        _corrected_request(switch, changes)
+    else:
+        _corrected_number(application, changes)
+
+
+def _corrected_number(application: Application, changes: dict[str, Any]) -> str:
+    """A 05's new contract number, as the correction gives it."""
+    number = str(changes.get("contract_number") or "").strip()
+    if not number or len(number) > NEW_CONTRACT_NUMBER.limit:
+        raise ValidationFailed(
+            f"新しい契約番号を{NEW_CONTRACT_NUMBER.limit}文字以内で入力してください。",
+            code="contract_number_required",
+            field="contract_number",
+        )
+    if number == application.payload.get("contract_number"):
+        raise _nothing_to_change()
+    return number
+
+
 def _nothing_to_change() -> ValidationFailed:
     return ValidationFailed(
         "訂正する項目がありません。登録内容と異なる値を入力してください。", code="nothing_to_change"
     )
 
 
-def _correct_request(actor: User, switch: Switch, application: Application, changes: dict[str, Any]) -> None:
-    """The items given replace the registered ones; the deadline stays counted from the
-    registration (a desired date's own deadline moves with it); only before the decision (refused
-    by `_change_refusal`)."""
+def _corrected_request(
+    switch: Switch, changes: dict[str, Any]
+) -> tuple[dict[str, str], date | None, SupplyPointVersion]:
+    """A 20's identification and desired date as the correction gives them (an item not given stays
+    as registered), checked as a registration checks them; with the point's current data."""
     allowed = {"customer_name", "customer_address", "contract_number", "desired_date"}
     unknown = sorted(set(changes) - allowed)
     if unknown:
@@ -153,8 +170,18 @@ def _correct_request(actor: User, switch: Switch, application: Application, chan
     if values == registered and desired == switch.desired_date:
         raise _nothing_to_change()
     version = SupplyPointVersion.objects.get(supply_point=switch.supply_point, valid_to__isnull=True)
-    check_identification(version, values)
-    check_desired_date(desired, switch.supply_point, switch.meter_work)
+    refuse_together(
+        lambda: check_identification(version, values),
+        lambda: check_desired_date(desired, switch.supply_point, switch.meter_work),
+    )
+    return values, desired, version
+
+
+def _correct_request(actor: User, switch: Switch, application: Application, changes: dict[str, Any]) -> None:
+    """The items given replace the registered ones; the deadline stays counted from the
+    registration (a desired date's own deadline moves with it); only before the decision (refused
+    by `_change_refusal`)."""
+    values, desired, version = _corrected_request(switch, changes)
     for name, value in values.items():
         setattr(switch, name, value)
     plan(switch, version, desired, registered_on=timezone.localtime(switch.created_at, JST).date())

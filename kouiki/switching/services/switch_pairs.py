@@ -25,6 +25,7 @@ from kouiki.switching.services.switches import (
     live_application,
     locked_switch,
     pair_refusal,
+    party_switch,
     refuse,
     save_switch,
 )
@@ -33,12 +34,7 @@ if TYPE_CHECKING:
     from kouiki.identity.models import User
 
 
-@function("SW-L08")
-def apply_switching_start(*, actor: User, switch_number: str, contract_number: str) -> Application:
-    """SW-L08 スイッチング開始申請 (kind 05): the new retailer, after the current retailer's OK,
-    files its start. ``contract_number`` is the new retailer's retail contract number with the
-    customer (the registry shows it once the switch is complete). Matched at once if the current
-    retailer's 廃止申請 is in."""
+def _new_contract_number(contract_number: str) -> str:
     number = (contract_number or "").strip()
     if not number:
         raise ValidationFailed(
@@ -50,6 +46,38 @@ def apply_switching_start(*, actor: User, switch_number: str, contract_number: s
             code="too_long",
             field="contract_number",
         )
+    return number
+
+
+def _side(kind: str) -> str:
+    return "new" if kind == Kind.SWITCH_START else "current"
+
+
+def _check_pair(*, actor: User, switch_number: str, kind: str) -> None:
+    """The refusals of filing the 05 or 03 (`kind`) as of now, without a lock or a write."""
+    refuse(pair_refusal(party_switch(actor=actor, switch_number=switch_number, side=_side(kind)), kind))
+
+
+@function("SW-L08")
+def check_switching_start(*, actor: User, switch_number: str, contract_number: str) -> None:
+    """SW-L08 without writing: the refusals of `apply_switching_start` as of now (its 確認 step)."""
+    _new_contract_number(contract_number)
+    _check_pair(actor=actor, switch_number=switch_number, kind=Kind.SWITCH_START)
+
+
+@function("SW-L11")
+def check_switching_abolish(*, actor: User, switch_number: str) -> None:
+    """SW-L11 without writing: the refusals of `apply_switching_abolish` as of now (its 確認 step)."""
+    _check_pair(actor=actor, switch_number=switch_number, kind=Kind.SWITCH_ABOLISH)
+
+
+@function("SW-L08")
+def apply_switching_start(*, actor: User, switch_number: str, contract_number: str) -> Application:
+    """SW-L08 スイッチング開始申請 (kind 05): the new retailer, after the current retailer's OK,
+    files its start. ``contract_number`` is the new retailer's retail contract number with the
+    customer (the registry shows it once the switch is complete). Matched at once if the current
+    retailer's 廃止申請 is in."""
+    number = _new_contract_number(contract_number)
     return _file_pair(
         actor=actor, switch_number=switch_number, kind=Kind.SWITCH_START, payload={"contract_number": number}
     )
@@ -65,9 +93,8 @@ def apply_switching_abolish(*, actor: User, switch_number: str) -> Application:
 def _file_pair(*, actor: User, switch_number: str, kind: str, payload: dict[str, Any]) -> Application:
     """File the 05 (the new retailer's side) or the 03 (the current retailer's side) of an approved
     switch, and match the pair once both are in."""
-    side = "new" if kind == Kind.SWITCH_START else "current"
     with transaction.atomic():
-        switch = locked_switch(actor=actor, switch_number=switch_number, side=side)
+        switch = locked_switch(actor=actor, switch_number=switch_number, side=_side(kind))
         refuse(pair_refusal(switch, kind))
         application = file_application(
             actor=actor,

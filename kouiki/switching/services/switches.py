@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -28,7 +28,14 @@ from django.utils import timezone
 from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.core.calendar import today_jst
-from kouiki.core.errors import Conflict, InvalidTransition, KouikiError, NotFound, ValidationFailed
+from kouiki.core.errors import (
+    Conflict,
+    InvalidTransition,
+    KouikiError,
+    NotFound,
+    ValidationFailed,
+    refuse_together,
+)
 from kouiki.core.field_facts import FieldFacts, field_facts
 from kouiki.core.japanese import clean_text, is_visible
 from kouiki.identity.access import function, organization_of
@@ -218,6 +225,47 @@ def _open_switch_number(point: SupplyPoint) -> str:
 # --- SW-L06 廃止取次登録 (new retailer) -----------------------------------------------------------------
 
 
+class CancelForwardCheck(NamedTuple):
+    """What `check_cancel_forward` found, for the registration to write."""
+
+    point: SupplyPoint
+    version: SupplyPointVersion
+    identification: dict[str, str]
+    meter_work: bool
+
+
+@function("SW-L06")
+def check_cancel_forward(
+    *,
+    actor: User,
+    supply_point_number: str,
+    customer_name: str,
+    customer_address: str,
+    contract_number: str,
+    desired_date: date | None = None,
+) -> CancelForwardCheck:
+    """SW-L06 without writing: every refusal of `register_cancel_forward`, which calls it; the
+    screen's 確認 step asks it too. The identification and the desired date are refused together."""
+    point, version = point_for_number(supply_point_number)
+    _switchable(actor, point, version)
+    identification = _identification(
+        {
+            "customer_name": customer_name,
+            "customer_address": customer_address,
+            "contract_number": contract_number,
+        }
+    )
+    meter_work = not bool((version.meter or {}).get("smart_meter"))
+    refuse_together(
+        lambda: check_identification(version, identification),
+        lambda: check_desired_date(desired_date, point, meter_work),
+    )
+    in_progress = _open_switch_number(point)
+    if in_progress:
+        raise SwitchInProgress(in_progress)
+    return CancelForwardCheck(point, version, identification, meter_work)
+
+
 @function("SW-L06")
 def register_cancel_forward(
     *,
@@ -232,25 +280,19 @@ def register_cancel_forward(
     the current retailer to end its contract. Returns the application (its `reception_number`;
     `switch.number` is the 廃止取次番号).
 
-    Refused: a malformed number (422), an unknown point (404), a point not in service or without a
-    retailer or already the actor's (422), identification that does not match the registry (422,
-    naming each field), a desired date before the operator's lead time or more than a year ahead
-    (422), a point already switching (409 `SwitchInProgress`, naming the 廃止取次番号)."""
-    point, version = point_for_number(supply_point_number)
-    _switchable(actor, point, version)
-    identification = _identification(
-        {
-            "customer_name": customer_name,
-            "customer_address": customer_address,
-            "contract_number": contract_number,
-        }
+    Refused (`check_cancel_forward`): a malformed number (422), an unknown point (404), a point not
+    in service or without a retailer or already the actor's (422), identification that does not
+    match the registry (422, naming each field), a desired date before the operator's lead time or
+    more than a year ahead (422), a point already switching (409 `SwitchInProgress`, naming the
+    廃止取次番号)."""
+    point, version, identification, meter_work = check_cancel_forward(
+        actor=actor,
+        supply_point_number=supply_point_number,
+        customer_name=customer_name,
+        customer_address=customer_address,
+        contract_number=contract_number,
+        desired_date=desired_date,
     )
-    check_identification(version, identification)
-    meter_work = not bool((version.meter or {}).get("smart_meter"))
-    check_desired_date(desired_date, point, meter_work)
-    in_progress = _open_switch_number(point)
-    if in_progress:
-        raise SwitchInProgress(in_progress)
     now = timezone.now()
     switch = Switch(
         supply_point=point,
@@ -305,14 +347,16 @@ def register_cancel_forward(
 def locked_switch(*, actor: User, switch_number: str, side: str) -> Switch:
     """The switch, locked for this transaction, if the actor's organization is its ``side``
     ("new" or "current") retailer; anyone else gets NotFound."""
+    return party_switch(actor=actor, switch_number=switch_number, side=side, lock=True)
+
+
+def party_switch(*, actor: User, switch_number: str, side: str, lock: bool = False) -> Switch:
+    """The switch if the actor's organization is its ``side`` retailer (NotFound otherwise); with
+    ``lock``, locked for this transaction."""
     organization_id = organization_of(actor)
     owner = Q(new_retailer_id=organization_id) if side == "new" else Q(current_retailer_id=organization_id)
-    switch = (
-        Switch.objects.select_for_update()
-        .select_related("supply_point")
-        .filter(owner, number=(switch_number or "").strip())
-        .first()
-    )
+    found = Switch.objects.select_for_update() if lock else Switch.objects.all()
+    switch = found.select_related("supply_point").filter(owner, number=(switch_number or "").strip()).first()
     if switch is None:
         raise NotFound(
             "指定された廃止取次番号の案件はありません。", code="switch_not_found", field="switch_number"
@@ -354,12 +398,7 @@ def refuse(refusal: KouikiError | None) -> None:
         raise refusal
 
 
-@function("SW-L10")
-def decide_cancel_forward(
-    *, actor: User, switch_number: str, decision: str, ng_reason: str = "", ng_text: str = ""
-) -> Switch:
-    """SW-L10 スイッチング廃止取次判断: the current retailer answers OK, or NG with one of the fixed
-    reasons (NgReason) and free text. Only once, and only while the switch waits for it."""
+def _check_decision_input(decision: str, ng_reason: str, ng_text: str) -> None:
     if decision not in SwitchDecision.values:
         raise ValidationFailed(
             "取次判断(OK / NG)を選択してください。", code="decision_required", field="decision"
@@ -374,6 +413,24 @@ def decide_cancel_forward(
             errors["ng_text"] = [f"NG理由の詳細は{NG_TEXT.limit}文字以内で入力してください。"]
         if errors:
             raise ValidationFailed("NG理由を入力してください。", code="ng_reason_required", errors=errors)
+
+
+@function("SW-L10")
+def check_decision(
+    *, actor: User, switch_number: str, decision: str, ng_reason: str = "", ng_text: str = ""
+) -> None:
+    """SW-L10 without writing: the refusals of `decide_cancel_forward` as of now (its 確認 step)."""
+    _check_decision_input(decision, ng_reason, ng_text)
+    refuse(decision_refusal(party_switch(actor=actor, switch_number=switch_number, side="current")))
+
+
+@function("SW-L10")
+def decide_cancel_forward(
+    *, actor: User, switch_number: str, decision: str, ng_reason: str = "", ng_text: str = ""
+) -> Switch:
+    """SW-L10 スイッチング廃止取次判断: the current retailer answers OK, or NG with one of the fixed
+    reasons (NgReason) and free text. Only once, and only while the switch waits for it."""
+    _check_decision_input(decision, ng_reason, ng_text)
     with transaction.atomic():
         switch = locked_switch(actor=actor, switch_number=switch_number, side="current")
         refuse(decision_refusal(switch))

@@ -47,6 +47,7 @@ def confirmed(
     function_id: str,
     form_class: type[FunctionForm],
     submit: Callable[[User, dict[str, Any]], Any],
+    check: Callable[[User, dict[str, Any]], Any],
     done: str,
     after: Callable[[Any], tuple[str, str]] | None = None,
     intro: str = "",
@@ -54,9 +55,11 @@ def confirmed(
     template: str = "switching/form.html",
 ) -> HttpResponse:
     """The three steps of a change: the form (GET, or "戻る"), the confirmation (POST step=confirm:
-    the values read-only, carried in hidden fields), the submission (POST step=submit: the service
-    is called; its refusal shows on the form). After it, the status screen of the application the
-    service returned, or where ``after(result)`` says: (number for the message, URL)."""
+    the service's own check without writing, ``check``, then the values read-only, carried in hidden
+    fields), the submission (POST step=submit: the service is called). A refusal of either shows on
+    the form, so that what 確認 shows is what 送信 accepts unless the data changed meanwhile. After
+    it, the status screen of the application the service returned, or where ``after(result)`` says:
+    (number for the message, URL)."""
     title = function_title(function_id)
     step = request.POST.get("step") if request.method == "POST" else None
     form = form_class(request.POST if step in ("confirm", "submit") else None, initial=initial)
@@ -64,9 +67,10 @@ def confirmed(
         form = form_class(initial={k: v for k, v in request.POST.items() if k in form_class.base_fields})
     context: dict[str, Any] = {"form": form, "title": title, "function_id": function_id, "intro": intro}
     if step in ("confirm", "submit") and form.is_valid():
-        if step == "confirm":
-            return page(request, "switching/confirm.html", {**context, "rows": form.display()})
         try:
+            if step == "confirm":
+                check(actor, form.values())
+                return page(request, "switching/confirm.html", {**context, "rows": form.display()})
             result = submit(actor, form.values())
         except KouikiError as error:
             # Refusals of the input (a point of another retailer, a number not found, a switch

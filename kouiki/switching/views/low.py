@@ -29,6 +29,7 @@ def facility_inquiry(request: HttpRequest, actor: User) -> HttpResponse:
         function_id="SW-L01",
         form_class=forms.FacilityInquiryForm,
         submit=lambda user, data: applications.inquire_facility(actor=user, **data),
+        check=lambda user, data: applications.check_inquiry(actor=user, **data),
         done=SENT,
         intro="供給地点の設備情報(託送契約高、電流上限値、計器情報、検針日など)を一般送配電事業者に照会します。",
     )
@@ -43,6 +44,7 @@ def usage_password(request: HttpRequest, actor: User) -> HttpResponse:
         function_id="SW-L02",
         form_class=forms.UsagePasswordForm,
         submit=lambda user, data: applications.apply_usage_password(actor=user, **data),
+        check=lambda user, data: applications.check_inquiry(actor=user, **data),
         done=SENT,
         intro=(
             "使用量情報を照会するためのパスワードを申請します。パスワードは一般送配電事業者から需要者さまへ"
@@ -60,6 +62,7 @@ def usage_retrieve(request: HttpRequest, actor: User) -> HttpResponse:
         function_id="SW-L03",
         form_class=forms.UsageRetrieveForm,
         submit=lambda user, data: applications.retrieve_usage(actor=user, **data),
+        check=lambda user, data: applications.check_inquiry(actor=user, **data),
         done=SENT,
         intro="需要者さまから伝えられたパスワードで、過去13か月の使用量を取得します。",
     )
@@ -74,6 +77,7 @@ def reconnect(request: HttpRequest, actor: User) -> HttpResponse:
         function_id="SW-L04",
         form_class=forms.ReconnectForm,
         submit=lambda user, data: applications.apply_reconnection(actor=user, **data),
+        check=lambda user, data: applications.check_reconnection(actor=user, **data),
         done=SENT,
         intro="停止中の供給地点の送電再開(再点)を申し込みます。現在の小売電気事業者のみ申し込めます。",
     )
@@ -88,6 +92,7 @@ def abolish(request: HttpRequest, actor: User) -> HttpResponse:
         function_id="SW-L05",
         form_class=forms.AbolishForm,
         submit=lambda user, data: applications.apply_abolition(actor=user, **data),
+        check=lambda user, data: applications.check_abolition(actor=user, **data),
         done=SENT,
         intro="供給地点の廃止(設備の撤去あり・なし)を申し込みます。現在の小売電気事業者のみ申し込めます。",
     )
@@ -102,6 +107,7 @@ def ampere_change(request: HttpRequest, actor: User) -> HttpResponse:
         function_id="SW-L12",
         form_class=forms.AmpereChangeForm,
         submit=lambda user, data: applications.apply_ampere_change(actor=user, **data),
+        check=lambda user, data: applications.check_ampere_change(actor=user, **data),
         done=SENT,
         intro=(
             "契約電流(アンペア)の変更を申し込みます。アンペアブレーカーを用いるエリアのみ申し込めます"
@@ -119,6 +125,7 @@ def customer_change(request: HttpRequest, actor: User) -> HttpResponse:
         function_id="SW-L13",
         form_class=forms.CustomerChangeForm,
         submit=lambda user, data: applications.apply_customer_change(actor=user, **data),
+        check=lambda user, data: applications.check_customer_change(actor=user, **data),
         done=SENT,
         intro="需要者さまの氏名・住所・電話番号・契約番号の変更を申し込みます。変更する項目のみ入力してください。",
     )

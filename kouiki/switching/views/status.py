@@ -256,6 +256,9 @@ def application_correct(request: HttpRequest, actor: User, reception_number: str
         submit=lambda user, data: applications.correct_application(
             actor=user, reception_number=application.reception_number, changes=data
         ),
+        check=lambda user, data: applications.check_correction(
+            actor=user, reception_number=application.reception_number, changes=data
+        ),
         done="受付番号 {number} の申請を訂正しました。",
         initial=initial,
         intro=intro,

@@ -39,6 +39,7 @@ def cancel_forward_new(request: HttpRequest, actor: User) -> HttpResponse:
         function_id="SW-L06",
         form_class=forms.CancelForwardForm,
         submit=lambda user, data: switches.register_cancel_forward(actor=user, **data),
+        check=lambda user, data: switches.check_cancel_forward(actor=user, **data),
         done="廃止取次を受付番号 {number} で登録しました。現小売の取次判断をお待ちください。",
         initial={"supply_point_number": request.GET.get("point", "")},
         intro=(
@@ -127,6 +128,7 @@ def switch_start(request: HttpRequest, actor: User) -> HttpResponse:
         function_id="SW-L08",
         form_class=forms.SwitchStartForm,
         submit=lambda user, data: switch_pairs.apply_switching_start(actor=user, **data),
+        check=lambda user, data: switch_pairs.check_switching_start(actor=user, **data),
         done=(
             "スイッチング開始申請を受付番号 {number} で受け付けました。"
             "現小売の廃止申請と突合のうえ一般送配電事業者へ送信します。"
@@ -148,6 +150,7 @@ def cancel_forward_decide(request: HttpRequest, actor: User) -> HttpResponse:
         function_id="SW-L10",
         form_class=forms.DecisionForm,
         submit=lambda user, data: switches.decide_cancel_forward(actor=user, **data),
+        check=lambda user, data: switches.check_decision(actor=user, **data),
         after=_switch_url,
         done="廃止取次番号 {number} の取次判断を登録しました。",
         initial={"switch_number": request.GET.get("switch", "")},
@@ -164,6 +167,7 @@ def switch_abolish(request: HttpRequest, actor: User) -> HttpResponse:
         function_id="SW-L11",
         form_class=forms.SwitchAbolishForm,
         submit=lambda user, data: switch_pairs.apply_switching_abolish(actor=user, **data),
+        check=lambda user, data: switch_pairs.check_switching_abolish(actor=user, **data),
         done=(
             "スイッチング廃止申請を受付番号 {number} で受け付けました。"
             "新小売の開始申請と突合のうえ一般送配電事業者へ送信します。"
