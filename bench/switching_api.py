@@ -77,6 +77,16 @@ CUSTOMER_ADDRESS = "東京都千代田区丸の内一丁目1番1号"
 
 # --- data -----------------------------------------------------------------------------------------
 
+# The database cache's table (kouiki.settings, CACHES without REDIS_URL).
+DATABASE_CACHE_TABLE = "kouiki_cache"
+
+
+def create_database_cache_table() -> None:
+    """The database cache's table, whatever cache this process itself uses: servers started without
+    REDIS_URL need it, and the pgbench scripts copy it (`createcachetable` alone makes only the
+    tables of this process's CACHES, none when REDIS_URL is set)."""
+    call_command("createcachetable", DATABASE_CACHE_TABLE, verbosity=0)
+
 
 def retailer(code: str, name: str, token: str) -> Organization:
     organization, _ = Organization.objects.get_or_create(
@@ -239,14 +249,22 @@ def drive(
     return phase
 
 
-def register(client: httpx.Client, number: str) -> httpx.Response:
-    body = {
+def cancel_forward_body(number: str) -> dict[str, str]:
+    """新電力A's cancel-forward for a point of 新電力B made by make_points (its identification)."""
+    return {
         "supply_point_number": number,
         "customer_name": CUSTOMER_NAME,
         "customer_address": CUSTOMER_ADDRESS,
         "contract_number": f"B-{number[-8:]}",
     }
-    return client.post(f"{API}/cancel-forwards", json=body, headers={"Idempotency-Key": uuid.uuid4().hex})
+
+
+def register(client: httpx.Client, number: str) -> httpx.Response:
+    return client.post(
+        f"{API}/cancel-forwards",
+        json=cancel_forward_body(number),
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+    )
 
 
 def decide(client: httpx.Client, switch_number: str) -> httpx.Response:
@@ -270,7 +288,7 @@ COPIES = {
     "bench_event": "core_organizationevent",
     "bench_counter": "core_eventcounter",
     "bench_idempotency": "core_idempotencyrecord",
-    "bench_cache": "kouiki_cache",
+    "bench_cache": DATABASE_CACHE_TABLE,
 }
 
 
@@ -421,7 +439,7 @@ SELECT a.*, p.number, s.number FROM bench_application a
 """
 
 
-def pgbench(script: str, args: argparse.Namespace) -> float:
+def pgbench(script: str, *, clients: int, seconds: int) -> float:
     """Transactions/s of pgbench running `script` (one transaction = one script run)."""
     settings = connection.settings_dict
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as handle:
@@ -437,11 +455,11 @@ def pgbench(script: str, args: argparse.Namespace) -> float:
         "-U",
         settings["USER"] or "postgres",
         "-c",
-        str(args.clients),
+        str(clients),
         "-j",
         "2",
         "-T",
-        str(args.pgbench_seconds),
+        str(seconds),
         "-f",
         path,
         settings["NAME"],
@@ -476,7 +494,7 @@ def main() -> None:
     if connection.vendor != "postgresql":
         raise SystemExit("DATABASE_URL must name a PostgreSQL database (see the docstring).")
     call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
+    create_database_cache_table()
     print(
         f"database: {connection.settings_dict['NAME']} · {os.cpu_count()} CPUs · {args.workers} web processes"
     )
@@ -517,9 +535,10 @@ def main() -> None:
     prepare_pgbench_tables((a.pk, b.pk))
     first_point = SupplyPoint.objects.order_by("id").values_list("id", flat=True).first() or 1
     last_point = SupplyPoint.objects.order_by("-id").values_list("id", flat=True).first() or 1
+    sizing = {"clients": args.clients, "seconds": args.pgbench_seconds}
     tps = {
         "register": pgbench(
-            register_script(TOKEN_A, a.pk, b.pk, first_point, last_point, not args.redis), args
+            register_script(TOKEN_A, a.pk, b.pk, first_point, last_point, not args.redis), **sizing
         )
     }
     with connection.cursor() as cursor:
@@ -530,8 +549,8 @@ def main() -> None:
         cursor.execute("SELECT min(id) FROM bench_switch")
         first_switch = cursor.fetchone()[0]
         cursor.execute("ANALYZE")
-    tps["decide"] = pgbench(decide_script(TOKEN_B, a.pk, b.pk, first_switch, filed, not args.redis), args)
-    tps["status"] = pgbench(status_script(TOKEN_A, a.pk, (low, high), not args.redis), args)
+    tps["decide"] = pgbench(decide_script(TOKEN_B, a.pk, b.pk, first_switch, filed, not args.redis), **sizing)
+    tps["status"] = pgbench(status_script(TOKEN_A, a.pk, (low, high), not args.redis), **sizing)
     with connection.cursor() as cursor:
         for copy in COPIES:
             cursor.execute(f"DROP TABLE IF EXISTS {copy}")

@@ -1,0 +1,8 @@
+"""WSGI entry point of the floor: `gunicorn --pythonpath bench floor.wsgi:application`."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "floor.settings")
+application = get_wsgi_application()
