@@ -143,7 +143,7 @@ def start_gunicorn(
         return subprocess.Popen(command, cwd=ROOT, env=env, process_group=0, stdout=output, stderr=output)
 
 
-def wait_until_up(port: int, path: str, processes: list[subprocess.Popen[bytes]]) -> None:
+def wait_until_up(port: int, path: str, processes: list[subprocess.Popen[bytes]], log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if any(process.poll() is not None for process in processes):
@@ -158,7 +158,7 @@ def wait_until_up(port: int, path: str, processes: list[subprocess.Popen[bytes]]
         finally:
             connection.close()
         time.sleep(0.3)
-    raise SystemExit(f"the server on port {port} did not start (its log: {tempfile.gettempdir()})")
+    raise SystemExit(f"the server on port {port} did not start (its log: {log})")
 
 
 # --- load -----------------------------------------------------------------------------------------
@@ -258,7 +258,7 @@ def run_paced(
             if item is None:
                 with lock:
                     result.exhausted = True
-                return
+                break
             due = start + i / rate
             wait = due - time.perf_counter()
             if wait > 0:
@@ -307,7 +307,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=16, help="wrk connections, paced threads")
     parser.add_argument("--wrk-threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument(
-        "--workers", type=int, default=os.cpu_count() or 1, help="gunicorn processes (default: the CPUs)"
+        "--workers",
+        type=int,
+        default=os.process_cpu_count() or 1,
+        help="gunicorn processes (default: the CPUs)",
     )
     parser.add_argument(
         "--points",
@@ -402,12 +405,11 @@ def run(args: argparse.Namespace) -> None:
 
     # --- the floor ---
     port = base.free_port()
-    floor = [
-        start_gunicorn("floor.wsgi:application", port, args.workers, floor_env, workdir / "floor.log", BENCH)
-    ]
+    floor_log = workdir / "floor.log"
+    floor = [start_gunicorn("floor.wsgi:application", port, args.workers, floor_env, floor_log, BENCH)]
     loads: dict[str, Load] = {}
     try:
-        wait_until_up(port, f"/rows/{row_id(1)}", floor)
+        wait_until_up(port, f"/rows/{row_id(1)}", floor, floor_log)
         ids = floor_ids.read_text().split()
         read_row = Requests("floor GET /rows/{id}", "GET", "/rows/{item}", ids)
         phase(port, read_row, seconds=1)  # warm-up: every process loads the app
@@ -455,15 +457,13 @@ def run(args: argparse.Namespace) -> None:
             stdout=worker_log,
             stderr=worker_log,
         )
-    kouiki = [
-        start_gunicorn("kouiki.wsgi:application", port, args.workers, env, workdir / "kouiki.log"),
-        worker,
-    ]
+    kouiki_log = workdir / "kouiki.log"
+    kouiki = [start_gunicorn("kouiki.wsgi:application", port, args.workers, env, kouiki_log), worker]
     api = base.API
     paced: dict[str, Paced] = {}
     drained: dict[str, float] = {}
     try:
-        wait_until_up(port, f"{api}/openapi.json", kouiki)
+        wait_until_up(port, f"{api}/openapi.json", kouiki, kouiki_log)
         for token in (base.TOKEN_A, base.TOKEN_B):  # warm-up: every process, both tokens
             phase(port, Requests("warm-up", "GET", f"{api}/applications?limit=1", ["-"], token), seconds=1)
         print("Kouiki:", flush=True)
