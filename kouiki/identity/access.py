@@ -229,10 +229,13 @@ def function_required(function_id: str) -> Callable[[View], View]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             user = request.user
-            if not is_participant(user) or not role_codes(user, declared.system):  # type: ignore[arg-type]
+            codes = role_codes(user, declared.system) if is_participant(user) else frozenset()  # type: ignore[arg-type]
+            if not codes:
                 return to_login(request, declared.system)
             request.kouiki_system = declared.system  # type: ignore[attr-defined]
-            require_function(user, function_id)
+            reason = _refusal(user, function_id, codes)
+            if reason is not None:
+                raise Forbidden(reason)
             return view(request, user, *args, **kwargs)
 
         return wrapped

@@ -18,6 +18,7 @@ from kouiki.assembly.services.answers import AttendeeInput
 from kouiki.core.outbox import OutboxMessage
 from kouiki.identity.models import User
 from kouiki.membership.models import MemberProfile
+from tests.access import sent_to_login
 from tests.assembly.helpers import AGENDA, PERSON, attend, consenting_member, convene, make_meeting, votes_for
 
 BASE = "/backoffice/assembly/"
@@ -42,7 +43,7 @@ def test_only_staff_reach_the_back_office(client: Client, members: list[MemberPr
     assert client.get(BASE)["Location"].startswith("/backoffice/login/")
     client.force_login(members[0].administrator1)  # type: ignore[arg-type]
     for path in ("", f"{meeting.pk}/", f"{meeting.pk}/checkin/", f"{meeting.pk}/results.csv"):
-        assert client.get(BASE + path).status_code == 403
+        assert sent_to_login(client.get(BASE + path), "backoffice")
 
 
 def test_staff_register_set_voting_rights_and_convene(

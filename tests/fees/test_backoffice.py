@@ -17,6 +17,7 @@ from kouiki.fees.models import CapacityDocument, Invoice, InvoiceState, PayeeAcc
 from kouiki.fees.services import accounts, invoices
 from kouiki.identity.models import User
 from kouiki.membership.models import MemberProfile
+from tests.access import sent_to_login
 from tests.fees.helpers import PAYEE, csv_bytes, due, pdf_bytes, pdf_text
 
 BASE = "/backoffice/fees/"
@@ -46,7 +47,7 @@ def test_only_staff_open_the_fees_back_office(client: Client, admin: User, staff
         assert client.get(url)["Location"].startswith("/backoffice/login/")
     client.force_login(admin)
     for url in urls:
-        assert client.get(url).status_code == 403
+        assert sent_to_login(client.get(url), "backoffice")
 
 
 def test_a_bad_csv_lists_every_bad_row_on_the_page_and_issues_nothing(

@@ -10,6 +10,7 @@ from django.test import Client
 
 from kouiki.identity.models import User
 from kouiki.notices.models import Notice, NoticeRead
+from tests.access import sent_to_login
 from tests.factories import participant
 from tests.notices.helpers import PDF, write
 
@@ -130,9 +131,9 @@ def test_the_notice_screens_are_staffs(client: Client, staff: User, cap_admin: U
     for url in (BASE, f"{BASE}new/", f"{BASE}{notice.pk}/", f"{BASE}{notice.pk}/edit/"):
         assert client.get(url)["Location"].startswith("/backoffice/login/")
     client.force_login(cap_admin)
-    assert client.get(BASE).status_code == 403
+    assert sent_to_login(client.get(BASE), "backoffice")
     client.force_login(participant())
-    assert client.post(f"{BASE}{notice.pk}/withdraw/").status_code == 403
+    assert sent_to_login(client.post(f"{BASE}{notice.pk}/withdraw/"), "backoffice")
     assert Notice.objects.get().withdrawn_at is None
 
 

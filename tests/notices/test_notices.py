@@ -18,6 +18,7 @@ from kouiki.core.systems import Role, System
 from kouiki.identity.models import User
 from kouiki.notices import selectors, services
 from kouiki.notices.models import Notice, NoticeAttachment, NoticeRead
+from tests.access import sent_to_login
 from tests.factories import participant
 from tests.notices.helpers import PDF, hour_ago, write
 
@@ -281,8 +282,8 @@ def test_cap_n1_screens_are_for_the_capacity_systems_users(
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith("/capacity/login/")
     login(client, participant(organization=organization, system=System.MEMBER, role=Role.ADMIN))
-    assert client.get(LIST).status_code == 403
-    assert client.get(f"{LIST}{notice.pk}/").status_code == 403
+    assert sent_to_login(client.get(LIST), "capacity")
+    assert sent_to_login(client.get(f"{LIST}{notice.pk}/"), "capacity")
     login(client, staff)
     assert client.get(LIST)["Location"].startswith("/capacity/login/")
 
