@@ -11,7 +11,7 @@ from kouiki.assembly.choices import DUTY, NoticeMethod
 from kouiki.assembly.models import AgendaItem, Invitation, Meeting
 from kouiki.identity.selectors import organization_by_code, users_with_duty
 
-DEMO_NAME = "第20回 通常総会(デモ)"
+DEMO_NAME = "第20回 通常総会（デモ）"
 AGENDA = ["2025年度事業報告及び決算の承認の件", "2026年度事業計画及び予算の承認の件"]
 
 
@@ -24,7 +24,7 @@ def load() -> int:
     meeting = Meeting.objects.create(
         name=DEMO_NAME,
         held_at=held_at,
-        venue="電力広域的運営推進機関 本部 大会議室(東京都江東区豊洲)",
+        venue="電力広域的運営推進機関 本部 大会議室（東京都江東区豊洲）",
         answer_deadline=(held_at - timedelta(days=7)).replace(hour=17),
         notes="議決権行使書の提出は、本システムの回答をもって代えます。",
         convened_at=now,

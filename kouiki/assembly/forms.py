@@ -44,7 +44,7 @@ def _datetime_field(label: str, help_text: str = "") -> forms.DateTimeField:
         help_text=help_text,
         error_messages={
             **_required(label),
-            "invalid": f"{label}を正しく入力してください(例: 2026/06/20 13:30)。",
+            "invalid": f"{label}を正しく入力してください（例: 2026/06/20 13:30）。",
         },
     )
 
@@ -62,7 +62,7 @@ class MeetingForm(forms.Form):
     agenda = forms.CharField(
         label="議案",
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="1行に1件、議案の順に入力してください(第1号議案、第2号議案…の番号は自動で付きます)。",
+        help_text="1行に1件、議案の順に入力してください（第1号議案、第2号議案…の番号は自動で付きます）。",
         error_messages=_required("議案"),
     )
     notes = forms.CharField(
@@ -140,7 +140,7 @@ class AttendeeForm(forms.Form):
         label="所属・役職", max_length=100, required=False, help_text="全角で入力してください。"
     )
     email = forms.CharField(
-        label="メールアドレス(任意)",
+        label="メールアドレス（任意）",
         max_length=254,
         required=False,
         help_text="半角英数字で入力してください。",

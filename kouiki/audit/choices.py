@@ -64,7 +64,7 @@ class Action(models.TextChoices):
     MEMBERSHIP_CODE_ASSIGN = "membership.code_assign", "事業者コードの発番"
     MEMBERSHIP_PROFILE_CREATE = "membership.profile_create", "会員情報の登録"
     MEMBERSHIP_PROFILE_UPDATE = "membership.profile_update", "会員情報の変更"
-    MEMBERSHIP_ADMINISTRATORS_UPDATE = "membership.administrators_update", "管理者情報の変更(即時反映)"
+    MEMBERSHIP_ADMINISTRATORS_UPDATE = "membership.administrators_update", "管理者情報の変更（即時反映）"
     MEMBERSHIP_CERTIFICATE_ISSUE = "membership.certificate_issue", "加入証跡の発行"
 
     # Terms of use, 利用規約 (terms)
@@ -123,7 +123,7 @@ class Action(models.TextChoices):
     SWITCHING_SWITCH_REGISTER = "switching.switch_register", "廃止取次登録"
     SWITCHING_SWITCH_DECIDE = "switching.switch_decide", "廃止取次判断"
     SWITCHING_SWITCH_EXPIRE = "switching.switch_expire", "廃止取次の期限切れ"
-    SWITCHING_REGISTRY_CHANGE = "switching.registry_change", "供給地点情報の変更(一般送配電事業者)"
+    SWITCHING_REGISTRY_CHANGE = "switching.registry_change", "供給地点情報の変更（一般送配電事業者）"
     SWITCHING_PERSONAL_DATA_READ = "switching.personal_data_read", "個人情報の閲覧"
 
     # The operators' gateway (tso)

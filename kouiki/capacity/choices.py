@@ -69,27 +69,27 @@ class SourceCategory(models.TextChoices):
     """電源等の区分 of the capacity market."""
 
     STABLE = "stable", "安定電源"
-    VARIABLE_SINGLE = "variable_single", "変動電源(単独)"
-    VARIABLE_AGGREGATE = "variable_aggregate", "変動電源(アグリゲート)"
+    VARIABLE_SINGLE = "variable_single", "変動電源（単独）"
+    VARIABLE_AGGREGATE = "variable_aggregate", "変動電源（アグリゲート）"
     DISPATCHABLE = "dispatchable", "発動指令電源"
 
 
 class GenerationType(models.TextChoices):
     """発電方式等: how the source produces (or, for demand response, frees) capacity."""
 
-    COAL = "coal", "火力(石炭)"
-    LNG = "lng", "火力(LNG)"
-    OIL = "oil", "火力(石油)"
+    COAL = "coal", "火力（石炭）"
+    LNG = "lng", "火力（LNG）"
+    OIL = "oil", "火力（石油）"
     NUCLEAR = "nuclear", "原子力"
-    HYDRO_RESERVOIR = "hydro_reservoir", "一般水力(貯水式・調整池式)"
-    HYDRO_RUN_OF_RIVER = "hydro_run_of_river", "一般水力(流込式)"
+    HYDRO_RESERVOIR = "hydro_reservoir", "一般水力（貯水式・調整池式）"
+    HYDRO_RUN_OF_RIVER = "hydro_run_of_river", "一般水力（流込式）"
     PUMPED_STORAGE = "pumped_storage", "揚水"
     GEOTHERMAL = "geothermal", "地熱"
     BIOMASS = "biomass", "バイオマス"
     SOLAR = "solar", "太陽光"
     WIND = "wind", "風力"
     BATTERY = "battery", "蓄電池"
-    DEMAND_RESPONSE = "demand_response", "ディマンドリスポンス(需要抑制)"
+    DEMAND_RESPONSE = "demand_response", "ディマンドリスポンス（需要抑制）"
     PRIVATE_GENERATION = "private_generation", "自家発電設備"
     OTHER = "other", "その他"
 

@@ -73,7 +73,7 @@ class Operator(models.Model):
     )
     admin_id_mailed_to = models.EmailField("管理者ID通知先", blank=True)
     # Seed 002 2.1.3: the system-use contract exists from the moment the administrator ID is notified.
-    contract_started_at = models.DateTimeField("本システム利用契約の成立日時(管理者ID通知日時)", null=True)
+    contract_started_at = models.DateTimeField("本システム利用契約の成立日時（管理者ID通知日時）", null=True)
     contract_ended_at = models.DateTimeField("本システム利用契約の終了日時", null=True, blank=True)
     registration_number = models.CharField("登録申請の受付番号", max_length=24)
     registered_at = models.DateTimeField("登録日時", default=timezone.now)
@@ -166,17 +166,17 @@ class PowerSource(models.Model):
     location = models.CharField("所在地", max_length=200)
     category = models.CharField("電源等の区分", max_length=24, choices=SourceCategory.choices)
     generation_type = models.CharField("発電方式等", max_length=24, choices=GenerationType.choices)
-    installed_capacity_kw = models.PositiveIntegerField("設備容量(kW)")
-    expected_capacity_kw = models.PositiveIntegerField("期待容量(kW)", null=True, blank=True)
+    installed_capacity_kw = models.PositiveIntegerField("設備容量（kW）")
+    expected_capacity_kw = models.PositiveIntegerField("期待容量（kW）", null=True, blank=True)
     # 受電地点特定番号 (22 digits, the area code first); an aggregate has one per member instead.
     receiving_point_number = models.CharField("受電地点特定番号", max_length=22, blank=True)
     grid_connection = models.CharField("系統連系点", max_length=100, blank=True)
     connection_voltage_kv = models.DecimalField(
-        "連系電圧(kV)", max_digits=5, decimal_places=1, null=True, blank=True
+        "連系電圧（kV）", max_digits=5, decimal_places=1, null=True, blank=True
     )
     ownership = models.CharField("保有区分", max_length=8, choices=Ownership.choices)
     owner_name = models.CharField("保有者名", max_length=200, blank=True)
-    operation_start = models.DateField("運転開始(予定)日", null=True, blank=True)
+    operation_start = models.DateField("運転開始（予定）日", null=True, blank=True)
     registration_number = models.CharField("登録申請の受付番号", max_length=24)
     registered_at = models.DateTimeField("登録日時", default=timezone.now)
     deleted_at = models.DateTimeField("削除日時", null=True, blank=True)
@@ -231,7 +231,7 @@ class PowerSourceMember(models.Model):
     # 受電地点特定番号 of a generator, 供給地点特定番号 of a demand site: both 22 digits, area first.
     point_number = models.CharField("受電地点特定番号", max_length=22)
     generation_type = models.CharField("発電方式等", max_length=24, choices=GenerationType.choices)
-    capacity_kw = models.PositiveIntegerField("設備容量(kW)")
+    capacity_kw = models.PositiveIntegerField("設備容量（kW）")
 
     class Meta:
         verbose_name = "構成電源"

@@ -80,7 +80,7 @@ class ProblemDetails(Schema):
     title: str = Field(description="HTTPステータスの見出し")
     status: int = Field(description="HTTPステータスコード")
     detail: str = Field(description="利用者向けの説明（日本語）")
-    code: str = Field(description="問題の種別を表す安定したコード (例: not_found)")
+    code: str = Field(description="問題の種別を表す安定したコード（例: not_found）")
     errors: dict[str, list[str]] = Field(
         default_factory=dict, description="項目名ごとのエラーメッセージ（日本語）"
     )

@@ -184,16 +184,17 @@ def _encoding_error(line: int) -> KouikiError:
 def _check_header(
     line: int, header: tuple[str, ...], columns: Sequence[Column]
 ) -> tuple[list[Column | None], list[RowError]]:
-    """Map each header position to its column (None: unknown), with the header's errors."""
+    """Map each header position to its column (None: unknown), with the header's errors. A header
+    is compared width-insensitively (NFKC): 「設備容量(kW)」 and 「設備容量（kW）」 name one column."""
     by_text: dict[str, Column] = {}
     for declared in columns:
-        by_text.setdefault(declared.label, declared)
+        by_text.setdefault(unicodedata.normalize("NFKC", declared.label), declared)
         by_text.setdefault(declared.name, declared)
     errors: list[RowError] = []
     positions: list[Column | None] = []
     seen: set[str] = set()
     for text in header:
-        column: Column | None = by_text.get(text)
+        column: Column | None = by_text.get(unicodedata.normalize("NFKC", text))
         if column is None:
             errors.append(
                 RowError(line, None, f"想定していない列「{text}」があります。", code="csv_unknown_column")

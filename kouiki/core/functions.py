@@ -158,7 +158,7 @@ FUNCTIONS: list[Function] = [
     member(
         "MEM-U2",
         "ユーザの一覧表示",
-        menu="ユーザ管理(管理者機能)",
+        menu="ユーザ管理（管理者機能）",
         url_name="member:user_list",
         built=True,
         who=A,
@@ -166,7 +166,7 @@ FUNCTIONS: list[Function] = [
     member(
         "MEM-U3",
         "ユーザの新規登録",
-        menu="ユーザ管理(管理者機能)",
+        menu="ユーザ管理（管理者機能）",
         url_name="member:user_create",
         built=True,
         who=A,
@@ -239,7 +239,7 @@ FUNCTIONS: list[Function] = [
     switching(
         "SW-L06",
         "スイッチング廃止取次登録",
-        "低圧 スイッチング(新小売)",
+        "低圧 スイッチング（新小売）",
         tso=False,
         url_name="sw:cancel_forward_new",
         built=True,
@@ -247,7 +247,7 @@ FUNCTIONS: list[Function] = [
     switching(
         "SW-L07",
         "スイッチング廃止取次結果照会",
-        "低圧 スイッチング(新小売)",
+        "低圧 スイッチング（新小売）",
         tso=False,
         url_name="sw:cancel_forwards_filed",
         built=True,
@@ -255,7 +255,7 @@ FUNCTIONS: list[Function] = [
     switching(
         "SW-L08",
         "スイッチング開始申請",
-        "低圧 スイッチング(新小売)",
+        "低圧 スイッチング（新小売）",
         tso=True,
         url_name="sw:switch_start",
         built=True,
@@ -264,7 +264,7 @@ FUNCTIONS: list[Function] = [
     switching(
         "SW-L09",
         "スイッチング廃止取次照会",
-        "低圧 スイッチング(現小売)",
+        "低圧 スイッチング（現小売）",
         tso=False,
         url_name="sw:cancel_forwards_received",
         built=True,
@@ -272,7 +272,7 @@ FUNCTIONS: list[Function] = [
     switching(
         "SW-L10",
         "スイッチング廃止取次判断",
-        "低圧 スイッチング(現小売)",
+        "低圧 スイッチング（現小売）",
         tso=False,
         url_name="sw:cancel_forward_decide",
         built=True,
@@ -280,7 +280,7 @@ FUNCTIONS: list[Function] = [
     switching(
         "SW-L11",
         "スイッチング廃止申請",
-        "低圧 スイッチング(現小売)",
+        "低圧 スイッチング（現小売）",
         tso=True,
         url_name="sw:switch_abolish",
         built=True,
@@ -291,7 +291,7 @@ FUNCTIONS: list[Function] = [
         "アンペア変更",
         "低圧 アンペア変更",
         tso=True,
-        note="アンペアブレーカを用いるエリアのみ(関西・中国・四国・沖縄を除く)",
+        note="アンペアブレーカを用いるエリアのみ（関西・中国・四国・沖縄を除く）",
         url_name="sw:ampere_change",
         built=True,
     ),
@@ -305,7 +305,7 @@ FUNCTIONS: list[Function] = [
     ),
     switching(
         "SW-L15",
-        "業務処理状況確認(複数件)",
+        "業務処理状況確認（複数件）",
         "低圧 業務処理状況確認",
         tso=False,
         url_name="sw:status_many",
@@ -327,18 +327,18 @@ FUNCTIONS: list[Function] = [
     # 高圧500kW未満 廃止・撤去
     switching("SW-H03", "廃止・撤去", "高圧500kW未満 廃止・撤去", tso=True),
     # 高圧500kW未満 スイッチング(新小売)
-    switching("SW-H04", "廃止取次登録", "高圧500kW未満 スイッチング(新小売)", tso=False),
-    switching("SW-H05", "廃止取次結果照会", "高圧500kW未満 スイッチング(新小売)", tso=False),
-    switching("SW-H06", "開始申請", "高圧500kW未満 スイッチング(新小売)", tso=True),
+    switching("SW-H04", "廃止取次登録", "高圧500kW未満 スイッチング（新小売）", tso=False),
+    switching("SW-H05", "廃止取次結果照会", "高圧500kW未満 スイッチング（新小売）", tso=False),
+    switching("SW-H06", "開始申請", "高圧500kW未満 スイッチング（新小売）", tso=True),
     # 高圧500kW未満 スイッチング(現小売)
-    switching("SW-H07", "廃止取次照会", "高圧500kW未満 スイッチング(現小売)", tso=False),
-    switching("SW-H08", "廃止取次判断", "高圧500kW未満 スイッチング(現小売)", tso=False),
-    switching("SW-H09", "廃止申請", "高圧500kW未満 スイッチング(現小売)", tso=True),
+    switching("SW-H07", "廃止取次照会", "高圧500kW未満 スイッチング（現小売）", tso=False),
+    switching("SW-H08", "廃止取次判断", "高圧500kW未満 スイッチング（現小売）", tso=False),
+    switching("SW-H09", "廃止申請", "高圧500kW未満 スイッチング（現小売）", tso=True),
     # 高圧500kW未満 需要者情報変更
     switching("SW-H10", "需要者情報変更", "高圧500kW未満 需要者情報変更", tso=True),
     # 高圧500kW未満 業務処理状況確認 (FUNCTIONS.md: 単件 / 複数件, named as SW-L14 / SW-L15)
     switching("SW-H11", "業務処理状況確認", "高圧500kW未満 業務処理状況確認", tso=False, who=RD),
-    switching("SW-H12", "業務処理状況確認(複数件)", "高圧500kW未満 業務処理状況確認", tso=False, who=RD),
+    switching("SW-H12", "業務処理状況確認（複数件）", "高圧500kW未満 業務処理状況確認", tso=False, who=RD),
     # 低圧FIT電源・FIT卒業電源 (points identified by 受電地点特定番号); "〃" rows share the 業務.
     # Abbreviated names (結果照会, 判断, 単件 / 複数件) are written out as in the low-voltage rows.
     switching("SW-F01", "設備情報照会", "低圧FIT電源・FIT卒業電源", tso=True, note="受電地点特定番号で照会"),
@@ -348,21 +348,21 @@ FUNCTIONS: list[Function] = [
     switching(
         "SW-F04",
         "廃止取次登録",
-        "低圧FIT電源・FIT卒業電源 スイッチング(新小売)",
+        "低圧FIT電源・FIT卒業電源 スイッチング（新小売）",
         tso=False,
         note="FIT卒業電源のみ",
     ),
     switching(
         "SW-F05",
         "廃止取次結果照会",
-        "低圧FIT電源・FIT卒業電源 スイッチング(新小売)",
+        "低圧FIT電源・FIT卒業電源 スイッチング（新小売）",
         tso=False,
         note="FIT卒業電源のみ",
     ),
     switching(
         "SW-F06",
         "開始申請",
-        "低圧FIT電源・FIT卒業電源 スイッチング(新小売)",
+        "低圧FIT電源・FIT卒業電源 スイッチング（新小売）",
         tso=True,
         note="FIT卒業電源のみ",
     ),
@@ -370,21 +370,21 @@ FUNCTIONS: list[Function] = [
     switching(
         "SW-F07",
         "廃止取次照会",
-        "低圧FIT電源・FIT卒業電源 スイッチング(現小売)",
+        "低圧FIT電源・FIT卒業電源 スイッチング（現小売）",
         tso=False,
         note="FIT卒業電源のみ",
     ),
     switching(
         "SW-F08",
         "廃止取次判断",
-        "低圧FIT電源・FIT卒業電源 スイッチング(現小売)",
+        "低圧FIT電源・FIT卒業電源 スイッチング（現小売）",
         tso=False,
         note="FIT卒業電源のみ",
     ),
     switching(
         "SW-F09",
         "廃止申請",
-        "低圧FIT電源・FIT卒業電源 スイッチング(現小売)",
+        "低圧FIT電源・FIT卒業電源 スイッチング（現小売）",
         tso=True,
         note="FIT卒業電源のみ",
     ),
@@ -392,7 +392,7 @@ FUNCTIONS: list[Function] = [
     switching("SW-F10", "発電者情報変更", "低圧FIT電源・FIT卒業電源", tso=True),
     # 低圧FIT電源・FIT卒業電源 業務処理状況確認
     switching("SW-F11", "業務処理状況確認", "低圧FIT電源・FIT卒業電源 業務処理状況確認", tso=False),
-    switching("SW-F12", "業務処理状況確認(複数件)", "低圧FIT電源・FIT卒業電源 業務処理状況確認", tso=False),
+    switching("SW-F12", "業務処理状況確認（複数件）", "低圧FIT電源・FIT卒業電源 業務処理状況確認", tso=False),
     # 共通 事業者管理
     switching("SW-C01", "事業者一覧取得", "共通 事業者管理", tso=False, url_name="sw:operators", built=True),
     # ------------------------------------------------------------------------------------------
@@ -461,7 +461,7 @@ FUNCTIONS: list[Function] = [
     # 2.4 Administrators of retailers and DR contractors (A), Web only
     # ------------------------------------------------------------------------------------------
     # ユーザ管理(管理者機能)
-    switching("SW-U01", "ユーザ一覧表示", "", who=A, api=False, menu="ユーザ管理(管理者機能)"),
+    switching("SW-U01", "ユーザ一覧表示", "", who=A, api=False, menu="ユーザ管理（管理者機能）"),
     switching(
         "SW-U02",
         "ユーザ一覧ファイルダウンロード",
@@ -469,14 +469,14 @@ FUNCTIONS: list[Function] = [
         note="CSV",
         who=A,
         api=False,
-        menu="ユーザ管理(管理者機能)",
+        menu="ユーザ管理（管理者機能）",
     ),
-    switching("SW-U03", "ユーザ詳細表示", "", who=A, api=False, menu="ユーザ管理(管理者機能)"),
-    switching("SW-U04", "ユーザ登録", "", who=A, api=False, menu="ユーザ管理(管理者機能)"),
-    switching("SW-U05", "ユーザ一括登録(CSV)", "", who=A, api=False, menu="ユーザ管理(管理者機能)"),
-    switching("SW-U06", "ユーザ修正", "", who=A, api=False, menu="ユーザ管理(管理者機能)"),
-    switching("SW-U07", "ユーザ削除", "", who=A, api=False, menu="ユーザ管理(管理者機能)"),
-    switching("SW-U08", "ロック解除", "", who=A, api=False, menu="ユーザ管理(管理者機能)"),
+    switching("SW-U03", "ユーザ詳細表示", "", who=A, api=False, menu="ユーザ管理（管理者機能）"),
+    switching("SW-U04", "ユーザ登録", "", who=A, api=False, menu="ユーザ管理（管理者機能）"),
+    switching("SW-U05", "ユーザ一括登録（CSV）", "", who=A, api=False, menu="ユーザ管理（管理者機能）"),
+    switching("SW-U06", "ユーザ修正", "", who=A, api=False, menu="ユーザ管理（管理者機能）"),
+    switching("SW-U07", "ユーザ削除", "", who=A, api=False, menu="ユーザ管理（管理者機能）"),
+    switching("SW-U08", "ロック解除", "", who=A, api=False, menu="ユーザ管理（管理者機能）"),
     switching(
         "SW-U09",
         "有効/無効切替",
@@ -484,10 +484,10 @@ FUNCTIONS: list[Function] = [
         note="一定期間利用のないユーザは自動で無効",
         who=A,
         api=False,
-        menu="ユーザ管理(管理者機能)",
+        menu="ユーザ管理（管理者機能）",
     ),
-    switching("SW-U10", "パスワード再発行", "", who=A, api=False, menu="ユーザ管理(管理者機能)"),
-    switching("SW-U11", "利用者権限設定", "", who=A, api=False, menu="ユーザ管理(管理者機能)"),
+    switching("SW-U10", "パスワード再発行", "", who=A, api=False, menu="ユーザ管理（管理者機能）"),
+    switching("SW-U11", "利用者権限設定", "", who=A, api=False, menu="ユーザ管理（管理者機能）"),
     # インフォメーション (FUNCTIONS.md lists them under A)
     switching(
         "SW-N01",
@@ -581,7 +581,12 @@ FUNCTIONS: list[Function] = [
     ),
     # ユーザ管理
     capacity(
-        "CAP-U1", "ユーザ情報管理", menu="ユーザ管理(管理者機能)", url_name="cap:user_list", built=True, who=A
+        "CAP-U1",
+        "ユーザ情報管理",
+        menu="ユーザ管理（管理者機能）",
+        url_name="cap:user_list",
+        built=True,
+        who=A,
     ),
     # お知らせ
     capacity("CAP-N1", "お知らせ管理", menu="お知らせ", url_name="capacity_notices:list", built=True),

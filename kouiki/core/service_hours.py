@@ -129,11 +129,11 @@ def format_opening(moment: datetime) -> str:
     """'2025年1月6日(月) 9:00' for the page and the API's detail."""
     local = moment.astimezone(calendar.JST)
     weekday = _WEEKDAYS[local.weekday()]
-    return f"{local.year}年{local.month}月{local.day}日({weekday}) {local.hour}:{local.minute:02d}"
+    return f"{local.year}年{local.month}月{local.day}日（{weekday}） {local.hour}:{local.minute:02d}"
 
 
 HOURS_TEXT = (
-    "本機関の営業日(土曜日・日曜日・国民の祝日・年末年始(12月29日〜1月3日)および本機関の休業日を除く日)"
+    "本機関の営業日（土曜日・日曜日・国民の祝日・年末年始（12月29日〜1月3日）および本機関の休業日を除く日）"
     "の9:00〜18:00"
 )
 

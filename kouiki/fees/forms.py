@@ -58,7 +58,7 @@ class BankAccountForm(forms.Form):
         label="金融機関コード",
         normalizer=normalize_digits,
         validators=[validate_bank_code],
-        help_text="4桁の数字(例: 0001)",
+        help_text="4桁の数字（例: 0001）",
         error_messages=_required("金融機関コード"),
     )
     branch_name = NormalizedCharField(
@@ -72,7 +72,7 @@ class BankAccountForm(forms.Form):
         label="支店コード",
         normalizer=normalize_digits,
         validators=[validate_branch_code],
-        help_text="3桁の数字(例: 001)",
+        help_text="3桁の数字（例: 001）",
         error_messages=_required("支店コード"),
     )
     account_type = forms.ChoiceField(
@@ -88,15 +88,15 @@ class BankAccountForm(forms.Form):
         label="口座番号",
         normalizer=normalize_digits,
         validators=[validate_account_number],
-        help_text="7桁の数字。7桁に満たない場合は先頭に0を付けてください(例: 0012345)",
+        help_text="7桁の数字。7桁に満たない場合は先頭に0を付けてください（例: 0012345）",
         error_messages=_required("口座番号"),
     )
     holder_name = NormalizedCharField(
-        label="口座名義(半角カナ)",
+        label="口座名義（半角カナ）",
         normalizer=normalize_holder_name,
         validators=[validate_holder_name],
         help_text=(
-            "通帳に記載の口座名義を半角カナで(例: ｶ)ｺｳｲｷﾃﾞﾝﾘﾖｸ)。"
+            "通帳に記載の口座名義を半角カナで（例: ｶ)ｺｳｲｷﾃﾞﾝﾘﾖｸ）。"
             "全角カナ・ひらがなで入力しても半角カナに直して登録します"
         ),
         error_messages=_required("口座名義"),
@@ -137,7 +137,7 @@ class InvoiceFilterForm(_FiscalYearFilterForm):
 
 class StaffInvoiceFilterForm(InvoiceFilterForm):
     q = forms.CharField(
-        label="会員", max_length=100, required=False, help_text="事業者コード(完全一致)、会員名(部分一致)"
+        label="会員", max_length=100, required=False, help_text="事業者コード（完全一致）、会員名（部分一致）"
     )
 
     def arguments(self) -> dict[str, Any]:
@@ -155,7 +155,7 @@ class CapacityFilterForm(_FiscalYearFilterForm):
 
 class StaffCapacityFilterForm(FilterForm):
     q = forms.CharField(
-        label="会員", max_length=100, required=False, help_text="事業者コード(完全一致)、会社名(部分一致)"
+        label="会員", max_length=100, required=False, help_text="事業者コード（完全一致）、会社名（部分一致）"
     )
     kind = forms.ChoiceField(label="種類", required=False, choices=[("", "すべて"), *DocumentKind.choices])
     published = forms.ChoiceField(
@@ -172,12 +172,12 @@ class StaffCapacityFilterForm(FilterForm):
 
 class InvoiceImportForm(forms.Form):
     file = forms.FileField(
-        label="請求データ(CSV)",
+        label="請求データ（CSV）",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
         help_text="列: 事業者コード, 年度, 金額, 消費税, 支払期限。Excelの「CSV UTF-8」または「CSV」形式",
         error_messages={"required": "CSVファイルを選択してください。", "empty": "ファイルが空です。"},
     )
-    dry_run = forms.BooleanField(label="確認のみ(発行しない)", required=False)
+    dry_run = forms.BooleanField(label="確認のみ（発行しない）", required=False)
 
 
 class PaymentForm(forms.Form):
@@ -238,18 +238,18 @@ class CapacityDocumentForm(forms.Form):
         coerce=int,
         empty_value=None,
         choices=[
-            ("", "なし(年度分)"),
+            ("", "なし（年度分）"),
             *((str(m), f"{m}月") for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)),
         ],
         error_messages={"invalid_choice": "対象月を選択してください。"},
     )
     amount = forms.IntegerField(
-        label="金額(円)",
+        label="金額（円）",
         required=False,
         min_value=0,
         max_value=MAX_YEN,
         error_messages={
-            "invalid": "金額は整数(円)で入力してください。",
+            "invalid": "金額は整数（円）で入力してください。",
             "min_value": "金額は0以上で入力してください。",
             "max_value": "金額が大きすぎます。",
         },

@@ -34,7 +34,7 @@ class BankAccount(models.Model):
     account_type = models.CharField("預金種目", max_length=8, choices=AccountType.choices)
     account_number = models.CharField("口座番号", max_length=7)
     # 口座名義: half-width katakana, upper-case letters, digits, space and ().-/ (全銀 characters).
-    holder_name = models.CharField("口座名義(半角カナ)", max_length=30)
+    holder_name = models.CharField("口座名義（半角カナ）", max_length=30)
 
     class Meta:
         abstract = True
@@ -115,7 +115,7 @@ class InvoiceBatch(models.Model):
         ordering = ["-uploaded_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.filename} ({self.invoice_count}件)"
+        return f"{self.filename} （{self.invoice_count}件）"
 
 
 class InvoiceState(models.TextChoices):
@@ -155,7 +155,7 @@ class Invoice(models.Model):
     fiscal_year = models.PositiveSmallIntegerField("年度")
     amount = models.PositiveBigIntegerField("金額")
     tax = models.PositiveBigIntegerField("消費税", default=0)
-    total = models.PositiveBigIntegerField("請求金額(税込)")
+    total = models.PositiveBigIntegerField("請求金額（税込）")
     due_date = models.DateField("支払期限")
     issued_on = models.DateField("発行日")
     batch = models.ForeignKey(
@@ -239,10 +239,10 @@ class CapacityDocument(models.Model):
     title = models.CharField("件名", max_length=100)
     fiscal_year = models.PositiveSmallIntegerField("対象年度")
     month = models.PositiveSmallIntegerField("対象月", null=True, blank=True)
-    amount = models.PositiveBigIntegerField("金額(円)", null=True, blank=True)
+    amount = models.PositiveBigIntegerField("金額（円）", null=True, blank=True)
     file = models.FileField("PDFファイル", upload_to=capacity_document_path, max_length=200)
     original_name = models.CharField("元のファイル名", max_length=200)
-    size = models.PositiveIntegerField("サイズ(バイト)")
+    size = models.PositiveIntegerField("サイズ（バイト）")
     uploaded_at = models.DateTimeField("登録日時", default=timezone.now)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登録者", null=True

@@ -52,7 +52,7 @@ ACCOUNT_LABELS: dict[str, str] = {
     "branch_code": "支店コード",
     "account_type": "預金種目",
     "account_number": "口座番号",
-    "holder_name": "口座名義(半角カナ)",
+    "holder_name": "口座名義（半角カナ）",
 }
 
 

@@ -59,7 +59,7 @@ class StaffLoginForm(forms.Form):
 
 class OtpForm(forms.Form):
     token = CodeField(
-        label="確認コード(6桁)",
+        label="確認コード（6桁）",
         max_length=6,
         min_length=6,
         error_messages={**_required("確認コード"), "min_length": "確認コードは6桁の数字です。"},
@@ -85,15 +85,15 @@ class PasswordChangeForm(forms.Form):
         strip=False,
         max_length=256,
         error_messages={**_required("新しいパスワード"), **PASSWORD_TOO_LONG},
-        help_text="8文字以上。半角の英大文字・英小文字・数字・記号(+ - _ @ . /)のうち3種類以上を組み合わせ、"
-        "過去3世代以内のパスワードは使用できません。",
+        help_text="8文字以上。半角の英大文字・英小文字・数字・記号（+ - _ @ . /）のうち3種類以上を"
+        "組み合わせ、過去3世代以内のパスワードは使用できません。",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     new_password2 = forms.CharField(
-        label="新しいパスワード(確認)",
+        label="新しいパスワード（確認）",
         strip=False,
         max_length=256,
-        error_messages={**_required("新しいパスワード(確認)"), **PASSWORD_TOO_LONG},
+        error_messages={**_required("新しいパスワード（確認）"), **PASSWORD_TOO_LONG},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -143,13 +143,13 @@ class ProfileForm(forms.Form):
         error_messages=_required("所属・役職"),
         help_text="全角で入力してください。",
     )
-    last_name = TextField(label="氏名(姓)", max_length=50, error_messages=_required("氏名(姓)"))
-    first_name = TextField(label="氏名(名)", max_length=50, error_messages=_required("氏名(名)"))
+    last_name = TextField(label="氏名（姓）", max_length=50, error_messages=_required("氏名（姓）"))
+    first_name = TextField(label="氏名（名）", max_length=50, error_messages=_required("氏名（名）"))
     last_name_kana = TextField(
-        label="氏名カナ(セイ)", max_length=50, error_messages=_required("氏名カナ(セイ)")
+        label="氏名カナ（セイ）", max_length=50, error_messages=_required("氏名カナ（セイ）")
     )
     first_name_kana = TextField(
-        label="氏名カナ(メイ)", max_length=50, error_messages=_required("氏名カナ(メイ)")
+        label="氏名カナ（メイ）", max_length=50, error_messages=_required("氏名カナ（メイ）")
     )
     email = forms.EmailField(
         label="メールアドレス",
@@ -157,10 +157,10 @@ class ProfileForm(forms.Form):
         error_messages={**_required("メールアドレス"), "invalid": "有効なメールアドレスを入力してください。"},
     )
     email_confirm = forms.EmailField(
-        label="メールアドレス(確認用)",
+        label="メールアドレス（確認用）",
         max_length=254,
         error_messages={
-            **_required("メールアドレス(確認用)"),
+            **_required("メールアドレス（確認用）"),
             "invalid": "有効なメールアドレスを入力してください。",
         },
         help_text="上記と同じメールアドレスを入力してください。",
@@ -169,7 +169,7 @@ class ProfileForm(forms.Form):
         label="電話番号",
         max_length=20,
         error_messages=_required("電話番号"),
-        help_text="「-」(ハイフン)区切りで入力してください。例: 03-1234-5678",
+        help_text="「-」（ハイフン）区切りで入力してください。例: 03-1234-5678",
     )
     other = TextField(label="その他", max_length=200, required=False, help_text="全角で入力してください。")
 

@@ -33,10 +33,10 @@ class MemberProfile(models.Model):
     name = models.CharField("会社名", max_length=200)
     name_kana = models.CharField("会社名カナ", max_length=200)
     phone = models.CharField("代表電話番号", max_length=20)
-    representative_last_name = models.CharField("代表者名(姓)", max_length=50)
-    representative_first_name = models.CharField("代表者名(名)", max_length=50)
-    representative_last_name_kana = models.CharField("代表者名カナ(セイ)", max_length=50)
-    representative_first_name_kana = models.CharField("代表者名カナ(メイ)", max_length=50)
+    representative_last_name = models.CharField("代表者名（姓）", max_length=50)
+    representative_first_name = models.CharField("代表者名（名）", max_length=50)
+    representative_last_name_kana = models.CharField("代表者名カナ（セイ）", max_length=50)
+    representative_first_name_kana = models.CharField("代表者名カナ（メイ）", max_length=50)
     representative_title = models.CharField("代表者肩書", max_length=100)
     postal_code = models.CharField("本社郵便番号", max_length=7)
     address1 = models.CharField("本社所在地1", max_length=200)
@@ -45,7 +45,7 @@ class MemberProfile(models.Model):
     address2_kana = models.CharField("本社所在地2カナ", max_length=200, blank=True)
     capital_relationship = models.CharField("資本関係", max_length=500, blank=True)
     parent_share_ratio = models.DecimalField(
-        "親会社の持株比率(%)", max_digits=5, decimal_places=2, null=True, blank=True
+        "親会社の持株比率（%）", max_digits=5, decimal_places=2, null=True, blank=True
     )
     # 総会招集通知の電磁的方法利用許諾 (定款第25条): convocations by e-mail only with this consent.
     electronic_notice_consent = models.BooleanField("総会招集通知の電磁的方法による受領", default=False)

@@ -97,7 +97,7 @@ class NoticeForm(forms.Form):
         label="添付ファイル",
         required=False,
         help_text=(
-            f"PDF・Excel・Word・PowerPoint・CSV・テキスト・ZIP・画像(PNG/JPEG)、"
+            f"PDF・Excel・Word・PowerPoint・CSV・テキスト・ZIP・画像（PNG/JPEG）、"
             f"1ファイル{MAX_ATTACHMENT_BYTES // (1024 * 1024)}MBまで、{MAX_ATTACHMENTS}件まで"
         ),
     )

@@ -133,7 +133,7 @@ class NoticeAttachment(models.Model):
     file = models.FileField("ファイル", upload_to=attachment_path, max_length=200)
     original_name = models.CharField("ファイル名", max_length=200)
     content_type = models.CharField("種類", max_length=100)
-    size = models.PositiveIntegerField("サイズ(バイト)")
+    size = models.PositiveIntegerField("サイズ（バイト）")
     uploaded_at = models.DateTimeField("登録日時", default=timezone.now)
 
     class Meta:

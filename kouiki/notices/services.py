@@ -87,13 +87,14 @@ def check_attachment(upload: IO[bytes], name: str, size: int) -> FileType:
     if file_type is None:
         allowed = "、".join(sorted({t.label for t in ATTACHMENT_TYPES.values()}))
         raise ValidationFailed(
-            f"「{label}」は添付できない種類のファイルです(添付できるもの: {allowed})。", field="attachments"
+            f"「{label}」は添付できない種類のファイルです（添付できるもの: {allowed}）。", field="attachments"
         )
     if size == 0:
         raise ValidationFailed(f"「{label}」は空のファイルです。", field="attachments")
     if size > MAX_ATTACHMENT_BYTES:
         raise ValidationFailed(
-            f"「{label}」が大きすぎます({MAX_ATTACHMENT_BYTES // (1024 * 1024)}MBまで)。", field="attachments"
+            f"「{label}」が大きすぎます（{MAX_ATTACHMENT_BYTES // (1024 * 1024)}MBまで）。",
+            field="attachments",
         )
     upload.seek(0)
     head = upload.read(4096)
@@ -178,7 +179,7 @@ def _clean(system: str, content: NoticeContent) -> dict[str, Any]:
     if not body:
         errors["body"] = ["本文を入力してください。"]
     elif len(body) > MAX_BODY_CHARS:
-        errors["body"] = [f"本文が長すぎます({MAX_BODY_CHARS:,}文字まで)。"]
+        errors["body"] = [f"本文が長すぎます（{MAX_BODY_CHARS:,}文字まで）。"]
     for name, label, value in (
         ("publish_from", "掲載開始日時", publish_from),
         ("publish_until", "掲載終了日時", publish_until),

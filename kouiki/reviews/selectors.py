@@ -15,7 +15,7 @@ from kouiki.reviews.models import PENDING_STATES, Application, State
 # The queue's state filter: "pending" (waiting for the organization) or one state; "" for all.
 PENDING = "pending"
 QUEUE_STATE_CHOICES: list[tuple[str, str]] = [
-    (PENDING, "審査待ち(申請中・再申請中)"),
+    (PENDING, "審査待ち（申請中・再申請中）"),
     *State.choices,
 ]
 STATE_CHOICES: list[tuple[str, str]] = list(State.choices)

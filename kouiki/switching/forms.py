@@ -32,7 +32,7 @@ from kouiki.switching.services.applications import AMPERES, CUSTOMER_ITEM_FACTS
 from kouiki.switching.services.switches import IDENTIFICATION_FACTS, NEW_CONTRACT_NUMBER, NG_TEXT
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_ERRORS = {"invalid": "日付を正しく入力してください(例: 2026-11-20)。"}
+DATE_ERRORS = {"invalid": "日付を正しく入力してください（例: 2026-11-20）。"}
 # The numbers retailers type, named as the models name them. The inputs are longer than the values
 # kept: full-width characters, spaces and hyphens are typed and read away.
 POINT_NUMBER = field_label(SupplyPoint, "number")
@@ -48,7 +48,7 @@ class SupplyPointNumberField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", POINT_NUMBER)
         kwargs.setdefault("max_length", 40)
-        kwargs.setdefault("help_text", "22桁の数字(先頭2桁はエリアコード)")
+        kwargs.setdefault("help_text", "22桁の数字（先頭2桁はエリアコード）")
         kwargs.setdefault("error_messages", {"required": f"{POINT_NUMBER}を入力してください。"})
         super().__init__(**kwargs)
         self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
@@ -105,7 +105,7 @@ class FunctionForm(forms.Form):
                 shown = f"{value:%Y年%m月%d日}"
             else:
                 shown = "" if value in (None, "") else str(value)
-            rows.append((str(field.label), shown or "(指定なし)"))
+            rows.append((str(field.label), shown or "（指定なし）"))
         return rows
 
     def values(self) -> dict[str, Any]:
@@ -127,7 +127,7 @@ class UsageRetrieveForm(FunctionForm):
     password = forms.CharField(
         label="使用量情報照会パスワード",
         max_length=40,
-        help_text="需要者さまに一般送配電事業者から届いたパスワード(有効期限は発行から1か月)",
+        help_text="需要者さまに一般送配電事業者から届いたパスワード（有効期限は発行から1か月）",
         error_messages={"required": "パスワードを入力してください。"},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
@@ -143,7 +143,7 @@ class AbolishForm(FunctionForm):
     supply_point_number = SupplyPointNumberField()
     removal = forms.ChoiceField(
         label="撤去",
-        choices=[("no", "撤去なし(申請種別 01)"), ("yes", "撤去あり(申請種別 02)")],
+        choices=[("no", "撤去なし（申請種別 01）"), ("yes", "撤去あり（申請種別 02）")],
         widget=forms.RadioSelect,
         error_messages={"required": "撤去の有無を選択してください。"},
     )
@@ -178,7 +178,7 @@ def changed_item(name: str, **kwargs: Any) -> TextField:
     """A 需要者情報変更 item: the registry field's label and length, typed only when it changes."""
     facts = CUSTOMER_ITEM_FACTS[name]
     return _field_class(name)(
-        label=f"{facts.label}(変更後)", max_length=facts.max_length, required=False, **kwargs
+        label=f"{facts.label}（変更後）", max_length=facts.max_length, required=False, **kwargs
     )
 
 
@@ -209,7 +209,7 @@ class CustomerChangeForm(FunctionForm):
 
 class CancelForwardForm(FunctionForm):
     supply_point_number = SupplyPointNumberField()
-    customer_name = identification_item("customer_name", help_text="現小売との契約のとおり(例: 広域 太郎)")
+    customer_name = identification_item("customer_name", help_text="現小売との契約のとおり（例: 広域 太郎）")
     customer_address = identification_item("customer_address")
     contract_number = identification_item(
         "contract_number", help_text="需要者さまと現在の小売電気事業者との小売供給契約の番号"
@@ -264,7 +264,7 @@ class SwitchStartForm(FunctionForm):
         NEW_CONTRACT_NUMBER,
         required=True,
         code=True,
-        help_text="貴社と需要者さまとの契約番号(スイッチング完了後に供給地点情報に反映されます)",
+        help_text="貴社と需要者さまとの契約番号（スイッチング完了後に供給地点情報に反映されます）",
     )
 
 
@@ -277,7 +277,7 @@ class CorrectCancelForwardForm(FunctionForm):
     again); the desired date as it should be (blank: none)."""
 
     IDENTIFICATION = ("customer_name", "customer_address", "contract_number")
-    UNCHANGED = "(変更なし)"
+    UNCHANGED = "（変更なし）"
 
     customer_name = identification_item("customer_name", required=False, help_text="訂正する場合のみ入力")
     customer_address = identification_item(
@@ -318,7 +318,7 @@ class StatusForm(forms.Form):
 
 class StatusManyForm(forms.Form):
     reception_numbers = forms.CharField(
-        label=f"{RECEPTION_NUMBER.label}(複数)",
+        label=f"{RECEPTION_NUMBER.label}（複数）",
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="1行に1件、またはカンマ区切りで最大1,000件",
         error_messages={"required": f"{RECEPTION_NUMBER.label}を入力してください。"},
@@ -336,10 +336,10 @@ class ApplicationFilterForm(FilterForm):
     kind = forms.ChoiceField(label="申請種別", required=False, choices=[("", "すべて"), *Kind.choices])
     state = forms.ChoiceField(label="処理状況", required=False, choices=[("", "すべて"), *State.choices])
     date_from = forms.DateField(
-        label="受付日(開始)", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS
+        label="受付日（開始）", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS
     )
     date_to = forms.DateField(
-        label="受付日(終了)", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS
+        label="受付日（終了）", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS
     )
     # A whole number or a part of it, in any width.
     supply_point_number = CodeField(label=POINT_NUMBER, required=False, max_length=40)
@@ -348,7 +348,7 @@ class ApplicationFilterForm(FilterForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", "受付日(終了)は受付日(開始)以降の日付を指定してください。")
+            self.add_error("date_to", "受付日（終了）は受付日（開始）以降の日付を指定してください。")
         return data
 
 
@@ -367,8 +367,8 @@ class LedgerFilterForm(ApplicationFilterForm):
         super().__init__(*args, **kwargs)
         for name in ("kind", "state", "reception_number"):
             del self.fields[name]
-        self.fields["date_from"].label = "閲覧日(開始)"
-        self.fields["date_to"].label = "閲覧日(終了)"
+        self.fields["date_from"].label = "閲覧日（開始）"
+        self.fields["date_to"].label = "閲覧日（終了）"
         self.fields["purpose"] = forms.ChoiceField(
             label=PURPOSE, required=False, choices=[("", "すべて"), *Purpose.choices]
         )

@@ -92,7 +92,7 @@ class TermsVersionForm(forms.Form):
     version = forms.CharField(
         label="版",
         max_length=32,
-        help_text="文書が名乗る版(例: Ver. 1.1)",
+        help_text="文書が名乗る版（例: Ver. 1.1）",
         error_messages={"required": "版を入力してください。"},
     )
     title = forms.CharField(
@@ -101,7 +101,7 @@ class TermsVersionForm(forms.Form):
     effective_date = forms.DateField(
         label="施行日",
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="この日から改定後の文書が適用されます(本日以降)。",
+        help_text="この日から改定後の文書が適用されます（本日以降）。",
         error_messages={
             "required": "施行日を入力してください。",
             "invalid": "施行日を正しく入力してください。",

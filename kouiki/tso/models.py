@@ -234,7 +234,7 @@ class UsagePassword(models.Model):
         ordering = ["-issued_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.supply_point_number} (〜{self.valid_until:%Y-%m-%d})"
+        return f"{self.supply_point_number} （〜{self.valid_until:%Y-%m-%d}）"
 
 
 class SandboxMail(models.Model):

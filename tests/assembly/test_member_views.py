@@ -90,7 +90,7 @@ def test_mem_g1_lists_the_meetings_notified_with_answer_state_and_deadline(
     assert "未回答" in page
     assert f"{timezone.localtime(meeting.answer_deadline):%Y/%m/%d %H:%M}" in page
     attend(user, meeting, votes=votes_for(meeting, "for", "for"))
-    assert "回答済(出席)" in html(client.get(LIST))
+    assert "回答済（出席）" in html(client.get(LIST))
 
 
 def test_mem_g1_the_list_costs_the_same_queries_for_one_or_many_meetings(

@@ -61,7 +61,7 @@ def test_list_searches_by_code_name_and_status(staff_client: Client, profile: Me
     assert listed(bad) == []
     assert "状態の選択が不正です" in bad.content.decode()
     page = staff_client.get(LIST).content.decode()
-    assert "脱退済" in page and "広域電力株式会社" in page and "田中 一郎(abc001)" in page
+    assert "脱退済" in page and "広域電力株式会社" in page and "田中 一郎（abc001）" in page
 
 
 def test_list_queries_do_not_grow_with_rows(

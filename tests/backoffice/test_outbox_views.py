@@ -67,7 +67,7 @@ def test_the_list_shows_every_mail_newest_first(staff_client: Client) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert html.index("新しいお知らせ") < html.index("古いお知らせ")
-    assert "送信メール(2件)" in html
+    assert "送信メール（2件）" in html
 
 
 @pytest.mark.parametrize(

@@ -257,4 +257,4 @@ def test_a_missing_decision_is_an_error(staff_client: Client, submitted: Applica
         f"{QUEUE}{submitted.pk}/decide/", {"reason": "", "version": submitted.version}
     )
     assert response.status_code == 200
-    assert "審査結果(承認・保留・却下)を選択してください。" in response.content.decode()
+    assert "審査結果（承認・保留・却下）を選択してください。" in response.content.decode()

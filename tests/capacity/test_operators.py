@@ -438,7 +438,7 @@ def publish_revision(previous: TermsDocument, version: str) -> TermsDocument:
         kind="system_terms",
         version=version,
         title=previous.title,
-        body=f"改定後の本文({version})。",
+        body=f"改定後の本文（{version}）。",
         effective_date=timezone.localdate(),
         published_at=timezone.now(),
     )

@@ -153,7 +153,7 @@ def test_the_screen_puts_the_category_rules_next_to_the_fields(
     page = response.content.decode()
     assert response.status_code == 200
     assert "構成電源を2件以上入力してください" in page
-    assert "同じエリア(九州)" in page
+    assert "同じエリア（九州）" in page
     assert "構成電源ごとの受電地点特定番号" in page
     assert not Application.objects.filter(kind="capacity.source").exists()
 
@@ -174,7 +174,7 @@ def test_the_screen_puts_the_category_rules_next_to_the_fields(
         (
             {"receiving_point_number": point("06", 1)},
             "receiving_point_number",
-            "エリア(東京: 03)と一致しません",
+            "エリア（東京: 03）と一致しません",
         ),
         ({"receiving_point_number": "123"}, "receiving_point_number", "22桁"),
         ({"ownership": "other"}, "owner_name", "保有者名"),
@@ -193,7 +193,7 @@ def test_an_aggregate_needs_members_summing_to_its_capacity() -> None:
     wrong_sum["members"][1]["capacity_kw"] = 500
     with pytest.raises(ValidationFailed) as caught:
         validate_source(wrong_sum)
-    assert "合計(2,500kW)" in caught.value.errors["installed_capacity_kw"][0]
+    assert "合計（2,500kW）" in caught.value.errors["installed_capacity_kw"][0]
     same_point = copy.deepcopy(AGGREGATE)
     same_point["members"][1]["point_number"] = same_point["members"][0]["point_number"]
     with pytest.raises(ValidationFailed) as caught:
@@ -248,11 +248,11 @@ def csv_file(*lines: str, encoding: str = "utf-8-sig") -> SimpleUploadedFile:
 
 
 STABLE_LINE = (
-    '電源,キャパ火力発電所２号機,東京,千葉県市原市五井1,安定電源,火力(LNG),"400,000",390000,'
+    '電源,キャパ火力発電所２号機,東京,千葉県市原市五井1,安定電源,火力（LNG）,"400,000",390000,'
     "0300000000000000000021,五井変電所 275kV母線,275,自社保有,,2016/04/01,,,,"
 )
 AGGREGATE_LINES = (
-    "電源,キャパ風力アグリゲート,2,青森県ほか,変動電源(アグリゲート),風力,3000,1000,,,,自社保有,,,,,,",
+    "電源,キャパ風力アグリゲート,2,青森県ほか,変動電源（アグリゲート）,風力,3000,1000,,,,自社保有,,,,,,",
     "構成,,,,,,,,,,,,,,第一風力,0200000000000000000031,風力,2000",
     "構成,,,,,,,,,,,,,,第二風力,0200000000000000000032,風力,1000",
 )
@@ -265,8 +265,8 @@ def test_cap_p1_csv_import_with_a_bad_row_files_nothing_and_reports_every_line(
     upload = csv_file(
         STABLE_LINE,
         *AGGREGATE_LINES,
-        "電源,不明なエリア,関東,東京都,安定電源,火力(LNG),5000,,0300000000000000000041,変電所,66,自社保有,,,,,,",
-        "電源,小さな電源,東京,東京都,安定電源,火力(LNG),500,,0300000000000000000042,変電所,66,自社保有,,,,,,",
+        "電源,不明なエリア,関東,東京都,安定電源,火力（LNG）,5000,,0300000000000000000041,変電所,66,自社保有,,,,,,",
+        "電源,小さな電源,東京,東京都,安定電源,火力（LNG）,500,,0300000000000000000042,変電所,66,自社保有,,,,,,",
         "構成,,,,,,,,,,,,,,第三風力,0300000000000000000033,風力,100",
         encoding="cp932",
     )
@@ -277,7 +277,7 @@ def test_cap_p1_csv_import_with_a_bad_row_files_nothing_and_reports_every_line(
     errors = re.findall(r"<tr><td>(\d+)行目</td><td>(.*?)</td><td>(.*?)</td></tr>", page)
     assert [(line, column) for line, column, _message in errors] == [
         ("6", "エリア"),
-        ("7", "設備容量(kW)"),
+        ("7", "設備容量（kW）"),
         ("8", "構成電源"),
     ]
     assert "「関東」は使用できません" in errors[0][2]
@@ -291,7 +291,7 @@ def test_cap_p1_csv_import_with_a_bad_row_files_nothing_and_reports_every_line(
                 [
                     HEADER,
                     STABLE_LINE,
-                    "電源,重複,東京,東京都,安定電源,火力(LNG),1000,,0300000000000000000021,変電所,66,自社保有,,,,,,",
+                    "電源,重複,東京,東京都,安定電源,火力（LNG）,1000,,0300000000000000000021,変電所,66,自社保有,,,,,,",
                 ]
             ).encode(),
         )
@@ -438,7 +438,7 @@ def unknown_area_line(number: int) -> str:
         "関東",
         "東京都",
         "安定電源",
-        "火力(LNG)",
+        "火力（LNG）",
         "5000",
         "",
         point("03", number),
@@ -453,7 +453,7 @@ def test_cap_p1_csv_import_over_the_limit_is_refused_before_any_row_is_checked(
     with pytest.raises(sources.SourceImportFailed) as caught:
         sources.import_sources(actor=cap_user, data=too_many.encode(), dry_run=True)
     assert [(error.line, error.code) for error in caught.value.row_errors] == [(None, "csv_too_many")]
-    assert "1,000件までです(このファイルは1,001件)" in caught.value.row_errors[0].message
+    assert "1,000件までです（このファイルは1,001件）" in caught.value.row_errors[0].message
     # Lines too broken to say what they are count too: no line-by-line report of junk.
     junk = "\r\n".join([HEADER, *(["a,b"] * 1001)])
     with pytest.raises(sources.SourceImportFailed) as caught:
@@ -472,7 +472,7 @@ def test_cap_p1_csv_import_page_lists_the_first_hundred_errors_and_counts_the_re
     assert response.status_code == 200
     errors = re.findall(r"<tr><td>(\d+)行目</td><td>(.*?)</td><td>(.*?)</td></tr>", page)
     assert [line for line, _column, _message in errors] == [str(line) for line in range(2, 102)]
-    assert "電源等情報の誤り(150件)" in page
+    assert "電源等情報の誤り（150件）" in page
     assert "ほか50件のエラーがあります" in page
 
 

@@ -161,6 +161,15 @@ def test_columns_may_be_named_by_code_name_and_in_any_order() -> None:
     assert result.rows[0].data["postal_code"] == "1300001"
 
 
+def test_a_header_is_read_whatever_the_width_of_its_parentheses() -> None:
+    # Issue 17 point 17: the labels became 「設備容量（kW）」; files written with 「設備容量(kW)」 still read.
+    columns = [Column("capacity", "設備容量（kW）", required=True), Column("name", "名称")]
+    for header in ("設備容量（kW）,名称", "設備容量（kW）,名称", "設備容量（ｋＷ）,名称"):
+        result = read_csv(excel_utf8(header, "1000,発電所"), columns=columns)
+        assert result.ok, (header, result.file_errors)
+        assert result.rows[0].data == {"capacity": "1000", "name": "発電所"}
+
+
 def test_a_file_without_header() -> None:
     data = excel_utf8("abc001,広域　太郎,コウイキ,,")
     result = read_csv(data, columns=USER_COLUMNS, header=False)

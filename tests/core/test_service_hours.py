@@ -17,6 +17,7 @@ from kouiki.core import service_hours
 from kouiki.core.models import ClosingDay
 from kouiki.core.systems import Role, System
 from kouiki.identity.models import User
+from tests.access import sent_to_login
 from tests.factories import participant
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -102,7 +103,7 @@ def test_cap_h1_api_by_day_and_time(client: Client, day: date, time: tuple[int, 
 
 
 def test_the_next_opening_is_named_in_japanese() -> None:
-    assert service_hours.format_opening(at(date(2026, 1, 5), 9, 0)) == "2026年1月5日(月) 9:00"
+    assert service_hours.format_opening(at(date(2026, 1, 5), 9, 0)) == "2026年1月5日（月） 9:00"
 
 
 def test_a_closing_day_set_in_the_back_office_closes_the_system(client: Client, cap_user: User) -> None:
@@ -111,7 +112,7 @@ def test_a_closing_day_set_in_the_back_office_closes_the_system(client: Client, 
     with time_machine.travel(at(WEEKDAY, 10, 0), tick=False):
         response = client.get("/capacity/")
     assert response.status_code == 503
-    assert "2025年6月12日(木) 9:00" in response.content.decode()
+    assert "2025年6月12日（木） 9:00" in response.content.decode()
     # The evening before, the next opening skips the closed day.
     assert service_hours.next_opening(at(date(2025, 6, 10), 18, 0)) == at(date(2025, 6, 12), 9, 0)
 
@@ -134,7 +135,7 @@ def test_the_back_office_is_open_on_a_closed_day(staff_client: Client) -> None:
     with time_machine.travel(at(YEAR_END, 22, 0), tick=False):
         response = staff_client.get("/backoffice/calendar/")
     assert response.status_code == 200
-    assert "2026年1月5日(月) 9:00" in response.content.decode()
+    assert "2026年1月5日（月） 9:00" in response.content.decode()
 
 
 def test_the_setting_opens_the_system_around_the_clock(client: Client, cap_user: User) -> None:
@@ -165,7 +166,7 @@ def test_staff_add_and_remove_a_closing_day(staff_client: Client) -> None:
         assert closing.day == date(2025, 6, 20)
         page = staff_client.get("/backoffice/calendar/").content.decode()
         assert "システム更改作業" in page
-        assert "国民の祝日(海の日)" in page
+        assert "国民の祝日（海の日）" in page
         again = staff_client.post("/backoffice/calendar/", {"day": "2025-06-20"})
         assert "既に休業日に登録されています" in again.content.decode()
         past = staff_client.post("/backoffice/calendar/", {"day": "2025-06-10"})
@@ -183,5 +184,5 @@ def test_staff_add_and_remove_a_closing_day(staff_client: Client) -> None:
 def test_the_calendar_screen_is_staffs(client: Client, cap_user: User) -> None:
     assert client.get("/backoffice/calendar/")["Location"].startswith("/backoffice/login/")
     client.force_login(cap_user)
-    assert client.post("/backoffice/calendar/", {"day": "2030-01-10"}).status_code == 403
+    assert sent_to_login(client.post("/backoffice/calendar/", {"day": "2030-01-10"}), "backoffice")
     assert not ClosingDay.objects.exists()

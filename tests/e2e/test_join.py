@@ -52,7 +52,7 @@ def test_a_company_joins_and_its_administrator_logs_in(page: Page, browser_probl
     page.get_by_role("button", name="仮申請").click()
 
     # MEM-J3
-    expect(page.get_by_role("heading", name="加入(仮)申請を受け付けました")).to_be_visible()
+    expect(page.get_by_role("heading", name="加入（仮）申請を受け付けました")).to_be_visible()
     application = Application.objects.get(kind="membership.join")
     expect(page.get_by_text(application.reception_number)).to_be_visible()
     screenshot(page, "join-received")
@@ -70,7 +70,7 @@ def test_a_company_joins_and_its_administrator_logs_in(page: Page, browser_probl
     field(page, "事業者コード").fill("5678")
     page.locator("#id_representative_title").fill("代表取締役社長")
     page.get_by_role("button", name="本申請").click()
-    expect(page.get_by_role("heading", name="加入(本)申請を受け付けました")).to_be_visible()
+    expect(page.get_by_role("heading", name="加入（本）申請を受け付けました")).to_be_visible()
     application.refresh_from_db()
     assert application.state == State.SUBMITTED
 
@@ -86,7 +86,7 @@ def test_a_company_joins_and_its_administrator_logs_in(page: Page, browser_probl
     expect(page).to_have_url(re.compile(r"/member/password/change/$"))
     field(page, "現在のパスワード").fill(mailed_password(ADMIN1["email"]))
     field(page, "新しいパスワード").fill(NEW_PASSWORD)
-    field(page, "新しいパスワード(確認)").fill(NEW_PASSWORD)
+    field(page, "新しいパスワード（確認）").fill(NEW_PASSWORD)
     page.get_by_role("button", name="変更", exact=True).click()
     expect(page.get_by_text("パスワードを変更しました")).to_be_visible()
     expect(page.get_by_role("banner").get_by_text("広域電力株式会社")).to_be_visible()

@@ -42,7 +42,7 @@ def test_member_logs_in_changes_password_and_logs_in_again(page: Page, browser_p
 
     field(page, "現在のパスワード").fill(PASSWORD)
     field(page, "新しいパスワード").fill(NEW_PASSWORD)
-    field(page, "新しいパスワード(確認)").fill(NEW_PASSWORD)
+    field(page, "新しいパスワード（確認）").fill(NEW_PASSWORD)
     page.get_by_role("button", name="変更", exact=True).click()
     expect(page.get_by_text("パスワードを変更しました")).to_be_visible()
 

@@ -101,7 +101,7 @@ def test_a_switch_through_the_screens_of_both_retailers(
     page.get_by_role("button", name="需要者情報を表示").click()
     expect(page.get_by_text("東京都千代田区丸の内一丁目1番1号")).to_be_visible()
     page.get_by_role("link", name="取次判断を行う").click()
-    page.get_by_label("OK(取次可)").check()
+    page.get_by_label("OK（取次可）").check()
     confirm_and_send(page)
     expect(page.get_by_text(f"廃止取次番号 {switch_number} の取次判断を登録しました")).to_be_visible()
     log_out(page)
@@ -125,7 +125,7 @@ def test_a_switch_through_the_screens_of_both_retailers(
     confirm_and_send(page)
     expect(page.get_by_text("一般送配電事業者回答待ち")).to_be_visible()
     page.get_by_role("link", name=switch_number).click()
-    expect(page.get_by_text("突合済(一般送配電事業者処理中)")).to_be_visible()
+    expect(page.get_by_text("突合済（一般送配電事業者処理中）")).to_be_visible()
     screenshot(page, "switching-2-matched")
     log_out(page)
 

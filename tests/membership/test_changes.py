@@ -20,6 +20,7 @@ from kouiki.membership.models import MemberProfile
 from kouiki.membership.services import changes, exits
 from kouiki.reviews import services as reviews
 from kouiki.reviews.models import Application, State
+from tests.access import sent_to_login
 from tests.factories import participant
 from tests.membership.factories import ADMIN1_INPUT, ADMIN2_INPUT, change_form_data, member
 
@@ -107,11 +108,11 @@ def test_mem_i4_administrator_profile_change_applies_at_once(
     assert Event.objects.filter(action="user.update", object_id=str(second.pk)).exists()
     mail = OutboxMessage.objects.get(template="membership/mail/change_administrators")
     assert second.email in mail.to
-    assert "管理者②(所属・役職、電話番号)" in mail.body
+    assert "管理者②（所属・役職、電話番号）" in mail.body
 
     history = html(admin_client.get("/member/info/history/"))
     assert "第2版" in history
-    assert "管理者情報の即時反映: 管理者②(所属・役職、電話番号)" in history
+    assert "管理者情報の即時反映: 管理者②（所属・役職、電話番号）" in history
     info = html(admin_client.get("/member/info/"))
     assert "03-9999-0000" in info
     assert "審査中の申請があります" not in info
@@ -143,7 +144,7 @@ def test_mem_i4_a_new_user_id_replaces_the_administrator(
     password_mail = OutboxMessage.objects.get(template="identity/mail/user_registered")
     assert password_mail.to == ["sato@koiki-denryoku.example.jp"]
     assert Event.objects.filter(action="user.delete", object_id=str(old_pk)).exists()
-    assert "管理者②(交代)" in html(admin_client.get("/member/info/history/"))
+    assert "管理者②（交代）" in html(admin_client.get("/member/info/history/"))
 
 
 def test_mem_i4_administrator_2_can_be_removed_and_added_again(
@@ -414,7 +415,7 @@ def test_mem_i4_a_partly_filled_administrator_2_reports_its_missing_fields(
     partial = {**blank_administrator2(), "user_id": "abc009", "email_confirm": ""}
     response = admin_client.post(NEW, change_form_data(admin2=partial))
     assert response.status_code == 200
-    assert "氏名(姓)を入力してください" in field_error(response, "id_admin2-last_name")
+    assert "氏名（姓）を入力してください" in field_error(response, "id_admin2-last_name")
     assert "メールアドレスを入力してください" in field_error(response, "id_admin2-email")
     assert not field_error(response, "id_admin2-user_id")
 
@@ -643,7 +644,7 @@ def test_mem_i5_i6_approval_ends_membership_and_access(
     assert admin.email in mail.to
 
     # The open session loses its rights; a new login is refused with the clear message.
-    assert admin_client.get("/member/info/").status_code == 403
+    assert sent_to_login(admin_client.get("/member/info/"), "member")
     second = profile.administrator2
     assert second is not None
     fresh = Client()

@@ -115,7 +115,7 @@ def test_mem_j1_to_j4_the_whole_join_flow_until_the_administrator_changes_the_pa
     # MEM-J3: the reception screen and mail.
     received = client.get(response["Location"]).content.decode()
     assert application.reception_number in received
-    assert "加入(仮)申請を受け付けました" in received
+    assert "加入（仮）申請を受け付けました" in received
     received_mail = last_mail("membership/mail/join_received")
     assert received_mail.to == [ADMIN1["email"], LINK_EMAIL]
     assert application.reception_number in received_mail.body
@@ -150,7 +150,7 @@ def test_mem_j1_to_j4_the_whole_join_flow_until_the_administrator_changes_the_pa
     assert response.status_code == 302, field_error(response, "id_organization_code")
     assert response["Location"] == "/member/join/main/done/"
     done = applicant.get("/member/join/main/done/").content.decode()
-    assert "加入(本)申請を受け付けました" in done
+    assert "加入（本）申請を受け付けました" in done
     assert "還元額が発生した場合に返還する銀行口座" in done  # a retailer
     application.refresh_from_db()
     assert application.state == State.SUBMITTED
@@ -692,9 +692,8 @@ def test_mem_j1_to_j5_are_built_in_the_catalog() -> None:
 def test_outbox_rows_of_the_join_mails_render_japanese() -> None:
     application = file_provisional()
     message = OutboxMessage.objects.get(template="membership/mail/join_received")
-    assert (
-        message.subject
-        == f"【電力広域的運営推進機関】加入(仮)申請を受け付けました(受付番号 {application.reception_number})"
+    assert message.subject == (
+        f"【電力広域的運営推進機関】加入（仮）申請を受け付けました（受付番号 {application.reception_number}）"
     )
 
 

@@ -125,7 +125,7 @@ def test_an_operator_step_or_error_code_longer_than_the_hub_kept_still_moves_the
     rejected = applications.apply_ampere_change(
         actor=retailer_b.user, supply_point_number=second, current_limit_a=40
     )
-    long_step = "一般送配電事業者受付(" + "工事日程調整中" * 6 + ")"  # 50 characters
+    long_step = "一般送配電事業者受付（" + "工事日程調整中" * 6 + "）"  # 50 characters
     long_code = "operator_specific_rejection_code_" + "x" * 37  # 70 characters
     assert 40 < len(long_step) <= 60 and len(long_code) > 64
 

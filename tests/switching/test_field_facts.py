@@ -46,7 +46,7 @@ def test_the_identification_of_a_cancel_forward_is_the_switch_fields(name: str) 
 def test_a_customer_change_is_the_registry_fields(name: str, registry_field: str) -> None:
     facts = field_facts(SupplyPointVersion, registry_field)
     form_field = forms.CustomerChangeForm.base_fields[name]
-    assert (form_field.label, form_field.max_length) == (f"{facts.label}(変更後)", facts.max_length)
+    assert (form_field.label, form_field.max_length) == (f"{facts.label}（変更後）", facts.max_length)
     assert max_length(schemas.CustomerChangeIn, name) == facts.max_length
 
 

@@ -74,12 +74,12 @@ def test_the_menu_lists_the_low_voltage_functions_and_the_tabs_say_which_voltage
 ) -> None:
     client.force_login(retailer_a.user)
     menu = client.get("/switching/").content.decode()
-    assert "スイッチング廃止取次登録" in menu and "業務処理状況確認(複数件)" in menu
+    assert "スイッチング廃止取次登録" in menu and "業務処理状況確認（複数件）" in menu
     page = client.get(reverse("sw:cancel_forward_new")).content.decode()
     assert '<a href="/switching/low/" aria-current="page">低圧</a>' in page
     assert "高圧" in page and "準備中" in page
     high = client.get(reverse("sw:high")).content.decode()
-    assert "準備中" in high and "廃止取次登録(準備中)" in high  # planned, not offered
+    assert "準備中" in high and "廃止取次登録（準備中）" in high  # planned, not offered
 
 
 def _post(client: Client, url: str, data: dict[str, Any], step: str) -> Any:
@@ -297,7 +297,7 @@ def test_a_facility_result_is_shown_on_request_and_its_read_recorded(
     assert "完了" in detail and "処理結果を表示" in detail
     assert not PersonalDataAccess.objects.exists()
     shown = client.get(response["Location"], {"result": "1"}).content.decode()
-    assert "電流上限値(A)" in shown and "停止中" in shown
+    assert "電流上限値（A）" in shown and "停止中" in shown
     assert PersonalDataAccess.objects.get().function_id == "SW-L01"
 
 
@@ -336,7 +336,7 @@ def test_correct_a_cancel_forward_on_the_screen(
     assert "B-0001" not in form and CUSTOMER_ADDRESS not in form
     data = {"customer_name": "", "customer_address": "", "contract_number": "", "desired_date": "2026-11-27"}
     confirm = _post(client, url, data, "confirm").content.decode()
-    assert "(変更なし)" in confirm
+    assert "（変更なし）" in confirm
     response = _post(client, url, data, "submit")
     assert response.status_code == 302
     application.refresh_from_db()

@@ -25,6 +25,7 @@ from kouiki.core.systems import Role, System
 from kouiki.identity.models import OrganizationStatus, User
 from kouiki.terms import selectors, services
 from kouiki.terms.models import ChangeMail, TermsDocument
+from tests.access import sent_to_login
 from tests.factories import OrganizationFactory, participant
 from tests.terms.fixtures import member_documents  # noqa: F401
 
@@ -252,7 +253,7 @@ def test_the_back_office_shows_the_counts_and_the_warning(
     assert "送信済 1 / 3名" in page
     # The versions the code shipped with changed nothing for anyone: no mails to count.
     assert selectors.mailing_status(selectors.current_terms("capacity")) is None
-    assert "—(初期登録の版)" in page
+    assert "—（初期登録の版）" in page
     assert "未送信 2" in page
     assert "期限間近" not in page
     detail = staff_client.get(f"/backoffice/terms/{document.pk}/").content.decode()
@@ -261,7 +262,7 @@ def test_the_back_office_shows_the_counts_and_the_warning(
     with time_machine.travel(start + timedelta(days=26), tick=False):
         staff_login(staff_client, staff)
         page = staff_client.get("/backoffice/terms/").content.decode()
-        assert "期限間近・未送信あり(残り4日)" in page
+        assert "期限間近・未送信あり（残り4日）" in page
         assert "期限が近いか過ぎている版があります" in page
         assert (
             "まで残り4日ですが、2名にまだ送信できていません"
@@ -315,7 +316,7 @@ def test_staff_register_check_and_publish_a_version_on_the_screens(
     document = TermsDocument.objects.get(system="capacity", version="Ver. 1.1")
     assert response["Location"] == f"/backoffice/terms/{document.pk}/"
     preview = staff_client.get(response["Location"]).content.decode()
-    assert "下書き(未公表)" in preview
+    assert "下書き（未公表）" in preview
     assert "<h4>1.3 本利用規約の変更</h4>" in preview
     assert staff_client.get(f"/terms/{document.pk}/").status_code == 404  # not public yet
     edit = staff_client.post(
@@ -324,7 +325,7 @@ def test_staff_register_check_and_publish_a_version_on_the_screens(
             "version": "Ver. 1.1",
             "title": "容量市場システム利用規約",
             "effective_date": effective.isoformat(),
-            "summary": "文言の修正(2.2)",
+            "summary": "文言の修正（2.2）",
             "body": current.body,
         },
     )
@@ -363,6 +364,6 @@ def test_the_terms_screens_are_staffs(client: Client, staff: User, capacity_user
     document = draft(staff)
     assert client.get("/backoffice/terms/")["Location"].startswith("/backoffice/login/")
     client.force_login(capacity_users[0])
-    assert client.get("/backoffice/terms/").status_code == 403
-    assert client.post(f"/backoffice/terms/{document.pk}/publish/").status_code == 403
+    assert sent_to_login(client.get("/backoffice/terms/"), "backoffice")
+    assert sent_to_login(client.post(f"/backoffice/terms/{document.pk}/publish/"), "backoffice")
     assert not OutboxMessage.objects.exists()

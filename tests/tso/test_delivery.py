@@ -398,7 +398,7 @@ class ScriptedOperator:
 def test_an_answer_with_texts_longer_than_kept_is_cut_when_it_enters_not_lost(db: None, hub: FakeHub) -> None:
     message = submit()
     long_answer = replace(
-        answer_to(message, Outcome.REJECTED, "不備(" + "あ" * 80 + ")"),
+        answer_to(message, Outcome.REJECTED, "不備（" + "あ" * 80 + "）"),
         error_code="e" * 100,
         error_detail="詳" * 5000 + "\x00",
     )

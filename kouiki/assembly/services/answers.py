@@ -70,7 +70,7 @@ def _check_votes(invitation: Invitation, votes: Mapping[int, str]) -> dict[int, 
     if unknown:
         raise ValidationFailed("この総会の議案ではありません。")
     errors = {
-        f"vote_{item.pk}": [f"{item.label}の賛否(賛成・反対・棄権)を選択してください。"]
+        f"vote_{item.pk}": [f"{item.label}の賛否（賛成・反対・棄権）を選択してください。"]
         for item in items
         if votes.get(item.pk) not in VoteChoice.values
     }
@@ -168,7 +168,7 @@ def answer_meeting(
         meeting = invitation.meeting
         if not meeting.accepts_answers():
             raise InvalidTransition(
-                f"回答期限({timezone.localtime(meeting.answer_deadline):%Y/%m/%d %H:%M})を過ぎているため、"
+                f"回答期限（{timezone.localtime(meeting.answer_deadline):%Y/%m/%d %H:%M}）を過ぎているため、"
                 "回答の登録・変更はできません。"
             )
         checked_votes = _check_votes(invitation, votes)

@@ -77,7 +77,7 @@ def check_in(*, actor: User, meeting: Meeting, code: str) -> CheckInResult:
                 actor,
                 meeting,
                 CheckInOutcome.INVALID,
-                "受付票のQRコードとして読み取れません(偽造または読み取り誤りの可能性があります)。",
+                "受付票のQRコードとして読み取れません（偽造または読み取り誤りの可能性があります）。",
             )
         ticket = (
             ReceptionTicket.objects.select_related("meeting", "attendee__invitation__organization")
@@ -89,7 +89,7 @@ def check_in(*, actor: User, meeting: Meeting, code: str) -> CheckInResult:
                 actor,
                 meeting,
                 CheckInOutcome.UNKNOWN,
-                "登録されていない受付票です(出席者の変更により無効になった可能性があります)。",
+                "登録されていない受付票です（出席者の変更により無効になった可能性があります）。",
             )
         if ticket.meeting_id != meeting.pk:
             other = ticket.meeting
@@ -97,7 +97,7 @@ def check_in(*, actor: User, meeting: Meeting, code: str) -> CheckInResult:
                 actor,
                 meeting,
                 CheckInOutcome.OTHER_MEETING,
-                f"別の総会({other.name}、{timezone.localtime(other.held_at):%Y/%m/%d})の受付票です。",
+                f"別の総会（{other.name}、{timezone.localtime(other.held_at):%Y/%m/%d}）の受付票です。",
                 ticket=ticket,
             )
         now = timezone.now()
@@ -111,7 +111,7 @@ def check_in(*, actor: User, meeting: Meeting, code: str) -> CheckInResult:
                 actor,
                 meeting,
                 CheckInOutcome.ALREADY,
-                f"この受付票は受付済みです(受付日時 {_when(first) if first else '不明'})。",
+                f"この受付票は受付済みです（受付日時 {_when(first) if first else '不明'}）。",
                 ticket=ticket,
                 arrived_at=first,
             )
@@ -128,7 +128,7 @@ def check_in(*, actor: User, meeting: Meeting, code: str) -> CheckInResult:
         )
     return CheckInResult(
         outcome=CheckInOutcome.CHECKED_IN,
-        message=f"受付しました({_when(now)})。",
+        message=f"受付しました（{_when(now)}）。",
         ticket=ticket,
         arrived_at=now,
     )

@@ -137,7 +137,7 @@ def convene(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"招集通知を送信しました(電子メール {len(result.emailed)}社、書面 {len(result.paper)}社)。"
+                f"招集通知を送信しました（電子メール {len(result.emailed)}社、書面 {len(result.paper)}社）。"
                 "書面で通知する会員は下の一覧のとおりです。",
             )
         return redirect("backoffice:assembly_detail", pk=meeting.pk)

@@ -52,7 +52,7 @@ def _closed_ahead(closing: list[service_hours.ClosingDayInfo]) -> list[tuple[dat
         if day.weekday() >= 5:
             continue
         if name := calendar.public_holiday_name(day):
-            found.append((day, f"国民の祝日({name})"))
+            found.append((day, f"国民の祝日（{name}）"))
         elif calendar.is_closing_day(day):
             found.append((day, "年末年始休業日"))
         elif day in set_days:
@@ -95,7 +95,7 @@ def closing_days(request: HttpRequest, actor: User) -> HttpResponse:
             else service_hours.format_opening(service_hours.next_opening(now)),
             "always_open": service_hours.always_open(),
             "hours_text": service_hours.HOURS_TEXT,
-            "title": "休業日(容量市場システムの提供時間)",
+            "title": "休業日（容量市場システムの提供時間）",
         },
     )
 

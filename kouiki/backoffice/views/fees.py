@@ -81,7 +81,7 @@ def invoice_import(request: HttpRequest, actor: User) -> HttpResponse:
                 preview = outcome.planned
                 messages.info(
                     request,
-                    f"誤りはありません。{len(preview)}件の請求書を発行できます(まだ発行していません)。",
+                    f"誤りはありません。{len(preview)}件の請求書を発行できます（まだ発行していません）。",
                 )
             else:
                 batch = outcome.batch
@@ -214,7 +214,7 @@ def capacity_upload(request: HttpRequest, actor: User) -> HttpResponse:
         except KouikiError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, "書類を登録しました(未掲載)。内容を確認して掲載してください。")
+            messages.success(request, "書類を登録しました（未掲載）。内容を確認して掲載してください。")
             return redirect("backoffice:fees_capacity_list")
     return render(
         request,

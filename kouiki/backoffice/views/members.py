@@ -29,7 +29,7 @@ class MemberFilterForm(FilterForm):
         label="キーワード",
         max_length=100,
         required=False,
-        help_text="事業者コード(完全一致)、会社名・カナ(部分一致)",
+        help_text="事業者コード（完全一致）、会社名・カナ（部分一致）",
     )
     status = forms.ChoiceField(
         label="状態",

@@ -62,8 +62,8 @@ class DecisionForm(forms.Form):
         choices=[(act, services.ACT_NAMES[act]) for act in services.DECISIONS],
         widget=forms.HiddenInput,
         error_messages={
-            "required": "審査結果(承認・保留・却下)を選択してください。",
-            "invalid_choice": "審査結果(承認・保留・却下)を選択してください。",
+            "required": "審査結果（承認・保留・却下）を選択してください。",
+            "invalid_choice": "審査結果（承認・保留・却下）を選択してください。",
         },
     )
     reason = forms.CharField(

@@ -79,7 +79,7 @@ class CompanyForm(forms.Form):
         label="代表電話番号",
         max_length=20,
         error_messages=_required("代表電話番号"),
-        help_text="「-」(ハイフン)区切り。例: 03-1234-5678",
+        help_text="「-」（ハイフン）区切り。例: 03-1234-5678",
     )
     representative_title = forms.CharField(
         label="代表者役職", max_length=100, error_messages=_required("代表者役職"), help_text="例: 代表取締役"
@@ -97,7 +97,7 @@ class CompanyForm(forms.Form):
         label="電気供給事業者の種別",
         choices=SupplierKind.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text="電気事業法第23条に定める電気供給事業者の種別(該当するものすべて)",
+        help_text="電気事業法第23条に定める電気供給事業者の種別（該当するものすべて）",
         error_messages={
             "required": "電気供給事業者の種別を1つ以上選択してください。",
             "invalid_choice": "電気供給事業者の種別の選択が正しくありません。",
@@ -113,13 +113,13 @@ class CompanyForm(forms.Form):
         label="自ら又は他社が保有する電源等を用いて容量オークションに応札する意思があります",
         error_messages={
             "required": "本システムは容量オークションに応札する意思がある電気供給事業者のみ利用できます"
-            "(容量市場システム利用規約 2.1.1)。"
+            "（容量市場システム利用規約 2.1.1）。"
         },
     )
     client_certificate = forms.BooleanField(
         label="本機関が指定する者からクライアント証明書を取得しています",
         error_messages={
-            "required": "利用申請の前にクライアント証明書を取得してください(容量市場システム利用規約 3.1)。"
+            "required": "利用申請の前にクライアント証明書を取得してください（容量市場システム利用規約 3.1）。"
         },
     )
 
@@ -211,7 +211,7 @@ class LookupForm(forms.Form):
         label="受付番号",
         max_length=24,
         error_messages=_required("受付番号"),
-        help_text="受付メールに記載された受付番号(例: CR2026-000001)",
+        help_text="受付メールに記載された受付番号（例: CR2026-000001）",
     )
     email = forms.EmailField(
         label="管理者メールアドレス",
@@ -257,7 +257,7 @@ def _capacity_field(label: str, *, required: bool = True, minimum: int = 1) -> f
             **_required(label),
             "invalid": f"{label}はkW単位の整数で入力してください。",
             "min_value": f"{label}は{minimum:,}kW以上で入力してください。",
-            "max_value": f"{label}は{limit}kW以下で入力してください(単位はkWです)。",
+            "max_value": f"{label}は{limit}kW以下で入力してください（単位はkWです）。",
         },
     )
 
@@ -302,8 +302,8 @@ class PowerSourceForm(forms.Form):
         choices=[("", "選択してください"), *GenerationType.choices],
         error_messages=_choice("発電方式等"),
     )
-    installed_capacity_kw = _capacity_field("設備容量(kW)")
-    expected_capacity_kw = _capacity_field("期待容量(kW)", required=False)
+    installed_capacity_kw = _capacity_field("設備容量（kW）")
+    expected_capacity_kw = _capacity_field("期待容量（kW）", required=False)
     receiving_point_number = PointNumberField(
         label="受電地点特定番号",
         max_length=40,
@@ -314,17 +314,17 @@ class PowerSourceForm(forms.Form):
         label="系統連系点",
         max_length=100,
         required=False,
-        help_text="連系先の変電所・送電線(例: 広域変電所 66kV母線)。アグリゲートの区分では入力しません。",
+        help_text="連系先の変電所・送電線（例: 広域変電所 66kV母線）。アグリゲートの区分では入力しません。",
     )
     connection_voltage_kv = forms.DecimalField(
-        label="連系電圧(kV)",
+        label="連系電圧（kV）",
         required=False,
         max_digits=5,
         decimal_places=1,
         min_value=Decimal("0.1"),
         max_value=Decimal("1000"),
         error_messages={
-            "invalid": "連系電圧は数値(kV)で入力してください。",
+            "invalid": "連系電圧は数値（kV）で入力してください。",
             "min_value": "連系電圧は0.1kV以上で入力してください。",
             "max_value": "連系電圧は1000kV以下で入力してください。",
             "max_decimal_places": "連系電圧は小数点以下1桁までで入力してください。",
@@ -341,11 +341,11 @@ class PowerSourceForm(forms.Form):
         label="保有者名", max_length=200, required=False, help_text="他社保有の場合、保有する事業者の名称"
     )
     operation_start = forms.DateField(
-        label="運転開始(予定)日",
+        label="運転開始（予定）日",
         required=False,
         input_formats=["%Y-%m-%d", "%Y/%m/%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "運転開始(予定)日は「2026/04/01」の形式で入力してください。"},
+        error_messages={"invalid": "運転開始（予定）日は「2026/04/01」の形式で入力してください。"},
     )
 
     def clean_name(self) -> str:
@@ -379,14 +379,14 @@ class MemberForm(forms.Form):
         label="受電地点特定番号",
         max_length=40,
         error_messages=_required("受電地点特定番号"),
-        help_text="発電設備は受電地点特定番号、需要場所は供給地点特定番号(22桁)",
+        help_text="発電設備は受電地点特定番号、需要場所は供給地点特定番号（22桁）",
     )
     generation_type = forms.ChoiceField(
         label="発電方式等",
         choices=[("", "選択してください"), *GenerationType.choices],
         error_messages=_choice("発電方式等"),
     )
-    capacity_kw = _capacity_field("設備容量(kW)")
+    capacity_kw = _capacity_field("設備容量（kW）")
 
     def clean_name(self) -> str:
         return _full_width(self.cleaned_data["name"])
@@ -417,12 +417,12 @@ class CsvImportForm(forms.Form):
         error_messages={"required": "CSVファイルを選択してください。", "empty": "ファイルが空です。"},
         help_text="UTF-8 または Shift_JIS(CP932)。Excelの「CSV UTF-8」「CSV」形式のどちらでも読み込めます。",
     )
-    dry_run = forms.BooleanField(label="確認のみ(申請しない)", required=False)
+    dry_run = forms.BooleanField(label="確認のみ（申請しない）", required=False)
 
 
 class CsvEncodingForm(forms.Form):
     encoding = forms.ChoiceField(
         label="文字コード",
         required=False,
-        choices=[("utf-8-sig", "UTF-8(BOM付き)"), ("cp932", "Shift_JIS(CP932)")],
+        choices=[("utf-8-sig", "UTF-8（BOM付き）"), ("cp932", "Shift_JIS(CP932)")],
     )

@@ -321,7 +321,7 @@ def refuse_if_open(actor: User, exclude_pk: int | None = None) -> None:
     pending = selectors.open_operator_application(actor=actor, exclude_pk=exclude_pk)
     if pending is not None:
         raise ValidationFailed(
-            f"審査中の申請(受付番号 {pending.reception_number})があります。事業者情報の変更・削除の申請は"
+            f"審査中の申請（受付番号 {pending.reception_number}）があります。事業者情報の変更・削除の申請は"
             "1件ずつ受け付けます。",
             code="request_pending",
         )
@@ -464,12 +464,12 @@ def apply_deletion(application: Application, actor: User) -> None:
     operator.version += 1
     operator.updated_at = now
     operator.save()
-    _version(operator=operator, application=application, actor=actor, summary="削除(利用終了)")
+    _version(operator=operator, application=application, actor=actor, summary="削除（利用終了）")
     identity_services.end_membership(
         actor=actor,
         organization=operator.organization,
         status=OrganizationStatus.WITHDRAWN,
-        reason=f"容量市場システム利用契約の終了(事業者情報削除申請 {application.reception_number})",
+        reason=f"容量市場システム利用契約の終了（事業者情報削除申請 {application.reception_number}）",
     )
     record(
         actor=actor,

@@ -94,7 +94,7 @@ def member_text(member: Mapping[str, Any]) -> str:
     kind = _CHOICES["generation_type"].get(str(member.get("generation_type")), member.get("generation_type"))
     capacity = member.get("capacity_kw")
     capacity_text = f"{capacity:,}kW" if isinstance(capacity, int) else f"{capacity}kW"
-    return f"{member.get('name', '')}({member.get('point_number', '')}、{kind}、{capacity_text})"
+    return f"{member.get('name', '')}（{member.get('point_number', '')}、{kind}、{capacity_text}）"
 
 
 def display(key: str, value: Any) -> str:
@@ -245,7 +245,7 @@ def _check_category(
     if installed < MIN_CAPACITY_KW:
         _add(errors, "installed_capacity_kw", f"容量市場に参加できる電源等は{MIN_CAPACITY_KW:,}kW以上です。")
     if expected is None and category in EXPECTED_REQUIRED:
-        _add(errors, "expected_capacity_kw", f"{category_name}は期待容量(kW)を入力してください。")
+        _add(errors, "expected_capacity_kw", f"{category_name}は期待容量（kW）を入力してください。")
     elif expected is not None:
         if expected < MIN_CAPACITY_KW:
             _add(errors, "expected_capacity_kw", f"期待容量は{MIN_CAPACITY_KW:,}kW以上で入力してください。")
@@ -283,7 +283,7 @@ def _check_category(
                 _add(
                     errors,
                     member_key(index, "point_number"),
-                    f"構成電源は電源等と同じエリア({area_name})の地点です。先頭2桁(エリアコード)が{area}の番号を入力してください。",
+                    f"構成電源は電源等と同じエリア（{area_name}）の地点です。先頭2桁（エリアコード）が{area}の番号を入力してください。",
                 )
             if number in seen:
                 _add(
@@ -298,7 +298,7 @@ def _check_category(
             _add(
                 errors,
                 "installed_capacity_kw",
-                f"設備容量は構成電源の設備容量の合計({total:,}kW)と一致させてください。",
+                f"設備容量は構成電源の設備容量の合計（{total:,}kW）と一致させてください。",
             )
     else:
         if members:
@@ -306,7 +306,7 @@ def _check_category(
         for key, label in (
             ("receiving_point_number", "受電地点特定番号"),
             ("grid_connection", "系統連系点"),
-            ("connection_voltage_kv", "連系電圧(kV)"),
+            ("connection_voltage_kv", "連系電圧（kV）"),
         ):
             if not cleaned.get(key):
                 _add(errors, key, f"{label}を入力してください。")
@@ -315,7 +315,7 @@ def _check_category(
             _add(
                 errors,
                 "receiving_point_number",
-                f"受電地点特定番号の先頭2桁(エリアコード)がエリア({area_name}: {area})と一致しません。",
+                f"受電地点特定番号の先頭2桁（エリアコード）がエリア（{area_name}: {area}）と一致しません。",
             )
 
 

@@ -52,12 +52,12 @@ def _participant_recipients(application: Application) -> list[str]:
 
 
 def _operator_deletion_diff(application: Application) -> list[registry.DiffRow]:
-    return [("本システム利用契約", "利用中", "終了(この事業者のユーザはログインできなくなります)")]
+    return [("本システム利用契約", "利用中", "終了（この事業者のユーザはログインできなくなります）")]
 
 
 def _source_deletion_diff(application: Application) -> list[registry.DiffRow]:
     source = f"{application.payload.get('source_id', '')} {application.payload.get('name', '')}"
-    return [(f"電源等 {source}", "登録済", "削除(以後、容量オークションに用いません)")]
+    return [(f"電源等 {source}", "登録済", "削除（以後、容量オークションに用いません）")]
 
 
 def _deletion_summary(payload: Mapping[str, Any]) -> str:

@@ -98,7 +98,7 @@ def _locked_operator(actor: User) -> Operator:
     leaving = selectors.open_operator_deletion(actor=actor)
     if leaving is not None:
         raise ValidationFailed(
-            f"事業者情報削除申請(受付番号 {leaving.reception_number})の審査中は、電源等情報の申請を"
+            f"事業者情報削除申請（受付番号 {leaving.reception_number}）の審査中は、電源等情報の申請を"
             "受け付けません。電源等情報を申請する場合は、先に事業者情報削除申請を取り下げてください。",
             code="operator_leaving",
         )
@@ -122,7 +122,7 @@ def _registered_conflicts(
     holders = selectors.registered_points([number for _key, number in keys], exclude_pk=exclude_pk)
     return {
         key: [
-            f"地点 {number} は登録済みの電源等({holders[number]})に含まれています。"
+            f"地点 {number} は登録済みの電源等（{holders[number]}）に含まれています。"
             "同じ地点は重ねて登録できません。"
         ]
         for key, number in keys
@@ -181,7 +181,7 @@ def import_sources(*, actor: User, data: bytes, dry_run: bool = False) -> Source
     if len(data) > MAX_CSV_BYTES:
         limit = MAX_CSV_BYTES // (1024 * 1024)
         raise SourceImportFailed(
-            [RowError(None, None, f"ファイルが大きすぎます({limit}MBまで)。", code="csv_too_large")]
+            [RowError(None, None, f"ファイルが大きすぎます（{limit}MBまで）。", code="csv_too_large")]
         )
     lines = sources_csv.read(data)
     # Counted before any line is checked: a file of junk lines is refused at once, not line by line.
@@ -192,7 +192,7 @@ def import_sources(*, actor: User, data: bytes, dry_run: bool = False) -> Source
                 RowError(
                     None,
                     None,
-                    f"1回に取り込める電源等は{MAX_CSV_SOURCES:,}件までです(このファイルは{count:,}件)。"
+                    f"1回に取り込める電源等は{MAX_CSV_SOURCES:,}件までです（このファイルは{count:,}件）。"
                     "ファイルを分けて取り込んでください。",
                     code="csv_too_many",
                 )
@@ -251,7 +251,7 @@ def _refuse_open(actor: User, source_id: str, exclude_pk: int | None = None) -> 
     pending = selectors.open_source_application(actor=actor, source_id=source_id, exclude_pk=exclude_pk)
     if pending is not None:
         raise ValidationFailed(
-            f"この電源等には審査中の申請(受付番号 {pending.reception_number})があります。"
+            f"この電源等には審査中の申請（受付番号 {pending.reception_number}）があります。"
             "変更・削除の申請は電源等ごとに1件ずつ受け付けます。",
             code="request_pending",
         )

@@ -32,20 +32,20 @@ SOURCE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("location", "所在地"),
     ("category", "電源等の区分"),
     ("generation_type", "発電方式等"),
-    ("installed_capacity_kw", "設備容量(kW)"),
-    ("expected_capacity_kw", "期待容量(kW)"),
+    ("installed_capacity_kw", "設備容量（kW）"),
+    ("expected_capacity_kw", "期待容量（kW）"),
     ("receiving_point_number", "受電地点特定番号"),
     ("grid_connection", "系統連系点"),
-    ("connection_voltage_kv", "連系電圧(kV)"),
+    ("connection_voltage_kv", "連系電圧（kV）"),
     ("ownership", "保有区分"),
     ("owner_name", "保有者名"),
-    ("operation_start", "運転開始(予定)日"),
+    ("operation_start", "運転開始（予定）日"),
 )
 MEMBER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "構成電源の名称"),
     ("point_number", "構成電源の受電地点特定番号"),
     ("generation_type", "構成電源の発電方式等"),
-    ("capacity_kw", "構成電源の設備容量(kW)"),
+    ("capacity_kw", "構成電源の設備容量（kW）"),
 )
 COLUMNS = [
     Column("record", "レコード種別", required=True),
@@ -201,7 +201,7 @@ def parse(result: csvio.CsvResult) -> Parsed:
                     RowError(
                         row.line,
                         None,
-                        f"「{SOURCE}」の行には構成電源の列を入力できません(「{MEMBER}」の行に入力してください)。",
+                        f"「{SOURCE}」の行には構成電源の列を入力できません（「{MEMBER}」の行に入力してください）。",
                     )
                 )
             continue
@@ -292,7 +292,7 @@ def template() -> bytes:
             "area": "東京",
             "location": "東京都江東区豊洲６－２－１５",
             "category": "安定電源",
-            "generation_type": "火力(LNG)",
+            "generation_type": "火力（LNG）",
             "installed_capacity_kw": 350000,
             "expected_capacity_kw": 340000,
             "receiving_point_number": "0300000000000000000001",
@@ -307,7 +307,7 @@ def template() -> bytes:
             "name": "広域太陽光アグリゲート",
             "area": "東京",
             "location": "千葉県千葉市中央区",
-            "category": "変動電源(アグリゲート)",
+            "category": "変動電源（アグリゲート）",
             "generation_type": "太陽光",
             "installed_capacity_kw": 3000,
             "expected_capacity_kw": 1200,

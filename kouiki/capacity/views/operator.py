@@ -94,7 +94,7 @@ def change(request: HttpRequest, actor: User) -> HttpResponse:
             forms.add_errors(error)
         else:
             messages.success(
-                request, f"事業者情報変更申請を受け付けました(受付番号 {application.reception_number})。"
+                request, f"事業者情報変更申請を受け付けました（受付番号 {application.reception_number}）。"
             )
             return redirect("cap:operator_application", pk=application.pk)
     return render(
@@ -119,7 +119,7 @@ def delete(request: HttpRequest, actor: User) -> HttpResponse:
             errors_onto_form(form, error)
         else:
             messages.success(
-                request, f"事業者情報削除申請を受け付けました(受付番号 {application.reception_number})。"
+                request, f"事業者情報削除申請を受け付けました（受付番号 {application.reception_number}）。"
             )
             return redirect("cap:operator_application", pk=application.pk)
     return render(

@@ -106,7 +106,7 @@ def source_new(request: HttpRequest, actor: User) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"電源等情報登録申請を受け付けました(受付番号 {application.reception_number})。"
+                f"電源等情報登録申請を受け付けました（受付番号 {application.reception_number}）。"
                 "本機関の審査後に電源等識別番号を発番します。",
             )
             return redirect("cap:source_application", pk=application.pk)
@@ -152,7 +152,7 @@ def source_import(request: HttpRequest, actor: User) -> HttpResponse:
             "preview": [payloads.rows(payload, payloads.SOURCE_LABELS) for payload in preview or []],
             "previewed": preview is not None,
             "header": sources_csv.HEADER,
-            "title": "電源等情報の一括登録申請(CSV)",
+            "title": "電源等情報の一括登録申請（CSV）",
         },
     )
 
@@ -216,7 +216,7 @@ def source_change(request: HttpRequest, actor: User, source_id: str) -> HttpResp
             screen.add_errors(error)
         else:
             messages.success(
-                request, f"電源等情報変更申請を受け付けました(受付番号 {application.reception_number})。"
+                request, f"電源等情報変更申請を受け付けました（受付番号 {application.reception_number}）。"
             )
             return redirect("cap:source_application", pk=application.pk)
     return render(
@@ -241,7 +241,7 @@ def source_delete(request: HttpRequest, actor: User, source_id: str) -> HttpResp
             errors_onto_form(form, error)
         else:
             messages.success(
-                request, f"電源等情報削除申請を受け付けました(受付番号 {application.reception_number})。"
+                request, f"電源等情報削除申請を受け付けました（受付番号 {application.reception_number}）。"
             )
             return redirect("cap:source_application", pk=application.pk)
     return render(

@@ -45,7 +45,7 @@ SYSTEM = System.CAPACITY
 FUNCTION = "CAP-U1"
 LOGIN_PATH = "/capacity/login/"
 ONE_ADMIN_ID = (
-    "管理者IDは発行済みです。管理者IDの新規発行は1回のみです(容量市場システム利用規約 3.2.1)。"
+    "管理者IDは発行済みです。管理者IDの新規発行は1回のみです（容量市場システム利用規約 3.2.1）。"
     "管理者が変更になった場合は、ユーザ情報管理で変更してください。"
 )
 
@@ -81,7 +81,7 @@ def _one_id_per_person(organization: Organization, email: str, exclude_pk: int |
             errors={
                 "email": [
                     f"このメールアドレスはユーザID {holder.login_id} に登録されています。"
-                    "ユーザIDは1人に1つのみ発行できます(容量市場システム利用規約 3.3)。"
+                    "ユーザIDは1人に1つのみ発行できます（容量市場システム利用規約 3.3）。"
                 ]
             }
         )

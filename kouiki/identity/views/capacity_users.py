@@ -46,7 +46,7 @@ class CapacityUserCreateForm(ProfileForm):
     natural_person = forms.BooleanField(
         label="このユーザIDは自然人1名が使用し、他の方と共用しません",
         error_messages={
-            "required": "ユーザIDは自然人に限り、1人に1つ発行できます(容量市場システム利用規約 3.3)。"
+            "required": "ユーザIDは自然人に限り、1人に1つ発行できます（容量市場システム利用規約 3.3）。"
             "確認してください。"
         },
     )

@@ -45,19 +45,19 @@ class CompanyForm(forms.Form):
         label="代表電話番号",
         max_length=20,
         error_messages=_required("代表電話番号"),
-        help_text="「-」(ハイフン)区切り",
+        help_text="「-」（ハイフン）区切り",
     )
     representative_last_name = forms.CharField(
-        label="代表者名(姓)", max_length=50, error_messages=_required("代表者名(姓)")
+        label="代表者名（姓）", max_length=50, error_messages=_required("代表者名（姓）")
     )
     representative_first_name = forms.CharField(
-        label="代表者名(名)", max_length=50, error_messages=_required("代表者名(名)")
+        label="代表者名（名）", max_length=50, error_messages=_required("代表者名（名）")
     )
     representative_last_name_kana = forms.CharField(
-        label="代表者名カナ(セイ)", max_length=50, error_messages=_required("代表者名カナ(セイ)")
+        label="代表者名カナ（セイ）", max_length=50, error_messages=_required("代表者名カナ（セイ）")
     )
     representative_first_name_kana = forms.CharField(
-        label="代表者名カナ(メイ)", max_length=50, error_messages=_required("代表者名カナ(メイ)")
+        label="代表者名カナ（メイ）", max_length=50, error_messages=_required("代表者名カナ（メイ）")
     )
     representative_title = forms.CharField(
         label="代表者肩書", max_length=100, error_messages=_required("代表者肩書")
@@ -71,13 +71,13 @@ class CompanyForm(forms.Form):
         label="本社所在地1カナ",
         max_length=200,
         error_messages=_required("本社所在地1カナ"),
-        help_text='半角の"(ダブルクォーテーション)は使用できません。',
+        help_text='半角の"（ダブルクォーテーション）は使用できません。',
     )
     address2_kana = forms.CharField(
         label="本社所在地2カナ",
         max_length=200,
         required=False,
-        help_text='半角の"(ダブルクォーテーション)は使用できません。',
+        help_text='半角の"（ダブルクォーテーション）は使用できません。',
     )
     capital_relationship = forms.CharField(
         label="資本関係",
@@ -86,7 +86,7 @@ class CompanyForm(forms.Form):
         help_text="親会社名など。GK-TKスキームによる匿名組合出資は記載不要です。",
     )
     parent_share_ratio = forms.DecimalField(
-        label="親会社の持株比率(%)",
+        label="親会社の持株比率（%）",
         required=False,
         min_value=Decimal("0"),
         max_value=Decimal("100"),

@@ -35,7 +35,7 @@ class JoinLinkForm(forms.Form):
         label="メールアドレス",
         max_length=254,
         error_messages={**_required("メールアドレス"), "invalid": "有効なメールアドレスを入力してください。"},
-        help_text="加入(仮)申請のURLをこのメールアドレスにお送りします。",
+        help_text="加入（仮）申請のURLをこのメールアドレスにお送りします。",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     name = forms.CharField(
@@ -97,7 +97,7 @@ class MainLookupForm(forms.Form):
         label="加入申請受付番号",
         max_length=24,
         error_messages=_required("加入申請受付番号"),
-        help_text="加入(仮)申請の受付メールに記載された受付番号(例: J2026-000001)",
+        help_text="加入（仮）申請の受付メールに記載された受付番号（例: J2026-000001）",
     )
     email = forms.EmailField(
         label="管理者①メールアドレス",
@@ -106,7 +106,7 @@ class MainLookupForm(forms.Form):
             **_required("管理者①メールアドレス"),
             "invalid": "有効なメールアドレスを入力してください。",
         },
-        help_text="加入(仮)申請で入力した管理者①のメールアドレス",
+        help_text="加入（仮）申請で入力した管理者①のメールアドレス",
     )
 
     def clean_reception_number(self) -> str:

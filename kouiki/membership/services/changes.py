@@ -86,7 +86,7 @@ def refuse_if_open(actor: User, exclude_pk: int | None = None) -> None:
     pending = open_request_for(actor=actor, exclude_pk=exclude_pk)
     if pending is not None:
         raise ValidationFailed(
-            f"審査中の申請(受付番号 {pending.reception_number})があります。申請は1件ずつ受け付けます。"
+            f"審査中の申請（受付番号 {pending.reception_number}）があります。申請は1件ずつ受け付けます。"
             "審査中の申請の内容を変更する場合は、会員情報変更申請一覧から当該申請を開いて変更してください。",
             code="request_pending",
         )
@@ -155,7 +155,7 @@ def _check_capital(current: Mapping[str, Any], requested: Mapping[str, Any]) -> 
     if not relationship and ratio is not None:
         raise ValidationFailed(
             errors={
-                "parent_share_ratio": ["持株比率は、資本関係(親会社名)を入力した場合に入力してください。"]
+                "parent_share_ratio": ["持株比率は、資本関係（親会社名）を入力した場合に入力してください。"]
             }
         )
 
@@ -189,17 +189,17 @@ _NOTE_LABELS = {
 def _slot_note(slot: int, before: User | None, after: Mapping[str, str] | None) -> str:
     name = SLOT_NAMES[slot]
     if after is None:
-        return f"{name}(削除)"
+        return f"{name}（削除）"
     if before is None:
-        return f"{name}(追加)"
+        return f"{name}（追加）"
     if before.login_id != after["user_id"]:
-        return f"{name}(交代)"
+        return f"{name}（交代）"
     changed = [
         _NOTE_LABELS[field_name]
         for field_name in ADMIN_PROFILE_FIELDS
         if (getattr(before, field_name) or "") != after[field_name]
     ]
-    return f"{name}({'、'.join(dict.fromkeys(changed))})" if changed else name
+    return f"{name}（{'、'.join(dict.fromkeys(changed))}）" if changed else name
 
 
 def _apply_administrators(

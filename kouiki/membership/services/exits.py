@@ -95,7 +95,7 @@ def apply_succession(application: Application, actor: User) -> None:
     """`apply` of `membership.succession`: membership ends; users can no longer log in; data stays."""
     payload = application.payload
     reason = (
-        f"承継({application.reception_number}) 承継事業者: "
+        f"承継（{application.reception_number}） 承継事業者: "
         f"{payload.get('successor_code', '')} {payload.get('successor_name', '')}"
     )
     _end_membership(application, actor, OrganizationStatus.SUCCEEDED, reason)
@@ -103,4 +103,6 @@ def apply_succession(application: Application, actor: User) -> None:
 
 def apply_withdrawal(application: Application, actor: User) -> None:
     """`apply` of `membership.withdrawal`: membership ends; users can no longer log in; data stays."""
-    _end_membership(application, actor, OrganizationStatus.WITHDRAWN, f"脱退({application.reception_number})")
+    _end_membership(
+        application, actor, OrganizationStatus.WITHDRAWN, f"脱退（{application.reception_number}）"
+    )

@@ -65,7 +65,7 @@ LINK_SALT = "kouiki.membership.join.link"
 LINK_MAX_AGE = dt.timedelta(days=settings.KOUIKI_JOIN_LINK_DAYS)
 MAIN_PATH = "/member/join/main/"
 EXPIRY_REASON = (
-    "加入(仮)申請から1年以内に加入(本)申請が行われなかったため、"
+    "加入（仮）申請から1年以内に加入（本）申請が行われなかったため、"
     "会員情報管理システム利用規約 2.7.2 ④により失効しました。"
 )
 # Seed 003 1.4: these must register the refund bank account (還元額の返還口座) after joining.
@@ -270,7 +270,7 @@ def assign_code(*, actor: User, application: Application, code: str) -> CodeAssi
     if existing is not None:
         raise ValidationFailed(f"この加入申請には事業者コード {existing} が発番済みです。")
     if not is_provisional(application):
-        raise InvalidTransition("事業者コードは加入(本)申請前の仮申請にのみ発番できます。")
+        raise InvalidTransition("事業者コードは加入（本）申請前の仮申請にのみ発番できます。")
     used_by = identity_selectors.organization_by_code(code)
     if used_by is not None:
         raise ValidationFailed(
@@ -281,7 +281,7 @@ def assign_code(*, actor: User, application: Application, code: str) -> CodeAssi
     other = code_in_use(code)
     if other is not None:
         raise ValidationFailed(
-            f"事業者コード {code} は他の加入申請(受付番号 {other})に発番済みです。"
+            f"事業者コード {code} は他の加入申請（受付番号 {other}）に発番済みです。"
             "別のコードを入力してください。",
             field="code",
         )

@@ -72,12 +72,12 @@ def succession_diff(application: Application) -> list[registry.DiffRow]:
     return [
         ("事業者コード", current.get("organization_code", ""), requested.get("successor_code", "")),
         ("会社名", current.get("organization_name", ""), requested.get("successor_name", "")),
-        ("会員資格", "会員", "承継により喪失(本システムは利用できなくなります)"),
+        ("会員資格", "会員", "承継により喪失（本システムは利用できなくなります）"),
     ]
 
 
 def withdrawal_diff(application: Application) -> list[registry.DiffRow]:
-    return [("会員資格", "会員", "脱退により喪失(本システムは利用できなくなります)")]
+    return [("会員資格", "会員", "脱退により喪失（本システムは利用できなくなります）")]
 
 
 def _recipients(application: Application) -> list[str]:

@@ -51,13 +51,13 @@ def pending_context(actor: User) -> dict[str, Any]:
 
 class ChangeSearchForm(FilterForm):
     date_from = forms.DateField(
-        label="申請日(開始)",
+        label="申請日（開始）",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "日付を正しく入力してください。"},
     )
     date_to = forms.DateField(
-        label="申請日(終了)",
+        label="申請日（終了）",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "日付を正しく入力してください。"},
@@ -72,7 +72,7 @@ class ChangeSearchForm(FilterForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", "申請日(終了)は申請日(開始)以降の日付を指定してください。")
+            self.add_error("date_to", "申請日（終了）は申請日（開始）以降の日付を指定してください。")
         return data
 
     def arguments(self) -> dict[str, Any]:
@@ -82,7 +82,7 @@ class ChangeSearchForm(FilterForm):
 
 class Administrator2Choice(forms.Form):
     none = forms.BooleanField(
-        label="管理者②を登録しない(登録済みの場合は削除します)",
+        label="管理者②を登録しない（登録済みの場合は削除します）",
         required=False,
     )
 
@@ -348,7 +348,7 @@ def change_new(request: HttpRequest, actor: User) -> HttpResponse:
             if outcome.application is not None:
                 messages.success(
                     request,
-                    f"会員情報の変更を申請しました(受付番号 {outcome.application.reception_number})。"
+                    f"会員情報の変更を申請しました（受付番号 {outcome.application.reception_number}）。"
                     "本機関の承認後に会員情報へ反映されます。",
                 )
                 return redirect("membership:change_detail", pk=outcome.application.pk)
@@ -364,7 +364,7 @@ def change_new(request: HttpRequest, actor: User) -> HttpResponse:
                     },
                 )
             messages.success(
-                request, f"管理者情報を変更し、会員情報に反映しました({'、'.join(outcome.notes)})。"
+                request, f"管理者情報を変更し、会員情報に反映しました（{'、'.join(outcome.notes)}）。"
             )
             return redirect("membership:info")
     context["change_forms"] = change_forms
@@ -377,7 +377,7 @@ def change_new(request: HttpRequest, actor: User) -> HttpResponse:
 def _filed(request: HttpRequest, application: Application) -> HttpResponse:
     messages.success(
         request,
-        f"{registry.name_of(application.kind)}を受け付けました(受付番号 {application.reception_number})。"
+        f"{registry.name_of(application.kind)}を受け付けました（受付番号 {application.reception_number}）。"
         "本機関からの承認連絡をお待ちください。",
     )
     return redirect("membership:change_detail", pk=application.pk)

@@ -34,7 +34,7 @@ class VerifyForm(forms.Form):
     number = forms.CharField(
         label="発行番号",
         max_length=30,
-        help_text="加入証跡に記載の発行番号(例: ABCD-EFGH-JKLM-NPQR)",
+        help_text="加入証跡に記載の発行番号（例: ABCD-EFGH-JKLM-NPQR）",
         error_messages={"required": "発行番号を入力してください。"},
     )
 

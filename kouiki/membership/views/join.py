@@ -205,7 +205,7 @@ def provisional(request: HttpRequest, token: str) -> HttpResponse:
         forms=forms,
         link=join_link,
         expires_at=join_link.expires_at,
-        title="加入(仮)申請",
+        title="加入（仮）申請",
     )
 
 
@@ -218,7 +218,7 @@ def received(request: HttpRequest) -> HttpResponse:
     if not data:
         return redirect("join:link")
     return _render(
-        request, "received.html", received=data, main_url=join.MAIN_PATH, title="加入(仮)申請の受付"
+        request, "received.html", received=data, main_url=join.MAIN_PATH, title="加入（仮）申請の受付"
     )
 
 
@@ -249,7 +249,7 @@ def main(request: HttpRequest) -> HttpResponse:
             else:
                 MAIN_ACCESS.grant(request, application, form.cleaned_data["email"])
                 return redirect("join:main_edit")
-    return _render(request, "main.html", form=form, title="加入(本)申請")
+    return _render(request, "main.html", form=form, title="加入（本）申請")
 
 
 @implements("MEM-J4")
@@ -272,7 +272,7 @@ def main_edit(request: HttpRequest) -> HttpResponse:
             application=application,
             state_label=state_label,
             pending=application.state in review_services.PENDING,
-            title="加入(本)申請",
+            title="加入（本）申請",
         )
     code_issued = code_for(application) is not None
     forms = ApplicationForms(
@@ -311,7 +311,7 @@ def main_edit(request: HttpRequest) -> HttpResponse:
         state_label=state_label,
         act=act,
         code_issued=code_issued,
-        title="加入(本)申請",
+        title="加入（本）申請",
     )
 
 
@@ -323,4 +323,4 @@ def main_done(request: HttpRequest) -> HttpResponse:
     data = request.session.get(DONE_KEY)
     if not data:
         return redirect("join:main")
-    return _render(request, "main_done.html", done=data, title="加入(本)申請の受付")
+    return _render(request, "main_done.html", done=data, title="加入（本）申請の受付")

@@ -134,7 +134,7 @@ class ApplicationStatus(Schema):
 
     reception_number: str = Field(description="受付番号")
     kind: str = Field(
-        description="申請種別コード (01〜08, 09 設備情報照会, 10 使用量情報照会(取得), 20 廃止取次登録)"
+        description="申請種別コード（01〜08, 09 設備情報照会, 10 使用量情報照会（取得）, 20 廃止取次登録）"
     )
     kind_name: str
     state: str = Field(
@@ -222,7 +222,7 @@ class AbolitionIn(Schema):
 
     supply_point_number: SupplyPointNumber = supply_point_number_field()
     removal: bool = Field(
-        False, description="設備の撤去を伴うか（true: 02 廃止(撤去あり) / false: 01 廃止(撤去なし)）"
+        False, description="設備の撤去を伴うか（true: 02 廃止（撤去あり） / false: 01 廃止（撤去なし））"
     )
     desired_date: IsoDate | None = desired_date_field()
 
@@ -232,7 +232,7 @@ class AmpereChangeIn(Schema):
 
     supply_point_number: SupplyPointNumber = supply_point_number_field()
     current_limit_a: int = Field(
-        description="変更後の契約電流(A): " + ", ".join(str(a) for a in AMPERES),
+        description="変更後の契約電流（A）: " + ", ".join(str(a) for a in AMPERES),
         json_schema_extra={"enum": list(AMPERES)},
     )
     desired_date: IsoDate | None = desired_date_field()
@@ -309,7 +309,7 @@ class SwitchSummary(Schema):
     new_retailer_code: str
     current_retailer_code: str
     decision: str = Field(description="現小売の取次判断: ok / ng（未判断は空）")
-    ng_reason: str = Field(description="NG理由コード (01〜05, 99)")
+    ng_reason: str = Field(description="NG理由コード（01〜05, 99）")
     ng_reason_name: str
     ng_text: str
     desired_date: date | None

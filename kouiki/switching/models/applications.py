@@ -26,8 +26,8 @@ from kouiki.tso.services.gateway import ERROR_CODE_MAX_LENGTH, STEP_MAX_LENGTH
 class Kind(models.TextChoices):
     """申請種別: the codes retailers use (01..08) and the hub's own (09, 10, 20)."""
 
-    ABOLISH = "01", "廃止(撤去なし)"
-    ABOLISH_WITH_REMOVAL = "02", "廃止(撤去あり)"
+    ABOLISH = "01", "廃止（撤去なし）"
+    ABOLISH_WITH_REMOVAL = "02", "廃止（撤去あり）"
     SWITCH_ABOLISH = "03", "スイッチング廃止"
     RECONNECT = "04", "再点"
     SWITCH_START = "05", "スイッチング開始"
@@ -35,7 +35,7 @@ class Kind(models.TextChoices):
     CUSTOMER_CHANGE = "07", "需要者情報変更"
     USAGE_PASSWORD = "08", "使用量情報照会申請"
     FACILITY_INQUIRY = "09", "設備情報照会"
-    USAGE_RETRIEVE = "10", "使用量情報照会(取得)"
+    USAGE_RETRIEVE = "10", "使用量情報照会（取得）"
     CANCEL_FORWARD = "20", "スイッチング廃止取次登録"
 
 
@@ -56,9 +56,9 @@ LIVE_STATES = (State.RECEIVED, State.PROCESSING, State.COMPLETED)
 
 class SwitchState(models.TextChoices):
     REQUESTED = "requested", "現小売判断待ち"
-    APPROVED = "approved", "取次OK(開始・廃止申請待ち)"
+    APPROVED = "approved", "取次OK（開始・廃止申請待ち）"
     REJECTED = "rejected", "取次NG"
-    MATCHED = "matched", "突合済(一般送配電事業者処理中)"
+    MATCHED = "matched", "突合済（一般送配電事業者処理中）"
     COMPLETED = "completed", "完了"
     FAILED = "failed", "不備"
     CANCELLED = "cancelled", "取消"
@@ -73,16 +73,16 @@ UNMATCHED_SWITCH_STATES = (SwitchState.REQUESTED, SwitchState.APPROVED)
 class SwitchDecision(models.TextChoices):
     """取次判断 of the current retailer."""
 
-    OK = "ok", "OK(取次可)"
-    NG = "ng", "NG(取次不可)"
+    OK = "ok", "OK（取次可）"
+    NG = "ng", "NG（取次不可）"
 
 
 class NgReason(models.TextChoices):
     """The fixed reasons a current retailer gives for an NG (with free text besides)."""
 
-    CUSTOMER_MISMATCH = "01", "需要者情報(氏名・住所・契約番号)が当社の契約と一致しない"
+    CUSTOMER_MISMATCH = "01", "需要者情報（氏名・住所・契約番号）が当社の契約と一致しない"
     CUSTOMER_CONTINUES = "02", "需要者から契約継続の申出を受けている"
-    CONTRACT_TERMS = "03", "契約上の解約手続が完了していない(解約予告期間等)"
+    CONTRACT_TERMS = "03", "契約上の解約手続が完了していない（解約予告期間等）"
     POINT_CHANGING = "04", "供給地点の廃止・移転等の手続中である"
     DUPLICATE = "05", "同一需要者について別の申込みを受け付けている"
     OTHER = "99", "その他"
@@ -135,7 +135,7 @@ class Switch(models.Model):
     deadline = models.DateTimeField("突合期限")
     decision = models.CharField("取次判断", max_length=2, choices=SwitchDecision.choices, blank=True)
     ng_reason = models.CharField("NG理由", max_length=2, choices=NgReason.choices, blank=True)
-    ng_text = models.CharField("NG理由(詳細)", max_length=200, blank=True)
+    ng_text = models.CharField("NG理由（詳細）", max_length=200, blank=True)
     decided_at = models.DateTimeField("判断日時", null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

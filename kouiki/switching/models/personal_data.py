@@ -41,7 +41,7 @@ class PersonalDataAccess(models.Model):
         verbose_name="閲覧者",
     )
     # Kept as text too, so that the row outlives the account.
-    user_label = models.CharField("閲覧者(ID・氏名)", max_length=120)
+    user_label = models.CharField("閲覧者（ID・氏名）", max_length=120)
     supply_point = models.ForeignKey(
         SupplyPoint, on_delete=models.PROTECT, related_name="+", verbose_name="供給地点"
     )

@@ -100,11 +100,11 @@ class SupplyPointVersion(models.Model):
     # Seed 004: 供給（受電）地点に関する情報.
     isolated_island = models.BooleanField("離島供給約款対象", default=False)
     contract_capacity = models.DecimalField(
-        "託送契約高(kW/kVA)", max_digits=10, decimal_places=1, null=True, blank=True
+        "託送契約高（kW/kVA）", max_digits=10, decimal_places=1, null=True, blank=True
     )
-    current_limit_a = models.PositiveIntegerField("電流上限値(A)", null=True, blank=True)
+    current_limit_a = models.PositiveIntegerField("電流上限値（A）", null=True, blank=True)
     service_menu = models.CharField("接続送電サービスメニュー", max_length=60, blank=True)
-    power_factor = models.PositiveSmallIntegerField("力率(%)", null=True, blank=True)
+    power_factor = models.PositiveSmallIntegerField("力率（%）", null=True, blank=True)
     supply_method = models.CharField("供給方式", max_length=8, choices=SupplyMethod.choices, blank=True)
     contract_decision_method = models.CharField(
         "託送契約決定方法", max_length=12, choices=ContractDecisionMethod.choices, blank=True

@@ -169,7 +169,7 @@ def statuses_for(*, actor: User, reception_numbers: list[str]) -> list[tuple[str
         )
     if len(numbers) > MAX_STATUS_NUMBERS:
         raise ValidationFailed(
-            f"受付番号は1回に{MAX_STATUS_NUMBERS:,}件まで指定できます({len(numbers):,}件指定されました)。",
+            f"受付番号は1回に{MAX_STATUS_NUMBERS:,}件まで指定できます（{len(numbers):,}件指定されました）。",
             code="too_many_numbers",
             field="reception_numbers",
         )

@@ -162,7 +162,8 @@ def _no_open_switch(point_id: int, what: str) -> None:
     switch = Switch.objects.filter(supply_point_id=point_id, state__in=OPEN_SWITCH_STATES).first()
     if switch is not None:
         raise Conflict(
-            f"この供給地点はスイッチング手続中(廃止取次番号 {switch.number})のため、{what}を申し込めません。",
+            f"この供給地点はスイッチング手続中（廃止取次番号 {switch.number}）のため、"
+            f"{what}を申し込めません。",
             code="switch_in_progress",
             field="supply_point_number",
         )
@@ -179,7 +180,7 @@ def check_reconnection(
     require_current_retailer(actor, version)
     if version.contract_state != ContractState.STOPPED:
         raise ValidationFailed(
-            f"再点は停止中の供給地点のみ申し込めます(この供給地点は{version.get_contract_state_display()})。",
+            f"再点は停止中の供給地点のみ申し込めます（この供給地点は{version.get_contract_state_display()}）。",
             code="point_not_stopped",
             field="supply_point_number",
         )
@@ -263,7 +264,7 @@ def check_ampere_change(
     require_voltage(point, Voltage.LOW, LOW)
     if point.area in NO_AMPERE_BREAKER_AREAS:
         raise ValidationFailed(
-            f"{NO_AMPERE_BREAKER_AREAS[point.area]}エリアはアンペアブレーカーを用いない(最低料金制の)エリアのため、"
+            f"{NO_AMPERE_BREAKER_AREAS[point.area]}エリアはアンペアブレーカーを用いない（最低料金制の）エリアのため、"
             "アンペア変更は申し込めません。契約容量の変更は需要者情報変更ではなく各一般送配電事業者の手続によります。",
             code="ampere_change_not_in_area",
             field="supply_point_number",
@@ -271,7 +272,7 @@ def check_ampere_change(
     require_current_retailer(actor, version)
     if version.contract_decision_method != ContractDecisionMethod.AMPERE:
         raise ValidationFailed(
-            "この供給地点は契約電流(アンペア制)の契約ではないため、アンペア変更は申し込めません。",
+            "この供給地点は契約電流（アンペア制）の契約ではないため、アンペア変更は申し込めません。",
             code="not_ampere_contract",
             field="supply_point_number",
         )
@@ -334,7 +335,7 @@ def _customer_changes(values: dict[str, str | None]) -> dict[str, str]:
         text = clean_text(str(value))
         if not is_visible(text):
             raise ValidationFailed(
-                f"{label}に表示される文字がありません。空白や表示されない文字(ゼロ幅スペースなど)だけでは"
+                f"{label}に表示される文字がありません。空白や表示されない文字（ゼロ幅スペースなど）だけでは"
                 "変更できません。",
                 code="not_visible",
                 field=name,

@@ -144,7 +144,7 @@ def require_future_date(value: date | None, field: str = "desired_date") -> None
     latest = latest_desired_date(today)
     if value > latest:
         raise ValidationFailed(
-            f"希望日は本日から1年以内({latest:%Y/%m/%d}まで)の日付を指定してください。",
+            f"希望日は本日から1年以内（{latest:%Y/%m/%d}まで）の日付を指定してください。",
             code="desired_date_too_far",
             field=field,
         )

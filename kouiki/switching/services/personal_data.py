@@ -62,7 +62,7 @@ def check_purpose(purpose: str) -> str:
     """The purpose code, or a refusal naming the field when it is missing or unknown."""
     if purpose not in Purpose.values:
         raise ValidationFailed(
-            "利用目的を選択してください(共同利用の目的①〜⑤のいずれか)。",
+            "利用目的を選択してください（共同利用の目的①〜⑤のいずれか）。",
             code="purpose_required",
             field="purpose",
         )

@@ -105,7 +105,7 @@ class SwitchInProgress(Conflict):
     def __init__(self, switch_number: str) -> None:
         self.switch_number = switch_number
         super().__init__(
-            f"この供給地点は既にスイッチング手続中です(廃止取次番号 {switch_number})。"
+            f"この供給地点は既にスイッチング手続中です（廃止取次番号 {switch_number}）。"
             "手続が終わるまで新たな廃止取次は登録できません。",
             field="supply_point_number",
         )
@@ -129,7 +129,7 @@ def check_identification(version: SupplyPointVersion, values: dict[str, str]) ->
         label, limit = IDENTIFICATION_FACTS[name].label, IDENTIFICATION_FACTS[name].limit
         value = values[name]
         if not is_visible(value):
-            errors[name] = [f"{label}を入力してください(空白や表示されない文字だけでは登録できません)。"]
+            errors[name] = [f"{label}を入力してください（空白や表示されない文字だけでは登録できません）。"]
         elif len(value) > limit:
             errors[name] = [f"{label}は{limit}文字以内で入力してください。"]
         elif _comparable(value) != _comparable(getattr(version, registry_field)):
@@ -137,7 +137,7 @@ def check_identification(version: SupplyPointVersion, values: dict[str, str]) ->
     if errors:
         mismatched = [IDENTIFICATION_FACTS[name].label for name in errors]
         raise ValidationFailed(
-            f"需要者の本人確認ができません({'・'.join(mismatched)})。",
+            f"需要者の本人確認ができません（{'・'.join(mismatched)}）。",
             code="customer_mismatch",
             errors=errors,
         )
@@ -147,7 +147,7 @@ def _switchable(actor: User, point: SupplyPoint, version: SupplyPointVersion) ->
     require_voltage(point, Voltage.LOW, "低圧")
     if version.contract_state != ContractState.IN_SERVICE:
         raise ValidationFailed(
-            f"スイッチングは送電中の供給地点のみ申し込めます(この供給地点は{version.get_contract_state_display()})。",
+            f"スイッチングは送電中の供給地点のみ申し込めます（この供給地点は{version.get_contract_state_display()}）。",
             code="point_not_in_service",
             field="supply_point_number",
         )
@@ -376,7 +376,7 @@ def save_switch(switch: Switch, *fields: str) -> None:
 def deadline_refusal(switch: Switch) -> KouikiError | None:
     if timezone.now() >= switch.deadline:
         return InvalidTransition(
-            f"廃止取次番号 {switch.number} は突合期限({switch.deadline:%Y/%m/%d %H:%M})を過ぎています。",
+            f"廃止取次番号 {switch.number} は突合期限（{switch.deadline:%Y/%m/%d %H:%M}）を過ぎています。",
             code=DEADLINE_PASSED,
         )
     return None
@@ -401,7 +401,7 @@ def refuse(refusal: KouikiError | None) -> None:
 def _check_decision_input(decision: str, ng_reason: str, ng_text: str) -> None:
     if decision not in SwitchDecision.values:
         raise ValidationFailed(
-            "取次判断(OK / NG)を選択してください。", code="decision_required", field="decision"
+            "取次判断（OK / NG）を選択してください。", code="decision_required", field="decision"
         )
     if decision == SwitchDecision.NG:
         errors: dict[str, list[str]] = {}
@@ -506,7 +506,7 @@ def pair_refusal(switch: Switch, kind: str) -> KouikiError | None:
     existing = live_application(switch, kind)
     if existing is not None:
         return Conflict(
-            f"この案件の{Kind(kind).label}申請は受付済みです(受付番号 {existing.reception_number})。",
+            f"この案件の{Kind(kind).label}申請は受付済みです（受付番号 {existing.reception_number}）。",
             code="already_filed",
         )
     return None
@@ -552,12 +552,12 @@ def expire_unmatched_switches(*, now: datetime | None = None) -> list[str]:
             deadline = timezone.localtime(switch.deadline)
             if switch.state == SwitchState.REQUESTED:
                 detail = (
-                    f"期限({deadline:%Y/%m/%d %H:%M})までに現小売の取次判断がなかったため、不備としました。"
+                    f"期限（{deadline:%Y/%m/%d %H:%M}）までに現小売の取次判断がなかったため、不備としました。"
                 )
             else:
                 detail = (
-                    f"期限({deadline:%Y/%m/%d %H:%M})までにスイッチング開始申請と廃止申請が揃わなかったため、"
-                    "不備としました。"
+                    f"期限（{deadline:%Y/%m/%d %H:%M}）までにスイッチング開始申請と廃止申請が"
+                    "揃わなかったため、不備としました。"
                 )
             waiting = list(switch.applications.select_for_update().filter(state=State.RECEIVED))
             switch.state = SwitchState.FAILED

@@ -31,7 +31,7 @@ def facility_inquiry(request: HttpRequest, actor: User) -> HttpResponse:
         submit=lambda user, data: applications.inquire_facility(actor=user, **data),
         check=lambda user, data: applications.check_inquiry(actor=user, **data),
         done=SENT,
-        intro="供給地点の設備情報(託送契約高、電流上限値、計器情報、検針日など)を一般送配電事業者に照会します。",
+        intro="供給地点の設備情報（託送契約高、電流上限値、計器情報、検針日など）を一般送配電事業者に照会します。",
     )
 
 
@@ -48,7 +48,7 @@ def usage_password(request: HttpRequest, actor: User) -> HttpResponse:
         done=SENT,
         intro=(
             "使用量情報を照会するためのパスワードを申請します。パスワードは一般送配電事業者から需要者さまへ"
-            "通知されます(有効期限1か月)。需要者さまからお聞きのうえ「使用量情報照会」で入力してください。"
+            "通知されます（有効期限1か月）。需要者さまからお聞きのうえ「使用量情報照会」で入力してください。"
         ),
     )
 
@@ -79,7 +79,7 @@ def reconnect(request: HttpRequest, actor: User) -> HttpResponse:
         submit=lambda user, data: applications.apply_reconnection(actor=user, **data),
         check=lambda user, data: applications.check_reconnection(actor=user, **data),
         done=SENT,
-        intro="停止中の供給地点の送電再開(再点)を申し込みます。現在の小売電気事業者のみ申し込めます。",
+        intro="停止中の供給地点の送電再開（再点）を申し込みます。現在の小売電気事業者のみ申し込めます。",
     )
 
 
@@ -94,7 +94,7 @@ def abolish(request: HttpRequest, actor: User) -> HttpResponse:
         submit=lambda user, data: applications.apply_abolition(actor=user, **data),
         check=lambda user, data: applications.check_abolition(actor=user, **data),
         done=SENT,
-        intro="供給地点の廃止(設備の撤去あり・なし)を申し込みます。現在の小売電気事業者のみ申し込めます。",
+        intro="供給地点の廃止（設備の撤去あり・なし）を申し込みます。現在の小売電気事業者のみ申し込めます。",
     )
 
 
@@ -110,8 +110,8 @@ def ampere_change(request: HttpRequest, actor: User) -> HttpResponse:
         check=lambda user, data: applications.check_ampere_change(actor=user, **data),
         done=SENT,
         intro=(
-            "契約電流(アンペア)の変更を申し込みます。アンペアブレーカーを用いるエリアのみ申し込めます"
-            "(関西・中国・四国・沖縄エリアは対象外)。"
+            "契約電流（アンペア）の変更を申し込みます。アンペアブレーカーを用いるエリアのみ申し込めます"
+            "（関西・中国・四国・沖縄エリアは対象外）。"
         ),
     )
 

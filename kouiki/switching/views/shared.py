@@ -45,7 +45,7 @@ def _part2(request: HttpRequest, actor: User, *, tab: str, prefix: str, title: s
 @enrolled_required(System.SWITCHING)
 @require_GET
 def high(request: HttpRequest, actor: User) -> HttpResponse:
-    return _part2(request, actor, tab=HIGH, prefix="高圧", title="高圧(500kW未満)")
+    return _part2(request, actor, tab=HIGH, prefix="高圧", title="高圧（500kW未満）")
 
 
 @enrolled_required(System.SWITCHING)

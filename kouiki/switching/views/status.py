@@ -155,7 +155,7 @@ PAYLOAD_LABELS = {
     "contract_number": "契約番号",
     "desired_date": field_label(Application, "desired_date"),
     "removal": "撤去",
-    "current_limit_a": "変更後の契約電流(A)",
+    "current_limit_a": "変更後の契約電流（A）",
     "changes": "変更内容",
 }
 
@@ -170,7 +170,7 @@ CHANGE_LABELS = {
     "customer_phone": "電話番号",
     "contract_number": "契約番号",
 }
-GIVEN = "入力済み(個人情報のため表示しません)"
+GIVEN = "入力済み（個人情報のため表示しません）"
 
 FACILITY_LABELS = {
     "supply_point_number": forms.POINT_NUMBER,
@@ -222,7 +222,7 @@ def _payload_rows(application: Application) -> list[tuple[str, str]]:
             value = "あり" if value else "なし"
         elif key == "changes" and isinstance(value, dict):
             items = [label for item, label in CHANGE_LABELS.items() if item in value]
-            value = "・".join(items) + "(変更後の値は表示しません)"
+            value = "・".join(items) + "（変更後の値は表示しません）"
         rows.append((PAYLOAD_LABELS.get(key, key), str(value)))
     return rows
 
@@ -234,13 +234,13 @@ def application_correct(request: HttpRequest, actor: User, reception_number: str
     A 廃止取次登録's identification is not shown again (it is personal data, read only with a
     purpose): the filer types the items to change, a blank one stays as registered."""
     application = selectors.application_for(actor=actor, reception_number=reception_number)
-    intro = f"受付番号 {application.reception_number} の申請を訂正します(受付番号は変わりません)。"
+    intro = f"受付番号 {application.reception_number} の申請を訂正します（受付番号は変わりません）。"
     if application.kind == Kind.CANCEL_FORWARD:
         form_class: type[forms.FunctionForm] = forms.CorrectCancelForwardForm
         initial: dict[str, Any] = {"desired_date": application.desired_date}
         intro += (
             "需要者の氏名・住所・契約番号は個人情報のため表示しません。訂正する項目だけを入力してください"
-            "(空欄の項目は登録どおりです)。"
+            "（空欄の項目は登録どおりです）。"
         )
     elif application.kind == Kind.SWITCH_START:
         form_class = forms.CorrectStartForm

@@ -43,7 +43,7 @@ def cancel_forward_new(request: HttpRequest, actor: User) -> HttpResponse:
         done="廃止取次を受付番号 {number} で登録しました。現小売の取次判断をお待ちください。",
         initial={"supply_point_number": request.GET.get("point", "")},
         intro=(
-            "需要者さまから新たに小売供給契約の申込みを受けたとき、現在の小売電気事業者への解約(廃止取次)を"
+            "需要者さまから新たに小売供給契約の申込みを受けたとき、現在の小売電気事業者への解約（廃止取次）を"
             "登録します。需要者の氏名・住所・現小売の契約番号は、現小売との契約のとおり入力してください。"
         ),
     )
@@ -173,5 +173,5 @@ def switch_abolish(request: HttpRequest, actor: User) -> HttpResponse:
             "新小売の開始申請と突合のうえ一般送配電事業者へ送信します。"
         ),
         initial={"switch_number": request.GET.get("switch", "")},
-        intro="取次OKとした廃止取次について、貴社の供給の廃止(スイッチング廃止)を申請します。",
+        intro="取次OKとした廃止取次について、貴社の供給の廃止（スイッチング廃止）を申請します。",
     )

@@ -159,13 +159,13 @@ def _clean_fields(*, system: str, kind: str, content: VersionContent) -> dict[st
         errors["kind"] = [f"{System(system).label}にはこの種類の文書はありません。"]
     version, title, body = content["version"].strip(), content["title"].strip(), content["body"].strip()
     if not version:
-        errors["version"] = ["版を入力してください(例: Ver. 1.1)。"]
+        errors["version"] = ["版を入力してください（例: Ver. 1.1）。"]
     if not title:
         errors["title"] = ["表題を入力してください。"]
     if not body:
         errors["body"] = ["本文を入力してください。"]
     elif len(body) > MAX_BODY_CHARS:
-        errors["body"] = [f"本文が長すぎます({MAX_BODY_CHARS:,}文字まで)。"]
+        errors["body"] = [f"本文が長すぎます（{MAX_BODY_CHARS:,}文字まで）。"]
     if effective_date < timezone.localdate():
         errors["effective_date"] = ["施行日は本日以降の日付を入力してください。"]
     if errors:

@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
-            raise CommandError("load_demo は本番設定(KOUIKI_PRODUCTION)では実行できません。")
+            raise CommandError("load_demo は本番設定（KOUIKI_PRODUCTION）では実行できません。")
         total = 0
         with transaction.atomic():
             for name, loader in demo.loaders():
