@@ -465,6 +465,11 @@ def validate_cp932(value: str) -> None:
     operators' messages, which cannot carry an emoji (🔥) or a character outside JIS (𠀋). The
     message names the characters, as typed. Invisible characters (controls, a zero-width space)
     are left to `clean_text` and the width rules."""
+    try:
+        value.encode("cp932")  # the usual case, in one call
+        return
+    except UnicodeEncodeError:
+        pass
     if any(_outside_cp932(char) for char in value):
         raise ValidationError(
             "%(chars)sは使用できません（Shift_JIS（CP932）で表せない文字です）。",

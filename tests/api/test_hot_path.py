@@ -92,3 +92,22 @@ def test_a_cancel_forward_writes_its_record_once_and_looks_endpoints_up_once_eac
     assert sum("core_callbackendpoint" in q for q in sql) == 2  # the two retailers, once each
     assert sum("core_organizationevent" in q for q in sql) == 3  # every event kept
     assert sum("audit_event" in q for q in sql) == 2  # every audit row kept
+
+
+def test_many_statuses_are_one_query_of_the_columns_answered(api, retailer_a, points) -> None:
+    client = api(retailer_a.token)
+    numbers = [
+        client.post("/cancel-forwards", cancel_forward_body(point)).json()["reception_number"]
+        for point in points[:3]
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/applications/statuses", {"reception_numbers": numbers})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["application"]["status_url"] for r in results] == [
+        f"/api/switching/v1/applications/{number}" for number in numbers
+    ]
+    assert all(r["application"]["switch_number"] for r in results)
+    reads = [q["sql"] for q in queries if "switching_application" in q["sql"]]
+    assert len(reads) == 1
+    assert '"switching_application"."payload"' not in reads[0]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from django.urls import reverse
 from ninja import Router
@@ -68,5 +70,13 @@ def operation(
 
 
 def status_url(reception_number: str) -> str:
-    """Where the state of an application is read (SW-L14)."""
-    return reverse(f"{NAMESPACE}:{operation_id('SW-L14')}", kwargs={"reception_number": reception_number})
+    """Where the state of an application is read (SW-L14): reversed once, not once per answer item
+    (a many-status answer has up to 1,000)."""
+    return _status_url_prefix() + quote(reception_number, safe="")
+
+
+@cache
+def _status_url_prefix() -> str:
+    sample = "0"
+    url = reverse(f"{NAMESPACE}:{operation_id('SW-L14')}", kwargs={"reception_number": sample})
+    return url[: -len(sample)]

@@ -149,7 +149,7 @@ def application_for(
         organization_id=organization_of(actor), reception_number=(reception_number or "").strip()
     )
     if columns:
-        found = found.select_related(None).select_related("supply_point", "switch").only(*columns)
+        found = _loaded(found.select_related(None), columns)
     if kind:
         found = found.filter(kind=kind)
     application = found.first()
@@ -158,8 +158,18 @@ def application_for(
     return application
 
 
+def _loaded(found: QuerySet[Application], columns: Sequence[str]) -> QuerySet[Application]:
+    """With `columns`: only these, with the point and the switch they name joined (the API's status
+    answers); without: the whole application with its point (the web's lists)."""
+    if columns:
+        return found.select_related("supply_point", "switch").only(*columns)
+    return found.select_related("supply_point")
+
+
 @function("SW-L15")
-def statuses_for(*, actor: User, reception_numbers: list[str]) -> list[tuple[str, Application | None]]:
+def statuses_for(
+    *, actor: User, reception_numbers: list[str], columns: Sequence[str] = ()
+) -> list[tuple[str, Application | None]]:
     """SW-L15 業務処理状況確認(複数件): up to 1,000 受付番号, in the order given; a number that is
     not the organization's (or does not exist) comes back with None — reported, not an error."""
     numbers = [number.strip() for number in reception_numbers if number and number.strip()]
@@ -175,8 +185,11 @@ def statuses_for(*, actor: User, reception_numbers: list[str]) -> list[tuple[str
         )
     found = {
         application.reception_number: application
-        for application in Application.objects.select_related("supply_point").filter(
-            organization_id=organization_of(actor), reception_number__in=set(numbers)
+        for application in _loaded(
+            Application.objects.filter(
+                organization_id=organization_of(actor), reception_number__in=set(numbers)
+            ),
+            columns,
         )
     }
     return [(number, found.get(number)) for number in numbers]

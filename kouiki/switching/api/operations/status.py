@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema
@@ -43,9 +42,9 @@ router = Router()
     ),
 )
 def application_statuses(request: HttpRequest, actor: User, body: StatusesIn) -> Any:
-    found = selectors.statuses_for(actor=actor, reception_numbers=body.reception_numbers)
-    # One query for the switches of all of them (the 廃止取次番号 in each answer), not one each.
-    prefetch_related_objects([application for _, application in found if application is not None], "switch")
+    found = selectors.statuses_for(
+        actor=actor, reception_numbers=body.reception_numbers, columns=STATUS_COLUMNS
+    )
     return {
         "results": [
             {
