@@ -355,8 +355,14 @@ def party_switch(*, actor: User, switch_number: str, side: str, lock: bool = Fal
     ``lock``, locked for this transaction."""
     organization_id = organization_of(actor)
     owner = Q(new_retailer_id=organization_id) if side == "new" else Q(current_retailer_id=organization_id)
-    found = Switch.objects.select_for_update() if lock else Switch.objects.all()
-    switch = found.select_related("supply_point").filter(owner, number=(switch_number or "").strip()).first()
+    # The retailers come along for the answer (switch_summary) but are not locked: only the switch
+    # and its point are.
+    found = Switch.objects.select_for_update(of=("self", "supply_point")) if lock else Switch.objects.all()
+    switch = (
+        found.select_related("supply_point", "new_retailer", "current_retailer")
+        .filter(owner, number=(switch_number or "").strip())
+        .first()
+    )
     if switch is None:
         raise NotFound(
             "指定された廃止取次番号の案件はありません。", code="switch_not_found", field="switch_number"

@@ -91,14 +91,14 @@ def received_cancel_forward(
 def decide_cancel_forward(
     request: HttpRequest, actor: User, body: DecisionIn, switch_number: SwitchNumberPath
 ) -> Any:
-    switches.decide_cancel_forward(
+    decided = switches.decide_cancel_forward(
         actor=actor,
         switch_number=switch_number,
         decision=body.decision,
         ng_reason=body.ng_reason or "",
         ng_text=body.ng_text,
     )
-    return switch_summary(selectors.switch_for(actor=actor, switch_number=switch_number))
+    return switch_summary(decided)
 
 
 @operation(
