@@ -118,31 +118,6 @@ class Paced:
 # --- servers --------------------------------------------------------------------------------------
 
 
-def start_gunicorn(
-    app: str, port: int, workers: int, env: dict[str, str], log: Path, pythonpath: Path | None = None
-) -> subprocess.Popen[bytes]:
-    """gunicorn's sync workers on 127.0.0.1, no access log (gunicorn's default; TCP_NODELAY is set
-    on its sockets). Its error log (a line per 4xx from django.request, too) goes to `log`."""
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        app,
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "sync",
-        "--log-level",
-        "warning",
-    ]
-    if pythonpath is not None:
-        command += ["--pythonpath", str(pythonpath)]
-    with log.open("ab") as output:
-        return subprocess.Popen(command, cwd=ROOT, env=env, process_group=0, stdout=output, stderr=output)
-
-
 def wait_until_up(port: int, path: str, processes: list[subprocess.Popen[bytes]], log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -406,7 +381,7 @@ def run(args: argparse.Namespace) -> None:
     # --- the floor ---
     port = base.free_port()
     floor_log = workdir / "floor.log"
-    floor = [start_gunicorn("floor.wsgi:application", port, args.workers, floor_env, floor_log, BENCH)]
+    floor = [base.start_gunicorn("floor.wsgi:application", port, args.workers, floor_env, floor_log, BENCH)]
     loads: dict[str, Load] = {}
     try:
         wait_until_up(port, f"/rows/{row_id(1)}", floor, floor_log)
@@ -458,7 +433,7 @@ def run(args: argparse.Namespace) -> None:
             stderr=worker_log,
         )
     kouiki_log = workdir / "kouiki.log"
-    kouiki = [start_gunicorn("kouiki.wsgi:application", port, args.workers, env, kouiki_log), worker]
+    kouiki = [base.start_gunicorn("kouiki.wsgi:application", port, args.workers, env, kouiki_log), worker]
     api = base.API
     paced: dict[str, Paced] = {}
     drained: dict[str, float] = {}

@@ -1,7 +1,8 @@
 # ruff: noqa: E501, S608 - pgbench scripts: long SQL lines built from our own constants
 """Benchmark of the switching API over HTTP, beside pgbench running the same SQL.
 
-Starts the real server on PostgreSQL — uvicorn with `--workers` web processes (2 by default) and
+Starts the real server on PostgreSQL — gunicorn with `--workers` sync processes (2 by default), as
+`make run` and the operations guide serve it, and
 the task worker (`manage.py worker`, i.e. db_worker and the periodic jobs) — and drives it from
 `--clients` concurrent HTTP clients in three phases, each on its own:
 
@@ -144,28 +145,34 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def start_gunicorn(
+    app: str, port: int, workers: int, env: dict[str, str], log: Path, pythonpath: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """gunicorn's sync workers on 127.0.0.1, no access log (gunicorn's default; TCP_NODELAY is set
+    on its sockets). Its error log (a line per 4xx from django.request, too) goes to `log`."""
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        app,
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--log-level",
+        "warning",
+    ]
+    if pythonpath is not None:
+        command += ["--pythonpath", str(pythonpath)]
+    with log.open("ab") as output:
+        return subprocess.Popen(command, cwd=ROOT, env=env, process_group=0, stdout=output, stderr=output)  # noqa: S603 - our own command line
+
+
 def start_servers(port: int, workers: int, env: dict[str, str]) -> list[subprocess.Popen[bytes]]:
-    web = subprocess.Popen(  # noqa: S603 - our own command line
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "kouiki.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-            "--lifespan",
-            "off",
-        ],
-        cwd=ROOT,
-        env=env,
-        process_group=0,
+    web = start_gunicorn(
+        "kouiki.wsgi:application", port, workers, env, Path(tempfile.gettempdir()) / "kouiki_bench_web.log"
     )
     # The worker's log of every task would drown the figures: it goes to a file.
     log = (Path(tempfile.gettempdir()) / "kouiki_bench_worker.log").open("wb")
@@ -485,7 +492,7 @@ def main() -> None:
     parser.add_argument(
         "--clients", type=int, default=16, help="concurrent HTTP clients (and pgbench clients)"
     )
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn web processes")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn web processes")
     parser.add_argument("--pgbench-seconds", type=int, default=15)
     parser.add_argument("--redis", action="store_true", help="rate-limit counters in Redis (REDIS_URL)")
     parser.add_argument("--seed", type=int, default=0)
