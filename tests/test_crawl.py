@@ -4,11 +4,12 @@ Each account of the README logs in through its system's login form, then every l
 it reaches (same system, GET) is followed breadth-first: none may answer a server error or a 404
 (a link the system shows must lead somewhere), nor send a logged-in user back to a login page.
 The other systems send it to their login page with the reason; the portal at `/` links every
-system's login.
+system's login. Every page writes its dates, numbers and parentheses one way (DISPLAY_RULES).
 """
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from html.parser import HTMLParser
 from typing import Any
@@ -39,15 +40,53 @@ SKIPPED = ("/logout/", "/login/", "/admin/")
 
 
 class Links(HTMLParser):
+    """The links of a page, and the text a reader sees — but the organization's own authored text
+    (`data-authored`: terms of use, notices), machine text (`pre`, `code`) and inputs."""
+
+    HIDDEN = {"script", "style", "pre", "code", "textarea"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
     def __init__(self) -> None:
         super().__init__()
         self.hrefs: list[str] = []
+        self.text: list[str] = []
+        self.stack: list[bool] = []  # per open element: is its text hidden?
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "a":
             href = dict(attrs).get("href")
             if href:
                 self.hrefs.append(href)
+        if tag not in self.VOID:
+            hidden = bool(self.stack and self.stack[-1]) or tag in self.HIDDEN
+            self.stack.append(hidden or "data-authored" in dict(attrs))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not (self.stack and self.stack[-1]):
+            self.text.append(data)
+
+
+# How the screens write dates, numbers and parentheses (issue 17 point 17, kouiki.core.display):
+# no ISO day (2026/12/07 is the screens' day), no quantity without thousands separators, and no
+# half-width parentheses around or right after Japanese text.
+JAPANESE = r"[\u3040-\u30ff\u3400-\u9fff]"
+DISPLAY_RULES = {
+    "ISO day": re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
+    "quantity without separators": re.compile(r"(?<![\d,.])\d{4,}(?:\.\d+)?\s?(?:kW|kWh|kVA|円|件)"),
+    "half-width parentheses": re.compile(rf"{JAPANESE}\([^()]*\)|\([^()]*{JAPANESE}[^()]*\)"),
+}
+
+
+def display_problems(url: str, text: str) -> list[str]:
+    return [
+        f"{url}: {rule}: {found!r}"
+        for rule, pattern in DISPLAY_RULES.items()
+        for found in pattern.findall(text)
+    ]
 
 
 def log_in(client: Client, prefix: str, organization: str, user_id: str) -> None:
@@ -88,6 +127,7 @@ def crawl(client: Client, prefix: str, within: str | None = None) -> tuple[int, 
             continue
         parser = Links()
         parser.feed(response.content.decode())
+        problems.extend(display_problems(url, "".join(parser.text)))
         for href in parser.hrefs:
             target = urljoin(url, href)
             parts = urlsplit(target)

@@ -43,7 +43,7 @@ class BankAccount(models.Model):
     def summary(self) -> str:
         """One line, as on an invoice: 〇〇銀行(0001) 本店(001) 普通 1234567 ﾒｲｷﾞ."""
         return (
-            f"{self.bank_name}({self.bank_code}) {self.branch_name}({self.branch_code}) "
+            f"{self.bank_name}（{self.bank_code}） {self.branch_name}（{self.branch_code}） "
             f"{self.get_account_type_display()} {self.account_number} {self.holder_name}"  # type: ignore[attr-defined]
         )
 

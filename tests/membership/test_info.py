@@ -229,10 +229,7 @@ def test_verify_shows_only_what_the_certificate_states(
     assert response.status_code == 200
     assert "広域電力株式会社" in page
     assert certificate.organization_code in page
-    assert (
-        f"{certificate.member_since.year}年{certificate.member_since.month}月{certificate.member_since.day}日"
-        in page
-    )
+    assert f"{certificate.member_since:%Y/%m/%d}" in page
     assert "現在も電力広域的運営推進機関の会員です" in page
     # Nothing else about the member.
     for secret in (

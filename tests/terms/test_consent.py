@@ -26,7 +26,7 @@ def test_the_consent_box_shows_the_version_in_force_and_its_text() -> None:
         Context({"form": form})
     )
     assert f'href="/terms/{document.pk}/"' in html
-    assert "容量市場システム利用規約（Ver. 1.0、2020年2月5日施行）" in html
+    assert "容量市場システム利用規約（Ver. 1.0、2020/02/05施行）" in html
     assert "<details>" in html and "本利用規約の変更" in html
     assert 'type="checkbox" name="terms-agree"' in html
     assert f'name="terms-document_id" value="{document.pk}"' in html

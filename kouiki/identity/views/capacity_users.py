@@ -141,7 +141,7 @@ def _act(request: HttpRequest, actor: User, pk: int, act: str) -> HttpResponse:
             capacity.hand_over_administrator(actor=actor, user=user)
             messages.success(
                 request,
-                f"管理者を {user.login_id}({user.display_name})に変更しました。"
+                f"管理者を {user.login_id}（{user.display_name}）に変更しました。"
                 "あなたは一般ユーザになりました。",
             )
             return redirect("capacity:menu")

@@ -237,7 +237,7 @@ def _actor_label(actor: Any) -> str:
     if not _is_user(actor):
         return "システム"
     name = actor.display_name or actor.login_id
-    return f"本機関 {name}" if is_staff(actor) else f"{name}({actor.login_id})"
+    return f"本機関 {name}" if is_staff(actor) else f"{name}（{actor.login_id}）"
 
 
 def _save_and_record(

@@ -16,7 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
+
+from kouiki.core import display
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -43,11 +46,13 @@ def nothing(application: Application, actor: User) -> None:
 
 
 def format_value(value: Any) -> str:
-    """A payload value as the screen shows it."""
+    """A payload value as the screen shows it (a day or a time kept as ISO text as every one is shown)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "はい" if value else "いいえ"
+    if isinstance(value, str | date):
+        return display.moment(value)
     if isinstance(value, list | tuple):
         return "、".join(format_value(item) for item in value)
     if isinstance(value, dict):

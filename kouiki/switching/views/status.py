@@ -199,7 +199,7 @@ def _facility_rows(facility: dict[str, Any]) -> list[tuple[str, str]]:
             value = dict(FACILITY_CHOICES[key].choices).get(value, value)
         elif key == "meter" and isinstance(value, dict):
             smart = "スマートメーター" if value.get("smart_meter") else "従来型計器"
-            value = f"{value.get('meter_number', '')}({smart})"
+            value = f"{value.get('meter_number', '')}（{smart}）"
         elif isinstance(value, bool):
             value = "あり" if value else "なし"
         rows.append((label, "―" if value in (None, "") else str(value)))
