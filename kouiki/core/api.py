@@ -45,6 +45,7 @@ from pydantic import Field
 
 from kouiki.core.database import BUSY_MESSAGE, BUSY_RETRY_AFTER_SECONDS, database_busy
 from kouiki.core.errors import KouikiError
+from kouiki.core.japanese import too_long_message
 from kouiki.core.models import IdempotencyRecord
 
 logger = logging.getLogger(__name__)
@@ -227,6 +228,11 @@ def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
 def _message(error: dict[str, Any]) -> str:
     kind = str(error.get("type", ""))
     context = error.get("ctx") or {}
+    if kind in {"too_short", "too_long"} and context.get("field_type") == "Value":
+        # A length on an optional text (`Code | None`) is reported as a collection's: it is a text's.
+        if kind == "too_long" and "actual_length" in context:
+            return too_long_message(int(context["max_length"]), int(context["actual_length"]))
+        kind = f"string_{kind}"
     if kind in {"value_error", "assertion_error"}:
         # Our validators raise ValueError with a Japanese message.
         message = str(context.get("error") or error.get("msg", ""))

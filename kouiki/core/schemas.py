@@ -1,8 +1,9 @@
 """The types of API input that people's input needs, said once: what `core.forms` does for a web
 form, for a Pydantic (django-ninja) schema.
 
-- `Code`: a code-like value, normalized by `japanese.normalize_code` (`Ａ－９００１` is `A-9001`);
-  `UpperCode` also upper-cases it.
+- `Code`: a code-like value, normalized by `japanese.normalize_code` (`Ａ－９００１` is `A-9001`)
+  and, as it is kept, in CP932; `UpperCode`, a number the hub issued and is looked up, also
+  upper-cased.
 - `Text`: free text; only characters Shift_JIS (CP932) holds (`japanese.validate_cp932`).
 - `IsoDate`: a date written `YYYY-MM-DD` and nothing else (Pydantic alone takes `0` for
   1970-01-01: a Unix time).
@@ -63,7 +64,8 @@ def _iso_date(value: Any) -> Any:
 
 
 Code = Annotated[str, BeforeValidator(_code), AfterValidator(_cp932)]
-UpperCode = Annotated[str, BeforeValidator(_upper_code), AfterValidator(_cp932)]
+# A number the hub issued (受付番号, 廃止取次番号), looked up, never kept as typed: normalized only.
+UpperCode = Annotated[str, BeforeValidator(_upper_code)]
 Text = Annotated[str, BeforeValidator(_spaces), AfterValidator(_cp932)]
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
@@ -86,5 +88,5 @@ SupplyPointNumber = Annotated[
     str,
     BeforeValidator(_point_number),
     AfterValidator(_valid_point_number),
-    WithJsonSchema({"type": "string", "pattern": SUPPLY_POINT_NUMBER_PATTERN, "maxLength": 40}),
+    WithJsonSchema({"type": "string", "pattern": SUPPLY_POINT_NUMBER_PATTERN}),
 ]

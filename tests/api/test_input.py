@@ -112,3 +112,15 @@ def test_full_width_numbers_are_the_same_numbers(api, retailer_a, retailer_b, po
     assert a.get(f"/applications/{wide_number}").json()["reception_number"] == reception_number
     found = a.post("/applications/statuses", {"reception_numbers": [wide_number]}).json()
     assert found["results"][0]["found"] is True
+
+
+def test_an_optional_code_blank_once_normalized_is_refused_as_a_text(
+    api, retailer_a, retailer_b, points, clock
+) -> None:
+    a = api(retailer_a.token)
+    reception_number = a.post("/cancel-forwards", cancel_forward_body(points[0])).json()["reception_number"]
+
+    refused = a.post(f"/cancel-forwards/{reception_number}/correction", {"contract_number": "\u3000"})
+
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == {"contract_number": ["1文字以上で指定してください。"]}

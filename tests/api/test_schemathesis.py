@@ -21,12 +21,66 @@ from kouiki.switching.api.api import api
 from kouiki.wsgi import application
 from tests.api.conftest import API, make_point, make_retailer
 
+# What a request the schema allows may still be refused for (issue 17, point 6): the data (an unknown
+# or foreign object, an identification that does not match, nothing to change), the time (a date
+# before the operator's lead time or in the past), the state (a switch not yet decided), or a reused
+# Idempotency-Key — never its form, which the schema says: a refusal of the form of a schema-valid
+# request means the schema is looser than the validation, and clients generated from it fail.
+BUSINESS_REFUSALS = frozenset(
+    {
+        "idempotency_key_reused",
+        "date_in_past",
+        "desired_date_too_early",
+        "desired_date_too_far",
+        "date_out_of_range",
+        "customer_mismatch",
+        "nothing_to_change",
+        "not_visible",
+        "ampere_unchanged",
+        "point_not_stopped",
+        "point_not_in_service",
+        "no_current_retailer",
+        "already_current_retailer",
+        "voltage_mismatch",
+        "not_ampere_contract",
+        "ampere_change_not_in_area",
+        "not_correctable",
+        "nothing_to_correct",
+        "password_required",
+    }
+)
+
+
+# Rules of the form that JSON Schema can only say in words (the API's description does): a
+# character Shift_JIS (CP932) cannot hold, a NUL, a code or name that is blank once normalized.
+SAID_IN_WORDS = ("Shift_JIS（CP932）で表せない文字です", "NUL文字", "1文字以上で指定してください")
+
+
+def _said_in_words(problem: dict[str, Any]) -> bool:
+    messages = [message for found in problem.get("errors", {}).values() for message in found]
+    return bool(messages) and all(any(rule in message for rule in SAID_IN_WORDS) for message in messages)
+
+
+@schemathesis.check
+def schema_valid_requests_are_refused_only_for_the_business(
+    ctx: Any, response: Any, case: Any
+) -> bool | None:
+    positive = case.meta is not None and case.meta.generation.mode.is_positive
+    if not positive or response.status_code not in (400, 422):
+        return None
+    problem = response.json()
+    if problem.get("code") not in BUSINESS_REFUSALS and not _said_in_words(problem):
+        raise AssertionError(f"a request the schema allows is refused for its form: {response.text}")
+    return None
+
+
 CHECKS = [
     checks.not_a_server_error,
     openapi_checks.status_code_conformance,
     openapi_checks.content_type_conformance,
     openapi_checks.response_headers_conformance,
     openapi_checks.response_schema_conformance,
+    schema_valid_requests_are_refused_only_for_the_business,
 ]
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Path, Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from kouiki.core.field_facts import field_facts
 from kouiki.core.schemas import Code, IsoDate, SupplyPointNumber, Text, UpperCode
@@ -343,6 +343,17 @@ class SwitchDetail(SwitchSummary):
 
 class DecisionIn(Schema):
     """SW-L10 スイッチング廃止取次判断."""
+
+    # NG needs its reason and text (what decide_cancel_forward enforces), said in JSON Schema too.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"decision": {"const": "ng"}}, "required": ["decision"]},
+            "then": {
+                "required": ["ng_reason", "ng_text"],
+                "properties": {"ng_reason": {"type": "string"}, "ng_text": {"pattern": "\\S"}},
+            },
+        }
+    )
 
     decision: Literal["ok", "ng"] = Field(description="ok 取次可 / ng 取次不可")
     ng_reason: NG_REASONS | None = Field(
