@@ -659,7 +659,38 @@ class KouikiAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         declare_conventions(schema)
+        japanese_only(schema)
         return schema
+
+
+# The success answers' descriptions, in place of the HTTP reason phrases ninja writes ("OK").
+SUCCESS_DESCRIPTIONS = {
+    200: "成功",
+    201: "登録しました",
+    202: "受け付けました（処理状況は Location のURLで確認できます）",
+    204: "成功（本文なし）",
+}
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
+def japanese_only(schema: dict[str, Any]) -> None:
+    """What an integrator reads in the docs is Japanese: success answers are described in Japanese,
+    the engineers' English docstrings that pydantic copies into the schemas are left out, and so are
+    the titles pydantic makes from field names ("Supply Point Number"): the docs show the field's
+    name and its Japanese description."""
+    for methods in schema.get("paths", {}).values():
+        for operation in methods.values():
+            for code, response in operation.get("responses", {}).items():
+                described = _JAPANESE.search(response.get("description", ""))
+                if int(code) in SUCCESS_DESCRIPTIONS and not described:
+                    response["description"] = SUCCESS_DESCRIPTIONS[int(code)]
+            for parameter in operation.get("parameters", []):
+                parameter.get("schema", {}).pop("title", None)
+    for component in schema.get("components", {}).get("schemas", {}).values():
+        if not _JAPANESE.search(component.get("description", "")):
+            component.pop("description", None)
+        for field in component.get("properties", {}).values():
+            field.pop("title", None)
 
 
 def api_index(request: HttpRequest, *, apis: list[KouikiAPI], system: str = "") -> HttpResponse:

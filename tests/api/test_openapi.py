@@ -54,6 +54,32 @@ def test_every_operation_is_described_in_japanese_under_its_own_title(db) -> Non
             assert not english_words.search(text), (path, text)
 
 
+def test_no_english_text_is_left_for_the_reader(db) -> None:
+    # Success answers were "OK" / "Accepted", schemas carried the engineers' English docstrings and
+    # fields the titles pydantic makes from their names ("Supply Point Number").
+    japanese = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+    english: list[str] = []
+
+    def walk(node: object, where: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if (
+                    key in ("description", "summary")
+                    and isinstance(value, str)
+                    and not japanese.search(value)
+                ):
+                    english.append(f"{where}/{key}: {value}")
+                if key == "title" and "/properties/" in where:
+                    english.append(f"{where}/{key}: {value}")
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, where)
+
+    walk(schema(), "")
+    assert english == []
+
+
 def test_the_document_is_utf_8_as_is(db) -> None:
     body = Client().get(f"{API}/openapi.json").content
     assert "スイッチング支援システム API".encode() in body
