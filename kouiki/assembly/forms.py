@@ -15,6 +15,7 @@ from kouiki.assembly.services.answers import MAX_ATTENDEES, AttendeeInput
 from kouiki.assembly.services.tickets import MAX_CODE_LENGTH
 from kouiki.core import japanese
 from kouiki.core.calendar import year_out_of_range
+from kouiki.core.forms import TextField
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 ATTEND, ABSENT = "attend", "absent"
@@ -53,21 +54,19 @@ def _datetime_field(label: str, help_text: str = "") -> forms.DateTimeField:
 
 
 class MeetingForm(forms.Form):
-    name = forms.CharField(label="総会名", max_length=200, error_messages=_required("総会名"))
+    name = TextField(label="総会名", max_length=200, error_messages=_required("総会名"))
     held_at = _datetime_field("開催日時")
-    venue = forms.CharField(label="会場", max_length=200, error_messages=_required("会場"))
+    venue = TextField(label="会場", max_length=200, error_messages=_required("会場"))
     answer_deadline = _datetime_field(
         "回答期限", "会員はこの日時まで出欠・議決権の回答を登録・変更できます。"
     )
-    agenda = forms.CharField(
+    agenda = TextField(
         label="議案",
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="1行に1件、議案の順に入力してください（第1号議案、第2号議案…の番号は自動で付きます）。",
         error_messages=_required("議案"),
     )
-    notes = forms.CharField(
-        label="備考", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = TextField(label="備考", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     @staticmethod
     def initial_of(meeting: Any) -> dict[str, Any]:
@@ -135,8 +134,8 @@ class AttendeeForm(forms.Form):
     use_required_attribute = False
 
     attendee_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    name = forms.CharField(label="氏名", max_length=60, required=False, help_text="全角で入力してください。")
-    department_title = forms.CharField(
+    name = TextField(label="氏名", max_length=60, required=False, help_text="全角で入力してください。")
+    department_title = TextField(
         label="所属・役職", max_length=100, required=False, help_text="全角で入力してください。"
     )
     email = forms.CharField(
@@ -250,22 +249,26 @@ class AnswerForms:
             self.persons.append(AttendeeForm(data, prefix=f"person{index + 1}", initial=initial))
 
     def is_valid(self) -> bool:
-        if not self.answer.is_valid():
-            return False
-        if not self.answer.attends():
-            return True  # the rows are not kept: their content does not matter
-        if not all([person.is_valid() for person in self.persons]):
-            return False
-        if not self.attendee_inputs():
+        """The answer, its votes and the persons checked together: every error at once (issue 17,
+        point 14). The rows count unless the member is absent."""
+        answer_valid = self.answer.is_valid()
+        attendance = self.answer.cleaned_data.get("attendance")
+        if attendance == ABSENT:
+            return answer_valid  # the rows are not kept: their content does not matter
+        persons_valid = all([person.is_valid() for person in self.persons])
+        if attendance == ATTEND and persons_valid and not self._filled():
             self.answer.add_error(None, "出席の場合は出席者を1名以上入力してください。")
             return False
-        return True
+        return answer_valid and persons_valid
+
+    def _filled(self) -> list[AttendeeForm]:
+        return [person for person in self.persons if not person.is_blank()]
 
     def attendee_inputs(self) -> list[AttendeeInput]:
         """The filled rows; none when the member does not attend (its persons are removed)."""
         if not self.answer.attends():
             return []
-        return [person.to_input() for person in self.persons if not person.is_blank()]
+        return [person.to_input() for person in self._filled()]
 
     @property
     def has_errors(self) -> bool:

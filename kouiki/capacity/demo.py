@@ -64,7 +64,7 @@ OPERATOR: dict[str, Any] = {
     "name": "キャパシティ発電株式会社",
     "name_kana": "キャパシティハツデンカブシキガイシャ",
     "postal_code": "1000005",
-    "address": "東京都千代田区丸の内１－１－１",
+    "address": "東京都千代田区丸の内1-1-1",
     "phone": "03-5555-0000",
     "representative_title": "代表取締役社長",
     "representative_name": "容量　太郎",
@@ -89,7 +89,7 @@ SOURCES: list[dict[str, Any]] = [
     {
         "name": "キャパシティ火力発電所１号機",
         "area": "03",
-        "location": "千葉県袖ケ浦市中袖１－１",
+        "location": "千葉県袖ケ浦市中袖1-1",
         "category": SourceCategory.STABLE,
         "generation_type": GenerationType.LNG,
         "installed_capacity_kw": 500_000,

@@ -12,7 +12,13 @@ from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest
 
 from kouiki.core.errors import KouikiError
-from kouiki.core.japanese import normalize_code, plain_spaces, too_long_message, validate_cp932
+from kouiki.core.japanese import (
+    normalize_address,
+    normalize_code,
+    plain_spaces,
+    too_long_message,
+    validate_cp932,
+)
 
 
 def errors_onto_form(
@@ -81,6 +87,15 @@ class CodeField(TextField):
     def to_python(self, value: Any) -> str:
         code = normalize_code(super().to_python(value))
         return code.upper() if self.upper else code
+
+
+class AddressField(TextField):
+    """An address (住所, 所在地) in the one form every system keeps: `japanese.normalize_address`
+    (digits, letters and hyphens half-width, kana full-width, one space between words); a value of
+    invisible characters only is no address (required)."""
+
+    def to_python(self, value: Any) -> str:
+        return normalize_address(super().to_python(value))
 
 
 class FormRenderer(DjangoTemplates):

@@ -101,7 +101,9 @@ def normalize_code(value: str | None) -> str:
     The one normalization of every code field: forms (`core.forms.CodeField`), the API
     (`core.schemas.code`) and CSV columns use it. Letters keep their case."""
     text = unicodedata.normalize("NFKC", value or "").translate(_HYPHENS_TO_ASCII)
-    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) not in _REMOVED_CATEGORIES)
+    text = "".join(c for c in text if not c.isspace() and unicodedata.category(c) not in _REMOVED_CATEGORIES)
+    # Again: what stood apart around a removed space may now compose (R + U+200B + a cedilla).
+    return unicodedata.normalize("NFKC", text)
 
 
 def _is_ascii_digits(value: str, length: int) -> bool:
@@ -442,7 +444,7 @@ def is_visible(text: str) -> bool:
 def normalize_address(value: str | None) -> str:
     """An address (住所, 所在地) as every system keeps it: `clean_text`, so digits, letters and
     hyphens are half-width (`丸の内一丁目１番１号` → `丸の内一丁目1番1号`, as the member manual's own
-    example `東京都中央区銀座6-2-15`) and kana full-width."""
+    example `東京都中央区銀座6-2-15`) and kana full-width (ADR 21)."""
     return clean_text(value)
 
 

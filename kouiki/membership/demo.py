@@ -23,7 +23,7 @@ def load() -> int:
         representative_first_name_kana="イチロウ",
         representative_title="代表取締役",
         postal_code="1350061",
-        address1="東京都江東区豊洲６－２－１５",
+        address1="東京都江東区豊洲6-2-15",
         address2="豊洲ビル",
         address1_kana="トウキョウト　コウトウク　トヨス６－２－１５",
         address2_kana="トヨスビル",

@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from kouiki.core.field_facts import FieldFacts, field_facts, field_label
-from kouiki.core.forms import CodeField, TextField
+from kouiki.core.forms import AddressField, CodeField, TextField
 from kouiki.core.japanese import normalize_code, normalize_supply_point_number, validate_supply_point_number
 from kouiki.core.lists import FilterForm
 from kouiki.switching.models import (
@@ -166,12 +166,14 @@ class AmpereChangeForm(FunctionForm):
     desired_date = desired_date_field("変更希望日")
 
 
-# The items that are codes (half-width, core.japanese.normalize_code); every other item is free text.
+# The items that are codes (half-width, core.japanese.normalize_code) and addresses (the address rule,
+# core.japanese.normalize_address); every other item is free text.
 CODE_ITEMS = frozenset({"contract_number", "customer_phone"})
+ADDRESS_ITEMS = frozenset({"customer_address"})
 
 
 def _field_class(name: str) -> type[TextField]:
-    return CodeField if name in CODE_ITEMS else TextField
+    return CodeField if name in CODE_ITEMS else AddressField if name in ADDRESS_ITEMS else TextField
 
 
 def changed_item(name: str, **kwargs: Any) -> TextField:
@@ -182,14 +184,15 @@ def changed_item(name: str, **kwargs: Any) -> TextField:
     )
 
 
-def _item(facts: FieldFacts, *, required: bool, code: bool = False, **kwargs: Any) -> TextField:
-    field_class = CodeField if code else TextField
+def _item(
+    facts: FieldFacts, *, required: bool, field_class: type[TextField] = TextField, **kwargs: Any
+) -> TextField:
     return field_class(label=facts.label, max_length=facts.max_length, required=required, **kwargs)
 
 
 def identification_item(name: str, *, required: bool = True, **kwargs: Any) -> TextField:
     """An item of a 廃止取次登録's customer identification, with the switch field's label and length."""
-    return _item(IDENTIFICATION_FACTS[name], required=required, code=name in CODE_ITEMS, **kwargs)
+    return _item(IDENTIFICATION_FACTS[name], required=required, field_class=_field_class(name), **kwargs)
 
 
 class CustomerChangeForm(FunctionForm):
@@ -263,7 +266,7 @@ class SwitchStartForm(FunctionForm):
     contract_number = _item(
         NEW_CONTRACT_NUMBER,
         required=True,
-        code=True,
+        field_class=CodeField,
         help_text="貴社と需要者さまとの契約番号（スイッチング完了後に供給地点情報に反映されます）",
     )
 
@@ -304,7 +307,7 @@ class CorrectCancelForwardForm(FunctionForm):
 
 
 class CorrectStartForm(FunctionForm):
-    contract_number = _item(NEW_CONTRACT_NUMBER, required=True, code=True)
+    contract_number = _item(NEW_CONTRACT_NUMBER, required=True, field_class=CodeField)
 
 
 class BasicInfoForm(FunctionForm):

@@ -74,7 +74,7 @@ def test_mem_i2_shows_company_administrators_and_membership_since(
         "コウイキ イチロウ",
         "代表取締役",
         "1350061",
-        "東京都江東区豊洲６－２－１５",
+        "東京都江東区豊洲6-2-15",  # addresses keep half-width digits and hyphens (core.japanese)
         "豊洲ビル",
         "広域ホールディングス株式会社",
         "100.00%",

@@ -206,7 +206,8 @@ def test_mem_j1_to_j4_the_whole_join_flow_until_the_administrator_changes_the_pa
     assert profile.version == 1
     assert profile.electronic_notice_consent is True
     assert profile.representative_title == "代表取締役"
-    assert profile.address1 == "東京都江東区豊洲６－２－１５"
+    # Typed 東京都江東区豊洲６－２－１５: the address rule of every system keeps it half-width.
+    assert profile.address1 == "東京都江東区豊洲6-2-15"
     assert profile.parent_share_ratio is None
     assert profile.history.count() == 1
     admin1 = User.objects.get(organization=organization, login_id="abc001")

@@ -24,6 +24,7 @@ from kouiki.capacity.choices import (
     SupplierKind,
 )
 from kouiki.core import japanese
+from kouiki.core.forms import AddressField, CodeField, TextField
 
 
 def _required(label: str) -> dict[str, str]:
@@ -64,33 +65,31 @@ def _phone(value: str) -> str:
 class CompanyForm(forms.Form):
     """事業者情報: the company, its kind of electricity business and the conditions of use."""
 
-    corporate_number = forms.CharField(
+    corporate_number = CodeField(
         label="法人番号", max_length=20, error_messages=_required("法人番号"), help_text="13桁の数字"
     )
-    name = forms.CharField(
-        label="会社名", max_length=200, error_messages=_required("会社名"), help_text="正式名称"
-    )
-    name_kana = forms.CharField(label="会社名カナ", max_length=200, error_messages=_required("会社名カナ"))
-    postal_code = forms.CharField(
+    name = TextField(label="会社名", max_length=200, error_messages=_required("会社名"), help_text="正式名称")
+    name_kana = TextField(label="会社名カナ", max_length=200, error_messages=_required("会社名カナ"))
+    postal_code = CodeField(
         label="本社郵便番号", max_length=10, error_messages=_required("本社郵便番号"), help_text="7桁の数字"
     )
-    address = forms.CharField(label="本社所在地", max_length=200, error_messages=_required("本社所在地"))
-    phone = forms.CharField(
+    address = AddressField(label="本社所在地", max_length=200, error_messages=_required("本社所在地"))
+    phone = CodeField(
         label="代表電話番号",
         max_length=20,
         error_messages=_required("代表電話番号"),
         help_text="「-」（ハイフン）区切り。例: 03-1234-5678",
     )
-    representative_title = forms.CharField(
+    representative_title = TextField(
         label="代表者役職", max_length=100, error_messages=_required("代表者役職"), help_text="例: 代表取締役"
     )
-    representative_name = forms.CharField(
+    representative_name = TextField(
         label="代表者氏名",
         max_length=100,
         error_messages=_required("代表者氏名"),
         help_text="全角。姓と名の間は全角スペース",
     )
-    representative_name_kana = forms.CharField(
+    representative_name_kana = TextField(
         label="代表者氏名カナ", max_length=100, error_messages=_required("代表者氏名カナ")
     )
     supplier_kinds = forms.MultipleChoiceField(
@@ -137,9 +136,6 @@ class CompanyForm(forms.Form):
         value = japanese.normalize_postal_code(self.cleaned_data["postal_code"])
         return _check(japanese.validate_postal_code, value)
 
-    def clean_address(self) -> str:
-        return _full_width(self.cleaned_data["address"])
-
     def clean_phone(self) -> str:
         return _phone(self.cleaned_data["phone"])
 
@@ -162,14 +158,12 @@ class CompanyForm(forms.Form):
 class ContactForm(forms.Form):
     """担当者: who the organization contacts about the registration (① required, ② optional)."""
 
-    department = forms.CharField(
-        label="所属部署・役職", max_length=100, error_messages=_required("所属部署・役職")
-    )
-    name = forms.CharField(
+    department = TextField(label="所属部署・役職", max_length=100, error_messages=_required("所属部署・役職"))
+    name = TextField(
         label="氏名", max_length=100, error_messages=_required("氏名"), help_text="姓と名の間は全角スペース"
     )
-    name_kana = forms.CharField(label="氏名カナ", max_length=100, error_messages=_required("氏名カナ"))
-    phone = forms.CharField(
+    name_kana = TextField(label="氏名カナ", max_length=100, error_messages=_required("氏名カナ"))
+    phone = CodeField(
         label="電話番号", max_length=20, error_messages=_required("電話番号"), help_text="例: 03-1234-5678"
     )
     email = forms.EmailField(
@@ -207,9 +201,10 @@ class ConsentForm(forms.Form):
 class LookupForm(forms.Form):
     """An applicant reopens its application: the reception number and the administrator's address."""
 
-    reception_number = forms.CharField(
+    reception_number = CodeField(
         label="受付番号",
         max_length=24,
+        upper=True,
         error_messages=_required("受付番号"),
         help_text="受付メールに記載された受付番号（例: CR2026-000001）",
     )
@@ -223,15 +218,11 @@ class LookupForm(forms.Form):
         help_text="利用申請で入力した管理者のメールアドレス",
     )
 
-    def clean_reception_number(self) -> str:
-        value = self.cleaned_data["reception_number"]
-        return value.translate(str.maketrans("０１２３４５６７８９－ー−", "0123456789---")).strip().upper()
-
 
 class ReasonForm(forms.Form):
     """A deletion's reason (事業者情報・電源等情報の削除申請)."""
 
-    reason = forms.CharField(
+    reason = TextField(
         label="削除の理由",
         max_length=500,
         error_messages=_required("削除の理由"),
@@ -282,7 +273,7 @@ class PointNumberField(forms.CharField):
 class PowerSourceForm(forms.Form):
     """電源等情報 (CAP-P1): one power source; its members, if any, are `MemberForm`s."""
 
-    name = forms.CharField(
+    name = TextField(
         label="電源等の名称",
         max_length=100,
         error_messages=_required("電源等の名称"),
@@ -291,7 +282,7 @@ class PowerSourceForm(forms.Form):
     area = forms.ChoiceField(
         label="エリア", choices=[("", "選択してください"), *Area.choices], error_messages=_choice("エリア")
     )
-    location = forms.CharField(label="所在地", max_length=200, error_messages=_required("所在地"))
+    location = AddressField(label="所在地", max_length=200, error_messages=_required("所在地"))
     category = forms.ChoiceField(
         label="電源等の区分",
         choices=[("", "選択してください"), *SourceCategory.choices],
@@ -310,7 +301,7 @@ class PowerSourceForm(forms.Form):
         required=False,
         help_text="22桁。アグリゲートの区分では構成電源ごとに入力します。",
     )
-    grid_connection = forms.CharField(
+    grid_connection = TextField(
         label="系統連系点",
         max_length=100,
         required=False,
@@ -337,7 +328,7 @@ class PowerSourceForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages=_choice("保有区分"),
     )
-    owner_name = forms.CharField(
+    owner_name = TextField(
         label="保有者名", max_length=200, required=False, help_text="他社保有の場合、保有する事業者の名称"
     )
     operation_start = forms.DateField(
@@ -350,9 +341,6 @@ class PowerSourceForm(forms.Form):
 
     def clean_name(self) -> str:
         return _full_width(self.cleaned_data["name"])
-
-    def clean_location(self) -> str:
-        return _full_width(self.cleaned_data["location"])
 
     def clean_grid_connection(self) -> str:
         return _full_width(self.cleaned_data.get("grid_connection", ""))
@@ -374,7 +362,7 @@ class PowerSourceForm(forms.Form):
 class MemberForm(forms.Form):
     """構成電源: one member of an aggregated power source."""
 
-    name = forms.CharField(label="構成電源の名称", max_length=100, error_messages=_required("構成電源の名称"))
+    name = TextField(label="構成電源の名称", max_length=100, error_messages=_required("構成電源の名称"))
     point_number = PointNumberField(
         label="受電地点特定番号",
         max_length=40,

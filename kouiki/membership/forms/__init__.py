@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from kouiki.core import japanese
+from kouiki.core.forms import AddressField, CodeField, TextField
 from kouiki.identity.choices import BusinessType
 from kouiki.identity.forms import ProfileForm
 
@@ -25,7 +26,7 @@ def _check(validator: Any, value: str) -> str:
 class CompanyForm(forms.Form):
     """◆会社情報 (the fields of the 加入(本)申請 and 会員情報変更申請 screens)."""
 
-    corporate_number = forms.CharField(
+    corporate_number = CodeField(
         label="法人番号", max_length=20, error_messages=_required("法人番号"), help_text="13桁の数字"
     )
     business_types = forms.MultipleChoiceField(
@@ -37,49 +38,48 @@ class CompanyForm(forms.Form):
             "invalid_choice": "事業者種別の選択が不正です。",
         },
     )
-    name = forms.CharField(
-        label="会社名", max_length=200, error_messages=_required("会社名"), help_text="正式名称"
-    )
-    name_kana = forms.CharField(label="会社名カナ", max_length=200, error_messages=_required("会社名カナ"))
-    phone = forms.CharField(
+    name = TextField(label="会社名", max_length=200, error_messages=_required("会社名"), help_text="正式名称")
+    name_kana = TextField(label="会社名カナ", max_length=200, error_messages=_required("会社名カナ"))
+    phone = CodeField(
         label="代表電話番号",
         max_length=20,
         error_messages=_required("代表電話番号"),
         help_text="「-」（ハイフン）区切り",
     )
-    representative_last_name = forms.CharField(
+    representative_last_name = TextField(
         label="代表者名（姓）", max_length=50, error_messages=_required("代表者名（姓）")
     )
-    representative_first_name = forms.CharField(
+    representative_first_name = TextField(
         label="代表者名（名）", max_length=50, error_messages=_required("代表者名（名）")
     )
-    representative_last_name_kana = forms.CharField(
+    representative_last_name_kana = TextField(
         label="代表者名カナ（セイ）", max_length=50, error_messages=_required("代表者名カナ（セイ）")
     )
-    representative_first_name_kana = forms.CharField(
+    representative_first_name_kana = TextField(
         label="代表者名カナ（メイ）", max_length=50, error_messages=_required("代表者名カナ（メイ）")
     )
-    representative_title = forms.CharField(
+    representative_title = TextField(
         label="代表者肩書", max_length=100, error_messages=_required("代表者肩書")
     )
-    postal_code = forms.CharField(
+    postal_code = CodeField(
         label="本社郵便番号", max_length=10, error_messages=_required("本社郵便番号"), help_text="7桁の数字"
     )
-    address1 = forms.CharField(label="本社所在地1", max_length=200, error_messages=_required("本社所在地1"))
-    address2 = forms.CharField(label="本社所在地2", max_length=200, required=False)
-    address1_kana = forms.CharField(
+    # The address rule of every system (core.japanese.normalize_address): 東京都江東区豊洲6-2-15.
+    address1 = AddressField(label="本社所在地1", max_length=200, help_text="例: 東京都江東区豊洲6-2-15")
+    address2 = AddressField(label="本社所在地2", max_length=200, required=False)
+    address1_kana = TextField(
         label="本社所在地1カナ",
         max_length=200,
         error_messages=_required("本社所在地1カナ"),
         help_text='半角の"（ダブルクォーテーション）は使用できません。',
     )
-    address2_kana = forms.CharField(
+    address2_kana = TextField(
         label="本社所在地2カナ",
         max_length=200,
         required=False,
         help_text='半角の"（ダブルクォーテーション）は使用できません。',
     )
-    capital_relationship = forms.CharField(
+    capital_relationship = TextField(
         label="資本関係",
         max_length=500,
         required=False,
@@ -142,13 +142,6 @@ class CompanyForm(forms.Form):
             japanese.validate_postal_code, japanese.normalize_postal_code(self.cleaned_data["postal_code"])
         )
 
-    def clean_address1(self) -> str:
-        return _check(japanese.validate_full_width, japanese.to_full_width(self.cleaned_data["address1"]))
-
-    def clean_address2(self) -> str:
-        value = self.cleaned_data.get("address2", "")
-        return _check(japanese.validate_full_width, japanese.to_full_width(value)) if value else ""
-
     def clean_address1_kana(self) -> str:
         # Validate before normalizing: the manual forbids the half-width " as typed.
         raw = self.cleaned_data["address1_kana"]
@@ -177,13 +170,13 @@ class CompanyForm(forms.Form):
 class AdministratorForm(ProfileForm):
     """管理者① / ② of the join application and the change request: a user ID and the profile."""
 
-    user_id = forms.CharField(
+    user_id = CodeField(
         label="ユーザID", max_length=6, error_messages=_required("ユーザID"), help_text="半角英数字6桁"
     )
     field_order = ["user_id"]
 
     def clean_user_id(self) -> str:
-        return _check(japanese.validate_user_login_id, self.cleaned_data["user_id"].strip())
+        return _check(japanese.validate_user_login_id, self.cleaned_data["user_id"])
 
     def payload(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 
 from kouiki.core import japanese
+from kouiki.core.forms import CodeField, TextField
 from kouiki.membership.services.join import consent_key
 from kouiki.terms.forms import renew_if_revised
 
@@ -38,7 +38,7 @@ class JoinLinkForm(forms.Form):
         help_text="加入（仮）申請のURLをこのメールアドレスにお送りします。",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    name = forms.CharField(
+    name = TextField(
         label="氏名",
         max_length=100,
         error_messages=_required("氏名"),
@@ -93,9 +93,10 @@ class ConsentForm(forms.Form):
 class MainLookupForm(forms.Form):
     """加入(本)申請の再表示: 加入申請受付番号 + 管理者①メールアドレス (seed 003 1.4)."""
 
-    reception_number = forms.CharField(
+    reception_number = CodeField(
         label="加入申請受付番号",
         max_length=24,
+        upper=True,
         error_messages=_required("加入申請受付番号"),
         help_text="加入（仮）申請の受付メールに記載された受付番号（例: J2026-000001）",
     )
@@ -109,16 +110,11 @@ class MainLookupForm(forms.Form):
         help_text="加入（仮）申請で入力した管理者①のメールアドレス",
     )
 
-    def clean_reception_number(self) -> str:
-        # A number typed in full width (Ｊ２０２６－０００００１) is the same number.
-        value = unicodedata.normalize("NFKC", self.cleaned_data["reception_number"])
-        return value.replace("ー", "-").replace("−", "-").strip().upper()
-
 
 class OrganizationCodeForm(forms.Form):
     """◆ 当機関が作成した4桁の事業者コード (seed 003 1.4)."""
 
-    organization_code = forms.CharField(
+    organization_code = CodeField(
         label="事業者コード",
         max_length=8,
         error_messages=_required("事業者コード"),
@@ -135,7 +131,7 @@ class OrganizationCodeForm(forms.Form):
 class CodeAssignmentForm(forms.Form):
     """事業者マスタ登録 (back office): the code issued to a provisional application."""
 
-    code = forms.CharField(
+    code = CodeField(
         label="事業者コード",
         max_length=8,
         error_messages=_required("事業者コード"),

@@ -127,19 +127,28 @@ def validate_change(payload: Mapping[str, Any]) -> dict[str, Any]:
             cleaned.update({admin_key(slot, name): admin.get(name) or "" for name in ADMIN_FIELDS})
         else:
             errors.update(_form_errors(form, lambda name, slot=slot: admin_key(slot, name)))
+    try:
+        check_administrators(cleaned)
+    except ValidationFailed as error:
+        errors.update(error.errors)
     if errors:
         raise ValidationFailed(errors=errors)
     cleaned["business_types"] = sorted_business_types(list(cleaned["business_types"]))
     cleaned["parent_share_ratio"] = ratio_text(cleaned.get("parent_share_ratio"))
-    first, second = administrator(cleaned, 1), administrator(cleaned, 2)
+    return cleaned
+
+
+def check_administrators(requested: Mapping[str, Any]) -> None:
+    """Administrators ① and ② are two people: not one user ID twice (of what `requested` holds;
+    the change screen asks it with the fields' own errors)."""
+    first, second = administrator(requested, 1), administrator(requested, 2)
     if first and second and first["user_id"] == second["user_id"]:
         raise ValidationFailed(
             errors={admin_key(2, "user_id"): ["管理者①と管理者②に同じユーザIDは指定できません。"]}
         )
-    return cleaned
 
 
-def _check_capital(current: Mapping[str, Any], requested: Mapping[str, Any]) -> None:
+def check_capital(current: Mapping[str, Any], requested: Mapping[str, Any]) -> None:
     """seed 003 5.2: 資本関係の変更が行われた場合は、親会社の持ち株比率を記載する."""
     relationship = requested.get("capital_relationship") or ""
     ratio = requested.get("parent_share_ratio")
@@ -301,7 +310,7 @@ def request_change(*, actor: User, payload: Mapping[str, Any]) -> ChangeOutcome:
     with transaction.atomic():
         profile = _locked_profile(organization_of(actor))
         current = snapshot(profile)
-        _check_capital(current, requested)
+        check_capital(current, requested)
         company = company_changes(current, requested)
         slots = administrator_changes(current, requested)
         if not company and not slots:
@@ -438,7 +447,7 @@ def edit_request(
             if profile is None:
                 raise ValidationFailed(NO_PROFILE)
             current = snapshot(profile)
-            _check_capital(current, cleaned)
+            check_capital(current, cleaned)
             if not company_changes(current, cleaned) and not administrator_changes(current, cleaned):
                 raise ValidationFailed(NOTHING_CHANGED, code="nothing_changed")
         elif application.kind == SUCCESSION:

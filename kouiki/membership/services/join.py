@@ -361,15 +361,7 @@ def submit_main(
         )
     code = japanese.normalize_organization_code(code or "")
     issued = code_for(application)
-    errors: dict[str, list[str]] = {}
-    if issued is None:
-        errors["organization_code"] = [
-            "事業者コードがまだ発番されていません。本機関から事業者コードの連絡があった後に本申請を行ってください。"
-        ]
-    elif code != issued:
-        errors["organization_code"] = [
-            "事業者コードが正しくありません。本機関から連絡された4桁の事業者コードを入力してください。"
-        ]
+    errors = code_problems(application, code)
     data = dict(payload)
     data["organization_code"] = issued or code
     data["electronic_notice_consent"] = True
@@ -390,6 +382,22 @@ def submit_main(
         if act == "submit":
             return reviews.submit(actor=guest, application=application, payload=cleaned)
         return reviews.resubmit(actor=guest, application=application, payload=cleaned)
+
+
+def code_problems(application: Application, code: str) -> dict[str, list[str]]:
+    """Whether `code` is the 事業者コード issued to the application (the main application's screen
+    asks it with the fields' own errors)."""
+    issued = code_for(application)
+    errors: dict[str, list[str]] = {}
+    if issued is None:
+        errors["organization_code"] = [
+            "事業者コードがまだ発番されていません。本機関から事業者コードの連絡があった後に本申請を行ってください。"
+        ]
+    elif code != issued:
+        errors["organization_code"] = [
+            "事業者コードが正しくありません。本機関から連絡された4桁の事業者コードを入力してください。"
+        ]
+    return errors
 
 
 def needs_refund_account(payload: Mapping[str, Any]) -> bool:

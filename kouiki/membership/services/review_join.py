@@ -90,11 +90,8 @@ def clean_payload(payload: Mapping[str, Any], *, main: bool) -> dict[str, Any]:
         if check.form(admin, partial(admin_key, number)):
             check.cleaned.update({admin_key(number, name): value for name, value in admin.payload().items()})
     cleaned, errors = check.cleaned, check.errors
-    user_ids = [str(cleaned.get(admin_key(number, "user_id"), "")).casefold() for number in ADMINISTRATORS]
-    if user_ids[0] and user_ids[0] == user_ids[1]:
-        errors.setdefault(admin_key(2, "user_id"), []).append(
-            "管理者②のユーザIDには管理者①と異なるものを入力してください。"
-        )
+    for key, messages in administrator_problems(cleaned).items():
+        errors.setdefault(key, []).extend(messages)
     cleaned["electronic_notice_consent"] = bool(payload.get("electronic_notice_consent"))
     code = japanese.normalize_organization_code(str(payload.get("organization_code") or ""))
     if not code and main:
@@ -107,6 +104,15 @@ def clean_payload(payload: Mapping[str, Any], *, main: bool) -> dict[str, Any]:
         else:
             cleaned["organization_code"] = code
     return check.result()
+
+
+def administrator_problems(cleaned: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Administrators ① and ② are two people: not one user ID twice (of what `cleaned` holds; the
+    join screens ask it with the fields' own errors)."""
+    user_ids = [str(cleaned.get(admin_key(number, "user_id"), "")).casefold() for number in ADMINISTRATORS]
+    if user_ids[0] and user_ids[0] == user_ids[1]:
+        return {admin_key(2, "user_id"): ["管理者②のユーザIDには管理者①と異なるものを入力してください。"]}
+    return {}
 
 
 def validate(payload: dict[str, Any]) -> dict[str, Any]:

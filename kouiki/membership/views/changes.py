@@ -15,13 +15,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kouiki.core.errors import Conflict, KouikiError, ValidationFailed
-from kouiki.core.forms import errors_onto_form
+from kouiki.core.errors import Conflict, KouikiError, ValidationFailed, refuse_together
+from kouiki.core.forms import CodeField, TextField, errors_onto_form
 from kouiki.core.lists import FilterForm, paginate, searched
 from kouiki.identity.access import function_required
 from kouiki.membership import selectors
 from kouiki.membership.forms import AdministratorForm, CompanyForm
-from kouiki.membership.selectors import CHANGE, SLOTS, SUCCESSION, admin_key
+from kouiki.membership.selectors import CHANGE, SLOTS, SUCCESSION, admin_key, ratio_text
 from kouiki.membership.services import changes, exits
 from kouiki.membership.services.review_changes import TYPES
 from kouiki.reviews import selectors as review_selectors
@@ -90,9 +90,13 @@ class Administrator2Choice(forms.Form):
 class ChangeForms:
     """会員情報変更申請: the company form, administrator ① and the optional administrator ②."""
 
-    def __init__(self, data: Any = None, initial: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, data: Any = None, initial: dict[str, Any] | None = None, current: dict[str, Any] | None = None
+    ) -> None:
         initial = initial or {}
         self.data = data
+        # What is registered, for the rules that compare with it (a changed 資本関係 needs its ratio).
+        self.current = current
         self.company = CompanyForm(
             data, initial={name: initial.get(name) for name in selectors.COMPANY_FIELDS}
         )
@@ -126,11 +130,37 @@ class ChangeForms:
         return any(value.strip() for value in self._as_typed(self.admins[2]).values())
 
     def is_valid(self) -> bool:
+        """Every field, and the service's rules across fields on what is valid so far: every error
+        at once, not one more after each correction (issue 17, point 14)."""
         valid = self.company.is_valid()
         valid = self.admins[1].is_valid() and valid
         if self.wants_administrator2:
             valid = self.admins[2].is_valid() and valid
+        given = self._valid_values()
+        try:
+            refuse_together(
+                lambda: changes.check_administrators(given),
+                lambda: self._check_capital(given),
+            )
+        except ValidationFailed as error:
+            self.add_error(error)
+            valid = False
         return valid
+
+    def _check_capital(self, given: dict[str, Any]) -> None:
+        if self.current is not None and {"capital_relationship", "parent_share_ratio"} <= set(given):
+            changes.check_capital(self.current, given)
+
+    def _valid_values(self) -> dict[str, Any]:
+        """The values that passed their fields' checks, keyed and shaped as in a payload."""
+        given = dict(getattr(self.company, "cleaned_data", {}))
+        if "parent_share_ratio" in given:
+            given["parent_share_ratio"] = ratio_text(given["parent_share_ratio"])
+        for slot in SLOTS:
+            if slot == 1 or self.wants_administrator2:
+                cleaned = getattr(self.admins[slot], "cleaned_data", {})
+                given.update({admin_key(slot, name): value for name, value in cleaned.items()})
+        return given
 
     def payload(self) -> dict[str, Any]:
         payload = self.company.payload()
@@ -176,14 +206,14 @@ class ChangeForms:
 
 
 class SuccessionForm(forms.Form):
-    successor_code = forms.CharField(
+    successor_code = CodeField(
         label="承継事業者コード",
         max_length=10,
         help_text="半角数字4桁",
         error_messages={"required": "承継事業者コードを入力してください。"},
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-    successor_name = forms.CharField(
+    successor_name = TextField(
         label="承継事業者名",
         max_length=200,
         help_text="全角で入力してください。",
@@ -293,7 +323,9 @@ def change_edit(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     expected = version.cleaned_data["version"] if request.method == "POST" and version.is_valid() else None
     context.update({"version_form": version, "title": f"{context['kind_name']}の変更"})
     if application.kind == CHANGE:
-        change_forms = ChangeForms(posted(request), initial=application.payload)
+        profile = selectors.member_profile_for(actor=actor)
+        current = selectors.snapshot(profile) if profile is not None else None
+        change_forms = ChangeForms(posted(request), initial=application.payload, current=current)
         if request.method == "POST" and change_forms.is_valid():
             try:
                 edited = changes.edit_request(
@@ -338,7 +370,8 @@ def change_new(request: HttpRequest, actor: User) -> HttpResponse:
     context: dict[str, Any] = {"title": "会員情報変更申請", **pending_context(actor)}
     if profile is None:
         return render(request, "membership/info/change_form.html", {**context, "change_forms": None})
-    change_forms = ChangeForms(posted(request), initial=selectors.snapshot(profile))
+    current = selectors.snapshot(profile)
+    change_forms = ChangeForms(posted(request), initial=current, current=current)
     if request.method == "POST" and change_forms.is_valid():
         try:
             outcome = changes.request_change(actor=actor, payload=change_forms.payload())

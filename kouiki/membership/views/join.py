@@ -31,6 +31,7 @@ from kouiki.membership.services.review_join import (
     ADMINISTRATORS,
     admin_data,
     admin_key,
+    administrator_problems,
     company_data,
 )
 from kouiki.reviews import selectors as review_selectors
@@ -38,6 +39,7 @@ from kouiki.reviews import services as review_services
 from kouiki.reviews.services.guest_access import GuestAccess, remember_reception
 
 if TYPE_CHECKING:
+    from kouiki.reviews.models import Application
     from kouiki.terms.models import TermsDocument
 
 SYSTEM_NAME = "会員情報管理システム"
@@ -114,8 +116,27 @@ class ApplicationForms:
         found.append(("規約への同意", self.consent))
         return found
 
-    def is_valid(self) -> bool:
-        return all([form.is_valid() for _heading, form in self.sections()])
+    def is_valid(self, *, application: Application | None = None) -> bool:
+        """Every section, and the rules across them on what is valid so far (two administrators with
+        one ID; the main application's 事業者コード against the one issued to ``application``):
+        every error at once, not one more after each correction (issue 17, point 14)."""
+        valid = all([form.is_valid() for _heading, form in self.sections()])
+        problems = administrator_problems(self._valid_values())
+        code = self.code.cleaned_data.get("organization_code") if self.code is not None else None
+        if application is not None and code:
+            problems.update(join.code_problems(application, code))
+        if problems:
+            self.add_errors(ValidationFailed(errors=problems))
+        return valid and not problems
+
+    def _valid_values(self) -> dict[str, Any]:
+        """The administrators' values that passed their fields' checks, keyed as in a payload."""
+        return {
+            admin_key(number, name): value
+            for number in ADMINISTRATORS
+            if self.admin_given(number)
+            for name, value in getattr(self.admins[number], "cleaned_data", {}).items()
+        }
 
     def payload(self) -> dict[str, Any]:
         data = self.company.payload()
@@ -281,7 +302,7 @@ def main_edit(request: HttpRequest) -> HttpResponse:
         payload=application.payload,
         with_code=True,
     )
-    if request.method == "POST" and forms.is_valid():
+    if request.method == "POST" and forms.is_valid(application=application):
         assert forms.code is not None
         try:
             filed = join.submit_main(
