@@ -104,14 +104,16 @@ def retailer(code: str, name: str, token: str) -> Organization:
     return organization
 
 
-def make_points(owner: Organization, count: int) -> list[str]:
-    """`count` new Tokyo low-voltage points of `owner` in service (numbers after those that exist)."""
-    start = SupplyPoint.objects.filter(number__startswith="039").count() + 1
+def make_points(owner: Organization, count: int, area: str = "03") -> list[str]:
+    """`count` new low-voltage points of `owner` in service in `area` (Tokyo unless given), numbered
+    after those of the area that exist: the area code, a 9, then a serial."""
+    prefix = f"{area}9"
+    start = SupplyPoint.objects.filter(number__startswith=prefix).count() + 1
     valid_from = datetime(2024, 4, 1, tzinfo=JST)
-    numbers = [f"039{serial:019d}" for serial in range(start, start + count)]
+    numbers = [f"{prefix}{serial:019d}" for serial in range(start, start + count)]
     with transaction.atomic():
         points = SupplyPoint.objects.bulk_create(
-            [SupplyPoint(number=number, area="03", voltage="low") for number in numbers], batch_size=2000
+            [SupplyPoint(number=number, area=area, voltage="low") for number in numbers], batch_size=2000
         )
         SupplyPointVersion.objects.bulk_create(
             [
@@ -170,12 +172,15 @@ def start_gunicorn(
         return subprocess.Popen(command, cwd=ROOT, env=env, process_group=0, stdout=output, stderr=output)  # noqa: S603 - our own command line
 
 
-def start_servers(port: int, workers: int, env: dict[str, str]) -> list[subprocess.Popen[bytes]]:
-    web = start_gunicorn(
-        "kouiki.wsgi:application", port, workers, env, Path(tempfile.gettempdir()) / "kouiki_bench_web.log"
-    )
+def start_servers(
+    port: int, workers: int, env: dict[str, str], log_dir: Path | None = None
+) -> list[subprocess.Popen[bytes]]:
+    """gunicorn and the task worker; their logs go to `log_dir` (the temporary directory unless
+    given) as kouiki_bench_web.log and kouiki_bench_worker.log."""
+    logs = log_dir or Path(tempfile.gettempdir())
+    web = start_gunicorn("kouiki.wsgi:application", port, workers, env, logs / "kouiki_bench_web.log")
     # The worker's log of every task would drown the figures: it goes to a file.
-    log = (Path(tempfile.gettempdir()) / "kouiki_bench_worker.log").open("wb")
+    log = (logs / "kouiki_bench_worker.log").open("wb")
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "worker"], cwd=ROOT, env=env, process_group=0, stdout=log, stderr=log
     )
