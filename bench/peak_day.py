@@ -38,12 +38,14 @@ each check's pass / fail; `--json FILE` writes them too. See bench/README.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import heapq
 import http.client
 import itertools
 import json
 import multiprocessing
 import os
+import queue
 import random
 import sys
 import tempfile
@@ -525,9 +527,7 @@ def advance_clock(staff_pk: int) -> tuple[int, int]:
     return advanced.given, advanced.received
 
 
-def clock_process(
-    staff_pk: int, every: float, stop: MPEvent, results: MPQueue[tuple[float, int, int]]
-) -> None:
+def clock_process(staff_pk: int, every: float, stop: MPEvent, results: MPQueue[ClockRun]) -> None:
     """The operators' clock, moved every `every` seconds in a process of its own (the work it does
     — the simulated operators' answers, the hub receiving them — stays off the client's CPU time)."""
     sys.path.insert(0, str(BENCH))
@@ -536,11 +536,84 @@ def clock_process(
 
     try:
         while not stop.wait(every):
-            started = time.monotonic()
+            started, cpu = time.monotonic(), time.process_time()
             given, received = advance_clock(staff_pk)
-            results.put((time.monotonic() - started, given, received))
+            results.put((time.monotonic() - started, given, received, time.process_time() - cpu))
     finally:
         connection.close()
+
+
+# One move of the operators' clock: seconds it took, answers given, answers received by the hub, and
+# the CPU seconds it took.
+ClockRun = tuple[float, int, int, float]
+
+
+# --- where the CPU went ---------------------------------------------------------------------------
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of a live process (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def database_sessions(name: str) -> list[int]:
+    """The PostgreSQL backends of database `name` (their process title names it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                title = (entry / "cmdline").read_bytes().decode(errors="replace")
+            except OSError:
+                continue
+            if title.startswith("postgres: ") and f" {name} " in title:
+                found.append(int(entry.name))
+    return found
+
+
+def machine_busy() -> float:
+    """CPU seconds the whole machine has been busy since boot (all CPUs: /proc/stat less idle and
+    I/O wait)."""
+    values = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(values) - values[3] - values[4]) / CLOCK_TICKS
+
+
+class CpuMeter:
+    """CPU seconds used between two snapshots by the web processes, the task worker, this
+    database's sessions, this client and the whole machine."""
+
+    def __init__(self, web: int, worker: int, database: str) -> None:
+        self.web, self.worker, self.database = web, worker, database
+
+    def snapshot(self) -> dict[str, dict[int, float]]:
+        times = os.times()
+        return {
+            "web": {pid: cpu_seconds(pid) for pid in children(self.web)},
+            "worker": {self.worker: cpu_seconds(self.worker)},
+            "database": {pid: cpu_seconds(pid) for pid in database_sessions(self.database)},
+            "client": {0: times.user + times.system},
+            "machine": {0: machine_busy()},
+        }
+
+    @staticmethod
+    def used(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> dict[str, float]:
+        """Seconds per part; a process that started in between counts from its start."""
+        return {
+            part: sum(seconds - before[part].get(pid, 0.0) for pid, seconds in values.items())
+            for part, values in after.items()
+        }
 
 
 @dataclass
@@ -800,11 +873,11 @@ def run(args: argparse.Namespace) -> None:
     feeds = [Feed() for _ in range(RETAILERS)]
     scheduler = Scheduler(cases, args.step_delay, args.seed)
     samples: list[Sample] = []
-    clock_runs: list[tuple[float, int, int]] = []
+    clock_runs: list[ClockRun] = []
     connections: list[Connection] = []
     context = multiprocessing.get_context("spawn")
     stop_clock = context.Event()
-    clock_results: MPQueue[tuple[float, int, int]] = context.Queue()
+    clock_results: MPQueue[ClockRun] = context.Queue()
     clock = context.Process(
         target=clock_process, args=(setup.staff_pk, args.clock_every, stop_clock, clock_results), daemon=True
     )
@@ -870,6 +943,8 @@ def run(args: argparse.Namespace) -> None:
     settle: dict[str, float] = {}
     try:
         clock.start()
+        meter = CpuMeter(processes[0].pid, processes[1].pid, str(connection.settings_dict["NAME"]))
+        before = meter.snapshot()
         start = time.monotonic()
         for thread in [*threads, feed_thread, sample_thread]:
             thread.start()
@@ -886,15 +961,21 @@ def run(args: argparse.Namespace) -> None:
             flush=True,
         )
         stop_clock.set()
-        clock.join(timeout=300)
-        while not clock_results.empty():
-            clock_runs.append(clock_results.get())
+        while clock.is_alive() or not clock_results.empty():
+            with contextlib.suppress(queue.Empty):
+                clock_runs.append(clock_results.get(timeout=0.5))
+        clock.join()
         settle["settled"], finals = wait_until_settled(args, setup.staff_pk, start)
         clock_runs.extend(finals)
         stop_polling.set()
         feed_thread.join()
         drain(port, setup.tokens, feeds, stats, reads)
         settle["total"] = time.monotonic() - start
+        cpu = CpuMeter.used(before, meter.snapshot())
+        # The clock's moves after the drive ran in this process: they count as the clock's.
+        cpu["client"] -= sum(run[3] for run in finals)
+        cpu["clock"] = sum(run[3] for run in clock_runs)
+        cpu["others"] = cpu.pop("machine") - sum(cpu.values())
         sampling.clear()
         sample_thread.join()
         samples.append(Sample(settle["total"], scheduler.sent, reads.total, **backlog()))
@@ -904,18 +985,28 @@ def run(args: argparse.Namespace) -> None:
         receiver.shutdown()
     checks = check(args, setup, feeds, stats, replays, receiver, reads)
     report(
-        args, cache, setup, stats, reads, replays, samples, clock_runs, settle, checks, connections, workdir
+        args,
+        cache,
+        setup,
+        stats,
+        reads,
+        replays,
+        samples,
+        clock_runs,
+        settle,
+        cpu,
+        checks,
+        connections,
+        workdir,
     )
 
 
-def wait_until_settled(
-    args: argparse.Namespace, staff_pk: int, start: float
-) -> tuple[float, list[tuple[float, int, int]]]:
+def wait_until_settled(args: argparse.Namespace, staff_pk: int, start: float) -> tuple[float, list[ClockRun]]:
     """After the last request: move the operators' clock on until every switch is closed and no
     operator message or callback is left to send (at most --settle-timeout seconds)."""
     from kouiki.switching.models import OPEN_SWITCH_STATES, Application, State, Switch
 
-    runs = []
+    runs: list[ClockRun] = []
     deadline = time.monotonic() + args.settle_timeout
     while time.monotonic() < deadline:
         left = backlog()
@@ -923,9 +1014,9 @@ def wait_until_settled(
         live = Application.objects.filter(state__in=(State.RECEIVED, State.PROCESSING)).count()
         if not (open_switches or live or left["messages_pending"] or left["callbacks_pending"]):
             break
-        started = time.monotonic()
+        started, cpu = time.monotonic(), time.thread_time()
         given, received = advance_clock(staff_pk)
-        runs.append((time.monotonic() - started, given, received))
+        runs.append((time.monotonic() - started, given, received, time.thread_time() - cpu))
         time.sleep(1)
     return time.monotonic() - start, runs
 
@@ -1191,8 +1282,9 @@ def report(
     reads: Reads,
     replays: Replays,
     samples: list[Sample],
-    clock_runs: list[tuple[float, int, int]],
+    clock_runs: list[ClockRun],
     settle: dict[str, float],
+    cpu: dict[str, float],
     checks: list[Check],
     connections: list[Connection],
     workdir: Path,
@@ -1240,6 +1332,19 @@ def report(
         )
     retries = sum(connection.retries for connection in connections)
     print(f"requests sent again after a broken connection (same key): {retries}; replays: {replays.sent}")
+    capacity = (os.process_cpu_count() or 1) * total
+    names = {
+        "web": "web processes",
+        "worker": "task worker",
+        "clock": "operators' clock",
+        "database": "PostgreSQL (this database's sessions)",
+        "client": "this client",
+        "others": "everything else on the machine",
+    }
+    print(
+        f"CPU seconds of the {capacity:,.0f} the CPUs had: "
+        + ", ".join(f"{names[part]} {cpu[part]:,.0f} ({cpu[part] / capacity:.0%})" for part in names)
+    )
     if clock_runs:
         print(
             f"operators' clock moved {len(clock_runs)} times: {sum(run[1] for run in clock_runs):,} "
@@ -1329,6 +1434,7 @@ def report(
                 for key, phase in stats.phases.items()
             },
             "retries": retries,
+            "cpu_seconds": cpu,
             "clock": [{"seconds": run[0], "given": run[1], "received": run[2]} for run in clock_runs],
             "backlog": [vars(sample) for sample in samples],
             "checks": [vars(each) for each in checks],
