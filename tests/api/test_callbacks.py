@@ -9,12 +9,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django_tasks_db.management.commands.db_worker import Worker
 
 from kouiki.core import callback_delivery, events
 from kouiki.core.errors import InvalidTransition, ValidationFailed
 from kouiki.core.models import CallbackDelivery, CallbackEndpoint, DeliveryState
 from tests.api.receiver import Receiver, serve
+from tests.tasks import run_ready_tasks
 
 SYSTEM = "switching"
 # The worker's retries are enqueued on commit: these tests commit for real.
@@ -30,20 +30,6 @@ def receiver(settings: Any) -> Iterator[Receiver]:
     yield state
     server.shutdown()
     server.server_close()
-
-
-def run_ready_tasks() -> None:
-    """What `manage.py db_worker --batch` does: run every ready task, then return."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
 
 
 def publish(organization_id: int, capture: Any, reference: str = "R1") -> None:

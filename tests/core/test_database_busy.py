@@ -36,6 +36,7 @@ from kouiki.tso.models import MessageState, OperatorMessage
 from kouiki.tso.services import delivery
 from tests.api.conftest import API, make_point, make_retailer
 from tests.factories import participant
+from tests.tasks import run_ready_tasks
 
 WRITE = re.compile(r"\s*(BEGIN|SAVEPOINT|INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 TASKS_TABLE = DBTaskResult._meta.db_table
@@ -108,7 +109,7 @@ def test_a_committed_request_answers_its_success_when_the_enqueue_after_commit_m
     later = timezone.now() + timedelta(seconds=settings.KOUIKI_TSO_SWEEP_AFTER_SECONDS + 1)
     with time_machine.travel(later, tick=False):
         assert delivery.sweep()["requeued"] == 1
-        run_worker()
+        run_ready_tasks(GracefulWorker)
     message.refresh_from_db()
     assert message.state in {MessageState.ACKNOWLEDGED, MessageState.ANSWERED}
 
@@ -160,20 +161,6 @@ def test_a_web_page_that_cannot_get_the_lock_says_in_japanese_that_the_system_is
     assert client.get("/member/").status_code == 200
 
 
-def run_worker() -> None:
-    """What `manage.py worker` runs: its loop, until no task is ready."""
-    GracefulWorker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="busy-test-worker",
-        excluded_queue_names=[],
-    ).run()
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("mail_templates")
 def test_a_task_that_met_the_lock_runs_again_once_it_is_gone(settings: Any) -> None:
@@ -185,14 +172,14 @@ def test_a_task_that_met_the_lock_runs_again_once_it_is_gone(settings: Any) -> N
 
     # The send task's claim of the row meets the lock: the task fails, and goes back in the queue.
     with locked(lambda sql: sql.lstrip().upper().startswith("UPDATE") and outbox_table in sql) as refused:
-        run_worker()
+        run_ready_tasks(GracefulWorker)
     assert refused
     [task] = DBTaskResult.objects.filter(task_path__endswith="send_outbox_message")
     assert task.status == TaskResultStatus.READY
     assert task.run_after > timezone.now()
 
     with time_machine.travel(task.run_after + timedelta(seconds=1), tick=False):
-        run_worker()
+        run_ready_tasks(GracefulWorker)
     task.refresh_from_db()
     message.refresh_from_db()
     assert task.status == TaskResultStatus.SUCCESSFUL

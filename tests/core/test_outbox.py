@@ -30,13 +30,13 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import connection, transaction
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from kouiki.core import outbox, outbox_delivery
 from kouiki.core.models import OutboxMessage, OutboxState
 from kouiki.core.outbox import queue_mail
 from kouiki.core.outbox_delivery import REDACTED_BODY, deliver, sweep
+from tests.tasks import run_ready_tasks
 
 SEND_TASK = "kouiki.core.tasks.send_outbox_message"
 
@@ -81,20 +81,6 @@ def make_message(**fields: Any) -> OutboxMessage:
 def send_tasks(message: OutboxMessage) -> list[DBTaskResult]:
     tasks = DBTaskResult.objects.filter(task_path=SEND_TASK).order_by("enqueued_at")
     return [task for task in tasks if task.args_kwargs["args"] == [message.pk]]
-
-
-def run_ready_tasks() -> None:
-    """What `manage.py db_worker --batch` does: run every ready task, then return."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
 
 
 class Rollback(Exception):

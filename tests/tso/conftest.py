@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django_tasks_db.management.commands.db_worker import Worker
 
 from kouiki.core.calendar import JST
 from kouiki.tso import services
@@ -141,17 +140,3 @@ def clock() -> Iterator[time_machine.Coordinates]:
     """The clock held at START (Japan time); move it with clock.move_to(...)."""
     with time_machine.travel(START, tick=False) as traveller:
         yield traveller
-
-
-def run_ready_tasks() -> None:
-    """What `manage.py db_worker --batch` does: run every task that is ready, then return."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="tso-test-worker",
-        excluded_queue_names=[],
-    ).run()

@@ -37,7 +37,8 @@ from kouiki.tso.services.gateway import (
     answer_from_json,
     answer_to_json,
 )
-from tests.tso.conftest import START, TOKYO_SMART, FakeHub, run_ready_tasks
+from tests.tasks import run_ready_tasks
+from tests.tso.conftest import START, TOKYO_SMART, FakeHub
 
 DELIVER_TASK = "kouiki.tso.tasks.deliver_operator_message"
 

@@ -26,7 +26,8 @@ from kouiki.tso.services.gateway import (
     Outcome,
     OutgoingMessage,
 )
-from tests.tso.conftest import START, TOKYO_SMART, TOKYO_STOPPED, FakeHub, run_ready_tasks
+from tests.tasks import run_ready_tasks
+from tests.tso.conftest import START, TOKYO_SMART, TOKYO_STOPPED, FakeHub
 
 TOKEN = "simulator-test-token"
 
