@@ -57,7 +57,10 @@ SAID_IN_WORDS = ("Shift_JIS（CP932）で表せない文字です", "NUL文字",
 
 
 def _said_in_words(problem: dict[str, Any]) -> bool:
-    messages = [message for found in problem.get("errors", {}).values() for message in found]
+    # A refusal of the URL (a NUL in a path parameter) names no field: its detail says the rule.
+    messages = [message for found in problem.get("errors", {}).values() for message in found] or [
+        problem.get("detail", "")
+    ]
     return bool(messages) and all(any(rule in message for rule in SAID_IN_WORDS) for message in messages)
 
 
