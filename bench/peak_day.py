@@ -47,6 +47,7 @@ import multiprocessing
 import os
 import queue
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -224,7 +225,7 @@ class Stats:
         from switching_api import Phase
 
         self.lock = threading.Lock()
-        self.phases: dict[str, Phase] = {name: Phase(name) for name in OPERATIONS}
+        self.phases: dict[str, Phase] = {key: Phase(label) for key, label in OPERATIONS.items()}
         self.unexpected: list[str] = []  # a few answers that were not what the driver expected
 
     def record(
@@ -845,6 +846,9 @@ def set_up(args: argparse.Namespace, receiver_port: int) -> Setup:
 
 
 def run(args: argparse.Namespace) -> None:
+    # SIGTERM as Ctrl-C: the servers are stopped on the way out (they run in process groups of
+    # their own, and would outlive this process).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     sys.path.insert(0, str(BENCH))
     import switching_api as base
     from django.db import connection
@@ -979,10 +983,9 @@ def run(args: argparse.Namespace) -> None:
         for thread in threads[args.writers :]:
             thread.join()
         settle["drive"] = time.monotonic() - start
-        print(
-            f"  reads done after {settle['drive']:.0f} s; waiting for the worker and the operators",
-            flush=True,
-        )
+        print(f"  reads done after {settle['drive']:.0f} s; the requests (req/s over the drive):")
+        print_operations(stats, settle["drive"])
+        print("  waiting for the worker and the operators", flush=True)
         stop_clock.set()
         while clock.is_alive() or not clock_results.empty():
             with contextlib.suppress(queue.Empty):
@@ -1305,6 +1308,30 @@ def check(
 # --- the figures ----------------------------------------------------------------------------------
 
 
+def print_operations(stats: Stats, seconds: float) -> None:
+    """Each operation's requests, answers not 2xx, req/s over `seconds`, p50, p99 and answers."""
+    columns = "{:42} {:>9} {:>8} {:>8} {:>8} {:>8}  {}"
+    header = columns.format("operation", "requests", "non-2xx", "req/s", "p50 ms", "p99 ms", "answers")
+    print(header)
+    print("-" * len(header))
+    for phase in stats.phases.values():
+        phase.seconds = seconds
+        if not phase.requests:
+            continue
+        non_2xx = sum(count for status, count in phase.statuses.items() if not 200 <= status < 300)
+        print(
+            columns.format(
+                phase.name,
+                f"{phase.requests:,}",
+                non_2xx,
+                f"{phase.rate:.1f}",
+                f"{phase.percentile(50):.1f}",
+                f"{phase.percentile(99):.1f}",
+                ", ".join(f"{status}×{count:,}" for status, count in sorted(phase.statuses.items())),
+            )
+        )
+
+
 def report(
     args: argparse.Namespace,
     cache: str,
@@ -1325,7 +1352,7 @@ def report(
     total = settle["total"]
     drive = settle["drive"]
     for phase in stats.phases.values():
-        phase.seconds = drive
+        phase.seconds = drive  # the feeds' drain after the drive counts in, at the drive's rate
     print(
         f"\n{datetime.now():%Y-%m-%d %H:%M} · gunicorn {args.workers} sync workers + manage.py worker · "
         f"{args.writers} writer, {args.readers} reader threads, 1 feed poller · cache: {cache}"
@@ -1342,25 +1369,6 @@ def report(
         f"{reads.total:,} status numbers read: {reads.total / total:,.1f} numbers/s "
         f"(single {reads.single:,}, many-status {reads.many:,}, event feed {reads.feed:,})"
     )
-    columns = "{:42} {:>9} {:>8} {:>8} {:>8} {:>8}  {}"
-    header = columns.format("operation", "requests", "non-2xx", "req/s", "p50 ms", "p99 ms", "answers")
-    print(header)
-    print("-" * len(header))
-    for phase in stats.phases.values():
-        if not phase.requests:
-            continue
-        non_2xx = sum(count for status, count in phase.statuses.items() if not 200 <= status < 300)
-        print(
-            columns.format(
-                phase.name,
-                f"{phase.requests:,}",
-                non_2xx,
-                f"{phase.rate:.1f}",
-                f"{phase.percentile(50):.1f}",
-                f"{phase.percentile(99):.1f}",
-                ", ".join(f"{status}×{count:,}" for status, count in sorted(phase.statuses.items())),
-            )
-        )
     retries = sum(connection.retries for connection in connections)
     print(f"requests sent again after a broken connection (same key): {retries}; replays: {replays.sent}")
     capacity = (os.process_cpu_count() or 1) * total
