@@ -744,6 +744,13 @@ def parse_args() -> argparse.Namespace:
         help=f"the cache in Redis (REDIS_URL, else {DEFAULT_REDIS_URL}) (default); "
         "--no-redis: the database cache",
     )
+    parser.add_argument(
+        "--vacuum-every",
+        type=float,
+        default=60.0,
+        help="where the server has autovacuum off: seconds between two VACUUM (ANALYZE) of the "
+        "database, standing in for it (60; 0: never)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, help="also write the figures and checks to this file as JSON")
     args = parser.parse_args()
@@ -783,6 +790,7 @@ class Setup:
     tokens: list[str]
     staff_pk: int
     cases: list[Case]
+    autovacuum_off: bool
 
 
 def set_up(args: argparse.Namespace, receiver_port: int) -> Setup:
@@ -842,7 +850,9 @@ def set_up(args: argparse.Namespace, receiver_port: int) -> Setup:
     ]
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return Setup(organizations, codes, tokens, staff.pk, cases)
+        cursor.execute("SHOW autovacuum")
+        autovacuum_off = cursor.fetchone()[0] == "off"
+    return Setup(organizations, codes, tokens, staff.pk, cases, autovacuum_off)
 
 
 def run(args: argparse.Namespace) -> None:
@@ -873,6 +883,12 @@ def run(args: argparse.Namespace) -> None:
         f"numbers to read · set up in {time.monotonic() - started_setup:.0f} s · logs in {workdir}",
         flush=True,
     )
+    if setup.autovacuum_off and args.vacuum_every > 0:
+        print(
+            f"autovacuum is off on this server: VACUUM (ANALYZE) every {args.vacuum_every:.0f} s stands in "
+            "for it (--vacuum-every)",
+            flush=True,
+        )
     connection.close()  # the servers and the threads have their own
 
     port = base.free_port()
@@ -957,6 +973,24 @@ def run(args: argparse.Namespace) -> None:
         finally:
             database.close()
 
+    vacuums: list[float] = []  # seconds each VACUUM (ANALYZE) took
+
+    def housekeeper() -> None:
+        """What autovacuum would do, where the server has it off: the plans of the growing queues
+        (the worker's task claim above all) stay those of the empty tables otherwise."""
+        from django.db import connection as database
+
+        try:
+            while not stop_housekeeping.wait(args.vacuum_every):
+                started = time.monotonic()
+                with database.cursor() as cursor:
+                    cursor.execute("VACUUM (ANALYZE)")
+                vacuums.append(time.monotonic() - started)
+        finally:
+            database.close()
+
+    stop_housekeeping = threading.Event()
+    housekeeping = threading.Thread(target=housekeeper, daemon=True)
     threads = [threading.Thread(target=writer, args=(args.seed * 1000 + n,)) for n in range(args.writers)]
     threads += [
         threading.Thread(target=reader, args=(args.seed * 1000 + 500 + n,)) for n in range(args.readers)
@@ -975,6 +1009,8 @@ def run(args: argparse.Namespace) -> None:
         start = time.monotonic()
         for thread in [*threads, feed_thread, sample_thread]:
             thread.start()
+        if setup.autovacuum_off and args.vacuum_every > 0:
+            housekeeping.start()
         for thread in threads[: args.writers]:
             thread.join()
         writing.clear()
@@ -998,6 +1034,7 @@ def run(args: argparse.Namespace) -> None:
         drain(port, setup.tokens, feeds, stats, reads)
         settle["total"] = time.monotonic() - start
         cpu = CpuMeter.used(before, meter.snapshot())
+        stop_housekeeping.set()
         # The clock's moves after the drive ran in this process: they count as the clock's.
         cpu["client"] -= sum(run[3] for run in finals)
         cpu["clock"] = sum(run[3] for run in clock_runs)
@@ -1019,6 +1056,7 @@ def run(args: argparse.Namespace) -> None:
         replays,
         samples,
         clock_runs,
+        vacuums,
         settle,
         cpu,
         checks,
@@ -1341,6 +1379,7 @@ def report(
     replays: Replays,
     samples: list[Sample],
     clock_runs: list[ClockRun],
+    vacuums: list[float],
     settle: dict[str, float],
     cpu: dict[str, float],
     checks: list[Check],
@@ -1384,6 +1423,8 @@ def report(
         f"CPU seconds of the {capacity:,.0f} the CPUs had: "
         + ", ".join(f"{names[part]} {cpu[part]:,.0f} ({cpu[part] / capacity:.0%})" for part in names)
     )
+    if vacuums:
+        print(f"VACUUM (ANALYZE) in place of autovacuum: {len(vacuums)} times, {sum(vacuums):,.1f} s")
     if clock_runs:
         print(
             f"operators' clock moved {len(clock_runs)} times: {sum(run[1] for run in clock_runs):,} "
@@ -1484,6 +1525,7 @@ def report(
                 for key, phase in stats.phases.items()
             },
             "retries": retries,
+            "vacuums": vacuums,
             "cpu_seconds": cpu,
             "clock": [{"seconds": run[0], "given": run[1], "received": run[2]} for run in clock_runs],
             "backlog": [vars(sample) for sample in samples],
