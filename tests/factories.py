@@ -8,7 +8,7 @@ import factory
 from django.utils import timezone
 
 from kouiki.core.systems import Role, System
-from kouiki.identity.choices import participant_username, staff_username
+from kouiki.identity.choices import ParticipantKind, participant_username, staff_username
 from kouiki.identity.models import AccountKind, Enrollment, Organization, PasswordHistory, User
 
 PASSWORD = "Test-pass1"
@@ -93,4 +93,20 @@ def participant(
         kwargs["organization"] = organization
     user = UserFactory(**kwargs)
     Enrollment.objects.create(user=user, system=system, role=role)
+    return user
+
+
+def dr_contractor_user(
+    *,
+    role: str = Role.USER,
+    organization: Organization | None = None,
+    **kwargs: Any,
+) -> User:
+    """A user of a demand-response contractor (需要抑制契約者) in the switching system (ADR 22)."""
+    if organization is not None:
+        kwargs["organization"] = organization
+    user = UserFactory(**kwargs)
+    Enrollment.objects.create(
+        user=user, system=System.SWITCHING, role=role, participant_kind=ParticipantKind.DR_CONTRACTOR
+    )
     return user

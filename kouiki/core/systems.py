@@ -55,7 +55,7 @@ SITES: tuple[Site, ...] = (
         name=System.SWITCHING.label,
         summary="供給地点情報の照会、スイッチング（契約の切替え）、再点・廃止などの申込みを"
         "一般送配電事業者へ取り次ぎます。API でも利用できます。",
-        audience="小売電気事業者のユーザ",
+        audience="小売電気事業者・需要抑制契約者のユーザ",
     ),
     Site(
         key=System.CAPACITY.value,

@@ -37,7 +37,7 @@ class EnrollmentInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(ReadOnlyAdmin):
     list_display = ("username", "kind", "organization", "last_name", "first_name", "is_active", "last_login")
-    list_filter = ("kind", "is_active")
+    list_filter = ("kind", "is_active", "enrollments__system", "enrollments__participant_kind")
     search_fields = ("username", "login_id", "last_name", "first_name", "email")
     exclude = ("password",)
     inlines = (EnrollmentInline,)

@@ -40,6 +40,15 @@ class OrganizationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "脱退済"
 
 
+class ParticipantKind(models.TextChoices):
+    """本システム利用者の区分 of the switching system (seed 001 2.1.1): a retailer or a demand-response
+    contractor, each under its own contract and 事業者コード (ADR 22). Other systems' enrollments keep
+    the default, which means nothing there."""
+
+    RETAILER = "retailer", "小売電気事業者"
+    DR_CONTRACTOR = "dr_contractor", "需要抑制契約者"
+
+
 class Duty(models.TextChoices):
     """担当業務 of a member-system user (seed 003, chapter 3)."""
 

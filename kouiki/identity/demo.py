@@ -1,4 +1,7 @@
-"""Identity's demo data (README, Demo accounts): idempotent, registered with kouiki.core.demo."""
+"""Identity's demo data (README, Demo accounts): idempotent, registered with kouiki.core.demo.
+
+The member 広域電力株式会社 (9001), the reviewer, and the switching system's demand-response
+contractor デマンドレスポンス株式会社 (9401; the retailers 9101 and 9102 are the switching demo's)."""
 
 from __future__ import annotations
 
@@ -7,10 +10,14 @@ from typing import Any
 
 from kouiki.core.japanese import corporate_number_check_digit
 from kouiki.core.systems import Role, System
-from kouiki.identity.choices import participant_username, staff_username
+from kouiki.identity.choices import ParticipantKind, participant_username, staff_username
 from kouiki.identity.models import AccountKind, Duty, Enrollment, Organization, PasswordHistory, User
+from kouiki.identity.selectors import organization_by_code
+from kouiki.identity.services import create_organization
+from kouiki.identity.services.tokens import ensure_demo_token
 
 DEMO_PASSWORD = "Demo-pass1"
+DR_CONTRACTOR = "9401"
 
 
 def demo_corporate_number(base12: str) -> str:
@@ -18,7 +25,7 @@ def demo_corporate_number(base12: str) -> str:
 
 
 def load() -> int:
-    """The member 広域電力株式会社 (9001) with adm001 and usr001, and the reviewer."""
+    """The member 広域電力株式会社 (9001) with adm001 and usr001, the reviewer, and the DR contractor."""
     created = 0
     organization, new = Organization.objects.get_or_create(
         code="9001",
@@ -67,7 +74,44 @@ def load() -> int:
         )
         _set_password(reviewer)
         created += 1
-    return created
+    return created + _dr_contractor()
+
+
+def _dr_contractor() -> int:
+    """デマンドレスポンス株式会社 (9401), a demand-response contractor of the switching system (seed 001
+    2.2.2), made as the switching demo makes its retailers: adm001 and usr001, and the API token
+    `demo-9401` of usr001 (README)."""
+    created = 0
+    organization = organization_by_code(DR_CONTRACTOR)
+    if organization is None:
+        organization = create_organization(
+            actor=None,
+            code=DR_CONTRACTOR,
+            corporate_number=demo_corporate_number("000012059401"),
+            name="デマンドレスポンス株式会社",
+            name_kana="デマンドレスポンスカブシキガイシャ",
+            business_types=[],
+        )
+        created += 1
+    for login_id, role, first_name, first_name_kana in (
+        ("adm001", Role.ADMIN, "一郎", "イチロウ"),
+        ("usr001", Role.USER, "花子", "ハナコ"),
+    ):
+        created += _participant(
+            organization,
+            login_id,
+            role,
+            system=System.SWITCHING,
+            participant_kind=ParticipantKind.DR_CONTRACTOR,
+            last_name="寺田",
+            first_name=first_name,
+            last_name_kana="テラダ",
+            first_name_kana=first_name_kana,
+            department_title="需給調整部",
+            email=f"{login_id}@demand-response.example.jp",
+        )
+    user = User.objects.get(username=participant_username(DR_CONTRACTOR, "usr001"))
+    return created + ensure_demo_token(user=user, raw=f"demo-{DR_CONTRACTOR}")
 
 
 def _set_password(user: User) -> None:
@@ -76,7 +120,15 @@ def _set_password(user: User) -> None:
     PasswordHistory.objects.create(user=user, password=user.password)
 
 
-def _participant(organization: Organization, login_id: str, role: str, **profile: Any) -> int:
+def _participant(
+    organization: Organization,
+    login_id: str,
+    role: str,
+    *,
+    system: str = System.MEMBER,
+    participant_kind: str = ParticipantKind.RETAILER,
+    **profile: Any,
+) -> int:
     username = participant_username(organization.code, login_id)
     if User.objects.filter(username=username).exists():
         return 0
@@ -89,5 +141,5 @@ def _participant(organization: Organization, login_id: str, role: str, **profile
         **profile,
     )
     _set_password(user)
-    Enrollment.objects.create(user=user, system=System.MEMBER, role=role)
+    Enrollment.objects.create(user=user, system=system, role=role, participant_kind=participant_kind)
     return 1

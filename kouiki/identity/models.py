@@ -11,7 +11,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kouiki.core.systems import Role, System
-from kouiki.identity.choices import BUSINESS_GROUPS, BusinessType, Duty, OrganizationStatus, staff_username
+from kouiki.identity.choices import (
+    BUSINESS_GROUPS,
+    BusinessType,
+    Duty,
+    OrganizationStatus,
+    ParticipantKind,
+    staff_username,
+)
 
 # Re-exported: identity's own modules and tests import them from here.
 __all__ = ["BUSINESS_GROUPS", "AccountKind", "BusinessType", "Duty", "OrganizationStatus"]
@@ -170,6 +177,11 @@ class Enrollment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrollments")
     system = models.CharField("システム", max_length=16, choices=System.choices)
     role = models.CharField("権限", max_length=8, choices=Role.choices, default=Role.USER)
+    # 本システム利用者の区分: what the user's organization is in the switching system (ADR 22). It
+    # decides the catalog's code R or D; one kind per organization (services hold it).
+    participant_kind = models.CharField(
+        "利用者区分", max_length=16, choices=ParticipantKind.choices, default=ParticipantKind.RETAILER
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -177,6 +189,11 @@ class Enrollment(models.Model):
         verbose_name_plural = "システム利用登録"
         constraints = [
             models.UniqueConstraint(fields=["user", "system"], name="enrollment_one_per_system"),
+            models.CheckConstraint(
+                condition=Q(participant_kind=ParticipantKind.RETAILER)
+                | Q(participant_kind=ParticipantKind.DR_CONTRACTOR, system=System.SWITCHING),
+                name="enrollment_dr_contractor_only_in_switching",
+            ),
         ]
 
     def __str__(self) -> str:

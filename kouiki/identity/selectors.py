@@ -12,7 +12,7 @@ from django.utils import timezone
 from kouiki.core.catalog import implements
 from kouiki.core.errors import NotFound
 from kouiki.core.systems import Role, System
-from kouiki.identity.choices import participant_username
+from kouiki.identity.choices import ParticipantKind, participant_username
 from kouiki.identity.models import AccountKind, Enrollment, Organization, User
 
 
@@ -26,24 +26,47 @@ def password_change_required(user: User) -> bool:
     return timezone.now() - user.password_changed_at >= max_age
 
 
-def role_in(user: User, system: str) -> str | None:
-    """The user's role in a system, or None when it is not enrolled there."""
+def _enrollment_in(user: User, system: str) -> Enrollment | None:
     for enrollment in user.enrollments.all():
         if enrollment.system == system:
-            return enrollment.role
+            return enrollment
     return None
 
 
+def role_in(user: User, system: str) -> str | None:
+    """The user's role in a system, or None when it is not enrolled there."""
+    enrollment = _enrollment_in(user, system)
+    return enrollment.role if enrollment is not None else None
+
+
+def participant_kind_in(user: User, system: str = System.SWITCHING) -> str | None:
+    """What the user's organization is in a system (小売電気事業者 or 需要抑制契約者, ADR 22), or None
+    when the user is not enrolled there."""
+    enrollment = _enrollment_in(user, system)
+    return enrollment.participant_kind if enrollment is not None else None
+
+
+def organization_participant_kind(*, organization_id: int, system: str) -> str | None:
+    """What an organization is in a system, from its users' enrollments (one kind per organization),
+    or None when none of its users is enrolled there yet."""
+    return (
+        Enrollment.objects.filter(user__organization_id=organization_id, system=system)
+        .values_list("participant_kind", flat=True)
+        .first()
+    )
+
+
 def role_codes(user: User, system: str) -> frozenset[str]:
-    """The FUNCTIONS.md "who" codes the user holds in a system (M, A, R, D, C, O)."""
+    """The FUNCTIONS.md "who" codes the user holds in a system (M, A, R, D, C, O): in the switching
+    system a demand-response contractor's users hold D where a retailer's hold R (seed 001 2.2.2)."""
     if not user.is_authenticated:
         return frozenset()
     if user.kind == AccountKind.STAFF:
         return frozenset({"O"})
     if user.organization is None or not user.organization.is_active:
         return frozenset()
-    role = role_in(user, system)
-    if role is None:
+    enrollment = _enrollment_in(user, system)
+    if enrollment is None:
         return frozenset()
     codes: set[str] = set()
     if system == System.MEMBER:
@@ -51,8 +74,8 @@ def role_codes(user: User, system: str) -> frozenset[str]:
     elif system == System.CAPACITY:
         codes.add("C")
     elif system == System.SWITCHING:
-        codes.add("R")
-    if role == Role.ADMIN:
+        codes.add("D" if enrollment.participant_kind == ParticipantKind.DR_CONTRACTOR else "R")
+    if enrollment.role == Role.ADMIN:
         codes.add("A")
     return frozenset(codes)
 

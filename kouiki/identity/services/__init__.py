@@ -28,9 +28,9 @@ from kouiki.core.errors import Forbidden, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail
 from kouiki.core.systems import Role, System
 from kouiki.identity.access import function, is_staff
-from kouiki.identity.choices import participant_username
+from kouiki.identity.choices import ParticipantKind, participant_username
 from kouiki.identity.models import Duty, Enrollment, Organization, OrganizationStatus, PasswordHistory, User
-from kouiki.identity.selectors import count_by_role, role_in
+from kouiki.identity.selectors import count_by_role, organization_participant_kind, role_in
 from kouiki.identity.services.rules import rules_for
 from kouiki.identity.validators import ALLOWED_SYMBOLS, character_classes
 
@@ -86,10 +86,13 @@ def open_account(
     duties: list[str],
     profile: Mapping[str, Any],
     detail: Mapping[str, Any] | None = None,
+    participant_kind: str | None = None,
 ) -> User:
     """A new account of a participant (inside the caller's transaction, which holds the limits): a
-    taken user ID is refused next to the field; the account is enrolled in `system` with `role`, its
+    taken user ID is refused next to the field; the account is enrolled in `system` with `role` and
+    the organization's kind of participant (`participant_kind` for its first account, ADR 22), its
     first password stored to be changed at the first login, and the registration audited."""
+    kind = _participant_kind(organization, system, participant_kind)
     user = User(
         organization=organization,
         login_id=login_id,
@@ -102,17 +105,40 @@ def open_account(
             user.save()
     except IntegrityError as error:
         raise ValidationFailed(errors={"user_id": ["このユーザIDは既に使用されています。"]}) from error
-    Enrollment.objects.create(user=user, system=system, role=role)
+    Enrollment.objects.create(user=user, system=system, role=role, participant_kind=kind)
     _store_password(user, password, must_change=True)
+    facts: dict[str, Any] = {"role": role}
+    if system == System.SWITCHING:
+        facts["participant_kind"] = kind
     record(
         actor=actor,
         action=Action.USER_REGISTER,
         obj=user,
         organization=organization,
         system=system,
-        detail={"role": role, **(detail or {})},
+        detail={**facts, **(detail or {})},
     )
     return user
+
+
+def _participant_kind(organization: Organization, system: str, requested: str | None) -> str:
+    """The kind of participant a new account of `organization` in `system` is: the organization's
+    own once it has accounts there (one contract, one kind: seed 001 2.1.1 has a company that is
+    both apply for each separately, and every switching read is scoped by organization), the
+    requested one (a retailer by default) for its first. Only the switching system knows kinds."""
+    existing = organization_participant_kind(organization_id=organization.pk, system=system)
+    kind = requested or existing or ParticipantKind.RETAILER
+    if kind != ParticipantKind.RETAILER and system != System.SWITCHING:
+        raise ValidationFailed(
+            f"{ParticipantKind(kind).label}の区分は、スイッチング支援システムの利用者にのみ設定できます。"
+        )
+    if existing is not None and kind != existing:
+        raise ValidationFailed(
+            f"事業者コード {organization.code} は{ParticipantKind(existing).label}として"
+            "スイッチング支援システムを利用しています。"
+            f"{ParticipantKind(kind).label}としての利用は、別の事業者コードで利用申請してください。"
+        )
+    return kind
 
 
 def _mail_registered(user: User, password: str, system: str) -> None:
@@ -468,9 +494,11 @@ def create_administrator(
     login_id: str,
     system: str = System.MEMBER,
     duties: list[str] | None = None,
+    participant_kind: str | None = None,
     **profile: Any,
 ) -> User:
-    """An administrator account of `organization`, its password mailed (join approval, MEM-I4).
+    """An administrator account of `organization`, its password mailed (join approval, MEM-I4; in
+    the switching system, the admin ID that makes a participant's contract, of `participant_kind`).
 
     The per-system limit of administrators holds here too.
     """
@@ -490,6 +518,7 @@ def create_administrator(
             password=password,
             duties=list(duties if duties is not None else [d.value for d in Duty]),
             profile=profile,
+            participant_kind=participant_kind,
         )
         _mail_registered(user, password, system)
     return user

@@ -13,7 +13,9 @@ from django.views.decorators.http import require_http_methods
 
 from kouiki.core.systems import System
 from kouiki.identity.access import View, enrolled_required, is_administrator, menu
+from kouiki.identity.choices import ParticipantKind
 from kouiki.identity.models import User
+from kouiki.identity.selectors import participant_kind_in
 from kouiki.identity.views.member import own_profile
 
 
@@ -63,7 +65,16 @@ def system_menu(request: HttpRequest, actor: User, system: str) -> HttpResponse:
                 ],
             )
         )
-    return render(request, "identity/system/menu.html", {"groups": groups, "title": "メニュー"})
+    kind = participant_kind_in(actor, system) if system == System.SWITCHING else None
+    return render(
+        request,
+        "identity/system/menu.html",
+        {
+            "groups": groups,
+            "title": "メニュー",
+            "dr_contractor": kind == ParticipantKind.DR_CONTRACTOR,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
