@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from datetime import date
 
 import jaconv
 from django.core.exceptions import ValidationError
@@ -477,6 +478,33 @@ def validate_cp932(value: str) -> None:
             "%(chars)sは使用できません（Shift_JIS（CP932）で表せない文字です）。",
             code="cp932",
             params={"chars": _offending(value, _outside_cp932)},
+        )
+
+
+# --- 日付 (a date typed in a CSV cell) ------------------------------------------------------------
+
+_DATE_RE = re.compile(r"([0-9]{4})[/\-.年]([0-9]{1,2})[/\-.月]([0-9]{1,2})日?")
+
+
+def parse_date(value: str) -> date | None:
+    """2025/6/30, 2025-06-30, 2025年6月30日, ２０２５／６／３０ or 20250630; None when it is not a date."""
+    text = normalize_code(value)
+    if re.fullmatch(r"[0-9]{8}", text):
+        parts = (text[:4], text[4:6], text[6:])
+    elif match := _DATE_RE.fullmatch(text):
+        parts = (match[1], match[2], match[3])
+    else:
+        return None
+    try:
+        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        return None
+
+
+def validate_date(value: str) -> None:
+    if parse_date(value) is None:
+        raise ValidationError(
+            "日付は「2025/06/30」の形式で、存在する日付を入力してください。", code="date_format"
         )
 
 

@@ -23,7 +23,12 @@ from kouiki.core import csvio
 from kouiki.core.catalog import implements
 from kouiki.core.csvio import Column, RowError
 from kouiki.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
-from kouiki.core.japanese import normalize_organization_code, validate_organization_code
+from kouiki.core.japanese import (
+    normalize_organization_code,
+    parse_date,
+    validate_date,
+    validate_organization_code,
+)
 from kouiki.core.outbox import queue_mail
 from kouiki.core.pdf import render_pdf
 from kouiki.core.systems import System
@@ -32,8 +37,6 @@ from kouiki.fees.models import Invoice, InvoiceBatch, PayeeAccount, invoice_numb
 from kouiki.fees.services.validators import (
     normalize_fiscal_year,
     normalize_yen,
-    parse_date,
-    validate_date,
     validate_fiscal_year,
     validate_positive_yen,
     validate_yen,
