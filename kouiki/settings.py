@@ -328,15 +328,25 @@ KOUIKI_CALLBACK_SWEEP_EVERY_SECONDS = env_int("KOUIKI_CALLBACK_SWEEP_EVERY_SECON
 KOUIKI_CALLBACK_ALLOW_HTTP_LOOPBACK = env_bool("KOUIKI_CALLBACK_ALLOW_HTTP_LOOPBACK", DEBUG)
 
 # Switching hub (issue 7)
-# The operators' standard lead time before a switching date, per area ("01".."10", "default" for
-# the rest) and voltage: [business days, then calendar days], "standard" without meter work and
-# "meter_work" when the meter must be replaced. JSON in KOUIKI_SWITCHING_LEAD_TIMES replaces it.
-KOUIKI_SWITCHING_LEAD_TIMES = {
+# The operators' standard lead time from matching to a switching date (docs/decisions/0025), per
+# area ("01".."10"; "default" for what an area does not say) and point class: [business days, then
+# calendar days], "standard" without meter work and "meter_work" when the meter must be replaced.
+# Low voltage and FIT-graduated (low voltage too) 1 + 2, 8 + 2 with meter work; high voltage under
+# 500 kW 8 business days, with meter work 20 business days (Chugoku's figure, taken for the areas
+# that publish none) and three weeks in Shikoku; 500 kW and more and extra-high voltage 10 business
+# days. FIT points are never switched: no entry. JSON in KOUIKI_SWITCHING_LEAD_TIMES replaces it.
+_LOW_LEAD_TIME = {"standard": [1, 2], "meter_work": [8, 2]}
+_LARGE_LEAD_TIME = {"standard": [10, 0], "meter_work": [10, 0]}
+KOUIKI_SWITCHING_LEAD_TIMES: dict[str, dict[str, dict[str, list[int]]]] = {
     "default": {
-        "low": {"standard": [1, 2], "meter_work": [8, 2]},
-        "high": {"standard": [1, 2], "meter_work": [8, 2]},
-        "extra_high": {"standard": [1, 2], "meter_work": [8, 2]},
+        "low": _LOW_LEAD_TIME,
+        "fit_graduated": _LOW_LEAD_TIME,
+        "high": {"standard": [8, 0], "meter_work": [20, 0]},
+        "high_large": _LARGE_LEAD_TIME,
+        "extra_high": _LARGE_LEAD_TIME,
     },
+    "07": {"high": {"meter_work": [20, 0]}},  # 中国: 20 business days with meter work
+    "08": {"high": {"meter_work": [0, 21]}},  # 四国: three weeks with meter work
 }
 if os.environ.get("KOUIKI_SWITCHING_LEAD_TIMES"):
     import json

@@ -128,6 +128,7 @@ class Action(models.TextChoices):
 
     # The operators' gateway (tso)
     TSO_OPERATORS_CLOCK_ADVANCE = "tso.operators_clock_advance", "模擬の一般送配電事業者の時計を進める"
+    TSO_READING_CALENDAR_LOAD = "tso.reading_calendar_load", "検針日程カレンダーの登録"
 
     # The back office: closing days, mail, the audit log itself (backoffice)
     CALENDAR_CLOSING_DAY_ADD = "calendar.closing_day_add", "休業日の追加"

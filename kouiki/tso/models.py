@@ -2,11 +2,13 @@
 
 `OperatorMessage` is the truth about a message, not the task that sends it (docs/decisions/0014).
 The `Simulator*` models, `UsagePassword` and `SandboxMail` belong to the in-process simulator of
-the ten operators: what a real operator keeps on its side.
+the ten operators: what a real operator keeps on its side. `ReadingCalendar` and `ReadingDate` are
+the operators' published 検針日程 calendars, loaded by staff (docs/decisions/0025).
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
@@ -136,6 +138,63 @@ class AnswerFeedCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area}: {self.position}"
+
+
+# --- The operators' 検針日程 calendars ---------------------------------------------------------------
+
+
+class ReadingCalendar(models.Model):
+    """One operator's 検針日程 calendar of one month: on which date of the month the points of each
+    schedule code are read. Loaded from the operator's published calendar (or the demo's)."""
+
+    area = models.CharField("エリア", max_length=2, choices=Area.choices)
+    # The first day of the month.
+    month = models.DateField("年月")
+    loaded_at = models.DateTimeField("登録日時", default=timezone.now)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="登録者",
+        null=True,
+        blank=True,
+    )
+    # The CSV file it came from; empty for the demo's generated calendars.
+    filename = models.CharField("登録ファイル", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "検針日程カレンダー"
+        verbose_name_plural = "検針日程カレンダー"
+        ordering = ["area", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "month"], name="tso_readingcal_area_month"),
+            models.CheckConstraint(condition=Q(area__in=Area.values), name="tso_readingcal_area"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_area_display()} {self.month.year}年{self.month.month}月"
+
+
+class ReadingDate(models.Model):
+    """The date the points of one 検針日程 code are read in its calendar's month."""
+
+    calendar = models.ForeignKey(
+        ReadingCalendar, on_delete=models.CASCADE, related_name="dates", verbose_name="検針日程カレンダー"
+    )
+    code = models.CharField("検針日程", max_length=2)
+    reading_date = models.DateField("検針日")
+
+    class Meta:
+        verbose_name = "検針日"
+        verbose_name_plural = "検針日"
+        ordering = ["calendar", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "code"], name="tso_readingdate_once"),
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{2}$"), name="tso_readingdate_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.reading_date:%Y/%m/%d}"
 
 
 # --- The simulator's side -----------------------------------------------------------------------

@@ -1,22 +1,26 @@
-"""Reads of the gateway: the messages and their answers (back office, the hub's status), and the
-simulator's sandbox mailbox. Other apps reach the gateway's models through this module."""
+"""Reads of the gateway: the messages and their answers (back office, the hub's status), the
+simulator's sandbox mailbox, and the operators' 検針日程 calendars (the hub's switching dates, the
+back office). Other apps reach the gateway's models through this module."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from kouiki.core.errors import NotFound
+from kouiki.core.errors import Conflict, NotFound
+from kouiki.core.japanese import Area
 from kouiki.tso.models import (
     AnswerRecord,
     FinalOutcome,
     MessageState,
     OperatorMessage,
+    ReadingCalendar,
+    ReadingDate,
     SandboxMail,
     SimulatorJob,
 )
@@ -27,11 +31,17 @@ __all__ = [
     "MessageState",
     "MessageStatus",
     "OperatorMessage",
+    "ReadingCalendar",
+    "ReadingScheduleUnavailable",
     "SandboxMail",
+    "first_of_month",
     "masked",
     "message_status",
     "operator_message",
     "operator_messages",
+    "reading_calendar",
+    "reading_calendars",
+    "reading_date",
     "sandbox_mail",
     "sandbox_mails",
     "simulated_work",
@@ -179,3 +189,117 @@ def simulated_work(*, until: datetime | None = None) -> QuerySet[SimulatorJob]:
     if until is not None:
         jobs = jobs.filter(due_at__lte=until)
     return jobs
+
+
+# --- 検針日程 calendars -----------------------------------------------------------------------------
+
+
+class ReadingScheduleUnavailable(Conflict):
+    """The 検針日 of a point cannot be told: its operator's calendar of the month is not loaded
+    (`reading_calendar_missing`), or does not have the point's 検針日程 (`reading_code_unknown`).
+    A refusal the caller can act on, never a guessed date (docs/decisions/0025)."""
+
+    code = "reading_calendar_missing"
+    default_message = "検針日程カレンダーが登録されていないため、検針日を決められません。"
+
+
+# The first date on or after a day lies in that day's month or the next: a month's calendar holds
+# dates of that month only (reading_calendars checks it on loading).
+_MONTHS_READ = 2
+_LAST_MONTH = date(9999, 12, 1)
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    """The first day of the month after ``month``'s."""
+    return date(month.year + 1, 1, 1) if month.month == 12 else date(month.year, month.month + 1, 1)
+
+
+def month_label(month: date) -> str:
+    """2027年1月."""
+    return f"{month.year}年{month.month}月"
+
+
+def reading_date(*, area: str, code: str, on_or_after: date) -> date:
+    """The first date on or after ``on_or_after`` on which the operator of ``area`` reads the points
+    of 検針日程 ``code``, from its calendars of that month and the next (one query).
+
+    Raises ReadingScheduleUnavailable when a month that must be read is not loaded, or its
+    calendar does not list ``code``."""
+    months = [first_of_month(on_or_after)]
+    while len(months) < _MONTHS_READ and months[-1] < _LAST_MONTH:
+        months.append(next_month(months[-1]))
+    found = dict(
+        ReadingDate.objects.filter(calendar__area=area, calendar__month__in=months, code=code).values_list(
+            "calendar__month", "reading_date"
+        )
+    )
+    for month in months:
+        reading = found.get(month)
+        if reading is None:
+            raise _unavailable(area, code, month)
+        if reading >= on_or_after:
+            return reading
+    raise _unavailable(area, code, next_month(months[-1]))
+
+
+def _unavailable(area: str, code: str, month: date) -> ReadingScheduleUnavailable:
+    name = Area(area).label if area in Area.values else area
+    if ReadingCalendar.objects.filter(area=area, month=month).exists():
+        return ReadingScheduleUnavailable(
+            f"供給地点の検針日程「{code}」は{name}エリアの検針日程カレンダー（{month_label(month)}）に"
+            "ありません。供給地点情報の検針日程を一般送配電事業者に確認してください"
+            "（希望日を指定した申込みには影響しません）。",
+            code="reading_code_unknown",
+        )
+    return ReadingScheduleUnavailable(
+        f"{name}エリアの{month_label(month)}の検針日程カレンダーが本機関に登録されていないため、"
+        "検針日（スイッチング予定日など）を決められません。登録されるまでお待ちいただくか、"
+        "本機関にお問い合わせください（希望日を指定した申込みには影響しません）。",
+        code="reading_calendar_missing",
+    )
+
+
+def reading_calendars(
+    *, first_month: date | None = None, last_month: date | None = None
+) -> QuerySet[ReadingCalendar]:
+    """The loaded calendars by area and month, each with its number of codes and who loaded it."""
+    calendars = (
+        ReadingCalendar.objects.annotate(code_count=Count("dates"))
+        .select_related("loaded_by")
+        .order_by("area", "month")
+    )
+    if first_month is not None:
+        calendars = calendars.filter(month__gte=first_of_month(first_month))
+    if last_month is not None:
+        calendars = calendars.filter(month__lte=first_of_month(last_month))
+    return calendars
+
+
+def reading_calendar(*, area: str, month: date) -> ReadingCalendar:
+    """One area's calendar of one month, or NotFound."""
+    calendar = (
+        ReadingCalendar.objects.select_related("loaded_by")
+        .filter(area=area, month=first_of_month(month))
+        .first()
+    )
+    if calendar is None:
+        raise NotFound("この月の検針日程カレンダーは登録されていません。")
+    return calendar
+
+
+def reading_dates(calendar: ReadingCalendar) -> QuerySet[ReadingDate]:
+    return ReadingDate.objects.filter(calendar=calendar).order_by("code")
+
+
+def loaded_months(areas: list[str] | None = None) -> dict[str, list[date]]:
+    """Per area, the months whose calendar is loaded, in order."""
+    found: dict[str, list[date]] = {area: [] for area in (areas or Area.values)}
+    rows = ReadingCalendar.objects.order_by("area", "month").values_list("area", "month")
+    for area, month in rows:
+        if area in found:
+            found[area].append(month)
+    return found

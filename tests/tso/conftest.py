@@ -43,7 +43,7 @@ def point_items(number: str, **changes: Any) -> dict[str, Any]:
         "pole_number": "本町幹12-3",
         "grid_connection": False,
         "contract_changed_on": "2020-04-01",
-        "reading_day": "05",
+        "reading_day": "10",  # a 検針日程 Tokyo has (kouiki.tso.choices.READING_CODES)
         "contract_state": "in_service",
         "abolition_method": "",
         "customer_name": "広域 太郎",

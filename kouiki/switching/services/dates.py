@@ -2,9 +2,16 @@
 
 The switching date is the first regular meter-reading day (検針日) on or after the operator's
 standard lead time has passed, unless the customer asked for a later date (ADR 11, issue 7). The
-lead time is kept in settings per operator (area) and voltage, as business days and then calendar
-days: for low voltage 1 business day + 2 calendar days without meter work, 8 business days + 2
-calendar days when the meter must be replaced (no smart meter yet).
+lead time is kept in settings per operator (area) and point class (`KOUIKI_SWITCHING_LEAD_TIMES`,
+ADR 25), as business days and then calendar days, counted from the day of matching: low voltage
+(and FIT-graduated) 1 business day + 2 days, 8 business days + 2 days when the meter must be
+replaced; high voltage under 500 kW 8 business days, with meter work 20 business days (three
+weeks in Shikoku); 500 kW and more and extra-high voltage 10 business days.
+
+A point's 検針日 is not a day of the month but its 検針日程, a schedule code that the operator's
+calendar of each month maps to a date (kouiki.tso, ADR 25). A point without one switches on the
+earliest date. A month whose calendar is not loaded, or a code it does not list, is a refusal
+(`ReadingScheduleUnavailable`, 409) that says so, never a guessed date.
 
 The deadline of a switch is the moment by which both the スイッチング開始申請 (05) and the
 スイッチング廃止申請 (03) must be in: for a desired date, the end of the last day from which the
@@ -17,7 +24,6 @@ refusal of the input, never an OverflowError.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -26,6 +32,7 @@ from django.utils import timezone
 
 from kouiki.core.calendar import JST, add_business_days
 from kouiki.core.errors import ValidationFailed
+from kouiki.tso import selectors as tso_selectors
 
 DESIRED_DATE_HORIZON_YEARS = 1
 
@@ -47,62 +54,64 @@ def latest_desired_date(today: date) -> date:
         return today.replace(year=year, day=28)
 
 
-def lead_time(*, area: str, voltage: str, meter_work: bool) -> tuple[int, int]:
-    """(business days, calendar days) of the operator of ``area`` for ``voltage``."""
+def lead_time(*, area: str, point_class: str, meter_work: bool) -> tuple[int, int]:
+    """(business days, calendar days) of the operator of ``area`` for a point of ``point_class``
+    ("low", "high", "high_large", "extra_high", "fit_graduated"); the area's own entry, else
+    "default". A class without one (a FIT point is never switched) is a configuration error."""
     table = settings.KOUIKI_SWITCHING_LEAD_TIMES
     kind = "meter_work" if meter_work else "standard"
     for key in (area, "default"):
-        entry = table.get(key, {}).get(voltage, {})
+        entry = table.get(key, {}).get(point_class, {})
         if kind in entry:
             business, calendar_days = entry[kind]
             return int(business), int(calendar_days)
-    raise ImproperlyConfigured(f"KOUIKI_SWITCHING_LEAD_TIMES has no {voltage}/{kind} for area {area}")
+    raise ImproperlyConfigured(f"KOUIKI_SWITCHING_LEAD_TIMES has no {point_class}/{kind} for area {area}")
 
 
-def earliest_date(*, filed_on: date, area: str, voltage: str, meter_work: bool) -> date:
+def earliest_date(*, filed_on: date, area: str, point_class: str, meter_work: bool) -> date:
     """The first day a switch filed (matched) on ``filed_on`` can take effect."""
-    business, calendar_days = lead_time(area=area, voltage=voltage, meter_work=meter_work)
+    business, calendar_days = lead_time(area=area, point_class=point_class, meter_work=meter_work)
     try:
         return add_business_days(filed_on, business) + timedelta(days=calendar_days)
     except OverflowError:
         raise DateOutOfRange(field="desired_date") from None
 
 
-def next_reading_day(day: date, reading_day: str) -> date:
-    """The first 検針日 on or after ``day``; ``reading_day`` is the day of the month ("01".."31",
-    the month's last day when it is shorter). Without a usable reading day, ``day`` itself."""
-    if not (reading_day.isdigit() and 1 <= int(reading_day) <= 31):
+def next_reading_day(day: date, area: str, code: str) -> date:
+    """The first 検針日 on or after ``day`` of a point of 検針日程 ``code`` in ``area``, from the
+    operator's calendar (kouiki.tso). A point without a 検針日程 (``code`` empty): ``day`` itself.
+
+    Raises tso's ReadingScheduleUnavailable (409) when the calendar of a month it must read is not
+    loaded or does not list ``code``."""
+    if not code:
         return day
-    wanted = int(reading_day)
-    year, month = day.year, day.month
-    while True:
-        candidate = date(year, month, min(wanted, calendar.monthrange(year, month)[1]))
-        if candidate >= day:
-            return candidate
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return tso_selectors.reading_date(area=area, code=code, on_or_after=day)
 
 
 def switching_date(
     *,
     filed_on: date,
     area: str,
-    voltage: str,
+    point_class: str,
     meter_work: bool,
-    reading_day: str,
+    reading_code: str,
     desired_date: date | None = None,
 ) -> date:
     """The switching date of a switch filed on ``filed_on``: the desired date when there is one
-    (the caller has checked it is not too early), else the first reading day after the lead time."""
+    (the caller has checked it is not too early), else the first 検針日 of the point's 検針日程
+    ``reading_code`` after the lead time."""
     if desired_date is not None:
         return desired_date
-    earliest = earliest_date(filed_on=filed_on, area=area, voltage=voltage, meter_work=meter_work)
-    return next_reading_day(earliest, reading_day)
+    earliest = earliest_date(filed_on=filed_on, area=area, point_class=point_class, meter_work=meter_work)
+    return next_reading_day(earliest, area, reading_code)
 
 
-def last_filing_day(*, desired_date: date, area: str, voltage: str, meter_work: bool) -> date:
+def last_filing_day(*, desired_date: date, area: str, point_class: str, meter_work: bool) -> date:
     """The last day from which the lead time still reaches ``desired_date``."""
     day = desired_date
-    while earliest_date(filed_on=day, area=area, voltage=voltage, meter_work=meter_work) > desired_date:
+    while (
+        earliest_date(filed_on=day, area=area, point_class=point_class, meter_work=meter_work) > desired_date
+    ):
         day -= timedelta(days=1)
     return day
 
@@ -121,11 +130,13 @@ def start_of_day(day: date) -> datetime:
 
 
 def pair_deadline(
-    *, registered_on: date, area: str, voltage: str, meter_work: bool, desired_date: date | None
+    *, registered_on: date, area: str, point_class: str, meter_work: bool, desired_date: date | None
 ) -> datetime:
     """By when both the 05 and the 03 of a switch registered on ``registered_on`` must be in."""
     if desired_date is not None:
-        last = last_filing_day(desired_date=desired_date, area=area, voltage=voltage, meter_work=meter_work)
+        last = last_filing_day(
+            desired_date=desired_date, area=area, point_class=point_class, meter_work=meter_work
+        )
     else:
         last = add_business_days(registered_on, settings.KOUIKI_SWITCHING_PAIR_BUSINESS_DAYS)
     return end_of_day(last)
