@@ -112,7 +112,7 @@ def test_the_low_voltage_tab_lists_only_what_a_dr_contractor_may_use(
     for url_name in ("sw:cancel_forward_new", "sw:reconnect", "sw:abolish", "sw:ampere_change", "sw:status"):
         assert f'href="{reverse(url_name)}"' not in page, url_name
     high = client.get(reverse("sw:high")).content.decode()
-    assert "使用量情報照会申請（準備中）" in high and "廃止取次登録（準備中）" not in high
+    assert "使用量情報照会申請" in high and "廃止取次登録" not in high
 
 
 def _both(code: str, dr_code: str) -> tuple[Organization, Organization]:
