@@ -7,7 +7,7 @@ from ninja.openapi.docs import Swagger
 
 from kouiki.core.api import KouikiAPI
 from kouiki.switching.api.auth import authenticate
-from kouiki.switching.api.common import NAMESPACE, SYSTEM
+from kouiki.switching.api.common import NAMESPACE, PREFIX, SYSTEM
 from kouiki.switching.api.operations import (
     changes,
     common,
@@ -17,6 +17,7 @@ from kouiki.switching.api.operations import (
     switching_current,
     switching_new,
 )
+from kouiki.switching.services.lines import LINES
 
 DESCRIPTION = """\
 スイッチング支援システムのAPIです。
@@ -31,6 +32,9 @@ DESCRIPTION = """\
 - 流量制限は事業者ごとです。超えると 429 と `Retry-After`（秒）を返します。
 - 入力: 番号・コードの全角英数字・ハイフンは半角として扱います。Shift_JIS（CP932）で表せない文字
   （絵文字など）は使えません（422 でその文字を示します）。日付は `YYYY-MM-DD` のみです。
+- 線路: {lines}。線路が扱わない区分の地点は 422（`point_class_mismatch`、扱う機能を示します）です。
+  受電地点特定番号も `supply_point_number` で指定します。
+- `x-occto-service-id`: 各操作に対応する実システムのサービスID（業務処理状況確認を除く）。
 """
 
 api = KouikiAPI(
@@ -38,13 +42,18 @@ api = KouikiAPI(
     authenticate=authenticate,
     title="スイッチング支援システム API",
     version="1",
-    description=DESCRIPTION,
+    description=DESCRIPTION.format(
+        lines="、".join(f"{line.label}は `{PREFIX}{line.api_prefix}/…`" for line in LINES.values())
+    ),
     urls_namespace=NAMESPACE,
     openapi_url="/openapi.json",
     docs_url="/docs",
     docs=Swagger(settings={"persistAuthorization": False, "displayOperationId": True}),
 )
 
-# In the order of FUNCTIONS.md; the OpenAPI lists them so.
-for module in (inquiries, changes, switching_new, switching_current, status, feed, common):
+# In the order of FUNCTIONS.md, line by line (低圧, 高圧, FIT); the OpenAPI lists them so.
+for line in LINES.values():
+    for module in (inquiries, changes, switching_new, switching_current, status):
+        api.add_router("", module.operations.router(line))
+for module in (feed, common):
     api.add_router("", module.router)

@@ -4,16 +4,19 @@ same item everywhere (`supply_point_number`, `customer_name`, `customer_address`
 
 from __future__ import annotations
 
+from copy import copy
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from ninja import Path, Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, create_model
 
 from kouiki.core.field_facts import field_facts
 from kouiki.core.schemas import Code, IsoDate, SupplyPointNumber, Text, UpperCode
-from kouiki.switching.models import Application, Switch
+from kouiki.switching.models import Application, Kind, PointClass, Switch
 from kouiki.switching.services.applications import AMPERES, CUSTOMER_ITEM_FACTS
+from kouiki.switching.services.lines import FIT, HIGH, LOW, Line, line
 from kouiki.switching.services.switches import IDENTIFICATION_FACTS, NEW_CONTRACT_NUMBER, NG_TEXT
 
 
@@ -62,6 +65,14 @@ PURPOSE_DESCRIPTION = (
     "point_info ③供給地点情報の確認 / tso_operations ④一般送配電事業者の業務 / billing ⑤料金精算"
 )
 NG_REASONS = Literal["01", "02", "03", "04", "05", "99"]
+# The enums' values as the OpenAPI's enums (the models' choices, said once there).
+if TYPE_CHECKING:  # a Literal built at run time is no type to mypy: strings, as the choices are
+    KIND_VALUES = str
+    POINT_CLASS_VALUES = str
+else:
+    KIND_VALUES = Literal[tuple(Kind.values)]
+    POINT_CLASS_VALUES = Literal[tuple(PointClass.values)]
+POINT_CLASS_DESCRIPTION = "地点区分: " + " / ".join(f"{value} {label}" for value, label in PointClass.choices)
 RECEPTION_NUMBER = field_facts(Application, "reception_number")
 SWITCH_NUMBER = field_facts(Switch, "number")
 # Codes and free text are normalized and checked as in a form (core.schemas): `Ａ－９００１` is
@@ -69,9 +80,9 @@ SWITCH_NUMBER = field_facts(Switch, "number")
 WIDTHS = "全角の英数字・ハイフンは半角として扱います。"
 
 
-def supply_point_number_field() -> Any:
+def supply_point_number_field(point: str = "供給地点") -> Any:
     return Field(
-        description="供給地点特定番号（22桁。全角数字・ハイフン・空白は読み替えます）",
+        description=f"{point}特定番号（22桁。全角数字・ハイフン・空白は読み替えます）",
         examples=["0300000000000000000001"],
     )
 
@@ -134,9 +145,22 @@ class ApplicationStatus(Schema):
 
     reception_number: str = Field(description="受付番号")
     kind: str = Field(
-        description="申請種別コード（01〜08, 09 設備情報照会, 10 使用量情報照会（取得）, 20 廃止取次登録）"
+        description=(
+            "旧来の申請種別コード（互換のため残しています。新しい連携では `application_type` と "
+            "`business` を使ってください）: 申込種別のある申請はその申込種別（01〜08、FIT 12〜17）、"
+            "ないものは 09 設備情報照会 / 10 使用量情報照会（取得） / 20 廃止取次登録"
+        ),
+        json_schema_extra={"deprecated": True},
     )
-    kind_name: str
+    kind_name: str = Field(description="申請種別の名称（FIT電源の需要者情報変更は「発電者情報変更」）")
+    business: KIND_VALUES = Field(description="業務（ハブの名前。申込種別コードではありません）")
+    application_type: str | None = Field(
+        description=(
+            "申込種別（01〜08、低圧FIT電源・FIT卒業電源は 12〜17）。廃止取次登録・設備情報照会・"
+            "使用量情報照会（取得）には申込種別がなく null です"
+        )
+    )
+    point_class: POINT_CLASS_VALUES = Field(description=POINT_CLASS_DESCRIPTION)
     state: str = Field(
         description="received 受付 / processing 処理中 / completed 完了 / defective 不備 / cancelled 取消"
     )
@@ -227,6 +251,23 @@ class AbolitionIn(Schema):
     desired_date: IsoDate | None = desired_date_field()
 
 
+class HighVoltageAbolitionIn(Schema):
+    """SW-H03 廃止・撤去: 高圧の供給地点は常に設備撤去あり（申込種別 02）。"""
+
+    removal: ClassVar[bool] = True  # what the service does for a high-voltage point, said here too
+    supply_point_number: SupplyPointNumber = supply_point_number_field()
+    desired_date: IsoDate | None = desired_date_field()
+
+
+class FitAbolitionIn(AbolitionIn):
+    """SW-F03 廃止・撤去（受電地点）."""
+
+    supply_point_number: SupplyPointNumber = supply_point_number_field(line(FIT).point_label)
+    removal: bool = Field(
+        False, description="設備の撤去を伴うか（true: 13 廃止（撤去あり） / false: 12 廃止（撤去なし））"
+    )
+
+
 class AmpereChangeIn(Schema):
     """SW-L12 アンペア変更."""
 
@@ -301,6 +342,7 @@ class SwitchSummary(Schema):
 
     switch_number: str = Field(description="廃止取次番号")
     supply_point_number: str
+    point_class: POINT_CLASS_VALUES = Field(description=POINT_CLASS_DESCRIPTION)
     state: str = Field(
         description="requested 現小売判断待ち / approved 取次OK / rejected 取次NG / matched 突合済 / "
         "completed 完了 / failed 不備 / cancelled 取消"
@@ -395,3 +437,49 @@ class OperatorOut(Schema):
 
 class OperatorList(Schema):
     operators: list[OperatorOut]
+
+
+# --- the lines' own inputs ----------------------------------------------------------------------------
+
+# An input a line takes otherwise than the low-voltage line.
+LINE_VARIANTS: dict[tuple[type[Schema], str], type[Schema]] = {
+    (AbolitionIn, HIGH): HighVoltageAbolitionIn,
+    (AbolitionIn, FIT): FitAbolitionIn,
+}
+
+
+def line_schema(schema: type, reached: Line) -> type:
+    """An input of an operation as the line ``reached`` takes it: its own variant where it has one
+    (高圧 廃止 has no `removal`), its descriptions in the line's words (受電地点特定番号, 発電者 on the
+    FIT line); anything but an input schema as it is."""
+    if not issubclass(schema, Schema):
+        return schema
+    return _worded(LINE_VARIANTS.get((schema, reached.key), schema), reached.key)
+
+
+@cache
+def _worded(schema: type[Schema], line_key: str) -> type[Schema]:
+    low, reached = line(LOW), line(line_key)
+    words = {
+        said_low: said
+        for said_low, said in (
+            (f"{low.point_label}特定番号", f"{reached.point_label}特定番号"),
+            (low.customer_label, reached.customer_label),
+        )
+        if said_low != said
+    }
+    fields: dict[str, Any] = {}
+    for name, info in schema.model_fields.items():
+        described = info.description or ""
+        for said_low, said in words.items():
+            described = described.replace(said_low, said)
+        if described != (info.description or ""):
+            reworded = copy(info)
+            reworded.description = described
+            fields[name] = (info.annotation, reworded)
+    if not fields:
+        return schema
+    # The low-voltage input's docstring names its functions: the line's has none of its own.
+    return create_model(
+        f"{reached.key.capitalize()}{schema.__name__}", __base__=schema, __doc__=None, **fields
+    )

@@ -1,23 +1,24 @@
-"""低圧 スイッチング(現小売): 廃止取次照会 (SW-L09), 廃止取次判断 (SW-L10), スイッチング廃止申請
-(SW-L11) with its 取消."""
+"""スイッチング(現小売): 廃止取次照会 (SW-L09, SW-H07, SW-F07), 廃止取次判断 (SW-L10, SW-H08,
+SW-F08), スイッチング廃止申請 (SW-L11, SW-H09, SW-F09) with its 取消 — on every line that switches."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from ninja import Query
 
 from kouiki.core.api import problems
 from kouiki.switching import selectors
-from kouiki.switching.api.common import operation
+from kouiki.switching.api.common import LineOperations
 from kouiki.switching.api.operations.switching_new import (
     PurposeQuery,
     SwitchQuery,
     own_application,
+    party_switch_detail,
     switch_page,
 )
-from kouiki.switching.api.present import answered, application_status, switch_detail, switch_summary
+from kouiki.switching.api.present import answered, application_status, switch_summary
 from kouiki.switching.api.schemas import (
     ApplicationStatus,
     DecisionIn,
@@ -30,58 +31,61 @@ from kouiki.switching.api.schemas import (
 )
 from kouiki.switching.models import Kind
 from kouiki.switching.services import applications, switch_pairs, switches
+from kouiki.switching.services.lines import Business
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
+    from kouiki.switching.services.lines import Line
 
-router = Router()
+operations = LineOperations()
 
 
-@operation(
-    router,
+@operations(
     "get",
     "/received-cancel-forwards",
-    "SW-L09",
+    Business.CANCEL_FORWARD_INQUIRY,
     suffix="list",
-    summary="スイッチング廃止取次照会（一覧） (SW-L09)",
+    summary="スイッチング廃止取次照会（一覧） ({function})",
     response={200: SwitchPage, **problems(403)},
     description=(
         "自社（現小売）が受けた廃止取次の一覧です（新しい順）。state=requested で判断待ちを絞り込めます。"
     ),
 )
-def list_received_cancel_forwards(request: HttpRequest, actor: User, query: Query[SwitchQuery]) -> Any:
+def list_received_cancel_forwards(
+    request: HttpRequest, actor: User, query: Query[SwitchQuery], *, line: Line
+) -> Any:
     found = selectors.switches_received(
-        actor=actor, state=query.state, supply_point_number=query.supply_point_number
+        actor=actor, state=query.state, supply_point_number=query.supply_point_number, line=line.key
     )
     return switch_page(found, query)
 
 
-@operation(
-    router,
+@operations(
     "get",
     "/received-cancel-forwards/{switch_number}",
-    "SW-L09",
+    Business.CANCEL_FORWARD_INQUIRY,
     response={200: SwitchDetail, **problems(403, 404, 422)},
     description=(
         "廃止取次番号で指定した、自社が受けた廃止取次と新小売が登録した本人確認情報です。"
         "利用目的（purpose）は必須で、閲覧はその目的とともに記録されます。"
-        "手続が終了した案件では、自社が供給地点の現小売である場合を除き、本人確認情報は null です。"
+        "手続が終了した案件では、自社が{point}の現小売である場合を除き、本人確認情報は null です。"
     ),
 )
 def received_cancel_forward(
-    request: HttpRequest, actor: User, query: Query[PurposeQuery], switch_number: SwitchNumberPath
+    request: HttpRequest,
+    actor: User,
+    query: Query[PurposeQuery],
+    switch_number: SwitchNumberPath,
+    *,
+    line: Line,
 ) -> Any:
-    view = selectors.cancel_forward_detail(
-        actor=actor, switch_number=switch_number, purpose=query.purpose, side="current"
-    )
-    return switch_detail(view)
+    return party_switch_detail(actor, switch_number, query.purpose, "current", line)
 
 
-@operation(
-    router,
+@operations(
     "post",
     "/received-cancel-forwards/{switch_number}/decision",
-    "SW-L10",
+    Business.DECISION,
     response={200: SwitchSummary, **problems(403, 404, 409, 422)},
     description=(
         "現小売として取次の可否を登録します。NG のときは理由コード（ng_reason）と詳細（ng_text）が必要です。"
@@ -89,7 +93,7 @@ def received_cancel_forward(
     ),
 )
 def decide_cancel_forward(
-    request: HttpRequest, actor: User, body: DecisionIn, switch_number: SwitchNumberPath
+    request: HttpRequest, actor: User, body: DecisionIn, switch_number: SwitchNumberPath, *, line: Line
 ) -> Any:
     decided = switches.decide_cancel_forward(
         actor=actor,
@@ -97,15 +101,15 @@ def decide_cancel_forward(
         decision=body.decision,
         ng_reason=body.ng_reason or "",
         ng_text=body.ng_text,
+        line=line.key,
     )
     return switch_summary(decided)
 
 
-@operation(
-    router,
+@operations(
     "post",
     "/switch-abolitions",
-    "SW-L11",
+    Business.SWITCH_ABOLISH,
     response={202: ApplicationStatus, **problems(403, 404, 409, 422)},
     description=(
         "取次OKの後、現小売のスイッチング廃止申請を行います。新小売の開始申請と揃うと突合され、"
@@ -113,25 +117,28 @@ def decide_cancel_forward(
     ),
 )
 def apply_switching_abolish(
-    request: HttpRequest, actor: User, response: HttpResponse, body: SwitchAbolishIn
+    request: HttpRequest, actor: User, response: HttpResponse, body: SwitchAbolishIn, *, line: Line
 ) -> Any:
-    application = switch_pairs.apply_switching_abolish(actor=actor, switch_number=body.switch_number)
+    application = switch_pairs.apply_switching_abolish(
+        actor=actor, switch_number=body.switch_number, line=line.key
+    )
     return answered(
         response, selectors.application_for(actor=actor, reception_number=application.reception_number), 202
     )
 
 
-@operation(
-    router,
+@operations(
     "post",
     "/switch-abolitions/{reception_number}/cancellation",
-    "SW-L11",
+    Business.SWITCH_ABOLISH,
     suffix="cancel",
-    summary="スイッチング廃止申請の取消 (SW-L11)",
+    summary="スイッチング廃止申請の取消 ({function})",
     response={200: ApplicationStatus, **problems(403, 404, 409)},
     description="突合前に限り、スイッチング廃止申請を取り消します。",
 )
-def cancel_switching_abolish(request: HttpRequest, actor: User, reception_number: ReceptionNumberPath) -> Any:
-    own_application(actor, reception_number, Kind.SWITCH_ABOLISH)
+def cancel_switching_abolish(
+    request: HttpRequest, actor: User, reception_number: ReceptionNumberPath, *, line: Line
+) -> Any:
+    own_application(actor, reception_number, Kind.SWITCH_ABOLISH, line)
     applications.cancel_application(actor=actor, reception_number=reception_number)
     return application_status(selectors.application_for(actor=actor, reception_number=reception_number))

@@ -1,17 +1,18 @@
-"""低圧 スイッチング(新小売): 廃止取次登録 (SW-L06) with its 訂正 / 取消, 廃止取次結果照会 (SW-L07),
-スイッチング開始申請 (SW-L08) with its 訂正 / 取消."""
+"""スイッチング(新小売): 廃止取次登録 (SW-L06, SW-H04, SW-F04) with its 訂正 / 取消, 廃止取次結果照会
+(SW-L07, SW-H05, SW-F05), スイッチング開始申請 (SW-L08, SW-H06, SW-F06) with its 訂正 / 取消 — on
+every line that switches."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Schema
 from pydantic import Field
 
 from kouiki.core.api import problems
 from kouiki.switching import selectors
-from kouiki.switching.api.common import operation
+from kouiki.switching.api.common import LineOperations, filed_through
 from kouiki.switching.api.present import answered, application_status, switch_detail, switch_summary
 from kouiki.switching.api.schemas import (
     PURPOSE_DESCRIPTION,
@@ -28,34 +29,36 @@ from kouiki.switching.api.schemas import (
     SwitchStartIn,
 )
 from kouiki.switching.models import Kind
-from kouiki.switching.services import applications, switch_pairs, switches
+from kouiki.switching.services import applications, lines, switch_pairs, switches
+from kouiki.switching.services.lines import Business
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
+    from kouiki.switching.services.lines import Line
 
-router = Router()
-
-
-def own_application(user: Any, reception_number: str, kind: str) -> None:
-    """The caller's application of `kind`; any other number is NotFound (not "wrong kind")."""
-    selectors.application_for(actor=user, reception_number=reception_number, kind=kind)
+operations = LineOperations()
 
 
-@operation(
-    router,
+def own_application(user: Any, reception_number: str, kind: str, line: Line) -> None:
+    """The caller's application of `kind`, of a point the line serves for it; any other number is
+    NotFound (not "wrong kind")."""
+    filed_through(line, selectors.application_for(actor=user, reception_number=reception_number, kind=kind))
+
+
+@operations(
     "post",
     "/cancel-forwards",
-    "SW-L06",
+    Business.CANCEL_FORWARD,
     response={201: CancelForwardAnswer, **problems(403, 404, 409, 422)},
     description=(
-        "新小売として、需要者の本人確認情報（氏名・住所・現小売の契約番号）と希望日を添えて廃止取次を登録します。"
-        "登録内容が供給地点の登録と一致しなければ 422（項目ごとのエラー）、既にスイッチング手続中なら 409"
+        "新小売として、{customer}の本人確認情報（氏名・住所・現小売の契約番号）と希望日を添えて廃止取次を登録します。"
+        "登録内容が{point}の登録と一致しなければ 422（項目ごとのエラー）、既にスイッチング手続中なら 409"
         "（`switch_number` に手続中の廃止取次番号）です。応答の `reception_number` が受付番号、"
         "`switch_number` が廃止取次番号です。"
     ),
 )
 def register_cancel_forward(
-    request: HttpRequest, actor: User, response: HttpResponse, body: CancelForwardIn
+    request: HttpRequest, actor: User, response: HttpResponse, body: CancelForwardIn, *, line: Line
 ) -> Any:
     application = switches.register_cancel_forward(
         actor=actor,
@@ -64,26 +67,31 @@ def register_cancel_forward(
         customer_address=body.customer_address,
         contract_number=body.contract_number,
         desired_date=body.desired_date,
+        line=line.key,
     )
     answer = answered(response, application, 201)
     answer.value["deadline"] = application.switch.deadline if application.switch else None
     return answer
 
 
-@operation(
-    router,
+@operations(
     "post",
     "/cancel-forwards/{reception_number}/correction",
-    "SW-L06",
+    Business.CANCEL_FORWARD,
     suffix="correct",
-    summary="スイッチング廃止取次登録の訂正 (SW-L06)",
+    summary="スイッチング廃止取次登録の訂正 ({function})",
     response={200: ApplicationStatus, **problems(403, 404, 409, 422)},
     description="現小売の判断前に限り、同じ受付番号のまま本人確認情報・希望日を訂正します（指定した項目のみ）。",
 )
 def correct_cancel_forward(
-    request: HttpRequest, actor: User, body: CancelForwardCorrection, reception_number: ReceptionNumberPath
+    request: HttpRequest,
+    actor: User,
+    body: CancelForwardCorrection,
+    reception_number: ReceptionNumberPath,
+    *,
+    line: Line,
 ) -> Any:
-    own_application(actor, reception_number, Kind.CANCEL_FORWARD)
+    own_application(actor, reception_number, Kind.CANCEL_FORWARD, line)
     changes = body.model_dump(exclude_unset=True)
     if "desired_date" in changes and changes["desired_date"] is not None:
         changes["desired_date"] = changes["desired_date"].isoformat()
@@ -95,18 +103,19 @@ def correct_cancel_forward(
     )
 
 
-@operation(
-    router,
+@operations(
     "post",
     "/cancel-forwards/{reception_number}/cancellation",
-    "SW-L06",
+    Business.CANCEL_FORWARD,
     suffix="cancel",
-    summary="スイッチング廃止取次登録の取消 (SW-L06)",
+    summary="スイッチング廃止取次登録の取消 ({function})",
     response={200: ApplicationStatus, **problems(403, 404, 409)},
     description="開始申請と廃止申請の突合前に限り、廃止取次を取り消します（案件全体が取消になります）。",
 )
-def cancel_cancel_forward(request: HttpRequest, actor: User, reception_number: ReceptionNumberPath) -> Any:
-    own_application(actor, reception_number, Kind.CANCEL_FORWARD)
+def cancel_cancel_forward(
+    request: HttpRequest, actor: User, reception_number: ReceptionNumberPath, *, line: Line
+) -> Any:
+    own_application(actor, reception_number, Kind.CANCEL_FORWARD, line)
     applications.cancel_application(actor=actor, reception_number=reception_number)
     return application_status(selectors.application_for(actor=actor, reception_number=reception_number))
 
@@ -140,50 +149,65 @@ def switch_page(found: Any, query: SwitchQuery) -> dict[str, Any]:
     }
 
 
-@operation(
-    router,
-    "get",
-    "/cancel-forward-results",
-    "SW-L07",
-    suffix="list",
-    summary="スイッチング廃止取次結果照会（一覧） (SW-L07)",
-    response={200: SwitchPage, **problems(403)},
-    description="自社（新小売）が登録した廃止取次と現小売の判断結果の一覧です（新しい順）。",
-)
-def list_cancel_forward_results(request: HttpRequest, actor: User, query: Query[SwitchQuery]) -> Any:
-    found = selectors.switches_filed(
-        actor=actor, state=query.state, supply_point_number=query.supply_point_number
+def party_switch_detail(actor: User, switch_number: str, purpose: str, side: str, line: Line) -> Any:
+    """A switch with its identification for one side (結果照会 "new", 取次照会 "current"), of a point
+    the line switches: another is refused naming the function that serves it, before any read is
+    recorded."""
+    business = Business.CANCEL_FORWARD_RESULT if side == "new" else Business.CANCEL_FORWARD_INQUIRY
+    lines.require_class(
+        line, business, selectors.switch_for(actor=actor, switch_number=switch_number).point_class
     )
-    return switch_page(found, query)
-
-
-@operation(
-    router,
-    "get",
-    "/cancel-forward-results/{switch_number}",
-    "SW-L07",
-    response={200: SwitchDetail, **problems(403, 404, 422)},
-    description=(
-        "廃止取次番号で指定した自社の廃止取次の結果（現小売の判断、NG理由、予定日）と登録した本人確認情報です。"
-        "利用目的（purpose）は必須で、本人確認情報の閲覧はその目的とともに記録されます。"
-        "手続が終了した案件（取次NG・取消・不備・完了）では、自社が供給地点の現小売である場合を除き、"
-        "本人確認情報は null です（閲覧も記録されません）。"
-    ),
-)
-def cancel_forward_result(
-    request: HttpRequest, actor: User, query: Query[PurposeQuery], switch_number: SwitchNumberPath
-) -> Any:
     view = selectors.cancel_forward_detail(
-        actor=actor, switch_number=switch_number, purpose=query.purpose, side="new"
+        actor=actor, switch_number=switch_number, purpose=purpose, side=side
     )
     return switch_detail(view)
 
 
-@operation(
-    router,
+@operations(
+    "get",
+    "/cancel-forward-results",
+    Business.CANCEL_FORWARD_RESULT,
+    suffix="list",
+    summary="スイッチング廃止取次結果照会（一覧） ({function})",
+    response={200: SwitchPage, **problems(403)},
+    description="自社（新小売）が登録した廃止取次と現小売の判断結果の一覧です（新しい順）。",
+)
+def list_cancel_forward_results(
+    request: HttpRequest, actor: User, query: Query[SwitchQuery], *, line: Line
+) -> Any:
+    found = selectors.switches_filed(
+        actor=actor, state=query.state, supply_point_number=query.supply_point_number, line=line.key
+    )
+    return switch_page(found, query)
+
+
+@operations(
+    "get",
+    "/cancel-forward-results/{switch_number}",
+    Business.CANCEL_FORWARD_RESULT,
+    response={200: SwitchDetail, **problems(403, 404, 422)},
+    description=(
+        "廃止取次番号で指定した自社の廃止取次の結果（現小売の判断、NG理由、予定日）と登録した本人確認情報です。"
+        "利用目的（purpose）は必須で、本人確認情報の閲覧はその目的とともに記録されます。"
+        "手続が終了した案件（取次NG・取消・不備・完了）では、自社が{point}の現小売である場合を除き、"
+        "本人確認情報は null です（閲覧も記録されません）。"
+    ),
+)
+def cancel_forward_result(
+    request: HttpRequest,
+    actor: User,
+    query: Query[PurposeQuery],
+    switch_number: SwitchNumberPath,
+    *,
+    line: Line,
+) -> Any:
+    return party_switch_detail(actor, switch_number, query.purpose, "new", line)
+
+
+@operations(
     "post",
     "/switch-starts",
-    "SW-L08",
+    Business.SWITCH_START,
     response={202: ApplicationStatus, **problems(403, 404, 409, 422)},
     description=(
         "現小売の取次OKの後、新小売のスイッチング開始申請を行います。現小売の廃止申請と揃うと突合され、"
@@ -191,47 +215,52 @@ def cancel_forward_result(
     ),
 )
 def apply_switching_start(
-    request: HttpRequest, actor: User, response: HttpResponse, body: SwitchStartIn
+    request: HttpRequest, actor: User, response: HttpResponse, body: SwitchStartIn, *, line: Line
 ) -> Any:
     application = switch_pairs.apply_switching_start(
-        actor=actor, switch_number=body.switch_number, contract_number=body.contract_number
+        actor=actor, switch_number=body.switch_number, contract_number=body.contract_number, line=line.key
     )
     return answered(
         response, selectors.application_for(actor=actor, reception_number=application.reception_number), 202
     )
 
 
-@operation(
-    router,
+@operations(
     "post",
     "/switch-starts/{reception_number}/correction",
-    "SW-L08",
+    Business.SWITCH_START,
     suffix="correct",
-    summary="スイッチング開始申請の訂正 (SW-L08)",
+    summary="スイッチング開始申請の訂正 ({function})",
     response={200: ApplicationStatus, **problems(403, 404, 409, 422)},
     description="突合前に限り、同じ受付番号のまま新小売の契約番号を訂正します。",
 )
 def correct_switching_start(
-    request: HttpRequest, actor: User, body: SwitchStartCorrection, reception_number: ReceptionNumberPath
+    request: HttpRequest,
+    actor: User,
+    body: SwitchStartCorrection,
+    reception_number: ReceptionNumberPath,
+    *,
+    line: Line,
 ) -> Any:
-    own_application(actor, reception_number, Kind.SWITCH_START)
+    own_application(actor, reception_number, Kind.SWITCH_START, line)
     applications.correct_application(
         actor=actor, reception_number=reception_number, changes={"contract_number": body.contract_number}
     )
     return application_status(selectors.application_for(actor=actor, reception_number=reception_number))
 
 
-@operation(
-    router,
+@operations(
     "post",
     "/switch-starts/{reception_number}/cancellation",
-    "SW-L08",
+    Business.SWITCH_START,
     suffix="cancel",
-    summary="スイッチング開始申請の取消 (SW-L08)",
+    summary="スイッチング開始申請の取消 ({function})",
     response={200: ApplicationStatus, **problems(403, 404, 409)},
     description="突合前に限り、スイッチング開始申請を取り消します（案件は開始申請待ちに戻ります）。",
 )
-def cancel_switching_start(request: HttpRequest, actor: User, reception_number: ReceptionNumberPath) -> Any:
-    own_application(actor, reception_number, Kind.SWITCH_START)
+def cancel_switching_start(
+    request: HttpRequest, actor: User, reception_number: ReceptionNumberPath, *, line: Line
+) -> Any:
+    own_application(actor, reception_number, Kind.SWITCH_START, line)
     applications.cancel_application(actor=actor, reception_number=reception_number)
     return application_status(selectors.application_for(actor=actor, reception_number=reception_number))
