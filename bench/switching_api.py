@@ -63,12 +63,13 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from kouiki.core.calendar import JST  # noqa: E402
+from kouiki.core.calendar import JST, today_jst  # noqa: E402
 from kouiki.core.systems import Role, System  # noqa: E402
 from kouiki.identity.choices import participant_username  # noqa: E402
 from kouiki.identity.models import Enrollment, Organization, User  # noqa: E402
 from kouiki.identity.services.tokens import ensure_demo_token, hash_token  # noqa: E402
 from kouiki.switching.models import SupplyPoint, SupplyPointVersion  # noqa: E402
+from kouiki.tso.services.reading_calendars import load_demo_calendars  # noqa: E402
 
 API = "/api/switching/v1"
 TOKEN_A, TOKEN_B = "bench-9101", "bench-9102"
@@ -507,6 +508,8 @@ def main() -> None:
         raise SystemExit("DATABASE_URL must name a PostgreSQL database (see the docstring).")
     call_command("migrate", verbosity=0)
     create_database_cache_table()
+    # Switches without a desired date fall on a 検針日 of the operators' calendars (ADR 25).
+    load_demo_calendars(first_month=today_jst().replace(day=1), months=3)
     print(
         f"database: {connection.settings_dict['NAME']} · {os.cpu_count()} CPUs · {args.workers} web processes"
     )

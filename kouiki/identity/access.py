@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import inspect
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from urllib.parse import quote
@@ -86,6 +86,14 @@ def _refusal(actor: Any, function_id: str, codes: frozenset[str] | None = None) 
 def may_use(actor: Any, function_id: str) -> bool:
     """Whether the actor may use the function now (staff only where the catalog names O)."""
     return _refusal(actor, function_id) is None
+
+
+def usable(actor: Any, system: str, function_ids: Iterable[str]) -> frozenset[str]:
+    """Which of the functions of `system` the actor may use now (its role codes read once)."""
+    if not getattr(actor, "is_authenticated", False):
+        return frozenset()
+    codes = role_codes(actor, system)
+    return frozenset(f for f in function_ids if _refusal(actor, f, codes) is None)
 
 
 def require_function(actor: Any, function_id: str) -> User:

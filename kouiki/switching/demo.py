@@ -23,8 +23,9 @@ from kouiki.identity.models import Enrollment, PasswordHistory, User
 from kouiki.identity.selectors import organization_by_code
 from kouiki.identity.services import create_organization
 from kouiki.identity.services.tokens import ensure_demo_token
-from kouiki.switching.models import SupplyPoint, Voltage
+from kouiki.switching.models import CLASS_VOLTAGE, PointClass, SupplyPoint, Voltage
 from kouiki.switching.services.registry import register_supply_point
+from kouiki.tso.choices import READING_CODES
 
 if TYPE_CHECKING:
     from kouiki.identity.models import Organization
@@ -160,6 +161,12 @@ def _account(
     return 1
 
 
+def _reading_code(area: str, number: int) -> str:
+    """A 検針日程 the area's operator has (kouiki.tso.choices.READING_CODES): ``number`` or the next."""
+    codes = READING_CODES[area]
+    return next((code for code in codes if int(code) >= number), codes[-1])
+
+
 def _low(
     *,
     retailer: Organization | None,
@@ -171,6 +178,7 @@ def _low(
     smart: bool = True,
     state: str = "in_service",
     reading_day: str = "",
+    area: str = "03",
 ) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "retailer": retailer,
@@ -188,7 +196,7 @@ def _low(
             "communication": "スマートメーター" if smart else "",
         },
         "pole_number": f"丸の内幹{serial}-1",
-        "reading_day": reading_day or f"{serial % 20 + 1:02d}",
+        "reading_day": reading_day or _reading_code(area, serial % 20 + 1),
     }
     if ampere:
         fields.update(current_limit_a=30, contract_capacity=Decimal("3.0"), contract_decision_method="ampere")
@@ -239,7 +247,7 @@ def points(retailer_a: Organization, retailer_b: Organization) -> list[tuple[str
                 ),
             )
         )
-    # A high-voltage point (the 低圧 screens refuse it; 高圧 comes in part 2).
+    # A high-voltage point of 新電力A (the 低圧 screens refuse it, naming the 高圧 function).
     high = _low(
         retailer=retailer_a,
         name="株式会社関東商事",
@@ -256,6 +264,8 @@ def points(retailer_a: Organization, retailer_b: Organization) -> list[tuple[str
         contract_decision_method="demand",
     )
     rows.append(("0300000000000000000030", {**high, "voltage": Voltage.HIGH}))
+    rows.extend(_high_points(retailer_b))
+    rows.extend(_fit_points(retailer_b))
     # Every other area: a point of each retailer in service and a stopped one of 新電力A.
     for area, (address, ampere) in AREAS.items():
         if area == "03":
@@ -277,9 +287,61 @@ def points(retailer_a: Organization, retailer_b: Organization) -> list[tuple[str
                         serial=int(area) * 100 + serial,
                         ampere=ampere,
                         state=state,
+                        area=area,
                     ),
                 )
             )
+    return rows
+
+
+def _high_points(retailer_b: Organization) -> list[tuple[str, dict[str, Any]]]:
+    """The README's high-voltage points (< 500 kW) of 広域工業株式会社, supplied by 新電力B."""
+    rows = []
+    for serial in range(101, 106):
+        fields = _low(
+            retailer=retailer_b,
+            name="広域工業株式会社",
+            address="東京都江東区豊洲三丁目3番3号",
+            contract=f"BH-{serial:04d}",
+            serial=serial,
+            ampere=False,
+        )
+        fields.update(
+            service_menu="高圧標準接続送電サービス",
+            supply_method="3p3w",
+            contract_capacity=Decimal(100 + (serial - 100) * 50),
+            power_factor=95,
+            contract_decision_method="demand",
+            pole_number=f"豊洲高{serial}",
+        )
+        rows.append((f"03{serial:020d}", {**fields, "point_class": PointClass.HIGH}))
+    return rows
+
+
+def _fit_points(retailer_b: Organization) -> list[tuple[str, dict[str, Any]]]:
+    """The README's receiving points of 広域 花子's rooftop solar: FIT-graduated ones (switchable)
+    and FIT ones (not), their power bought by 新電力B."""
+    rows = []
+    for serials, point_class in (
+        (range(201, 206), PointClass.FIT_GRADUATED),
+        (range(301, 304), PointClass.FIT),
+    ):
+        for serial in serials:
+            fields = _low(
+                retailer=retailer_b,
+                name="広域 花子",
+                address="東京都世田谷区世田谷一丁目2番3号",
+                contract=f"BF-{serial:04d}",
+                serial=serial,
+                ampere=False,
+            )
+            fields.update(
+                service_menu="低圧発電者接続送電サービス",
+                contract_capacity=Decimal("4.5"),
+                grid_connection=True,
+                pole_number=f"世田谷幹{serial}-2",
+            )
+            rows.append((f"03{serial:020d}", {**fields, "point_class": point_class}))
     return rows
 
 
@@ -287,6 +349,9 @@ def _point(number: str, fields: dict[str, Any]) -> int:
     if SupplyPoint.objects.filter(number=number).exists():
         return 0
     values = dict(fields)
-    voltage = values.pop("voltage", Voltage.LOW)
-    register_supply_point(number=number, voltage=voltage, valid_from=REGISTERED_AT, **values)
+    point_class = values.pop("point_class", None)
+    voltage = values.pop("voltage", CLASS_VOLTAGE[point_class] if point_class else Voltage.LOW)
+    register_supply_point(
+        number=number, voltage=voltage, point_class=point_class, valid_from=REGISTERED_AT, **values
+    )
     return 1

@@ -17,10 +17,12 @@ from kouiki.core.calendar import JST
 from kouiki.core.systems import Role, System
 from kouiki.identity.models import Organization, User
 from kouiki.identity.services.tokens import ensure_demo_token
+from kouiki.switching.models import CLASS_VOLTAGE, PointClass
 from kouiki.switching.services.registry import register_supply_point
 from kouiki.tso.models import MessageState, OperatorMessage
 from kouiki.tso.services import delivery
 from tests.factories import OrganizationFactory, participant
+from tests.tso.calendars import load_reading_calendars
 
 API = "/api/switching/v1"
 CUSTOMER_NAME = "広域 太郎"
@@ -90,7 +92,8 @@ def point_number(serial: int, area: str = "03") -> str:
 
 
 def make_point(retailer: Organization, serial: int, *, area: str = "03", **fields: Any) -> str:
-    """A low-voltage point in service supplied by `retailer` (contract number B-<serial>)."""
+    """A low-voltage point (or of `point_class`) in service supplied by `retailer` (contract number
+    B-<serial>, 検針日程 10, its area's calendar loaded)."""
     number = point_number(serial, area)
     values: dict[str, Any] = {
         "customer_name": CUSTOMER_NAME,
@@ -105,9 +108,15 @@ def make_point(retailer: Organization, serial: int, *, area: str = "03", **field
         "meter": {"meter_number": f"M{serial:08d}", "smart_meter": True},
         **fields,
     }
+    point_class = values.pop("point_class", PointClass.LOW)
     register_supply_point(
-        number=number, voltage="low", valid_from=timezone.make_aware(datetime(2020, 4, 1)), **values
+        number=number,
+        voltage=CLASS_VOLTAGE[point_class],
+        point_class=point_class,
+        valid_from=timezone.make_aware(datetime(2020, 4, 1)),
+        **values,
     )
+    load_reading_calendars(areas=[area])
     return number
 
 

@@ -131,7 +131,7 @@ def test_a_switch_through_the_screens_of_both_retailers(
 
     # The operator takes both at once and switches on the switching date.
     operators_work()
-    start = Application.objects.get(kind="05")
+    start = Application.objects.get(kind="switch_start")
     assert start.state == "processing" and start.switching_date is not None
     clock.move_to(
         datetime.combine(start.switching_date, datetime.min.time(), tzinfo=JST) + timedelta(minutes=5)

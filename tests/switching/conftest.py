@@ -16,11 +16,12 @@ import time_machine
 from kouiki.core.calendar import JST
 from kouiki.core.systems import Role, System
 from kouiki.identity.models import Organization, User
-from kouiki.switching.models import Application, SupplyPointVersion, Voltage
+from kouiki.switching.models import CLASS_VOLTAGE, Application, SupplyPointVersion, Voltage
 from kouiki.switching.services.registry import register_supply_point
 from kouiki.tso.models import MessageState, OperatorMessage
 from kouiki.tso.services import delivery
 from tests.factories import OrganizationFactory, participant
+from tests.tso.calendars import load_reading_calendars
 
 CUSTOMER_NAME = "広域 太郎"
 CUSTOMER_ADDRESS = "東京都千代田区丸の内一丁目1番1号"
@@ -81,8 +82,9 @@ def number(serial: int, area: str = "03") -> str:
 
 
 def make_point(retailer: Organization | None, serial: int, *, area: str = "03", **fields: Any) -> str:
-    """A low-voltage point in service with a smart meter, supplied by `retailer`, customer
-    広域 太郎, contract number B-<serial>, read on the 10th."""
+    """A low-voltage point (or of `point_class`) in service with a smart meter, supplied by
+    `retailer`, customer 広域 太郎, contract number B-<serial>, 検針日程 10 (its area's calendar
+    loaded)."""
     point_number = number(serial, area)
     values: dict[str, Any] = {
         "customer_name": CUSTOMER_NAME,
@@ -98,8 +100,12 @@ def make_point(retailer: Organization | None, serial: int, *, area: str = "03", 
         "meter": {"meter_number": f"M{serial:08d}", "smart_meter": True},
         **fields,
     }
-    voltage = values.pop("voltage", Voltage.LOW)
-    register_supply_point(number=point_number, voltage=voltage, valid_from=REGISTERED, **values)
+    point_class = values.pop("point_class", None)
+    voltage = values.pop("voltage", CLASS_VOLTAGE[point_class] if point_class else Voltage.LOW)
+    register_supply_point(
+        number=point_number, voltage=voltage, point_class=point_class, valid_from=REGISTERED, **values
+    )
+    load_reading_calendars(areas=[area])
     return point_number
 
 

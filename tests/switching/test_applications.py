@@ -135,7 +135,7 @@ def test_sw_l05_abolition_with_and_without_removal(
     application = applications.apply_abolition(
         actor=retailer_b.user, supply_point_number=point, removal=removal
     )
-    assert application.kind == kind
+    assert application.application_type == kind
     operators_work()
     assert reload(application).state == State.COMPLETED
     version = current(point)
@@ -251,12 +251,16 @@ def test_application_lists_filter_and_csv(retailer_a: Retailer, retailer_b: Reta
     applications.inquire_facility(actor=retailer_b.user, supply_point_number=point, purpose=PURPOSE)
     applications.apply_ampere_change(actor=retailer_b.user, supply_point_number=other, current_limit_a=40)
     assert selectors.applications_for(actor=retailer_b.user).count() == 2
-    assert selectors.applications_for(actor=retailer_b.user, kind="06").get().supply_point.number == other
-    assert selectors.applications_for(actor=retailer_b.user, supply_point_number=point).get().kind == "09"
+    assert (
+        selectors.applications_for(actor=retailer_b.user, kind="ampere_change").get().supply_point.number
+        == other
+    )
+    found = selectors.applications_for(actor=retailer_b.user, supply_point_number=point).get()
+    assert found.kind == "facility_inquiry"
     assert not selectors.applications_for(actor=retailer_a.user).exists()
     data = applications_csv(selectors.applications_for(actor=retailer_b.user))
     text = data.decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("受付番号,申請種別")
+    assert text.splitlines()[0].startswith("受付番号,申込種別,申請種別")
     assert "アンペア変更" in text and "廃止取次番号" in text.splitlines()[0]
 
 

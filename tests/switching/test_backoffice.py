@@ -33,7 +33,7 @@ def test_staff_see_applications_and_switches(
     assert (
         application.reception_number
         in staff_client.get(
-            "/backoffice/switching/", {"organization_code": "9101", "kind": "20"}
+            "/backoffice/switching/", {"organization_code": "9101", "kind": "cancel_forward"}
         ).content.decode()
     )
     assert (

@@ -45,7 +45,10 @@ def cancel_forward(point: str, **changes: Any) -> dict[str, Any]:
         ("date_too_early", "希望日は一般送配電事業者の標準処理期間により"),
         ("wrong_name", "需要者氏名が供給地点の登録内容と一致しません"),
         ("unknown_point", "指定された供給地点特定番号の供給地点はありません"),
-        ("high_voltage", "この供給地点は高圧です"),
+        (
+            "high_voltage",
+            "この供給地点は高圧（500kW未満）です。「高圧500kW未満 スイッチング（新小売） 廃止取次登録」",
+        ),
         ("own_point", "貴社が現在の小売電気事業者である供給地点です"),
     ],
 )

@@ -11,9 +11,10 @@ from kouiki.identity.access import organization_of
 from kouiki.identity.models import User
 from kouiki.identity.selectors import password_change_required, role_codes
 from kouiki.switching import demo
-from kouiki.switching.models import SupplyPoint
+from kouiki.switching.models import PointClass, SupplyPoint
 from kouiki.switching.services import applications, switches
 from tests.switching.conftest import current
+from tests.tso.calendars import load_reading_calendars
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
@@ -40,6 +41,7 @@ def test_the_demo_loads_once_with_its_accounts_and_points() -> None:
 
 def test_the_demo_points_serve_the_walkthroughs_of_docs_demo_md(client: Client) -> None:
     demo.load()
+    load_reading_calendars(areas=["03"])  # the tso demo's calendars (load_demo loads both)
     a = User.objects.get(organization__code="9101", login_id="usr001")
     b = User.objects.get(organization__code="9102", login_id="usr001")
     # 新電力A switches a point of 新電力B.
@@ -56,6 +58,45 @@ def test_the_demo_points_serve_the_walkthroughs_of_docs_demo_md(client: Client) 
         applications.apply_ampere_change(
             actor=a, supply_point_number="0600000000000000000001", current_limit_a=40
         )
-    assert applications.apply_reconnection(actor=a, supply_point_number="0300000000000000000022").kind == "04"
+    reconnection = applications.apply_reconnection(actor=a, supply_point_number="0300000000000000000022")
+    assert reconnection.application_type == "04"
+    # The README's high-voltage and FIT points of 新電力B (issue 13).
+    for serial in range(101, 106):
+        version = current(f"03{serial:020d}")
+        assert version.supply_point.point_class == PointClass.HIGH
+        assert (version.customer_name, version.retail_contract_number) == (
+            "広域工業株式会社",
+            f"BH-{serial:04d}",
+        )
+        assert version.retailer is not None and version.retailer.code == "9102"
+    for serials, point_class in (
+        (range(201, 206), PointClass.FIT_GRADUATED),
+        (range(301, 304), PointClass.FIT),
+    ):
+        for serial in serials:
+            version = current(f"03{serial:020d}")
+            assert version.supply_point.point_class == point_class
+            assert (version.customer_name, version.customer_address) == (
+                "広域 花子",
+                "東京都世田谷区世田谷一丁目2番3号",
+            )
+    high = switches.register_cancel_forward(
+        actor=a,
+        supply_point_number="0300000000000000000101",
+        customer_name="広域工業株式会社",
+        customer_address="東京都江東区豊洲三丁目3番3号",
+        contract_number="BH-0101",
+        line="high",
+    )
+    assert high.switch is not None and high.switch.point_class == PointClass.HIGH
+    graduated = switches.register_cancel_forward(
+        actor=a,
+        supply_point_number="0300000000000000000201",
+        customer_name="広域 花子",
+        customer_address="東京都世田谷区世田谷一丁目2番3号",
+        contract_number="BF-0201",
+        line="fit",
+    )
+    assert graduated.switch is not None
     client.force_login(a)
     assert client.get("/switching/low/").status_code == 200

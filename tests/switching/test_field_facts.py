@@ -60,7 +60,7 @@ def test_the_new_contract_number_kept_only_in_the_payload_is_declared_once() -> 
 
 
 def test_the_csv_header_names_the_fields() -> None:
-    assert exports.HEADER[:4] == ["受付番号", "申請種別コード", "申請種別", "供給地点特定番号"]
+    assert exports.HEADER[:4] == ["受付番号", "申込種別", "申請種別", "供給地点特定番号"]
     assert exports.HEADER[9] == "廃止取次番号"
 
 

@@ -87,7 +87,7 @@ def test_sw_p1_every_read_is_in_the_readers_ledger_and_the_audit_log(
     seen_by_a = selectors.cancel_forward_detail(
         actor=retailer_a.user, switch_number=switch_number, purpose="cancel_forward"
     )
-    assert [a.kind for a in seen_by_a.applications] == ["20"]
+    assert [a.kind for a in seen_by_a.applications] == ["cancel_forward"]
 
     ledger_b = list(selectors.access_ledger(actor=retailer_b.user))
     assert [(r.function_id, r.purpose, r.reference) for r in ledger_b] == [
@@ -123,7 +123,9 @@ def test_sw_p2_the_identification_of_a_switch_is_read_only_while_it_is_in_progre
     cancelled = _register(retailer_a, cancelled_point)
     applications.cancel_application(
         actor=retailer_a.user,
-        reception_number=Application.objects.get(switch__number=cancelled, kind="20").reception_number,
+        reception_number=Application.objects.get(
+            switch__number=cancelled, kind="cancel_forward"
+        ).reception_number,
     )
     done = _register(retailer_a, done_point)
     switches.decide_cancel_forward(actor=retailer_b.user, switch_number=done, decision="ok")
@@ -142,7 +144,7 @@ def test_sw_p2_the_identification_of_a_switch_is_read_only_while_it_is_in_progre
             actor=retailer_a.user, switch_number=number, purpose="cancel_forward"
         )
         assert not view.has_identification and view.customer_address is None and view.contract_number is None
-        assert [a.kind for a in view.applications] == ["20"]
+        assert [a.kind for a in view.applications] == ["cancel_forward"]
     assert not PersonalDataAccess.objects.exists()
     view = selectors.cancel_forward_detail(actor=retailer_a.user, switch_number=done, purpose="billing")
     assert view.customer_address == CUSTOMER_ADDRESS

@@ -175,7 +175,7 @@ def test_sw_l06_refusals_of_the_point(retailer_a: Retailer, retailer_b: Retailer
     high = make_point(retailer_b.organization, 4, voltage="high")
     with pytest.raises(ValidationFailed) as caught:
         register(retailer_a, high)
-    assert caught.value.code == "voltage_mismatch"
+    assert caught.value.code == "point_class_mismatch" and "SW-H04" in caught.value.message
 
 
 def test_sw_l06_a_desired_date_before_the_lead_time_is_refused(
@@ -491,7 +491,7 @@ def test_the_dates_of_a_switch_refuse_a_date_past_the_calendar_instead_of_overfl
             dates.pair_deadline(
                 registered_on=date(2026, 11, 2),
                 area="03",
-                voltage="low",
+                point_class="low",
                 meter_work=True,
                 desired_date=desired,
             )

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from ninja.responses import Status
 
 from kouiki.switching.api.common import status_url
+from kouiki.switching.services.lines import legacy_kind
 
 if TYPE_CHECKING:
     from kouiki.switching.models import Application, Switch
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 STATUS_COLUMNS = (
     "reception_number",
     "kind",
+    "application_type",
+    "point_class",
     "state",
     "operator_step",
     "desired_date",
@@ -39,8 +42,11 @@ def application_status(application: Application) -> dict[str, Any]:
     switch = application.switch
     return {
         "reception_number": application.reception_number,
-        "kind": application.kind,
-        "kind_name": application.get_kind_display(),
+        "kind": legacy_kind(application.kind, application.application_type),
+        "kind_name": application.kind_name,
+        "business": application.kind,
+        "application_type": application.application_type or None,
+        "point_class": application.point_class,
         "state": application.state,
         "state_name": application.get_state_display(),
         "operator_step": application.operator_step,
@@ -55,7 +61,7 @@ def application_status(application: Application) -> dict[str, Any]:
         "updated_at": application.updated_at,
         "forwarded_at": application.forwarded_at,
         "finished_at": application.finished_at,
-        "status_url": status_url(application.reception_number),
+        "status_url": status_url(application.reception_number, application.point_class),
     }
 
 
@@ -71,6 +77,7 @@ def switch_summary(switch: Switch) -> dict[str, Any]:
     return {
         "switch_number": switch.number,
         "supply_point_number": switch.supply_point.number,
+        "point_class": switch.point_class,
         "state": switch.state,
         "state_name": switch.get_state_display(),
         "new_retailer_code": switch.new_retailer.code,

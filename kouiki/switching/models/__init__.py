@@ -18,9 +18,12 @@ from kouiki.switching.models.applications import (
 )
 from kouiki.switching.models.personal_data import PersonalDataAccess, Purpose
 from kouiki.switching.models.registry import (
+    CLASS_VOLTAGE,
+    RECEIVING_CLASSES,
     AbolitionMethod,
     ContractDecisionMethod,
     ContractState,
+    PointClass,
     SupplyMethod,
     SupplyPoint,
     SupplyPointVersion,
@@ -28,9 +31,11 @@ from kouiki.switching.models.registry import (
 )
 
 __all__ = [
+    "CLASS_VOLTAGE",
     "FINAL_STATES",
     "LIVE_STATES",
     "OPEN_SWITCH_STATES",
+    "RECEIVING_CLASSES",
     "UNMATCHED_SWITCH_STATES",
     "AbolitionMethod",
     "Application",
@@ -40,6 +45,7 @@ __all__ = [
     "NgReason",
     "NumberCounter",
     "PersonalDataAccess",
+    "PointClass",
     "Purpose",
     "State",
     "SupplyMethod",

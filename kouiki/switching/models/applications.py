@@ -1,12 +1,14 @@
 """What retailers file with the hub (申請, numbered by 受付番号) and the switches they make up
 (スイッチング案件, numbered by 廃止取次番号). docs/decisions/0011-switching-hub.md.
 
-An `Application` is one thing a retailer files: its kind carries the code retailers already use
-(01..08) or one of the hub's own (09, 10, 20). Its state moves 受付 → 処理中 → 完了 / 不備 / 取消;
+An `Application` is one thing a retailer files: its kind is the 業務 (`Kind`), its
+`application_type` the 申込種別 code of the real system for the point's class (01..08, FIT 12..17;
+none for 廃止取次 and the inquiries). Its state moves 受付 → 処理中 → 完了 / 不備 / 取消;
 `operator_step` is the 受付工程 the operator last reported (or the hub's own step while it waits).
 
-A `Switch` ties the new retailer's 廃止取次登録 (20), the current retailer's decision, the new
-retailer's スイッチング開始申請 (05) and the current retailer's スイッチング廃止申請 (03). At most one
+A `Switch` ties the new retailer's 廃止取次登録, the current retailer's decision, the new
+retailer's スイッチング開始申請 (05; FIT 16) and the current retailer's スイッチング廃止申請
+(03; FIT 14). At most one
 open switch per supply point, held by a partial unique constraint in the database so that two
 concurrent registrations cannot both pass.
 """
@@ -19,24 +21,27 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kouiki.core.japanese import Area
-from kouiki.switching.models.registry import SupplyPoint, Voltage
+from kouiki.switching.models.registry import RECEIVING_CLASSES, PointClass, SupplyPoint, Voltage
 from kouiki.tso.services.gateway import ERROR_CODE_MAX_LENGTH, STEP_MAX_LENGTH
 
 
 class Kind(models.TextChoices):
-    """申請種別: the codes retailers use (01..08) and the hub's own (09, 10, 20)."""
+    """業務 of an application: what it asks, whatever the point's class. Its 申込種別 code — 01..08
+    for supply points, 12..17 for FIT receiving points, none for what only the hub handles
+    (廃止取次, 設備情報照会, 使用量情報照会) — is `application_type`, set at filing from the class
+    (services/lines.py); the values here are the hub's names, never a code of the real system."""
 
-    ABOLISH = "01", "廃止（撤去なし）"
-    ABOLISH_WITH_REMOVAL = "02", "廃止（撤去あり）"
-    SWITCH_ABOLISH = "03", "スイッチング廃止"
-    RECONNECT = "04", "再点"
-    SWITCH_START = "05", "スイッチング開始"
-    AMPERE_CHANGE = "06", "アンペア変更"
-    CUSTOMER_CHANGE = "07", "需要者情報変更"
-    USAGE_PASSWORD = "08", "使用量情報照会申請"
-    FACILITY_INQUIRY = "09", "設備情報照会"
-    USAGE_RETRIEVE = "10", "使用量情報照会（取得）"
-    CANCEL_FORWARD = "20", "スイッチング廃止取次登録"
+    FACILITY_INQUIRY = "facility_inquiry", "設備情報照会"
+    USAGE_PASSWORD = "usage_password", "使用量情報照会申請"
+    USAGE_RETRIEVE = "usage_retrieve", "使用量情報照会（取得）"
+    RECONNECT = "reconnect", "再点"
+    ABOLISH = "abolish", "廃止（撤去なし）"
+    ABOLISH_WITH_REMOVAL = "abolish_with_removal", "廃止（撤去あり）"
+    CANCEL_FORWARD = "cancel_forward", "スイッチング廃止取次登録"
+    SWITCH_START = "switch_start", "スイッチング開始"
+    SWITCH_ABOLISH = "switch_abolish", "スイッチング廃止"
+    AMPERE_CHANGE = "ampere_change", "アンペア変更"
+    CUSTOMER_CHANGE = "customer_change", "需要者情報変更"
 
 
 class State(models.TextChoices):
@@ -114,6 +119,9 @@ class Switch(models.Model):
         SupplyPoint, on_delete=models.PROTECT, related_name="switches", verbose_name="供給地点"
     )
     voltage = models.CharField("電圧区分", max_length=12, choices=Voltage.choices)
+    point_class = models.CharField(
+        "地点区分", max_length=16, choices=PointClass.choices, default=PointClass.LOW
+    )
     area = models.CharField("エリア", max_length=2, choices=Area.choices)
     new_retailer = models.ForeignKey(
         "identity.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="新小売"
@@ -193,8 +201,13 @@ class Application(models.Model):
     """申請: one thing a retailer filed, with its 受付番号, state and the operator's answer."""
 
     reception_number = models.CharField("受付番号", max_length=16, unique=True)
-    kind = models.CharField("申請種別", max_length=2, choices=Kind.choices)
+    kind = models.CharField("業務", max_length=24, choices=Kind.choices)
+    # 申込種別 of the real system (01..08, FIT 12..17); blank for what only the hub handles.
+    application_type = models.CharField("申込種別", max_length=2, blank=True)
     voltage = models.CharField("電圧区分", max_length=12, choices=Voltage.choices)
+    point_class = models.CharField(
+        "地点区分", max_length=16, choices=PointClass.choices, default=PointClass.LOW
+    )
     area = models.CharField("エリア", max_length=2, choices=Area.choices)
     organization = models.ForeignKey(
         "identity.Organization",
@@ -248,7 +261,7 @@ class Application(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=Kind.values), name="switching_app_kind"),
             models.CheckConstraint(condition=Q(state__in=State.values), name="switching_app_state"),
-            # One live 20 / 05 / 03 per switch: a second start or abolish for the same switch loses.
+            # One live 廃止取次 / 開始 / 廃止 per switch: a second start or abolish for the same switch loses.
             models.UniqueConstraint(
                 fields=["switch", "kind"],
                 condition=Q(switch__isnull=False, state__in=LIVE_STATES),
@@ -267,3 +280,15 @@ class Application(models.Model):
     @property
     def is_final(self) -> bool:
         return self.state in FINAL_STATES
+
+    @property
+    def kind_name(self) -> str:
+        """The kind as the point's class calls it: 需要者情報変更 is 発電者情報変更 for a FIT source."""
+        if self.kind == Kind.CUSTOMER_CHANGE and self.point_class in RECEIVING_CLASSES:
+            return "発電者情報変更"
+        return str(self.get_kind_display())
+
+    @property
+    def kind_display(self) -> str:
+        """The 申込種別 code and the kind's name ("05 スイッチング開始"; the name alone without a code)."""
+        return f"{self.application_type} {self.kind_name}" if self.application_type else self.kind_name

@@ -24,6 +24,40 @@ class Voltage(models.TextChoices):
     EXTRA_HIGH = "extra_high", "特別高圧"
 
 
+class PointClass(models.TextChoices):
+    """区分 of a point: which functions of the hub serve it (services/lines.py says which). A
+    receiving point (受電地点) of a low-voltage FIT or FIT-graduated source is kept as a point of its
+    own class, keyed by its 受電地点特定番号; its generator (発電者) takes the customer's fields."""
+
+    LOW = "low", "低圧"
+    HIGH = "high", "高圧（500kW未満）"
+    HIGH_LARGE = "high_large", "高圧（500kW以上）"
+    EXTRA_HIGH = "extra_high", "特別高圧"
+    FIT = "fit", "低圧FIT電源"
+    FIT_GRADUATED = "fit_graduated", "低圧FIT卒業電源"
+
+
+# The voltage of each class (a FIT or FIT-graduated receiving point is low voltage).
+CLASS_VOLTAGE: dict[str, str] = {
+    PointClass.LOW: Voltage.LOW,
+    PointClass.HIGH: Voltage.HIGH,
+    PointClass.HIGH_LARGE: Voltage.HIGH,
+    PointClass.EXTRA_HIGH: Voltage.EXTRA_HIGH,
+    PointClass.FIT: Voltage.LOW,
+    PointClass.FIT_GRADUATED: Voltage.LOW,
+}
+RECEIVING_CLASSES = frozenset({PointClass.FIT, PointClass.FIT_GRADUATED})
+# 高圧 is split at a contract of 500 kW: below it the hub's 高圧 functions serve the point.
+HIGH_LARGE_KW = 500
+
+
+def class_of_supply_point(voltage: str, contract_kw: float | None) -> str:
+    """The class of a supply point (not a FIT receiving point) from its voltage and contract."""
+    if voltage == Voltage.HIGH:
+        return PointClass.HIGH_LARGE if (contract_kw or 0) >= HIGH_LARGE_KW else PointClass.HIGH
+    return PointClass.EXTRA_HIGH if voltage == Voltage.EXTRA_HIGH else PointClass.LOW
+
+
 class SupplyMethod(models.TextChoices):
     """供給方式."""
 
@@ -69,6 +103,9 @@ class SupplyPoint(models.Model):
     )
     area = models.CharField("エリア", max_length=2, choices=Area.choices)
     voltage = models.CharField("電圧区分", max_length=12, choices=Voltage.choices)
+    point_class = models.CharField(
+        "地点区分", max_length=16, choices=PointClass.choices, default=PointClass.LOW
+    )
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
 
     class Meta:
@@ -82,10 +119,25 @@ class SupplyPoint(models.Model):
                 condition=Q(number__startswith=F("area")), name="switching_sp_area_prefix"
             ),
             models.CheckConstraint(condition=Q(voltage__in=Voltage.values), name="switching_sp_voltage"),
+            models.CheckConstraint(
+                condition=Q(
+                    *(Q(point_class=c, voltage=v) for c, v in CLASS_VOLTAGE.items()), _connector=Q.OR
+                ),
+                name="switching_sp_class_voltage",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def is_receiving_point(self) -> bool:
+        """A FIT / FIT-graduated source's 受電地点 (its number is a 受電地点特定番号)."""
+        return self.point_class in RECEIVING_CLASSES
+
+    @property
+    def number_label(self) -> str:
+        return "受電地点特定番号" if self.is_receiving_point else "供給地点特定番号"
 
 
 class SupplyPointVersion(models.Model):
@@ -114,8 +166,9 @@ class SupplyPointVersion(models.Model):
     pole_number = models.CharField("引込柱番号", max_length=30, blank=True)
     grid_connection = models.BooleanField("系統連系設備有無", default=False)
     contract_changed_on = models.DateField("託送契約異動年月日", null=True, blank=True)
-    # 検針日: the day of month "01".."31", or the operator's 検針日程 code (two digits).
-    reading_day = models.CharField("検針日", max_length=2, blank=True)
+    # 検針日程: the operator's schedule code (two digits); its date in each month is in the
+    # operator's calendar (kouiki.tso ReadingCalendar, ADR 25). The column keeps its old name.
+    reading_day = models.CharField("検針日程", max_length=2, blank=True)
     contract_state = models.CharField(
         "契約状態", max_length=12, choices=ContractState.choices, default=ContractState.IN_SERVICE
     )

@@ -20,7 +20,7 @@ from kouiki.core.calendar import on_days
 from kouiki.core.errors import NotFound, ValidationFailed
 from kouiki.core.field_facts import field_facts
 from kouiki.core.japanese import normalize_code, normalize_supply_point_number
-from kouiki.identity.access import function, organization_of, require_function, require_staff
+from kouiki.identity.access import function, organization_of, require_function, require_staff, usable
 from kouiki.identity.selectors import active_system_users
 from kouiki.switching.models import (
     Application,
@@ -32,9 +32,10 @@ from kouiki.switching.models import (
     SupplyPointVersion,
     Switch,
     SwitchState,
-    Voltage,
 )
+from kouiki.switching.services import lines
 from kouiki.switching.services.filing import SYSTEM
+from kouiki.switching.services.lines import LOW, Business
 from kouiki.switching.services.personal_data import (
     BASIC,
     POINT,
@@ -111,23 +112,54 @@ def history(number: str) -> list[SupplyPointVersion]:
 # --- applications: lists, SW-L14 / SW-L15 status, results -----------------------------------------------
 
 
-@function("SW-L15")
+def _readable(actor: User) -> Q | None:
+    """The organization's applications the actor may read: those filed through a function it may
+    use — a DR contractor's user sees its inquiries, not the switches of a company that is also a
+    retailer (FUNCTIONS.md 2.3). None: every one (the filter is not added)."""
+    filings = [
+        (reached, kind, business)
+        for reached in lines.LINES.values()
+        for kind, business in lines.KIND_BUSINESS.items()
+        if reached.serves(business)
+    ]
+    allowed = usable(actor, SYSTEM, {reached.function(business) for reached, _kind, business in filings})
+    readable = Q()
+    everything = True
+    for reached, kind, business in filings:
+        if reached.function(business) in allowed:
+            readable |= Q(kind=kind, point_class__in=reached.classes_of(business))
+        else:
+            everything = False
+    return None if everything else readable
+
+
+def _own_applications(actor: User) -> QuerySet[Application]:
+    found = Application.objects.filter(organization_id=organization_of(actor))
+    readable = _readable(actor)
+    return found if readable is None else found.filter(readable)
+
+
+@function(*lines.functions_of(Business.STATUS_MANY))
 def applications_for(
     *,
     actor: User,
-    voltage: str = Voltage.LOW,
+    line: str = LOW,
     kind: str = "",
+    application_type: str = "",
     state: str = "",
     date_from: date | None = None,
     date_to: date | None = None,
     supply_point_number: str = "",
     reception_number: str = "",
 ) -> QuerySet[Application]:
-    """The actor's organization's applications of one voltage tab, newest first, filtered by kind,
+    """The actor's organization's applications of one line's tab, newest first, filtered by kind,
     state, filing dates (Japan time, both included), point number and 受付番号 (whole or a part)."""
-    found = Application.objects.filter(organization_id=organization_of(actor), voltage=voltage)
+    reached = lines.enter(actor, line, Business.STATUS_MANY)
+    found = _own_applications(actor).filter(point_class__in=reached.classes_of(Business.STATUS_MANY))
     if kind:
         found = found.filter(kind=kind)
+    if application_type:
+        found = found.filter(application_type=application_type)
     if state:
         found = found.filter(state=state)
     found = on_days(found, "created_at", date_from, date_to)
@@ -138,15 +170,26 @@ def applications_for(
     return found.select_related("supply_point", "switch").order_by("-created_at", "-id")
 
 
-@function("SW-L14")
+@function(*lines.functions_of(Business.STATUS))
 def application_for(
-    *, actor: User, reception_number: str, kind: str = "", columns: Sequence[str] = ()
+    *,
+    actor: User,
+    reception_number: str,
+    kind: str = "",
+    columns: Sequence[str] = (),
+    line: str | None = None,
 ) -> Application:
-    """SW-L14 業務処理状況確認: one of the organization's applications by its 受付番号; with
-    `kind`, only an application of that kind (another kind's number is NotFound too). `columns`:
-    only these (the status answer's, on the API's hot path), not every column of four tables."""
-    found = Application.objects.select_related("supply_point", "switch", "filed_by").filter(
-        organization_id=organization_of(actor), reception_number=(reception_number or "").strip()
+    """業務処理状況確認 (SW-L14, SW-H11, SW-F11): one of the organization's applications by its
+    受付番号; with `kind`, only an application of that kind (another kind's number is NotFound
+    too). `columns`: only these (the status answer's, on the API's hot path), not every column of
+    four tables. With `line`, the status function of that line: an application of a point it does
+    not serve is refused naming the function that does (None: any line the actor may read, for the
+    screens that show one application wherever it was filed)."""
+    reached = lines.enter(actor, line, Business.STATUS) if line is not None else None
+    found = (
+        _own_applications(actor)
+        .select_related("supply_point", "switch", "filed_by")
+        .filter(reception_number=(reception_number or "").strip())
     )
     if columns:
         found = _loaded(found.select_related(None), columns)
@@ -155,6 +198,8 @@ def application_for(
     application = found.first()
     if application is None:
         raise NotFound("指定された受付番号の申請はありません。", code="application_not_found")
+    if reached is not None:
+        lines.require_class(reached, Business.STATUS, application.point_class)
     return application
 
 
@@ -166,12 +211,14 @@ def _loaded(found: QuerySet[Application], columns: Sequence[str]) -> QuerySet[Ap
     return found.select_related("supply_point")
 
 
-@function("SW-L15")
+@function(*lines.functions_of(Business.STATUS_MANY))
 def statuses_for(
-    *, actor: User, reception_numbers: list[str], columns: Sequence[str] = ()
+    *, actor: User, reception_numbers: list[str], columns: Sequence[str] = (), line: str = LOW
 ) -> list[tuple[str, Application | None]]:
-    """SW-L15 業務処理状況確認(複数件): up to 1,000 受付番号, in the order given; a number that is
-    not the organization's (or does not exist) comes back with None — reported, not an error."""
+    """業務処理状況確認(複数件) (SW-L15, SW-H12, SW-F12): up to 1,000 受付番号, in the order given; a
+    number that is not the organization's, not of a point the line serves, or does not exist comes
+    back with None — reported, not an error."""
+    reached = lines.enter(actor, line, Business.STATUS_MANY)
     numbers = [number.strip() for number in reception_numbers if number and number.strip()]
     if not numbers:
         raise ValidationFailed(
@@ -186,8 +233,9 @@ def statuses_for(
     found = {
         application.reception_number: application
         for application in _loaded(
-            Application.objects.filter(
-                organization_id=organization_of(actor), reception_number__in=set(numbers)
+            _own_applications(actor).filter(
+                reception_number__in=set(numbers),
+                point_class__in=reached.classes_of(Business.STATUS_MANY),
             ),
             columns,
         )
@@ -215,7 +263,7 @@ def application_result(*, actor: User, application: Application) -> dict[str, An
         else:
             result["facility"] = without_basic_info(result["facility"])
     purpose = str(application.payload.get("purpose") or Purpose.POINT_INFO)
-    function_id = "SW-L03" if application.kind == Kind.USAGE_RETRIEVE else "SW-L01"
+    function_id = lines.function_of(application.kind, application.point_class)
     record_access(
         actor=actor,
         supply_point=point,
@@ -230,21 +278,31 @@ def application_result(*, actor: User, application: Application) -> dict[str, An
 # --- switches: SW-L07 (new retailer) and SW-L09 (current retailer) ---------------------------------------
 
 
-@function("SW-L07")
+@function(*lines.functions_of(Business.CANCEL_FORWARD_RESULT))
 def switches_filed(
-    *, actor: User, state: str = "", supply_point_number: str = "", voltage: str = Voltage.LOW
+    *, actor: User, state: str = "", supply_point_number: str = "", line: str = LOW
 ) -> QuerySet[Switch]:
-    """SW-L07 スイッチング廃止取次結果照会: the new retailer's cancel-forwards and their results."""
-    found = Switch.objects.filter(new_retailer_id=organization_of(actor), voltage=voltage)
+    """スイッチング廃止取次結果照会 (SW-L07, SW-H05, SW-F05): the new retailer's cancel-forwards of
+    the line's points and their results."""
+    reached = lines.enter(actor, line, Business.CANCEL_FORWARD_RESULT)
+    found = Switch.objects.filter(
+        new_retailer_id=organization_of(actor),
+        point_class__in=reached.classes_of(Business.CANCEL_FORWARD_RESULT),
+    )
     return _filter_switches(found, state, supply_point_number)
 
 
-@function("SW-L09")
+@function(*lines.functions_of(Business.CANCEL_FORWARD_INQUIRY))
 def switches_received(
-    *, actor: User, state: str = "", supply_point_number: str = "", voltage: str = Voltage.LOW
+    *, actor: User, state: str = "", supply_point_number: str = "", line: str = LOW
 ) -> QuerySet[Switch]:
-    """SW-L09 スイッチング廃止取次照会: the cancel-forwards the current retailer has received."""
-    found = Switch.objects.filter(current_retailer_id=organization_of(actor), voltage=voltage)
+    """スイッチング廃止取次照会 (SW-L09, SW-H07, SW-F07): the cancel-forwards of the line's points the
+    current retailer has received."""
+    reached = lines.enter(actor, line, Business.CANCEL_FORWARD_INQUIRY)
+    found = Switch.objects.filter(
+        current_retailer_id=organization_of(actor),
+        point_class__in=reached.classes_of(Business.CANCEL_FORWARD_INQUIRY),
+    )
     return _filter_switches(found, state, supply_point_number)
 
 
@@ -302,20 +360,25 @@ def identification_readable(*, actor: User, switch: Switch) -> bool:
 
 
 def cancel_forward_detail(
-    *, actor: User, switch_number: str, purpose: str, side: str = ""
+    *, actor: User, switch_number: str, purpose: str, side: str = "", line: str | None = None
 ) -> CancelForwardView:
     """A switch with its customer identification, for either retailer (SW-L07 / SW-L09). The
     identification is given only where `identification_readable` allows, and then its read is
     recorded with the purpose the reader named (SW-P1; a missing or unknown purpose is refused);
     otherwise it is None and nothing is recorded. Each side sees only its own applications of the
     switch. `side` ("new" / "current") asks for the switch only as that party (the API's 結果照会
-    and 取次照会): a switch of the other side is NotFound."""
+    and 取次照会): a switch of the other side is NotFound. `line`: the line the read is reached from
+    (a switch of a class it does not switch is refused naming the function that does); None: the
+    line of the switch's class (a screen that shows a switch wherever it was filed)."""
     check_purpose(purpose)
     switch = switch_for(actor=actor, switch_number=switch_number)
     is_new = switch.new_retailer_id == actor.organization_id
     if side and (side == "new") != is_new:
         raise NotFound("指定された廃止取次番号の案件はありません。", code="switch_not_found")
-    function_id = "SW-L07" if is_new else "SW-L09"
+    business = Business.CANCEL_FORWARD_RESULT if is_new else Business.CANCEL_FORWARD_INQUIRY
+    reached = lines.line(line) if line is not None else lines.line_for_class(switch.point_class)
+    lines.require_class(reached, business, switch.point_class)
+    function_id = reached.function(business)
     require_function(actor, function_id)
     applications = list(
         switch.applications.filter(organization_id=organization_of(actor)).order_by("created_at", "id")

@@ -15,8 +15,8 @@ from kouiki.switching.models import Application, SupplyPoint, Switch
 # The columns, named by the fields they show.
 HEADER = [
     field_label(Application, "reception_number"),
-    f"{field_label(Application, 'kind')}コード",
-    field_label(Application, "kind"),
+    field_label(Application, "application_type"),
+    "申請種別",
     field_label(SupplyPoint, "number"),
     field_label(Application, "area"),
     field_label(Application, "state"),
@@ -43,8 +43,8 @@ def rows(applications: Iterable[Application]) -> Iterable[list[object]]:
     for application in applications:
         yield [
             application.reception_number,
-            application.kind,
-            application.get_kind_display(),
+            application.application_type,
+            application.kind_name,
             application.supply_point.number,
             application.get_area_display(),
             application.get_state_display(),

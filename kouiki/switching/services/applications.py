@@ -1,12 +1,15 @@
-"""Low-voltage applications that go straight to the area's operator (TSO functions of FUNCTIONS.md
-2.1 other than the switching pair): 設備情報照会 (SW-L01), 使用量情報照会 password and retrieval
-(SW-L02, SW-L03), 再点 (SW-L04), 廃止・撤去 (SW-L05), アンペア変更 (SW-L12), 需要者情報変更 (SW-L13);
-and 訂正 / 取消 of any application by its filer.
+"""Applications that go straight to the area's operator (TSO functions of FUNCTIONS.md 2.1 other
+than the switching pair), one service per 業務 whatever the line it is reached from
+(services/lines.py): 設備情報照会 (SW-L01, SW-F01), 使用量情報照会 password and retrieval (SW-L02,
+SW-L03, SW-H01, SW-H02), 再点 (SW-L04, SW-F02), 廃止・撤去 (SW-L05, SW-H03, SW-F03), アンペア変更
+(SW-L12), 需要者情報変更 / 発電者情報変更 (SW-L13, SW-H10, SW-F10); and 訂正 / 取消 of any
+application by its filer.
 
 Each service files an `Application` with its 受付番号 and writes the message to the operator in the
 same transaction (kouiki.tso.services.submit; sent on commit). The operator's answer moves the
 application to its final state (services/answers.py); the registry changes only through such
-answers. Rules from issue 7 ("The business rules (low voltage)") and seed 001 2.2.1.
+answers. Rules from issue 7 ("The business rules (low voltage)"), issue 13 and seed 001 2.2.1; the
+point's class decides which of them apply (services/lines.py).
 """
 
 from __future__ import annotations
@@ -27,16 +30,17 @@ from kouiki.switching.models import (
     ContractDecisionMethod,
     ContractState,
     Kind,
+    PointClass,
     SupplyPoint,
     SupplyPointVersion,
     Switch,
-    Voltage,
 )
-from kouiki.switching.services import switch_changes, switches
+from kouiki.switching.services import lines, switch_changes, switches
 from kouiki.switching.services.dates import require_future_date
 from kouiki.switching.services.filing import file_application, forward, publish_application
+from kouiki.switching.services.lines import LOW, Business
 from kouiki.switching.services.personal_data import check_purpose
-from kouiki.switching.services.points import point_for_number, require_current_retailer, require_voltage
+from kouiki.switching.services.points import point_for_number, require_current_retailer
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -44,21 +48,8 @@ if TYPE_CHECKING:
 # seed 001 2.2.1: アンペア変更 only where ampere breakers are used — not Kansai, Chugoku, Shikoku, Okinawa.
 NO_AMPERE_BREAKER_AREAS = {"06": "関西", "07": "中国", "08": "四国", "10": "沖縄"}
 AMPERES = (10, 15, 20, 30, 40, 50, 60)
-LOW = "低圧"
-# The function through which each kind is filed (its filer's right to correct or cancel it).
-KIND_FUNCTIONS: dict[str, str] = {
-    Kind.ABOLISH: "SW-L05",
-    Kind.ABOLISH_WITH_REMOVAL: "SW-L05",
-    Kind.SWITCH_ABOLISH: "SW-L11",
-    Kind.RECONNECT: "SW-L04",
-    Kind.SWITCH_START: "SW-L08",
-    Kind.AMPERE_CHANGE: "SW-L12",
-    Kind.CUSTOMER_CHANGE: "SW-L13",
-    Kind.USAGE_PASSWORD: "SW-L02",
-    Kind.FACILITY_INQUIRY: "SW-L01",
-    Kind.USAGE_RETRIEVE: "SW-L03",
-    Kind.CANCEL_FORWARD: "SW-L06",
-}
+# 高圧 廃止・撤去 is always with removal of the equipment (申込種別 02; SWITCHING-REAL.md "Codes").
+REMOVAL_ONLY_CLASSES = frozenset({PointClass.HIGH})
 # 需要者情報変更: the items a current retailer may change (API names → registry fields).
 CUSTOMER_ITEMS = {
     "customer_name": "customer_name",
@@ -70,6 +61,7 @@ CUSTOMER_ITEMS = {
 CUSTOMER_ITEM_FACTS: dict[str, FieldFacts] = {
     name: field_facts(SupplyPointVersion, registry_field) for name, registry_field in CUSTOMER_ITEMS.items()
 }
+INQUIRIES = (Business.FACILITY_INQUIRY, Business.USAGE_PASSWORD, Business.USAGE_RETRIEVE)
 
 
 def _retailer_code(actor: User) -> str:
@@ -77,171 +69,128 @@ def _retailer_code(actor: User) -> str:
     return organization.code if organization is not None else ""
 
 
-# --- SW-L01 設備情報照会, SW-L02 / SW-L03 使用量情報照会 (any retailer or DR contractor) ---------------
+def _point(
+    actor: User, line: str, business: Business, supply_point_number: str
+) -> tuple[lines.Line, SupplyPoint, SupplyPointVersion]:
+    """The line reached (the actor's right to its function checked) and the point, refused when the
+    line does not serve its class for ``business``."""
+    reached = lines.enter(actor, line, business)
+    point, version = point_for_number(supply_point_number, noun=reached.point_label)
+    lines.require_class(reached, business, point)
+    return reached, point, version
 
 
-@function("SW-L01", "SW-L02", "SW-L03")
+# --- 設備情報照会, 使用量情報照会 (any retailer or DR contractor) ------------------------------------------
+
+
+@function(*lines.functions_of(*INQUIRIES))
 def check_inquiry(
-    *, actor: User, supply_point_number: str, purpose: str, password: str | None = None
+    *,
+    actor: User,
+    supply_point_number: str,
+    purpose: str,
+    password: str | None = None,
+    line: str = LOW,
+    business: Business = Business.FACILITY_INQUIRY,
 ) -> SupplyPoint:
-    """SW-L01..L03 without writing: the refusals of an inquiry (a retrieval with its ``password``),
-    which calls it; the screens' 確認 step asks it too. Returns the point."""
+    """設備情報照会 / 使用量情報照会 without writing: the refusals of an inquiry (a retrieval with its
+    ``password``), which calls it; the screens' 確認 step asks it too. Returns the point."""
+    if business not in INQUIRIES:
+        raise ValueError(f"not an inquiry: {business}")
     check_purpose(purpose)
     if password is not None and not password.strip():
         raise ValidationFailed("パスワードを入力してください。", code="password_required", field="password")
-    point, _version = point_for_number(supply_point_number)
-    require_voltage(point, Voltage.LOW, LOW)
+    _reached, point, _version = _point(actor, line, business, supply_point_number)
     return point
 
 
-@function("SW-L01")
-def inquire_facility(*, actor: User, supply_point_number: str, purpose: str) -> Application:
-    """SW-L01 設備情報照会 (kind 09): ask the operator for a point's facility information.
+def _inquire(actor: User, kind: str, point: SupplyPoint, purpose: str, **message: Any) -> Application:
+    with transaction.atomic():
+        application = file_application(actor=actor, kind=kind, point=point, payload={"purpose": purpose})
+        forward(
+            application,
+            {"supply_point_number": point.number, "requester_code": _retailer_code(actor), **message},
+        )
+        publish_application(application)
+    return application
+
+
+@function(*lines.functions_of(Business.FACILITY_INQUIRY))
+def inquire_facility(*, actor: User, supply_point_number: str, purpose: str, line: str = LOW) -> Application:
+    """設備情報照会 (SW-L01, SW-F01): ask the operator for a point's facility information.
 
     ``purpose`` is one of the joint-use purposes (Purpose); reading the result is recorded with it
     (SW-P1), and the customer's basic info in it is shown only to a lawful reader (SW-P2)."""
-    point = check_inquiry(actor=actor, supply_point_number=supply_point_number, purpose=purpose)
-    with transaction.atomic():
-        application = file_application(
-            actor=actor, kind=Kind.FACILITY_INQUIRY, point=point, payload={"purpose": purpose}
-        )
-        forward(
-            application,
-            {"supply_point_number": point.number, "requester_code": _retailer_code(actor)},
-        )
-        publish_application(application)
-    return application
+    point = check_inquiry(
+        actor=actor,
+        supply_point_number=supply_point_number,
+        purpose=purpose,
+        line=line,
+        business=Business.FACILITY_INQUIRY,
+    )
+    return _inquire(actor, Kind.FACILITY_INQUIRY, point, purpose)
 
 
-@function("SW-L02")
-def apply_usage_password(*, actor: User, supply_point_number: str, purpose: str) -> Application:
-    """SW-L02 使用量情報照会申請 (kind 08): the operator issues a password for the point's usage data
-    and delivers it to the customer (valid for one month); the retailer asks the customer for it."""
-    point = check_inquiry(actor=actor, supply_point_number=supply_point_number, purpose=purpose)
-    with transaction.atomic():
-        application = file_application(
-            actor=actor, kind=Kind.USAGE_PASSWORD, point=point, payload={"purpose": purpose}
-        )
-        forward(
-            application,
-            {"supply_point_number": point.number, "requester_code": _retailer_code(actor)},
-        )
-        publish_application(application)
-    return application
+@function(*lines.functions_of(Business.USAGE_PASSWORD))
+def apply_usage_password(
+    *, actor: User, supply_point_number: str, purpose: str, line: str = LOW
+) -> Application:
+    """使用量情報照会申請 (SW-L02, SW-H01; 申込種別 08): the operator issues a password for the point's
+    usage data (valid for one month)."""
+    point = check_inquiry(
+        actor=actor,
+        supply_point_number=supply_point_number,
+        purpose=purpose,
+        line=line,
+        business=Business.USAGE_PASSWORD,
+    )
+    return _inquire(actor, Kind.USAGE_PASSWORD, point, purpose)
 
 
-@function("SW-L03")
-def retrieve_usage(*, actor: User, supply_point_number: str, password: str, purpose: str) -> Application:
-    """SW-L03 使用量情報照会 (kind 10): retrieve 13 months of usage with the customer's password.
+@function(*lines.functions_of(Business.USAGE_RETRIEVE))
+def retrieve_usage(
+    *, actor: User, supply_point_number: str, password: str, purpose: str, line: str = LOW
+) -> Application:
+    """使用量情報照会 (SW-L03, SW-H02): retrieve 13 months of usage with the password.
 
     The password travels to the operator only (it is not kept in the application); an expired or
     wrong password comes back as 不備 with the operator's code (e.g. usage_password_expired)."""
     point = check_inquiry(
-        actor=actor, supply_point_number=supply_point_number, purpose=purpose, password=password or ""
+        actor=actor,
+        supply_point_number=supply_point_number,
+        purpose=purpose,
+        password=password or "",
+        line=line,
+        business=Business.USAGE_RETRIEVE,
     )
-    with transaction.atomic():
-        application = file_application(
-            actor=actor, kind=Kind.USAGE_RETRIEVE, point=point, payload={"purpose": purpose}
-        )
-        forward(
-            application,
-            {
-                "supply_point_number": point.number,
-                "requester_code": _retailer_code(actor),
-                "password": password.strip(),
-            },
-        )
-        publish_application(application)
-    return application
+    return _inquire(actor, Kind.USAGE_RETRIEVE, point, purpose, password=password.strip())
 
 
 # --- changes of a point: only its current retailer (issue 7) -------------------------------------------
 
 
-def _no_open_switch(point_id: int, what: str) -> None:
+def _no_open_switch(point_id: int, noun: str, what: str) -> None:
     switch = Switch.objects.filter(supply_point_id=point_id, state__in=OPEN_SWITCH_STATES).first()
     if switch is not None:
         raise Conflict(
-            f"この供給地点はスイッチング手続中（廃止取次番号 {switch.number}）のため、"
-            f"{what}を申し込めません。",
+            f"この{noun}はスイッチング手続中（廃止取次番号 {switch.number}）のため、{what}を申し込めません。",
             code="switch_in_progress",
             field="supply_point_number",
         )
 
 
-@function("SW-L04")
-def check_reconnection(
-    *, actor: User, supply_point_number: str, desired_date: date | None = None
-) -> SupplyPoint:
-    """SW-L04 without writing: the refusals of `apply_reconnection`, which calls it (and 確認)."""
-    require_future_date(desired_date)
-    point, version = point_for_number(supply_point_number)
-    require_voltage(point, Voltage.LOW, LOW)
-    require_current_retailer(actor, version)
-    if version.contract_state != ContractState.STOPPED:
-        raise ValidationFailed(
-            f"再点は停止中の供給地点のみ申し込めます（この供給地点は{version.get_contract_state_display()}）。",
-            code="point_not_stopped",
-            field="supply_point_number",
-        )
-    return point
+def _change(
+    actor: User, line: str, business: Business, supply_point_number: str
+) -> tuple[lines.Line, SupplyPoint, SupplyPointVersion]:
+    """A change of a point: the line's class, then only its current retailer."""
+    reached, point, version = _point(actor, line, business, supply_point_number)
+    require_current_retailer(actor, version, reached.point_label)
+    return reached, point, version
 
 
-@function("SW-L04")
-def apply_reconnection(
-    *, actor: User, supply_point_number: str, desired_date: date | None = None
+def _file_change(
+    actor: User, kind: str, point: SupplyPoint, payload: dict[str, Any], desired_date: date | None = None
 ) -> Application:
-    """SW-L04 再点 (kind 04): power a stopped point again; only a stopped point, only its current
-    retailer."""
-    point = check_reconnection(
-        actor=actor, supply_point_number=supply_point_number, desired_date=desired_date
-    )
-    with transaction.atomic():
-        application = file_application(
-            actor=actor,
-            kind=Kind.RECONNECT,
-            point=point,
-            payload={"desired_date": desired_date.isoformat() if desired_date else None},
-            desired_date=desired_date,
-        )
-        forward(
-            application,
-            {
-                "supply_point_number": point.number,
-                "retailer_code": _retailer_code(actor),
-                "desired_date": desired_date.isoformat() if desired_date else None,
-            },
-        )
-        publish_application(application)
-    return application
-
-
-@function("SW-L05")
-def check_abolition(
-    *, actor: User, supply_point_number: str, removal: bool = False, desired_date: date | None = None
-) -> SupplyPoint:
-    """SW-L05 without writing: the refusals of `apply_abolition`, which calls it (and 確認)."""
-    require_future_date(desired_date)
-    point, version = point_for_number(supply_point_number)
-    require_voltage(point, Voltage.LOW, LOW)
-    require_current_retailer(actor, version)
-    if version.contract_state == ContractState.ABOLISHED:
-        raise ValidationFailed(
-            "この供給地点は既に廃止されています。", code="point_abolished", field="supply_point_number"
-        )
-    _no_open_switch(point.pk, "廃止")
-    return point
-
-
-@function("SW-L05")
-def apply_abolition(
-    *, actor: User, supply_point_number: str, removal: bool, desired_date: date | None = None
-) -> Application:
-    """SW-L05 廃止・撤去 (kind 01 without removal of the equipment, 02 with it); only the current
-    retailer, not an abolished point, not during a switch."""
-    point = check_abolition(actor=actor, supply_point_number=supply_point_number, desired_date=desired_date)
-    kind = Kind.ABOLISH_WITH_REMOVAL if removal else Kind.ABOLISH
-    payload = {"removal": bool(removal), "desired_date": desired_date.isoformat() if desired_date else None}
     with transaction.atomic():
         application = file_application(
             actor=actor, kind=kind, point=point, payload=payload, desired_date=desired_date
@@ -254,14 +203,96 @@ def apply_abolition(
     return application
 
 
-@function("SW-L12")
-def check_ampere_change(
-    *, actor: User, supply_point_number: str, current_limit_a: int, desired_date: date | None = None
+def _desired(desired_date: date | None) -> str | None:
+    return desired_date.isoformat() if desired_date else None
+
+
+@function(*lines.functions_of(Business.RECONNECT))
+def check_reconnection(
+    *, actor: User, supply_point_number: str, desired_date: date | None = None, line: str = LOW
 ) -> SupplyPoint:
-    """SW-L12 without writing: the refusals of `apply_ampere_change`, which calls it (and 確認)."""
+    """再点 without writing: the refusals of `apply_reconnection`, which calls it (and 確認)."""
     require_future_date(desired_date)
-    point, version = point_for_number(supply_point_number)
-    require_voltage(point, Voltage.LOW, LOW)
+    reached, point, version = _change(actor, line, Business.RECONNECT, supply_point_number)
+    if version.contract_state != ContractState.STOPPED:
+        noun = reached.point_label
+        raise ValidationFailed(
+            f"再点は停止中の{noun}のみ申し込めます（この{noun}は{version.get_contract_state_display()}）。",
+            code="point_not_stopped",
+            field="supply_point_number",
+        )
+    return point
+
+
+@function(*lines.functions_of(Business.RECONNECT))
+def apply_reconnection(
+    *, actor: User, supply_point_number: str, desired_date: date | None = None, line: str = LOW
+) -> Application:
+    """再点 (SW-L04; FIT卒業電源 SW-F02; 申込種別 04 / 15): power a stopped point again; only a
+    stopped point, only its current retailer. No 再点 for high voltage nor for a FIT point."""
+    point = check_reconnection(
+        actor=actor, supply_point_number=supply_point_number, desired_date=desired_date, line=line
+    )
+    return _file_change(actor, Kind.RECONNECT, point, {"desired_date": _desired(desired_date)}, desired_date)
+
+
+@function(*lines.functions_of(Business.ABOLISH))
+def check_abolition(
+    *,
+    actor: User,
+    supply_point_number: str,
+    removal: bool = False,
+    desired_date: date | None = None,
+    line: str = LOW,
+) -> SupplyPoint:
+    """廃止・撤去 without writing: the refusals of `apply_abolition`, which calls it (and 確認)."""
+    require_future_date(desired_date)
+    reached, point, version = _change(actor, line, Business.ABOLISH, supply_point_number)
+    if version.contract_state == ContractState.ABOLISHED:
+        raise ValidationFailed(
+            f"この{reached.point_label}は既に廃止されています。",
+            code="point_abolished",
+            field="supply_point_number",
+        )
+    _no_open_switch(point.pk, reached.point_label, "廃止")
+    return point
+
+
+@function(*lines.functions_of(Business.ABOLISH))
+def apply_abolition(
+    *,
+    actor: User,
+    supply_point_number: str,
+    removal: bool = False,
+    desired_date: date | None = None,
+    line: str = LOW,
+) -> Application:
+    """廃止・撤去 (SW-L05, SW-H03, SW-F03): without removal of the equipment (申込種別 01 / FIT 12) or
+    with it (02 / FIT 13); a high-voltage point always with it (02). Only the current retailer, not
+    an abolished point, not during a switch."""
+    point = check_abolition(
+        actor=actor, supply_point_number=supply_point_number, desired_date=desired_date, line=line
+    )
+    removal = bool(removal) or point.point_class in REMOVAL_ONLY_CLASSES
+    kind = Kind.ABOLISH_WITH_REMOVAL if removal else Kind.ABOLISH
+    payload = {"removal": removal, "desired_date": _desired(desired_date)}
+    return _file_change(actor, kind, point, payload, desired_date)
+
+
+@function(*lines.functions_of(Business.AMPERE_CHANGE))
+def check_ampere_change(
+    *,
+    actor: User,
+    supply_point_number: str,
+    current_limit_a: int,
+    desired_date: date | None = None,
+    line: str = LOW,
+) -> SupplyPoint:
+    """アンペア変更 without writing: the refusals of `apply_ampere_change`, which calls it (and 確認)."""
+    require_future_date(desired_date)
+    reached = lines.enter(actor, line, Business.AMPERE_CHANGE)
+    point, version = point_for_number(supply_point_number, noun=reached.point_label)
+    lines.require_class(reached, Business.AMPERE_CHANGE, point)
     if point.area in NO_AMPERE_BREAKER_AREAS:
         raise ValidationFailed(
             f"{NO_AMPERE_BREAKER_AREAS[point.area]}エリアはアンペアブレーカーを用いない（最低料金制の）エリアのため、"
@@ -295,32 +326,27 @@ def check_ampere_change(
     return point
 
 
-@function("SW-L12")
+@function(*lines.functions_of(Business.AMPERE_CHANGE))
 def apply_ampere_change(
-    *, actor: User, supply_point_number: str, current_limit_a: int, desired_date: date | None = None
+    *,
+    actor: User,
+    supply_point_number: str,
+    current_limit_a: int,
+    desired_date: date | None = None,
+    line: str = LOW,
 ) -> Application:
-    """SW-L12 アンペア変更 (kind 06): only where ampere breakers are used — refused in Kansai,
-    Chugoku, Shikoku and Okinawa (seed 001 2.2.1) — and only by the current retailer."""
+    """アンペア変更 (SW-L12; 申込種別 06): only low voltage, only where ampere breakers are used —
+    refused in Kansai, Chugoku, Shikoku and Okinawa (seed 001 2.2.1) — and only by the current
+    retailer."""
     point = check_ampere_change(
         actor=actor,
         supply_point_number=supply_point_number,
         current_limit_a=current_limit_a,
         desired_date=desired_date,
+        line=line,
     )
-    payload = {
-        "current_limit_a": current_limit_a,
-        "desired_date": desired_date.isoformat() if desired_date else None,
-    }
-    with transaction.atomic():
-        application = file_application(
-            actor=actor, kind=Kind.AMPERE_CHANGE, point=point, payload=payload, desired_date=desired_date
-        )
-        forward(
-            application,
-            {"supply_point_number": point.number, "retailer_code": _retailer_code(actor), **payload},
-        )
-        publish_application(application)
-    return application
+    payload = {"current_limit_a": current_limit_a, "desired_date": _desired(desired_date)}
+    return _file_change(actor, Kind.AMPERE_CHANGE, point, payload, desired_date)
 
 
 def _customer_changes(values: dict[str, str | None]) -> dict[str, str]:
@@ -352,7 +378,7 @@ def _customer_changes(values: dict[str, str | None]) -> dict[str, str]:
     return changes
 
 
-@function("SW-L13")
+@function(*lines.functions_of(Business.CUSTOMER_CHANGE))
 def check_customer_change(
     *,
     actor: User,
@@ -361,12 +387,11 @@ def check_customer_change(
     customer_address: str | None = None,
     customer_phone: str | None = None,
     contract_number: str | None = None,
+    line: str = LOW,
 ) -> tuple[SupplyPoint, dict[str, str]]:
-    """SW-L13 without writing: the refusals of `apply_customer_change`, which calls it (and 確認).
-    Returns the point and the items that change, as kept."""
-    point, version = point_for_number(supply_point_number)
-    require_voltage(point, Voltage.LOW, LOW)
-    require_current_retailer(actor, version)
+    """需要者情報変更 / 発電者情報変更 without writing: the refusals of `apply_customer_change`, which
+    calls it (and 確認). Returns the point and the items that change, as kept."""
+    _reached, point, version = _change(actor, line, Business.CUSTOMER_CHANGE, supply_point_number)
     changes = _customer_changes(
         {
             "customer_name": customer_name,
@@ -385,7 +410,7 @@ def check_customer_change(
     return point, changes
 
 
-@function("SW-L13")
+@function(*lines.functions_of(Business.CUSTOMER_CHANGE))
 def apply_customer_change(
     *,
     actor: User,
@@ -394,9 +419,11 @@ def apply_customer_change(
     customer_address: str | None = None,
     customer_phone: str | None = None,
     contract_number: str | None = None,
+    line: str = LOW,
 ) -> Application:
-    """SW-L13 需要者情報変更 (kind 07): the current retailer changes the customer's basic info
-    (name, address, phone, retail contract number); at least one item."""
+    """需要者情報変更 (SW-L13, SW-H10; 申込種別 07) / 発電者情報変更 (SW-F10; 17): the current retailer
+    changes the customer's (generator's) basic info — name, address, phone, retail contract number;
+    at least one item."""
     point, changes = check_customer_change(
         actor=actor,
         supply_point_number=supply_point_number,
@@ -404,6 +431,7 @@ def apply_customer_change(
         customer_address=customer_address,
         customer_phone=customer_phone,
         contract_number=contract_number,
+        line=line,
     )
     with transaction.atomic():
         application = file_application(
@@ -432,7 +460,7 @@ def _own(actor: User, reception_number: str) -> Application:
     )
     if application is None:
         raise NotFound("指定された受付番号の申請はありません。", code="application_not_found")
-    require_function(actor, KIND_FUNCTIONS[application.kind])
+    require_function(actor, lines.function_of(application.kind, application.point_class))
     return application
 
 

@@ -15,6 +15,7 @@ from kouiki.core import events
 from kouiki.core.systems import System
 from kouiki.identity.access import organization_of
 from kouiki.switching.models import Application, Kind, State, SupplyPoint, Switch
+from kouiki.switching.services.lines import application_type, legacy_kind
 from kouiki.switching.services.numbering import next_reception_number
 from kouiki.tso import services as tso
 
@@ -64,7 +65,9 @@ def file_application(
     application = Application.objects.create(
         reception_number=next_reception_number(),
         kind=kind,
+        application_type=application_type(kind, point.point_class),
         voltage=point.voltage,
+        point_class=point.point_class,
         area=point.area,
         organization_id=organization_of(actor),
         filed_by=actor,
@@ -90,12 +93,17 @@ def file_application(
 
 def forward(application: Application, payload: dict[str, Any]) -> Application:
     """Write the message to the area's operator in this transaction (sent on commit); the
-    application waits for the operator's answer. The caller publishes the application."""
+    application waits for the operator's answer. The caller publishes the application. The message
+    names the point's class and the 申込種別, as the operator's rules depend on them."""
     message_id = tso.submit(
         area=application.area,
         operation=OPERATIONS[application.kind],
         reference=application.reception_number,
-        payload=payload,
+        payload={
+            **payload,
+            "point_class": application.point_class,
+            "application_type": application.application_type,
+        },
     )
     now = timezone.now()
     application.message_id = message_id
@@ -145,7 +153,10 @@ def publish_application(application: Application) -> None:
         reference=application.reception_number,
         payload={
             "reception_number": application.reception_number,
-            "kind": application.kind,
+            "kind": legacy_kind(application.kind, application.application_type),
+            "business": application.kind,
+            "application_type": application.application_type or None,
+            "point_class": application.point_class,
             "state": application.state,
             "operator_step": application.operator_step,
             "error_code": application.error_code,
@@ -160,6 +171,7 @@ def publish_switch(switch: Switch) -> None:
     payload = {
         "switch_number": switch.number,
         "supply_point_number": switch.supply_point.number,
+        "point_class": switch.point_class,
         "state": switch.state,
         "decision": switch.decision,
         "ng_reason": switch.ng_reason,

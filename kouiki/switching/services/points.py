@@ -1,5 +1,6 @@
-"""The supply point a retailer names: found by its 供給地点特定番号, locked for a change, and the
-rules every change of a point checks (its voltage class, its current retailer)."""
+"""The point a retailer names: found by its 供給地点特定番号 (a FIT source's 受電地点特定番号), locked
+for a change, and the rule every change of a point checks (its current retailer). Which line
+serves which class of point is services/lines.py."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ if TYPE_CHECKING:
 
 
 def point_for_number(
-    number: str, *, field: str = "supply_point_number"
+    number: str, *, field: str = "supply_point_number", noun: str = "供給地点"
 ) -> tuple[SupplyPoint, SupplyPointVersion]:
-    """The supply point and its current data; a malformed number is refused naming ``field``, an
-    unknown one is NotFound."""
+    """The point and its current data; a malformed number is refused naming ``field``, an unknown
+    one is NotFound (``noun``: 供給地点, or 受電地点 on the FIT line)."""
     try:
         validate_supply_point_number(number or "")
     except ValidationError as error:
@@ -31,7 +32,7 @@ def point_for_number(
     )
     if version is None:
         raise NotFound(
-            "指定された供給地点特定番号の供給地点はありません。", code="supply_point_not_found", field=field
+            f"指定された{noun}特定番号の{noun}はありません。", code="supply_point_not_found", field=field
         )
     return version.supply_point, version
 
@@ -44,18 +45,9 @@ def lock_point(point: SupplyPoint) -> SupplyPointVersion:
     )
 
 
-def require_voltage(point: SupplyPoint, voltage: str, label: str) -> None:
-    if point.voltage != voltage:
-        raise ValidationFailed(
-            f"この供給地点は{point.get_voltage_display()}です。{label}の機能では申し込めません。",
-            code="voltage_mismatch",
-            field="supply_point_number",
-        )
-
-
-def require_current_retailer(actor: User, version: SupplyPointVersion) -> None:
+def require_current_retailer(actor: User, version: SupplyPointVersion, noun: str = "供給地点") -> None:
     """Only the current retailer may change the point (issue 7: L04, L05, L12, L13)."""
     if version.retailer_id is None or version.retailer_id != actor.organization_id:
         raise Forbidden(
-            "この供給地点の現在の小売電気事業者ではないため、申し込めません。", code="not_current_retailer"
+            f"この{noun}の現在の小売電気事業者ではないため、申し込めません。", code="not_current_retailer"
         )

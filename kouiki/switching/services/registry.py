@@ -17,7 +17,8 @@ from django.db import transaction
 
 from kouiki.core.errors import Conflict, ValidationFailed
 from kouiki.core.japanese import normalize_supply_point_number, supply_point_area
-from kouiki.switching.models import SupplyPoint, SupplyPointVersion, Voltage
+from kouiki.switching.models import CLASS_VOLTAGE, SupplyPoint, SupplyPointVersion, Voltage
+from kouiki.switching.models.registry import class_of_supply_point
 
 # The fields a version carries (everything but its keys and bounds).
 VERSION_FIELDS = frozenset(
@@ -34,10 +35,11 @@ def _check_fields(fields: dict[str, Any]) -> None:
 
 
 def register_supply_point(
-    *, number: str, voltage: str, valid_from: datetime, **fields: Any
+    *, number: str, voltage: str, valid_from: datetime, point_class: str | None = None, **fields: Any
 ) -> SupplyPointVersion:
-    """A new point and its first version. A bad number or voltage is refused (ValidationFailed);
-    a number already registered is a Conflict."""
+    """A new point and its first version. A bad number, voltage or class is refused
+    (ValidationFailed); a number already registered is a Conflict. Without ``point_class``, a
+    supply point's class follows from its voltage and contract (FIT receiving points name theirs)."""
     _check_fields(fields)
     try:
         area = supply_point_area(number)
@@ -45,11 +47,19 @@ def register_supply_point(
         raise ValidationFailed(error.messages[0], code=error.code, field="number") from error
     if voltage not in Voltage.values:
         raise ValidationFailed("電圧区分が正しくありません。", code="voltage_invalid", field="voltage")
+    if point_class is None:
+        point_class = class_of_supply_point(voltage, fields.get("contract_capacity"))
+    if CLASS_VOLTAGE.get(point_class) != voltage:
+        raise ValidationFailed(
+            "地点区分が電圧区分と合いません。", code="point_class_invalid", field="point_class"
+        )
     normalized = normalize_supply_point_number(number)
     with transaction.atomic():
         if SupplyPoint.objects.filter(number=normalized).exists():
             raise Conflict("この供給地点特定番号は登録済みです。", code="supply_point_exists", field="number")
-        point = SupplyPoint.objects.create(number=normalized, area=area.value, voltage=voltage)
+        point = SupplyPoint.objects.create(
+            number=normalized, area=area.value, voltage=voltage, point_class=point_class
+        )
         return SupplyPointVersion.objects.create(supply_point=point, valid_from=valid_from, **fields)
 
 

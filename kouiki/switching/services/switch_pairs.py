@@ -1,6 +1,7 @@
 """The two halves of a switch after the current retailer's OK: the new retailer's スイッチング開始申請
-(SW-L08, kind 05) and the current retailer's スイッチング廃止申請 (SW-L11, kind 03); once both are in,
-the hub matches them, fixes the switching date and forwards both to the area's operator (ADR 11)."""
+(SW-L08, SW-H06, SW-F06; 申込種別 05, FIT 16) and the current retailer's スイッチング廃止申請 (SW-L11,
+SW-H09, SW-F09; 03, FIT 14); once both are in, the hub matches them, fixes the switching date and
+forwards both to the area's operator (ADR 11)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from kouiki.core.errors import ValidationFailed
 from kouiki.identity.access import function
 from kouiki.switching.models import Application, Kind, SupplyPointVersion, Switch, SwitchState
+from kouiki.switching.services import lines
 from kouiki.switching.services.filing import (
     STEP_WAITING_PAIR,
     file_application,
@@ -19,6 +21,7 @@ from kouiki.switching.services.filing import (
     publish_application,
     publish_switch,
 )
+from kouiki.switching.services.lines import LOW, Business
 from kouiki.switching.services.switches import (
     NEW_CONTRACT_NUMBER,
     estimated_switching_date,
@@ -32,6 +35,11 @@ from kouiki.switching.services.switches import (
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
+
+BUSINESSES: dict[str, Business] = {
+    Kind.SWITCH_START: Business.SWITCH_START,
+    Kind.SWITCH_ABOLISH: Business.SWITCH_ABOLISH,
+}
 
 
 def _new_contract_number(contract_number: str) -> str:
@@ -53,48 +61,67 @@ def _side(kind: str) -> str:
     return "new" if kind == Kind.SWITCH_START else "current"
 
 
-def _check_pair(*, actor: User, switch_number: str, kind: str) -> None:
+def _reached(actor: User, line: str, kind: str) -> tuple[lines.Line, Business]:
+    business = BUSINESSES[kind]
+    return lines.enter(actor, line, business), business
+
+
+def _check_pair(*, actor: User, switch_number: str, kind: str, line: str) -> None:
     """The refusals of filing the 05 or 03 (`kind`) as of now, without a lock or a write."""
-    refuse(pair_refusal(party_switch(actor=actor, switch_number=switch_number, side=_side(kind)), kind))
+    switch = party_switch(
+        actor=actor, switch_number=switch_number, side=_side(kind), reached=_reached(actor, line, kind)
+    )
+    refuse(pair_refusal(switch, kind))
 
 
-@function("SW-L08")
-def check_switching_start(*, actor: User, switch_number: str, contract_number: str) -> None:
-    """SW-L08 without writing: the refusals of `apply_switching_start` as of now (its 確認 step)."""
+@function(*lines.functions_of(Business.SWITCH_START))
+def check_switching_start(*, actor: User, switch_number: str, contract_number: str, line: str = LOW) -> None:
+    """開始申請 without writing: the refusals of `apply_switching_start` as of now (its 確認 step)."""
     _new_contract_number(contract_number)
-    _check_pair(actor=actor, switch_number=switch_number, kind=Kind.SWITCH_START)
+    _check_pair(actor=actor, switch_number=switch_number, kind=Kind.SWITCH_START, line=line)
 
 
-@function("SW-L11")
-def check_switching_abolish(*, actor: User, switch_number: str) -> None:
-    """SW-L11 without writing: the refusals of `apply_switching_abolish` as of now (its 確認 step)."""
-    _check_pair(actor=actor, switch_number=switch_number, kind=Kind.SWITCH_ABOLISH)
+@function(*lines.functions_of(Business.SWITCH_ABOLISH))
+def check_switching_abolish(*, actor: User, switch_number: str, line: str = LOW) -> None:
+    """廃止申請 without writing: the refusals of `apply_switching_abolish` as of now (its 確認 step)."""
+    _check_pair(actor=actor, switch_number=switch_number, kind=Kind.SWITCH_ABOLISH, line=line)
 
 
-@function("SW-L08")
-def apply_switching_start(*, actor: User, switch_number: str, contract_number: str) -> Application:
-    """SW-L08 スイッチング開始申請 (kind 05): the new retailer, after the current retailer's OK,
-    files its start. ``contract_number`` is the new retailer's retail contract number with the
+@function(*lines.functions_of(Business.SWITCH_START))
+def apply_switching_start(
+    *, actor: User, switch_number: str, contract_number: str, line: str = LOW
+) -> Application:
+    """スイッチング開始申請 (SW-L08, SW-H06, SW-F06): the new retailer, after the current retailer's
+    OK, files its start. ``contract_number`` is the new retailer's retail contract number with the
     customer (the registry shows it once the switch is complete). Matched at once if the current
     retailer's 廃止申請 is in."""
     number = _new_contract_number(contract_number)
     return _file_pair(
-        actor=actor, switch_number=switch_number, kind=Kind.SWITCH_START, payload={"contract_number": number}
+        actor=actor,
+        switch_number=switch_number,
+        kind=Kind.SWITCH_START,
+        payload={"contract_number": number},
+        line=line,
     )
 
 
-@function("SW-L11")
-def apply_switching_abolish(*, actor: User, switch_number: str) -> Application:
-    """SW-L11 スイッチング廃止申請 (kind 03): the current retailer, after its OK, files the end of
-    its supply. Matched at once if the new retailer's 開始申請 is in."""
-    return _file_pair(actor=actor, switch_number=switch_number, kind=Kind.SWITCH_ABOLISH, payload={})
+@function(*lines.functions_of(Business.SWITCH_ABOLISH))
+def apply_switching_abolish(*, actor: User, switch_number: str, line: str = LOW) -> Application:
+    """スイッチング廃止申請 (SW-L11, SW-H09, SW-F09): the current retailer, after its OK, files the
+    end of its supply. Matched at once if the new retailer's 開始申請 is in."""
+    return _file_pair(
+        actor=actor, switch_number=switch_number, kind=Kind.SWITCH_ABOLISH, payload={}, line=line
+    )
 
 
-def _file_pair(*, actor: User, switch_number: str, kind: str, payload: dict[str, Any]) -> Application:
-    """File the 05 (the new retailer's side) or the 03 (the current retailer's side) of an approved
-    switch, and match the pair once both are in."""
+def _file_pair(
+    *, actor: User, switch_number: str, kind: str, payload: dict[str, Any], line: str
+) -> Application:
+    """File the 開始 (the new retailer's side) or the 廃止 (the current retailer's side) of an
+    approved switch, and match the pair once both are in."""
+    reached = _reached(actor, line, kind)
     with transaction.atomic():
-        switch = locked_switch(actor=actor, switch_number=switch_number, side=_side(kind))
+        switch = locked_switch(actor=actor, switch_number=switch_number, side=_side(kind), reached=reached)
         refuse(pair_refusal(switch, kind))
         application = file_application(
             actor=actor,

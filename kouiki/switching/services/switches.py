@@ -1,6 +1,8 @@
-"""The switch (スイッチング) of a low-voltage supply point and the rules of its states: the new
-retailer's 廃止取次登録 (SW-L06) that opens it, the current retailer's decision (SW-L10), which acts
-each side may take next, and the deadline of an unmatched pair. The 05 / 03 pair and its matching
+"""The switch (スイッチング) of a point and the rules of its states: the new retailer's 廃止取次登録
+(SW-L06, SW-H04, SW-F04) that opens it, the current retailer's decision (SW-L10, SW-H08, SW-F08),
+which acts each side may take next, and the deadline of an unmatched pair. One service per 業務 for
+low-voltage, high-voltage (< 500 kW) and FIT-graduated points: the line reached and the point's class
+decide what applies (services/lines.py). The 05 / 03 pair and its matching
 are `switch_pairs`, 訂正 / 取消 until matching `switch_changes`.
 
 Issue 7 and ADR 11:
@@ -53,9 +55,8 @@ from kouiki.switching.models import (
     Switch,
     SwitchDecision,
     SwitchState,
-    Voltage,
 )
-from kouiki.switching.services import dates
+from kouiki.switching.services import dates, lines
 from kouiki.switching.services.dates import require_future_date
 from kouiki.switching.services.filing import (
     STEP_DECIDED_NG,
@@ -68,8 +69,9 @@ from kouiki.switching.services.filing import (
     publish_application,
     publish_switch,
 )
+from kouiki.switching.services.lines import LOW, Business
 from kouiki.switching.services.numbering import next_switch_number
-from kouiki.switching.services.points import point_for_number, require_voltage
+from kouiki.switching.services.points import point_for_number
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -143,23 +145,22 @@ def check_identification(version: SupplyPointVersion, values: dict[str, str]) ->
         )
 
 
-def _switchable(actor: User, point: SupplyPoint, version: SupplyPointVersion) -> None:
-    require_voltage(point, Voltage.LOW, "低圧")
+def _switchable(actor: User, version: SupplyPointVersion, noun: str) -> None:
     if version.contract_state != ContractState.IN_SERVICE:
         raise ValidationFailed(
-            f"スイッチングは送電中の供給地点のみ申し込めます（この供給地点は{version.get_contract_state_display()}）。",
+            f"スイッチングは送電中の{noun}のみ申し込めます（この{noun}は{version.get_contract_state_display()}）。",
             code="point_not_in_service",
             field="supply_point_number",
         )
     if version.retailer_id is None:
         raise ValidationFailed(
-            "小売電気事業者との契約がない供給地点です。再点を申し込んでください。",
+            f"小売電気事業者との契約がない{noun}です。再点を申し込んでください。",
             code="no_current_retailer",
             field="supply_point_number",
         )
     if version.retailer_id == actor.organization_id:
         raise ValidationFailed(
-            "貴社が現在の小売電気事業者である供給地点です。",
+            f"貴社が現在の小売電気事業者である{noun}です。",
             code="already_current_retailer",
             field="supply_point_number",
         )
@@ -171,7 +172,7 @@ def check_desired_date(desired_date: date | None, point: SupplyPoint, meter_work
     if desired_date is None:
         return
     earliest = dates.earliest_date(
-        filed_on=today_jst(), area=point.area, voltage=point.voltage, meter_work=meter_work
+        filed_on=today_jst(), area=point.area, point_class=point.point_class, meter_work=meter_work
     )
     if desired_date < earliest:
         raise ValidationFailed(
@@ -188,9 +189,9 @@ def estimated_switching_date(switch: Switch, version: SupplyPointVersion) -> dat
     return dates.switching_date(
         filed_on=today_jst(),
         area=point.area,
-        voltage=point.voltage,
+        point_class=point.point_class,
         meter_work=switch.meter_work,
-        reading_day=version.reading_day,
+        reading_code=version.reading_day,
         desired_date=switch.desired_date,
     )
 
@@ -207,7 +208,7 @@ def plan(
     switch.deadline = dates.pair_deadline(
         registered_on=registered_on,
         area=point.area,
-        voltage=point.voltage,
+        point_class=point.point_class,
         meter_work=switch.meter_work,
         desired_date=desired_date,
     )
@@ -234,7 +235,7 @@ class CancelForwardCheck(NamedTuple):
     meter_work: bool
 
 
-@function("SW-L06")
+@function(*lines.functions_of(Business.CANCEL_FORWARD))
 def check_cancel_forward(
     *,
     actor: User,
@@ -243,11 +244,14 @@ def check_cancel_forward(
     customer_address: str,
     contract_number: str,
     desired_date: date | None = None,
+    line: str = LOW,
 ) -> CancelForwardCheck:
-    """SW-L06 without writing: every refusal of `register_cancel_forward`, which calls it; the
+    """廃止取次登録 without writing: every refusal of `register_cancel_forward`, which calls it; the
     screen's 確認 step asks it too. The identification and the desired date are refused together."""
-    point, version = point_for_number(supply_point_number)
-    _switchable(actor, point, version)
+    reached = lines.enter(actor, line, Business.CANCEL_FORWARD)
+    point, version = point_for_number(supply_point_number, noun=reached.point_label)
+    lines.require_class(reached, Business.CANCEL_FORWARD, point)
+    _switchable(actor, version, reached.point_label)
     identification = _identification(
         {
             "customer_name": customer_name,
@@ -266,7 +270,7 @@ def check_cancel_forward(
     return CancelForwardCheck(point, version, identification, meter_work)
 
 
-@function("SW-L06")
+@function(*lines.functions_of(Business.CANCEL_FORWARD))
 def register_cancel_forward(
     *,
     actor: User,
@@ -275,14 +279,16 @@ def register_cancel_forward(
     customer_address: str,
     contract_number: str,
     desired_date: date | None = None,
+    line: str = LOW,
 ) -> Application:
-    """SW-L06 スイッチング廃止取次登録 (kind 20): the new retailer asks, on the customer's behalf,
-    the current retailer to end its contract. Returns the application (its `reception_number`;
+    """スイッチング廃止取次登録 (SW-L06, SW-H04, SW-F04): the new retailer asks, on the customer's
+    behalf, the current retailer to end its contract. Returns the application (its `reception_number`;
     `switch.number` is the 廃止取次番号).
 
-    Refused (`check_cancel_forward`): a malformed number (422), an unknown point (404), a point not
-    in service or without a retailer or already the actor's (422), identification that does not
-    match the registry (422, naming each field), a desired date before the operator's lead time or
+    Refused (`check_cancel_forward`): a malformed number (422), an unknown point (404), a point of
+    a class the line does not switch (422, naming the function that does), a point not in service
+    or without a retailer or already the actor's (422), identification that does not match the
+    registry (422, naming each field), a desired date before the operator's lead time or
     more than a year ahead (422), a point already switching (409 `SwitchInProgress`, naming the
     廃止取次番号)."""
     point, version, identification, meter_work = check_cancel_forward(
@@ -292,11 +298,13 @@ def register_cancel_forward(
         customer_address=customer_address,
         contract_number=contract_number,
         desired_date=desired_date,
+        line=line,
     )
     now = timezone.now()
     switch = Switch(
         supply_point=point,
         voltage=point.voltage,
+        point_class=point.point_class,
         area=point.area,
         new_retailer_id=organization_of(actor),
         current_retailer_id=cast(int, version.retailer_id),  # _switchable: the point has a retailer
@@ -344,15 +352,25 @@ def register_cancel_forward(
 # --- SW-L10 廃止取次判断 (current retailer) --------------------------------------------------------------
 
 
-def locked_switch(*, actor: User, switch_number: str, side: str) -> Switch:
+def locked_switch(
+    *, actor: User, switch_number: str, side: str, reached: tuple[lines.Line, Business] | None = None
+) -> Switch:
     """The switch, locked for this transaction, if the actor's organization is its ``side``
     ("new" or "current") retailer; anyone else gets NotFound."""
-    return party_switch(actor=actor, switch_number=switch_number, side=side, lock=True)
+    return party_switch(actor=actor, switch_number=switch_number, side=side, lock=True, reached=reached)
 
 
-def party_switch(*, actor: User, switch_number: str, side: str, lock: bool = False) -> Switch:
+def party_switch(
+    *,
+    actor: User,
+    switch_number: str,
+    side: str,
+    lock: bool = False,
+    reached: tuple[lines.Line, Business] | None = None,
+) -> Switch:
     """The switch if the actor's organization is its ``side`` retailer (NotFound otherwise); with
-    ``lock``, locked for this transaction."""
+    ``lock``, locked for this transaction. With ``reached`` (the line and the business done), a
+    switch of a class the line does not switch is refused naming the function that does."""
     organization_id = organization_of(actor)
     owner = Q(new_retailer_id=organization_id) if side == "new" else Q(current_retailer_id=organization_id)
     # The retailers come along for the answer (switch_summary) but are not locked: only the switch
@@ -367,6 +385,8 @@ def party_switch(*, actor: User, switch_number: str, side: str, lock: bool = Fal
         raise NotFound(
             "指定された廃止取次番号の案件はありません。", code="switch_not_found", field="switch_number"
         )
+    if reached is not None:
+        lines.require_class(*reached, switch.point_class)
     return switch
 
 
@@ -421,24 +441,47 @@ def _check_decision_input(decision: str, ng_reason: str, ng_text: str) -> None:
             raise ValidationFailed("NG理由を入力してください。", code="ng_reason_required", errors=errors)
 
 
-@function("SW-L10")
+@function(*lines.functions_of(Business.DECISION))
 def check_decision(
-    *, actor: User, switch_number: str, decision: str, ng_reason: str = "", ng_text: str = ""
+    *,
+    actor: User,
+    switch_number: str,
+    decision: str,
+    ng_reason: str = "",
+    ng_text: str = "",
+    line: str = LOW,
 ) -> None:
-    """SW-L10 without writing: the refusals of `decide_cancel_forward` as of now (its 確認 step)."""
+    """廃止取次判断 without writing: the refusals of `decide_cancel_forward` as of now (its 確認 step)."""
+    reached = lines.enter(actor, line, Business.DECISION)
     _check_decision_input(decision, ng_reason, ng_text)
-    refuse(decision_refusal(party_switch(actor=actor, switch_number=switch_number, side="current")))
+    refuse(
+        decision_refusal(
+            party_switch(
+                actor=actor, switch_number=switch_number, side="current", reached=(reached, Business.DECISION)
+            )
+        )
+    )
 
 
-@function("SW-L10")
+@function(*lines.functions_of(Business.DECISION))
 def decide_cancel_forward(
-    *, actor: User, switch_number: str, decision: str, ng_reason: str = "", ng_text: str = ""
+    *,
+    actor: User,
+    switch_number: str,
+    decision: str,
+    ng_reason: str = "",
+    ng_text: str = "",
+    line: str = LOW,
 ) -> Switch:
-    """SW-L10 スイッチング廃止取次判断: the current retailer answers OK, or NG with one of the fixed
-    reasons (NgReason) and free text. Only once, and only while the switch waits for it."""
+    """スイッチング廃止取次判断 (SW-L10, SW-H08, SW-F08): the current retailer answers OK, or NG with
+    one of the fixed reasons (NgReason) and free text. Only once, and only while the switch waits
+    for it."""
+    reached = lines.enter(actor, line, Business.DECISION)
     _check_decision_input(decision, ng_reason, ng_text)
     with transaction.atomic():
-        switch = locked_switch(actor=actor, switch_number=switch_number, side="current")
+        switch = locked_switch(
+            actor=actor, switch_number=switch_number, side="current", reached=(reached, Business.DECISION)
+        )
         refuse(decision_refusal(switch))
         now = timezone.now()
         switch.decision = decision

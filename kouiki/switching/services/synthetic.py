@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from kouiki.core.japanese import Area
 from kouiki.switching.models import registry
+from kouiki.tso.choices import READING_CODES
 
 # Share of the country's supply points per area (roughly the operators' customer counts).
 AREA_WEIGHTS: dict[str, int] = {
@@ -172,7 +173,7 @@ def _version_data(rng: random.Random, area: str, voltage: str, serial: int) -> d
         "pole_number": f"{rng.choice(TOWNS)}幹{rng.randint(1, 300)}-{rng.randint(1, 40)}",
         "grid_connection": rng.random() < (0.08 if voltage == registry.Voltage.LOW else 0.25),
         "contract_changed_on": date(2016, 4, 1) + timedelta(days=rng.randrange(3650)),
-        "reading_day": f"{rng.randint(1, 20):02d}",
+        "reading_day": rng.choice(READING_CODES[area]),
         "contract_state": state,
         "abolition_method": rng.choice(
             [registry.AbolitionMethod.METER_REMOVAL, registry.AbolitionMethod.SWITCH_OFF]
@@ -220,13 +221,14 @@ def _uses_copy() -> bool:
     return is_psycopg3
 
 
-# A new point: (number, area, voltage).
-Point = tuple[str, str, str]
+# A new point: (number, area, voltage, class).
+Point = tuple[str, str, str, str]
 
 
 def _bulk_create_batch(batch: list[Point], data: list[dict[str, Any]], start: datetime) -> None:
     points = [
-        registry.SupplyPoint(number=number, area=area, voltage=voltage) for number, area, voltage in batch
+        registry.SupplyPoint(number=number, area=area, voltage=voltage, point_class=point_class)
+        for number, area, voltage, point_class in batch
     ]
     registry.SupplyPoint.objects.bulk_create(points, batch_size=len(points))
     if points and points[0].pk is None:  # a backend without RETURNING
@@ -265,9 +267,10 @@ def _copy_batch(points: list[Point], data: list[dict[str, Any]], start: datetime
         )
         ids = [row[0] for row in cursor.fetchall()]
         raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
-        with raw.copy(f"COPY {point_table} (id, number, area, voltage, created_at) FROM STDIN") as copy:
-            for point_id, (number, area, voltage) in zip(ids, points, strict=True):
-                copy.write_row((point_id, number, area, voltage, now))
+        columns = "id, number, area, voltage, point_class, created_at"
+        with raw.copy(f"COPY {point_table} ({columns}) FROM STDIN") as copy:
+            for point_id, (number, area, voltage, point_class) in zip(ids, points, strict=True):
+                copy.write_row((point_id, number, area, voltage, point_class, now))
         version_table = connection.ops.quote_name(registry.SupplyPointVersion._meta.db_table)
         with raw.copy(f"COPY {version_table} ({version_columns}) FROM STDIN") as copy:
             for point_id, d in zip(ids, data, strict=True):
@@ -309,8 +312,10 @@ def generate(
                 if roll < 0.995
                 else registry.Voltage.EXTRA_HIGH
             )
-            points.append((f"{area}{serial:020d}", area, voltage))
-            data.append(_version_data(rng, area, voltage, serial))
+            version = _version_data(rng, area, voltage, serial)
+            point_class = registry.class_of_supply_point(voltage, version.get("contract_capacity"))
+            points.append((f"{area}{serial:020d}", area, voltage, point_class))
+            data.append(version)
             per_area[area] += 1
         with transaction.atomic():
             if _uses_copy():

@@ -29,7 +29,7 @@ from kouiki.switching.api.schemas import (
     SwitchStartIn,
 )
 from kouiki.switching.models import Kind
-from kouiki.switching.services import applications, lines, switch_pairs, switches
+from kouiki.switching.services import applications, switch_pairs, switches
 from kouiki.switching.services.lines import Business
 
 if TYPE_CHECKING:
@@ -153,12 +153,8 @@ def party_switch_detail(actor: User, switch_number: str, purpose: str, side: str
     """A switch with its identification for one side (結果照会 "new", 取次照会 "current"), of a point
     the line switches: another is refused naming the function that serves it, before any read is
     recorded."""
-    business = Business.CANCEL_FORWARD_RESULT if side == "new" else Business.CANCEL_FORWARD_INQUIRY
-    lines.require_class(
-        line, business, selectors.switch_for(actor=actor, switch_number=switch_number).point_class
-    )
     view = selectors.cancel_forward_detail(
-        actor=actor, switch_number=switch_number, purpose=purpose, side=side
+        actor=actor, switch_number=switch_number, purpose=purpose, side=side, line=line.key
     )
     return switch_detail(view)
 
