@@ -5,6 +5,7 @@ the ledger of personal-data reads (`personal_data`)."""
 from kouiki.switching.models.applications import (
     FINAL_STATES,
     LIVE_STATES,
+    MAX_NG_REASONS,
     OPEN_SWITCH_STATES,
     UNMATCHED_SWITCH_STATES,
     Application,
@@ -15,6 +16,7 @@ from kouiki.switching.models.applications import (
     Switch,
     SwitchDecision,
     SwitchState,
+    UsageDocument,
 )
 from kouiki.switching.models.personal_data import PersonalDataAccess, Purpose
 from kouiki.switching.models.registry import (
@@ -34,6 +36,7 @@ __all__ = [
     "CLASS_VOLTAGE",
     "FINAL_STATES",
     "LIVE_STATES",
+    "MAX_NG_REASONS",
     "OPEN_SWITCH_STATES",
     "RECEIVING_CLASSES",
     "UNMATCHED_SWITCH_STATES",
@@ -54,5 +57,6 @@ __all__ = [
     "Switch",
     "SwitchDecision",
     "SwitchState",
+    "UsageDocument",
     "Voltage",
 ]

@@ -90,7 +90,14 @@ class NgReason(models.TextChoices):
     CONTRACT_TERMS = "03", "契約上の解約手続が完了していない（解約予告期間等）"
     POINT_CHANGING = "04", "供給地点の廃止・移転等の手続中である"
     DUPLICATE = "05", "同一需要者について別の申込みを受け付けている"
+    CONTRACT_ENDED = "06", "当社との契約は既に終了している"
+    HOLDER_CHANGED = "07", "契約名義人が変更されている（名義変更の手続中を含む）"
+    POINT_MISMATCH = "08", "供給地点特定番号が当社の契約と一致しない"
     OTHER = "99", "その他"
+
+
+# Up to all nine NG reasons may be given together (SWITCHING-REAL.md "The current retailer's decision").
+MAX_NG_REASONS = len(NgReason.values)
 
 
 class NumberCounter(models.Model):
@@ -132,17 +139,27 @@ class Switch(models.Model):
     state = models.CharField(
         "状態", max_length=12, choices=SwitchState.choices, default=SwitchState.REQUESTED
     )
-    # The customer's identification as the new retailer registered it (checked against the registry).
+    # The customer's identification as the new retailer registered it; the current retailer compares
+    # it with its own records and decides (the hub does not own the truth about the customer).
     customer_name = models.CharField("需要者氏名", max_length=100)
+    customer_name_kana = models.CharField("需要者氏名カナ", max_length=100, blank=True)
     customer_address = models.CharField("需要場所住所", max_length=200)
+    building_name = models.CharField("建物名", max_length=100, blank=True)
     contract_number = models.CharField("現小売の契約番号", max_length=40)
+    # Who to call on each side about this switch.
+    new_contact_name = models.CharField("新小売担当者", max_length=50, blank=True)
+    new_contact_phone = models.CharField("新小売担当者電話番号", max_length=20, blank=True)
+    current_contact_name = models.CharField("現小売担当者", max_length=50, blank=True)
+    current_contact_phone = models.CharField("現小売担当者電話番号", max_length=20, blank=True)
     desired_date = models.DateField("希望日", null=True, blank=True)
     # Whether the meter must be replaced (no smart meter yet): the longer lead time applies.
     meter_work = models.BooleanField("計器工事", default=False)
     switching_date = models.DateField("スイッチング予定日", null=True, blank=True)
     deadline = models.DateTimeField("突合期限")
     decision = models.CharField("取次判断", max_length=2, choices=SwitchDecision.choices, blank=True)
+    # The first of the NG reasons (kept for clients that read one) and all of them, in code order.
     ng_reason = models.CharField("NG理由", max_length=2, choices=NgReason.choices, blank=True)
+    ng_reasons = models.JSONField("NG理由（全て）", default=list, blank=True)
     ng_text = models.CharField("NG理由（詳細）", max_length=200, blank=True)
     decided_at = models.DateTimeField("判断日時", null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -250,6 +267,16 @@ class Application(models.Model):
     # The operator's answers as they came, for idempotency and for the record.
     answers = models.JSONField("回答履歴", default=list, blank=True)
     revision = models.PositiveIntegerField("訂正回数", default=0)
+    # The operator's status as the real system answers it: the coded 受付工程 (05 matched, 06 / 08
+    # complete, 09 NG; 01–04, 10 in progress), its 受付メッセージ ([{"code", "text"}]), ご連絡事項,
+    # and the planned and actual change dates (異動予定日 / 異動日).
+    step_code = models.CharField("受付工程コード", max_length=2, blank=True)
+    operator_messages = models.JSONField("受付メッセージ", default=list, blank=True)
+    operator_notes = models.TextField("ご連絡事項", blank=True)
+    planned_change_date = models.DateField("異動予定日", null=True, blank=True)
+    change_date = models.DateField("異動日", null=True, blank=True)
+    # 更新フラグ of the last message sent to the operator: 1 new, 2 訂正, 3 取消 (same 受付番号).
+    update_flag = models.CharField("更新フラグ", max_length=1, default="1")
     created_at = models.DateTimeField("受付日時", default=timezone.now)
     updated_at = models.DateTimeField("更新日時", default=timezone.now)
     forwarded_at = models.DateTimeField("一般送配電事業者送信日時", null=True, blank=True)
@@ -292,3 +319,29 @@ class Application(models.Model):
     def kind_display(self) -> str:
         """The 申込種別 code and the kind's name ("05 スイッチング開始"; the name alone without a code)."""
         return f"{self.application_type} {self.kind_name}" if self.application_type else self.kind_name
+
+
+class UsageDocument(models.Model):
+    """An identity document a retailer attached to a usage-password application (pdf, jpg, png, gif;
+    1 MB at most, its type checked by content). Kept in the database with the application; read by
+    the operator's side and the organization's staff only, never served back to another party."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="documents", verbose_name="申請"
+    )
+    name = models.CharField("ファイル名", max_length=200)
+    content_type = models.CharField("形式", max_length=40)
+    size = models.PositiveIntegerField("サイズ（バイト）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    data = models.BinaryField("内容")
+    uploaded_at = models.DateTimeField("登録日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = "本人確認書類"
+        verbose_name_plural = "本人確認書類"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size__lte=1024 * 1024), name="switching_doc_1mb"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.name}"
