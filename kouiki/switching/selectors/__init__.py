@@ -112,25 +112,27 @@ def history(number: str) -> list[SupplyPointVersion]:
 # --- applications: lists, SW-L14 / SW-L15 status, results -----------------------------------------------
 
 
+_FILINGS = [
+    (reached, kind, business)
+    for reached in lines.LINES.values()
+    for kind, business in lines.KIND_BUSINESS.items()
+    if reached.serves(business)
+]
+_FILING_FUNCTIONS = frozenset(reached.function(business) for reached, _kind, business in _FILINGS)
+
+
 def _readable(actor: User) -> Q | None:
     """The organization's applications the actor may read: those filed through a function it may
-    use — a DR contractor's user sees its inquiries, not the switches of a company that is also a
-    retailer (FUNCTIONS.md 2.3). None: every one (the filter is not added)."""
-    filings = [
-        (reached, kind, business)
-        for reached in lines.LINES.values()
-        for kind, business in lines.KIND_BUSINESS.items()
-        if reached.serves(business)
-    ]
-    allowed = usable(actor, SYSTEM, {reached.function(business) for reached, _kind, business in filings})
-    readable = Q()
-    everything = True
-    for reached, kind, business in filings:
+    use (a DR contractor's user: its inquiries, FUNCTIONS.md 2.3; later, a user with fewer rights,
+    SW-U11). None: every one (no filter is added, as for a retailer's user)."""
+    allowed = usable(actor, SYSTEM, _FILING_FUNCTIONS)
+    if allowed == _FILING_FUNCTIONS:
+        return None
+    readable = Q(pk__in=[])
+    for reached, kind, business in _FILINGS:
         if reached.function(business) in allowed:
             readable |= Q(kind=kind, point_class__in=reached.classes_of(business))
-        else:
-            everything = False
-    return None if everything else readable
+    return readable
 
 
 def _own_applications(actor: User) -> QuerySet[Application]:
