@@ -319,31 +319,125 @@ FUNCTIONS: list[Function] = [
         "高圧500kW未満 使用量情報照会",
         tso=True,
         note="高圧500kW以上・特別高圧も対象",
+        url_name="sw:high_usage_password",
+        built=True,
         who=RD,
     ),
     switching(
-        "SW-H02", "使用量情報照会", "高圧500kW未満 使用量情報照会", tso=True, note="使用量情報の取得", who=RD
+        "SW-H02",
+        "使用量情報照会",
+        "高圧500kW未満 使用量情報照会",
+        tso=True,
+        note="使用量情報の取得",
+        url_name="sw:high_usage_retrieve",
+        built=True,
+        who=RD,
     ),
     # 高圧500kW未満 廃止・撤去
-    switching("SW-H03", "廃止・撤去", "高圧500kW未満 廃止・撤去", tso=True),
+    switching(
+        "SW-H03", "廃止・撤去", "高圧500kW未満 廃止・撤去", tso=True, url_name="sw:high_abolish", built=True
+    ),
     # 高圧500kW未満 スイッチング(新小売)
-    switching("SW-H04", "廃止取次登録", "高圧500kW未満 スイッチング（新小売）", tso=False),
-    switching("SW-H05", "廃止取次結果照会", "高圧500kW未満 スイッチング（新小売）", tso=False),
-    switching("SW-H06", "開始申請", "高圧500kW未満 スイッチング（新小売）", tso=True),
+    switching(
+        "SW-H04",
+        "廃止取次登録",
+        "高圧500kW未満 スイッチング（新小売）",
+        tso=False,
+        url_name="sw:high_cancel_forward_new",
+        built=True,
+    ),
+    switching(
+        "SW-H05",
+        "廃止取次結果照会",
+        "高圧500kW未満 スイッチング（新小売）",
+        tso=False,
+        url_name="sw:high_cancel_forwards_filed",
+        built=True,
+    ),
+    switching(
+        "SW-H06",
+        "開始申請",
+        "高圧500kW未満 スイッチング（新小売）",
+        tso=True,
+        url_name="sw:high_switch_start",
+        built=True,
+    ),
     # 高圧500kW未満 スイッチング(現小売)
-    switching("SW-H07", "廃止取次照会", "高圧500kW未満 スイッチング（現小売）", tso=False),
-    switching("SW-H08", "廃止取次判断", "高圧500kW未満 スイッチング（現小売）", tso=False),
-    switching("SW-H09", "廃止申請", "高圧500kW未満 スイッチング（現小売）", tso=True),
+    switching(
+        "SW-H07",
+        "廃止取次照会",
+        "高圧500kW未満 スイッチング（現小売）",
+        tso=False,
+        url_name="sw:high_cancel_forwards_received",
+        built=True,
+    ),
+    switching(
+        "SW-H08",
+        "廃止取次判断",
+        "高圧500kW未満 スイッチング（現小売）",
+        tso=False,
+        url_name="sw:high_cancel_forward_decide",
+        built=True,
+    ),
+    switching(
+        "SW-H09",
+        "廃止申請",
+        "高圧500kW未満 スイッチング（現小売）",
+        tso=True,
+        url_name="sw:high_switch_abolish",
+        built=True,
+    ),
     # 高圧500kW未満 需要者情報変更
-    switching("SW-H10", "需要者情報変更", "高圧500kW未満 需要者情報変更", tso=True),
+    switching(
+        "SW-H10",
+        "需要者情報変更",
+        "高圧500kW未満 需要者情報変更",
+        tso=True,
+        url_name="sw:high_customer_change",
+        built=True,
+    ),
     # 高圧500kW未満 業務処理状況確認 (FUNCTIONS.md: 単件 / 複数件, named as SW-L14 / SW-L15)
-    switching("SW-H11", "業務処理状況確認", "高圧500kW未満 業務処理状況確認", tso=False, who=RD),
-    switching("SW-H12", "業務処理状況確認（複数件）", "高圧500kW未満 業務処理状況確認", tso=False, who=RD),
+    switching(
+        "SW-H11",
+        "業務処理状況確認",
+        "高圧500kW未満 業務処理状況確認",
+        tso=False,
+        url_name="sw:high_status",
+        built=True,
+        who=RD,
+    ),
+    switching(
+        "SW-H12",
+        "業務処理状況確認（複数件）",
+        "高圧500kW未満 業務処理状況確認",
+        tso=False,
+        url_name="sw:high_status_many",
+        built=True,
+        who=RD,
+    ),
     # 低圧FIT電源・FIT卒業電源 (points identified by 受電地点特定番号); "〃" rows share the 業務.
     # Abbreviated names (結果照会, 判断, 単件 / 複数件) are written out as in the low-voltage rows.
-    switching("SW-F01", "設備情報照会", "低圧FIT電源・FIT卒業電源", tso=True, note="受電地点特定番号で照会"),
-    switching("SW-F02", "再点", "低圧FIT電源・FIT卒業電源", tso=True, note="FIT卒業電源のみ"),
-    switching("SW-F03", "廃止・撤去", "低圧FIT電源・FIT卒業電源", tso=True),
+    switching(
+        "SW-F01",
+        "設備情報照会",
+        "低圧FIT電源・FIT卒業電源",
+        tso=True,
+        note="受電地点特定番号で照会",
+        url_name="sw:fit_facility_inquiry",
+        built=True,
+    ),
+    switching(
+        "SW-F02",
+        "再点",
+        "低圧FIT電源・FIT卒業電源",
+        tso=True,
+        note="FIT卒業電源のみ",
+        url_name="sw:fit_reconnect",
+        built=True,
+    ),
+    switching(
+        "SW-F03", "廃止・撤去", "低圧FIT電源・FIT卒業電源", tso=True, url_name="sw:fit_abolish", built=True
+    ),
     # 低圧FIT卒業電源 スイッチング(新小売)
     switching(
         "SW-F04",
@@ -351,6 +445,8 @@ FUNCTIONS: list[Function] = [
         "低圧FIT電源・FIT卒業電源 スイッチング（新小売）",
         tso=False,
         note="FIT卒業電源のみ",
+        url_name="sw:fit_cancel_forward_new",
+        built=True,
     ),
     switching(
         "SW-F05",
@@ -358,6 +454,8 @@ FUNCTIONS: list[Function] = [
         "低圧FIT電源・FIT卒業電源 スイッチング（新小売）",
         tso=False,
         note="FIT卒業電源のみ",
+        url_name="sw:fit_cancel_forwards_filed",
+        built=True,
     ),
     switching(
         "SW-F06",
@@ -365,6 +463,8 @@ FUNCTIONS: list[Function] = [
         "低圧FIT電源・FIT卒業電源 スイッチング（新小売）",
         tso=True,
         note="FIT卒業電源のみ",
+        url_name="sw:fit_switch_start",
+        built=True,
     ),
     # 低圧FIT卒業電源 スイッチング(現小売)
     switching(
@@ -373,6 +473,8 @@ FUNCTIONS: list[Function] = [
         "低圧FIT電源・FIT卒業電源 スイッチング（現小売）",
         tso=False,
         note="FIT卒業電源のみ",
+        url_name="sw:fit_cancel_forwards_received",
+        built=True,
     ),
     switching(
         "SW-F08",
@@ -380,6 +482,8 @@ FUNCTIONS: list[Function] = [
         "低圧FIT電源・FIT卒業電源 スイッチング（現小売）",
         tso=False,
         note="FIT卒業電源のみ",
+        url_name="sw:fit_cancel_forward_decide",
+        built=True,
     ),
     switching(
         "SW-F09",
@@ -387,12 +491,35 @@ FUNCTIONS: list[Function] = [
         "低圧FIT電源・FIT卒業電源 スイッチング（現小売）",
         tso=True,
         note="FIT卒業電源のみ",
+        url_name="sw:fit_switch_abolish",
+        built=True,
     ),
     # 低圧FIT電源・FIT卒業電源 発電者情報変更
-    switching("SW-F10", "発電者情報変更", "低圧FIT電源・FIT卒業電源", tso=True),
+    switching(
+        "SW-F10",
+        "発電者情報変更",
+        "低圧FIT電源・FIT卒業電源",
+        tso=True,
+        url_name="sw:fit_customer_change",
+        built=True,
+    ),
     # 低圧FIT電源・FIT卒業電源 業務処理状況確認
-    switching("SW-F11", "業務処理状況確認", "低圧FIT電源・FIT卒業電源 業務処理状況確認", tso=False),
-    switching("SW-F12", "業務処理状況確認（複数件）", "低圧FIT電源・FIT卒業電源 業務処理状況確認", tso=False),
+    switching(
+        "SW-F11",
+        "業務処理状況確認",
+        "低圧FIT電源・FIT卒業電源 業務処理状況確認",
+        tso=False,
+        url_name="sw:fit_status",
+        built=True,
+    ),
+    switching(
+        "SW-F12",
+        "業務処理状況確認（複数件）",
+        "低圧FIT電源・FIT卒業電源 業務処理状況確認",
+        tso=False,
+        url_name="sw:fit_status_many",
+        built=True,
+    ),
     # 共通 事業者管理
     switching("SW-C01", "事業者一覧取得", "共通 事業者管理", tso=False, url_name="sw:operators", built=True),
     # ------------------------------------------------------------------------------------------

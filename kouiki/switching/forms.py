@@ -1,13 +1,15 @@
 """Web input of the switching screens: field-level Japanese messages; the rules stay in services.
 
 Each function form lists its fields in the order of the screen; `display()` gives the label and
-shown value of each field for the confirmation step (パスワード masked).
+shown value of each field for the confirmation step (パスワード masked). One form serves every line
+(services/lines.py): given the `line`, its labels say the line's words (受電地点特定番号, 発電者氏名
+on the FIT line) and its choices the line's 申込種別.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -28,7 +30,8 @@ from kouiki.switching.models import (
     SwitchDecision,
     SwitchState,
 )
-from kouiki.switching.services.applications import AMPERES, CUSTOMER_ITEM_FACTS
+from kouiki.switching.services.applications import AMPERES, CUSTOMER_ITEM_FACTS, REMOVAL_ONLY_CLASSES
+from kouiki.switching.services.lines import KIND_BUSINESS, LINES, LOW, Line, application_type
 from kouiki.switching.services.switches import IDENTIFICATION_FACTS, NEW_CONTRACT_NUMBER, NG_TEXT
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -39,6 +42,38 @@ POINT_NUMBER = field_label(SupplyPoint, "number")
 SWITCH_NUMBER = field_facts(Switch, "number")
 RECEPTION_NUMBER = field_facts(Application, "reception_number")
 PURPOSE = field_label(PersonalDataAccess, "purpose")
+# The words of the labels as the 低圧 line says them.
+POINT_WORD, CUSTOMER_WORD, PLACE_WORD = "供給地点", "需要者", "需要場所"
+
+
+def line_words(line: Line) -> dict[str, str]:
+    """The words of the labels a line says otherwise: on the FIT line the point is a 受電地点 (its
+    place too) and the customer a 発電者. Empty for a line that says them as 低圧 does."""
+    words = {POINT_WORD: line.point_label, CUSTOMER_WORD: line.customer_label}
+    if line.point_label != POINT_WORD:
+        words[PLACE_WORD] = line.point_label
+    return {word: said for word, said in words.items() if word != said}
+
+
+def in_words(text: str, words: dict[str, str]) -> str:
+    for word, said in words.items():
+        text = text.replace(word, said)
+    return text
+
+
+def say_in_line_words(fields: dict[str, forms.Field], line: Line) -> None:
+    """Relabel a form's fields (labels, help, messages, choices) in the line's words."""
+    words = line_words(line)
+    if not words:
+        return
+    for field in fields.values():
+        if field.label:
+            field.label = in_words(str(field.label), words)
+        field.help_text = in_words(str(field.help_text), words)
+        field.error_messages = {key: in_words(str(text), words) for key, text in field.error_messages.items()}
+        if isinstance(field, forms.ChoiceField):
+            choices = cast("list[tuple[str, str]]", field.choices)  # flat: the forms here have no groups
+            field.choices = [(value, in_words(str(label), words)) for value, label in choices]
 
 
 class SupplyPointNumberField(forms.CharField):
@@ -89,9 +124,15 @@ def desired_date_field(label: str = "") -> forms.DateField:
 
 
 class FunctionForm(forms.Form):
-    """A function's input, shown again read-only on the confirmation step."""
+    """A function's input on ``line`` (低圧 by default), shown again read-only on the confirmation
+    step."""
 
     masked: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, line: Line | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line = line or LINES[LOW]
+        say_in_line_words(self.fields, self.line)
 
     def display(self) -> list[tuple[str, str]]:
         rows = []
@@ -140,18 +181,49 @@ class ReconnectForm(FunctionForm):
 
 
 class AbolishForm(FunctionForm):
+    """廃止・撤去: with or without removal, each with the line's 申込種別 (01 / 02, FIT 12 / 13); a
+    line whose points are always abolished with removal (高圧) has no choice to make."""
+
     supply_point_number = SupplyPointNumberField()
     removal = forms.ChoiceField(
         label="撤去",
-        choices=[("no", "撤去なし（申請種別 01）"), ("yes", "撤去あり（申請種別 02）")],
         widget=forms.RadioSelect,
         error_messages={"required": "撤去の有無を選択してください。"},
     )
     desired_date = desired_date_field("廃止希望日")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The 申込種別 depends on the class only as supply point or FIT receiving point: any of
+        # the line's classes tells it.
+        point_class = min(self.line.classes)
+        self.types = {
+            removal: application_type(Kind.ABOLISH_WITH_REMOVAL if removal else Kind.ABOLISH, point_class)
+            for removal in (False, True)
+        }
+        self.removal_only = self.line.classes <= REMOVAL_ONLY_CLASSES
+        if self.removal_only:
+            del self.fields["removal"]
+        else:
+            self.fields["removal"].choices = [  # type: ignore[attr-defined]
+                ("no", f"撤去なし（申込種別 {self.types[False]}）"),
+                ("yes", f"撤去あり（申込種別 {self.types[True]}）"),
+            ]
+
+    @property
+    def removal_note(self) -> str:
+        """What a line without the choice says instead of it."""
+        return f"あり（申込種別 {self.types[True]}）" if self.removal_only else ""
+
+    def display(self) -> list[tuple[str, str]]:
+        rows = super().display()
+        if self.removal_only:
+            rows.insert(1, ("撤去", self.removal_note))
+        return rows
+
     def values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
-        data["removal"] = data["removal"] == "yes"
+        data["removal"] = self.removal_only or data["removal"] == "yes"
         return data
 
 
@@ -336,6 +408,8 @@ class StatusManyForm(forms.Form):
 
 
 class ApplicationFilterForm(FilterForm):
+    """The filters of a line's list: the kinds of application the line has, in its words."""
+
     kind = forms.ChoiceField(label="申請種別", required=False, choices=[("", "すべて"), *Kind.choices])
     state = forms.ChoiceField(label="処理状況", required=False, choices=[("", "すべて"), *State.choices])
     date_from = forms.DateField(
@@ -347,6 +421,15 @@ class ApplicationFilterForm(FilterForm):
     # A whole number or a part of it, in any width.
     supply_point_number = CodeField(label=POINT_NUMBER, required=False, max_length=40)
     reception_number = ReceptionNumberField(required=False)
+
+    def __init__(self, *args: Any, line: Line | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        line = line or LINES[LOW]
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            ("", "すべて"),
+            *((kind.value, kind.label) for kind in Kind if line.serves(KIND_BUSINESS[kind])),
+        ]
+        say_in_line_words(self.fields, line)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

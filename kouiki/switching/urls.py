@@ -1,49 +1,62 @@
 """Switching Support System screens (SW-*), mounted at /switching/ (namespace "sw"). The login,
-menu, profile and password screens are identity's (namespace "switching")."""
+menu, profile and password screens are identity's (namespace "switching").
 
-from django.urls import path
+Each line's screens live under its tab's path (/switching/low/, /switching/high/, /switching/fit/):
+one screen per 業務, written once, served on every line that has the 業務 and guarded there by the
+line's function (views.common.served). The 低圧 URL names are the screens' own (sw:abolish); the
+others carry their line's key (sw:high_abolish, sw:fit_abolish)."""
 
-from kouiki.switching.views import low, shared, status, switching
+from django.urls import URLPattern, path
+
+from kouiki.switching.services.lines import LINES, Line
+from kouiki.switching.views import applications, shared, status, switching
+from kouiki.switching.views.common import View, route_name, served, serves
 
 app_name = "sw"
 
+# (path below the line's, screen, name)
+LINE_SCREENS: list[tuple[str, View, str]] = [
+    # 設備情報照会 / 使用量情報照会 / 再点 / 廃止・撤去 / アンペア変更 / 需要者(発電者)情報変更 (TSO)
+    ("facility/", applications.facility_inquiry, "facility_inquiry"),
+    ("usage-password/", applications.usage_password, "usage_password"),
+    ("usage/", applications.usage_retrieve, "usage_retrieve"),
+    ("reconnect/", applications.reconnect, "reconnect"),
+    ("abolish/", applications.abolish, "abolish"),
+    ("ampere/", applications.ampere_change, "ampere_change"),
+    ("customer-change/", applications.customer_change, "customer_change"),
+    # スイッチング
+    ("switching/new/", switching.cancel_forward_new, "cancel_forward_new"),
+    ("switching/filed/", switching.cancel_forwards_filed, "cancel_forwards_filed"),
+    ("switching/start/", switching.switch_start, "switch_start"),
+    ("switching/received/", switching.cancel_forwards_received, "cancel_forwards_received"),
+    ("switching/decide/", switching.cancel_forward_decide, "cancel_forward_decide"),
+    ("switching/abolish/", switching.switch_abolish, "switch_abolish"),
+    ("switching/<str:number>/", switching.switch_detail, "switch_detail"),
+    # 業務処理状況確認
+    ("status/", status.status, "status"),
+    ("status/many/", status.status_many, "status_many"),
+    ("applications/", status.application_list, "applications"),
+    ("applications.csv", status.application_csv, "applications_csv"),
+    ("applications/<str:reception_number>/", status.application_detail, "application_detail"),
+    ("applications/<str:reception_number>/correct/", status.application_correct, "application_correct"),
+    ("applications/<str:reception_number>/cancel/", status.application_cancel, "application_cancel"),
+]
+
+
+def line_patterns(line: Line) -> list[URLPattern]:
+    """The line's tab and the screens it serves."""
+    return [
+        path(f"{line.key}/", served(shared.tab, line), name=line.key),
+        *(
+            path(f"{line.key}/{route}", served(screen, line), name=route_name(line, name))
+            for route, screen, name in LINE_SCREENS
+            if serves(screen, line)
+        ),
+    ]
+
+
 urlpatterns = [
-    # Tabs
-    path("low/", shared.low, name="low"),
-    path("high/", shared.high, name="high"),
-    path("fit/", shared.fit, name="fit"),
-    # 低圧 設備情報照会 / 再点 / 廃止・撤去 / アンペア変更 / 需要者情報変更 (TSO)
-    path("low/facility/", low.facility_inquiry, name="facility_inquiry"),
-    path("low/usage-password/", low.usage_password, name="usage_password"),
-    path("low/usage/", low.usage_retrieve, name="usage_retrieve"),
-    path("low/reconnect/", low.reconnect, name="reconnect"),
-    path("low/abolish/", low.abolish, name="abolish"),
-    path("low/ampere/", low.ampere_change, name="ampere_change"),
-    path("low/customer-change/", low.customer_change, name="customer_change"),
-    # 低圧 スイッチング
-    path("low/switching/new/", switching.cancel_forward_new, name="cancel_forward_new"),
-    path("low/switching/filed/", switching.cancel_forwards_filed, name="cancel_forwards_filed"),
-    path("low/switching/start/", switching.switch_start, name="switch_start"),
-    path("low/switching/received/", switching.cancel_forwards_received, name="cancel_forwards_received"),
-    path("low/switching/decide/", switching.cancel_forward_decide, name="cancel_forward_decide"),
-    path("low/switching/abolish/", switching.switch_abolish, name="switch_abolish"),
-    path("low/switching/<str:number>/", switching.switch_detail, name="switch_detail"),
-    # 低圧 業務処理状況確認
-    path("low/status/", status.status, name="status"),
-    path("low/status/many/", status.status_many, name="status_many"),
-    path("low/applications/", status.application_list, name="applications"),
-    path("low/applications.csv", status.application_csv, name="applications_csv"),
-    path("low/applications/<str:reception_number>/", status.application_detail, name="application_detail"),
-    path(
-        "low/applications/<str:reception_number>/correct/",
-        status.application_correct,
-        name="application_correct",
-    ),
-    path(
-        "low/applications/<str:reception_number>/cancel/",
-        status.application_cancel,
-        name="application_cancel",
-    ),
+    *(pattern for line in LINES.values() for pattern in line_patterns(line)),
     # 共通, personal data
     path("operators/", shared.operators, name="operators"),
     path("low/customer-info/", shared.basic_info, name="basic_info"),

@@ -1,5 +1,5 @@
-"""The tabs' own pages (低圧 functions; 高圧 and 低圧FIT電源 to come in part 2), SW-C01 事業者一覧取得,
-需要者基本情報照会 (SW-P2) and the organization's personal-data access ledger (SW-P1)."""
+"""The tabs' own pages (the functions of each line — 低圧, 高圧, 低圧FIT電源 — by 業務), SW-C01
+事業者一覧取得, 需要者基本情報照会 (SW-P2) and the organization's personal-data access ledger (SW-P1)."""
 
 from __future__ import annotations
 
@@ -9,49 +9,45 @@ from typing import TYPE_CHECKING
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from kouiki.core import catalog
 from kouiki.core.errors import KouikiError
 from kouiki.core.lists import paginate, searched
 from kouiki.core.systems import System
-from kouiki.identity.access import enrolled_required, function_required, may_use
+from kouiki.identity.access import function_required, may_use
 from kouiki.identity.views.system import menu_groups
 from kouiki.switching import forms, selectors
 from kouiki.switching.services import personal_data
-from kouiki.switching.views.common import FIT, HIGH, PAGE_SIZE, function_title, page
+from kouiki.switching.services.lines import FIT, HIGH, LOW, Business, Line
+from kouiki.switching.views.common import PAGE_SIZE, function_title, line_screen, page
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
 
+# The tab a menu heading (a function's 業務) is under, by the heading's first words: the FIT line's
+# headings start with 低圧 too, so they are asked first.
+TAB_HEADINGS = ((FIT, "低圧FIT"), (HIGH, "高圧"), (LOW, "低圧"))
 
-@enrolled_required(System.SWITCHING)
+
+def tab_of(heading: str) -> str:
+    """The key of the tab whose functions a menu heading groups ("" for the system's own)."""
+    return next((key for key, words in TAB_HEADINGS if heading.startswith(words)), "")
+
+
+@line_screen(None)
 @require_GET
-def low(request: HttpRequest, actor: User) -> HttpResponse:
-    """低圧: the functions the user may use, by 業務."""
+def tab(request: HttpRequest, actor: User, line: Line) -> HttpResponse:
+    """A line's tab: the functions of the line the user may use, by 業務, and its list of
+    applications."""
     groups = [
-        (name, entries) for name, entries in menu_groups(actor, System.SWITCHING) if name.startswith("低圧")
+        (heading, entries)
+        for heading, entries in menu_groups(actor, System.SWITCHING)
+        if tab_of(heading) == line.key
     ]
-    return page(request, "switching/low.html", {"groups": groups, "title": "低圧"})
-
-
-def _part2(request: HttpRequest, actor: User, *, tab: str, prefix: str, title: str) -> HttpResponse:
-    planned = [
-        function
-        for function in catalog.functions(System.SWITCHING)
-        if function.business.startswith(prefix) and may_use(actor, function.id)
-    ]
-    return page(request, "switching/part2.html", {"planned": planned, "title": title}, tab=tab)
-
-
-@enrolled_required(System.SWITCHING)
-@require_GET
-def high(request: HttpRequest, actor: User) -> HttpResponse:
-    return _part2(request, actor, tab=HIGH, prefix="高圧", title="高圧（500kW未満）")
-
-
-@enrolled_required(System.SWITCHING)
-@require_GET
-def fit(request: HttpRequest, actor: User) -> HttpResponse:
-    return _part2(request, actor, tab=FIT, prefix="低圧FIT", title="低圧FIT電源・FIT卒業電源")
+    context = {
+        "groups": groups,
+        "title": line.label,
+        "may_list": may_use(actor, line.function(Business.STATUS_MANY)),
+    }
+    return page(request, "switching/tab.html", context, line=line)
 
 
 @function_required("SW-C01")
@@ -62,7 +58,7 @@ def operators(request: HttpRequest, actor: User) -> HttpResponse:
         request,
         "switching/operators.html",
         {"operators": selectors.operators(actor=actor), "title": function_title("SW-C01")},
-        tab="",
+        line=None,
     )
 
 
@@ -91,5 +87,8 @@ def ledger(request: HttpRequest, actor: User) -> HttpResponse:
     found = searched(form, partial(selectors.access_ledger, actor=actor))
     listing = paginate(request, found, PAGE_SIZE)
     return page(
-        request, "switching/ledger.html", {"form": form, "page": listing, "title": "個人情報閲覧記録"}, tab=""
+        request,
+        "switching/ledger.html",
+        {"form": form, "page": listing, "title": "個人情報閲覧記録"},
+        line=None,
     )

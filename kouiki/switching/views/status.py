@@ -1,5 +1,6 @@
-"""低圧 業務処理状況確認: SW-L14 (one 受付番号), SW-L15 (up to 1,000), the list of the organization's
-applications with filters and its CSV, one application's screen with 訂正 / 取消."""
+"""業務処理状況確認 of every line (services/lines.py): one 受付番号 (SW-L14, SW-H11, SW-F11), up to
+1,000 (SW-L15, SW-H12, SW-F12), the list of the organization's applications of the line with
+filters and its CSV; one application's screen with 訂正 / 取消, under the tab of its line."""
 
 from __future__ import annotations
 
@@ -17,8 +18,6 @@ from kouiki.core.errors import KouikiError
 from kouiki.core.field_facts import field_label
 from kouiki.core.japanese import Area
 from kouiki.core.lists import paginate, searched
-from kouiki.core.systems import System
-from kouiki.identity.access import enrolled_required, function_required
 from kouiki.switching import forms, selectors
 from kouiki.switching.models import (
     AbolitionMethod,
@@ -34,7 +33,16 @@ from kouiki.switching.models import (
 )
 from kouiki.switching.selectors.exports import applications_csv
 from kouiki.switching.services import applications, switches
-from kouiki.switching.views.common import PAGE_SIZE, confirmed, function_title, page
+from kouiki.switching.services.lines import KIND_BUSINESS, Business, Line, line_for_class
+from kouiki.switching.views.common import (
+    PAGE_SIZE,
+    application_url,
+    confirmed,
+    function_title,
+    line_screen,
+    line_url,
+    page,
+)
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -42,67 +50,71 @@ if TYPE_CHECKING:
 CSV_LIMIT = 100_000
 
 
-@function_required("SW-L15")
+@line_screen(Business.STATUS_MANY)
 @require_GET
-def application_list(request: HttpRequest, actor: User) -> HttpResponse:
-    """The organization's 低圧 applications, newest first, by kind, state, dates, point and number."""
-    form = forms.ApplicationFilterForm(request.GET or None)
-    found = searched(form, partial(selectors.applications_for, actor=actor))
+def application_list(request: HttpRequest, actor: User, line: Line) -> HttpResponse:
+    """The organization's applications of the line, newest first, by kind, state, dates, point and
+    number."""
+    form = forms.ApplicationFilterForm(request.GET or None, line=line)
+    found = searched(form, partial(selectors.applications_for, actor=actor, line=line.key))
     listing = paginate(request, found, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return page(
         request,
         "switching/application_list.html",
-        {"form": form, "page": listing, "query": query.urlencode(), "title": "低圧 申請一覧"},
+        {"form": form, "page": listing, "query": query.urlencode(), "title": f"{line.label} 申請一覧"},
+        line=line,
     )
 
 
-@function_required("SW-L15")
+@line_screen(Business.STATUS_MANY)
 @require_GET
-def application_csv(request: HttpRequest, actor: User) -> HttpResponse:
+def application_csv(request: HttpRequest, actor: User, line: Line) -> HttpResponse:
     """The same list as CSV (UTF-8 with BOM, or CP932 with ?encoding=cp932), with error reasons and
     廃止取次番号."""
-    form = forms.ApplicationFilterForm(request.GET or None)
+    form = forms.ApplicationFilterForm(request.GET or None, line=line)
     filters = form.filters()
     if filters is None:
         messages.error(request, "検索条件に誤りがあるため、ダウンロードできません。")
-        return redirect("sw:applications")
-    found = selectors.applications_for(actor=actor, **filters)[:CSV_LIMIT]
+        return redirect(line_url(line, "applications"))
+    found = selectors.applications_for(actor=actor, line=line.key, **filters)[:CSV_LIMIT]
     encoding: Encoding = "cp932" if request.GET.get("encoding") == "cp932" else "utf-8-sig"
     try:
         data = applications_csv(found, encoding=encoding)
     except KouikiError as error:
         messages.error(request, error.message)
-        return redirect("sw:applications")
+        return redirect(line_url(line, "applications"))
     return csv_response("申請一覧.csv", data, encoding=encoding)
 
 
-@function_required("SW-L14")
+@line_screen(Business.STATUS)
 @require_GET
-def status(request: HttpRequest, actor: User) -> HttpResponse:
-    """SW-L14 業務処理状況確認: one 受付番号."""
+def status(request: HttpRequest, actor: User, line: Line) -> HttpResponse:
+    """業務処理状況確認: one 受付番号 of an application of the line."""
     form = forms.StatusForm(request.GET or None)
     if form.is_bound and form.is_valid():
         number = form.cleaned_data["reception_number"]
         try:
-            application = selectors.application_for(actor=actor, reception_number=number)
+            application = selectors.application_for(actor=actor, reception_number=number, line=line.key)
         except KouikiError as error:
             form.add_error("reception_number", error.message)
         else:
-            return redirect("sw:application_detail", reception_number=application.reception_number)
-    return page(request, "switching/status.html", {"form": form, "title": function_title("SW-L14")})
+            return redirect(application_url(application))
+    title = function_title(line.function(Business.STATUS))
+    return page(request, "switching/status.html", {"form": form, "title": title}, line=line)
 
 
-@function_required("SW-L15")
+@line_screen(Business.STATUS_MANY)
 @require_http_methods(["GET", "POST"])
-def status_many(request: HttpRequest, actor: User) -> HttpResponse:
-    """SW-L15 業務処理状況確認(複数件): up to 1,000 受付番号; unknown ones are listed as such."""
+def status_many(request: HttpRequest, actor: User, line: Line) -> HttpResponse:
+    """業務処理状況確認(複数件): up to 1,000 受付番号; unknown ones, and those of another line, are
+    listed as not found."""
     form = forms.StatusManyForm(request.POST or None)
     rows: list[tuple[str, Any]] | None = None
     if form.is_bound and form.is_valid():
         try:
-            rows = selectors.statuses_for(actor=actor, reception_numbers=form.numbers())
+            rows = selectors.statuses_for(actor=actor, reception_numbers=form.numbers(), line=line.key)
         except KouikiError as error:
             form.add_error("reception_numbers", error.message)
     return page(
@@ -112,14 +124,23 @@ def status_many(request: HttpRequest, actor: User) -> HttpResponse:
             "form": form,
             "rows": rows,
             "not_found": sum(1 for _number, found in rows or [] if found is None),
-            "title": function_title("SW-L15"),
+            "title": function_title(line.function(Business.STATUS_MANY)),
         },
+        line=line,
     )
 
 
-@enrolled_required(System.SWITCHING)
+def _elsewhere(application: Application, line: Line, name: str) -> HttpResponse | None:
+    """The same screen under the tab of the application's own line, when reached from another."""
+    own = line_for_class(application.point_class)
+    if own.key == line.key:
+        return None
+    return redirect(line_url(own, name, application.reception_number))
+
+
+@line_screen(None)
 @require_GET
-def application_detail(request: HttpRequest, actor: User, reception_number: str) -> HttpResponse:
+def application_detail(request: HttpRequest, actor: User, line: Line, reception_number: str) -> HttpResponse:
     """One application: state, 受付工程, dates, errors; the operator's result on request (a read of
     personal data, recorded with the purpose named when filing); 訂正 / 取消 while allowed. The
     customer's identification or new basic info an application carries (20, 07) is not shown here:
@@ -127,11 +148,14 @@ def application_detail(request: HttpRequest, actor: User, reception_number: str)
     with a purpose, and recorded)."""
     user = actor
     application = selectors.application_for(actor=user, reception_number=reception_number)
+    elsewhere = _elsewhere(application, line, "application_detail")
+    if elsewhere is not None:
+        return elsewhere
     result = None
     if request.GET.get("result") == "1" and application.result:
         result = selectors.application_result(actor=user, application=application)
         if isinstance(result.get("facility"), dict):
-            result["facility_rows"] = _facility_rows(result["facility"])
+            result["facility_rows"] = _facility_rows(result["facility"], line)
     acts = applications.allowed_acts(application)
     context: dict[str, Any] = {
         "application": application,
@@ -139,11 +163,11 @@ def application_detail(request: HttpRequest, actor: User, reception_number: str)
         "result_is_personal": application.kind in (Kind.FACILITY_INQUIRY, Kind.USAGE_RETRIEVE),
         "can_correct": "correct" in acts,
         "can_cancel": "cancel" in acts,
-        "payload_rows": _payload_rows(application),
+        "payload_rows": _payload_rows(application, line),
         "payload_is_personal": application.kind in PERSONAL_KINDS,
-        "title": f"{application.get_kind_display()} 受付番号 {application.reception_number}",
+        "title": f"{application.kind_name} 受付番号 {application.reception_number}",
     }
-    return page(request, "switching/application_detail.html", context)
+    return page(request, "switching/application_detail.html", context, line=line)
 
 
 PAYLOAD_LABELS = {
@@ -187,8 +211,10 @@ FACILITY_CHOICES = {
 }
 
 
-def _facility_rows(facility: dict[str, Any]) -> list[tuple[str, str]]:
-    """The operator's facility items with their seed-004 names and readable values."""
+def _facility_rows(facility: dict[str, Any], line: Line) -> list[tuple[str, str]]:
+    """The operator's facility items with their seed-004 names (in the line's words) and readable
+    values."""
+    words = forms.line_words(line)
     rows = []
     for key, value in facility.items():
         try:
@@ -202,13 +228,15 @@ def _facility_rows(facility: dict[str, Any]) -> list[tuple[str, str]]:
             value = f"{value.get('meter_number', '')}（{smart}）"
         elif isinstance(value, bool):
             value = "あり" if value else "なし"
-        rows.append((label, "―" if value in (None, "") else str(value)))
+        rows.append((forms.in_words(label, words), "―" if value in (None, "") else str(value)))
     return rows
 
 
-def _payload_rows(application: Application) -> list[tuple[str, str]]:
-    """The application's input as shown to its filer: the customer's identification (a 20) and the
-    new basic info (a 07) only as given — which items, not their values."""
+def _payload_rows(application: Application, line: Line) -> list[tuple[str, str]]:
+    """The application's input as shown to its filer (labels in the line's words): the customer's
+    identification (a 廃止取次登録) and the new basic info (a 需要者情報変更) only as given — which
+    items, not their values."""
+    words = forms.line_words(line)
     hidden = IDENTIFICATION_KEYS if application.kind == Kind.CANCEL_FORWARD else frozenset()
     rows = []
     for key, value in application.payload.items():
@@ -223,35 +251,39 @@ def _payload_rows(application: Application) -> list[tuple[str, str]]:
         elif key == "changes" and isinstance(value, dict):
             items = [label for item, label in CHANGE_LABELS.items() if item in value]
             value = "・".join(items) + "（変更後の値は表示しません）"
-        rows.append((PAYLOAD_LABELS.get(key, key), str(value)))
+        rows.append((forms.in_words(PAYLOAD_LABELS.get(key, key), words), str(value)))
     return rows
 
 
-@enrolled_required(System.SWITCHING)
+@line_screen(None)
 @require_http_methods(["GET", "POST"])
-def application_correct(request: HttpRequest, actor: User, reception_number: str) -> HttpResponse:
+def application_correct(request: HttpRequest, actor: User, line: Line, reception_number: str) -> HttpResponse:
     """訂正 under the same 受付番号 (a 廃止取次登録 before the decision, a 開始申請 before matching).
     A 廃止取次登録's identification is not shown again (it is personal data, read only with a
     purpose): the filer types the items to change, a blank one stays as registered."""
     application = selectors.application_for(actor=actor, reception_number=reception_number)
+    elsewhere = _elsewhere(application, line, "application_correct")
+    if elsewhere is not None:
+        return elsewhere
     intro = f"受付番号 {application.reception_number} の申請を訂正します（受付番号は変わりません）。"
     if application.kind == Kind.CANCEL_FORWARD:
         form_class: type[forms.FunctionForm] = forms.CorrectCancelForwardForm
         initial: dict[str, Any] = {"desired_date": application.desired_date}
         intro += (
-            "需要者の氏名・住所・契約番号は個人情報のため表示しません。訂正する項目だけを入力してください"
-            "（空欄の項目は登録どおりです）。"
+            f"{line.customer_label}の氏名・住所・契約番号は個人情報のため表示しません。"
+            "訂正する項目だけを入力してください（空欄の項目は登録どおりです）。"
         )
     elif application.kind == Kind.SWITCH_START:
         form_class = forms.CorrectStartForm
         initial = {"contract_number": application.payload.get("contract_number", "")}
     else:
         messages.error(request, "この申請は訂正できません。")
-        return redirect("sw:application_detail", reception_number=application.reception_number)
+        return redirect(application_url(application))
     return confirmed(
         request,
         actor,
-        function_id="SW-L06" if application.kind == Kind.CANCEL_FORWARD else "SW-L08",
+        line=line,
+        business=KIND_BUSINESS[application.kind],
         form_class=form_class,
         submit=lambda user, data: applications.correct_application(
             actor=user, reception_number=application.reception_number, changes=data
@@ -265,12 +297,15 @@ def application_correct(request: HttpRequest, actor: User, reception_number: str
     )
 
 
-@enrolled_required(System.SWITCHING)
+@line_screen(None)
 @require_http_methods(["GET", "POST"])
-def application_cancel(request: HttpRequest, actor: User, reception_number: str) -> HttpResponse:
+def application_cancel(request: HttpRequest, actor: User, line: Line, reception_number: str) -> HttpResponse:
     """取消, after a confirmation."""
     user = actor
     application = selectors.application_for(actor=user, reception_number=reception_number)
+    elsewhere = _elsewhere(application, line, "application_cancel")
+    if elsewhere is not None:
+        return elsewhere
     if request.method == "POST":
         try:
             applications.cancel_application(actor=user, reception_number=application.reception_number)
@@ -278,7 +313,7 @@ def application_cancel(request: HttpRequest, actor: User, reception_number: str)
             messages.error(request, error.message)
         else:
             messages.success(request, f"受付番号 {application.reception_number} の申請を取り消しました。")
-        return redirect("sw:application_detail", reception_number=application.reception_number)
+        return redirect(application_url(application))
     warning = (
         "廃止取次を取り消すと、このスイッチング案件そのものが終了します。"
         if application.kind == Kind.CANCEL_FORWARD
@@ -292,4 +327,5 @@ def application_cancel(request: HttpRequest, actor: User, reception_number: str)
             "warning": warning,
             "title": f"申請の取消 {application.reception_number}",
         },
+        line=line,
     )

@@ -1,5 +1,7 @@
-"""低圧 スイッチング: the new retailer's SW-L06 廃止取次登録, SW-L07 結果照会, SW-L08 開始申請; the
-current retailer's SW-L09 廃止取次照会, SW-L10 判断, SW-L11 廃止申請; one switch's screen for both."""
+"""スイッチング, one screen each for every line that switches (services/lines.py): the new
+retailer's 廃止取次登録 (SW-L06, SW-H04, SW-F04), 結果照会 (SW-L07, SW-H05, SW-F05), 開始申請
+(SW-L08, SW-H06, SW-F06); the current retailer's 廃止取次照会 (SW-L09, SW-H07, SW-F07), 判断
+(SW-L10, SW-H08, SW-F08), 廃止申請 (SW-L11, SW-H09, SW-F09); one switch's screen for both."""
 
 from __future__ import annotations
 
@@ -8,84 +10,96 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms as django_forms
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kouiki.core.lists import paginate, searched
-from kouiki.core.systems import System
-from kouiki.identity.access import enrolled_required, function_required, organization_of
+from kouiki.identity.access import organization_of
 from kouiki.switching import forms, selectors
 from kouiki.switching.models import Purpose, Switch
 from kouiki.switching.services import switch_pairs, switches
-from kouiki.switching.views.common import PAGE_SIZE, confirmed, function_title, page
+from kouiki.switching.services.lines import FIT, Business, Line, line_for_class
+from kouiki.switching.views.common import PAGE_SIZE, confirmed, function_title, line_screen, line_url, page
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
 
 
 def _switch_url(switch: Switch) -> tuple[str, str]:
-    return switch.number, reverse("sw:switch_detail", args=[switch.number])
+    return switch.number, line_url(line_for_class(switch.point_class), "switch_detail", switch.number)
+
+
+def _graduated(line: Line) -> str:
+    return "FIT卒業電源の受電地点のみ申し込めます。" if line.key == FIT else ""
 
 
 # --- 新小売 -------------------------------------------------------------------------------------------
 
 
-@function_required("SW-L06")
+@line_screen(Business.CANCEL_FORWARD)
 @require_http_methods(["GET", "POST"])
-def cancel_forward_new(request: HttpRequest, actor: User) -> HttpResponse:
+def cancel_forward_new(request: HttpRequest, actor: User, line: Line) -> HttpResponse:
+    customer = line.customer_label
     return confirmed(
         request,
         actor,
-        function_id="SW-L06",
+        line=line,
+        business=Business.CANCEL_FORWARD,
         form_class=forms.CancelForwardForm,
-        submit=lambda user, data: switches.register_cancel_forward(actor=user, **data),
-        check=lambda user, data: switches.check_cancel_forward(actor=user, **data),
+        submit=lambda user, data: switches.register_cancel_forward(actor=user, line=line.key, **data),
+        check=lambda user, data: switches.check_cancel_forward(actor=user, line=line.key, **data),
         done="廃止取次を受付番号 {number} で登録しました。現小売の取次判断をお待ちください。",
         initial={"supply_point_number": request.GET.get("point", "")},
         intro=(
-            "需要者さまから新たに小売供給契約の申込みを受けたとき、現在の小売電気事業者への解約（廃止取次）を"
-            "登録します。需要者の氏名・住所・現小売の契約番号は、現小売との契約のとおり入力してください。"
+            f"{customer}さまから新たに小売供給契約の申込みを受けたとき、現在の小売電気事業者への解約（廃止取次）を"
+            f"登録します。{customer}の氏名・住所・現小売の契約番号は、現小売との契約のとおり入力してください。"
+            + _graduated(line)
         ),
     )
 
 
-def _list(request: HttpRequest, actor: User, *, function_id: str, side: str) -> HttpResponse:
-    form = forms.SwitchFilterForm(request.GET or None)
+def _list(request: HttpRequest, actor: User, line: Line, *, business: Business, side: str) -> HttpResponse:
+    form = forms.SwitchFilterForm(request.GET or None, line=line)
     select = selectors.switches_filed if side == "new" else selectors.switches_received
-    listing = paginate(request, searched(form, partial(select, actor=actor)), PAGE_SIZE)
+    listing = paginate(request, searched(form, partial(select, actor=actor, line=line.key)), PAGE_SIZE)
     return page(
         request,
         "switching/switch_list.html",
-        {"form": form, "page": listing, "side": side, "title": function_title(function_id)},
+        {"form": form, "page": listing, "side": side, "title": function_title(line.function(business))},
+        line=line,
     )
 
 
-@function_required("SW-L07")
+@line_screen(Business.CANCEL_FORWARD_RESULT)
 @require_GET
-def cancel_forwards_filed(request: HttpRequest, actor: User) -> HttpResponse:
-    """SW-L07: the new retailer's cancel-forwards and the current retailers' decisions."""
-    return _list(request, actor, function_id="SW-L07", side="new")
+def cancel_forwards_filed(request: HttpRequest, actor: User, line: Line) -> HttpResponse:
+    """廃止取次結果照会: the new retailer's cancel-forwards and the current retailers' decisions."""
+    return _list(request, actor, line, business=Business.CANCEL_FORWARD_RESULT, side="new")
 
 
-@function_required("SW-L09")
+@line_screen(Business.CANCEL_FORWARD_INQUIRY)
 @require_GET
-def cancel_forwards_received(request: HttpRequest, actor: User) -> HttpResponse:
-    """SW-L09: the cancel-forwards the current retailer has received."""
-    return _list(request, actor, function_id="SW-L09", side="current")
+def cancel_forwards_received(request: HttpRequest, actor: User, line: Line) -> HttpResponse:
+    """廃止取次照会: the cancel-forwards the current retailer has received."""
+    return _list(request, actor, line, business=Business.CANCEL_FORWARD_INQUIRY, side="current")
 
 
 class PurposeForm(django_forms.Form):
     purpose = forms.purpose_field()
 
 
-@enrolled_required(System.SWITCHING)
+@line_screen(None)
 @require_GET
-def switch_detail(request: HttpRequest, actor: User, number: str) -> HttpResponse:
-    """One switch for either retailer: its state, dates and decision, its applications, and what
-    the viewer may do next. The customer identification shows once a purpose is named (SW-P1), and
-    only while the switch is in progress or to the point's current retailer (SW-P2)."""
+def switch_detail(request: HttpRequest, actor: User, line: Line, number: str) -> HttpResponse:
+    """One switch for either retailer, under the tab of its line: its state, dates and decision,
+    its applications, and what the viewer may do next. The customer identification shows once a
+    purpose is named (SW-P1), and only while the switch is in progress or to the point's current
+    retailer (SW-P2)."""
     user = actor
     switch = selectors.switch_for(actor=user, switch_number=number)
+    own_line = line_for_class(switch.point_class)
+    if own_line != line:
+        return redirect(line_url(own_line, "switch_detail", switch.number))
     side = "new" if switch.new_retailer_id == user.organization_id else "current"
     readable = selectors.identification_readable(actor=user, switch=switch)
     purpose_form = PurposeForm(request.GET or None, initial={"purpose": Purpose.CANCEL_FORWARD})
@@ -116,19 +130,20 @@ def switch_detail(request: HttpRequest, actor: User, number: str) -> HttpRespons
         "can_abolish": "abolish" in acts,
         "title": f"スイッチング案件 {switch.number}",
     }
-    return page(request, "switching/switch_detail.html", context)
+    return page(request, "switching/switch_detail.html", context, line=line)
 
 
-@function_required("SW-L08")
+@line_screen(Business.SWITCH_START)
 @require_http_methods(["GET", "POST"])
-def switch_start(request: HttpRequest, actor: User) -> HttpResponse:
+def switch_start(request: HttpRequest, actor: User, line: Line) -> HttpResponse:
     return confirmed(
         request,
         actor,
-        function_id="SW-L08",
+        line=line,
+        business=Business.SWITCH_START,
         form_class=forms.SwitchStartForm,
-        submit=lambda user, data: switch_pairs.apply_switching_start(actor=user, **data),
-        check=lambda user, data: switch_pairs.check_switching_start(actor=user, **data),
+        submit=lambda user, data: switch_pairs.apply_switching_start(actor=user, line=line.key, **data),
+        check=lambda user, data: switch_pairs.check_switching_start(actor=user, line=line.key, **data),
         done=(
             "スイッチング開始申請を受付番号 {number} で受け付けました。"
             "現小売の廃止申請と突合のうえ一般送配電事業者へ送信します。"
@@ -141,16 +156,17 @@ def switch_start(request: HttpRequest, actor: User) -> HttpResponse:
 # --- 現小売 -------------------------------------------------------------------------------------------
 
 
-@function_required("SW-L10")
+@line_screen(Business.DECISION)
 @require_http_methods(["GET", "POST"])
-def cancel_forward_decide(request: HttpRequest, actor: User) -> HttpResponse:
+def cancel_forward_decide(request: HttpRequest, actor: User, line: Line) -> HttpResponse:
     return confirmed(
         request,
         actor,
-        function_id="SW-L10",
+        line=line,
+        business=Business.DECISION,
         form_class=forms.DecisionForm,
-        submit=lambda user, data: switches.decide_cancel_forward(actor=user, **data),
-        check=lambda user, data: switches.check_decision(actor=user, **data),
+        submit=lambda user, data: switches.decide_cancel_forward(actor=user, line=line.key, **data),
+        check=lambda user, data: switches.check_decision(actor=user, line=line.key, **data),
         after=_switch_url,
         done="廃止取次番号 {number} の取次判断を登録しました。",
         initial={"switch_number": request.GET.get("switch", "")},
@@ -158,16 +174,17 @@ def cancel_forward_decide(request: HttpRequest, actor: User) -> HttpResponse:
     )
 
 
-@function_required("SW-L11")
+@line_screen(Business.SWITCH_ABOLISH)
 @require_http_methods(["GET", "POST"])
-def switch_abolish(request: HttpRequest, actor: User) -> HttpResponse:
+def switch_abolish(request: HttpRequest, actor: User, line: Line) -> HttpResponse:
     return confirmed(
         request,
         actor,
-        function_id="SW-L11",
+        line=line,
+        business=Business.SWITCH_ABOLISH,
         form_class=forms.SwitchAbolishForm,
-        submit=lambda user, data: switch_pairs.apply_switching_abolish(actor=user, **data),
-        check=lambda user, data: switch_pairs.check_switching_abolish(actor=user, **data),
+        submit=lambda user, data: switch_pairs.apply_switching_abolish(actor=user, line=line.key, **data),
+        check=lambda user, data: switch_pairs.check_switching_abolish(actor=user, line=line.key, **data),
         done=(
             "スイッチング廃止申請を受付番号 {number} で受け付けました。"
             "新小売の開始申請と突合のうえ一般送配電事業者へ送信します。"
