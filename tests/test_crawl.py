@@ -31,6 +31,8 @@ ACCOUNTS = [
     ("/switching/", "9101", "usr001"),
     ("/switching/", "9102", "adm001"),
     ("/switching/", "9102", "usr001"),
+    ("/switching/", "9401", "adm001"),
+    ("/switching/", "9401", "usr001"),
     ("/capacity/", "9201", "adm001"),
     ("/capacity/", "9201", "usr001"),
     ("/backoffice/", "", "reviewer"),

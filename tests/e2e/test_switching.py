@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from kouiki.core.calendar import JST
 from kouiki.switching import demo
+from kouiki.tso import demo as tso_demo
 from kouiki.switching.models import Application, SupplyPointVersion
 from kouiki.tso.models import MessageState, OperatorMessage
 from kouiki.tso.services import delivery
@@ -78,6 +79,7 @@ def test_a_switch_through_the_screens_of_both_retailers(
     settings.KOUIKI_TSO_SIMULATOR_DOWN_AREAS = []  # type: ignore[attr-defined]
     settings.KOUIKI_TSO_SIMULATOR_FAILURE_RATE = 0.0  # type: ignore[attr-defined]
     demo.load()
+    tso_demo.load()  # the operators' 検針日程 calendars (load_demo loads both)
 
     # SW-L06: 新電力A registers the cancel-forward, with a confirmation step.
     log_in(page, "9101")

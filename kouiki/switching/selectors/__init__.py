@@ -318,7 +318,7 @@ def _filter_switches(found: QuerySet[Switch], state: str, supply_point_number: s
     )
 
 
-@function("SW-L14")
+@function(*lines.functions_of(Business.STATUS))
 def switch_for(*, actor: User, switch_number: str) -> Switch:
     """One switch the actor's organization is a party to (either retailer), by its 廃止取次番号."""
     organization_id = organization_of(actor)

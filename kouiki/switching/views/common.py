@@ -17,7 +17,7 @@ from kouiki.core import catalog
 from kouiki.core.errors import KouikiError
 from kouiki.core.forms import errors_onto_form
 from kouiki.core.systems import System
-from kouiki.identity.access import enrolled_required, function_required
+from kouiki.identity.access import enrolled_required, function_required, may_use
 from kouiki.switching.forms import FunctionForm
 from kouiki.switching.services.lines import FIT, HIGH, LINES, LOW, Business, Line, line_for_class
 
@@ -109,6 +109,8 @@ def page(
         "line": line,
         "line_urls": LineUrls(line) if line else None,
         "tab_label": TAB_LABELS[line.key] if line else "",
+        # 事業者一覧 (SW-C01) is a retailer's function: a DR contractor's navigation leaves it out.
+        "may_list_operators": may_use(request.user, "SW-C01"),
     }
     return render(request, template, {**shared, **context}, status=status)
 
