@@ -274,12 +274,14 @@ def test_csv_of_the_applications_with_filters(client: Client, retailer_b: Retail
     point = make_point(retailer_b.organization, 1)
     applications.inquire_facility(actor=retailer_b.user, supply_point_number=point, purpose="point_info")
     client.force_login(retailer_b.user)
-    response = client.get(reverse("sw:applications_csv"), {"kind": "09"})
+    response = client.get(reverse("sw:applications_csv"), {"kind": "facility_inquiry"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     text = response.content.decode("utf-8-sig")
     assert "設備情報照会" in text and point in text
     assert (
-        client.get(reverse("sw:applications_csv"), {"kind": "05"}).content.decode("utf-8-sig").count("\r\n")
+        client.get(reverse("sw:applications_csv"), {"kind": "switch_start"})
+        .content.decode("utf-8-sig")
+        .count("\r\n")
         == 1
     )
     sjis = client.get(reverse("sw:applications_csv"), {"encoding": "cp932"})
