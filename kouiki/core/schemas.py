@@ -8,6 +8,8 @@ form, for a Pydantic (django-ninja) schema.
 - `IsoDate`: a date written `YYYY-MM-DD` and nothing else (Pydantic alone takes `0` for
   1970-01-01: a Unix time).
 - `SupplyPointNumber`: a 供給地点特定番号 typed in any width, with spaces or hyphens.
+- `Kana`: a name in katakana (half-width widened, `japanese.normalize_kana`); `Phone`: a phone
+  number (`japanese.normalize_phone`), each checked by its `japanese.validate_*`.
 
 Constraints (`Field(max_length=..., pattern=...)`) apply to the normalized value; the OpenAPI
 document declares them, so clients generated from it send what is accepted.
@@ -25,9 +27,13 @@ from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 from kouiki.core.japanese import (
     SUPPLY_POINT_NUMBER_PATTERN,
     normalize_code,
+    normalize_kana,
+    normalize_phone,
     normalize_supply_point_number,
     plain_spaces,
     validate_cp932,
+    validate_kana,
+    validate_phone,
     validate_supply_point_number,
 )
 
@@ -89,4 +95,43 @@ SupplyPointNumber = Annotated[
     BeforeValidator(_point_number),
     AfterValidator(_valid_point_number),
     WithJsonSchema({"type": "string", "pattern": SUPPLY_POINT_NUMBER_PATTERN}),
+]
+
+
+def _checked(validate: Any) -> Any:
+    """A `japanese.validate_*` as a Pydantic after-validator (its Japanese message kept)."""
+
+    def check(value: str) -> str:
+        try:
+            validate(value)
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from None
+        return value
+
+    return check
+
+
+def _kana(value: Any) -> Any:
+    return normalize_kana(value) if isinstance(value, str) else value
+
+
+def _phone(value: Any) -> Any:
+    return normalize_phone(value) if isinstance(value, str) else value
+
+
+# The stored forms, which the schema declares: katakana, ー, ・ and spaces; a phone of 10 or 11 digits
+# in three groups (two hyphens: 12 or 13 characters).
+KANA_PATTERN = "^[\u30a1-\u30faー・\u3000 ]*$"
+PHONE_PATTERN = "^0[0-9]{1,4}-[0-9]{1,4}-[0-9]{3,4}$"
+Kana = Annotated[
+    str,
+    BeforeValidator(_kana),
+    AfterValidator(_checked(validate_kana)),
+    WithJsonSchema({"type": "string", "pattern": KANA_PATTERN}),
+]
+Phone = Annotated[
+    str,
+    BeforeValidator(_phone),
+    AfterValidator(_checked(validate_phone)),
+    WithJsonSchema({"type": "string", "pattern": PHONE_PATTERN, "minLength": 12, "maxLength": 13}),
 ]

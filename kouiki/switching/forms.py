@@ -19,6 +19,7 @@ from kouiki.core.forms import AddressField, CodeField, TextField
 from kouiki.core.japanese import normalize_code, normalize_supply_point_number, validate_supply_point_number
 from kouiki.core.lists import FilterForm
 from kouiki.switching.models import (
+    MAX_NG_REASONS,
     Application,
     Kind,
     NgReason,
@@ -32,7 +33,14 @@ from kouiki.switching.models import (
 )
 from kouiki.switching.services.applications import AMPERES, CUSTOMER_ITEM_FACTS, REMOVAL_ONLY_CLASSES
 from kouiki.switching.services.lines import KIND_BUSINESS, LINES, LOW, Line, application_type
-from kouiki.switching.services.switches import IDENTIFICATION_FACTS, NEW_CONTRACT_NUMBER, NG_TEXT
+from kouiki.switching.services.switches import (
+    CANCEL_FORWARD_ITEMS,
+    IDENTIFICATION_FACTS,
+    ITEM_FACTS,
+    NEW_CONTRACT_NUMBER,
+    NG_TEXT,
+    PHONE_ITEMS,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": "日付を正しく入力してください（例: 2026-11-20）。"}
@@ -140,6 +148,9 @@ class FunctionForm(forms.Form):
             value = self.cleaned_data.get(name)
             if name in self.masked and value:
                 shown = "●" * 8
+            elif isinstance(field, forms.MultipleChoiceField):
+                labels = dict(field.choices)  # type: ignore[arg-type]
+                shown = "、".join(str(labels.get(str(each), each)) for each in value or ())
             elif isinstance(field, forms.ChoiceField) and value not in (None, ""):
                 shown = str(dict(field.choices).get(str(value), value))  # type: ignore[arg-type]
             elif isinstance(value, date):
@@ -282,13 +293,29 @@ class CustomerChangeForm(FunctionForm):
         return data
 
 
+KANA_HELP = "全角カタカナ（半角カナは全角に読み替えます）。任意"
+PHONE_HELP = "例: 03-1234-5678。任意"
+CONTACT_HELP = "貴社の担当者（業務連絡先として両小売に表示されます）。任意"
+
+
+def switch_item(name: str, *, required: bool = False, **kwargs: Any) -> TextField:
+    """An item of a 廃止取次 besides the identification (カナ, 建物名, each side's contact), with the
+    switch field's label and length; the phones are codes (half-width)."""
+    field_class = CodeField if name in PHONE_ITEMS else TextField
+    return _item(ITEM_FACTS[name], required=required, field_class=field_class, **kwargs)
+
+
 class CancelForwardForm(FunctionForm):
     supply_point_number = SupplyPointNumberField()
     customer_name = identification_item("customer_name", help_text="現小売との契約のとおり（例: 広域 太郎）")
+    customer_name_kana = switch_item("customer_name_kana", help_text=KANA_HELP)
     customer_address = identification_item("customer_address")
+    building_name = switch_item("building_name", help_text="任意")
     contract_number = identification_item(
         "contract_number", help_text="需要者さまと現在の小売電気事業者との小売供給契約の番号"
     )
+    new_contact_name = switch_item("new_contact_name", help_text=CONTACT_HELP)
+    new_contact_phone = switch_item("new_contact_phone", help_text=PHONE_HELP)
     desired_date = desired_date_field("スイッチング希望日")
 
 
@@ -311,6 +338,9 @@ class ReceptionNumberField(CodeField):
 
 
 class DecisionForm(FunctionForm):
+    """廃止取次判断: OK, or NG with one or more of the fixed reasons and the text (the service says
+    what NG needs: `switches.check_decision`, asked at 確認), and the current retailer's contact."""
+
     switch_number = SwitchNumberField()
     decision = forms.ChoiceField(
         label="取次判断",
@@ -318,19 +348,19 @@ class DecisionForm(FunctionForm):
         widget=forms.RadioSelect,
         error_messages={"required": "取次判断を選択してください。"},
     )
-    ng_reason = forms.ChoiceField(
-        label="NG理由", choices=[("", "NGの場合に選択"), *NgReason.choices], required=False
+    ng_reasons = forms.MultipleChoiceField(
+        label="NG理由",
+        choices=NgReason.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=f"NGの場合に選択（{MAX_NG_REASONS}件まで、複数選択できます）",
+        error_messages={"invalid_choice": "NG理由の選択が不正です（%(value)s）。"},
     )
-    ng_text = _item(NG_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("decision") == SwitchDecision.NG:
-            if not data.get("ng_reason"):
-                self.add_error("ng_reason", "NG理由を選択してください。")
-            if not (data.get("ng_text") or "").strip():
-                self.add_error("ng_text", "NG理由の詳細を入力してください。")
-        return data
+    ng_text = _item(
+        NG_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="NGの場合は必須"
+    )
+    current_contact_name = switch_item("current_contact_name", help_text=CONTACT_HELP)
+    current_contact_phone = switch_item("current_contact_phone", help_text=PHONE_HELP)
 
 
 class SwitchStartForm(FunctionForm):
@@ -348,17 +378,22 @@ class SwitchAbolishForm(FunctionForm):
 
 
 class CorrectCancelForwardForm(FunctionForm):
-    """訂正 of a 廃止取次登録: the identification is typed only where it changes (it is not shown
-    again); the desired date as it should be (blank: none)."""
+    """訂正 of a 廃止取次登録: its items are typed only where they change (they are not shown again;
+    a blank one stays as registered — the API clears an optional one with null); the desired date
+    as it should be (blank: none)."""
 
-    IDENTIFICATION = ("customer_name", "customer_address", "contract_number")
+    IDENTIFICATION = CANCEL_FORWARD_ITEMS
     UNCHANGED = "（変更なし）"
 
     customer_name = identification_item("customer_name", required=False, help_text="訂正する場合のみ入力")
+    customer_name_kana = switch_item("customer_name_kana", help_text="訂正する場合のみ入力（全角カタカナ）")
     customer_address = identification_item(
         "customer_address", required=False, help_text="訂正する場合のみ入力"
     )
+    building_name = switch_item("building_name", help_text="訂正する場合のみ入力")
     contract_number = identification_item("contract_number", required=False, help_text="訂正する場合のみ入力")
+    new_contact_name = switch_item("new_contact_name", help_text="訂正する場合のみ入力")
+    new_contact_phone = switch_item("new_contact_phone", help_text="訂正する場合のみ入力（例: 03-1234-5678）")
     desired_date = desired_date_field("スイッチング希望日")
 
     def display(self) -> list[tuple[str, str]]:

@@ -43,7 +43,7 @@ def cancel_forward(point: str, **changes: Any) -> dict[str, Any]:
     [
         ("date_too_far", "希望日は本日から1年以内"),
         ("date_too_early", "希望日は一般送配電事業者の標準処理期間により"),
-        ("wrong_name", "需要者氏名が供給地点の登録内容と一致しません"),
+        ("wrong_kana", "需要者氏名カナ: カナはカタカナ"),
         ("unknown_point", "指定された供給地点特定番号の供給地点はありません"),
         (
             "high_voltage",
@@ -59,7 +59,7 @@ def test_sw_l06_confirmation_refuses_what_the_submission_would(
     data = {
         "date_too_far": cancel_forward(low, desired_date="2030-01-01"),
         "date_too_early": cancel_forward(low, desired_date="2026-11-02"),
-        "wrong_name": cancel_forward(low, customer_name="広域 次郎"),
+        "wrong_kana": cancel_forward(low, customer_name_kana="こういき"),
         "unknown_point": cancel_forward("0300000000000000000099"),
         "high_voltage": cancel_forward(make_point(retailer_b.organization, 2, voltage="high")),
         "own_point": cancel_forward(make_point(retailer_a.organization, 3)),
@@ -81,10 +81,10 @@ def test_sw_l06_confirmation_names_every_wrong_item_at_once(
     html = confirm(
         client,
         "sw:cancel_forward_new",
-        cancel_forward(point, customer_address="東京都港区", desired_date="2030-01-01"),
+        cancel_forward(point, new_contact_phone="03-1234", desired_date="2030-01-01"),
     )
 
-    assert "需要場所住所が供給地点の登録内容と一致しません" in html
+    assert "新小売担当者電話番号: 電話番号の桁数が正しくありません" in html
     assert "希望日は本日から1年以内" in html
 
 

@@ -102,21 +102,23 @@ def test_sw_l06_screen_confirms_before_it_submits_and_shows_refusals_on_the_form
         "supply_point_number": point,
         "customer_name": CUSTOMER_NAME,
         "customer_address": CUSTOMER_ADDRESS,
-        "contract_number": "B-9999",
+        "contract_number": "B-0001",
+        "new_contact_phone": "03-1234",
         "desired_date": "",
     }
-    # Issue 17 (14): 確認 asks the service's checks, so a mismatch is refused there, not at 送信.
+    # Issue 17 (14): 確認 asks the service's checks, so a wrong item is refused there, not at 送信.
     refused = _post(client, url, data, "confirm")
     assert refused.status_code == 422
-    assert "現小売の契約番号が供給地点の登録内容と一致しません" in refused.content.decode()
+    assert "電話番号の桁数が正しくありません" in refused.content.decode()
     assert "次の内容で送信します" not in refused.content.decode()
-    confirm = _post(client, url, {**data, "contract_number": "B-0001"}, "confirm")
+    data["new_contact_phone"] = ""
+    confirm = _post(client, url, {**data, "new_contact_phone": "03-1234-5678"}, "confirm")
     assert confirm.status_code == 200 and "次の内容で送信します" in confirm.content.decode()
     assert not Application.objects.exists()  # nothing is filed by the confirmation
 
-    refused = _post(client, url, data, "submit")
+    refused = _post(client, url, {**data, "new_contact_phone": "03-1234"}, "submit")
     assert refused.status_code == 422
-    assert "現小売の契約番号が供給地点の登録内容と一致しません" in refused.content.decode()
+    assert "電話番号の桁数が正しくありません" in refused.content.decode()
 
     back = _post(client, url, {**data, "contract_number": "B-0001"}, "edit")
     assert back.status_code == 200 and 'value="B-0001"' in back.content.decode()

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from ninja.responses import Status
 
 from kouiki.switching.api.common import status_url
+from kouiki.switching.services.filing import ng_reason_names
 from kouiki.switching.services.lines import legacy_kind
 
 if TYPE_CHECKING:
@@ -83,6 +84,7 @@ def switch_summary(switch: Switch) -> dict[str, Any]:
         "new_retailer_code": switch.new_retailer.code,
         "current_retailer_code": switch.current_retailer.code,
         "decision": switch.decision,
+        "ng_reasons": ng_reason_names(switch),
         "ng_reason": switch.ng_reason,
         "ng_reason_name": switch.get_ng_reason_display() if switch.ng_reason else "",
         "ng_text": switch.ng_text,
@@ -100,11 +102,28 @@ def switch_summary(switch: Switch) -> dict[str, Any]:
 
 
 def switch_detail(view: CancelForwardView) -> dict[str, Any]:
-    """The fields of `schemas.SwitchDetail`."""
+    """The fields of `schemas.SwitchDetail`: the customer's items as the view gives them (None where
+    the reader may not see them), the comparison with the registry for the current retailer only,
+    the contacts of both retailers (business data) always."""
     return {
         **switch_summary(view.switch),
         "customer_name": view.customer_name,
+        "customer_name_kana": view.customer_name_kana,
         "customer_address": view.customer_address,
+        "building_name": view.building_name,
         "contract_number": view.contract_number,
+        "identification_check": None
+        if view.comparison is None
+        else [
+            {
+                "item": item.name,
+                "name": item.label,
+                "sent": item.sent,
+                "registered": item.registered,
+                "matches": item.matches,
+            }
+            for item in view.comparison
+        ],
+        **view.contacts,
         "applications": [application_status(application) for application in view.applications],
     }

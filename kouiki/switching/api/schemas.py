@@ -13,11 +13,11 @@ from ninja import Path, Schema
 from pydantic import ConfigDict, Field, create_model
 
 from kouiki.core.field_facts import field_facts
-from kouiki.core.schemas import Code, IsoDate, SupplyPointNumber, Text, UpperCode
-from kouiki.switching.models import Application, Kind, PointClass, Switch
+from kouiki.core.schemas import Code, IsoDate, Kana, Phone, SupplyPointNumber, Text, UpperCode
+from kouiki.switching.models import MAX_NG_REASONS, Application, Kind, NgReason, PointClass, Switch
 from kouiki.switching.services.applications import AMPERES, CUSTOMER_ITEM_FACTS
 from kouiki.switching.services.lines import FIT, HIGH, LOW, Line, line
-from kouiki.switching.services.switches import IDENTIFICATION_FACTS, NEW_CONTRACT_NUMBER, NG_TEXT
+from kouiki.switching.services.switches import ITEM_FACTS, NEW_CONTRACT_NUMBER, NG_TEXT
 
 
 class Event(Schema):
@@ -64,14 +64,16 @@ PURPOSE_DESCRIPTION = (
     "個人情報の利用目的（共同利用の目的）: wheeling_contract ①託送供給等契約 / cancel_forward ②廃止取次 / "
     "point_info ③供給地点情報の確認 / tso_operations ④一般送配電事業者の業務 / billing ⑤料金精算"
 )
-NG_REASONS = Literal["01", "02", "03", "04", "05", "99"]
 # The enums' values as the OpenAPI's enums (the models' choices, said once there).
 if TYPE_CHECKING:  # a Literal built at run time is no type to mypy: strings, as the choices are
     KIND_VALUES = str
     POINT_CLASS_VALUES = str
+    NG_REASON_VALUES = str
 else:
     KIND_VALUES = Literal[tuple(Kind.values)]
     POINT_CLASS_VALUES = Literal[tuple(PointClass.values)]
+    NG_REASON_VALUES = Literal[tuple(NgReason.values)]
+NG_REASON_DESCRIPTION = "NG理由コード: " + " / ".join(f"{value} {label}" for value, label in NgReason.choices)
 POINT_CLASS_DESCRIPTION = "地点区分: " + " / ".join(f"{value} {label}" for value, label in PointClass.choices)
 RECEPTION_NUMBER = field_facts(Application, "reception_number")
 SWITCH_NUMBER = field_facts(Switch, "number")
@@ -122,16 +124,22 @@ def changed_item(name: str) -> Any:
 
 
 def identification_item(name: str, *, required: bool = True, description: str = "") -> Any:
-    """An item of a cancel-forward's customer identification: the switch field's length."""
-    facts = IDENTIFICATION_FACTS[name]
+    """An item a new retailer sends with a cancel-forward (or a current retailer with its decision):
+    the switch field's length; an optional one may be left out."""
+    facts = ITEM_FACTS[name]
     if required:
         return Field(min_length=1, max_length=facts.max_length, description=description or facts.label)
-    return Field(None, min_length=1, max_length=facts.max_length)
+    return Field(None, max_length=facts.max_length, description=description or facts.label)
 
 
 def identification_read(name: str) -> Any:
     """An item of the identification as a switch's reader gets it (null when it may not read it)."""
-    return Field(description=f"{IDENTIFICATION_FACTS[name].label}（読めない場合は null）")
+    return Field(description=f"{ITEM_FACTS[name].label}（読めない場合は null）")
+
+
+KANA_DESCRIPTION = "（全角カタカナ。半角カナは全角に読み替えます。省略可）"
+PHONE_DESCRIPTION = "（例: 03-1234-5678。全角数字は半角に読み替えます。省略可）"
+CONTACT_DESCRIPTION = "。需要者の個人情報ではなく事業者の業務連絡先として、両小売に示されます（省略可）"
 
 
 def new_contract_number() -> Any:
@@ -312,10 +320,28 @@ class CancelForwardIn(Schema):
 
     supply_point_number: SupplyPointNumber = supply_point_number_field()
     customer_name: Text = identification_item(
-        "customer_name", description=f"{IDENTIFICATION_FACTS['customer_name'].label}（現小売の登録どおり）"
+        "customer_name", description=f"{ITEM_FACTS['customer_name'].label}（現小売との契約のとおり）"
+    )
+    customer_name_kana: Kana | None = identification_item(
+        "customer_name_kana",
+        required=False,
+        description=ITEM_FACTS["customer_name_kana"].label + KANA_DESCRIPTION,
     )
     customer_address: Text = identification_item("customer_address")
+    building_name: Text | None = identification_item(
+        "building_name", required=False, description=f"{ITEM_FACTS['building_name'].label}（省略可）"
+    )
     contract_number: Code = identification_item("contract_number", description="現小売との小売供給契約番号")
+    new_contact_name: Text | None = identification_item(
+        "new_contact_name",
+        required=False,
+        description=f"{ITEM_FACTS['new_contact_name'].label}（自社の担当者名{CONTACT_DESCRIPTION}）",
+    )
+    new_contact_phone: Phone | None = identification_item(
+        "new_contact_phone",
+        required=False,
+        description=ITEM_FACTS["new_contact_phone"].label + PHONE_DESCRIPTION,
+    )
     desired_date: IsoDate | None = Field(
         None,
         description=(
@@ -325,16 +351,34 @@ class CancelForwardIn(Schema):
 
 
 class CancelForwardCorrection(Schema):
-    """訂正 of a cancel-forward before the current retailer's decision: the items given change."""
+    """訂正 of a cancel-forward before the current retailer's decision: the items given change (null
+    clears an optional item)."""
 
     customer_name: Text | None = identification_item("customer_name", required=False)
+    customer_name_kana: Kana | None = identification_item(
+        "customer_name_kana",
+        required=False,
+        description=ITEM_FACTS["customer_name_kana"].label + KANA_DESCRIPTION,
+    )
     customer_address: Text | None = identification_item("customer_address", required=False)
+    building_name: Text | None = identification_item("building_name", required=False)
     contract_number: Code | None = identification_item("contract_number", required=False)
+    new_contact_name: Text | None = identification_item("new_contact_name", required=False)
+    new_contact_phone: Phone | None = identification_item(
+        "new_contact_phone",
+        required=False,
+        description=ITEM_FACTS["new_contact_phone"].label + PHONE_DESCRIPTION,
+    )
     desired_date: IsoDate | None = desired_date_field()
 
 
 class CancelForwardAnswer(ApplicationStatus):
     deadline: datetime | None = Field(description="開始申請・廃止申請の突合期限")
+
+
+class NgReasonOut(Schema):
+    code: NG_REASON_VALUES = Field(description=NG_REASON_DESCRIPTION)
+    name: str = Field(description="NG理由の名称")
 
 
 class SwitchSummary(Schema):
@@ -351,8 +395,14 @@ class SwitchSummary(Schema):
     new_retailer_code: str
     current_retailer_code: str
     decision: str = Field(description="現小売の取次判断: ok / ng（未判断は空）")
-    ng_reason: str = Field(description="NG理由コード（01〜05, 99）")
-    ng_reason_name: str
+    ng_reasons: list[NgReasonOut] = Field(description="NG理由（コードと名称、コード順。NGでなければ空）")
+    ng_reason: str = Field(
+        description="最初のNG理由コード（互換のため残しています。`ng_reasons` を使ってください）",
+        json_schema_extra={"deprecated": True},
+    )
+    ng_reason_name: str = Field(
+        description="最初のNG理由の名称（互換のため残しています）", json_schema_extra={"deprecated": True}
+    )
     ng_text: str
     desired_date: date | None
     switching_date: date | None
@@ -373,37 +423,91 @@ class SwitchPage(Schema):
     offset: int
 
 
+class IdentificationItem(Schema):
+    """One item of the identification beside the registry's entry (the current retailer's view)."""
+
+    item: str = Field(description="項目: customer_name / customer_address / contract_number")
+    name: str = Field(description="項目名")
+    sent: str = Field(description="新小売が登録した内容")
+    registered: str = Field(description="供給地点の登録内容（現小売の登録）")
+    matches: bool = Field(
+        description="一致するか（全角・半角、空白、ハイフンの違いは問いません。住所は建物名を続けても照合します）"
+    )
+
+
 class SwitchDetail(SwitchSummary):
-    """The switch with the customer identification the new retailer registered (a recorded read);
-    null once the switch has ended, unless the caller is the point's current retailer."""
+    """The switch with the items the new retailer registered (a recorded read); the customer's items
+    are null once the switch has ended, unless the caller is the point's current retailer. The
+    contacts of both retailers are business data: always given, their read not recorded."""
 
     customer_name: str | None = identification_read("customer_name")
+    customer_name_kana: str | None = identification_read("customer_name_kana")
     customer_address: str | None = identification_read("customer_address")
+    building_name: str | None = identification_read("building_name")
     contract_number: str | None = identification_read("contract_number")
+    identification_check: list[IdentificationItem] | None = Field(
+        description=(
+            "現小売のみ: 新小売が登録した本人確認情報と供給地点の登録内容の項目ごとの照合（一致・不一致）。"
+            "新小売、または本人確認情報を読めない場合は null"
+        )
+    )
+    new_contact_name: str = Field(description="新小売担当者")
+    new_contact_phone: str = Field(description="新小売担当者電話番号")
+    current_contact_name: str = Field(description="現小売担当者（判断時に登録）")
+    current_contact_phone: str = Field(description="現小売担当者電話番号（判断時に登録）")
     applications: list[ApplicationStatus] = Field(description="この案件の自社の申請")
 
 
 class DecisionIn(Schema):
     """SW-L10 スイッチング廃止取次判断."""
 
-    # NG needs its reason and text (what decide_cancel_forward enforces), said in JSON Schema too.
+    # NG needs at least one reason and the text (what decide_cancel_forward enforces), said in JSON
+    # Schema too: the reasons in `ng_reasons`, or one in `ng_reason` as clients before them sent it.
     model_config = ConfigDict(
         json_schema_extra={
             "if": {"properties": {"decision": {"const": "ng"}}, "required": ["decision"]},
             "then": {
-                "required": ["ng_reason", "ng_text"],
-                "properties": {"ng_reason": {"type": "string"}, "ng_text": {"pattern": "\\S"}},
+                "required": ["ng_text"],
+                "properties": {"ng_text": {"pattern": "\\S"}},
+                "anyOf": [
+                    {
+                        "required": ["ng_reasons"],
+                        "properties": {"ng_reasons": {"type": "array", "minItems": 1}},
+                    },
+                    {"required": ["ng_reason"], "properties": {"ng_reason": {"type": "string"}}},
+                ],
             },
         }
     )
 
     decision: Literal["ok", "ng"] = Field(description="ok 取次可 / ng 取次不可")
-    ng_reason: NG_REASONS | None = Field(
+    ng_reasons: list[NG_REASON_VALUES] | None = Field(
         None,
-        description="NG理由（ng のとき必須）: 01 需要者情報不一致 / 02 契約継続の申出 / 03 解約手続未了 / "
-        "04 廃止・移転等の手続中 / 05 別の申込みを受付済 / 99 その他",
+        max_length=MAX_NG_REASONS,
+        description=(
+            f"NG理由（ng のとき1つ以上必須、{MAX_NG_REASONS}件まで同時に指定可。重複は1つとして扱います）。"
+            + NG_REASON_DESCRIPTION
+        ),
+    )
+    ng_reason: NG_REASON_VALUES | None = Field(
+        None,
+        description=(
+            "NG理由コード1つ（互換のため残しています。`ng_reasons` を使ってください。"
+            "両方指定すると合わせて扱います）"
+        ),
+        json_schema_extra={"deprecated": True},
     )
     ng_text: Text = Field("", max_length=NG_TEXT.max_length, description="NG理由の詳細（ng のとき必須）")
+    current_contact_name: Text | None = identification_item(
+        "current_contact_name",
+        required=False,
+        description=f"{ITEM_FACTS['current_contact_name'].label}（自社の担当者名{CONTACT_DESCRIPTION}）",
+    )
+    current_contact_phone: Phone | None = identification_item(
+        "current_contact_phone",
+        required=False,
+        description=ITEM_FACTS["current_contact_phone"].label + PHONE_DESCRIPTION,
+    )
 
 
 class SwitchStartIn(Schema):

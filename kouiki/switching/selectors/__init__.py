@@ -45,6 +45,7 @@ from kouiki.switching.services.personal_data import (
     record_access,
     without_basic_info,
 )
+from kouiki.switching.services.switches import CONTACT_ITEMS, ItemComparison, compare_identification
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -335,18 +336,32 @@ def switch_for(*, actor: User, switch_number: str) -> Switch:
 
 @dataclass(frozen=True)
 class CancelForwardView:
-    """A cancel-forward with the customer identification the new retailer registered; the
-    identification is None where the reader may no longer see it (`identification_readable`)."""
+    """A cancel-forward with the items the new retailer registered. The customer's items (the
+    identification, its kana, the building) are None where the reader may no longer see them
+    (`identification_readable`); the contacts of both retailers are business data, always there.
+    `comparison`: the identification beside the registry's entry, item by item, for the current
+    retailer only (None for anyone else, and where it may not read the identification)."""
 
     switch: Switch
     customer_name: str | None
+    customer_name_kana: str | None
     customer_address: str | None
+    building_name: str | None
     contract_number: str | None
     applications: list[Application]
+    comparison: list[ItemComparison] | None = None
 
     @property
     def has_identification(self) -> bool:
         return self.customer_name is not None
+
+    @property
+    def contacts(self) -> dict[str, str]:
+        return {name: getattr(self.switch, name) for name in sorted(CONTACT_ITEMS)}
+
+    @property
+    def mismatches(self) -> int:
+        return sum(not item.matches for item in self.comparison or ())
 
 
 def identification_readable(*, actor: User, switch: Switch) -> bool:
@@ -367,11 +382,14 @@ def cancel_forward_detail(
     """A switch with its customer identification, for either retailer (SW-L07 / SW-L09). The
     identification is given only where `identification_readable` allows, and then its read is
     recorded with the purpose the reader named (SW-P1; a missing or unknown purpose is refused);
-    otherwise it is None and nothing is recorded. Each side sees only its own applications of the
-    switch. `side` ("new" / "current") asks for the switch only as that party (the API's 結果照会
-    and 取次照会): a switch of the other side is NotFound. `line`: the line the read is reached from
-    (a switch of a class it does not switch is refused naming the function that does); None: the
-    line of the switch's class (a screen that shows a switch wherever it was filed)."""
+    otherwise it is None and nothing is recorded. The current retailer gets it beside the registry's
+    entry, item by item (`compare_identification`): the registry's side is the customer's basic
+    info, read in the same recorded read; the new retailer never sees it. Each side sees only its
+    own applications of the switch. `side` ("new" / "current") asks for the switch only as that
+    party (the API's 結果照会 and 取次照会): a switch of the other side is NotFound. `line`: the line
+    the read is reached from (a switch of a class it does not switch is refused naming the function
+    that does); None: the line of the switch's class (a screen that shows a switch wherever it was
+    filed)."""
     check_purpose(purpose)
     switch = switch_for(actor=actor, switch_number=switch_number)
     is_new = switch.new_retailer_id == actor.organization_id
@@ -389,10 +407,19 @@ def cancel_forward_detail(
         return CancelForwardView(
             switch=switch,
             customer_name=None,
+            customer_name_kana=None,
             customer_address=None,
+            building_name=None,
             contract_number=None,
             applications=applications,
         )
+    comparison = None
+    if not is_new:
+        # The registry's entry beside what was sent: the current retailer's decision rests on it.
+        version = SupplyPointVersion.objects.get(
+            supply_point_id=switch.supply_point_id, valid_to__isnull=True
+        )
+        comparison = compare_identification(switch, version)
     record_access(
         actor=actor,
         supply_point=switch.supply_point,
@@ -404,9 +431,12 @@ def cancel_forward_detail(
     return CancelForwardView(
         switch=switch,
         customer_name=switch.customer_name,
+        customer_name_kana=switch.customer_name_kana,
         customer_address=switch.customer_address,
+        building_name=switch.building_name,
         contract_number=switch.contract_number,
         applications=applications,
+        comparison=comparison,
     )
 
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from kouiki.core.csvio import Encoding, write_csv
 from kouiki.core.field_facts import field_label
-from kouiki.switching.models import Application, SupplyPoint, Switch
+from kouiki.switching.models import Application, Kind, SupplyPoint, Switch
+from kouiki.switching.services.filing import ng_reason_names
 
 # The columns, named by the fields they show.
 HEADER = [
@@ -28,6 +29,7 @@ HEADER = [
     field_label(Application, "updated_at"),
     field_label(Application, "error_code"),
     field_label(Application, "error_detail"),
+    field_label(Switch, "ng_reason"),
 ]
 
 
@@ -37,6 +39,14 @@ def _day(value: date | None) -> str:
 
 def _moment(value: datetime | None) -> str:
     return f"{timezone.localtime(value):%Y/%m/%d %H:%M:%S}" if value else ""
+
+
+def _ng_reasons(application: Application) -> str:
+    """The current retailer's NG reasons, by code and name, on the 廃止取次 they answer."""
+    switch = application.switch if application.switch_id else None
+    if switch is None or application.kind != Kind.CANCEL_FORWARD:
+        return ""
+    return "／".join(f"{reason['code']} {reason['name']}" for reason in ng_reason_names(switch))
 
 
 def rows(applications: Iterable[Application]) -> Iterable[list[object]]:
@@ -56,6 +66,7 @@ def rows(applications: Iterable[Application]) -> Iterable[list[object]]:
             _moment(application.updated_at),
             application.error_code,
             application.error_detail,
+            _ng_reasons(application),
         ]
 
 

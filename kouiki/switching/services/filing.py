@@ -14,7 +14,7 @@ from kouiki.audit.services import record
 from kouiki.core import events
 from kouiki.core.systems import System
 from kouiki.identity.access import organization_of
-from kouiki.switching.models import Application, Kind, State, SupplyPoint, Switch
+from kouiki.switching.models import Application, Kind, NgReason, State, SupplyPoint, Switch
 from kouiki.switching.services.lines import application_type, legacy_kind
 from kouiki.switching.services.numbering import next_reception_number
 from kouiki.tso import services as tso
@@ -166,6 +166,13 @@ def publish_application(application: Application) -> None:
     )
 
 
+def ng_reason_names(switch: Switch) -> list[dict[str, str]]:
+    """The switch's NG reasons by name, in code order ({code, name}): what the new retailer is told
+    (API, events, screens, CSV). A switch decided before reasons were kept together has its one."""
+    codes = switch.ng_reasons or ([switch.ng_reason] if switch.ng_reason else [])
+    return [{"code": code, "name": NgReason(code).label} for code in codes if code in NgReason.values]
+
+
 def publish_switch(switch: Switch) -> None:
     """switch.updated to both retailers of the switch (ADR 11). No personal data travels here."""
     payload = {
@@ -175,6 +182,7 @@ def publish_switch(switch: Switch) -> None:
         "state": switch.state,
         "decision": switch.decision,
         "ng_reason": switch.ng_reason,
+        "ng_reasons": ng_reason_names(switch),
         "desired_date": switch.desired_date.isoformat() if switch.desired_date else None,
         "switching_date": switch.switching_date.isoformat() if switch.switching_date else None,
         "deadline": _japan_time(switch.deadline),

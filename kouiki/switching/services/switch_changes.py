@@ -13,7 +13,6 @@ from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.core.calendar import JST
 from kouiki.core.errors import InvalidTransition, KouikiError, ValidationFailed, refuse_together
-from kouiki.core.japanese import clean_text
 from kouiki.switching.models import Application, Kind, State, SupplyPointVersion, Switch, SwitchState
 from kouiki.switching.services.filing import (
     STEP_CANCELLED,
@@ -23,10 +22,11 @@ from kouiki.switching.services.filing import (
     publish_switch,
 )
 from kouiki.switching.services.switches import (
-    IDENTIFICATION,
+    CANCEL_FORWARD_ITEMS,
     NEW_CONTRACT_NUMBER,
     check_desired_date,
-    check_identification,
+    check_items,
+    clean_item,
     plan,
     refuse,
     save_switch,
@@ -153,16 +153,17 @@ def _nothing_to_change() -> ValidationFailed:
 def _corrected_request(
     switch: Switch, changes: dict[str, Any]
 ) -> tuple[dict[str, str], date | None, SupplyPointVersion]:
-    """A 20's identification and desired date as the correction gives them (an item not given stays
-    as registered), checked as a registration checks them; with the point's current data."""
-    allowed = {"customer_name", "customer_address", "contract_number", "desired_date"}
+    """A 20's items and desired date as the correction gives them (an item not given stays as
+    registered; an optional item given blank is cleared), checked as a registration checks them;
+    with the point's current data."""
+    allowed = {*CANCEL_FORWARD_ITEMS, "desired_date"}
     unknown = sorted(set(changes) - allowed)
     if unknown:
         raise ValidationFailed(f"訂正できない項目です: {', '.join(unknown)}", code="not_correctable")
-    registered = {name: getattr(switch, name) for name in IDENTIFICATION}
+    registered = {name: getattr(switch, name) for name in CANCEL_FORWARD_ITEMS}
     values = {
-        name: clean_text(str(changes[name] or "")) if name in changes else registered[name]
-        for name in IDENTIFICATION
+        name: clean_item(name, changes[name]) if name in changes else registered[name]
+        for name in CANCEL_FORWARD_ITEMS
     }
     desired = changes.get("desired_date", switch.desired_date)
     if isinstance(desired, str):
@@ -171,7 +172,7 @@ def _corrected_request(
         raise _nothing_to_change()
     version = SupplyPointVersion.objects.get(supply_point=switch.supply_point, valid_to__isnull=True)
     refuse_together(
-        lambda: check_identification(version, values),
+        lambda: check_items({name: value for name, value in values.items() if name in changes}),
         lambda: check_desired_date(desired, switch.supply_point, switch.meter_work),
     )
     return values, desired, version
@@ -185,15 +186,7 @@ def _correct_request(actor: User, switch: Switch, application: Application, chan
     for name, value in values.items():
         setattr(switch, name, value)
     plan(switch, version, desired, registered_on=timezone.localtime(switch.created_at, JST).date())
-    save_switch(
-        switch,
-        "customer_name",
-        "customer_address",
-        "contract_number",
-        "desired_date",
-        "switching_date",
-        "deadline",
-    )
+    save_switch(switch, *CANCEL_FORWARD_ITEMS, "desired_date", "switching_date", "deadline")
     application.payload = {
         **application.payload,
         **values,

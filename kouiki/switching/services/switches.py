@@ -9,9 +9,13 @@ Issue 7 and ADR 11:
 - at most one switch in progress per supply point: refused with the number of the one in
   progress (409) — held by the partial unique constraint `switching_one_open_switch_per_point`,
   so two concurrent registrations cannot both pass;
-- a cancel-forward whose customer identification does not match the registry is refused, naming
-  the field that does not match;
-- the current retailer's NG carries one of the fixed reasons (NgReason) and free text;
+- the hub checks a cancel-forward's point, the form of its items (each present where required,
+  visible, within its length, in CP932; the kana in katakana, the phones as phone numbers) and
+  that a switch may start — not whether the customer's identification matches: the current
+  retailer sees it beside its registry entry, item by item (`compare_identification`), and decides
+  (ADR 26; SWITCHING-REAL.md "The process");
+- the current retailer's NG carries one or more of the fixed reasons (NgReason, up to all of them
+  together) and free text, returned by name to the new retailer;
 - once both 05 and 03 are in, the switch is matched and locked (訂正 / 取消 refused) and both are
   forwarded to the operator, which completes them on the switching date;
 - a pair not complete by its deadline is rejected by the periodic job `expire_unmatched_switches`.
@@ -20,9 +24,12 @@ Issue 7 and ADR 11:
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -39,10 +46,21 @@ from kouiki.core.errors import (
     refuse_together,
 )
 from kouiki.core.field_facts import FieldFacts, field_facts
-from kouiki.core.japanese import clean_text, is_visible
+from kouiki.core.japanese import (
+    clean_text,
+    is_visible,
+    normalize_code,
+    normalize_kana,
+    normalize_phone,
+    too_long_message,
+    validate_cp932,
+    validate_kana,
+    validate_phone,
+)
 from kouiki.identity.access import function, organization_of
 from kouiki.switching.models import (
     LIVE_STATES,
+    MAX_NG_REASONS,
     OPEN_SWITCH_STATES,
     UNMATCHED_SWITCH_STATES,
     Application,
@@ -66,6 +84,7 @@ from kouiki.switching.services.filing import (
     SYSTEM,
     file_application,
     finish,
+    ng_reason_names,
     publish_application,
     publish_switch,
 )
@@ -79,16 +98,37 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SWITCH_KINDS = frozenset({Kind.CANCEL_FORWARD, Kind.SWITCH_START, Kind.SWITCH_ABOLISH})
-# The customer identification of a cancel-forward: the switch's item → the registry field it must match.
+# The customer identification of a cancel-forward: the switch's item → the registry field the current
+# retailer compares it with (`compare_identification`).
 IDENTIFICATION = {
     "customer_name": "customer_name",
     "customer_address": "customer_address",
     "contract_number": "retail_contract_number",
 }
+# What the new retailer sends with a 廃止取次登録, in the order of the screen: the identification, the
+# customer's kana name and building (personal data, read as the identification is) and its own
+# contact (business data: shown to both retailers, not recorded as a read of the customer's data).
+CANCEL_FORWARD_ITEMS = (
+    "customer_name",
+    "customer_name_kana",
+    "customer_address",
+    "building_name",
+    "contract_number",
+    "new_contact_name",
+    "new_contact_phone",
+)
+# What the current retailer sends with its decision besides it: its contact.
+DECISION_CONTACT_ITEMS = ("current_contact_name", "current_contact_phone")
+CONTACT_ITEMS = frozenset({"new_contact_name", "new_contact_phone", *DECISION_CONTACT_ITEMS})
+REQUIRED_ITEMS = frozenset(IDENTIFICATION)
+KANA_ITEMS = frozenset({"customer_name_kana"})
+PHONE_ITEMS = frozenset({"new_contact_phone", "current_contact_phone"})
+CODE_ITEMS = frozenset({"contract_number"})
 # Their labels and the longest values kept, from the switch's fields (forms and API take them too).
-IDENTIFICATION_FACTS: dict[str, FieldFacts] = {name: field_facts(Switch, name) for name in IDENTIFICATION}
-# The new retailer's retail contract number in a 05's payload: the registry's 小売供給契約番号 once the
-# switch is complete, so no longer than that field.
+ITEM_FACTS: dict[str, FieldFacts] = {
+    name: field_facts(Switch, name) for name in (*CANCEL_FORWARD_ITEMS, *DECISION_CONTACT_ITEMS)
+}
+IDENTIFICATION_FACTS: dict[str, FieldFacts] = {name: ITEM_FACTS[name] for name in IDENTIFICATION}
 NEW_CONTRACT_NUMBER = FieldFacts(
     label="新しい小売供給契約番号",
     max_length=field_facts(SupplyPointVersion, "retail_contract_number").max_length,
@@ -119,30 +159,105 @@ def _comparable(value: str) -> str:
     return "".join(clean_text(value).translate(_HYPHENS).split())
 
 
-def _identification(given: dict[str, Any]) -> dict[str, str]:
-    """The identification as kept: each item cleaned (core.japanese.clean_text)."""
-    return {name: clean_text(str(given.get(name) or "")) for name in IDENTIFICATION}
+def clean_item(name: str, value: object) -> str:
+    """One item of a cancel-forward or a decision as kept: cleaned (core.japanese.clean_text); the
+    kana in full-width katakana, a phone and a contract number in half-width (core.japanese)."""
+    text = clean_text(str(value or ""))
+    if name in KANA_ITEMS:
+        return normalize_kana(text)
+    if name in PHONE_ITEMS:
+        return normalize_phone(text)
+    if name in CODE_ITEMS:
+        return normalize_code(text)
+    return text
 
 
-def check_identification(version: SupplyPointVersion, values: dict[str, str]) -> None:
-    """The cleaned identification must be there (something visible), fit, and match the registry."""
-    errors: dict[str, list[str]] = {}
-    for name, registry_field in IDENTIFICATION.items():
-        label, limit = IDENTIFICATION_FACTS[name].label, IDENTIFICATION_FACTS[name].limit
-        value = values[name]
-        if not is_visible(value):
-            errors[name] = [f"{label}を入力してください（空白や表示されない文字だけでは登録できません）。"]
-        elif len(value) > limit:
-            errors[name] = [f"{label}は{limit}文字以内で入力してください。"]
-        elif _comparable(value) != _comparable(getattr(version, registry_field)):
-            errors[name] = [f"{label}が供給地点の登録内容と一致しません。"]
-    if errors:
-        mismatched = [IDENTIFICATION_FACTS[name].label for name in errors]
-        raise ValidationFailed(
-            f"需要者の本人確認ができません（{'・'.join(mismatched)}）。",
-            code="customer_mismatch",
-            errors=errors,
+def _item_refusal(name: str, value: str) -> tuple[str, str] | None:
+    """(code, Japanese message) of what is wrong with one cleaned item; None when it is fine. An
+    optional item left blank is fine; a required one must show something."""
+    facts = ITEM_FACTS[name]
+    label, limit = facts.label, facts.limit
+    if not value:
+        if name in REQUIRED_ITEMS:
+            return (
+                "not_visible",
+                f"{label}を入力してください（空白や表示されない文字だけでは登録できません）。",
+            )
+        return None
+    if not is_visible(value):
+        return (
+            "not_visible",
+            f"{label}に表示される文字がありません（空白や表示されない文字だけでは登録できません）。",
         )
+    if len(value) > limit:
+        return "too_long", f"{label}は{too_long_message(limit, len(value))}"
+    checks: list[tuple[str, Any]] = [("cp932", validate_cp932)]
+    if name in KANA_ITEMS:
+        checks.append(("kana", validate_kana))
+    if name in PHONE_ITEMS:
+        checks.append(("phone_format", validate_phone))
+    for code, check in checks:
+        try:
+            check(value)
+        except ValidationError as error:
+            return code, f"{label}: {error.messages[0]}"
+    return None
+
+
+def check_items(values: dict[str, str]) -> None:
+    """The form of the items given (cleaned, `clean_item`), every refusal at once, per field. The
+    hub checks the form only: whether the identification is the customer's is the current
+    retailer's decision (`compare_identification`)."""
+    errors: dict[str, list[str]] = {}
+    first_code = ""
+    for name, value in values.items():
+        refusal = _item_refusal(name, value)
+        if refusal is not None:
+            first_code = first_code or refusal[0]
+            errors[name] = [refusal[1]]
+    if errors:
+        labels = "・".join(ITEM_FACTS[name].label for name in errors)
+        raise ValidationFailed(f"入力内容を確認してください（{labels}）。", code=first_code, errors=errors)
+
+
+def cancel_forward_items(given: dict[str, Any]) -> dict[str, str]:
+    """The items of a cancel-forward as kept, each cleaned (`clean_item`); an item not given is blank."""
+    return {name: clean_item(name, given.get(name)) for name in CANCEL_FORWARD_ITEMS}
+
+
+@dataclass(frozen=True)
+class ItemComparison:
+    """One item of the identification as the new retailer sent it beside the registry's entry."""
+
+    name: str
+    label: str
+    sent: str
+    registered: str
+    matches: bool
+
+
+def compare_identification(switch: Switch, version: SupplyPointVersion) -> list[ItemComparison]:
+    """The identification the new retailer sent beside what the registry holds for the point, item
+    by item, with whether they match as people write them (width, spaces and hyphen forms do not
+    count). The address matches also when the address followed by the building name does (the
+    registry keeps one address). For the current retailer's decision only: the registry's side is
+    the customer's personal data (the caller checks the reader and records the read)."""
+    compared: list[ItemComparison] = []
+    for name, registry_field in IDENTIFICATION.items():
+        sent, registered = getattr(switch, name), getattr(version, registry_field)
+        matches = _comparable(sent) == _comparable(registered)
+        if name == "customer_address" and not matches and switch.building_name:
+            matches = _comparable(f"{sent}{switch.building_name}") == _comparable(registered)
+        compared.append(
+            ItemComparison(
+                name=name,
+                label=IDENTIFICATION_FACTS[name].label,
+                sent=sent,
+                registered=registered,
+                matches=matches,
+            )
+        )
+    return compared
 
 
 def _switchable(actor: User, version: SupplyPointVersion, noun: str) -> None:
@@ -231,7 +346,7 @@ class CancelForwardCheck(NamedTuple):
 
     point: SupplyPoint
     version: SupplyPointVersion
-    identification: dict[str, str]
+    items: dict[str, str]
     meter_work: bool
 
 
@@ -243,31 +358,39 @@ def check_cancel_forward(
     customer_name: str,
     customer_address: str,
     contract_number: str,
+    customer_name_kana: str = "",
+    building_name: str = "",
+    new_contact_name: str = "",
+    new_contact_phone: str = "",
     desired_date: date | None = None,
     line: str = LOW,
 ) -> CancelForwardCheck:
     """廃止取次登録 without writing: every refusal of `register_cancel_forward`, which calls it; the
-    screen's 確認 step asks it too. The identification and the desired date are refused together."""
+    screen's 確認 step asks it too. The items and the desired date are refused together."""
     reached = lines.enter(actor, line, Business.CANCEL_FORWARD)
     point, version = point_for_number(supply_point_number, noun=reached.point_label)
     lines.require_class(reached, Business.CANCEL_FORWARD, point)
     _switchable(actor, version, reached.point_label)
-    identification = _identification(
+    items = cancel_forward_items(
         {
             "customer_name": customer_name,
+            "customer_name_kana": customer_name_kana,
             "customer_address": customer_address,
+            "building_name": building_name,
             "contract_number": contract_number,
+            "new_contact_name": new_contact_name,
+            "new_contact_phone": new_contact_phone,
         }
     )
     meter_work = not bool((version.meter or {}).get("smart_meter"))
     refuse_together(
-        lambda: check_identification(version, identification),
+        lambda: check_items(items),
         lambda: check_desired_date(desired_date, point, meter_work),
     )
     in_progress = _open_switch_number(point)
     if in_progress:
         raise SwitchInProgress(in_progress)
-    return CancelForwardCheck(point, version, identification, meter_work)
+    return CancelForwardCheck(point, version, items, meter_work)
 
 
 @function(*lines.functions_of(Business.CANCEL_FORWARD))
@@ -278,25 +401,35 @@ def register_cancel_forward(
     customer_name: str,
     customer_address: str,
     contract_number: str,
+    customer_name_kana: str = "",
+    building_name: str = "",
+    new_contact_name: str = "",
+    new_contact_phone: str = "",
     desired_date: date | None = None,
     line: str = LOW,
 ) -> Application:
     """スイッチング廃止取次登録 (SW-L06, SW-H04, SW-F04): the new retailer asks, on the customer's
-    behalf, the current retailer to end its contract. Returns the application (its `reception_number`;
-    `switch.number` is the 廃止取次番号).
+    behalf, the current retailer to end its contract, sending the customer's identification (name,
+    its kana, address, building, the current retailer's contract number) and its own contact.
+    Returns the application (its `reception_number`; `switch.number` is the 廃止取次番号).
 
     Refused (`check_cancel_forward`): a malformed number (422), an unknown point (404), a point of
     a class the line does not switch (422, naming the function that does), a point not in service
-    or without a retailer or already the actor's (422), identification that does not match the
-    registry (422, naming each field), a desired date before the operator's lead time or
-    more than a year ahead (422), a point already switching (409 `SwitchInProgress`, naming the
-    廃止取次番号)."""
-    point, version, identification, meter_work = check_cancel_forward(
+    or without a retailer or already the actor's (422), an item missing, blank, too long, outside
+    CP932 or of the wrong form (422, naming each field), a desired date before the operator's lead
+    time or more than a year ahead (422), a point already switching (409 `SwitchInProgress`,
+    naming the 廃止取次番号). Identification that differs from the registry is not refused: the
+    current retailer sees the difference and decides."""
+    point, version, items, meter_work = check_cancel_forward(
         actor=actor,
         supply_point_number=supply_point_number,
         customer_name=customer_name,
         customer_address=customer_address,
         contract_number=contract_number,
+        customer_name_kana=customer_name_kana,
+        building_name=building_name,
+        new_contact_name=new_contact_name,
+        new_contact_phone=new_contact_phone,
         desired_date=desired_date,
         line=line,
     )
@@ -308,12 +441,10 @@ def register_cancel_forward(
         area=point.area,
         new_retailer_id=organization_of(actor),
         current_retailer_id=cast(int, version.retailer_id),  # _switchable: the point has a retailer
-        customer_name=identification["customer_name"],
-        customer_address=identification["customer_address"],
-        contract_number=identification["contract_number"],
         meter_work=meter_work,
         created_at=now,
         updated_at=now,
+        **items,
     )
     plan(switch, version, desired_date, registered_on=today_jst())
     with transaction.atomic():
@@ -337,9 +468,7 @@ def register_cancel_forward(
             switching_date=switch.switching_date,
             payload={
                 "switch_number": switch.number,
-                "customer_name": switch.customer_name,
-                "customer_address": switch.customer_address,
-                "contract_number": switch.contract_number,
+                **items,
                 "desired_date": desired_date.isoformat() if desired_date else None,
             },
         )
@@ -424,21 +553,66 @@ def refuse(refusal: KouikiError | None) -> None:
         raise refusal
 
 
-def _check_decision_input(decision: str, ng_reason: str, ng_text: str) -> None:
+class DecisionInput(NamedTuple):
+    """A decision as `_decision_input` read it: the NG reasons in code order (none with OK), the
+    text, and the current retailer's contact items, cleaned."""
+
+    reasons: list[str]
+    text: str
+    contact: dict[str, str]
+
+
+def _ng_reasons(ng_reasons: Sequence[str], ng_reason: str) -> tuple[list[str], list[str]]:
+    """(the reasons given in code order, each once; the codes that are none of NgReason)."""
+    given = {normalize_code(str(code)) for code in (*ng_reasons, ng_reason) if str(code or "").strip()}
+    unknown = sorted(code for code in given if code not in NgReason.values)
+    return [code for code in NgReason.values if code in given], unknown
+
+
+def _decision_input(
+    decision: str, ng_reasons: Sequence[str], ng_reason: str, ng_text: str, contact: dict[str, str]
+) -> DecisionInput:
+    """The decision as given, or every refusal of its form at once: OK / NG; with NG at least one
+    of the fixed reasons (each a code of NgReason, up to all of them) and the text; the contact's
+    items as a registration's (`check_items`)."""
     if decision not in SwitchDecision.values:
         raise ValidationFailed(
             "取次判断（OK / NG）を選択してください。", code="decision_required", field="decision"
         )
-    if decision == SwitchDecision.NG:
-        errors: dict[str, list[str]] = {}
-        if ng_reason not in NgReason.values:
-            errors["ng_reason"] = ["NG理由を選択してください。"]
-        if not (ng_text or "").strip():
-            errors["ng_text"] = ["NG理由の詳細を入力してください。"]
-        elif len(ng_text.strip()) > NG_TEXT.limit:
-            errors["ng_text"] = [f"NG理由の詳細は{NG_TEXT.limit}文字以内で入力してください。"]
-        if errors:
-            raise ValidationFailed("NG理由を入力してください。", code="ng_reason_required", errors=errors)
+    contact = {name: clean_item(name, contact.get(name)) for name in DECISION_CONTACT_ITEMS}
+    text = (ng_text or "").strip()
+    if decision == SwitchDecision.OK:
+        check_items(contact)
+        return DecisionInput(reasons=[], text="", contact=contact)
+    reasons, unknown = _ng_reasons(ng_reasons, ng_reason)
+    errors: dict[str, list[str]] = {}
+    code = "ng_reason_required"
+    if unknown:
+        code = "ng_reason_unknown"
+        errors["ng_reasons"] = [
+            f"NG理由コード {'、'.join(unknown)} はありません。"
+            f"{'・'.join(NgReason.values)} から選択してください。"
+        ]
+    elif not reasons:
+        errors["ng_reasons"] = ["NG理由を1つ以上選択してください。"]
+    elif len(reasons) > MAX_NG_REASONS:
+        errors["ng_reasons"] = [f"NG理由は{MAX_NG_REASONS}件まで選択できます。"]
+    if not text:
+        errors["ng_text"] = ["NG理由の詳細を入力してください。"]
+    elif len(text) > NG_TEXT.limit:
+        errors["ng_text"] = [f"NG理由の詳細は{too_long_message(NG_TEXT.limit, len(text))}"]
+    else:
+        try:
+            validate_cp932(text)
+        except ValidationError as error:
+            errors["ng_text"] = [f"NG理由の詳細: {error.messages[0]}"]
+    try:
+        check_items(contact)
+    except ValidationFailed as refused:
+        errors.update(refused.errors)
+    if errors:
+        raise ValidationFailed("NG理由を入力してください。", code=code, errors=errors)
+    return DecisionInput(reasons=reasons, text=text, contact=contact)
 
 
 @function(*lines.functions_of(Business.DECISION))
@@ -447,13 +621,22 @@ def check_decision(
     actor: User,
     switch_number: str,
     decision: str,
+    ng_reasons: Sequence[str] = (),
     ng_reason: str = "",
     ng_text: str = "",
+    current_contact_name: str = "",
+    current_contact_phone: str = "",
     line: str = LOW,
 ) -> None:
     """廃止取次判断 without writing: the refusals of `decide_cancel_forward` as of now (its 確認 step)."""
     reached = lines.enter(actor, line, Business.DECISION)
-    _check_decision_input(decision, ng_reason, ng_text)
+    _decision_input(
+        decision,
+        ng_reasons,
+        ng_reason,
+        ng_text,
+        {"current_contact_name": current_contact_name, "current_contact_phone": current_contact_phone},
+    )
     refuse(
         decision_refusal(
             party_switch(
@@ -469,15 +652,25 @@ def decide_cancel_forward(
     actor: User,
     switch_number: str,
     decision: str,
+    ng_reasons: Sequence[str] = (),
     ng_reason: str = "",
     ng_text: str = "",
+    current_contact_name: str = "",
+    current_contact_phone: str = "",
     line: str = LOW,
 ) -> Switch:
-    """スイッチング廃止取次判断 (SW-L10, SW-H08, SW-F08): the current retailer answers OK, or NG with
-    one of the fixed reasons (NgReason) and free text. Only once, and only while the switch waits
-    for it."""
+    """スイッチング廃止取次判断 (SW-L10, SW-H08, SW-F08): the current retailer, having compared the
+    identification with its records, answers OK, or NG with one or more of the fixed reasons
+    (NgReason, `ng_reasons`; `ng_reason`, one code as clients before them gave it, joins them) and
+    free text; with its contact. Only once, and only while the switch waits for it."""
     reached = lines.enter(actor, line, Business.DECISION)
-    _check_decision_input(decision, ng_reason, ng_text)
+    given = _decision_input(
+        decision,
+        ng_reasons,
+        ng_reason,
+        ng_text,
+        {"current_contact_name": current_contact_name, "current_contact_phone": current_contact_phone},
+    )
     with transaction.atomic():
         switch = locked_switch(
             actor=actor, switch_number=switch_number, side="current", reached=(reached, Business.DECISION)
@@ -487,6 +680,8 @@ def decide_cancel_forward(
         switch.decision = decision
         switch.decided_at = now
         switch.decided_by = actor
+        for name, value in given.contact.items():
+            setattr(switch, name, value)
         request = live_application(switch, Kind.CANCEL_FORWARD)
         if decision == SwitchDecision.OK:
             switch.state = SwitchState.APPROVED
@@ -494,11 +689,13 @@ def decide_cancel_forward(
                 finish(request, state=State.COMPLETED, step=STEP_DECIDED_OK, publish=False)
         else:
             switch.state = SwitchState.REJECTED
-            switch.ng_reason = ng_reason
-            switch.ng_text = ng_text.strip()
+            switch.ng_reasons = given.reasons
+            switch.ng_reason = given.reasons[0]
+            switch.ng_text = given.text
             switch.closed_at = now
             switch.close_code = "cancel_forward_ng"
-            switch.close_detail = f"{NgReason(ng_reason).label}: {switch.ng_text}"[: CLOSE_DETAIL.limit]
+            names = "、".join(reason["name"] for reason in ng_reason_names(switch))
+            switch.close_detail = f"{names}: {switch.ng_text}"[: CLOSE_DETAIL.limit]
             if request is not None:
                 finish(
                     request,
@@ -515,7 +712,9 @@ def decide_cancel_forward(
             "decided_at",
             "decided_by",
             "ng_reason",
+            "ng_reasons",
             "ng_text",
+            *DECISION_CONTACT_ITEMS,
             "closed_at",
             "close_code",
             "close_detail",
@@ -525,7 +724,7 @@ def decide_cancel_forward(
             action=Action.SWITCHING_SWITCH_DECIDE,
             obj=switch,
             system=SYSTEM,
-            detail={"decision": decision, "ng_reason": ng_reason},
+            detail={"decision": decision, "ng_reasons": given.reasons},
         )
         if request is not None:
             publish_application(request)

@@ -144,6 +144,7 @@ def confirmed(
     intro: str = "",
     initial: dict[str, Any] | None = None,
     template: str = "switching/form.html",
+    shown: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The three steps of a change of ``business`` on ``line``: the form (GET, or "戻る"), the
     confirmation (POST step=confirm: the service's own check without writing, ``check``, then the
@@ -151,16 +152,28 @@ def confirmed(
     called). A refusal of either shows on the form, so that what 確認 shows is what 送信 accepts
     unless the data changed meanwhile. After it, the status screen of the application the service
     returned, or where ``after(result)`` says: (number for the message, URL). The form's labels are
-    the line's (受電地点, 発電者 on the FIT line)."""
+    the line's (受電地点, 発電者 on the FIT line). ``shown``: more for ``template`` to show beside the
+    form (the decision's identification check)."""
     function_id = line.function(business)
     title = function_title(function_id)
     step = request.POST.get("step") if request.method == "POST" else None
     bound = request.POST if step in ("confirm", "submit") else None
     form = form_class(bound, initial=initial, line=line)
     if step == "edit":
-        kept = {k: v for k, v in request.POST.items() if k in form_class.base_fields}
+        # Every value of a field of several (NG理由), one of any other.
+        kept = {
+            k: values if len(values) > 1 else values[0]
+            for k, values in request.POST.lists()
+            if k in form_class.base_fields
+        }
         form = form_class(initial=kept, line=line)
-    context: dict[str, Any] = {"form": form, "title": title, "function_id": function_id, "intro": intro}
+    context: dict[str, Any] = {
+        "form": form,
+        "title": title,
+        "function_id": function_id,
+        "intro": intro,
+        **(shown or {}),
+    }
     if step in ("confirm", "submit") and form.is_valid():
         try:
             if step == "confirm":

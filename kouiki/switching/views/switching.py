@@ -13,11 +13,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kouiki.core.errors import KouikiError
 from kouiki.core.lists import paginate, searched
 from kouiki.identity.access import organization_of
 from kouiki.switching import forms, selectors
 from kouiki.switching.models import Purpose, Switch
 from kouiki.switching.services import switch_pairs, switches
+from kouiki.switching.services.filing import ng_reason_names
 from kouiki.switching.services.lines import FIT, Business, Line, line_for_class
 from kouiki.switching.views.common import PAGE_SIZE, confirmed, function_title, line_screen, line_url, page
 
@@ -62,10 +64,18 @@ def _list(request: HttpRequest, actor: User, line: Line, *, business: Business, 
     form = forms.SwitchFilterForm(request.GET or None, line=line)
     select = selectors.switches_filed if side == "new" else selectors.switches_received
     listing = paginate(request, searched(form, partial(select, actor=actor, line=line.key)), PAGE_SIZE)
+    # Each switch with its NG reasons by name, for the table.
+    rows = [(switch, ng_reason_names(switch)) for switch in listing.object_list]
     return page(
         request,
         "switching/switch_list.html",
-        {"form": form, "page": listing, "side": side, "title": function_title(line.function(business))},
+        {
+            "form": form,
+            "page": listing,
+            "rows": rows,
+            "side": side,
+            "title": function_title(line.function(business)),
+        },
         line=line,
     )
 
@@ -121,6 +131,8 @@ def switch_detail(request: HttpRequest, actor: User, line: Line, number: str) ->
         "switch": switch,
         "side": side,
         "view": view,
+        "purpose": purpose_form.cleaned_data["purpose"] if view else "",
+        "ng_reasons": ng_reason_names(switch),
         "readable": readable,
         "purpose_form": purpose_form,
         "purpose_label": purpose_label,
@@ -156,9 +168,26 @@ def switch_start(request: HttpRequest, actor: User, line: Line) -> HttpResponse:
 # --- 現小売 -------------------------------------------------------------------------------------------
 
 
+def _identification_check(request: HttpRequest, actor: User, line: Line) -> Any:
+    """The switch the decision screen was opened for (`?switch=`), with what the new retailer sent
+    beside the registry, when a purpose was named there (`?purpose=`, carried from the switch's
+    screen): a recorded read (SW-P1). None otherwise; a switch that is not the actor's to decide
+    shows nothing here (the decision itself refuses it)."""
+    number, purpose = request.GET.get("switch", ""), request.GET.get("purpose", "")
+    if request.method != "GET" or not number or purpose not in Purpose.values:
+        return None
+    try:
+        return selectors.cancel_forward_detail(
+            actor=actor, switch_number=number, purpose=purpose, side="current", line=line.key
+        )
+    except KouikiError:
+        return None
+
+
 @line_screen(Business.DECISION)
 @require_http_methods(["GET", "POST"])
 def cancel_forward_decide(request: HttpRequest, actor: User, line: Line) -> HttpResponse:
+    customer = line.customer_label
     return confirmed(
         request,
         actor,
@@ -170,7 +199,12 @@ def cancel_forward_decide(request: HttpRequest, actor: User, line: Line) -> Http
         after=_switch_url,
         done="廃止取次番号 {number} の取次判断を登録しました。",
         initial={"switch_number": request.GET.get("switch", "")},
-        intro="受け付けた廃止取次について、取次の可否を判断します。NGの場合は理由を選択し、詳細を入力してください。",
+        intro=(
+            f"受け付けた廃止取次について、新小売が登録した{customer}の本人確認情報を貴社の契約と照合し、"
+            "取次の可否を判断します。NGの場合は理由を1つ以上選択し、詳細を入力してください。"
+        ),
+        template="switching/decision_form.html",
+        shown={"view": _identification_check(request, actor, line)},
     )
 
 

@@ -67,6 +67,8 @@ def list_received_cancel_forwards(
     response={200: SwitchDetail, **problems(403, 404, 422)},
     description=(
         "廃止取次番号で指定した、自社が受けた廃止取次と新小売が登録した本人確認情報です。"
+        "`identification_check` に、本人確認情報と{point}の登録内容（自社の登録）を項目ごとに並べ、"
+        "一致・不一致を示します（全角・半角、空白、ハイフンの違いは問いません）。これを見て取次の可否を判断します。"
         "利用目的（purpose）は必須で、閲覧はその目的とともに記録されます。"
         "手続が終了した案件では、自社が{point}の現小売である場合を除き、本人確認情報は null です。"
     ),
@@ -88,7 +90,8 @@ def received_cancel_forward(
     Business.DECISION,
     response={200: SwitchSummary, **problems(403, 404, 409, 422)},
     description=(
-        "現小売として取次の可否を登録します。NG のときは理由コード（ng_reason）と詳細（ng_text）が必要です。"
+        "現小売として取次の可否を、自社の担当者とともに登録します。NG のときは理由（`ng_reasons`: 定められた"
+        "理由から1つ以上、同時に複数可）と詳細（ng_text）が必要です。理由は名称とともに新小売へ返されます。"
         "判断は一度だけです。"
     ),
 )
@@ -99,8 +102,11 @@ def decide_cancel_forward(
         actor=actor,
         switch_number=switch_number,
         decision=body.decision,
+        ng_reasons=body.ng_reasons or (),
         ng_reason=body.ng_reason or "",
         ng_text=body.ng_text,
+        current_contact_name=body.current_contact_name or "",
+        current_contact_phone=body.current_contact_phone or "",
         line=line.key,
     )
     return switch_summary(decided)

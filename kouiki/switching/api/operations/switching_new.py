@@ -51,10 +51,12 @@ def own_application(user: Any, reception_number: str, kind: str, line: Line) -> 
     Business.CANCEL_FORWARD,
     response={201: CancelForwardAnswer, **problems(403, 404, 409, 422)},
     description=(
-        "新小売として、{customer}の本人確認情報（氏名・住所・現小売の契約番号）と希望日を添えて廃止取次を登録します。"
-        "登録内容が{point}の登録と一致しなければ 422（項目ごとのエラー）、既にスイッチング手続中なら 409"
-        "（`switch_number` に手続中の廃止取次番号）です。応答の `reception_number` が受付番号、"
-        "`switch_number` が廃止取次番号です。"
+        "新小売として、{customer}の本人確認情報（氏名・氏名カナ・住所・建物名・現小売の契約番号）と自社の担当者、"
+        "希望日を添えて廃止取次を登録します。ハブが確かめるのは{point}、各項目の形式（必須・表示される文字・"
+        "長さ・Shift_JIS（CP932）・カナ・電話番号）とスイッチングを始められることで、誤りは 422（項目ごとの"
+        "エラー）、既にスイッチング手続中なら 409（`switch_number` に手続中の廃止取次番号）です。"
+        "本人確認情報が{point}の登録と一致するかは現小売が照合して判断します（不一致でも登録されます）。"
+        "応答の `reception_number` が受付番号、`switch_number` が廃止取次番号です。"
     ),
 )
 def register_cancel_forward(
@@ -64,8 +66,12 @@ def register_cancel_forward(
         actor=actor,
         supply_point_number=body.supply_point_number,
         customer_name=body.customer_name,
+        customer_name_kana=body.customer_name_kana or "",
         customer_address=body.customer_address,
+        building_name=body.building_name or "",
         contract_number=body.contract_number,
+        new_contact_name=body.new_contact_name or "",
+        new_contact_phone=body.new_contact_phone or "",
         desired_date=body.desired_date,
         line=line.key,
     )
@@ -81,7 +87,10 @@ def register_cancel_forward(
     suffix="correct",
     summary="スイッチング廃止取次登録の訂正 ({function})",
     response={200: ApplicationStatus, **problems(403, 404, 409, 422)},
-    description="現小売の判断前に限り、同じ受付番号のまま本人確認情報・希望日を訂正します（指定した項目のみ）。",
+    description=(
+        "現小売の判断前に限り、同じ受付番号のまま本人確認情報・担当者・希望日を訂正します（指定した項目のみ。"
+        "省略可の項目は null で消去）。"
+    ),
 )
 def correct_cancel_forward(
     request: HttpRequest,
@@ -183,7 +192,9 @@ def list_cancel_forward_results(
     Business.CANCEL_FORWARD_RESULT,
     response={200: SwitchDetail, **problems(403, 404, 422)},
     description=(
-        "廃止取次番号で指定した自社の廃止取次の結果（現小売の判断、NG理由、予定日）と登録した本人確認情報です。"
+        "廃止取次番号で指定した自社の廃止取次の結果（現小売の判断、NG理由（`ng_reasons`: コードと名称）、"
+        "予定日、両小売の担当者）と登録した本人確認情報です。供給地点の登録内容との照合（`identification_check`）"
+        "は現小売にのみ示され、ここでは null です。"
         "利用目的（purpose）は必須で、本人確認情報の閲覧はその目的とともに記録されます。"
         "手続が終了した案件（取次NG・取消・不備・完了）では、自社が{point}の現小売である場合を除き、"
         "本人確認情報は null です（閲覧も記録されません）。"
