@@ -120,9 +120,20 @@ def _phone(value: Any) -> Any:
 
 
 # The stored forms, which the schema declares: katakana, ー, ・ and spaces; a phone of 10 or 11 digits
-# in three groups (two hyphens: 12 or 13 characters).
+# in three groups (市外局番 2-5 digits with its 0, 市内局番 1-4, 加入者番号 3-4), each way of cutting them
+# spelled out (a length would also count a space that the normalization removes).
 KANA_PATTERN = "^[\u30a1-\u30faー・\u3000 ]*$"
-PHONE_PATTERN = "^0[0-9]{1,4}-[0-9]{1,4}-[0-9]{3,4}$"
+PHONE_PATTERN = (
+    "^0(?:"
+    + "|".join(
+        f"[0-9]{{{area}}}-[0-9]{{{local}}}-[0-9]{{{line}}}"
+        for area in range(1, 5)
+        for local in range(1, 5)
+        for line in (3, 4)
+        if 1 + area + local + line in (10, 11)
+    )
+    + ")$"
+)
 Kana = Annotated[
     str,
     BeforeValidator(_kana),
@@ -133,5 +144,5 @@ Phone = Annotated[
     str,
     BeforeValidator(_phone),
     AfterValidator(_checked(validate_phone)),
-    WithJsonSchema({"type": "string", "pattern": PHONE_PATTERN, "minLength": 12, "maxLength": 13}),
+    WithJsonSchema({"type": "string", "pattern": PHONE_PATTERN}),
 ]

@@ -43,7 +43,7 @@ def test_same_key_other_body_is_refused(api, retailer_a, points) -> None:
 
 def test_a_refusal_is_replayed_and_leaves_nothing_behind(api, retailer_a, points) -> None:
     client = api(retailer_a.token)
-    body = cancel_forward_body(points[0], customer_name="別人")
+    body = cancel_forward_body(points[0], customer_name="\u3000")
     first = client.post("/cancel-forwards", body, key="key-1")
     again = client.post("/cancel-forwards", body, key="key-1")
     assert first.status_code == 422

@@ -22,7 +22,7 @@ from kouiki.wsgi import application
 from tests.api.conftest import API, make_point, make_retailer
 
 # What a request the schema allows may still be refused for (issue 17, point 6): the data (an unknown
-# or foreign object, an identification that does not match, nothing to change), the time (a date
+# or foreign object, a name of invisible characters only, nothing to change), the time (a date
 # before the operator's lead time or in the past), the state (a switch not yet decided), or a reused
 # Idempotency-Key — never its form, which the schema says: a refusal of the form of a schema-valid
 # request means the schema is looser than the validation, and clients generated from it fail.
@@ -33,7 +33,6 @@ BUSINESS_REFUSALS = frozenset(
         "desired_date_too_early",
         "desired_date_too_far",
         "date_out_of_range",
-        "customer_mismatch",
         "nothing_to_change",
         "not_visible",
         "ampere_unchanged",

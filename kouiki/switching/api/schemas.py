@@ -17,7 +17,7 @@ from kouiki.core.schemas import Code, IsoDate, Kana, Phone, SupplyPointNumber, T
 from kouiki.switching.models import MAX_NG_REASONS, Application, Kind, NgReason, PointClass, Switch
 from kouiki.switching.services.applications import AMPERES, CUSTOMER_ITEM_FACTS
 from kouiki.switching.services.lines import FIT, HIGH, LOW, Line, line
-from kouiki.switching.services.switches import ITEM_FACTS, NEW_CONTRACT_NUMBER, NG_TEXT
+from kouiki.switching.services.switches import ITEM_FACTS, NEW_CONTRACT_NUMBER, NG_TEXT, REQUIRED_ITEMS
 
 
 class Event(Schema):
@@ -125,11 +125,14 @@ def changed_item(name: str) -> Any:
 
 def identification_item(name: str, *, required: bool = True, description: str = "") -> Any:
     """An item a new retailer sends with a cancel-forward (or a current retailer with its decision):
-    the switch field's length; an optional one may be left out."""
+    the switch field's length; one not `required` may be left out (a 訂正's items), and blank only
+    where the registration takes it blank."""
     facts = ITEM_FACTS[name]
-    if required:
-        return Field(min_length=1, max_length=facts.max_length, description=description or facts.label)
-    return Field(None, max_length=facts.max_length, description=description or facts.label)
+    least = 1 if required or name in REQUIRED_ITEMS else None
+    default: Any = ... if required else None
+    return Field(
+        default, min_length=least, max_length=facts.max_length, description=description or facts.label
+    )
 
 
 def identification_read(name: str) -> Any:

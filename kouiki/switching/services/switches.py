@@ -13,7 +13,7 @@ Issue 7 and ADR 11:
   visible, within its length, in CP932; the kana in katakana, the phones as phone numbers) and
   that a switch may start — not whether the customer's identification matches: the current
   retailer sees it beside its registry entry, item by item (`compare_identification`), and decides
-  (ADR 26; SWITCHING-REAL.md "The process");
+  (ADR 27; SWITCHING-REAL.md "The process");
 - the current retailer's NG carries one or more of the fixed reasons (NgReason, up to all of them
   together) and free text, returned by name to the new retailer;
 - once both 05 and 03 are in, the switch is matched and locked (訂正 / 取消 refused) and both are
