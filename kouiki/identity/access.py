@@ -5,9 +5,9 @@ only place that decides whether a user may use one:
 
 - `may_use(actor, function_id)` answers; `require_function` raises `Forbidden` with the reason.
   Today the answer comes from the catalog's roles (FUNCTIONS.md "who") and, for member screens of
-  one 担当業務, the user's duties. Per-user function rights (SW-U11), suspended and terminated
-  participants (X-S2, X-S3) and contractors acting for a participant (X-I2) are added here, and
-  nowhere else.
+  one 担当業務, the user's duties, and the functions its administrator gave it (利用者権限,
+  SW-U11: `Enrollment.functions`, ADR 26). Suspended and terminated participants (X-S2, X-S3) and
+  contractors acting for a participant (X-I2) are added here, and nowhere else.
 - `organization_of(actor)` is the participant's organization every scoped read and write uses;
   staff and anonymous visitors have none.
 - `is_staff` / `require_staff`: the organization's own staff (the back office).
@@ -28,6 +28,7 @@ import inspect
 import typing
 from collections.abc import Callable, Iterable
 from functools import wraps
+from types import EllipsisType
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from urllib.parse import quote
 
@@ -38,7 +39,7 @@ from kouiki.core import catalog
 from kouiki.core.errors import Forbidden
 from kouiki.core.systems import BACKOFFICE, site
 from kouiki.identity.choices import Duty
-from kouiki.identity.selectors import has_duty, role_codes
+from kouiki.identity.selectors import granted_functions, has_duty, rights_in, role_codes
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -46,6 +47,9 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 R = TypeVar("R")
 View = Callable[..., HttpResponse]
+
+# A user whose administrator has not given it the function (利用者権限, SW-U11).
+NOT_GRANTED = "この機能の利用権限がありません。利用権限の設定は貴社の管理者にご依頼ください。"
 
 
 # --- the questions ------------------------------------------------------------------------------
@@ -65,16 +69,35 @@ def is_participant(actor: Any) -> bool:
     )
 
 
-def _refusal(actor: Any, function_id: str, codes: frozenset[str] | None = None) -> str | None:
-    """Why the actor may not use the function now, or None when it may. `codes`: the actor's role
-    codes in the function's system when the caller already has them (a menu asks for many)."""
+def _granted(actor: Any, system: str, codes: frozenset[str]) -> frozenset[str] | None:
+    """The functions of `system` the actor's administrator gave it (SW-U11), None: no limit (staff,
+    administrators — never limited — and users their administrator did not limit)."""
+    if "A" in codes or not is_participant(actor):
+        return None
+    return granted_functions(actor, system)
+
+
+def _refusal(
+    actor: Any,
+    function_id: str,
+    codes: frozenset[str] | None = None,
+    granted: frozenset[str] | EllipsisType | None = ...,
+) -> str | None:
+    """Why the actor may not use the function now, or None when it may. `codes` and `granted`: the
+    actor's role codes and function rights in the function's system when the caller already has
+    them (a menu asks for many)."""
     function = catalog.get(function_id)
     if not getattr(actor, "is_authenticated", False):
         return Forbidden.default_message
     if codes is None:
-        codes = role_codes(actor, function.system)
+        codes, found = rights_in(actor, function.system)
+        granted = found if isinstance(granted, EllipsisType) else granted
     if not catalog.allows(function.id, codes):
         return Forbidden.default_message
+    if isinstance(granted, EllipsisType):
+        granted = _granted(actor, function.system, codes)
+    if granted is not None and function.id not in granted:
+        return NOT_GRANTED
     if function.duty and is_participant(actor) and not has_duty(actor, function.duty, function.system):
         return (
             f"この機能は、担当業務「{Duty(function.duty).label}」のユーザと管理者が利用できます。"
@@ -92,8 +115,8 @@ def usable(actor: Any, system: str, function_ids: Iterable[str]) -> frozenset[st
     """Which of the functions of `system` the actor may use now (its role codes read once)."""
     if not getattr(actor, "is_authenticated", False):
         return frozenset()
-    codes = role_codes(actor, system)
-    return frozenset(f for f in function_ids if _refusal(actor, f, codes) is None)
+    codes, granted = rights_in(actor, system)
+    return frozenset(f for f in function_ids if _refusal(actor, f, codes, granted) is None)
 
 
 def require_function(actor: Any, function_id: str) -> User:
@@ -152,10 +175,12 @@ def require_staff(actor: Any, message: str | None = None) -> User:
 def menu(actor: Any, system: str) -> list[tuple[str, list[catalog.Function]]]:
     """The menu of `system` for the actor: the built screens it may use, by heading (the role codes
     are read once, not once per entry)."""
-    codes = role_codes(actor, system) if getattr(actor, "is_authenticated", False) else frozenset()
+    codes, granted = (
+        rights_in(actor, system) if getattr(actor, "is_authenticated", False) else (frozenset(), None)
+    )
     groups = []
     for heading, entries in catalog.menu(system, codes):
-        allowed = [entry for entry in entries if _refusal(actor, entry.id, codes) is None]
+        allowed = [entry for entry in entries if _refusal(actor, entry.id, codes, granted) is None]
         if allowed:
             groups.append((heading, allowed))
     return groups
@@ -237,11 +262,11 @@ def function_required(function_id: str) -> Callable[[View], View]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             user = request.user
-            codes = role_codes(user, declared.system) if is_participant(user) else frozenset()  # type: ignore[arg-type]
+            codes, granted = rights_in(user, declared.system) if is_participant(user) else (frozenset(), None)  # type: ignore[arg-type]
             if not codes:
                 return to_login(request, declared.system)
             request.kouiki_system = declared.system  # type: ignore[attr-defined]
-            reason = _refusal(user, function_id, codes)
+            reason = _refusal(user, function_id, codes, granted)
             if reason is not None:
                 raise Forbidden(reason)
             return view(request, user, *args, **kwargs)

@@ -114,6 +114,32 @@ def _dr_contractor() -> int:
     return created + ensure_demo_token(user=user, raw=f"demo-{DR_CONTRACTOR}")
 
 
+def inquiry_user(organization: Organization, *, email_domain: str, names: tuple[str, str, str, str]) -> int:
+    """A third switching user `usr002` of a demo retailer (README: 新電力A), allowed only the
+    inquiry functions (利用者権限 「照会のみ」, SW-U11). The switching demo calls it for 新電力A once
+    the retailer's accounts exist."""
+    from kouiki.identity.services.switching_users import preset_functions
+
+    last_name, first_name, last_name_kana, first_name_kana = names
+    created = _participant(
+        organization,
+        "usr002",
+        Role.USER,
+        system=System.SWITCHING,
+        last_name=last_name,
+        first_name=first_name,
+        last_name_kana=last_name_kana,
+        first_name_kana=first_name_kana,
+        department_title="お客さま窓口",
+        email=f"usr002@{email_domain}",
+    )
+    if created:
+        Enrollment.objects.filter(
+            user__username=participant_username(organization.code, "usr002"), system=System.SWITCHING
+        ).update(functions=preset_functions("inquiry", ParticipantKind.RETAILER))
+    return created
+
+
 def _set_password(user: User) -> None:
     user.set_password(DEMO_PASSWORD)
     user.save()

@@ -260,3 +260,75 @@ class UserSearchForm(forms.Form):
         if not self.is_valid():
             return {}
         return {"query": self.cleaned_data["q"], "role": self.cleaned_data["role"]}
+
+
+# --- the switching system's user administration (SW-U04, SW-U05, SW-U11) --------------------------
+
+
+PRESET_CHOICES = [("all", "すべての機能"), ("inquiry", "照会のみ")]
+
+
+class SwitchingUserCreateForm(ProfileForm):
+    """SW-U04: a new user, its profile and its 利用者権限 to start with (the matrix refines it)."""
+
+    user_id = CodeField(
+        label="ユーザID",
+        max_length=6,
+        error_messages=_required("ユーザID"),
+        help_text="半角英数字6桁で入力してください。",
+    )
+    preset = forms.ChoiceField(
+        label="利用者権限",
+        choices=PRESET_CHOICES,
+        initial="all",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "利用者権限を選択してください。",
+            "invalid_choice": "利用者権限の選択が不正です。",
+        },
+        help_text="登録後、ユーザ詳細の「利用者権限設定」で機能ごとに設定できます。",
+    )
+    field_order = ["user_id"]
+
+    def clean_user_id(self) -> str:
+        return _validated(japanese.validate_user_login_id, self.cleaned_data["user_id"])
+
+
+class UserCsvForm(forms.Form):
+    """SW-U05: the bulk registration file."""
+
+    file = forms.FileField(
+        label="CSVファイル",
+        error_messages={"required": "CSVファイルを選択してください。", "empty": "ファイルが空です。"},
+        help_text="Excelの「CSV」（Shift_JIS）または「CSV UTF-8」で保存したファイル。",
+    )
+
+
+class RightsForm(forms.Form):
+    """SW-U11: a preset, or the functions chosen one by one (`choices`: the grantable functions)."""
+
+    preset = forms.ChoiceField(
+        label="設定方法",
+        choices=[*PRESET_CHOICES, ("custom", "個別に選択")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "設定方法を選択してください。",
+            "invalid_choice": "設定方法の選択が不正です。",
+        },
+    )
+    functions = forms.MultipleChoiceField(
+        label="利用できる機能",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "%(value)s は設定できない機能です。"},
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["functions"].choices = choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("preset") == "custom" and not data.get("functions"):
+            self.add_error("functions", "利用できる機能を1つ以上選択してください。")
+        return data

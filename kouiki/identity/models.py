@@ -113,6 +113,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField("有効", default=True)
     date_joined = models.DateTimeField("登録日時", default=timezone.now)
     previous_login = models.DateTimeField("前回ログイン日時", null=True, blank=True)
+    # When its administrator last enabled it (SW-U09): the period without use starts anew.
+    enabled_at = models.DateTimeField("有効化日時", null=True, blank=True)
     password_changed_at = models.DateTimeField("パスワード変更日時", default=timezone.now)
     # A password that someone else chose or mailed must be replaced at the next login.
     must_change_password = models.BooleanField("パスワード変更要", default=False)
@@ -182,6 +184,9 @@ class Enrollment(models.Model):
     participant_kind = models.CharField(
         "利用者区分", max_length=16, choices=ParticipantKind.choices, default=ParticipantKind.RETAILER
     )
+    # 利用者権限 (SW-U11): the catalog functions of the system a user (not an administrator) may use,
+    # chosen by its administrator; None: every function its organization's kind may use (ADR 26).
+    functions = models.JSONField("利用可能機能", null=True, blank=True, default=None)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -59,15 +59,21 @@ def organization_participant_kind(*, organization_id: int, system: str) -> str |
 def role_codes(user: User, system: str) -> frozenset[str]:
     """The FUNCTIONS.md "who" codes the user holds in a system (M, A, R, D, C, O): in the switching
     system a demand-response contractor's users hold D where a retailer's hold R (seed 001 2.2.2)."""
+    return rights_in(user, system)[0]
+
+
+def rights_in(user: User, system: str) -> tuple[frozenset[str], frozenset[str] | None]:
+    """The user's role codes in a system (`role_codes`) and the functions its administrator gave it
+    there (`granted_functions`), from one read of its enrollments."""
     if not user.is_authenticated:
-        return frozenset()
+        return frozenset(), None
     if user.kind == AccountKind.STAFF:
-        return frozenset({"O"})
+        return frozenset({"O"}), None
     if user.organization is None or not user.organization.is_active:
-        return frozenset()
+        return frozenset(), None
     enrollment = _enrollment_in(user, system)
     if enrollment is None:
-        return frozenset()
+        return frozenset(), None
     codes: set[str] = set()
     if system == System.MEMBER:
         codes.add("M")
@@ -77,7 +83,20 @@ def role_codes(user: User, system: str) -> frozenset[str]:
         codes.add("D" if enrollment.participant_kind == ParticipantKind.DR_CONTRACTOR else "R")
     if enrollment.role == Role.ADMIN:
         codes.add("A")
-    return frozenset(codes)
+    return frozenset(codes), _granted_by(enrollment)
+
+
+def _granted_by(enrollment: Enrollment) -> frozenset[str] | None:
+    if enrollment.role == Role.ADMIN or enrollment.functions is None:
+        return None
+    return frozenset(enrollment.functions)
+
+
+def granted_functions(user: User, system: str) -> frozenset[str] | None:
+    """The functions of `system` the user's administrator lets it use (利用者権限, SW-U11), or None
+    when it sets no limit: administrators, users never limited, users not enrolled there."""
+    enrollment = _enrollment_in(user, system)
+    return None if enrollment is None else _granted_by(enrollment)
 
 
 def user_by_credentials(organization_code: str, login_id: str) -> User | None:
@@ -88,7 +107,7 @@ def user_by_credentials(organization_code: str, login_id: str) -> User | None:
     )
 
 
-@implements("MEM-U2", "CAP-U1")
+@implements("MEM-U2", "CAP-U1", "SW-U01", "SW-U02")
 def users_for(
     *,
     actor: User,
@@ -120,6 +139,7 @@ def users_for(
     return users.distinct()
 
 
+@implements("SW-U03")
 def user_for(*, actor: User, pk: int, system: str = System.MEMBER) -> User:
     """One user of the actor's organization; another organization's user is NotFound."""
     user = users_for(actor=actor, system=system).filter(pk=pk).first()

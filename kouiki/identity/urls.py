@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from kouiki.core.systems import System
-from kouiki.identity.views import auth, callbacks, member, otp, portal, system, tokens
+from kouiki.identity.views import auth, callbacks, member, otp, portal, switching_users, system, tokens
 
 
 def patterns_for(name: str) -> list[URLPattern]:
@@ -63,8 +63,25 @@ member_urls = (
 )
 
 
-# Switching Support System (スイッチング支援システム): login, password, menu, own profile.
-switching_urls = (patterns_for(System.SWITCHING), "switching")
+# Switching Support System (スイッチング支援システム): login, password, menu, own profile, and the
+# administrator's user administration (SW-U01..U11) under `switching/users/`.
+switching_urls = (
+    [
+        *patterns_for(System.SWITCHING),
+        path("users/", switching_users.user_list, name="user_list"),
+        path("users/csv/", switching_users.user_csv, name="user_csv"),
+        path("users/new/", switching_users.user_create, name="user_create"),
+        path("users/bulk/", switching_users.user_bulk, name="user_bulk"),
+        path("users/<int:pk>/", switching_users.user_detail, name="user_detail"),
+        path("users/<int:pk>/change/", switching_users.user_update, name="user_update"),
+        path("users/<int:pk>/delete/", switching_users.user_delete, name="user_delete"),
+        path("users/<int:pk>/unlock/", switching_users.user_unlock, name="user_unlock"),
+        path("users/<int:pk>/active/", switching_users.user_active, name="user_active"),
+        path("users/<int:pk>/password/", switching_users.user_password, name="user_password"),
+        path("users/<int:pk>/rights/", switching_users.user_rights, name="user_rights"),
+    ],
+    "switching",
+)
 
 
 # Capacity Market System (容量市場システム): login, password, menu, own profile.

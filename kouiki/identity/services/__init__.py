@@ -26,7 +26,7 @@ from kouiki.audit.services import record
 from kouiki.core.catalog import implements
 from kouiki.core.errors import Forbidden, NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail
-from kouiki.core.systems import Role, System
+from kouiki.core.systems import Role, System, site
 from kouiki.identity.access import function, is_staff
 from kouiki.identity.choices import ParticipantKind, participant_username
 from kouiki.identity.models import Duty, Enrollment, Organization, OrganizationStatus, PasswordHistory, User
@@ -141,12 +141,35 @@ def _participant_kind(organization: Organization, system: str, requested: str | 
     return kind
 
 
-def _mail_registered(user: User, password: str, system: str) -> None:
-    """The new account's ID and first password, mailed to the person (sent on commit)."""
+def mail_context(user: User, system: str, **more: Any) -> dict[str, Any]:
+    """What every account mail of `system` says: the user, the system's name and login page."""
+    door = site(system)
+    return {
+        "user": user,
+        "site_url": settings.SITE_URL,
+        "system": system,
+        "system_name": door.name,
+        "login_url": f"{settings.SITE_URL}{door.login_url}",
+        **more,
+    }
+
+
+def _mail_registered(user: User, password: str, system: str, *, separately: bool = False) -> None:
+    """The new account's ID and first password, mailed to the person (sent on commit); `separately`:
+    the ID in one mail and the password in another (SW-U04)."""
+    if separately:
+        queue_mail(to=user.email, template="identity/mail/user_id_notice", context=mail_context(user, system))
+        queue_mail(
+            to=user.email,
+            template="identity/mail/user_password_notice",
+            context=mail_context(user, system, password=password),
+            sensitive=True,
+        )
+        return
     queue_mail(
         to=user.email,
         template="identity/mail/user_registered",
-        context={"user": user, "password": password, "site_url": settings.SITE_URL, "system": system},
+        context=mail_context(user, system, password=password),
         sensitive=True,
     )
 
@@ -209,6 +232,33 @@ def register_user(
     **profile: Any,
 ) -> User:
     """MEM-U3: an administrator registers a user of its organization; the password is mailed."""
+    return add_user(actor=actor, login_id=login_id, system=system, role=role, duties=duties, profile=profile)
+
+
+# --- user administration shared by the systems (MEM-U3/U4, SW-U04..U10): each system's service
+# checks its own function and calls these, which hold the per-system rules (rules.py).
+
+
+def _user_of(actor: User, user: User, system: str) -> None:
+    """A user of the actor's organization enrolled in `system`; anyone else is NotFound."""
+    _same_organization(actor, user)
+    if role_in(user, system) is None:
+        raise NotFound()
+
+
+def add_user(
+    *,
+    actor: User,
+    login_id: str,
+    system: str,
+    role: str = Role.USER,
+    duties: list[str] | None = None,
+    profile: Mapping[str, Any],
+    functions: list[str] | None = None,
+    separate_mails: bool = False,
+) -> User:
+    """A user of the actor's organization in `system` (the system's limits held under the
+    organization's row lock), its first password mailed; `functions`: its 利用者権限 (SW-U11)."""
     rules = rules_for(system)
     if role == Role.ADMIN and not rules.admins_via_user_admin:
         raise Forbidden("管理者の追加は「会員情報変更」から申請してください。")
@@ -235,14 +285,15 @@ def register_user(
             duties=list(duties or []),
             profile=profile,
         )
-        _mail_registered(user, password, system)
+        if functions is not None:
+            Enrollment.objects.filter(user=user, system=system).update(functions=sorted(functions))
+        _mail_registered(user, password, system, separately=separate_mails)
     return user
 
 
-@function("MEM-U4")
-def update_user(*, actor: User, user: User, system: str = System.MEMBER, **fields: Any) -> User:
-    """MEM-U4: an administrator changes a user of its organization."""
-    _same_organization(actor, user)
+def change_user(*, actor: User, user: User, system: str, fields: dict[str, Any]) -> list[str]:
+    """Change a user's profile (and duties) in `system`, audited; the names of the changed fields."""
+    _user_of(actor, user, system)
     if role_in(user, system) == Role.ADMIN and not rules_for(system).admins_via_user_admin:
         raise Forbidden("管理者の変更は「会員情報変更」から申請してください。")
     if rules_for(system).duties_required and "duties" in fields and not fields["duties"]:
@@ -251,13 +302,13 @@ def update_user(*, actor: User, user: User, system: str = System.MEMBER, **field
     with transaction.atomic():
         user.save()
         record(actor=actor, action=Action.USER_UPDATE, obj=user, system=system, detail={"fields": changed})
-    return user
+    return changed
 
 
-@function("MEM-U4")
-def delete_user(*, actor: User, user: User, system: str = System.MEMBER) -> None:
-    """MEM-U4: an administrator deletes a user of its organization (never itself, never an admin)."""
-    _same_organization(actor, user)
+def remove_user(*, actor: User, user: User, system: str) -> None:
+    """Delete a user of `system` (never oneself): the account, or only its enrollment and API
+    tokens of `system` when it still uses another system. What it did stays (SET_NULL, audit)."""
+    _user_of(actor, user, system)
     if user.pk == actor.pk:
         raise Forbidden("ログイン中のユーザ自身は削除できません。")
     if role_in(user, system) == Role.ADMIN and not rules_for(system).admins_via_user_admin:
@@ -270,13 +321,17 @@ def delete_user(*, actor: User, user: User, system: str = System.MEMBER) -> None
             system=system,
             detail={"login_id": user.login_id, "name": user.display_name},
         )
-        user.delete()
+        if user.enrollments.exclude(system=system).exists():
+            user.api_tokens.filter(system=system).delete()
+            user.enrollments.filter(system=system).delete()
+        else:
+            user.delete()
 
 
-@function("MEM-U4")
-def reset_password_by_admin(*, actor: User, user: User, system: str = System.MEMBER) -> None:
-    """MEM-U4 パスワード初期化: a new password is mailed; the lockout is lifted too."""
-    _same_organization(actor, user)
+def reissue_password(*, actor: User, user: User, system: str, act: str = "初期化") -> None:
+    """A new password for a user of `system`, mailed to it (to change at its next login); a
+    lockout is lifted too. `act` names it in the mail (初期化, 再発行)."""
+    _user_of(actor, user, system)
     password = generate_password()
     with transaction.atomic():
         _store_password(user, password, must_change=True)
@@ -285,18 +340,42 @@ def reset_password_by_admin(*, actor: User, user: User, system: str = System.MEM
         queue_mail(
             to=user.email,
             template="identity/mail/password_initialized",
-            context={"user": user, "password": password, "site_url": settings.SITE_URL},
+            context=mail_context(user, system, password=password, act=act),
             sensitive=True,
         )
+
+
+def lift_lockout(*, actor: User, user: User, system: str) -> None:
+    """Lift the lockout (django-axes) of a user of `system` after too many failed logins."""
+    _user_of(actor, user, system)
+    with transaction.atomic():
+        axes_reset(username=user.username)
+        record(actor=actor, action=Action.USER_UNLOCK, obj=user, system=system)
+
+
+@function("MEM-U4")
+def update_user(*, actor: User, user: User, system: str = System.MEMBER, **fields: Any) -> User:
+    """MEM-U4: an administrator changes a user of its organization."""
+    change_user(actor=actor, user=user, system=system, fields=fields)
+    return user
+
+
+@function("MEM-U4")
+def delete_user(*, actor: User, user: User, system: str = System.MEMBER) -> None:
+    """MEM-U4: an administrator deletes a user of its organization (never itself, never an admin)."""
+    remove_user(actor=actor, user=user, system=system)
+
+
+@function("MEM-U4")
+def reset_password_by_admin(*, actor: User, user: User, system: str = System.MEMBER) -> None:
+    """MEM-U4 パスワード初期化: a new password is mailed; the lockout is lifted too."""
+    reissue_password(actor=actor, user=user, system=system)
 
 
 @function("MEM-U4")
 def unlock_user(*, actor: User, user: User, system: str = System.MEMBER) -> None:
     """An administrator lifts the lockout of a user of its organization."""
-    _same_organization(actor, user)
-    with transaction.atomic():
-        axes_reset(username=user.username)
-        record(actor=actor, action=Action.USER_UNLOCK, obj=user, system=system)
+    lift_lockout(actor=actor, user=user, system=system)
 
 
 @implements("MEM-A1")
