@@ -239,6 +239,17 @@ def test_sw_u09_disable_and_enable(admin_client: Client, admin: User, user: User
     assert admin.is_active  # never oneself
 
 
+def test_sw_u09_a_disabled_user_can_no_longer_log_in(admin: User, user: User) -> None:
+    client = Client()
+    client.force_login(user)
+    switching_users.set_active(actor=admin, user=user, active=False)
+    assert client.get("/switching/").status_code == 302  # its session ends with it
+    login = {"organization_code": user.organization.code, "user_id": user.login_id, "password": "Test-pass1"}
+    other = Client()
+    assert other.post("/switching/login/", login).status_code == 200  # the form again, not a redirect
+    assert "_auth_user_id" not in other.session
+
+
 def test_sw_u09_users_without_use_are_disabled_daily_and_the_administrator_is_told(
     organization: Organization,
 ) -> None:
