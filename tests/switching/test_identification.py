@@ -358,3 +358,22 @@ def test_ng_without_a_reason_is_refused_on_the_screen(
         },
     )
     assert unknown.status_code == 422 and "NG理由の選択が不正です" in unknown.content.decode()
+
+
+def test_the_status_screen_of_the_registration_shows_the_customer_items_only_as_given(
+    client: Client, retailer_a: Retailer, retailer_b: Retailer
+) -> None:
+    point = make_point(retailer_b.organization, 1)
+    request = register(
+        retailer_a,
+        point,
+        "low",
+        customer_name_kana="コウイキ タロウ",
+        building_name="丸の内ビル",
+        new_contact_name="山田",
+    )
+    client.force_login(retailer_a.user)
+    html = client.get(reverse("sw:application_detail", args=[request.reception_number])).content.decode()
+    assert "需要者氏名カナ" in html and "建物名" in html and "入力済み（個人情報のため表示しません）" in html
+    assert "コウイキ" not in html and "丸の内ビル" not in html
+    assert "新小売担当者" in html and "山田" in html  # business data

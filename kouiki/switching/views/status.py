@@ -173,8 +173,8 @@ def application_detail(request: HttpRequest, actor: User, line: Line, reception_
 PAYLOAD_LABELS = {
     "purpose": forms.PURPOSE,
     "switch_number": forms.SWITCH_NUMBER.label,
-    "customer_name": switches.IDENTIFICATION_FACTS["customer_name"].label,
-    "customer_address": switches.IDENTIFICATION_FACTS["customer_address"].label,
+    # A 廃止取次登録's items (the contacts shown, the customer's only as given).
+    **{name: facts.label for name, facts in switches.ITEM_FACTS.items() if name != "contract_number"},
     # The current retailer's in a 20, the new retailer's in a 05.
     "contract_number": "契約番号",
     "desired_date": field_label(Application, "desired_date"),
@@ -187,7 +187,7 @@ PAYLOAD_LABELS = {
 # The kinds whose input holds the customer's basic info: the identification of a 廃止取次登録 (the
 # 05's contract_number is the new retailer's own, shown) and the new values of a 需要者情報変更.
 PERSONAL_KINDS = frozenset({Kind.CANCEL_FORWARD, Kind.CUSTOMER_CHANGE})
-IDENTIFICATION_KEYS = frozenset({"customer_name", "customer_address", "contract_number"})
+IDENTIFICATION_KEYS = frozenset(switches.CANCEL_FORWARD_ITEMS) - switches.CONTACT_ITEMS
 CHANGE_LABELS = {
     "customer_name": "氏名",
     "customer_address": "住所",
