@@ -15,8 +15,8 @@ from playwright.sync_api import Page, expect
 
 from kouiki.core.calendar import JST
 from kouiki.switching import demo
-from kouiki.tso import demo as tso_demo
 from kouiki.switching.models import Application, SupplyPointVersion
+from kouiki.tso import demo as tso_demo
 from kouiki.tso.models import MessageState, OperatorMessage
 from kouiki.tso.services import delivery
 from tests.e2e.helpers import field, screenshot
