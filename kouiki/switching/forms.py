@@ -417,6 +417,47 @@ class CorrectStartForm(FunctionForm):
     contract_number = _item(NEW_CONTRACT_NUMBER, required=True, field_class=CodeField)
 
 
+# 訂正 of what is forwarded to the operator (更新フラグ 2), until it takes it: each kind's items,
+# shown as filed (initial) and sent as they should be.
+
+
+class CorrectReconnectForm(FunctionForm):
+    desired_date = desired_date_field("再点希望日")
+
+
+class CorrectAbolishForm(AbolishForm):
+    """廃止・撤去 as it should be: the removal (not on a line that always removes) and the date."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["supply_point_number"]
+
+    def values(self) -> dict[str, Any]:
+        values = super().values()
+        if self.removal_only:
+            del values["removal"]
+        return values
+
+
+class CorrectAmpereForm(FunctionForm):
+    current_limit_a = AmpereChangeForm.base_fields["current_limit_a"]
+    desired_date = desired_date_field("変更希望日")
+
+
+class CorrectCustomerChangeForm(CustomerChangeForm):
+    """The items to change as they should be: those typed replace the ones filed (which are not
+    shown again: personal data); a blank one stays as filed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["supply_point_number"]
+        for field in self.fields.values():
+            field.help_text = "訂正する場合のみ入力"
+
+    def values(self) -> dict[str, Any]:
+        return {name: value for name, value in self.cleaned_data.items() if (value or "").strip()}
+
+
 class BasicInfoForm(FunctionForm):
     supply_point_number = SupplyPointNumberField()
     purpose = purpose_field()

@@ -32,6 +32,7 @@ def send(operation: str, reference: str = "A0000001", **payload: Any) -> Operato
     )
     message = OperatorMessage.objects.get(message_id=message_id)
     delivery.deliver(message.pk)
+    delivery.poll_answers(areas=["03"])  # an application that may still be corrected is taken at a tick
     message.refresh_from_db()
     return message
 

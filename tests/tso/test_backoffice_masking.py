@@ -26,6 +26,7 @@ def test_customer_items_are_masked_in_the_message_and_its_answers(staff_client: 
     )
     message = OperatorMessage.objects.get(message_id=message_id)
     delivery.deliver(message.pk)
+    delivery.poll_answers(areas=["03"])  # the operator takes a change at its next tick
     facility = services.submit(
         area="03",
         operation=Operation.FACILITY_INQUIRY,

@@ -23,7 +23,7 @@ from kouiki.tso.models import (
     AnswerRecord,
     MessageState,
     OperatorMessage,
-    SandboxMail,
+    SimulatorAnswer,
     SimulatorReceipt,
     UsagePassword,
 )
@@ -107,28 +107,31 @@ def test_submit_refuses_an_unknown_area_or_operation(db: None) -> None:
 
 
 def test_a_second_task_for_a_delivered_message_does_nothing(db: None, hub: FakeHub) -> None:
-    message = submit(Operation.USAGE_PASSWORD)
+    message = submit(Operation.FACILITY_INQUIRY)
 
     assert delivery.deliver(message.pk) == "answered"
     assert delivery.deliver(message.pk) == "already-answered"
 
     assert fresh(message).attempts == 1
-    assert SandboxMail.objects.count() == 1
+    assert SimulatorReceipt.objects.count() == 1
     assert len(hub.of(message.message_id)) == 2
 
 
 def test_the_same_message_id_sent_twice_acts_once_and_gets_the_same_answers(db: None, hub: FakeHub) -> None:
     message = submit(Operation.USAGE_PASSWORD)
-    assert delivery.deliver(message.pk) == "answered"
+    assert delivery.deliver(message.pk) == "acknowledged"  # taken at the operator's next tick
+    delivery.poll_answers(areas=["03"])
+    assert fresh(message).state == MessageState.ANSWERED
     # The acknowledgement is lost (as if our side crashed before recording it): the row goes back
     # to pending with the same message id and is sent again.
     OperatorMessage.objects.filter(pk=message.pk).update(state=MessageState.PENDING, final_outcome="")
 
     assert delivery.deliver(message.pk) == "acknowledged"
+    delivery.poll_answers(areas=["03"])
 
     assert SimulatorReceipt.objects.count() == 1
     assert UsagePassword.objects.count() == 1
-    assert SandboxMail.objects.count() == 1
+    assert SimulatorAnswer.objects.filter(message_id=message.message_id).count() == 2
     assert AnswerRecord.objects.filter(message=message).count() == 2
     assert len(hub.of(message.message_id)) == 2  # the repeated answers were recognised
 
@@ -147,7 +150,7 @@ def test_a_reply_lost_after_the_operator_took_the_message_is_resent_without_a_se
     message = OperatorMessage.objects.create(
         message_id=message_id,
         area="03",
-        operation=Operation.USAGE_PASSWORD,
+        operation=Operation.FACILITY_INQUIRY,
         reference="A0000002",
         payload={"supply_point_number": TOKYO_SMART},
     )
@@ -155,14 +158,14 @@ def test_a_reply_lost_after_the_operator_took_the_message_is_resent_without_a_se
     assert delivery.deliver(message.pk) == "retrying"
     message = fresh(message)
     assert "応答が途中で失われました" in message.last_error
-    assert SandboxMail.objects.count() == 1  # the operator did act
+    assert SimulatorAnswer.objects.filter(message_id=message_id).count() == 2  # the operator did act
     assert hub.answers == []  # but we did not hear it
 
     with time_machine.travel(message.next_attempt_at, tick=False):
         assert delivery.deliver(message.pk) == "answered"
 
     assert SimulatorReceipt.objects.count() == 1
-    assert SandboxMail.objects.count() == 1
+    assert SimulatorAnswer.objects.filter(message_id=message_id).count() == 2
     assert hub.of(message_id) == [("accepted", "一般送配電事業者受付"), ("completed", "完了")]
 
 
@@ -194,6 +197,7 @@ def test_an_operator_down_for_an_hour_delays_the_message_and_loses_nothing(
 
         settings.KOUIKI_TSO_SIMULATOR_DOWN_AREAS = []
         run_ready_tasks()
+        delivery.poll_answers(areas=["03"])  # the operator takes it at its next tick
 
     message = fresh(message)
     assert message.state == MessageState.ANSWERED

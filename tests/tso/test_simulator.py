@@ -33,7 +33,8 @@ pytestmark = pytest.mark.usefixtures("db", "clock")
 
 
 def send(operation: str, number: str = TOKYO_SMART, *, area: str | None = None, **payload: Any) -> str:
-    """Submit a message and deliver it at once; its id."""
+    """Submit a message, deliver it at once and read its area's answers (where an application a
+    retailer may still correct is taken: the simulator's tick); its id."""
     message_id = services.submit(
         area=area or number[:2],
         operation=operation,
@@ -41,6 +42,7 @@ def send(operation: str, number: str = TOKYO_SMART, *, area: str | None = None, 
         payload={"supply_point_number": number, **payload},
     )
     delivery.deliver(OperatorMessage.objects.get(message_id=message_id).pk)
+    delivery.poll_answers(areas=[area or number[:2]])
     return message_id
 
 

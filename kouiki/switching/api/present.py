@@ -10,6 +10,7 @@ from ninja.responses import Status
 from kouiki.switching.api.common import status_url
 from kouiki.switching.services.filing import ng_reason_names
 from kouiki.switching.services.lines import legacy_kind
+from kouiki.tso.services.gateway import STEP_CODE_NAMES
 
 if TYPE_CHECKING:
     from kouiki.switching.models import Application, Switch
@@ -24,6 +25,12 @@ STATUS_COLUMNS = (
     "point_class",
     "state",
     "operator_step",
+    "step_code",
+    "operator_messages",
+    "operator_notes",
+    "planned_change_date",
+    "change_date",
+    "update_flag",
     "desired_date",
     "switching_date",
     "error_code",
@@ -51,6 +58,13 @@ def application_status(application: Application) -> dict[str, Any]:
         "state": application.state,
         "state_name": application.get_state_display(),
         "operator_step": application.operator_step,
+        "step_code": application.step_code or None,
+        "step_name": STEP_CODE_NAMES.get(application.step_code, ""),
+        "operator_messages": application.operator_messages or [],
+        "operator_notes": application.operator_notes,
+        "planned_change_date": application.planned_change_date,
+        "change_date": application.change_date,
+        "update_flag": application.update_flag or "1",
         "supply_point_number": application.supply_point.number,
         "switch_number": switch.number if switch is not None else None,
         "desired_date": application.desired_date,

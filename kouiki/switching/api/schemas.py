@@ -151,6 +151,23 @@ def new_contract_number() -> Any:
     )
 
 
+class OperatorMessageOut(Schema):
+    """受付メッセージ: one message of the operator about the application."""
+
+    code: str = Field(description="メッセージコード")
+    text: str = Field(description="メッセージ")
+
+
+STEP_CODE_DESCRIPTION = (
+    "受付工程コード（一般送配電事業者の処理段階）: 01〜04・10 処理中 / 05 マッチング完了"
+    "（スイッチングの開始・廃止が突合済み。ハブが突合時に設定） / 06・08 完了 / 09 NG。"
+    "一般送配電事業者へ送る前の申請は null"
+)
+UPDATE_FLAG_DESCRIPTION = (
+    "更新フラグ: 一般送配電事業者へ最後に送った電文の種別。1 新規 / 2 訂正 / 3 取消（同じ受付番号のまま）"
+)
+
+
 class ApplicationStatus(Schema):
     """An application as its filer sees it (SW-L14, SW-L15, and every filing's answer)."""
 
@@ -177,6 +194,13 @@ class ApplicationStatus(Schema):
     )
     state_name: str
     operator_step: str = Field(description="受付工程（一般送配電事業者の回答、またはハブの処理段階）")
+    step_code: str | None = Field(description=STEP_CODE_DESCRIPTION)
+    step_name: str = Field(description="受付工程コードの名称（コードがなければ空）")
+    operator_messages: list[OperatorMessageOut] = Field(description="受付メッセージ（受け取った順）")
+    operator_notes: str = Field(description="ご連絡事項（一般送配電事業者からの自由記述。なければ空）")
+    planned_change_date: date | None = Field(description="異動予定日")
+    change_date: date | None = Field(description="異動日（完了した異動の日）")
+    update_flag: Literal["1", "2", "3"] = Field(description=UPDATE_FLAG_DESCRIPTION)
     supply_point_number: str
     switch_number: str | None = Field(description="廃止取次番号（スイッチング案件の申請のみ）")
     desired_date: date | None
@@ -294,6 +318,47 @@ class CustomerChangeIn(Schema):
     """SW-L13 需要者情報変更: the items to change (at least one)."""
 
     supply_point_number: SupplyPointNumber = supply_point_number_field()
+    customer_name: Text | None = changed_item("customer_name")
+    customer_address: Text | None = changed_item("customer_address")
+    customer_phone: Code | None = changed_item("customer_phone")
+    contract_number: Code | None = changed_item("contract_number")
+
+
+class ReconnectionCorrection(Schema):
+    """訂正 of a 再点 until the operator has taken it: the desired date."""
+
+    desired_date: IsoDate | None = desired_date_field()
+
+
+class AbolitionCorrection(Schema):
+    """訂正 of a 廃止・撤去 until the operator has taken it: the items given change."""
+
+    removal: bool | None = Field(
+        None, description="設備の撤去を伴うか（訂正すると申込種別も 01 ⇔ 02、FIT 12 ⇔ 13 に変わります）"
+    )
+    desired_date: IsoDate | None = desired_date_field()
+
+
+class HighVoltageAbolitionCorrection(Schema):
+    """訂正 of a 高圧 廃止・撤去: the desired date (always with removal)."""
+
+    desired_date: IsoDate | None = desired_date_field()
+
+
+class AmpereChangeCorrection(Schema):
+    """訂正 of an アンペア変更 until the operator has taken it: the items given change."""
+
+    current_limit_a: int | None = Field(
+        None,
+        description="変更後の契約電流（A）: " + ", ".join(str(a) for a in AMPERES),
+        json_schema_extra={"enum": [*AMPERES, None]},
+    )
+    desired_date: IsoDate | None = desired_date_field()
+
+
+class CustomerChangeCorrection(Schema):
+    """訂正 of a 需要者情報変更 until the operator has taken it: the items given replace those filed."""
+
     customer_name: Text | None = changed_item("customer_name")
     customer_address: Text | None = changed_item("customer_address")
     customer_phone: Code | None = changed_item("customer_phone")
@@ -552,6 +617,7 @@ class OperatorList(Schema):
 LINE_VARIANTS: dict[tuple[type[Schema], str], type[Schema]] = {
     (AbolitionIn, HIGH): HighVoltageAbolitionIn,
     (AbolitionIn, FIT): FitAbolitionIn,
+    (AbolitionCorrection, HIGH): HighVoltageAbolitionCorrection,
 }
 
 

@@ -30,6 +30,8 @@ HEADER = [
     field_label(Application, "error_code"),
     field_label(Application, "error_detail"),
     field_label(Switch, "ng_reason"),
+    field_label(Application, "step_code"),
+    field_label(Application, "operator_messages"),
 ]
 
 
@@ -47,6 +49,14 @@ def _ng_reasons(application: Application) -> str:
     if switch is None or application.kind != Kind.CANCEL_FORWARD:
         return ""
     return "／".join(f"{reason['code']} {reason['name']}" for reason in ng_reason_names(switch))
+
+
+def _messages(application: Application) -> str:
+    """The operator's 受付メッセージ, by code and text, in the order they came."""
+    return "／".join(
+        f"{item.get('code', '')} {item.get('text', '')}".strip()
+        for item in application.operator_messages or []
+    )
 
 
 def rows(applications: Iterable[Application]) -> Iterable[list[object]]:
@@ -67,6 +77,8 @@ def rows(applications: Iterable[Application]) -> Iterable[list[object]]:
             application.error_code,
             application.error_detail,
             _ng_reasons(application),
+            application.step_code,
+            _messages(application),
         ]
 
 

@@ -31,6 +31,7 @@ from kouiki.switching.models import (
     Switch,
     SwitchState,
 )
+from kouiki.switching.services import updates
 from kouiki.switching.services.dates import start_of_day
 from kouiki.switching.services.filing import SYSTEM, publish_application, publish_switch
 from kouiki.switching.services.registry import VERSION_FIELDS, record_version
@@ -72,8 +73,20 @@ def handle_answer(answer: Answer) -> None:
             return
         application.answers = [
             *application.answers,
-            {**key, "answered_at": answer.answered_at.isoformat(), "error_code": answer.error_code},
+            {
+                **key,
+                "answered_at": answer.answered_at.isoformat(),
+                "error_code": answer.error_code,
+                "update_flag": answer.update_flag,
+            },
         ]
+        if updates.is_update_answer(answer):
+            # An answer to a 訂正 or 取消 (更新フラグ 2 / 3) of this 受付番号 (ADR 28).
+            changed = updates.settle(application, answer)
+            application.save(update_fields=["answers", *changed])
+            if changed:
+                publish_application(application)
+            return
         if application.is_final:
             # E.g. cancelled by the retailer meanwhile: keep the answer on record, change nothing.
             application.save(update_fields=["answers"])
@@ -87,6 +100,20 @@ def handle_answer(answer: Answer) -> None:
                 .get(pk=application.switch_id)
             )
         now = timezone.now()
+        status_fields = _take_status(application, answer)
+        if updates.is_withdrawal(answer):
+            changed = updates.withdraw(application, answer)
+            application.save(update_fields=["answers", *status_fields, *changed])
+            record(
+                actor=None,
+                action=Action.SWITCHING_APPLICATION_CANCEL,
+                obj=application,
+                organization=None,
+                system=SYSTEM,
+                detail={"message_id": answer.message_id, "error_code": answer.error_code},
+            )
+            publish_application(application)
+            return
         if answer.outcome == ACCEPTED:
             application.state = State.PROCESSING
             application.operator_step = answer.step or application.operator_step
@@ -120,6 +147,7 @@ def handle_answer(answer: Answer) -> None:
                 "error_detail",
                 "finished_at",
                 "updated_at",
+                *status_fields,
             ]
         )
         record(
@@ -133,6 +161,29 @@ def handle_answer(answer: Answer) -> None:
         publish_application(application)
         if switch is not None:
             _advance_switch(switch, application)
+
+
+def _take_status(application: Application, answer: Answer) -> list[str]:
+    """The operator's coded status of an answer onto the application: 受付工程コード, 受付メッセージ
+    (added to those before, each once), ご連絡事項 (the latest given), 異動予定日 and 異動日 (as
+    given); the fields changed."""
+    changed = []
+    if answer.step_code:
+        application.step_code = answer.step_code
+        changed.append("step_code")
+    if answer.messages:
+        updates.add_messages(application, answer.messages)
+        changed.append("operator_messages")
+    if answer.notes:
+        application.operator_notes = answer.notes
+        changed.append("operator_notes")
+    if answer.planned_change_date is not None:
+        application.planned_change_date = answer.planned_change_date
+        changed.append("planned_change_date")
+    if answer.change_date is not None:
+        application.change_date = answer.change_date
+        changed.append("change_date")
+    return changed
 
 
 def _advance_switch(switch: Switch, application: Application) -> None:

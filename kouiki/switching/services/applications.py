@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from kouiki.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from kouiki.core.errors import Conflict, NotFound, ValidationFailed
 from kouiki.core.field_facts import FieldFacts, field_facts
 from kouiki.core.japanese import clean_text, is_visible, normalize_phone, validate_phone
 from kouiki.identity.access import function, organization_of, require_function
@@ -35,7 +35,7 @@ from kouiki.switching.models import (
     SupplyPointVersion,
     Switch,
 )
-from kouiki.switching.services import lines, switch_changes, switches
+from kouiki.switching.services import lines, switch_changes, switches, updates
 from kouiki.switching.services.dates import require_future_date
 from kouiki.switching.services.filing import file_application, forward, publish_application
 from kouiki.switching.services.lines import LOW, Business
@@ -313,7 +313,13 @@ def check_ampere_change(
             code="point_not_in_service",
             field="supply_point_number",
         )
-    if current_limit_a not in AMPERES:
+    _check_amperes(current_limit_a, version)
+    return point
+
+
+def _check_amperes(current_limit_a: Any, version: SupplyPointVersion) -> None:
+    """The ampere an アンペア変更 (or its 訂正) asks: one of AMPERES, not the current one."""
+    if isinstance(current_limit_a, bool) or current_limit_a not in AMPERES:
         raise ValidationFailed(
             "変更後の契約電流は " + "・".join(f"{a}A" for a in AMPERES) + " のいずれかを指定してください。",
             code="ampere_invalid",
@@ -323,7 +329,6 @@ def check_ampere_change(
         raise ValidationFailed(
             "変更後の契約電流が現在の契約電流と同じです。", code="ampere_unchanged", field="current_limit_a"
         )
-    return point
 
 
 @function(*lines.functions_of(Business.AMPERE_CHANGE))
@@ -464,37 +469,115 @@ def _own(actor: User, reception_number: str) -> Application:
     return application
 
 
-def _refuse_forwarded(application: Application) -> None:
-    if application.is_final:
-        raise InvalidTransition(
-            f"受付番号 {application.reception_number} は「{application.get_state_display()}」のため、"
-            "訂正・取消できません。",
-            code="application_final",
-        )
-    raise InvalidTransition(
-        f"受付番号 {application.reception_number} は一般送配電事業者へ送信済みのため、訂正・取消できません。",
-        code="already_forwarded",
-    )
-
-
 def allowed_acts(application: Application) -> frozenset[str]:
     """What the filer may do next on its application: "correct" (訂正) and "cancel" (取消), by the
-    rules `correct_application` and `cancel_application` enforce. Only a switch's applications
-    change, until matching; any other is with the operator (or done) from its filing."""
+    rules `correct_application` and `cancel_application` enforce: a switch's applications until
+    matching, an application forwarded to the operator until the operator has taken it."""
     if application.kind in switches.SWITCH_KINDS:
         return switch_changes.application_acts(application)
-    return frozenset()
+    return updates.acts(application)
+
+
+def _operator_base(actor: User, application: Application) -> dict[str, Any]:
+    """What every message about the application names: the point and the filer."""
+    code_key = "requester_code" if application.kind in INQUIRY_KINDS else "retailer_code"
+    return {"supply_point_number": application.supply_point.number, code_key: _retailer_code(actor)}
+
+
+INQUIRY_KINDS = frozenset({Kind.FACILITY_INQUIRY, Kind.USAGE_PASSWORD, Kind.USAGE_RETRIEVE})
+
+
+def _given_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationFailed(
+            "希望日は YYYY-MM-DD の形式で指定してください。", code="date_invalid", field="desired_date"
+        ) from None
+
+
+def _corrected(
+    actor: User, application: Application, changes: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A forwarded application as the 訂正 gives it, checked by its 業務's rules: (what the hub keeps
+    once the operator applies it — payload, kind, desired date, the items given —, the operator's
+    message of the corrected application). An item not given stays as filed."""
+    refused = updates.refusal(application, "correct")
+    if refused is not None:
+        raise refused
+    updates.refuse_unknown_items(application, changes)
+    payload = {key: value for key, value in application.payload.items() if key != updates.PENDING_KEY}
+    kind = application.kind
+    point = application.supply_point
+    version = SupplyPointVersion.objects.get(supply_point=point, valid_to__isnull=True)
+    message = _operator_base(actor, application)
+    if kind == Kind.CUSTOMER_CHANGE:
+        filed = dict(payload.get("changes") or {})
+        given = _customer_changes({name: changes.get(name) for name in CUSTOMER_ITEMS if name in changes})
+        items = {**filed, **given}
+        items = {
+            name: value for name, value in items.items() if getattr(version, CUSTOMER_ITEMS[name]) != value
+        }
+        if not items:
+            raise ValidationFailed(
+                "訂正後に変更する項目が残りません（全て現在の登録内容と同じです）。取消してください。",
+                code="nothing_to_change",
+            )
+        if items == filed:
+            raise switch_changes.nothing_to_change()
+        payload = {**payload, "changes": items}
+        message["changes"] = {CUSTOMER_ITEMS[name]: value for name, value in items.items()}
+        desired = application.desired_date
+    else:
+        desired = application.desired_date
+        if "desired_date" in changes:
+            desired = _given_date(changes["desired_date"])
+            require_future_date(desired)
+        payload["desired_date"] = _desired(desired)
+        if "current_limit_a" in changes:
+            amperes = changes["current_limit_a"]
+            _check_amperes(amperes, version)
+            payload["current_limit_a"] = amperes
+        if "removal" in changes:
+            removal = bool(changes["removal"])
+            if application.point_class in REMOVAL_ONLY_CLASSES and not removal:
+                raise ValidationFailed(
+                    "高圧の廃止は常に設備撤去ありのため、撤去の有無は訂正できません。",
+                    code="removal_fixed",
+                    field="removal",
+                )
+            payload["removal"] = removal
+            kind = Kind.ABOLISH_WITH_REMOVAL if removal else Kind.ABOLISH
+        filed = {key: value for key, value in application.payload.items() if key != updates.PENDING_KEY}
+        if payload == filed:
+            raise switch_changes.nothing_to_change()
+        message.update(payload)
+    corrected = {
+        "payload": payload,
+        "kind": kind,
+        "desired_date": _desired(desired),
+        "changes": sorted(changes),
+    }
+    return corrected, message
 
 
 def correct_application(*, actor: User, reception_number: str, changes: dict[str, Any]) -> Application:
-    """訂正: the filer changes its application under the same 受付番号 — a 廃止取次登録 (20) before
-    the current retailer's decision, a スイッチング開始申請 (05) before matching. After matching, or
-    once an application is with the operator, a clear refusal."""
+    """訂正: the filer changes its application under the same 受付番号 — a 廃止取次登録 before the
+    current retailer's decision, a スイッチング開始申請 before matching (services/switch_changes.py);
+    a 再点 (its desired date), 廃止 (desired date, removal — not for high voltage), アンペア変更
+    (desired date, ampere) or 需要者情報変更 (its items) until the operator has taken it, through the
+    operator (更新フラグ 2, services/updates.py). After that, a clear refusal."""
     application = _own(actor, reception_number)
     if application.kind in switches.SWITCH_KINDS:
         return switch_changes.correct(actor=actor, application=application, changes=changes)
-    _refuse_forwarded(application)
-    raise AssertionError("unreachable")  # pragma: no cover
+    corrected, message = _corrected(actor, application, changes)
+    return updates.send_update(
+        actor=actor, application=application, act="correct", message=message, corrected=corrected
+    )
 
 
 def check_correction(*, actor: User, reception_number: str, changes: dict[str, Any]) -> None:
@@ -503,14 +586,30 @@ def check_correction(*, actor: User, reception_number: str, changes: dict[str, A
     if application.kind in switches.SWITCH_KINDS:
         switch_changes.check_correction(application=application, changes=changes)
         return
-    _refuse_forwarded(application)
+    _corrected(actor, application, changes)
+
+
+def check_cancellation(*, actor: User, reception_number: str) -> Application:
+    """取消 without writing: the refusals of `cancel_application` as of now (its 確認 step);
+    returns the application."""
+    application = _own(actor, reception_number)
+    if application.kind in switches.SWITCH_KINDS:
+        switch_changes.check_cancellation(application=application)
+        return application
+    refused = updates.refusal(application, "cancel")
+    if refused is not None:
+        raise refused
+    return application
 
 
 def cancel_application(*, actor: User, reception_number: str) -> Application:
     """取消: the filer withdraws its application under the same 受付番号 — a 廃止取次登録 (20)
-    cancels the whole switch; a 05 or 03 is withdrawn and may be filed again. Until matching only."""
+    cancels the whole switch; a 05 or 03 is withdrawn and may be filed again (until matching); an
+    application forwarded to the operator is withdrawn through the operator (更新フラグ 3) until the
+    operator has taken it."""
     application = _own(actor, reception_number)
     if application.kind in switches.SWITCH_KINDS:
         return switch_changes.cancel(actor=actor, application=application)
-    _refuse_forwarded(application)
-    raise AssertionError("unreachable")  # pragma: no cover
+    return updates.send_update(
+        actor=actor, application=application, act="cancel", message=_operator_base(actor, application)
+    )

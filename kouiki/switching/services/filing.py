@@ -18,6 +18,7 @@ from kouiki.switching.models import Application, Kind, NgReason, State, SupplyPo
 from kouiki.switching.services.lines import application_type, legacy_kind
 from kouiki.switching.services.numbering import next_reception_number
 from kouiki.tso import services as tso
+from kouiki.tso.services.gateway import UPDATE_FLAG_KEY, UpdateFlag
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -94,7 +95,8 @@ def file_application(
 def forward(application: Application, payload: dict[str, Any]) -> Application:
     """Write the message to the area's operator in this transaction (sent on commit); the
     application waits for the operator's answer. The caller publishes the application. The message
-    names the point's class and the 申込種別, as the operator's rules depend on them."""
+    names the point's class and the 申込種別, as the operator's rules depend on them, and its
+    更新フラグ: 1, a new application (a 訂正 or 取消 is sent by services/updates.py)."""
     message_id = tso.submit(
         area=application.area,
         operation=OPERATIONS[application.kind],
@@ -103,6 +105,7 @@ def forward(application: Application, payload: dict[str, Any]) -> Application:
             **payload,
             "point_class": application.point_class,
             "application_type": application.application_type,
+            UPDATE_FLAG_KEY: UpdateFlag.NEW.value,
         },
     )
     now = timezone.now()
@@ -159,11 +162,22 @@ def publish_application(application: Application) -> None:
             "point_class": application.point_class,
             "state": application.state,
             "operator_step": application.operator_step,
+            "step_code": application.step_code or None,
+            "operator_messages": application.operator_messages,
+            "operator_notes": application.operator_notes,
+            "planned_change_date": _day(application.planned_change_date),
+            "change_date": _day(application.change_date),
+            "update_flag": application.update_flag,
+            "revision": application.revision,
             "error_code": application.error_code,
             "error_detail": application.error_detail,
             "updated_at": _japan_time(application.updated_at),
         },
     )
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def ng_reason_names(switch: Switch) -> list[dict[str, str]]:

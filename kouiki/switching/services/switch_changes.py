@@ -130,6 +130,11 @@ def check_correction(*, application: Application, changes: dict[str, Any]) -> No
         _corrected_number(application, changes)
 
 
+def check_cancellation(*, application: Application) -> None:
+    """取消 without writing: the refusals of `cancel` as of now, without a lock (its 確認 step)."""
+    refuse(_change_refusal(cast(Switch, application.switch), application, "cancel"))
+
+
 def _corrected_number(application: Application, changes: dict[str, Any]) -> str:
     """A 05's new contract number, as the correction gives it."""
     number = str(changes.get("contract_number") or "").strip()
@@ -148,6 +153,10 @@ def _nothing_to_change() -> ValidationFailed:
     return ValidationFailed(
         "訂正する項目がありません。登録内容と異なる値を入力してください。", code="nothing_to_change"
     )
+
+
+# Every kind's 訂正 that changes nothing is refused alike (services/applications.py too).
+nothing_to_change = _nothing_to_change
 
 
 def _corrected_request(

@@ -32,6 +32,7 @@ from kouiki.switching.services.switches import (
     refuse,
     save_switch,
 )
+from kouiki.tso.services.gateway import StepCode
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -175,8 +176,11 @@ def _match_if_complete(switch: Switch, filed: Application) -> None:
         ),
         (abolish, {**common, "retailer_code": current_code}),
     ):
+        # The hub matches the pair (ADR 11), so it sets 受付工程 05 マッチング完了 itself; the
+        # operator's "accepted" answers 05 too (ADR 28).
         application.switching_date = switch.switching_date
-        application.save(update_fields=["switching_date"])
+        application.step_code = StepCode.MATCHED.value
+        application.save(update_fields=["switching_date", "step_code"])
         forward(application, payload)
     publish_application(start)
     publish_application(abolish)

@@ -32,7 +32,7 @@ from kouiki.switching.models import (
     Voltage,
 )
 from kouiki.switching.selectors.exports import applications_csv
-from kouiki.switching.services import applications, switches
+from kouiki.switching.services import applications, switches, updates
 from kouiki.switching.services.lines import KIND_BUSINESS, Business, Line, line_for_class
 from kouiki.switching.views.common import (
     PAGE_SIZE,
@@ -43,6 +43,7 @@ from kouiki.switching.views.common import (
     line_url,
     page,
 )
+from kouiki.tso.services.gateway import STEP_CODE_NAMES
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -163,6 +164,8 @@ def application_detail(request: HttpRequest, actor: User, line: Line, reception_
         "result_is_personal": application.kind in (Kind.FACILITY_INQUIRY, Kind.USAGE_RETRIEVE),
         "can_correct": "correct" in acts,
         "can_cancel": "cancel" in acts,
+        "step_name": STEP_CODE_NAMES.get(application.step_code, ""),
+        "update_flag_name": UPDATE_FLAG_NAMES.get(application.update_flag, application.update_flag),
         "payload_rows": _payload_rows(application, line),
         "payload_is_personal": application.kind in PERSONAL_KINDS,
         "title": f"{application.kind_name} 受付番号 {application.reception_number}",
@@ -255,6 +258,17 @@ def _payload_rows(application: Application, line: Line) -> list[tuple[str, str]]
     return rows
 
 
+UPDATE_FLAG_NAMES = {"1": "1 新規", "2": "2 訂正", "3": "3 取消"}
+# 訂正 of what is forwarded to the operator: each kind's form.
+OPERATOR_CORRECTIONS: dict[str, type[forms.FunctionForm]] = {
+    Kind.RECONNECT: forms.CorrectReconnectForm,
+    Kind.ABOLISH: forms.CorrectAbolishForm,
+    Kind.ABOLISH_WITH_REMOVAL: forms.CorrectAbolishForm,
+    Kind.AMPERE_CHANGE: forms.CorrectAmpereForm,
+    Kind.CUSTOMER_CHANGE: forms.CorrectCustomerChangeForm,
+}
+
+
 @line_screen(None)
 @require_http_methods(["GET", "POST"])
 def application_correct(request: HttpRequest, actor: User, line: Line, reception_number: str) -> HttpResponse:
@@ -276,6 +290,22 @@ def application_correct(request: HttpRequest, actor: User, line: Line, reception
     elif application.kind == Kind.SWITCH_START:
         form_class = forms.CorrectStartForm
         initial = {"contract_number": application.payload.get("contract_number", "")}
+    elif application.kind in OPERATOR_CORRECTIONS:
+        # Forwarded to the operator: corrected through it (更新フラグ 2) until it takes it.
+        form_class = OPERATOR_CORRECTIONS[application.kind]
+        payload = application.payload
+        initial = {
+            "desired_date": application.desired_date,
+            "removal": "yes" if payload.get("removal") else "no",
+            "current_limit_a": payload.get("current_limit_a"),
+        }
+        intro += (
+            "一般送配電事業者へ訂正（更新フラグ 2）を送ります。一般送配電事業者が反映すると申請が"
+            "訂正後の内容になり、既に処理を開始していた場合は元の内容のまま処理されます"
+            "（受付メッセージでお知らせします）。"
+        )
+        if application.kind == Kind.CUSTOMER_CHANGE:
+            intro += "変更後の値は個人情報のため表示しません。訂正する項目だけを入力してください。"
     else:
         messages.error(request, "この申請は訂正できません。")
         return redirect(application_url(application))
@@ -291,7 +321,12 @@ def application_correct(request: HttpRequest, actor: User, line: Line, reception
         check=lambda user, data: applications.check_correction(
             actor=user, reception_number=application.reception_number, changes=data
         ),
-        done="受付番号 {number} の申請を訂正しました。",
+        done=(
+            "受付番号 {number} の訂正を一般送配電事業者へ送りました。"
+            "反映されると申請が訂正後の内容になります。"
+            if application.kind in OPERATOR_CORRECTIONS
+            else "受付番号 {number} の申請を訂正しました。"
+        ),
         initial=initial,
         intro=intro,
     )
@@ -312,13 +347,23 @@ def application_cancel(request: HttpRequest, actor: User, line: Line, reception_
         except KouikiError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"受付番号 {application.reception_number} の申請を取り消しました。")
+            messages.success(
+                request,
+                f"受付番号 {application.reception_number} の取消を一般送配電事業者へ送りました。"
+                if application.kind in updates.UPDATABLE_KINDS
+                else f"受付番号 {application.reception_number} の申請を取り消しました。",
+            )
         return redirect(application_url(application))
     warning = (
         "廃止取次を取り消すと、このスイッチング案件そのものが終了します。"
         if application.kind == Kind.CANCEL_FORWARD
         else "取り消した申請は元に戻せません。必要なら改めて申請してください。"
     )
+    if application.kind in updates.UPDATABLE_KINDS:
+        warning += (
+            "一般送配電事業者へ取消（更新フラグ 3）を送ります。既に処理を開始していた場合は取り消されず、"
+            "受付メッセージでお知らせします。"
+        )
     return page(
         request,
         "switching/cancel_confirm.html",

@@ -19,7 +19,15 @@ from django.utils import timezone
 
 from kouiki.core.japanese import Area
 from kouiki.tso.models import AnswerRecord, AnswerSource, MessageState, OperatorMessage
-from kouiki.tso.services.gateway import Answer, Operation, Outcome, storable
+from kouiki.tso.services.gateway import (
+    Answer,
+    Operation,
+    Outcome,
+    status_from_json,
+    status_to_json,
+    storable,
+    update_flag_of,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +135,7 @@ def receive_answer(answer: Answer, *, source: str = AnswerSource.OPERATOR) -> bo
             outcome=answer.outcome,
             step=answer.step,
             defaults={
-                "data": answer.data,
+                "data": _record_data(answer),
                 "error_code": answer.error_code,
                 "error_detail": answer.error_detail,
                 "answered_at": answer.answered_at,
@@ -204,7 +212,20 @@ def hand_over_pending(limit: int = 1000) -> int:
     return handed
 
 
+# An answer's coded status (受付工程コード, 受付メッセージ, ご連絡事項, dates) is kept in its record's
+# data under this key: the record has no columns of its own for it.
+RECORD_STATUS_KEY = "_operator_status"
+
+
+def _record_data(answer: Answer) -> dict[str, Any]:
+    status = status_to_json(answer)
+    return {**answer.data, RECORD_STATUS_KEY: status} if status else answer.data
+
+
 def _answer_of(message: OperatorMessage, record: AnswerRecord) -> Answer:
+    """The answer as it was received; its 更新フラグ is the message's own (the gateway sent it)."""
+    data = dict(record.data)
+    status = data.pop(RECORD_STATUS_KEY, None) or {}
     return Answer(
         message_id=message.message_id,
         reference=message.reference,
@@ -212,10 +233,12 @@ def _answer_of(message: OperatorMessage, record: AnswerRecord) -> Answer:
         area=message.area,
         outcome=record.outcome,
         step=record.step,
-        data=record.data,
+        data=data,
         error_code=record.error_code,
         error_detail=record.error_detail,
         answered_at=record.answered_at,
+        update_flag=update_flag_of(message.payload),
+        **status_from_json(status),
     )
 
 
@@ -226,6 +249,7 @@ def gateway_rejection(message: OperatorMessage, detail: str) -> Answer:
         reference=message.reference,
         operation=message.operation,
         area=message.area,
+        update_flag=update_flag_of(message.payload),
         outcome=Outcome.REJECTED,
         step="送信不可",
         data={},

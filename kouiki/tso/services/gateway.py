@@ -9,7 +9,7 @@ with a cursor), and the two adapters (`simulator`, `http`), chosen by KOUIKI_TSO
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -57,10 +57,67 @@ STEP_MAX_LENGTH = 60
 ERROR_CODE_MAX_LENGTH = 64
 ERROR_DETAIL_MAX_LENGTH = 2000
 
+MESSAGE_CODE_MAX_LENGTH = 10
+MESSAGE_TEXT_MAX_LENGTH = 500
+MAX_MESSAGES = 20
+NOTES_MAX_LENGTH = 2000
+
 # 受付工程 (the operator's processing step) as the simulator names it.
 STEP_RECEIVED = "一般送配電事業者受付"
 STEP_COMPLETED = "完了"
 STEP_REJECTED = "不備"
+
+
+class StepCode(StrEnum):
+    """受付工程 as the real system codes it (SWITCHING-REAL.md "Codes"): 01–04 and 10 are steps in
+    progress (their names are unverified: the simulator uses 01 for "taken"), 05 the 開始 and 廃止 of
+    one switch matched, 06 and 08 complete (the simulator: 06 where the point changed — 異動 —, 08
+    where it answered without one, an inquiry), 09 NG."""
+
+    RECEIVED = "01"  # 受付（一般送配電事業者が申込みを受け付けた）
+    IN_PROGRESS = "10"  # 処理中
+    MATCHED = "05"  # マッチング完了
+    COMPLETED = "06"  # 完了（異動あり）
+    ANSWERED = "08"  # 完了（回答済み）
+    NG = "09"  # NG
+
+
+STEP_CODE_NAMES: dict[str, str] = {
+    "01": "受付",
+    "02": "処理中",
+    "03": "処理中",
+    "04": "処理中",
+    "05": "マッチング完了",
+    "06": "完了",
+    "08": "完了",
+    "09": "NG",
+    "10": "処理中",
+}
+
+
+class UpdateFlag(StrEnum):
+    """更新フラグ of a message (SWITCHING-REAL.md "Codes"): every message to an operator carries it
+    in its payload under UPDATE_FLAG_KEY. A 訂正 or 取消 is a new message (its own message id) for the
+    same 受付番号 (`reference`) and the same operation: a 訂正 carries the whole corrected
+    application, a 取消 the point and the codes. The operator answers it "completed" when it applied
+    it, "rejected" (error_code UPDATE_REFUSED) when it had already taken the original (its first
+    "accepted" answer); an original withdrawn by an applied 取消 is answered "rejected" with
+    WITHDRAWN, so that no message waits for ever."""
+
+    NEW = "1"
+    CORRECTION = "2"  # 訂正
+    CANCELLATION = "3"  # 取消
+
+
+UPDATE_FLAG_KEY = "update_flag"
+UPDATE_REFUSED = "already_taken"
+WITHDRAWN = "withdrawn"
+
+
+def update_flag_of(payload: dict[str, Any]) -> str:
+    """The 更新フラグ of a message's payload ("1" when it carries none: a message from before)."""
+    value = str(payload.get(UPDATE_FLAG_KEY) or UpdateFlag.NEW)
+    return value if value in {flag.value for flag in UpdateFlag} else UpdateFlag.NEW
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,6 +134,13 @@ class Answer:
     error_code: str = ""  # on "rejected": a stable code, e.g. "usage_password_expired"
     error_detail: str = ""  # on "rejected": Japanese text for the retailer
     answered_at: datetime
+    # The operator's status as the real system answers it (all optional):
+    step_code: str = ""  # 受付工程 coded (StepCode)
+    messages: list[dict[str, str]] = field(default_factory=list)  # 受付メッセージ [{"code", "text"}]
+    notes: str = ""  # ご連絡事項
+    planned_change_date: date | None = None  # 異動予定日
+    change_date: date | None = None  # 異動日
+    update_flag: str = UpdateFlag.NEW  # 更新フラグ of the message answered
 
     @property
     def is_final(self) -> bool:
@@ -140,9 +204,70 @@ def storable(answer: Answer) -> Answer:
     step = cut(answer.step, STEP_MAX_LENGTH)
     error_code = cut(answer.error_code, ERROR_CODE_MAX_LENGTH)
     error_detail = cut(answer.error_detail, ERROR_DETAIL_MAX_LENGTH)
-    if (step, error_code, error_detail) == (answer.step, answer.error_code, answer.error_detail):
+    step_code = answer.step_code if answer.step_code in STEP_CODE_NAMES else ""
+    messages = [
+        {
+            "code": cut(str(message.get("code") or ""), MESSAGE_CODE_MAX_LENGTH),
+            "text": cut(str(message.get("text") or ""), MESSAGE_TEXT_MAX_LENGTH),
+        }
+        for message in answer.messages[:MAX_MESSAGES]
+    ]
+    notes = cut(answer.notes, NOTES_MAX_LENGTH)
+    kept = (step, error_code, error_detail, step_code, messages, notes)
+    if kept == (
+        answer.step,
+        answer.error_code,
+        answer.error_detail,
+        answer.step_code,
+        answer.messages,
+        answer.notes,
+    ):
         return answer
-    return replace(answer, step=step, error_code=error_code, error_detail=error_detail)
+    return replace(
+        answer,
+        step=step,
+        error_code=error_code,
+        error_detail=error_detail,
+        step_code=step_code,
+        messages=messages,
+        notes=notes,
+    )
+
+
+def status_to_json(answer: Answer) -> dict[str, Any]:
+    """The operator's coded status of an answer (受付工程コード, 受付メッセージ, ご連絡事項, 異動予定日,
+    異動日) in its JSON form; empty when the answer carries none."""
+    value: dict[str, Any] = {
+        "step_code": answer.step_code,
+        "messages": answer.messages,
+        "notes": answer.notes,
+        "planned_change_date": answer.planned_change_date.isoformat() if answer.planned_change_date else None,
+        "change_date": answer.change_date.isoformat() if answer.change_date else None,
+    }
+    return {key: item for key, item in value.items() if item}
+
+
+def status_from_json(value: dict[str, Any]) -> dict[str, Any]:
+    """`status_to_json`'s form as Answer's keyword arguments; ValueError when malformed."""
+    messages = value.get("messages") or []
+    if not isinstance(messages, list) or not all(isinstance(message, dict) for message in messages):
+        raise ValueError("messages must be a list of objects with code and text")
+    return {
+        "step_code": str(value.get("step_code") or ""),
+        "messages": [
+            {"code": str(message.get("code") or ""), "text": str(message.get("text") or "")}
+            for message in messages
+        ],
+        "notes": str(value.get("notes") or ""),
+        "planned_change_date": _day(value.get("planned_change_date")),
+        "change_date": _day(value.get("change_date")),
+    }
+
+
+def _day(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    return date.fromisoformat(str(value))
 
 
 def answer_to_json(answer: Answer) -> dict[str, Any]:
@@ -157,6 +282,8 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
         "error_code": answer.error_code,
         "error_detail": answer.error_detail,
         "answered_at": answer.answered_at.isoformat(),
+        "update_flag": answer.update_flag,
+        **status_to_json(answer),
     }
 
 
@@ -182,6 +309,8 @@ def answer_from_json(value: dict[str, Any]) -> Answer:
             error_code=str(value.get("error_code") or ""),
             error_detail=str(value.get("error_detail") or ""),
             answered_at=answered_at,
+            update_flag=update_flag_of(value),
+            **status_from_json(value),
         )
     except KeyError as missing:
         raise ValueError(f"answer field missing: {missing}") from None
