@@ -180,6 +180,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "kouiki.identity.validators.PasswordHistoryValidator", "OPTIONS": {"generations": 3}},
 ]
 KOUIKI_PASSWORD_MAX_AGE_DAYS = env_int("KOUIKI_PASSWORD_MAX_AGE_DAYS", 90)
+KOUIKI_SWITCHING_USER_IDLE_DAYS = env_int("KOUIKI_SWITCHING_USER_IDLE_DAYS", 90)
 KOUIKI_PASSWORD_RESET_MINUTES = env_int("KOUIKI_PASSWORD_RESET_MINUTES", 30)
 # Lifetime of the provisional-application link mailed by 加入申請リンク確認 (MEM-J1).
 KOUIKI_JOIN_LINK_DAYS = env_int("KOUIKI_JOIN_LINK_DAYS", 7)

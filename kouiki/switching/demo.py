@@ -18,7 +18,7 @@ from django.db import transaction
 from kouiki.core.calendar import JST
 from kouiki.core.systems import Role, System
 from kouiki.identity.choices import participant_username
-from kouiki.identity.demo import DEMO_PASSWORD, demo_corporate_number
+from kouiki.identity.demo import DEMO_PASSWORD, demo_corporate_number, inquiry_user
 from kouiki.identity.models import Enrollment, PasswordHistory, User
 from kouiki.identity.selectors import organization_by_code
 from kouiki.identity.services import create_organization
@@ -110,6 +110,11 @@ def load() -> int:
             # The demo API token (README): `demo-9101` / `demo-9102`, belonging to usr001.
             user = User.objects.get(username=participant_username(organization.code, "usr001"))
             created += ensure_demo_token(user=user, raw=f"demo-{retailer.code}")
+            if retailer.code == RETAILER_A:
+                # A third user allowed only the inquiries (利用者権限「照会のみ」, SW-U11; README).
+                created += inquiry_user(
+                    organization, email_domain=retailer.domain, names=("新井", "三郎", "アライ", "サブロウ")
+                )
         for number, fields in points(organizations[RETAILER_A], organizations[RETAILER_B]):
             created += _point(number, fields)
     return created

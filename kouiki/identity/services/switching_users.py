@@ -365,7 +365,7 @@ def disable_idle_users(*, now: datetime | None = None) -> list[User]:
     are disabled (SW-U09 一定期間利用のないユーザは自動で無効); each organization's administrators
     are told by mail which. Run daily (identity/tasks.py)."""
     now = now or timezone.now()
-    days = int(getattr(settings, "KOUIKI_SWITCHING_USER_IDLE_DAYS", 90))
+    days = int(settings.KOUIKI_SWITCHING_USER_IDLE_DAYS)
     cutoff = now - timedelta(days=days)
     candidates = (
         User.objects.filter(is_active=True, enrollments__system=SYSTEM, enrollments__role=Role.USER)
