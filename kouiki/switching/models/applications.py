@@ -213,6 +213,12 @@ class Switch(models.Model):
     def is_unmatched(self) -> bool:
         return self.state in UNMATCHED_SWITCH_STATES
 
+    @property
+    def ng_reason_choices(self) -> list[NgReason]:
+        """The NG reasons in code order (a switch decided before reasons were kept together: its one)."""
+        codes = self.ng_reasons or ([self.ng_reason] if self.ng_reason else [])
+        return [NgReason(code) for code in codes if code in NgReason.values]
+
 
 class Application(models.Model):
     """申請: one thing a retailer filed, with its 受付番号, state and the operator's answer."""

@@ -14,7 +14,7 @@ from kouiki.audit.services import record
 from kouiki.core import events
 from kouiki.core.systems import System
 from kouiki.identity.access import organization_of
-from kouiki.switching.models import Application, Kind, NgReason, State, SupplyPoint, Switch
+from kouiki.switching.models import Application, Kind, State, SupplyPoint, Switch
 from kouiki.switching.services.lines import application_type, legacy_kind
 from kouiki.switching.services.numbering import next_reception_number
 from kouiki.tso import services as tso
@@ -183,8 +183,7 @@ def _day(value: date | None) -> str | None:
 def ng_reason_names(switch: Switch) -> list[dict[str, str]]:
     """The switch's NG reasons by name, in code order ({code, name}): what the new retailer is told
     (API, events, screens, CSV). A switch decided before reasons were kept together has its one."""
-    codes = switch.ng_reasons or ([switch.ng_reason] if switch.ng_reason else [])
-    return [{"code": code, "name": NgReason(code).label} for code in codes if code in NgReason.values]
+    return [{"code": reason.value, "name": reason.label} for reason in switch.ng_reason_choices]
 
 
 def publish_switch(switch: Switch) -> None:
