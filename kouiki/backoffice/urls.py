@@ -155,7 +155,6 @@ switching_urls = [
 tso_urls = [
     path("", tso.message_list, name="tso_messages"),
     path("messages/<str:message_id>/", tso.message_detail, name="tso_message"),
-    path("mailbox/", tso.mailbox, name="tso_mailbox"),
     path("clock/", tso.operators_clock, name="tso_clock"),
     path("reading-calendars/", reading_calendars.calendar_list, name="tso_reading_calendars"),
     path("reading-calendars/import/", reading_calendars.calendar_import, name="tso_reading_calendar_import"),
@@ -225,7 +224,7 @@ AREAS = [
         tso_urls,
         "送配電連携",
         "スイッチング",
-        "一般送配電事業者との電文、検針日程カレンダー、需要家宛て通知（模擬）、模擬時計",
+        "一般送配電事業者との電文、検針日程カレンダー、模擬時計",
     ),
     Area(
         "notices/", notices_urls, "お知らせ", "お知らせ・規約・休業日", "各システムのお知らせの登録と取下げ"

@@ -8,11 +8,14 @@ on the FIT line) and its choices the line's 申込種別.
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from typing import Any, cast
 
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils.safestring import SafeString
 
 from kouiki.core.field_facts import FieldFacts, field_facts, field_label
 from kouiki.core.forms import AddressField, CodeField, TextField
@@ -31,6 +34,7 @@ from kouiki.switching.models import (
     SwitchDecision,
     SwitchState,
 )
+from kouiki.switching.services import usage
 from kouiki.switching.services.applications import AMPERES, CUSTOMER_ITEM_FACTS, REMOVAL_ONLY_CLASSES
 from kouiki.switching.services.lines import KIND_BUSINESS, LINES, LOW, Line, application_type
 from kouiki.switching.services.switches import (
@@ -169,8 +173,103 @@ class FacilityInquiryForm(FunctionForm):
     purpose = purpose_field()
 
 
+class NoHiddenInput(forms.HiddenInput):
+    """Files are not carried in hidden fields: the confirmation step keeps them aside (a token)."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        return SafeString("")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class DocumentsField(forms.FileField):
+    """Several files at once; their kinds and sizes are the service's rules (services/usage.py)."""
+
+    widget = MultipleFileInput
+    hidden_widget = NoHiddenInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(DocumentsField, self).clean(item, initial) for item in files]
+
+
+# Kept aside between 確認 and 送信 (files cannot travel in hidden fields), for this long.
+DOCUMENTS_KEPT_SECONDS = 30 * 60
+
+
 class UsagePasswordForm(FacilityInquiryForm):
-    pass
+    """使用量情報照会申請: the point, the purpose, the password's validity (a date or a number of
+    days, at most one month; one month when neither) and identity documents."""
+
+    valid_until = forms.DateField(
+        label="パスワードの有効期限",
+        required=False,
+        widget=DATE_WIDGET,
+        error_messages=DATE_ERRORS,
+        help_text="任意。この日まで有効（申請日から1か月以内）。有効日数とどちらか一方。省略すると1か月",
+    )
+    valid_days = forms.IntegerField(
+        label="パスワードの有効日数",
+        required=False,
+        min_value=1,
+        max_value=31,
+        help_text="任意。申請日からの日数（1か月以内）",
+        error_messages={
+            "invalid": "有効日数は数字で入力してください。",
+            "min_value": "有効日数は1日以上で入力してください。",
+            "max_value": "有効日数は1か月以内（31日まで）で入力してください。",
+        },
+    )
+    documents = DocumentsField(
+        label="本人確認書類",
+        required=False,
+        help_text=f"任意。{usage.DOCUMENT_RULE}（種類はファイルの内容で判定します）",
+    )
+    documents_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.gif"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        uploads = cleaned.get("documents") or []
+        if uploads:
+            documents = [
+                usage.Document(
+                    name=upload.name or "", data=upload.read(usage.MAX_DOCUMENT_BYTES + 1), size=upload.size
+                )
+                for upload in uploads
+            ]
+            token = secrets.token_urlsafe(24)
+            cache.set(f"switching:usage-documents:{token}", documents, DOCUMENTS_KEPT_SECONDS)
+            # The confirmation step carries the token in its hidden field.
+            self.data = {**dict(self.data.items()), "documents_token": token}
+            cleaned["documents_token"] = token
+        return cleaned
+
+    def kept_documents(self) -> list[usage.Document]:
+        token = self.cleaned_data.get("documents_token") or ""
+        kept = cache.get(f"switching:usage-documents:{token}") if token else None
+        return list(kept or [])
+
+    def display(self) -> list[tuple[str, str]]:
+        listing = "、".join(f"{d.name}（{(d.size or len(d.data)):,}バイト）" for d in self.kept_documents())
+        rows = []
+        for name, row in zip(self.fields, super().display(), strict=True):
+            if name == "documents":
+                rows.append((row[0], listing or "（なし）"))
+            elif name != "documents_token":
+                rows.append(row)
+        return rows
+
+    def values(self) -> dict[str, Any]:
+        values = dict(self.cleaned_data)
+        values.pop("documents_token", None)
+        values["documents"] = self.kept_documents()
+        return values
 
 
 class UsageRetrieveForm(FunctionForm):
@@ -179,7 +278,7 @@ class UsageRetrieveForm(FunctionForm):
     password = forms.CharField(
         label="使用量情報照会パスワード",
         max_length=40,
-        help_text="需要者さまに一般送配電事業者から届いたパスワード（有効期限は発行から1か月）",
+        help_text="使用量情報照会申請の回答にあるパスワード（有効期限内なら、申請した事業者から受け取ったものも使えます）",
         error_messages={"required": "パスワードを入力してください。"},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )

@@ -9,7 +9,7 @@ others carry their line's key (sw:high_abolish, sw:fit_abolish)."""
 from django.urls import URLPattern, path
 
 from kouiki.switching.services.lines import LINES, Line
-from kouiki.switching.views import applications, shared, status, switching
+from kouiki.switching.views import applications, shared, status, switching, usage
 from kouiki.switching.views.common import View, route_name, served, serves
 
 app_name = "sw"
@@ -20,6 +20,7 @@ LINE_SCREENS: list[tuple[str, View, str]] = [
     ("facility/", applications.facility_inquiry, "facility_inquiry"),
     ("usage-password/", applications.usage_password, "usage_password"),
     ("usage/", applications.usage_retrieve, "usage_retrieve"),
+    ("applications/<str:reception_number>/usage.csv", usage.usage_csv, "usage_csv"),
     ("reconnect/", applications.reconnect, "reconnect"),
     ("abolish/", applications.abolish, "abolish"),
     ("ampere/", applications.ampere_change, "ampere_change"),

@@ -1,5 +1,5 @@
 """Reads of the gateway: the messages and their answers (back office, the hub's status), the
-simulator's sandbox mailbox, and the operators' 検針日程 calendars (the hub's switching dates, the
+simulator's pending work, and the operators' 検針日程 calendars (the hub's switching dates, the
 back office). Other apps reach the gateway's models through this module."""
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from kouiki.tso.models import (
     OperatorMessage,
     ReadingCalendar,
     ReadingDate,
-    SandboxMail,
     SimulatorJob,
 )
 
@@ -33,7 +32,6 @@ __all__ = [
     "OperatorMessage",
     "ReadingCalendar",
     "ReadingScheduleUnavailable",
-    "SandboxMail",
     "first_of_month",
     "masked",
     "message_status",
@@ -42,8 +40,6 @@ __all__ = [
     "reading_calendar",
     "reading_calendars",
     "reading_date",
-    "sandbox_mail",
-    "sandbox_mails",
     "simulated_work",
     "unanswered_count",
 ]
@@ -161,23 +157,6 @@ def operator_message(message_id: str) -> OperatorMessage:
 
 def answers_of(message: OperatorMessage) -> QuerySet[AnswerRecord]:
     return AnswerRecord.objects.filter(message=message).order_by("received_at", "id")
-
-
-def sandbox_mails(*, supply_point_number: str = "", area: str = "") -> QuerySet[SandboxMail]:
-    """The simulated customers' mailbox, newest first."""
-    mails = SandboxMail.objects.order_by("-created_at", "-id")
-    if supply_point_number:
-        mails = mails.filter(supply_point_number__contains=supply_point_number)
-    if area:
-        mails = mails.filter(area=area)
-    return mails
-
-
-def sandbox_mail(pk: int) -> SandboxMail:
-    mail = SandboxMail.objects.filter(pk=pk).first()
-    if mail is None:
-        raise NotFound
-    return mail
 
 
 def simulated_work(*, until: datetime | None = None) -> QuerySet[SimulatorJob]:

@@ -47,6 +47,14 @@ BUSINESS_REFUSALS = frozenset(
         "not_correctable",
         "nothing_to_correct",
         "password_required",
+        # 使用量情報照会: the validity counted from today (one month ahead depends on the month), and
+        # the documents' contents (what a file is, read from its bytes; its size once decoded).
+        "usage_validity_past",
+        "usage_validity_too_long",
+        "usage_document_type",
+        "usage_document_empty",
+        "usage_document_too_large",
+        "usage_document_base64",
     }
 )
 

@@ -4,7 +4,6 @@ simulator, driven by `operators_work`; the registry changes only through its ans
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +16,6 @@ from kouiki.core.systems import System
 from kouiki.switching import selectors
 from kouiki.switching.models import Application, Kind, PersonalDataAccess, State
 from kouiki.switching.services import applications
-from kouiki.tso.selectors import sandbox_mails
 from tests.factories import OrganizationFactory, participant
 from tests.switching.conftest import Retailer, current, make_point, operators_work, reload
 
@@ -62,15 +60,7 @@ def test_a_personal_data_read_names_one_of_the_five_purposes(
         assert caught.value.field == "purpose"
 
 
-def _password_in_mailbox(point: str) -> str:
-    mail = sandbox_mails(supply_point_number=point).first()
-    assert mail is not None
-    found = re.search(r"パスワード: (\S+)", mail.body)
-    assert found is not None
-    return found.group(1)
-
-
-def test_sw_l02_l03_usage_with_the_customers_password_and_its_expiry(
+def test_sw_l02_l03_usage_with_the_password_of_the_answer_and_its_expiry(
     retailer_a: Retailer, retailer_b: Retailer, clock: time_machine.Coordinates
 ) -> None:
     point = make_point(retailer_b.organization, 1)
@@ -80,7 +70,8 @@ def test_sw_l02_l03_usage_with_the_customers_password_and_its_expiry(
     assert issued.kind == Kind.USAGE_PASSWORD
     operators_work()
     assert reload(issued).state == State.COMPLETED
-    password = _password_in_mailbox(point)
+    # The operator answers the password to the applying retailer (tests/switching/test_usage.py).
+    password = selectors.application_result(actor=retailer_a.user, application=reload(issued))["password"]
 
     usage = applications.retrieve_usage(
         actor=retailer_a.user, supply_point_number=point, password=password, purpose=PURPOSE
@@ -92,8 +83,9 @@ def test_sw_l02_l03_usage_with_the_customers_password_and_its_expiry(
     result = selectors.application_result(actor=retailer_a.user, application=usage)
     assert len(result["usage"]["monthly"]) == 13
 
-    # A month later the password has expired: 不備 with the operator's code.
-    clock.move_to(datetime(2026, 12, 2, 10, 1, tzinfo=JST))
+    # After its last day (one month from the application) the password has expired: 不備 with the
+    # operator's code.
+    clock.move_to(datetime(2026, 12, 3, 0, 0, tzinfo=JST))
     late = applications.retrieve_usage(
         actor=retailer_a.user, supply_point_number=point, password=password, purpose=PURPOSE
     )

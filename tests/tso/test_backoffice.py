@@ -1,4 +1,4 @@
-"""Back office: the messages to the operators, their answers, and the sandbox mailbox (staff only)."""
+"""Back office: the messages to the operators and their answers (staff only)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from tests.tso.conftest import TOKYO_SMART
 pytestmark = pytest.mark.usefixtures("clock")
 
 LIST = "/backoffice/tso/"
-MAILBOX = "/backoffice/tso/mailbox/"
 
 
 def send(operation: str, reference: str = "A0000001", **payload: Any) -> OperatorMessage:
@@ -37,7 +36,7 @@ def send(operation: str, reference: str = "A0000001", **payload: Any) -> Operato
     return message
 
 
-@pytest.mark.parametrize("url", [LIST, MAILBOX, "/backoffice/tso/messages/" + "0" * 32 + "/"])
+@pytest.mark.parametrize("url", [LIST, "/backoffice/tso/messages/" + "0" * 32 + "/"])
 def test_the_pages_are_for_staff_only(client: Client, member_user: User, url: str) -> None:
     assert client.get(url).status_code == 302  # to the back office's login
 
@@ -76,19 +75,18 @@ def test_the_detail_shows_the_answers_and_hides_a_usage_password(staff_client: C
     assert "一般送配電事業者受付" in page
 
 
+def test_the_password_the_operator_answers_is_masked_for_staff(staff_client: Client) -> None:
+    message = send(Operation.USAGE_PASSWORD)
+    [answer] = [a for a in AnswerRecord.objects.filter(message=message) if "password" in a.data]
+
+    page = staff_client.get(f"/backoffice/tso/messages/{message.message_id}/").content.decode()
+
+    assert answer.data["password"] not in page
+    assert "********" in page and answer.data["valid_until"] in page
+
+
 def test_an_unknown_message_is_404(staff_client: Client) -> None:
     assert staff_client.get("/backoffice/tso/messages/" + "f" * 32 + "/").status_code == 404
-
-
-def test_the_sandbox_mailbox_shows_what_the_customer_received(staff_client: Client) -> None:
-    send(Operation.USAGE_PASSWORD)
-
-    page = staff_client.get(MAILBOX, {"supply_point_number": TOKYO_SMART[-6:]}).content.decode()
-
-    assert "使用量情報照会パスワードのお知らせ" in page
-    assert "パスワード: " in page
-    assert "広域 太郎" in page
-    assert "該当する通知はありません" in staff_client.get(MAILBOX, {"area": "06"}).content.decode()
 
 
 def test_the_list_costs_the_same_queries_for_many_messages(

@@ -5,7 +5,6 @@ The hub's registry is FakeRegistry (conftest); what the hub receives is FakeHub'
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,13 +12,12 @@ import pytest
 
 from kouiki.core.calendar import JST
 from kouiki.tso import services
-from kouiki.tso.models import OperatorMessage, SandboxMail, SimulatorJob, UsagePassword
+from kouiki.tso.models import OperatorMessage, SimulatorJob, UsagePassword
 from kouiki.tso.services import delivery, simulator
 from kouiki.tso.services.gateway import Answer, Operation, Outcome, OutgoingMessage
 from kouiki.tso.services.usage import add_months
 from tests.tso.conftest import (
     KANSAI_POINT,
-    START,
     TOKYO_ABOLISHED,
     TOKYO_OLD_METER,
     TOKYO_SMART,
@@ -82,31 +80,39 @@ def test_a_point_of_another_area_is_rejected(hub: FakeHub) -> None:
 # SW-L02 / SW-L03: the usage-inquiry password and 13 months of usage.
 
 
-def password_from_mailbox(number: str = TOKYO_SMART) -> str:
-    mail = SandboxMail.objects.filter(supply_point_number=number).latest("created_at")
-    match = re.search(r"パスワード: (\S+)", mail.body)
-    assert match
-    return match.group(1)
+def password_from_answer(hub: FakeHub, number: str = TOKYO_SMART, **payload: Any) -> str:
+    """Apply for a password for the point; the one the operator answered."""
+    answer = final(hub, send(Operation.USAGE_PASSWORD, number, **payload))
+    assert answer.outcome == Outcome.COMPLETED, answer.error_detail
+    return str(answer.data["password"])
 
 
-def test_sw_l02_the_password_goes_to_the_customers_mailbox_and_not_to_the_retailer(hub: FakeHub) -> None:
+def test_sw_l02_the_password_comes_back_to_the_applying_retailer(hub: FakeHub) -> None:
     answer = final(hub, send(Operation.USAGE_PASSWORD))
 
     assert answer.outcome == Outcome.COMPLETED
-    password = password_from_mailbox()
-    assert password not in str(answer.data)
-    mail = SandboxMail.objects.get()
-    assert mail.to_name == "広域 太郎"
-    assert mail.to_address == "東京都千代田区丸の内一丁目1番1号"
+    password = answer.data["password"]
+    assert len(password) == 10
     [issued] = UsagePassword.objects.all()
     assert password not in issued.password_hash
-    assert issued.valid_until == datetime(2026, 12, 2, 10, 0, tzinfo=JST)  # one month
-    assert datetime.fromisoformat(answer.data["valid_until"]) == issued.valid_until
+    # Valid through one month from the application when no validity is chosen.
+    assert answer.data["valid_until"] == "2026-12-02"
+    assert issued.valid_until == datetime(2026, 12, 3, 0, 0, tzinfo=JST)
+    assert datetime.fromisoformat(answer.data["expires_at"]) == issued.valid_until
+
+
+def test_sw_l02_the_validity_chosen_and_one_beyond_a_month_refused(hub: FakeHub) -> None:
+    chosen = final(hub, send(Operation.USAGE_PASSWORD, valid_until="2026-11-15"))
+    beyond = final(hub, send(Operation.USAGE_PASSWORD, valid_until="2026-12-03"))
+    past = final(hub, send(Operation.USAGE_PASSWORD, valid_until="2026-11-01"))
+
+    assert chosen.data["valid_until"] == "2026-11-15"
+    assert beyond.error_code == past.error_code == "usage_password_validity_invalid"
+    assert "1か月以内（2026年11月02日〜2026年12月02日）" in beyond.error_detail
 
 
 def test_sw_l03_usage_of_a_smart_meter_is_13_months_with_half_hourly_values(hub: FakeHub) -> None:
-    send(Operation.USAGE_PASSWORD)
-    password = password_from_mailbox()
+    password = password_from_answer(hub)
 
     first = final(hub, send(Operation.USAGE_RETRIEVE, password=password)).data["usage"]
     again = final(hub, send(Operation.USAGE_RETRIEVE, password=password.lower())).data["usage"]
@@ -122,10 +128,8 @@ def test_sw_l03_usage_of_a_smart_meter_is_13_months_with_half_hourly_values(hub:
 
 
 def test_sw_l03_usage_of_an_old_meter_is_monthly_only(hub: FakeHub) -> None:
-    send(Operation.USAGE_PASSWORD, TOKYO_OLD_METER)
-    usage = final(
-        hub, send(Operation.USAGE_RETRIEVE, TOKYO_OLD_METER, password=password_from_mailbox(TOKYO_OLD_METER))
-    ).data["usage"]
+    password = password_from_answer(hub, TOKYO_OLD_METER)
+    usage = final(hub, send(Operation.USAGE_RETRIEVE, TOKYO_OLD_METER, password=password)).data["usage"]
 
     assert len(usage["monthly"]) == 13
     assert all(month["kwh"] > 0 for month in usage["monthly"])
@@ -133,8 +137,7 @@ def test_sw_l03_usage_of_an_old_meter_is_monthly_only(hub: FakeHub) -> None:
 
 
 def test_sw_l03_a_wrong_password_or_one_of_another_point_is_refused(hub: FakeHub) -> None:
-    send(Operation.USAGE_PASSWORD, TOKYO_OLD_METER)
-    others = password_from_mailbox(TOKYO_OLD_METER)
+    others = password_from_answer(hub, TOKYO_OLD_METER)
 
     wrong = final(hub, send(Operation.USAGE_RETRIEVE, password="WRONGPASS1"))
     foreign = final(hub, send(Operation.USAGE_RETRIEVE, password=others))
@@ -142,10 +145,9 @@ def test_sw_l03_a_wrong_password_or_one_of_another_point_is_refused(hub: FakeHub
     assert wrong.error_code == foreign.error_code == "usage_password_invalid"
 
 
-def test_sw_l03_the_password_expires_after_one_month(hub: FakeHub, clock: Any) -> None:
-    send(Operation.USAGE_PASSWORD)
-    password = password_from_mailbox()
-    expiry = add_months(START, 1)
+def test_sw_l03_the_password_expires_after_its_last_day(hub: FakeHub, clock: Any) -> None:
+    password = password_from_answer(hub)
+    expiry = datetime(2026, 12, 3, 0, 0, tzinfo=JST)
 
     clock.move_to(expiry - timedelta(minutes=1))
     assert final(hub, send(Operation.USAGE_RETRIEVE, password=password)).outcome == Outcome.COMPLETED
@@ -153,7 +155,18 @@ def test_sw_l03_the_password_expires_after_one_month(hub: FakeHub, clock: Any) -
     clock.move_to(expiry)
     expired = final(hub, send(Operation.USAGE_RETRIEVE, password=password))
     assert (expired.outcome, expired.error_code) == (Outcome.REJECTED, "usage_password_expired")
-    assert "2026年12月02日" in expired.error_detail
+    assert "2026年12月02日まで" in expired.error_detail
+
+
+def test_sw_l03_the_months_before_a_change_of_holder_are_withheld(hub: FakeHub) -> None:
+    password = password_from_answer(hub)
+    answer = final(hub, send(Operation.USAGE_RETRIEVE, password=password, holder_since="2026-05-01"))
+    usage = answer.data["usage"]
+
+    assert [m["month"] for m in usage["monthly"]] == [f"2026-{m:02d}" for m in range(5, 11)]
+    assert usage["half_hourly"][0]["date"] == "2026-05-01"
+    assert usage["withheld_before"] == "2026-05-01"
+    assert "2026年04月分まで" in usage["notice"]
 
 
 def test_a_password_issued_on_the_31st_expires_on_the_last_day_of_the_next_month() -> None:

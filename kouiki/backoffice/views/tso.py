@@ -1,5 +1,5 @@
-"""Back office: the messages to the area operators (送配電連携), their answers, the simulated
-customers' sandbox mailbox, and the simulated operators' clock (sandbox only)."""
+"""Back office: the messages to the area operators (送配電連携), their answers, and the simulated
+operators' clock (sandbox only)."""
 
 from __future__ import annotations
 
@@ -62,21 +62,6 @@ class MessageFilterForm(forms.Form):
         }
 
 
-class MailFilterForm(forms.Form):
-    supply_point_number = forms.CharField(
-        label="供給地点特定番号", max_length=22, required=False, help_text="部分一致"
-    )
-    area = forms.ChoiceField(label="エリア", choices=[("", "すべて"), *Area.choices], required=False)
-
-    def filters(self) -> dict[str, Any]:
-        if not self.is_valid():
-            return {}
-        return {
-            "supply_point_number": self.cleaned_data["supply_point_number"].strip(),
-            "area": self.cleaned_data["area"],
-        }
-
-
 def _pretty(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
 
@@ -116,20 +101,6 @@ def message_detail(request: HttpRequest, actor: User, message_id: str) -> HttpRe
         request,
         "backoffice/tso/detail.html",
         {"message": message, "payload": _pretty(payload), "answers": answers, "title": "送配電連携 電文詳細"},
-    )
-
-
-@staff_required
-@require_GET
-def mailbox(request: HttpRequest, actor: User) -> HttpResponse:
-    """The sandbox mailbox: what the simulated operators "sent" the customers (passwords too)."""
-    return list_page(
-        request,
-        form=MailFilterForm(request.GET or None),
-        select=selectors.sandbox_mails,
-        template="backoffice/tso/mailbox.html",
-        title="需要家宛て通知（模擬）",
-        page_size=PAGE_SIZE,
     )
 
 

@@ -15,6 +15,7 @@ from pydantic import ConfigDict, Field, create_model
 from kouiki.core.field_facts import field_facts
 from kouiki.core.schemas import Code, IsoDate, Kana, Phone, SupplyPointNumber, Text, UpperCode
 from kouiki.switching.models import MAX_NG_REASONS, Application, Kind, NgReason, PointClass, Switch
+from kouiki.switching.services import usage
 from kouiki.switching.services.applications import AMPERES, CUSTOMER_ITEM_FACTS
 from kouiki.switching.services.lines import FIT, HIGH, LOW, Line, line
 from kouiki.switching.services.switches import ITEM_FACTS, NEW_CONTRACT_NUMBER, NG_TEXT, REQUIRED_ITEMS
@@ -261,11 +262,86 @@ class InquiryIn(Schema):
     purpose: PURPOSES = Field(description=PURPOSE_DESCRIPTION)
 
 
-class UsageRetrievalIn(Schema):
-    """SW-L03 使用量情報照会 (retrieval with the customer's password)."""
+# Base64 of a 1 MB file, padded: the largest document the API takes.
+DOCUMENT_BASE64_LENGTH = 4 * ((usage.MAX_DOCUMENT_BYTES + 2) // 3)
+
+
+class UsageDocumentIn(Schema):
+    """An identity document of a usage-password application, its content in base64."""
+
+    name: str = Field(
+        min_length=1, max_length=usage.NAME_LENGTH, description="ファイル名", examples=["本人確認書類.pdf"]
+    )
+    content_base64: str = Field(
+        min_length=1,
+        max_length=DOCUMENT_BASE64_LENGTH,
+        description=(
+            "ファイルの内容（Base64。改行なし）。種類は内容で判定します（PDF・JPEG・PNG・GIF。"
+            "ファイル名の拡張子は見ません）。1ファイル1MBまで"
+        ),
+        examples=["JVBERi0xLjQK"],
+    )
+
+
+class UsagePasswordIn(Schema):
+    """SW-L02 / SW-H01 使用量情報照会申請: the password's validity and identity documents."""
+
+    # The validity is a date or a number of days, not both (the service says so in Japanese too).
+    model_config = ConfigDict(json_schema_extra={"not": {"required": ["valid_until", "valid_days"]}})
 
     supply_point_number: SupplyPointNumber = supply_point_number_field()
-    password: str = Field(min_length=1, max_length=64, description="需要者に通知された照会用パスワード")
+    purpose: PURPOSES = Field(description=PURPOSE_DESCRIPTION)
+    valid_until: IsoDate | None = Field(
+        None,
+        description=(
+            "パスワードの有効期限（この日まで有効。申請日から1か月以内）。"
+            "valid_days とはどちらか一方。どちらも省略すると1か月"
+        ),
+    )
+    valid_days: int | None = Field(
+        None,
+        ge=1,
+        le=31,
+        description="パスワードの有効日数（申請日からの日数。1か月以内）。valid_until とはどちらか一方",
+    )
+    documents: list[UsageDocumentIn] = Field(
+        default_factory=list,
+        max_length=usage.MAX_DOCUMENTS,
+        description=f"本人確認書類（{usage.DOCUMENT_RULE}）。申請した事業者以外には一切開示されません",
+    )
+
+
+class UsageDocumentOut(Schema):
+    name: str
+    content_type: str = Field(
+        description="内容から判定した種類（application/pdf, image/jpeg, image/png, image/gif）"
+    )
+    size: int = Field(description="バイト数")
+    uploaded_at: datetime
+
+
+class UsagePasswordResult(Schema):
+    """A usage-password application, the operator's answer (the password) and its documents."""
+
+    application: ApplicationStatus
+    result: dict[str, Any] = Field(
+        description=(
+            "一般送配電事業者の回答（未回答なら空）: password 使用量情報照会パスワード、"
+            "valid_until 有効期限（この日まで有効）、expires_at 失効日時"
+        )
+    )
+    documents: list[UsageDocumentOut] = Field(description="添付した本人確認書類（名前・種類・サイズのみ）")
+
+
+class UsageRetrievalIn(Schema):
+    """SW-L03 使用量情報照会 (retrieval with the password of a usage-password application)."""
+
+    supply_point_number: SupplyPointNumber = supply_point_number_field()
+    password: str = Field(
+        min_length=1,
+        max_length=64,
+        description="使用量情報照会申請の回答のパスワード（有効期限内なら、申請した事業者から受け取った他の事業者も使えます）",
+    )
     purpose: PURPOSES = Field(description=PURPOSE_DESCRIPTION)
 
 

@@ -32,6 +32,7 @@ from kouiki.switching.models import (
     SupplyPointVersion,
     Switch,
     SwitchState,
+    UsageDocument,
 )
 from kouiki.switching.services import lines
 from kouiki.switching.services.filing import SYSTEM
@@ -248,16 +249,17 @@ def statuses_for(
 
 def application_result(*, actor: User, application: Application) -> dict[str, Any]:
     """The operator's result of one of the organization's applications. A facility inquiry's or a
-    usage retrieval's result is personal data: each read is recorded with the purpose named when
+    usage retrieval's result is personal data, and so is a usage-password application's (the
+    password unlocks the customer's usage): each read is recorded with the purpose named when
     filing (SW-P1), and a facility result shows the customer's basic info only to a lawful reader
     (SW-P2)."""
     if application.organization_id != actor.organization_id:
         raise NotFound("指定された受付番号の申請はありません。", code="application_not_found")
     result = dict(application.result or {})
-    if not result or application.kind not in (Kind.FACILITY_INQUIRY, Kind.USAGE_RETRIEVE):
+    if not result or application.kind not in PERSONAL_RESULTS:
         return result
     point = application.supply_point
-    items = [USAGE] if application.kind == Kind.USAGE_RETRIEVE else [POINT]
+    items = [POINT] if application.kind == Kind.FACILITY_INQUIRY else [USAGE]
     if application.kind == Kind.FACILITY_INQUIRY and isinstance(result.get("facility"), dict):
         version = SupplyPointVersion.objects.get(supply_point=point, valid_to__isnull=True)
         role, _number = lawful_role(organization_id=organization_of(actor), point=point, version=version)
@@ -276,6 +278,23 @@ def application_result(*, actor: User, application: Application) -> dict[str, An
         reference=application.reception_number,
     )
     return result
+
+
+# The kinds whose operator result holds personal data (its read is recorded).
+PERSONAL_RESULTS = frozenset({Kind.FACILITY_INQUIRY, Kind.USAGE_PASSWORD, Kind.USAGE_RETRIEVE})
+
+
+def usage_documents(*, actor: User, application: Application) -> list[dict[str, Any]]:
+    """The identity documents filed with one of the organization's usage-password applications:
+    names, types and sizes only (the contents are never served back to a participant)."""
+    if application.organization_id != actor.organization_id:
+        raise NotFound("指定された受付番号の申請はありません。", code="application_not_found")
+    return [
+        dict(row)
+        for row in UsageDocument.objects.filter(application=application)
+        .order_by("id")
+        .values("name", "content_type", "size", "uploaded_at")
+    ]
 
 
 # --- switches: SW-L07 (new retailer) and SW-L09 (current retailer) ---------------------------------------

@@ -14,11 +14,13 @@ point's class decides which of them apply (services/lines.py).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from kouiki.core.errors import Conflict, NotFound, ValidationFailed
 from kouiki.core.field_facts import FieldFacts, field_facts
@@ -34,8 +36,9 @@ from kouiki.switching.models import (
     SupplyPoint,
     SupplyPointVersion,
     Switch,
+    UsageDocument,
 )
-from kouiki.switching.services import lines, switch_changes, switches, updates
+from kouiki.switching.services import lines, switch_changes, switches, updates, usage
 from kouiki.switching.services.dates import require_future_date
 from kouiki.switching.services.filing import file_application, forward, publish_application
 from kouiki.switching.services.lines import LOW, Business
@@ -92,21 +95,51 @@ def check_inquiry(
     password: str | None = None,
     line: str = LOW,
     business: Business = Business.FACILITY_INQUIRY,
+    valid_until: date | None = None,
+    valid_days: int | None = None,
+    documents: Sequence[usage.Document] = (),
 ) -> SupplyPoint:
     """設備情報照会 / 使用量情報照会 without writing: the refusals of an inquiry (a retrieval with its
-    ``password``), which calls it; the screens' 確認 step asks it too. Returns the point."""
+    ``password``; a password application with its validity and identity documents), which calls
+    it; the screens' 確認 step asks it too. Returns the point."""
     if business not in INQUIRIES:
         raise ValueError(f"not an inquiry: {business}")
     check_purpose(purpose)
     if password is not None and not password.strip():
         raise ValidationFailed("パスワードを入力してください。", code="password_required", field="password")
+    if business == Business.USAGE_PASSWORD:
+        usage.valid_until(today=timezone.localdate(), until=valid_until, days=valid_days)
+        usage.check_documents(documents)
     _reached, point, _version = _point(actor, line, business, supply_point_number)
     return point
 
 
-def _inquire(actor: User, kind: str, point: SupplyPoint, purpose: str, **message: Any) -> Application:
+def _inquire(
+    actor: User,
+    kind: str,
+    point: SupplyPoint,
+    payload: dict[str, Any],
+    documents: Sequence[usage.CheckedDocument] = (),
+    **message: Any,
+) -> Application:
+    """File the inquiry with its documents and forward it; the operator gets each document's name,
+    type, size and digest (the simulated operators need no more)."""
+    if documents:
+        message["documents"] = [
+            {"name": item.name, "content_type": item.content_type, "size": item.size, "sha256": item.sha256}
+            for item in documents
+        ]
     with transaction.atomic():
-        application = file_application(actor=actor, kind=kind, point=point, payload={"purpose": purpose})
+        application = file_application(actor=actor, kind=kind, point=point, payload=payload)
+        for document in documents:
+            UsageDocument.objects.create(
+                application=application,
+                name=document.name,
+                content_type=document.content_type,
+                size=document.size,
+                sha256=document.sha256,
+                data=document.data,
+            )
         forward(
             application,
             {"supply_point_number": point.number, "requester_code": _retailer_code(actor), **message},
@@ -128,33 +161,59 @@ def inquire_facility(*, actor: User, supply_point_number: str, purpose: str, lin
         line=line,
         business=Business.FACILITY_INQUIRY,
     )
-    return _inquire(actor, Kind.FACILITY_INQUIRY, point, purpose)
+    return _inquire(actor, Kind.FACILITY_INQUIRY, point, {"purpose": purpose})
 
 
 @function(*lines.functions_of(Business.USAGE_PASSWORD))
 def apply_usage_password(
-    *, actor: User, supply_point_number: str, purpose: str, line: str = LOW
+    *,
+    actor: User,
+    supply_point_number: str,
+    purpose: str,
+    line: str = LOW,
+    valid_until: date | None = None,
+    valid_days: int | None = None,
+    documents: Sequence[usage.Document] = (),
 ) -> Application:
     """使用量情報照会申請 (SW-L02, SW-H01; 申込種別 08): the operator issues a password for the point's
-    usage data (valid for one month)."""
+    usage data and answers it to this retailer in the application's result (SWITCHING-REAL.md
+    "Usage data"). The password is valid through ``valid_until`` or for ``valid_days`` days, at
+    most one month (one month when neither is given); while valid, another retailer given it may
+    retrieve too. ``documents``: the customer's identity documents (pdf, jpg, png, gif, 1 MB at
+    most each, recognized by their content), kept with the application and never shown to another
+    retailer."""
     point = check_inquiry(
         actor=actor,
         supply_point_number=supply_point_number,
         purpose=purpose,
         line=line,
         business=Business.USAGE_PASSWORD,
+        valid_until=valid_until,
+        valid_days=valid_days,
+        documents=documents,
     )
-    return _inquire(actor, Kind.USAGE_PASSWORD, point, purpose)
+    until = usage.valid_until(today=timezone.localdate(), until=valid_until, days=valid_days)
+    return _inquire(
+        actor,
+        Kind.USAGE_PASSWORD,
+        point,
+        {"purpose": purpose, "valid_until": until.isoformat()},
+        usage.check_documents(documents),
+        valid_until=until.isoformat(),
+    )
 
 
 @function(*lines.functions_of(Business.USAGE_RETRIEVE))
 def retrieve_usage(
     *, actor: User, supply_point_number: str, password: str, purpose: str, line: str = LOW
 ) -> Application:
-    """使用量情報照会 (SW-L03, SW-H02): retrieve 13 months of usage with the password.
+    """使用量情報照会 (SW-L03, SW-H02): retrieve 13 months of usage with the password the operator
+    answered to a usage-password application — this retailer's, or another's that gave it.
 
     The password travels to the operator only (it is not kept in the application); an expired or
-    wrong password comes back as 不備 with the operator's code (e.g. usage_password_expired)."""
+    wrong password comes back as 不備 with the operator's code (e.g. usage_password_expired). The
+    operator withholds the usage from before the current contract holder (``holder_since`` in the
+    message: the registry's history of the customer's name is what the simulated operators know)."""
     point = check_inquiry(
         actor=actor,
         supply_point_number=supply_point_number,
@@ -163,7 +222,15 @@ def retrieve_usage(
         line=line,
         business=Business.USAGE_RETRIEVE,
     )
-    return _inquire(actor, Kind.USAGE_RETRIEVE, point, purpose, password=password.strip())
+    since = usage.holder_since(point)
+    return _inquire(
+        actor,
+        Kind.USAGE_RETRIEVE,
+        point,
+        {"purpose": purpose},
+        password=password.strip(),
+        holder_since=since.isoformat() if since else None,
+    )
 
 
 # --- changes of a point: only its current retailer (issue 7) -------------------------------------------

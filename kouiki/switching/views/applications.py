@@ -6,7 +6,7 @@ step; the answer is read on the application's status screen."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
@@ -46,22 +46,32 @@ def facility_inquiry(request: HttpRequest, actor: User, line: Line) -> HttpRespo
 @line_screen(Business.USAGE_PASSWORD)
 @require_http_methods(["GET", "POST"])
 def usage_password(request: HttpRequest, actor: User, line: Line) -> HttpResponse:
+    files = request.FILES
+
+    class WithFiles(forms.UsagePasswordForm):
+        """The form given the request's files (the confirmation step keeps them aside)."""
+
+        def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+            super().__init__(data, files if data is not None else None, *args, **kwargs)
+
     return confirmed(
         request,
         actor,
         line=line,
         business=Business.USAGE_PASSWORD,
-        form_class=forms.UsagePasswordForm,
+        form_class=WithFiles,
         submit=lambda user, data: applications.apply_usage_password(actor=user, line=line.key, **data),
         check=lambda user, data: applications.check_inquiry(
             actor=user, line=line.key, business=Business.USAGE_PASSWORD, **data
         ),
         done=SENT,
         intro=(
-            f"使用量情報を照会するためのパスワードを申請します。パスワードは一般送配電事業者から{line.customer_label}"
-            "さまへ通知されます（有効期限1か月）。"
-            f"{line.customer_label}さまからお聞きのうえ「使用量情報照会」で入力してください。"
+            "使用量情報を照会するためのパスワードを申請します。パスワードは一般送配電事業者の回答として"
+            "この申請の処理結果に表示されます（有効期限は申請日から1か月以内で指定、省略時は1か月）。"
+            "有効期限内は、パスワードを伝えた他の事業者も使用量を照会できます。"
+            f"{line.customer_label}さまの本人確認書類を添付できます（申請した事業者以外には表示されません）。"
         ),
+        template="switching/usage_password_form.html",
     )
 
 
@@ -79,7 +89,10 @@ def usage_retrieve(request: HttpRequest, actor: User, line: Line) -> HttpRespons
             actor=user, line=line.key, business=Business.USAGE_RETRIEVE, **data
         ),
         done=SENT,
-        intro=f"{line.customer_label}さまから伝えられたパスワードで、過去13か月の使用量を取得します。",
+        intro=(
+            "使用量情報照会申請の回答のパスワード（他の事業者から伝えられたものも有効期限内なら使えます）で、"
+            "過去13か月の使用量を取得します。スマートメーターの地点は30分値も取得します。"
+        ),
     )
 
 

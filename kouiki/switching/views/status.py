@@ -34,6 +34,7 @@ from kouiki.switching.models import (
 from kouiki.switching.selectors.exports import applications_csv
 from kouiki.switching.services import applications, switches, updates
 from kouiki.switching.services.lines import KIND_BUSINESS, Business, Line, line_for_class
+from kouiki.switching.views import usage
 from kouiki.switching.views.common import (
     PAGE_SIZE,
     application_url,
@@ -161,7 +162,7 @@ def application_detail(request: HttpRequest, actor: User, line: Line, reception_
     context: dict[str, Any] = {
         "application": application,
         "result": result,
-        "result_is_personal": application.kind in (Kind.FACILITY_INQUIRY, Kind.USAGE_RETRIEVE),
+        "result_is_personal": application.kind in selectors.PERSONAL_RESULTS,
         "can_correct": "correct" in acts,
         "can_cancel": "cancel" in acts,
         "step_name": STEP_CODE_NAMES.get(application.step_code, ""),
@@ -169,6 +170,9 @@ def application_detail(request: HttpRequest, actor: User, line: Line, reception_
         "payload_rows": _payload_rows(application, line),
         "payload_is_personal": application.kind in PERSONAL_KINDS,
         "title": f"{application.kind_name} 受付番号 {application.reception_number}",
+        # 使用量情報照会: the usage as charts and tables, the documents the filer attached.
+        "usage": usage.usage_context(request, result["usage"]) if result and "usage" in result else None,
+        **usage.password_context(user, application),
     }
     return page(request, "switching/application_detail.html", context, line=line)
 

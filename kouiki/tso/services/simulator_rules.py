@@ -10,7 +10,7 @@ when the retailer changes (a switch); an item absent is unchanged.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from kouiki.core.calendar import JST
 from kouiki.core.japanese import Area, normalize_supply_point_number, validate_supply_point_number
 from kouiki.tso import services
-from kouiki.tso.models import SandboxMail, SimulatorReceipt, UsagePassword
+from kouiki.tso.models import SimulatorReceipt, UsagePassword
 from kouiki.tso.services import usage
 from kouiki.tso.services.gateway import Operation
 
@@ -155,44 +155,43 @@ def facility_inquiry(receipt: SimulatorReceipt, point: dict[str, Any], now: date
     return {"facility": _jsonable(facility)}
 
 
+def _usage_valid_until(receipt: SimulatorReceipt) -> date:
+    """The last day the password is to be valid, as the retailer chose it (one month without a
+    choice); beyond one month from the day the application came in is a Rejection."""
+    received_on = receipt.received_at.astimezone(JST).date()
+    latest = usage.latest_valid_day(received_on)
+    chosen = _date(receipt.payload, "valid_until", required=False) or latest
+    if not received_on <= chosen <= latest:
+        raise Rejection(
+            "usage_password_validity_invalid",
+            f"パスワードの有効期限（{chosen:%Y年%m月%d日}）は、申請日から1か月以内"
+            f"（{received_on:%Y年%m月%d日}〜{latest:%Y年%m月%d日}）で指定してください。",
+        )
+    return chosen
+
+
 def usage_password(receipt: SimulatorReceipt, point: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """SW-L02: issue a password valid up to one month and mail it to the customer (the sandbox
-    mailbox). The answer does not carry the password: only the customer has it."""
+    """SW-L02 / SW-H01: issue a password valid through the day the retailer chose (at most one
+    month) and answer it to the applying retailer (IF_10220: the status carries it). While valid,
+    any retailer that holds it may retrieve the point's usage."""
     number = _number(receipt)
+    valid_until = _usage_valid_until(receipt)
     password = usage.new_password()
-    valid_until = usage.add_months(now.astimezone(JST), 1)
+    ends = usage.expires_at(valid_until)
     UsagePassword.objects.create(
         area=receipt.area,
         supply_point_number=number,
         password_hash=usage.hash_password(password),
         issued_at=now,
-        valid_until=valid_until,
+        valid_until=ends,
         message_id=receipt.message_id,
     )
-    name = str(point.get("customer_name") or "")
-    SandboxMail.objects.create(
-        area=receipt.area,
-        supply_point_number=number,
-        to_name=name,
-        to_address=str(point.get("customer_address") or ""),
-        subject="使用量情報照会パスワードのお知らせ",
-        body=(
-            f"{name or 'お客さま'} 様\n\n"
-            f"{Area(receipt.area).label}エリアの一般送配電事業者です。\n"
-            "電力量の使用量情報照会のお申し込みを受け付けましたので、パスワードをお知らせします。\n\n"
-            f"供給地点特定番号: {number}\n"
-            f"パスワード: {password}\n"
-            f"有効期限: {valid_until:%Y年%m月%d日 %H時%M分}まで\n\n"
-            "このパスワードを、照会をお申し込みの小売電気事業者へお伝えください。\n"
-        ),
-        message_id=receipt.message_id,
-        created_at=now,
-    )
-    return {"valid_until": valid_until.isoformat(), "delivered_to": "customer"}
+    return {"password": password, "valid_until": valid_until.isoformat(), "expires_at": ends.isoformat()}
 
 
 def usage_retrieve(receipt: SimulatorReceipt, point: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """SW-L03: 13 months of usage, with a password of this point that has not expired."""
+    """SW-L03 / SW-H02: 13 months of usage, with a password of this point that has not expired
+    (whoever applied for it); the months before the current contract holder's are withheld."""
     number = _number(receipt)
     given = str(receipt.payload.get("password") or "")
     matched = [
@@ -203,18 +202,20 @@ def usage_retrieve(receipt: SimulatorReceipt, point: dict[str, Any], now: dateti
     if not matched:
         raise Rejection(
             "usage_password_invalid",
-            "使用量情報照会パスワードが正しくありません。需要者さまに届いたパスワードをご確認ください。",
+            "使用量情報照会パスワードが正しくありません。使用量情報照会申請の回答にあるパスワードをご確認ください。",
         )
     valid = [candidate for candidate in matched if now < candidate.valid_until]
     if not valid:
-        expired = max(candidate.valid_until for candidate in matched).astimezone(JST)
+        ended = max(candidate.valid_until for candidate in matched).astimezone(JST)
+        last_day = (ended - timedelta(microseconds=1)).date()
         raise Rejection(
             "usage_password_expired",
-            f"使用量情報照会パスワードの有効期限（{expired:%Y年%m月%d日 %H時%M分}）が過ぎています。"
+            f"使用量情報照会パスワードの有効期限（{last_day:%Y年%m月%d日}まで）が過ぎています。"
             "改めて使用量情報照会を申請してください。",
         )
     UsagePassword.objects.filter(pk=valid[0].pk).update(last_used_at=now)
-    return {"usage": usage.usage(number, point, now.astimezone(JST).date())}
+    holder_since = _date(receipt.payload, "holder_since", required=False)
+    return {"usage": usage.usage(number, point, now.astimezone(JST).date(), holder_since=holder_since)}
 
 
 def reconnect(receipt: SimulatorReceipt, point: dict[str, Any], now: datetime) -> dict[str, Any]:

@@ -1,9 +1,15 @@
 """The simulated operators' usage data (使用量情報) and usage-inquiry passwords.
 
 Usage is deterministic: a point's consumption on a day depends only on its number and the date,
-so the same inquiry gives the same figures however often it is made. Smart meters give 48
-half-hour values a day (30-minute kWh) and the month is their sum; other meters give the monthly
-total only.
+so the same inquiry gives the same figures however often it is made. The answer is the 13 complete
+months before the month of the inquiry: monthly kWh always, and where a smart meter is fitted the
+48 half-hour values of every day (30-minute kWh; the month is their sum). Usage from before a
+change of the contract holder is withheld (SWITCHING-REAL.md "Usage data"): a month the former
+holder used, in whole or in part, is left out, and the answer says from when it is given.
+
+The password is issued to the applying retailer (the status of its application carries it), valid
+through the day it chose, at most one month ahead; any retailer holding it may retrieve while it
+is valid.
 """
 
 from __future__ import annotations
@@ -13,13 +19,16 @@ import math
 import random
 import secrets
 from calendar import monthrange
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
 
+from kouiki.core.calendar import JST
+
 USAGE_MONTHS = 13
-# No 0/O, 1/I/L: the customer reads the password from a letter and types it in.
+SLOTS_PER_DAY = 48
+# No 0/O, 1/I/L: the password is read from a screen and typed in again, by another retailer too.
 PASSWORD_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 PASSWORD_LENGTH = 10
 
@@ -29,6 +38,17 @@ def add_months(moment: datetime, months: int) -> datetime:
     month_index = moment.month - 1 + months
     year, month = moment.year + month_index // 12, month_index % 12 + 1
     return moment.replace(year=year, month=month, day=min(moment.day, monthrange(year, month)[1]))
+
+
+def latest_valid_day(today: date) -> date:
+    """The last day a password applied for on ``today`` may be valid: one month ahead (the day
+    clamped to the month's end)."""
+    return add_months(datetime.combine(today, time()), 1).date()
+
+
+def expires_at(valid_until: date) -> datetime:
+    """The moment a password valid through ``valid_until`` (Japan time) stops working."""
+    return datetime.combine(valid_until + timedelta(days=1), time(), tzinfo=JST)
 
 
 def new_password() -> str:
@@ -89,16 +109,22 @@ def half_hourly(number: str, point: dict[str, Any], day: date) -> list[float]:
     scale = _scale(number, point) * _season(day)
     weekend = 1.1 if day.weekday() >= 5 else 1.0
     return [
-        round(scale * weekend * _daily_profile(slot) * rng.uniform(0.7, 1.3) / 1.35, 2) for slot in range(48)
+        round(scale * weekend * _daily_profile(slot) * rng.uniform(0.7, 1.3) / 1.35, 2)
+        for slot in range(SLOTS_PER_DAY)
     ]
 
 
-def usage(number: str, point: dict[str, Any], today: date) -> dict[str, Any]:
-    """13 months of usage of a point: monthly kWh, and half-hourly values for a smart meter."""
+def usage(
+    number: str, point: dict[str, Any], today: date, *, holder_since: date | None = None
+) -> dict[str, Any]:
+    """13 months of usage of a point: monthly kWh, and half-hourly values for a smart meter; the
+    months before ``holder_since`` (the current contract holder's first day) withheld."""
     smart = bool(point.get("smart_meter"))
+    months = usage_months(today)
+    given = [first for first in months if holder_since is None or first >= holder_since]
     monthly: list[dict[str, Any]] = []
     days: list[dict[str, Any]] = []
-    for first in usage_months(today):
+    for first in given:
         length = monthrange(first.year, first.month)[1]
         if smart:
             month_days = [first + timedelta(days=offset) for offset in range(length)]
@@ -111,7 +137,7 @@ def usage(number: str, point: dict[str, Any], today: date) -> dict[str, Any]:
             rng = _rng(number, first.isoformat())
             total = (
                 _scale(number, point)
-                * 48
+                * SLOTS_PER_DAY
                 * length
                 * _season(first + timedelta(days=14))
                 * rng.uniform(0.85, 1.15)
@@ -120,10 +146,17 @@ def usage(number: str, point: dict[str, Any], today: date) -> dict[str, Any]:
     result: dict[str, Any] = {
         "supply_point_number": number,
         "smart_meter": smart,
-        "from": usage_months(today)[0].isoformat(),
+        "unit": "kWh",
+        "from": (given[0] if given else today.replace(day=1)).isoformat(),
         "to": (today.replace(day=1) - timedelta(days=1)).isoformat(),
         "monthly": monthly,
     }
     if smart:
         result["half_hourly"] = days
+    if len(given) < len(months) and holder_since is not None:
+        result["withheld_before"] = (given[0] if given else today.replace(day=1)).isoformat()
+        result["notice"] = (
+            f"契約名義の変更（{holder_since:%Y年%m月%d日}）より前の使用量は提供していません"
+            f"（{months[len(months) - len(given) - 1]:%Y年%m月}分まで）。"
+        )
     return result
