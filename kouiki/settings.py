@@ -181,6 +181,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 KOUIKI_PASSWORD_MAX_AGE_DAYS = env_int("KOUIKI_PASSWORD_MAX_AGE_DAYS", 90)
 KOUIKI_SWITCHING_USER_IDLE_DAYS = env_int("KOUIKI_SWITCHING_USER_IDLE_DAYS", 90)
+# A request body up to 8 MB: a usage-password application carries up to five 1 MB identity documents
+# in base64 (Django's default, 2.5 MB, would refuse three). Rate limits bound the rest.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 KOUIKI_PASSWORD_RESET_MINUTES = env_int("KOUIKI_PASSWORD_RESET_MINUTES", 30)
 # Lifetime of the provisional-application link mailed by 加入申請リンク確認 (MEM-J1).
 KOUIKI_JOIN_LINK_DAYS = env_int("KOUIKI_JOIN_LINK_DAYS", 7)

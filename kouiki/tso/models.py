@@ -1,7 +1,7 @@
 """The operators' gateway: messages to the area operators and their answers; the simulator's state.
 
 `OperatorMessage` is the truth about a message, not the task that sends it (docs/decisions/0014).
-The `Simulator*` models, `UsagePassword` and `SandboxMail` belong to the in-process simulator of
+The `Simulator*` models and `UsagePassword` belong to the in-process simulator of
 the ten operators: what a real operator keeps on its side. `ReadingCalendar` and `ReadingDate` are
 the operators' published 検針日程 calendars, loaded by staff (docs/decisions/0025).
 """
@@ -294,24 +294,3 @@ class UsagePassword(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supply_point_number} （〜{self.valid_until:%Y-%m-%d}）"
-
-
-class SandboxMail(models.Model):
-    """A notice the simulated operator "sent" to a customer: the sandbox mailbox of the back office."""
-
-    area = models.CharField("エリア", max_length=2, choices=Area.choices)
-    supply_point_number = models.CharField("供給地点特定番号", max_length=22, db_index=True)
-    to_name = models.CharField("宛名", max_length=100, blank=True)
-    to_address = models.CharField("宛先住所", max_length=200, blank=True)
-    subject = models.CharField("件名", max_length=200)
-    body = models.TextField("本文")
-    message_id = models.CharField("電文ID", max_length=32, blank=True)
-    created_at = models.DateTimeField("送付日時", default=timezone.now, db_index=True)
-
-    class Meta:
-        verbose_name = "（模擬）需要家宛て通知"
-        verbose_name_plural = "（模擬）需要家宛て通知"
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.supply_point_number} {self.subject}"
