@@ -101,7 +101,9 @@ def test_a_switch_through_the_screens_of_both_retailers(
     page.get_by_role("link", name=switch_number).click()
     page.get_by_label("②小売供給等契約の廃止取次のため").check()
     page.get_by_role("button", name="需要者情報を表示").click()
-    expect(page.get_by_text("東京都千代田区丸の内一丁目1番1号")).to_be_visible()
+    # What the new retailer sent, beside the registry's data: every item matches (ADR 27).
+    expect(page.get_by_role("cell", name="東京都千代田区丸の内一丁目1番1号").first).to_be_visible()
+    expect(page.get_by_text("すべての項目が供給地点の登録内容と一致します。")).to_be_visible()
     page.get_by_role("link", name="取次判断を行う").click()
     page.get_by_label("OK（取次可）").check()
     confirm_and_send(page)
