@@ -107,7 +107,10 @@ def retailer(code: str, name: str, token: str) -> Organization:
 
 def make_points(owner: Organization, count: int, area: str = "03") -> list[str]:
     """`count` new low-voltage points of `owner` in service in `area` (Tokyo unless given), numbered
-    after those of the area that exist: the area code, a 9, then a serial."""
+    after those of the area that exist: the area code, a 9, then a serial. The area's demo 検針日程
+    calendars are loaded for this month and the next two: a switch without a desired date falls on
+    a 検針日 of them (ADR 25)."""
+    load_demo_calendars(first_month=today_jst().replace(day=1), months=3, areas=[area])
     prefix = f"{area}9"
     start = SupplyPoint.objects.filter(number__startswith=prefix).count() + 1
     valid_from = datetime(2024, 4, 1, tzinfo=JST)
@@ -508,8 +511,6 @@ def main() -> None:
         raise SystemExit("DATABASE_URL must name a PostgreSQL database (see the docstring).")
     call_command("migrate", verbosity=0)
     create_database_cache_table()
-    # Switches without a desired date fall on a 検針日 of the operators' calendars (ADR 25).
-    load_demo_calendars(first_month=today_jst().replace(day=1), months=3)
     print(
         f"database: {connection.settings_dict['NAME']} · {os.cpu_count()} CPUs · {args.workers} web processes"
     )
