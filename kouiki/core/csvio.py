@@ -249,6 +249,20 @@ def _clean_cell(row: CsvRow, column: Column, value: str) -> None:
             return
 
 
+# The largest CSV upload a screen takes unless it says otherwise.
+UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+
+
+def size_error(data: bytes, max_bytes: int = UPLOAD_MAX_BYTES) -> RowError | None:
+    """The refusal of an upload larger than ``max_bytes`` (said in MB), or None: checked before the
+    file is read at all."""
+    if len(data) <= max_bytes:
+        return None
+    return RowError(
+        None, None, f"ファイルが大きすぎます（{max_bytes // (1024 * 1024)}MBまで）。", code="csv_too_large"
+    )
+
+
 def read_csv(data: bytes, *, columns: Sequence[Column] | None = None, header: bool = True) -> CsvResult:
     """Parse and check a CSV file; never raises for what is in the file.
 

@@ -15,6 +15,7 @@ from kouiki.core.csvio import (
     csv_response,
     decode_csv_bytes,
     read_csv,
+    size_error,
     write_csv,
 )
 from kouiki.core.errors import KouikiError
@@ -363,3 +364,10 @@ def test_csv_response_in_cp932_and_an_ascii_name() -> None:
 
 def test_a_file_name_cannot_break_the_header() -> None:
     assert content_disposition('a";\r\nX: y.csv').startswith('attachment; filename="download.csv"; ')
+
+
+def test_an_upload_larger_than_its_limit_is_refused_before_it_is_read() -> None:
+    assert size_error(b"x" * 1024, max_bytes=1024) is None
+    refusal = size_error(b"x" * (2 * 1024 * 1024 + 1), max_bytes=2 * 1024 * 1024)
+    assert refusal is not None and refusal.code == "csv_too_large"
+    assert refusal.message == "ファイルが大きすぎます（2MBまで）。"

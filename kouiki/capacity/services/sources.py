@@ -44,6 +44,7 @@ from kouiki.capacity.services.payloads import (
     validate_source,
     validate_source_deletion,
 )
+from kouiki.core import csvio
 from kouiki.core.csvio import RowError
 from kouiki.core.errors import ValidationFailed
 from kouiki.core.outbox import queue_mail
@@ -58,7 +59,7 @@ if TYPE_CHECKING:
 SYSTEM = System.CAPACITY
 FUNCTION = "CAP-P1"
 SOURCE_SERIES = "P"
-MAX_CSV_BYTES = 5 * 1024 * 1024
+MAX_CSV_BYTES = csvio.UPLOAD_MAX_BYTES
 MAX_CSV_SOURCES = 1000
 NOTHING_CHANGED = "変更内容がありません。変更する項目を入力してください。"
 
@@ -178,11 +179,9 @@ def import_sources(*, actor: User, data: bytes, dry_run: bool = False) -> Source
     sources is refused before any row is checked. With `dry_run` the file is only checked.
     """
     selectors.operator_of(actor=actor)
-    if len(data) > MAX_CSV_BYTES:
-        limit = MAX_CSV_BYTES // (1024 * 1024)
-        raise SourceImportFailed(
-            [RowError(None, None, f"ファイルが大きすぎます（{limit}MBまで）。", code="csv_too_large")]
-        )
+    too_large = csvio.size_error(data, MAX_CSV_BYTES)
+    if too_large is not None:
+        raise SourceImportFailed([too_large])
     lines = sources_csv.read(data)
     # Counted before any line is checked: a file of junk lines is refused at once, not line by line.
     count = sources_csv.source_count(lines)

@@ -49,7 +49,7 @@ from kouiki.membership import selectors as membership_selectors
 if TYPE_CHECKING:
     from kouiki.identity.models import User
 
-MAX_CSV_BYTES = 5 * 1024 * 1024
+MAX_CSV_BYTES = csvio.UPLOAD_MAX_BYTES
 
 COLUMNS = [
     Column(
@@ -110,13 +110,9 @@ class InvoiceImport:
 
 def _check_rows(data: bytes) -> tuple[list[PlannedInvoice], str, list[RowError]]:
     """Read the CSV and check every row against the members and the invoices already issued."""
-    if len(data) > MAX_CSV_BYTES:
-        limit = MAX_CSV_BYTES // (1024 * 1024)
-        return (
-            [],
-            "",
-            [RowError(None, None, f"ファイルが大きすぎます（{limit}MBまで）。", code="csv_too_large")],
-        )
+    too_large = csvio.size_error(data, MAX_CSV_BYTES)
+    if too_large is not None:
+        return [], "", [too_large]
     result = csvio.read_csv(data, columns=COLUMNS)
     errors = list(result.errors)
     if result.ok and not result.rows:

@@ -35,7 +35,7 @@ from kouiki.tso.selectors import first_of_month, month_label, next_month
 if TYPE_CHECKING:
     from kouiki.identity.models import User
 
-MAX_CSV_BYTES = 5 * 1024 * 1024
+MAX_CSV_BYTES = csvio.UPLOAD_MAX_BYTES
 
 # --- the cells ---------------------------------------------------------------------------------
 
@@ -164,13 +164,9 @@ class ReadingCalendarLoadFailed(ValidationFailed):
 
 def _check_rows(data: bytes) -> tuple[list[PlannedCalendar], str, list[RowError]]:
     """Read the CSV and check each row, then each area's month as a whole."""
-    if len(data) > MAX_CSV_BYTES:
-        limit = MAX_CSV_BYTES // (1024 * 1024)
-        return (
-            [],
-            "",
-            [RowError(None, None, f"ファイルが大きすぎます（{limit}MBまで）。", code="csv_too_large")],
-        )
+    too_large = csvio.size_error(data, MAX_CSV_BYTES)
+    if too_large is not None:
+        return [], "", [too_large]
     result = csvio.read_csv(data, columns=COLUMNS)
     errors = list(result.errors)
     if result.ok and not result.rows:
