@@ -33,6 +33,13 @@ def forwards(apps, schema_editor):
         Application.objects.filter(kind=old).update(kind=kind, application_type=application_type)
 
 
+def fire_deferred_checks(apps, schema_editor):
+    """On PostgreSQL the updates above queue deferred foreign-key checks: run them now, so that the
+    ALTER TABLE of the constraints below finds no pending trigger events."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def backwards(apps, schema_editor):
     Application = apps.get_model("switching", "Application")
     for old, (kind, _application_type) in KINDS.items():
@@ -83,6 +90,7 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, max_length=2, verbose_name='検針日程'),
         ),
         migrations.RunPython(forwards, backwards),
+        migrations.RunPython(fire_deferred_checks, fire_deferred_checks),
         migrations.AddConstraint(
             model_name='application',
             constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['facility_inquiry', 'usage_password', 'usage_retrieve', 'reconnect', 'abolish', 'abolish_with_removal', 'cancel_forward', 'switch_start', 'switch_abolish', 'ampere_change', 'customer_change'])), name='switching_app_kind'),
