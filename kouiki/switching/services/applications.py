@@ -524,14 +524,22 @@ def apply_customer_change(
 # --- 訂正 / 取消 (更新フラグ: correct / cancel) --------------------------------------------------------
 
 
-def _own(actor: User, reception_number: str) -> Application:
+def _own(
+    actor: User, reception_number: str, line: str | None = None, business: Business | None = None
+) -> Application:
+    """The actor's organization's application; with ``business``, only one of that 業務 (another
+    number is NotFound, not "wrong kind"); with ``line``, one of a point the line serves for it
+    (another is refused naming the function that serves it, as its filing would have been)."""
     application = (
         Application.objects.select_related("switch", "supply_point")
         .filter(reception_number=(reception_number or "").strip(), organization_id=organization_of(actor))
         .first()
     )
-    if application is None:
+    filed_as = lines.KIND_BUSINESS[application.kind] if application is not None else None
+    if application is None or (business is not None and filed_as != business):
         raise NotFound("指定された受付番号の申請はありません。", code="application_not_found")
+    if line is not None:
+        lines.require_class(lines.line(line), lines.KIND_BUSINESS[application.kind], application.point_class)
     require_function(actor, lines.function_of(application.kind, application.point_class))
     return application
 
@@ -632,13 +640,21 @@ def _corrected(
     return corrected, message
 
 
-def correct_application(*, actor: User, reception_number: str, changes: dict[str, Any]) -> Application:
+def correct_application(
+    *,
+    actor: User,
+    reception_number: str,
+    changes: dict[str, Any],
+    line: str | None = None,
+    business: Business | None = None,
+) -> Application:
     """訂正: the filer changes its application under the same 受付番号 — a 廃止取次登録 before the
     current retailer's decision, a スイッチング開始申請 before matching (services/switch_changes.py);
     a 再点 (its desired date), 廃止 (desired date, removal — not for high voltage), アンペア変更
     (desired date, ampere) or 需要者情報変更 (its items) until the operator has taken it, through the
-    operator (更新フラグ 2, services/updates.py). After that, a clear refusal."""
-    application = _own(actor, reception_number)
+    operator (更新フラグ 2, services/updates.py). After that, a clear refusal. ``line`` and
+    ``business``: the operation it is reached through (`_own`)."""
+    application = _own(actor, reception_number, line, business)
     if application.kind in switches.SWITCH_KINDS:
         return switch_changes.correct(actor=actor, application=application, changes=changes)
     corrected, message = _corrected(actor, application, changes)
@@ -669,12 +685,14 @@ def check_cancellation(*, actor: User, reception_number: str) -> Application:
     return application
 
 
-def cancel_application(*, actor: User, reception_number: str) -> Application:
+def cancel_application(
+    *, actor: User, reception_number: str, line: str | None = None, business: Business | None = None
+) -> Application:
     """取消: the filer withdraws its application under the same 受付番号 — a 廃止取次登録 (20)
     cancels the whole switch; a 05 or 03 is withdrawn and may be filed again (until matching); an
     application forwarded to the operator is withdrawn through the operator (更新フラグ 3) until the
-    operator has taken it."""
-    application = _own(actor, reception_number)
+    operator has taken it. ``line`` and ``business``: the operation it is reached through (`_own`)."""
+    application = _own(actor, reception_number, line, business)
     if application.kind in switches.SWITCH_KINDS:
         return switch_changes.cancel(actor=actor, application=application)
     return updates.send_update(

@@ -17,9 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja.responses import Status
 
 from kouiki.core.api import problems
-from kouiki.core.errors import NotFound
 from kouiki.switching import selectors
-from kouiki.switching.api.common import LineOperations, filed_through
+from kouiki.switching.api.common import LineOperations
 from kouiki.switching.api.present import answered, application_status
 from kouiki.switching.api.schemas import (
     AbolitionCorrection,
@@ -33,7 +32,7 @@ from kouiki.switching.api.schemas import (
     ReconnectionCorrection,
     ReconnectionIn,
 )
-from kouiki.switching.services import applications, lines
+from kouiki.switching.services import applications
 from kouiki.switching.services.lines import FIT, HIGH, LOW, Business
 
 if TYPE_CHECKING:
@@ -156,28 +155,19 @@ CORRECTION = UNTIL_TAKEN.format(
 CANCELLATION = UNTIL_TAKEN.format(flag="3", step="取消回答待ち", done="状態が cancelled になり")
 
 
-def _updated(actor: User, reception_number: str, business: Business, line: Line) -> None:
-    """The caller's application of ``business``, of a point the line serves for it; any other
-    number is NotFound (not "wrong kind")."""
-    found = selectors.application_for(actor=actor, reception_number=reception_number)
-    if lines.KIND_BUSINESS[found.kind] != business:
-        raise NotFound("指定された受付番号の申請はありません。", code="application_not_found")
-    filed_through(line, found)
-
-
 def _correct(
     actor: User, reception_number: str, business: Business, line: Line, changes: dict[str, Any]
 ) -> Any:
-    _updated(actor, reception_number, business, line)
     application = applications.correct_application(
-        actor=actor, reception_number=reception_number, changes=changes
+        actor=actor, reception_number=reception_number, changes=changes, line=line.key, business=business
     )
     return _status(actor, application.reception_number)
 
 
 def _cancel(actor: User, reception_number: str, business: Business, line: Line) -> Any:
-    _updated(actor, reception_number, business, line)
-    application = applications.cancel_application(actor=actor, reception_number=reception_number)
+    application = applications.cancel_application(
+        actor=actor, reception_number=reception_number, line=line.key, business=business
+    )
     return _status(actor, application.reception_number)
 
 
