@@ -47,6 +47,17 @@ class ParticipantKind(models.TextChoices):
 
     RETAILER = "retailer", "小売電気事業者"
     DR_CONTRACTOR = "dr_contractor", "需要抑制契約者"
+    # 受託者 (X-I2): a company that acts for participants under their grants, none of its own.
+    CONTRACTOR = "contractor", "受託者"
+
+
+class StaffRole(models.TextChoices):
+    """What a member of the organization's staff may do in the back office (issue 15)."""
+
+    REVIEWER = "reviewer", "審査担当"
+    SWITCHING = "switching", "スイッチング業務担当"
+    CAPACITY = "capacity", "容量市場業務担当"
+    STAFF_ADMIN = "staff_admin", "職員管理者"
 
 
 class Duty(models.TextChoices):

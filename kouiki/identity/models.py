@@ -109,6 +109,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone = models.CharField("電話番号", max_length=20, blank=True)
     other = models.CharField("その他", max_length=200, blank=True)
     duties = models.JSONField("担当業務", default=list, blank=True)
+    # The back-office roles of a member of the organization's staff (StaffRole values; issue 15).
+    staff_roles = models.JSONField("職員権限", default=list, blank=True)
 
     is_active = models.BooleanField("有効", default=True)
     date_joined = models.DateTimeField("登録日時", default=timezone.now)
@@ -196,13 +198,59 @@ class Enrollment(models.Model):
             models.UniqueConstraint(fields=["user", "system"], name="enrollment_one_per_system"),
             models.CheckConstraint(
                 condition=Q(participant_kind=ParticipantKind.RETAILER)
-                | Q(participant_kind=ParticipantKind.DR_CONTRACTOR, system=System.SWITCHING),
+                | Q(
+                    participant_kind__in=[ParticipantKind.DR_CONTRACTOR, ParticipantKind.CONTRACTOR],
+                    system=System.SWITCHING,
+                ),
                 name="enrollment_dr_contractor_only_in_switching",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} {self.system} {self.role}"
+
+
+class ContractorGrant(models.Model):
+    """受託者 (X-I2): a participant lets another registered company act for it in a system, for
+    chosen functions, from a day, until revoked or until ``valid_until``. What the contractor's
+    users do is the principal's act; audit and ledger rows name both."""
+
+    principal = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="contractor_grants", verbose_name="委託者"
+    )
+    contractor = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="principal_grants", verbose_name="受託者"
+    )
+    system = models.CharField("システム", max_length=16, choices=System.choices, default=System.SWITCHING)
+    functions = models.JSONField("委託する機能", default=list)
+    valid_from = models.DateField("開始日")
+    valid_until = models.DateField("終了日", null=True, blank=True)
+    granted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name="登録者"
+    )
+    created_at = models.DateTimeField("登録日時", default=timezone.now)
+    revoked_at = models.DateTimeField("取消日時", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="取消者"
+    )
+
+    class Meta:
+        verbose_name = "業務委託"
+        verbose_name_plural = "業務委託"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(principal=models.F("contractor")), name="contractor_grant_not_self"
+            ),
+            models.UniqueConstraint(
+                fields=["principal", "contractor", "system"],
+                condition=Q(revoked_at__isnull=True),
+                name="contractor_grant_one_open",
+            ),
+        ]
+        indexes = [models.Index(fields=["contractor", "system"], name="contractor_grant_contractor")]
+
+    def __str__(self) -> str:
+        return f"{self.contractor_id} → {self.principal_id} {self.system}"
 
 
 class PasswordHistory(models.Model):
