@@ -37,6 +37,9 @@ class Event(models.Model):
     actor_label = models.CharField("操作者", max_length=120, blank=True)
     organization_id = models.BigIntegerField("事業者ID", null=True, blank=True, db_index=True)
     organization_code = models.CharField("事業者コード", max_length=8, blank=True, db_index=True)
+    # 受託者 (X-I2): the company whose user did the act for the organization above (its principal).
+    contractor_id = models.BigIntegerField("受託者ID", null=True, blank=True)
+    contractor_code = models.CharField("受託者の事業者コード", max_length=8, blank=True, default="")
     object_type = models.CharField("対象種別", max_length=64, blank=True)
     object_id = models.CharField("対象ID", max_length=64, blank=True)
     object_label = models.CharField("対象", max_length=200, blank=True)

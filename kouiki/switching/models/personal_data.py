@@ -42,6 +42,15 @@ class PersonalDataAccess(models.Model):
     )
     # Kept as text too, so that the row outlives the account.
     user_label = models.CharField("閲覧者（ID・氏名）", max_length=120)
+    # 受託者 (X-I2): the company of the user above when it read for the organization (its principal).
+    contractor = models.ForeignKey(
+        "identity.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="受託者",
+    )
     supply_point = models.ForeignKey(
         SupplyPoint, on_delete=models.PROTECT, related_name="+", verbose_name="供給地点"
     )
