@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kouiki.tso",
     "kouiki.capacity",
     "kouiki.notices",
+    "kouiki.bulk",
     "kouiki.backoffice",
 ]
 
@@ -278,6 +279,16 @@ KOUIKI_OUTBOX_SWEEP_AFTER_SECONDS = env_int("KOUIKI_OUTBOX_SWEEP_AFTER_SECONDS",
 # How long a worker owns a message it is sending before the sweeper may hand it to another.
 KOUIKI_OUTBOX_LEASE_SECONDS = env_int("KOUIKI_OUTBOX_LEASE_SECONDS", 300)
 KOUIKI_OUTBOX_SWEEP_EVERY_SECONDS = env_int("KOUIKI_OUTBOX_SWEEP_EVERY_SECONDS", 60)
+
+# Bulk CSV files (ADR 30): the largest upload, the rows validated in the request (more: a
+# background job with a progress bar), a worker's lease on a file and the sweep's rhythm.
+KOUIKI_BULK_MAX_BYTES = env_int("KOUIKI_BULK_MAX_BYTES", 30 * 1024 * 1024)
+KOUIKI_BULK_SYNC_ROWS = env_int("KOUIKI_BULK_SYNC_ROWS", 1000)
+KOUIKI_BULK_LEASE_SECONDS = env_int("KOUIKI_BULK_LEASE_SECONDS", 300)
+KOUIKI_BULK_SWEEP_AFTER_SECONDS = env_int("KOUIKI_BULK_SWEEP_AFTER_SECONDS", 120)
+KOUIKI_BULK_SWEEP_EVERY_SECONDS = env_int("KOUIKI_BULK_SWEEP_EVERY_SECONDS", 60)
+# A file whose job was interrupted this many times is given up (its pending rows fail).
+KOUIKI_BULK_MAX_ATTEMPTS = env_int("KOUIKI_BULK_MAX_ATTEMPTS", 10)
 
 # I18N: the interface is Japanese whatever the browser asks for (no LocaleMiddleware: Django's own
 # texts are always its Japanese ones); times are shown in Japan time.

@@ -48,6 +48,10 @@ class Action(models.TextChoices):
     CALLBACK_PING = "callback.ping", "状況通知のテスト送信"
     CALLBACK_RETRY = "callback.retry", "状況通知の再送"
 
+    # Contractors acting for a participant (受託者, X-I2; identity)
+    CONTRACTOR_GRANT = "contractor.grant", "業務委託の登録"
+    CONTRACTOR_REVOKE = "contractor.revoke", "業務委託の取消"
+
     # Applications under review (reviews): one per act of reviews.services
     REVIEW_CREATE = "review.create", "申請の作成"
     REVIEW_SUBMIT = "review.submit", "申請の提出"
@@ -113,6 +117,12 @@ class Action(models.TextChoices):
     CAPACITY_SOURCE_DELETE = "capacity.source_delete", "電源等情報の削除"
     CAPACITY_SOURCE_IMPORT = "capacity.source_import", "電源等情報の一括申請"
 
+    # Bulk CSV files (bulk)
+    BULK_UPLOAD = "bulk.upload", "一括登録ファイルのアップロード"
+    BULK_CONFIRM = "bulk.confirm", "一括登録ファイルの確定"
+    BULK_CANCEL = "bulk.cancel", "一括登録ファイルの中止"
+    BULK_COMPLETE = "bulk.complete", "一括登録の完了"
+
     # Switching support (switching)
     SWITCHING_APPLICATION_FILE = "switching.application_file", "スイッチング申請の受付"
     SWITCHING_APPLICATION_CORRECT = "switching.application_correct", "スイッチング申請の訂正"
@@ -146,6 +156,7 @@ DOMAINS: dict[str, str] = {
     "organization": "事業者",
     "api_token": "APIトークン",
     "callback": "イベント通知（コールバック）",
+    "contractor": "業務委託（受託者）",
     "review": "申請の審査",
     "membership": "加入・会員情報",
     "terms": "利用規約",
@@ -153,6 +164,7 @@ DOMAINS: dict[str, str] = {
     "assembly": "総会",
     "fees": "会費・請求書",
     "capacity": "容量市場",
+    "bulk": "一括登録（CSV）",
     "switching": "スイッチング",
     "tso": "送配電連携",
     "calendar": "休業日",

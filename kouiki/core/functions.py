@@ -536,11 +536,22 @@ FUNCTIONS: list[Function] = [
         menu="低圧 特定地点検索",
     ),
     # 低圧 一括(CSV)
-    switching("SW-W02", "廃止取次一括登録", "低圧 一括", api=False, menu="低圧 一括処理"),
-    switching("SW-W03", "開始一括申請", "低圧 一括", api=False, menu="低圧 一括処理"),
-    switching("SW-W04", "廃止取次一括判断", "低圧 一括", api=False, menu="低圧 一括処理"),
-    switching("SW-W05", "廃止一括申請", "低圧 一括", api=False, menu="低圧 一括処理"),
-    switching("SW-W06", "需要者情報変更一括申請", "低圧 一括", api=False, menu="低圧 一括処理"),
+    switching(
+        "SW-W02", "廃止取次一括登録", "低圧 一括", api=False, menu="低圧 一括処理", url_name="sw:bulk_w02"
+    ),
+    switching("SW-W03", "開始一括申請", "低圧 一括", api=False, menu="低圧 一括処理", url_name="sw:bulk_w03"),
+    switching(
+        "SW-W04", "廃止取次一括判断", "低圧 一括", api=False, menu="低圧 一括処理", url_name="sw:bulk_w04"
+    ),
+    switching("SW-W05", "廃止一括申請", "低圧 一括", api=False, menu="低圧 一括処理", url_name="sw:bulk_w05"),
+    switching(
+        "SW-W06",
+        "需要者情報変更一括申請",
+        "低圧 一括",
+        api=False,
+        menu="低圧 一括処理",
+        url_name="sw:bulk_w06",
+    ),
     switching(
         "SW-W07",
         "同一法人需要者の使用量情報照会一括申請",
@@ -549,14 +560,48 @@ FUNCTIONS: list[Function] = [
         who=RD,
         api=False,
         menu="低圧 一括処理",
+        url_name="sw:bulk_w07",
     ),
     # 高圧500kW未満 一括
-    switching("SW-W08", "廃止取次一括登録", "高圧500kW未満 一括", api=False, menu="高圧500kW未満 一括処理"),
-    switching("SW-W09", "開始一括申請", "高圧500kW未満 一括", api=False, menu="高圧500kW未満 一括処理"),
-    switching("SW-W10", "廃止取次一括判断", "高圧500kW未満 一括", api=False, menu="高圧500kW未満 一括処理"),
-    switching("SW-W11", "廃止一括申請", "高圧500kW未満 一括", api=False, menu="高圧500kW未満 一括処理"),
     switching(
-        "SW-W12", "需要者情報変更一括申請", "高圧500kW未満 一括", api=False, menu="高圧500kW未満 一括処理"
+        "SW-W08",
+        "廃止取次一括登録",
+        "高圧500kW未満 一括",
+        api=False,
+        menu="高圧500kW未満 一括処理",
+        url_name="sw:bulk_w08",
+    ),
+    switching(
+        "SW-W09",
+        "開始一括申請",
+        "高圧500kW未満 一括",
+        api=False,
+        menu="高圧500kW未満 一括処理",
+        url_name="sw:bulk_w09",
+    ),
+    switching(
+        "SW-W10",
+        "廃止取次一括判断",
+        "高圧500kW未満 一括",
+        api=False,
+        menu="高圧500kW未満 一括処理",
+        url_name="sw:bulk_w10",
+    ),
+    switching(
+        "SW-W11",
+        "廃止一括申請",
+        "高圧500kW未満 一括",
+        api=False,
+        menu="高圧500kW未満 一括処理",
+        url_name="sw:bulk_w11",
+    ),
+    switching(
+        "SW-W12",
+        "需要者情報変更一括申請",
+        "高圧500kW未満 一括",
+        api=False,
+        menu="高圧500kW未満 一括処理",
+        url_name="sw:bulk_w12",
     ),
     switching(
         "SW-W13",
@@ -565,6 +610,7 @@ FUNCTIONS: list[Function] = [
         who=RD,
         api=False,
         menu="高圧500kW未満 一括処理",
+        url_name="sw:bulk_w13",
     ),
     # 低圧FIT
     switching(
@@ -577,13 +623,37 @@ FUNCTIONS: list[Function] = [
     ),
     # 低圧FIT卒業電源 一括
     switching(
-        "SW-W15", "廃止取次一括登録", "低圧FIT卒業電源 一括", api=False, menu="低圧FIT卒業電源 一括処理"
+        "SW-W15",
+        "廃止取次一括登録",
+        "低圧FIT卒業電源 一括",
+        api=False,
+        menu="低圧FIT卒業電源 一括処理",
+        url_name="sw:bulk_w15",
     ),
-    switching("SW-W16", "開始一括申請", "低圧FIT卒業電源 一括", api=False, menu="低圧FIT卒業電源 一括処理"),
     switching(
-        "SW-W17", "廃止取次一括判断", "低圧FIT卒業電源 一括", api=False, menu="低圧FIT卒業電源 一括処理"
+        "SW-W16",
+        "開始一括申請",
+        "低圧FIT卒業電源 一括",
+        api=False,
+        menu="低圧FIT卒業電源 一括処理",
+        url_name="sw:bulk_w16",
     ),
-    switching("SW-W18", "廃止一括申請", "低圧FIT卒業電源 一括", api=False, menu="低圧FIT卒業電源 一括処理"),
+    switching(
+        "SW-W17",
+        "廃止取次一括判断",
+        "低圧FIT卒業電源 一括",
+        api=False,
+        menu="低圧FIT卒業電源 一括処理",
+        url_name="sw:bulk_w17",
+    ),
+    switching(
+        "SW-W18",
+        "廃止一括申請",
+        "低圧FIT卒業電源 一括",
+        api=False,
+        menu="低圧FIT卒業電源 一括処理",
+        url_name="sw:bulk_w18",
+    ),
     # ------------------------------------------------------------------------------------------
     # 2.4 Administrators of retailers and DR contractors (A), Web only
     # ------------------------------------------------------------------------------------------

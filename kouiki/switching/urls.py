@@ -9,7 +9,7 @@ others carry their line's key (sw:high_abolish, sw:fit_abolish)."""
 from django.urls import URLPattern, path
 
 from kouiki.switching.services.lines import LINES, Line
-from kouiki.switching.views import applications, shared, status, switching, usage
+from kouiki.switching.views import applications, bulk, shared, status, switching, usage
 from kouiki.switching.views.common import View, route_name, served, serves
 
 app_name = "sw"
@@ -62,4 +62,6 @@ urlpatterns = [
     path("operators/", shared.operators, name="operators"),
     path("low/customer-info/", shared.basic_info, name="basic_info"),
     path("access-ledger/", shared.ledger, name="ledger"),
+    # 一括処理 (SW-W02..W13, W15..W18): kouiki.bulk's screens
+    *bulk.patterns(),
 ]
