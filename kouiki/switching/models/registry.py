@@ -12,10 +12,13 @@ Keys are varchar (CharField), never char(n): see RECIPES.md, PostgreSQL.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import F, Q
 
 from kouiki.core.japanese import Area, validate_supply_point_number
+from kouiki.switching.search_keys import keys
 
 
 class Voltage(models.TextChoices):
@@ -140,6 +143,10 @@ class SupplyPoint(models.Model):
         return "受電地点特定番号" if self.is_receiving_point else "供給地点特定番号"
 
 
+SEARCH_KEY_FIELDS = ("search_address", "search_pole", "search_meter", "search_name")
+SEARCH_SOURCE_FIELDS = frozenset({"customer_address", "pole_number", "meter", "customer_name"})
+
+
 class SupplyPointVersion(models.Model):
     """The data of a supply point over [valid_from, valid_to); valid_to NULL = the current row."""
 
@@ -192,6 +199,14 @@ class SupplyPointVersion(models.Model):
         verbose_name="小売電気事業者",
     )
 
+    # Search keys (SW-W01, SW-W14; ADR 31): computed from the fields above by
+    # search_keys.keys on every write (save() here, the generator's COPY and bulk_create), never
+    # typed. Indexed for the current rows only (migration 0008: pg_trgm on PostgreSQL).
+    search_address = models.CharField("住所検索キー", max_length=200, blank=True, editable=False)
+    search_pole = models.CharField("引込柱番号検索キー", max_length=30, blank=True, editable=False)
+    search_meter = models.CharField("計器番号検索キー", max_length=40, blank=True, editable=False)
+    search_name = models.CharField("需要者氏名検索キー", max_length=100, blank=True, editable=False)
+
     class Meta:
         verbose_name = "供給地点情報（履歴）"
         verbose_name_plural = "供給地点情報（履歴）"
@@ -226,7 +241,34 @@ class SupplyPointVersion(models.Model):
                 name="switching_spv_current_retailer",
             ),
             models.Index(fields=["retailer", "valid_from"], name="switching_spv_retailer_history"),
+            # Search (ADR 31): exact pole / meter number; a name by its beginning within a
+            # retailer's points. The address fragment's trigram index is PostgreSQL's (0008).
+            models.Index(
+                fields=["search_meter"], condition=Q(valid_to__isnull=True), name="switching_spv_search_meter"
+            ),
+            models.Index(
+                fields=["search_pole"], condition=Q(valid_to__isnull=True), name="switching_spv_search_pole"
+            ),
+            models.Index(
+                fields=["retailer", "search_name"],
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+                condition=Q(valid_to__isnull=True),
+                name="switching_spv_search_name",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.supply_point_id} [{self.valid_from:%Y-%m-%d %H:%M}–{self.valid_to or ''})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.fill_search_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & SEARCH_SOURCE_FIELDS:
+            kwargs["update_fields"] = {*update_fields, *SEARCH_KEY_FIELDS}
+        super().save(*args, **kwargs)
+
+    def fill_search_keys(self) -> None:
+        for name, value in keys(
+            address=self.customer_address, pole=self.pole_number, meter=self.meter, name=self.customer_name
+        ).items():
+            setattr(self, name, value)

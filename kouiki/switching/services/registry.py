@@ -18,13 +18,14 @@ from django.db import transaction
 from kouiki.core.errors import Conflict, ValidationFailed
 from kouiki.core.japanese import normalize_supply_point_number, supply_point_area
 from kouiki.switching.models import CLASS_VOLTAGE, SupplyPoint, SupplyPointVersion, Voltage
-from kouiki.switching.models.registry import class_of_supply_point
+from kouiki.switching.models.registry import SEARCH_KEY_FIELDS, class_of_supply_point
 
-# The fields a version carries (everything but its keys and bounds).
+# The fields a version carries (everything but its keys, bounds and search keys, which
+# SupplyPointVersion.save computes from the fields).
 VERSION_FIELDS = frozenset(
     f.name
     for f in SupplyPointVersion._meta.concrete_fields
-    if f.name not in {"id", "supply_point", "valid_from", "valid_to"}
+    if f.name not in {"id", "supply_point", "valid_from", "valid_to", *SEARCH_KEY_FIELDS}
 ) | {"retailer_id"}
 
 

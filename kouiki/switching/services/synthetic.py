@@ -4,7 +4,12 @@ Deterministic for a seed: the same seed on the same registry gives the same rows
 area-prefixed, valid 供給地点特定番号 that continue after the highest number already registered in
 each area, so a second run adds new points and never collides with existing ones. One transaction
 per batch: on PostgreSQL the rows go in with COPY (the points' ids taken from their sequence first,
-then the points, then their versions), elsewhere with `bulk_create`. Both write the same rows.
+then the points, then their versions), elsewhere with `bulk_create`. Both write the same rows,
+search keys included (computed by search_keys.keys_of, as SupplyPointVersion.save computes them).
+
+Addresses are real place names of each area written the ways records hold them (kanji or digit
+丁目, 番/号, 番地, hyphens, full width, a building); 引込柱番号 follow a form per area; 3 % of
+low-voltage points are FIT / FIT-graduated receiving points (W14 searches them).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from django.utils import timezone
 
 from kouiki.core.japanese import Area
 from kouiki.switching.models import registry
+from kouiki.switching.search_keys import keys_of
 from kouiki.tso.choices import READING_CODES
 
 # Share of the country's supply points per area (roughly the operators' customer counts).
@@ -35,84 +41,83 @@ AMPERE_AREAS = frozenset({"01", "02", "03", "04", "05", "09"})
 # Areas with 離島供給 (islands supplied under the isolated-island terms).
 ISLAND_AREAS = frozenset({"03", "06", "07", "08", "09", "10"})
 
-PLACES: dict[str, list[tuple[str, str]]] = {
+# Per area: (prefecture, city, its towns). Real names; 丁目・番・号 are drawn per point.
+PLACES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     "01": [
-        ("北海道", "札幌市中央区"),
-        ("北海道", "旭川市"),
-        ("北海道", "函館市"),
-        ("北海道", "帯広市"),
+        ("北海道", "札幌市中央区", ("大通西", "南一条西", "北三条西", "宮の森", "円山西町", "旭ケ丘")),
+        ("北海道", "旭川市", ("宮下通", "常盤通", "東光", "豊岡", "神楽岡")),
+        ("北海道", "函館市", ("本町", "五稜郭町", "美原", "湯川町", "末広町")),
+        ("北海道", "帯広市", ("西二条南", "東一条南", "白樺", "自由が丘")),
     ],
     "02": [
-        ("宮城県", "仙台市青葉区"),
-        ("青森県", "青森市"),
-        ("岩手県", "盛岡市"),
-        ("新潟県", "新潟市中央区"),
+        ("宮城県", "仙台市青葉区", ("一番町", "国分町", "中央", "本町", "八幡", "上杉")),
+        ("青森県", "青森市", ("新町", "本町", "古川", "浜田")),
+        ("岩手県", "盛岡市", ("大通", "中央通", "本町通", "菜園")),
+        ("新潟県", "新潟市中央区", ("古町通", "万代", "東大通", "関屋")),
     ],
     "03": [
-        ("東京都", "千代田区"),
-        ("東京都", "世田谷区"),
-        ("神奈川県", "横浜市中区"),
-        ("埼玉県", "さいたま市浦和区"),
-        ("千葉県", "千葉市中央区"),
-        ("東京都", "八丈町"),
+        ("東京都", "千代田区", ("丸の内", "大手町", "有楽町", "神田小川町", "九段北", "霞が関", "麹町")),
+        ("東京都", "世田谷区", ("三軒茶屋", "太子堂", "桜新町", "用賀", "経堂", "成城", "北沢")),
+        ("東京都", "新宿区", ("西新宿", "新宿", "四谷", "高田馬場", "神楽坂")),
+        ("神奈川県", "横浜市中区", ("山下町", "元町", "本町", "桜木町", "関内", "山手町")),
+        ("神奈川県", "川崎市幸区", ("堀川町", "大宮町", "小向西町", "鹿島田")),
+        ("埼玉県", "さいたま市浦和区", ("高砂", "常盤", "岸町", "仲町", "領家")),
+        ("千葉県", "千葉市中央区", ("富士見", "中央", "新町", "栄町", "本千葉町")),
+        ("東京都", "八丈町", ("三根", "大賀郷", "樫立", "中之郷")),
     ],
     "04": [
-        ("愛知県", "名古屋市中区"),
-        ("静岡県", "静岡市葵区"),
-        ("岐阜県", "岐阜市"),
-        ("三重県", "津市"),
+        ("愛知県", "名古屋市中区", ("栄", "錦", "丸の内", "大須", "金山", "新栄")),
+        ("愛知県", "豊田市", ("小坂本町", "喜多町", "元城町", "若宮町")),
+        ("静岡県", "静岡市葵区", ("紺屋町", "呉服町", "追手町", "鷹匠")),
+        ("岐阜県", "岐阜市", ("金町", "長住町", "神田町", "美殿町")),
+        ("三重県", "津市", ("丸之内", "大門", "羽所町", "栄町")),
     ],
     "05": [
-        ("富山県", "富山市"),
-        ("石川県", "金沢市"),
-        ("福井県", "福井市"),
+        ("富山県", "富山市", ("総曲輪", "桜町", "新富町", "奥田新町")),
+        ("石川県", "金沢市", ("香林坊", "片町", "広坂", "此花町", "本町")),
+        ("福井県", "福井市", ("大手", "中央", "順化", "宝永")),
     ],
     "06": [
-        ("大阪府", "大阪市北区"),
-        ("京都府", "京都市中京区"),
-        ("兵庫県", "神戸市中央区"),
-        ("奈良県", "奈良市"),
+        ("大阪府", "大阪市北区", ("梅田", "曽根崎", "天神橋", "中之島", "堂島", "西天満")),
+        ("大阪府", "堺市堺区", ("三国ケ丘御幸通", "南瓦町", "中瓦町", "大町東")),
+        ("京都府", "京都市中京区", ("烏丸通", "河原町通", "壬生", "西ノ京")),
+        ("兵庫県", "神戸市中央区", ("三宮町", "元町通", "加納町", "磯上通", "港島中町")),
+        ("奈良県", "奈良市", ("三条町", "油阪町", "大宮町", "学園北")),
     ],
     "07": [
-        ("広島県", "広島市中区"),
-        ("岡山県", "岡山市北区"),
-        ("山口県", "山口市"),
-        ("島根県", "隠岐の島町"),
+        ("広島県", "広島市中区", ("紙屋町", "八丁堀", "大手町", "基町", "本通")),
+        ("岡山県", "岡山市北区", ("駅前町", "表町", "本町", "野田屋町")),
+        ("山口県", "山口市", ("中央", "小郡下郷", "湯田温泉", "道場門前")),
+        ("島根県", "隠岐の島町", ("港町", "西町", "中町")),
     ],
     "08": [
-        ("香川県", "高松市"),
-        ("愛媛県", "松山市"),
-        ("徳島県", "徳島市"),
-        ("高知県", "高知市"),
+        ("香川県", "高松市", ("番町", "丸の内", "瓦町", "栗林町")),
+        ("愛媛県", "松山市", ("一番町", "大街道", "湊町", "三番町")),
+        ("徳島県", "徳島市", ("寺島本町西", "新町橋", "幸町", "南内町")),
+        ("高知県", "高知市", ("本町", "帯屋町", "はりまや町", "桟橋通")),
     ],
     "09": [
-        ("福岡県", "福岡市博多区"),
-        ("熊本県", "熊本市中央区"),
-        ("鹿児島県", "鹿児島市"),
-        ("長崎県", "対馬市"),
+        ("福岡県", "福岡市博多区", ("博多駅前", "博多駅東", "中洲", "住吉", "祇園町")),
+        ("福岡県", "北九州市小倉北区", ("魚町", "京町", "浅野", "船場町")),
+        ("熊本県", "熊本市中央区", ("手取本町", "上通町", "水前寺", "花畑町")),
+        ("鹿児島県", "鹿児島市", ("山之口町", "天文館", "中央町", "上荒田町")),
+        ("長崎県", "対馬市", ("厳原町今屋敷", "美津島町鶏知", "豊玉町仁位")),
     ],
     "10": [
-        ("沖縄県", "那覇市"),
-        ("沖縄県", "宮古島市"),
-        ("沖縄県", "石垣市"),
+        ("沖縄県", "那覇市", ("久茂地", "松山", "おもろまち", "首里儀保町", "泉崎")),
+        ("沖縄県", "宮古島市", ("平良西里", "平良下里", "城辺福里")),
+        ("沖縄県", "石垣市", ("美崎町", "大川", "登野城", "新栄町")),
     ],
 }
-TOWNS = [
-    "本町",
-    "栄町",
-    "旭町",
-    "緑町",
-    "中央",
-    "東町",
-    "西町",
-    "南町",
-    "北町",
-    "桜木町",
-    "若葉",
-    "幸町",
-    "新町",
-]
-KANJI_NUMBERS = ["一", "二", "三", "四", "五", "六", "七", "八", "九"]
+ISLAND_CITIES = frozenset({"八丈町", "隠岐の島町", "対馬市", "宮古島市", "石垣市"})
+KANJI_NUMBERS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
+BUILDINGS = ["ハイツ", "コーポ", "マンション", "ビル", "レジデンス", "荘"]
+# The TSOs write 引込柱番号 each their own way (SWITCHING-REAL.md: free text): a pattern per area.
+POLE_FORMS: dict[str, str] = {
+    "01": "{town}{a}線{b}", "02": "{town}幹{a}-{b}", "03": "{town}{a}L{b}", "04": "{town}支{a}-{b}",
+    "05": "{town}{a}-{b}", "06": "{town}{a}号{b}", "07": "{town}幹{a}-{b}", "08": "{town}{a}-{b}",
+    "09": "{town}分{a}-{b}", "10": "{town}{a}-{b}",
+}  # fmt: skip
 SURNAMES = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤", "吉田", "山田",
             "佐々木", "山口", "松本", "井上", "木村", "林", "斎藤", "清水"]  # fmt: skip
 GIVEN_NAMES = ["太郎", "花子", "一郎", "陽子", "健", "美咲", "大輔", "由美", "翔太", "恵子", "誠", "愛",
@@ -128,6 +133,11 @@ SERVICE_MENUS = {
     registry.Voltage.EXTRA_HIGH: ["特別高圧標準接続送電サービス", "特別高圧時間帯別接続送電サービス"],
 }  # fmt: skip
 AMPERES = [20, 30, 40, 50, 60]
+# Share of low-voltage points that are FIT / FIT-graduated receiving points (受電地点).
+FIT_SHARE = 0.03
+# Meter numbers: a serial's image under multiplication by a number prime to 10 (mod 10^10), so
+# every point of an area has its own.
+METER_FACTOR = 1_234_567_891
 
 
 @dataclass
@@ -145,13 +155,38 @@ def _next_serials() -> dict[str, int]:
     return serials
 
 
+def _address(rng: random.Random, prefecture: str, city: str, town: str) -> str:
+    """An address written the ways the operators' records hold them: 丁目 in kanji or digits,
+    番/号, 番地, or hyphens, half or full width, sometimes with the prefecture left out, a space
+    after the city or a building and room."""
+    chome, ban, go = rng.randint(1, 10), rng.randint(1, 40), rng.randint(1, 30)
+    form = rng.random()
+    if form < 0.35:
+        block = f"{KANJI_NUMBERS[chome - 1]}丁目{ban}番{go}号"
+    elif form < 0.55:
+        block = f"{chome}丁目{ban}番{go}号"
+    elif form < 0.75:
+        block = f"{chome}-{ban}-{go}"
+    elif form < 0.85:
+        block = f"{chome}丁目{ban}番地{go}"
+    else:
+        block = f"{chome}－{ban}－{go}".translate(_FULL_WIDTH_DIGITS)
+    head = prefecture if rng.random() < 0.85 else ""
+    gap = "\u3000" if rng.random() < 0.1 else ""
+    address = f"{head}{city}{gap}{town}{block}"
+    if rng.random() < 0.15:
+        address += f" {town[:2]}{rng.choice(BUILDINGS)}{rng.randint(1, 5)}0{rng.randint(1, 9)}"
+    return address
+
+
+_FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
 def _version_data(rng: random.Random, area: str, voltage: str, serial: int) -> dict[str, Any]:
-    prefecture, city = rng.choice(PLACES[area])
-    island = area in ISLAND_AREAS and city in {"八丈町", "隠岐の島町", "対馬市", "宮古島市", "石垣市"}
-    address = (
-        f"{prefecture}{city}{rng.choice(TOWNS)}{rng.choice(KANJI_NUMBERS)}丁目"
-        f"{rng.randint(1, 30)}番{rng.randint(1, 20)}号"
-    )
+    prefecture, city, towns = rng.choice(PLACES[area])
+    town = rng.choice(towns)
+    island = area in ISLAND_AREAS and city in ISLAND_CITIES
+    address = _address(rng, prefecture, city, town)
     smart = rng.random() < (0.92 if voltage == registry.Voltage.LOW else 1.0)
     state_roll = rng.random()
     state = (
@@ -165,12 +200,12 @@ def _version_data(rng: random.Random, area: str, voltage: str, serial: int) -> d
         "isolated_island": island,
         "service_menu": rng.choice(SERVICE_MENUS[registry.Voltage(voltage)]),
         "meter": {
-            "meter_number": f"{area}{rng.randrange(10**10):010d}",
+            "meter_number": f"{area}{serial * METER_FACTOR % 10**10:010d}",
             "smart_meter": smart,
             "multiplier": 1 if voltage == registry.Voltage.LOW else rng.choice([40, 60, 120, 300]),
             "communication": "スマートメーター" if smart else "",
         },
-        "pole_number": f"{rng.choice(TOWNS)}幹{rng.randint(1, 300)}-{rng.randint(1, 40)}",
+        "pole_number": POLE_FORMS[area].format(town=town[:3], a=rng.randint(1, 300), b=rng.randint(1, 40)),
         "grid_connection": rng.random() < (0.08 if voltage == registry.Voltage.LOW else 0.25),
         "contract_changed_on": date(2016, 4, 1) + timedelta(days=rng.randrange(3650)),
         "reading_day": rng.choice(READING_CODES[area]),
@@ -212,6 +247,18 @@ def _version_data(rng: random.Random, area: str, voltage: str, serial: int) -> d
     return data
 
 
+def _as_receiving_point(rng: random.Random, data: dict[str, Any]) -> str:
+    """Make a low-voltage point's data a FIT or FIT-graduated source's 受電地点 (its 発電者 in the
+    customer's fields, a rooftop array's output as its contract); returns the class."""
+    data["contract_capacity"] = Decimal(rng.randint(30, 99)) / 10
+    data["current_limit_a"] = None
+    data["contract_decision_method"] = registry.ContractDecisionMethod.CAPACITY
+    data["service_menu"] = "低圧発電量調整受電計画"
+    data["grid_connection"] = True
+    graduated = rng.random() < 0.4
+    return registry.PointClass.FIT_GRADUATED if graduated else registry.PointClass.FIT
+
+
 def _uses_copy() -> bool:
     """COPY where the backend has it (PostgreSQL through psycopg 3); `bulk_create` elsewhere."""
     if connection.vendor != "postgresql":
@@ -241,7 +288,7 @@ def _bulk_create_batch(batch: list[Point], data: list[dict[str, Any]], start: da
             point.pk = ids[point.number]
     registry.SupplyPointVersion.objects.bulk_create(
         [
-            registry.SupplyPointVersion(supply_point=p, valid_from=start, **d)
+            registry.SupplyPointVersion(supply_point=p, valid_from=start, **d, **keys_of(d))
             for p, d in zip(points, data, strict=True)
         ],
         batch_size=len(points),
@@ -274,7 +321,7 @@ def _copy_batch(points: list[Point], data: list[dict[str, Any]], start: datetime
         version_table = connection.ops.quote_name(registry.SupplyPointVersion._meta.db_table)
         with raw.copy(f"COPY {version_table} ({version_columns}) FROM STDIN") as copy:
             for point_id, d in zip(ids, data, strict=True):
-                row = {**defaults, **d, "supply_point_id": point_id, "valid_from": start}
+                row = {**defaults, **d, **keys_of(d), "supply_point_id": point_id, "valid_from": start}
                 row["meter"] = json.dumps(row["meter"], cls=encoder)
                 copy.write_row([row[name] for name in names])
 
@@ -314,6 +361,8 @@ def generate(
             )
             version = _version_data(rng, area, voltage, serial)
             point_class = registry.class_of_supply_point(voltage, version.get("contract_capacity"))
+            if voltage == registry.Voltage.LOW and rng.random() < FIT_SHARE:
+                point_class = _as_receiving_point(rng, version)
             points.append((f"{area}{serial:020d}", area, voltage, point_class))
             data.append(version)
             per_area[area] += 1
