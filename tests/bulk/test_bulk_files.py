@@ -107,6 +107,8 @@ def test_a_file_whose_header_is_wrong_is_invalid_and_cannot_be_confirmed(
         services.confirm(actor=retailer_a.user, file=file)
 
 
+# The worker closes the database connection: a real transaction, not the test's.
+@pytest.mark.django_db(transaction=True)
 def test_confirming_applies_the_good_rows_only_and_the_result_csv_opens_in_excel(
     handler: Handler, retailer_a: Retailer, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -141,6 +143,8 @@ def test_confirming_applies_the_good_rows_only_and_the_result_csv_opens_in_excel
     assert sorted(actions) == ["bulk.complete", "bulk.confirm", "bulk.upload"]
 
 
+# The worker closes the database connection: a real transaction, not the test's.
+@pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_file_is_resumed_by_the_sweep_without_filing_a_row_twice(
     small_batches: Handler, retailer_a: Retailer, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -169,6 +173,8 @@ def test_a_worker_killed_mid_file_is_resumed_by_the_sweep_without_filing_a_row_t
     ]
 
 
+# The worker closes the database connection: a real transaction, not the test's.
+@pytest.mark.django_db(transaction=True)
 def test_a_large_file_is_validated_in_the_background_with_its_progress(
     small_batches: Handler, retailer_a: Retailer, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -234,6 +240,8 @@ def test_a_user_whose_administrator_withheld_the_function_sees_neither_screen_no
     assert list(services.files_of(retailer_a.user, [FUNCTION_ID])) == []
 
 
+# The worker closes the database connection: a real transaction, not the test's.
+@pytest.mark.django_db(transaction=True)
 def test_the_screens_upload_confirm_and_download(
     handler: Handler, retailer_a: Retailer, client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:

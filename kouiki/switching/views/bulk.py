@@ -21,7 +21,7 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kouiki.bulk import registry, services
-from kouiki.bulk.models import BulkFile, FileState, RowState
+from kouiki.bulk.services import BulkFile, FileState, RowState
 from kouiki.core import catalog
 from kouiki.core.csvio import Column, csv_response
 from kouiki.core.errors import KouikiError
