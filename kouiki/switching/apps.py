@@ -8,6 +8,7 @@ class SwitchingConfig(AppConfig):
 
     def ready(self) -> None:
         from kouiki.core import demo
+        from kouiki.switching import bulk
         from kouiki.switching import demo as switching_demo
         from kouiki.switching.services import answers
         from kouiki.tso import services as tso
@@ -16,3 +17,5 @@ class SwitchingConfig(AppConfig):
         tso.register_answer_handler(answers.handle_answer)
         tso.register_registry_reader(answers.read_registry)
         demo.register("switching", switching_demo.load)
+        # Issue 14: the bulk CSV functions the bulk mechanism runs (ADR 30).
+        bulk.register_all()

@@ -25,7 +25,7 @@ from django.utils import timezone
 from kouiki.core.errors import Conflict, NotFound, ValidationFailed
 from kouiki.core.field_facts import FieldFacts, field_facts
 from kouiki.core.japanese import clean_text, is_visible, normalize_phone, validate_phone
-from kouiki.identity.access import function, organization_of, require_function
+from kouiki.identity.access import function, organization_of, participant_of, require_function
 from kouiki.switching.models import (
     OPEN_SWITCH_STATES,
     Application,
@@ -68,7 +68,7 @@ INQUIRIES = (Business.FACILITY_INQUIRY, Business.USAGE_PASSWORD, Business.USAGE_
 
 
 def _retailer_code(actor: User) -> str:
-    organization = actor.organization
+    organization = participant_of(actor)
     return organization.code if organization is not None else ""
 
 
@@ -663,19 +663,28 @@ def correct_application(
     )
 
 
-def check_correction(*, actor: User, reception_number: str, changes: dict[str, Any]) -> None:
+def check_correction(
+    *,
+    actor: User,
+    reception_number: str,
+    changes: dict[str, Any],
+    line: str | None = None,
+    business: Business | None = None,
+) -> None:
     """訂正 without writing: the refusals of `correct_application` as of now (its 確認 step)."""
-    application = _own(actor, reception_number)
+    application = _own(actor, reception_number, line, business)
     if application.kind in switches.SWITCH_KINDS:
         switch_changes.check_correction(application=application, changes=changes)
         return
     _corrected(actor, application, changes)
 
 
-def check_cancellation(*, actor: User, reception_number: str) -> Application:
+def check_cancellation(
+    *, actor: User, reception_number: str, line: str | None = None, business: Business | None = None
+) -> Application:
     """取消 without writing: the refusals of `cancel_application` as of now (its 確認 step);
     returns the application."""
-    application = _own(actor, reception_number)
+    application = _own(actor, reception_number, line, business)
     if application.kind in switches.SWITCH_KINDS:
         switch_changes.check_cancellation(application=application)
         return application

@@ -62,9 +62,51 @@ def file_application(
 ) -> Application:
     """A new application with its 受付番号, audited (inside the caller's transaction). The caller
     publishes it (`publish_application`) last, after the transaction's other locks."""
-    now = timezone.now()
-    application = Application.objects.create(
+    application = new_application(
+        actor=actor,
         reception_number=next_reception_number(),
+        kind=kind,
+        point=point,
+        payload=payload,
+        state=state,
+        operator_step=operator_step,
+        switch=switch,
+        desired_date=desired_date,
+        switching_date=switching_date,
+    )
+    application.save(force_insert=True)
+    record(
+        actor=actor,
+        action=Action.SWITCHING_APPLICATION_FILE,
+        obj=application,
+        system=SYSTEM,
+        detail=filing_detail(application),
+    )
+    return application
+
+
+def filing_detail(application: Application) -> dict[str, Any]:
+    """The audit detail of an application's filing (`file_application`; a bulk file's batch)."""
+    return {"kind": application.kind, "supply_point": application.supply_point.number}
+
+
+def new_application(
+    *,
+    actor: User,
+    reception_number: str,
+    kind: str,
+    point: SupplyPoint,
+    payload: dict[str, Any],
+    state: str = State.RECEIVED,
+    operator_step: str = "",
+    switch: Switch | None = None,
+    desired_date: date | None = None,
+    switching_date: date | None = None,
+) -> Application:
+    """The application `file_application` saves, unsaved (a bulk file's batch inserts many)."""
+    now = timezone.now()
+    return Application(
+        reception_number=reception_number,
         kind=kind,
         application_type=application_type(kind, point.point_class),
         voltage=point.voltage,
@@ -82,14 +124,6 @@ def file_application(
         created_at=now,
         updated_at=now,
     )
-    record(
-        actor=actor,
-        action=Action.SWITCHING_APPLICATION_FILE,
-        obj=application,
-        system=SYSTEM,
-        detail={"kind": kind, "supply_point": point.number},
-    )
-    return application
 
 
 def forward(application: Application, payload: dict[str, Any]) -> Application:
@@ -149,7 +183,20 @@ def _japan_time(value: datetime) -> str:
 def publish_application(application: Application) -> None:
     """application.updated to the filer (ADR 11). Publishing locks the system's event counter until
     commit (kouiki.core.events): call it after the transaction's other locks."""
+    notice = application_notice(application)
     events.publish(
+        organization_id=notice.organization_id,
+        system=notice.system,
+        topic=notice.topic,
+        reference=notice.reference,
+        payload=notice.payload,
+    )
+
+
+def application_notice(application: Application) -> events.Notice:
+    """The application.updated event of `publish_application` (a bulk file's batch publishes many
+    with events.publish_many)."""
+    return events.Notice(
         organization_id=application.organization_id,
         system=SYSTEM,
         topic="application.updated",
@@ -188,6 +235,18 @@ def ng_reason_names(switch: Switch) -> list[dict[str, str]]:
 
 def publish_switch(switch: Switch) -> None:
     """switch.updated to both retailers of the switch (ADR 11). No personal data travels here."""
+    for notice in switch_notices(switch):
+        events.publish(
+            organization_id=notice.organization_id,
+            system=notice.system,
+            topic=notice.topic,
+            reference=notice.reference,
+            payload=notice.payload,
+        )
+
+
+def switch_notices(switch: Switch) -> list[events.Notice]:
+    """The switch.updated events of `publish_switch`: the new retailer's, then the current one's."""
     payload = {
         "switch_number": switch.number,
         "supply_point_number": switch.supply_point.number,
@@ -202,11 +261,13 @@ def publish_switch(switch: Switch) -> None:
         "close_code": switch.close_code,
         "updated_at": _japan_time(switch.updated_at),
     }
-    for organization_id in (switch.new_retailer_id, switch.current_retailer_id):
-        events.publish(
+    return [
+        events.Notice(
             organization_id=organization_id,
             system=SYSTEM,
             topic="switch.updated",
             reference=switch.number,
             payload=payload,
         )
+        for organization_id in (switch.new_retailer_id, switch.current_retailer_id)
+    ]

@@ -21,23 +21,40 @@ SWITCH = "switch"
 _SEQUENCES = {RECEPTION: "switching_reception_seq", SWITCH: "switching_switch_seq"}
 
 
-def _next_serial(name: str) -> int:
+def _next_serials(name: str, count: int = 1) -> list[int]:
+    """``count`` new serials of ``name`` in one statement (a bulk file's batch takes them at once)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(%s)", [_SEQUENCES[name]])
-            return int(cursor.fetchone()[0])
+            if count == 1:
+                cursor.execute("SELECT nextval(%s)", [_SEQUENCES[name]])
+            else:
+                cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [_SEQUENCES[name], count])
+            return sorted(int(row[0]) for row in cursor.fetchall())
     counters = NumberCounter.objects.filter(name=name)
-    if not counters.update(last=F("last") + 1):
+    if not counters.update(last=F("last") + count):
         NumberCounter.objects.get_or_create(name=name, defaults={"last": 0})
-        counters.update(last=F("last") + 1)
-    return int(counters.values_list("last", flat=True).get())
+        counters.update(last=F("last") + count)
+    last = int(counters.values_list("last", flat=True).get())
+    return list(range(last - count + 1, last + 1))
 
 
 def next_reception_number() -> str:
     """受付番号: YYYYMMDD + 8 digits."""
-    return f"{today_jst():%Y%m%d}{_next_serial(RECEPTION) % 10**8:08d}"
+    return next_reception_numbers(1)[0]
+
+
+def next_reception_numbers(count: int) -> list[str]:
+    """``count`` 受付番号 in increasing order."""
+    day = f"{today_jst():%Y%m%d}"
+    return [f"{day}{serial % 10**8:08d}" for serial in _next_serials(RECEPTION, count)]
 
 
 def next_switch_number() -> str:
     """廃止取次番号: HT + YYYYMMDD + 6 digits."""
-    return f"HT{today_jst():%Y%m%d}{_next_serial(SWITCH) % 10**6:06d}"
+    return next_switch_numbers(1)[0]
+
+
+def next_switch_numbers(count: int) -> list[str]:
+    """``count`` 廃止取次番号 in increasing order."""
+    day = f"{today_jst():%Y%m%d}"
+    return [f"HT{day}{serial % 10**6:06d}" for serial in _next_serials(SWITCH, count)]

@@ -23,19 +23,20 @@ Issue 7 and ADR 11:
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from kouiki.audit.choices import Action
-from kouiki.audit.services import record
+from kouiki.audit.services import record, record_many
 from kouiki.core.calendar import today_jst
 from kouiki.core.errors import (
     Conflict,
@@ -45,6 +46,7 @@ from kouiki.core.errors import (
     ValidationFailed,
     refuse_together,
 )
+from kouiki.core.events import Notice, publish_many
 from kouiki.core.field_facts import FieldFacts, field_facts
 from kouiki.core.japanese import (
     clean_text,
@@ -52,6 +54,7 @@ from kouiki.core.japanese import (
     normalize_code,
     normalize_kana,
     normalize_phone,
+    normalize_supply_point_number,
     too_long_message,
     validate_cp932,
     validate_kana,
@@ -82,15 +85,28 @@ from kouiki.switching.services.filing import (
     STEP_DEFECTIVE,
     STEP_WAITING_DECISION,
     SYSTEM,
+    application_notice,
     file_application,
+    filing_detail,
     finish,
+    new_application,
     ng_reason_names,
     publish_application,
     publish_switch,
+    switch_notices,
 )
 from kouiki.switching.services.lines import LOW, Business
-from kouiki.switching.services.numbering import next_switch_number
-from kouiki.switching.services.points import point_for_number
+from kouiki.switching.services.numbering import (
+    next_reception_numbers,
+    next_switch_number,
+    next_switch_numbers,
+)
+from kouiki.switching.services.points import (
+    current_versions,
+    number_refusal,
+    point_for_number,
+    point_not_found,
+)
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -273,7 +289,7 @@ def _switchable(actor: User, version: SupplyPointVersion, noun: str) -> None:
             code="no_current_retailer",
             field="supply_point_number",
         )
-    if version.retailer_id == actor.organization_id:
+    if version.retailer_id == organization_of(actor):
         raise ValidationFailed(
             f"貴社が現在の小売電気事業者である{noun}です。",
             code="already_current_retailer",
@@ -319,14 +335,44 @@ def plan(
     (a correction does not buy the pair more time)."""
     point = switch.supply_point
     switch.desired_date = desired_date
-    switch.switching_date = estimated_switching_date(switch, version)
-    switch.deadline = dates.pair_deadline(
-        registered_on=registered_on,
+    switch.switching_date, switch.deadline = planned(
         area=point.area,
         point_class=point.point_class,
         meter_work=switch.meter_work,
+        reading_code=version.reading_day,
+        desired_date=desired_date,
+        registered_on=registered_on,
+    )
+
+
+def planned(
+    *,
+    area: str,
+    point_class: str,
+    meter_work: bool,
+    reading_code: str,
+    desired_date: date | None,
+    registered_on: date,
+) -> tuple[date, datetime]:
+    """(the switching date as of today, the pair's deadline) of a switch registered on
+    ``registered_on`` (`plan`); the same for every switch of the same arguments, which a bulk file's
+    batch computes once."""
+    switching = dates.switching_date(
+        filed_on=today_jst(),
+        area=area,
+        point_class=point_class,
+        meter_work=meter_work,
+        reading_code=reading_code,
         desired_date=desired_date,
     )
+    deadline = dates.pair_deadline(
+        registered_on=registered_on,
+        area=area,
+        point_class=point_class,
+        meter_work=meter_work,
+        desired_date=desired_date,
+    )
+    return switching, deadline
 
 
 def _open_switch_number(point: SupplyPoint) -> str:
@@ -369,10 +415,11 @@ def check_cancel_forward(
     screen's 確認 step asks it too. The items and the desired date are refused together."""
     reached = lines.enter(actor, line, Business.CANCEL_FORWARD)
     point, version = point_for_number(supply_point_number, noun=reached.point_label)
-    lines.require_class(reached, Business.CANCEL_FORWARD, point)
-    _switchable(actor, version, reached.point_label)
-    items = cancel_forward_items(
-        {
+    return judge_cancel_forward(
+        actor=actor,
+        reached=reached,
+        version=version,
+        given={
             "customer_name": customer_name,
             "customer_name_kana": customer_name_kana,
             "customer_address": customer_address,
@@ -380,16 +427,38 @@ def check_cancel_forward(
             "contract_number": contract_number,
             "new_contact_name": new_contact_name,
             "new_contact_phone": new_contact_phone,
-        }
+        },
+        desired_date=desired_date,
+        in_progress=lambda: _open_switch_number(point),
     )
+
+
+def judge_cancel_forward(
+    *,
+    actor: User,
+    reached: lines.Line,
+    version: SupplyPointVersion,
+    given: dict[str, Any],
+    desired_date: date | None,
+    in_progress: Callable[[], str | None],
+) -> CancelForwardCheck:
+    """The rules of a 廃止取次登録 of the point whose current data is ``version``, in the order the
+    user is told: the line's class, a switchable point, the items and the desired date together,
+    no switch in progress (``in_progress``: the 廃止取次番号 of the point's open switch, or ""). One
+    registration (`check_cancel_forward`) and a bulk file's batch (`check_cancel_forwards`) both
+    judge by it."""
+    point = version.supply_point
+    lines.require_class(reached, Business.CANCEL_FORWARD, point)
+    _switchable(actor, version, reached.point_label)
+    items = cancel_forward_items(given)
     meter_work = not bool((version.meter or {}).get("smart_meter"))
     refuse_together(
         lambda: check_items(items),
         lambda: check_desired_date(desired_date, point, meter_work),
     )
-    in_progress = _open_switch_number(point)
-    if in_progress:
-        raise SwitchInProgress(in_progress)
+    open_number = in_progress()
+    if open_number:
+        raise SwitchInProgress(open_number)
     return CancelForwardCheck(point, version, items, meter_work)
 
 
@@ -433,19 +502,7 @@ def register_cancel_forward(
         desired_date=desired_date,
         line=line,
     )
-    now = timezone.now()
-    switch = Switch(
-        supply_point=point,
-        voltage=point.voltage,
-        point_class=point.point_class,
-        area=point.area,
-        new_retailer_id=organization_of(actor),
-        current_retailer_id=cast(int, version.retailer_id),  # _switchable: the point has a retailer
-        meter_work=meter_work,
-        created_at=now,
-        updated_at=now,
-        **items,
-    )
+    switch = _new_switch(actor, CancelForwardCheck(point, version, items, meter_work))
     plan(switch, version, desired_date, registered_on=today_jst())
     with transaction.atomic():
         try:
@@ -466,16 +523,208 @@ def register_cancel_forward(
             operator_step=STEP_WAITING_DECISION,
             desired_date=desired_date,
             switching_date=switch.switching_date,
-            payload={
-                "switch_number": switch.number,
-                **items,
-                "desired_date": desired_date.isoformat() if desired_date else None,
-            },
+            payload=_cancel_forward_payload(switch, items, desired_date),
         )
         record(actor=actor, action=Action.SWITCHING_SWITCH_REGISTER, obj=switch, system=SYSTEM)
         publish_application(application)
         publish_switch(switch)
     return application
+
+
+def _new_switch(actor: User, check: CancelForwardCheck) -> Switch:
+    """The switch a 廃止取次登録 opens, unsaved and not yet planned (`plan`)."""
+    now = timezone.now()
+    point = check.point
+    return Switch(
+        supply_point=point,
+        voltage=point.voltage,
+        point_class=point.point_class,
+        area=point.area,
+        new_retailer_id=organization_of(actor),
+        current_retailer_id=cast(int, check.version.retailer_id),  # _switchable: it has a retailer
+        meter_work=check.meter_work,
+        created_at=now,
+        updated_at=now,
+        **check.items,
+    )
+
+
+def _cancel_forward_payload(
+    switch: Switch, items: dict[str, str], desired_date: date | None
+) -> dict[str, Any]:
+    return {
+        "switch_number": switch.number,
+        **items,
+        "desired_date": desired_date.isoformat() if desired_date else None,
+    }
+
+
+# --- a bulk file's batch of 廃止取次登録 (SW-W02, SW-W08, SW-W15) ----------------------------------------
+
+
+class CancelForwardRow(NamedTuple):
+    """One 廃止取次登録 of a batch: the fields `register_cancel_forward` takes, as given."""
+
+    supply_point_number: str
+    given: dict[str, Any]  # the items (CANCEL_FORWARD_ITEMS), as given
+    desired_date: date | None
+
+
+def _open_switch_numbers(point_ids: Sequence[int]) -> dict[int, str]:
+    """The 廃止取次番号 of the open switch of each point that has one, in one query."""
+    if not point_ids:
+        return {}
+    return dict(
+        Switch.objects.filter(supply_point_id__in=point_ids, state__in=OPEN_SWITCH_STATES).values_list(
+            "supply_point_id", "number"
+        )
+    )
+
+
+def check_cancel_forwards(
+    *, actor: User, line: str, rows: Sequence[CancelForwardRow]
+) -> list[CancelForwardCheck | KouikiError]:
+    """`check_cancel_forward` for a batch, with the points, their current data and their open
+    switches read in one query each: each row's check, or its refusal. The actor's right to the
+    line's function is checked once (refused: raised, for every row)."""
+    reached = lines.enter(actor, line, Business.CANCEL_FORWARD)
+    return _judge_rows(actor, reached, rows, versions=None)
+
+
+def _judge_rows(
+    actor: User,
+    reached: lines.Line,
+    rows: Sequence[CancelForwardRow],
+    versions: dict[str, SupplyPointVersion] | None,
+) -> list[CancelForwardCheck | KouikiError]:
+    noun = reached.point_label
+    numbers: list[str | None] = []
+    results: list[CancelForwardCheck | KouikiError | None] = []
+    for row in rows:
+        refusal = number_refusal(row.supply_point_number)
+        numbers.append(None if refusal else normalize_supply_point_number(row.supply_point_number))
+        results.append(refusal)
+    if versions is None:
+        versions = current_versions(number for number in numbers if number)
+    open_numbers = _open_switch_numbers([version.supply_point_id for version in versions.values()])
+    for index, (row, number) in enumerate(zip(rows, numbers, strict=True)):
+        if number is None:
+            continue
+        version = versions.get(number)
+        if version is None:
+            results[index] = point_not_found(noun=noun)
+            continue
+        try:
+            results[index] = judge_cancel_forward(
+                actor=actor,
+                reached=reached,
+                version=version,
+                given=row.given,
+                desired_date=row.desired_date,
+                in_progress=functools.partial(open_numbers.get, version.supply_point_id, ""),
+            )
+        except KouikiError as refusal:
+            results[index] = refusal
+    return [cast(CancelForwardCheck | KouikiError, result) for result in results]
+
+
+def register_cancel_forwards(
+    *, actor: User, line: str, rows: Sequence[CancelForwardRow]
+) -> list[Application | KouikiError]:
+    """`register_cancel_forward` for a batch, in the caller's transaction: the rows' points locked,
+    every rule judged again on their data as now committed (a row refused since it was validated —
+    another filing for its point — gets its refusal, the others go on), then the switches, the
+    applications, their audit rows and events written as one registration writes them, in one
+    insert each, numbered in one call each."""
+    reached = lines.enter(actor, line, Business.CANCEL_FORWARD)
+    with transaction.atomic():
+        numbers = {
+            normalize_supply_point_number(row.supply_point_number)
+            for row in rows
+            if number_refusal(row.supply_point_number) is None
+        }
+        # The points in one order (their number), so that two batches never wait for each other
+        # crosswise; then their data as now committed.
+        list(
+            SupplyPoint.objects.select_for_update()
+            .filter(number__in=sorted(numbers))
+            .order_by("number")
+            .values_list("pk", flat=True)
+        )
+        judged = _judge_rows(actor, reached, rows, versions=current_versions(numbers))
+        good = [index for index, result in enumerate(judged) if isinstance(result, CancelForwardCheck)]
+        # The refused rows keep their refusal; a good one gets its application below.
+        results = cast(list[Application | KouikiError], list(judged))
+        if not good:
+            return results
+        registered_on = today_jst()
+        plans = functools.cache(planned)
+        switches: dict[int, Switch] = {}
+        for index, switch_number in zip(good, next_switch_numbers(len(good)), strict=True):
+            check = cast(CancelForwardCheck, judged[index])
+            switch = _new_switch(actor, check)
+            switch.number = switch_number
+            switch.desired_date = rows[index].desired_date
+            switch.switching_date, switch.deadline = plans(
+                area=check.point.area,
+                point_class=check.point.point_class,
+                meter_work=check.meter_work,
+                reading_code=check.version.reading_day,
+                desired_date=switch.desired_date,
+                registered_on=registered_on,
+            )
+            switches[index] = switch
+        _insert_switches(switches, results)
+        filed = [index for index in good if index in switches]
+        applications: dict[int, Application] = {}
+        for index, reception_number in zip(filed, next_reception_numbers(len(filed)), strict=True):
+            check, switch = cast(CancelForwardCheck, judged[index]), switches[index]
+            applications[index] = new_application(
+                actor=actor,
+                reception_number=reception_number,
+                kind=Kind.CANCEL_FORWARD,
+                point=check.point,
+                switch=switch,
+                operator_step=STEP_WAITING_DECISION,
+                desired_date=switch.desired_date,
+                switching_date=switch.switching_date,
+                payload=_cancel_forward_payload(switch, check.items, switch.desired_date),
+            )
+        Application.objects.bulk_create(applications.values())
+        entries: list[tuple[Action, Model, dict[str, Any] | None]] = []
+        notices: list[Notice] = []
+        for index, application in applications.items():
+            entries.append((Action.SWITCHING_APPLICATION_FILE, application, filing_detail(application)))
+            entries.append((Action.SWITCHING_SWITCH_REGISTER, switches[index], None))
+            notices.append(application_notice(application))
+            notices.extend(switch_notices(switches[index]))
+            results[index] = application
+        record_many(actor=actor, entries=entries, system=SYSTEM)
+        publish_many(notices)
+    return results
+
+
+def _insert_switches(switches: dict[int, Switch], results: list[Application | KouikiError]) -> None:
+    """Insert the batch's switches at once; when a concurrent registration opened a switch for one
+    of the points since they were judged (the one-open-switch constraint refuses the insert), one by
+    one, each refused row dropped from ``switches`` with its SwitchInProgress in ``results``."""
+    try:
+        with transaction.atomic():
+            Switch.objects.bulk_create(switches.values())
+        return
+    except IntegrityError:
+        pass
+    for index, switch in list(switches.items()):
+        try:
+            with transaction.atomic():
+                switch.pk = None
+                switch.save(force_insert=True)
+        except IntegrityError:
+            in_progress = _open_switch_number(switch.supply_point)
+            if not in_progress:
+                raise
+            results[index] = SwitchInProgress(in_progress)
+            del switches[index]
 
 
 # --- SW-L10 廃止取次判断 (current retailer) --------------------------------------------------------------
