@@ -182,6 +182,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 KOUIKI_PASSWORD_MAX_AGE_DAYS = env_int("KOUIKI_PASSWORD_MAX_AGE_DAYS", 90)
 KOUIKI_SWITCHING_USER_IDLE_DAYS = env_int("KOUIKI_SWITCHING_USER_IDLE_DAYS", 90)
+# X-I1: a user ID belongs to one natural person; a name holding one of these (case and width
+# ignored) is a shared or role account and is refused (comma-separated).
+KOUIKI_SHARED_ACCOUNT_NAME_PATTERNS = env_list(
+    "KOUIKI_SHARED_ACCOUNT_NAME_PATTERNS",
+    "共用,共有,部署,担当者,窓口,代表,事務局,admin,user,test,guest",
+)
 # A request body up to 8 MB: a usage-password application carries up to five 1 MB identity documents
 # in base64 (Django's default, 2.5 MB, would refuse three). Rate limits bound the rest.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024

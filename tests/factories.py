@@ -8,7 +8,7 @@ import factory
 from django.utils import timezone
 
 from kouiki.core.systems import Role, System
-from kouiki.identity.choices import ParticipantKind, participant_username, staff_username
+from kouiki.identity.choices import ParticipantKind, StaffRole, participant_username, staff_username
 from kouiki.identity.models import AccountKind, Enrollment, Organization, PasswordHistory, User
 
 PASSWORD = "Test-pass1"
@@ -72,6 +72,8 @@ class StaffFactory(factory.django.DjangoModelFactory):
     last_name = "機関"
     first_name = "職員"
     email = factory.Sequence(lambda n: f"staff{n}@occto.example.jp")
+    # Every back-office role unless a test says otherwise (staff_roles=[...]).
+    staff_roles = factory.LazyFunction(lambda: [role.value for role in StaffRole])
 
     @factory.post_generation
     def password(obj: User, create: bool, extracted: str | None, **kwargs: Any) -> None:  # type: ignore[misc]

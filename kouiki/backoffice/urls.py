@@ -4,7 +4,9 @@ made from (a new area cannot be served without showing on the top page)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import URLPattern, include, path
 
@@ -22,10 +24,13 @@ from kouiki.backoffice.views import (
     outbox,
     reading_calendars,
     reviews,
+    staff,
     switching,
     terms,
     tso,
 )
+from kouiki.identity.access import has_staff_role, staff_role_required
+from kouiki.identity.choices import StaffRole
 
 app_name = "backoffice"
 
@@ -148,6 +153,7 @@ switching_urls = [
     path("applications/<str:reception_number>/", switching.application_detail, name="switching_application"),
     path("switches/", switching.switch_list, name="switching_switches"),
     path("switches/<str:number>/", switching.switch_detail, name="switching_switch"),
+    path("contractor-grants/", switching.contractor_grants, name="switching_contractor_grants"),
 ]
 
 
@@ -171,20 +177,50 @@ tso_urls = [
 ]
 
 
+# Back office: the organization's own staff accounts and their roles (/backoffice/staff/).
+staff_urls = [
+    path("", staff.staff_list, name="staff_list"),
+    path("new/", staff.staff_create, name="staff_create"),
+    path("<int:pk>/", staff.staff_detail, name="staff_detail"),
+    path("<int:pk>/roles/", staff.staff_roles, name="staff_roles"),
+    path("<int:pk>/active/", staff.staff_active, name="staff_active"),
+    path("<int:pk>/password/", staff.staff_password, name="staff_password"),
+]
+
+
+# Who may use an area: the staff roles (StaffRole) it is open to. Operations common to every
+# business (notices, terms, closing days, sent mail) are open to every operating role.
+REVIEWER = frozenset({StaffRole.REVIEWER.value})
+SWITCHING = frozenset({StaffRole.SWITCHING.value})
+CAPACITY = frozenset({StaffRole.CAPACITY.value})
+STAFF_ADMIN = frozenset({StaffRole.STAFF_ADMIN.value})
+OPERATIONS = REVIEWER | SWITCHING | CAPACITY
+
+
 @dataclass(frozen=True)
 class Area:
     """One area of the back office: its URL prefix, its URLs (the first is its index), the name the
-    navigation shows, the top page's heading it comes under, and what it is for."""
+    navigation shows, the top page's heading it comes under, what it is for, and the staff roles it
+    is open to (its URLs refuse anyone else; its card and link show to them only)."""
 
     prefix: str
     urls: list[URLPattern]
     name: str
     group: str
     summary: str
+    roles: frozenset[str]
 
     @property
     def index_url_name(self) -> str:
         return f"{app_name}:{self.urls[0].name}"
+
+    def open_to(self, actor: Any) -> bool:
+        return has_staff_role(actor, self.roles)
+
+    def guarded_urls(self) -> list[URLPattern]:
+        """The area's URLs, each view refusing staff without one of the area's roles."""
+        guard = staff_role_required(self.roles)
+        return [URLPattern(url.pattern, guard(url.callback), url.default_args, url.name) for url in self.urls]
 
 
 AREAS = [
@@ -194,6 +230,7 @@ AREAS = [
         "審査",
         "審査・加入",
         "全システムの申請（加入・会員情報変更・容量市場など）の審査",
+        REVIEWER,
     ),
     Area(
         "joining/",
@@ -201,23 +238,30 @@ AREAS = [
         "事業者マスタ登録",
         "審査・加入",
         "加入（仮）申請への事業者コードの発番",
+        REVIEWER,
     ),
-    Area("members/", members_urls, "会員", "会員", "会員事業者と会員情報の履歴の確認"),
-    Area("assembly/", assembly_urls, "総会", "会員", "総会の開催・議決権・招集通知・回答・当日受付"),
+    Area("members/", members_urls, "会員", "会員", "会員事業者と会員情報の履歴の確認", REVIEWER),
+    Area(
+        "assembly/", assembly_urls, "総会", "会員", "総会の開催・議決権・招集通知・回答・当日受付", REVIEWER
+    ),
     Area(
         "fees/",
         fees_urls,
         "会費・請求書",
         "会員",
         "会費請求書の発行と入金、振込先口座、容量市場請求書等と還付口座",
+        REVIEWER | CAPACITY,
     ),
-    Area("capacity/", capacity_urls, "容量市場", "容量市場", "容量市場の事業者情報と電源等情報の確認"),
+    Area(
+        "capacity/", capacity_urls, "容量市場", "容量市場", "容量市場の事業者情報と電源等情報の確認", CAPACITY
+    ),
     Area(
         "switching/",
         switching_urls,
         "スイッチング",
         "スイッチング",
         "全事業者のスイッチング申請と廃止取次の確認",
+        SWITCHING,
     ),
     Area(
         "tso/",
@@ -225,20 +269,44 @@ AREAS = [
         "送配電連携",
         "スイッチング",
         "一般送配電事業者との電文、検針日程カレンダー、模擬時計",
+        SWITCHING,
     ),
     Area(
-        "notices/", notices_urls, "お知らせ", "お知らせ・規約・休業日", "各システムのお知らせの登録と取下げ"
+        "notices/",
+        notices_urls,
+        "お知らせ",
+        "お知らせ・規約・休業日",
+        "各システムのお知らせの登録と取下げ",
+        OPERATIONS,
     ),
-    Area("terms/", terms_urls, "利用規約", "お知らせ・規約・休業日", "各システムの利用規約の版の登録と公開"),
+    Area(
+        "terms/",
+        terms_urls,
+        "利用規約",
+        "お知らせ・規約・休業日",
+        "各システムの利用規約の版の登録と公開",
+        OPERATIONS,
+    ),
     Area(
         "calendar/",
         calendar_urls,
         "休業日",
         "お知らせ・規約・休業日",
         "休業日と容量市場システムの提供時間",
+        OPERATIONS,
     ),
-    Area("mail/", outbox_urls, "送信メール", "運用", "送信したメールとその状態、再送"),
-    Area("audit/", audit_urls, "監査ログ", "運用", "すべての操作の記録の検索とCSV出力"),
+    Area(
+        "mail/", outbox_urls, "送信メール", "運用", "送信したメールとその状態、再送", OPERATIONS | STAFF_ADMIN
+    ),
+    Area("audit/", audit_urls, "監査ログ", "運用", "すべての操作の記録の検索とCSV出力", STAFF_ADMIN),
+    Area(
+        "staff/",
+        staff_urls,
+        "職員管理",
+        "運用",
+        "本機関職員のアカウントの登録・職員権限・無効化・パスワード再発行",
+        STAFF_ADMIN,
+    ),
 ]
 
 
@@ -249,5 +317,10 @@ urlpatterns = [
     path("otp/setup/", auth.otp_setup_view, name="otp_setup"),
     path("logout/", auth.logout_view, name="logout"),
     path("password/change/", auth.protect_password_change, name="password_change"),
-    *(path(area.prefix, include(area.urls)) for area in AREAS),
+    *(path(area.prefix, include(area.guarded_urls())) for area in AREAS),
 ]
+
+
+def areas_for(actor: Any) -> Iterable[Area]:
+    """The areas the actor's staff roles open, in the order of AREAS (cards and navigation)."""
+    return [area for area in AREAS if area.open_to(actor)]

@@ -899,7 +899,8 @@ FUNCTIONS: list[Function] = [
     common("X-S3", "契約の終了", frozenset({"A", "O"})),
     # クライアント証明書: the organization issues and revokes; the administrator reports a loss.
     common("X-C1", "クライアント証明書の管理", frozenset({"A", "O"})),
-    common("X-I1", "管理者ID・ユーザIDの発行ルール", SYSTEM, surface="system"),
+    # X-I1: a rule every registration and change of an account holds (identity.services.persons).
+    common("X-I1", "管理者ID・ユーザIDの発行ルール", SYSTEM, surface="system", built=True),
     common("X-I2", "受託者による利用", SYSTEM, surface="system"),
     common("X-G1", "行政機関への情報提供", O),
     common("X-L1", "利用ログの保存", SYSTEM, surface="system"),

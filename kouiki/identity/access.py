@@ -10,7 +10,8 @@ only place that decides whether a user may use one:
   contractors acting for a participant (X-I2) are added here, and nowhere else.
 - `organization_of(actor)` is the participant's organization every scoped read and write uses;
   staff and anonymous visitors have none.
-- `is_staff` / `require_staff`: the organization's own staff (the back office).
+- `is_staff` / `require_staff`: the organization's own staff (the back office); `has_staff_role` /
+  `staff_role_required`: staff holding one of the roles an area of the back office is open to.
 
 Three surfaces ask it, each naming the function once:
 - services: `@function("SW-L06")` on the service checks the keyword `actor` before the body runs;
@@ -248,6 +249,49 @@ def staff_required(view: View) -> View:
         return view(request, request.user, *args, **kwargs)
 
     return wrapped
+
+
+# A member of the staff with none of the roles an area of the back office is open to.
+NO_STAFF_ROLE = "この業務を利用する職員権限がありません。職員権限の設定は職員管理者にご依頼ください。"
+
+
+def staff_roles_of(actor: Any) -> frozenset[str]:
+    """The back-office roles of a member of the staff (StaffRole values); none for anyone else."""
+    if not is_staff(actor):
+        return frozenset()
+    return frozenset(getattr(actor, "staff_roles", None) or ())
+
+
+def has_staff_role(actor: Any, roles: Iterable[str]) -> bool:
+    """Whether the actor is staff holding at least one of `roles`."""
+    return bool(staff_roles_of(actor) & frozenset(roles))
+
+
+def require_staff_role(actor: Any, roles: Iterable[str], message: str | None = None) -> User:
+    """The actor, when it is staff holding one of `roles`; `Forbidden` with the reason otherwise."""
+    require_staff(actor)
+    if not has_staff_role(actor, roles):
+        raise Forbidden(message or NO_STAFF_ROLE)
+    return actor  # type: ignore[no-any-return]
+
+
+def staff_role_required(roles: Iterable[str]) -> Callable[[View], View]:
+    """Only staff signed in through the back-office door holding one of `roles` (an area of the
+    back office: `kouiki.backoffice.urls.AREAS` says which); others are sent to the login page
+    (not staff) or refused with a Japanese 403 (staff without the role)."""
+    allowed = frozenset(roles)
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not has_staff_session(request):
+                return to_login(request, BACKOFFICE)
+            require_staff_role(request.user, allowed)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def function_required(function_id: str) -> Callable[[View], View]:

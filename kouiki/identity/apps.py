@@ -36,7 +36,7 @@ class IdentityConfig(AppConfig):
 class StaffAdminSite(admin.AdminSite):
     """The admin has no door of its own: a password alone never opens it. Its login page sends the
     visitor to the back-office login (per-address rate limit, lockout, TOTP), and it lets in only
-    superusers whose session passed that login (ADR 17)."""
+    superusers holding the 職員管理者 role whose session passed that login (ADR 17, issue 15)."""
 
     site_header = "広域機関システム 管理サイト（参照のみ）"
     site_title = "管理サイト"
@@ -44,9 +44,15 @@ class StaffAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         from kouiki.identity import access
+        from kouiki.identity.choices import StaffRole
 
         user = request.user
-        return bool(user.is_active and user.is_superuser and access.has_staff_session(request))
+        return bool(
+            user.is_active
+            and user.is_superuser
+            and access.has_staff_session(request)
+            and access.has_staff_role(user, {StaffRole.STAFF_ADMIN.value})
+        )
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         from kouiki.identity import access

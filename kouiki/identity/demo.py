@@ -10,7 +10,7 @@ from typing import Any
 
 from kouiki.core.japanese import corporate_number_check_digit
 from kouiki.core.systems import Role, System
-from kouiki.identity.choices import ParticipantKind, participant_username, staff_username
+from kouiki.identity.choices import ParticipantKind, StaffRole, participant_username, staff_username
 from kouiki.identity.models import AccountKind, Duty, Enrollment, Organization, PasswordHistory, User
 from kouiki.identity.selectors import organization_by_code
 from kouiki.identity.services import create_organization
@@ -71,9 +71,17 @@ def load() -> int:
             first_name="担当",
             email="reviewer@occto.example.jp",
             password_expiry_exempt=True,
+            # Every back-office role (issue 15): the demo's one staff account shows every area.
+            staff_roles=[role.value for role in StaffRole],
         )
         _set_password(reviewer)
         created += 1
+    else:
+        # A demo database made before staff roles: its reviewer gets every role once.
+        reviewer = User.objects.get(username=staff_username("reviewer"))
+        if not reviewer.staff_roles:
+            reviewer.staff_roles = [role.value for role in StaffRole]
+            reviewer.save(update_fields=["staff_roles"])
     return created + _dr_contractor()
 
 

@@ -17,6 +17,7 @@ from kouiki.identity.choices import (
     Duty,
     OrganizationStatus,
     ParticipantKind,
+    StaffRole,
     staff_username,
 )
 
@@ -70,8 +71,11 @@ class AccountKind(models.TextChoices):
 
 class UserManager(BaseUserManager["User"]):
     def create_superuser(self, username: str, password: str | None = None, **extra: Any) -> User:
-        """Superusers are staff accounts with Django-admin rights (manage.py createsuperuser)."""
+        """Superusers are staff accounts with Django-admin rights (manage.py createsuperuser): the
+        first account of a deployment, with every back-office role (issue 15) unless told otherwise,
+        so that it can register the other staff (職員管理)."""
         login_id = username.removeprefix("staff:")
+        extra.setdefault("staff_roles", [role.value for role in StaffRole])
         user = self.model(
             username=staff_username(login_id),
             login_id=login_id,

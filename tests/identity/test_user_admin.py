@@ -92,12 +92,13 @@ def test_mem_u3_user_id_unique_within_the_organization_only(admin_client: Client
 def test_mem_u3_at_most_ten_other_users(member_admin: User) -> None:
     for i in range(9):
         participant(organization=member_admin.organization, login_id=f"usr{i:03d}")
+    person = {"last_name": "広域", "first_name": "一郎"}
     services.register_user(
-        actor=member_admin, login_id="usr100", duties=["assembly"], email="a@example.co.jp"
+        actor=member_admin, login_id="usr100", duties=["assembly"], email="a@example.co.jp", **person
     )
     with pytest.raises(ValidationFailed, match="10名まで"):
         services.register_user(
-            actor=member_admin, login_id="usr101", duties=["assembly"], email="b@example.co.jp"
+            actor=member_admin, login_id="usr101", duties=["assembly"], email="b@example.co.jp", **person
         )
 
 

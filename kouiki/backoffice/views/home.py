@@ -1,4 +1,5 @@
-"""The back-office top page: a card per group of areas, each area linked with what it is for."""
+"""The back-office top page: a card per group of the areas the staff member's roles open, each area
+linked with what it is for (none: the member is told to ask the staff administrator)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from kouiki.backoffice.templatetags.backoffice_menu import backoffice_areas
+from kouiki.backoffice.templatetags.backoffice_menu import areas_of
 from kouiki.identity.access import staff_required
 
 if TYPE_CHECKING:
@@ -17,6 +18,6 @@ if TYPE_CHECKING:
 @staff_required
 def home(request: HttpRequest, actor: User) -> HttpResponse:
     groups: dict[str, list[dict[str, str]]] = {}
-    for area in backoffice_areas():
+    for area in areas_of(actor):
         groups.setdefault(area["group"], []).append(area)
-    return render(request, "backoffice/home.html", {"title": "業務メニュー", "groups": groups.items()})
+    return render(request, "backoffice/home.html", {"title": "業務メニュー", "groups": list(groups.items())})

@@ -31,6 +31,7 @@ from kouiki.identity.access import function, is_staff
 from kouiki.identity.choices import ParticipantKind, participant_username
 from kouiki.identity.models import Duty, Enrollment, Organization, OrganizationStatus, PasswordHistory, User
 from kouiki.identity.selectors import count_by_role, organization_participant_kind, role_in
+from kouiki.identity.services.persons import check_person
 from kouiki.identity.services.rules import rules_for
 from kouiki.identity.validators import ALLOWED_SYMBOLS, character_classes
 
@@ -75,6 +76,32 @@ def _store_password(user: User, raw_password: str, *, must_change: bool) -> None
         PasswordHistory.objects.filter(pk__in=stale).delete()
 
 
+def people_of(organization_id: int | None, system: str, email: str) -> Any:
+    """The accounts of an organization's system with this e-mail address: those X-I1's "one person,
+    one ID" compares a new or changed profile with (the name is compared in Python, width-blind)."""
+    return User.objects.filter(
+        organization_id=organization_id or 0, enrollments__system=system, email__iexact=(email or "").strip()
+    )
+
+
+def check_natural_person(
+    *, organization_id: int | None, system: str, profile: Mapping[str, Any], exclude_pk: int | None = None
+) -> None:
+    """X-I1 for an account of an organization's system (services.persons: one rule, said once)."""
+    check_person(
+        dict(profile),
+        accounts=people_of(organization_id, system, str(profile.get("email") or "")),
+        exclude_pk=exclude_pk,
+    )
+
+
+def _profile_after(user: User, fields: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The profile the change makes, when it touches the person (name or e-mail); else None."""
+    if not any(name in fields for name in ("last_name", "first_name", "email")):
+        return None
+    return {name: fields.get(name, getattr(user, name)) for name in PROFILE_FIELDS}
+
+
 def open_account(
     *,
     actor: User | None,
@@ -93,6 +120,7 @@ def open_account(
     the organization's kind of participant (`participant_kind` for its first account, ADR 22), its
     first password stored to be changed at the first login, and the registration audited."""
     kind = _participant_kind(organization, system, participant_kind)
+    check_natural_person(organization_id=organization.pk, system=system, profile=profile)
     user = User(
         organization=organization,
         login_id=login_id,
@@ -201,7 +229,13 @@ def change_own_password(*, actor: User, old_password: str, new_password: str) ->
 
 @implements("MEM-U1")
 def update_own_profile(*, actor: User, **fields: Any) -> User:
-    """MEM-U1: a user changes its own profile."""
+    """MEM-U1: a user changes its own profile (still one natural person in each of its systems)."""
+    after = _profile_after(actor, fields)
+    if after is not None:
+        for system in actor.enrollments.values_list("system", flat=True):
+            check_natural_person(
+                organization_id=actor.organization_id, system=system, profile=after, exclude_pk=actor.pk
+            )
     changed = _apply_profile(actor, fields)
     with transaction.atomic():
         actor.save()
@@ -261,7 +295,9 @@ def add_user(
     organization's row lock), its first password mailed; `functions`: its 利用者権限 (SW-U11)."""
     rules = rules_for(system)
     if role == Role.ADMIN and not rules.admins_via_user_admin:
-        raise Forbidden("管理者の追加は「会員情報変更」から申請してください。")
+        raise Forbidden(
+            f"管理者は追加できません。管理者の追加・変更は{rules.admin_route}", code="admin_id_issued_once"
+        )
     if rules.duties_required and not duties:
         raise ValidationFailed(errors={"duties": ["担当業務を1つ以上選択してください。"]})
     organization = actor.organization
@@ -294,15 +330,38 @@ def add_user(
 def change_user(*, actor: User, user: User, system: str, fields: dict[str, Any]) -> list[str]:
     """Change a user's profile (and duties) in `system`, audited; the names of the changed fields."""
     _user_of(actor, user, system)
-    if role_in(user, system) == Role.ADMIN and not rules_for(system).admins_via_user_admin:
-        raise Forbidden("管理者の変更は「会員情報変更」から申請してください。")
-    if rules_for(system).duties_required and "duties" in fields and not fields["duties"]:
+    rules = rules_for(system)
+    if role_in(user, system) == Role.ADMIN and not rules.admins_via_user_admin:
+        _check_admin_change(user, fields, rules)
+    if rules.duties_required and "duties" in fields and not fields["duties"]:
         raise ValidationFailed(errors={"duties": ["担当業務を1つ以上選択してください。"]})
+    after = _profile_after(user, fields)
+    if after is not None:
+        check_natural_person(
+            organization_id=user.organization_id, system=system, profile=after, exclude_pk=user.pk
+        )
     changed = _apply_profile(user, fields)
     with transaction.atomic():
         user.save()
         record(actor=actor, action=Action.USER_UPDATE, obj=user, system=system, detail={"fields": changed})
     return changed
+
+
+# The fields that say who a person is: another value is another person (X-I1).
+PERSON_FIELDS = ("last_name", "first_name", "last_name_kana", "first_name_kana")
+
+
+def _check_admin_change(user: User, fields: Mapping[str, Any], rules: Any) -> None:
+    """An administrator on the user screen: its contact details where the system allows it, never
+    another person in its place (a change of administrator goes through `rules.admin_route`)."""
+    message = f"管理者の変更は{rules.admin_route}"
+    if not rules.admin_contact_editable:
+        raise Forbidden(message)
+    renamed = [name for name in PERSON_FIELDS if name in fields and fields[name] != getattr(user, name)]
+    if renamed:
+        raise ValidationFailed(
+            errors={name: [f"管理者の氏名は変更できません。{message}"] for name in renamed}
+        )
 
 
 def remove_user(*, actor: User, user: User, system: str) -> None:
@@ -312,7 +371,7 @@ def remove_user(*, actor: User, user: User, system: str) -> None:
     if user.pk == actor.pk:
         raise Forbidden("ログイン中のユーザ自身は削除できません。")
     if role_in(user, system) == Role.ADMIN and not rules_for(system).admins_via_user_admin:
-        raise Forbidden("管理者の削除は「会員情報変更」から申請してください。")
+        raise Forbidden(f"管理者は削除できません。管理者の変更は{rules_for(system).admin_route}")
     with transaction.atomic():
         record(
             actor=actor,
@@ -609,6 +668,11 @@ def update_administrator(
     """Profile of an administrator account, changed through the member information (MEM-I4)."""
     if role_in(user, system) != Role.ADMIN:
         raise ValidationFailed("管理者ではないユーザです。")
+    after = _profile_after(user, fields)
+    if after is not None:
+        check_natural_person(
+            organization_id=user.organization_id, system=system, profile=after, exclude_pk=user.pk
+        )
     changed = _apply_profile(user, fields)
     with transaction.atomic():
         user.save()

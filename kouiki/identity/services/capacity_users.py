@@ -34,7 +34,9 @@ from kouiki.identity.selectors import count_by_role, role_in
 from kouiki.identity.services import (
     PROFILE_FIELDS,
     _apply_profile,
+    _profile_after,
     _store_password,
+    check_natural_person,
     generate_password,
     open_account,
 )
@@ -192,6 +194,11 @@ def update_user(*, actor: User, user: User, **fields: Any) -> User:
         Organization.objects.select_for_update().get(pk=organization.pk)
         if "email" in fields:
             _one_id_per_person(organization, str(fields["email"]), exclude_pk=user.pk)
+        after = _profile_after(user, fields)
+        if after is not None:
+            check_natural_person(
+                organization_id=organization.pk, system=SYSTEM, profile=after, exclude_pk=user.pk
+            )
         changed = _apply_profile(user, {name: value for name, value in fields.items() if name != "duties"})
         user.save()
         record(actor=actor, action=Action.USER_UPDATE, obj=user, system=SYSTEM, detail={"fields": changed})

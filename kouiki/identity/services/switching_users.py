@@ -39,11 +39,13 @@ from kouiki.identity.services import (
     _user_of,
     add_user,
     change_user,
+    check_natural_person,
     lift_lockout,
     mail_context,
     reissue_password,
     remove_user,
 )
+from kouiki.identity.services.persons import person_key
 
 SYSTEM = System.SWITCHING
 # The audit log's actor of what the system does by itself (kouiki.audit.models.SYSTEM_ACTOR).
@@ -147,9 +149,7 @@ def register_user(
     """SW-U04: register a user of the actor's organization; its ID and its password are mailed to
     it separately. `functions`: its 利用者権限 (None: every function of the organization's kind)."""
     chosen = None
-    if functions is not None:
-        if role == Role.ADMIN:
-            raise ValidationFailed("管理者は常にすべての機能を利用できます。", field="functions")
+    if functions is not None and role != Role.ADMIN:  # an administrator is refused by add_user (X-I1)
         chosen = _checked_functions(organization_kind(actor.organization_id or 0), functions)
     return add_user(
         actor=actor,
@@ -185,14 +185,23 @@ CSV_COLUMNS = (
 _PRESET_BY_LABEL = {"": "all", **{preset.label: preset.key for preset in PRESETS if preset.key != "custom"}}
 
 
-def _row_errors(row: csvio.CsvRow) -> tuple[dict[str, Any], list[csvio.RowError]]:
-    """A row's profile as the registration screen checks it (ProfileForm: one rule, said once)."""
+def _row_errors(row: csvio.CsvRow, organization_id: int) -> tuple[dict[str, Any], list[csvio.RowError]]:
+    """A row's profile as the registration screen checks it (ProfileForm and X-I1's natural person:
+    one rule, said once)."""
     labels = {column.name: column.label for column in CSV_COLUMNS}
     data = {name: row.data.get(name, "") for name in PROFILE_FIELDS}
     form = ProfileForm(data={**data, "email_confirm": data["email"]})
+    found: dict[str, list[str]] = {
+        field: [str(m) for m in messages] for field, messages in form.errors.items()
+    }
+    if form.is_valid():
+        try:
+            check_natural_person(organization_id=organization_id, system=SYSTEM, profile=form.cleaned_data)
+        except ValidationFailed as error:
+            found.update(error.errors)
     errors = [
         csvio.RowError(row.line, labels.get(field), str(message))
-        for field, messages in form.errors.items()
+        for field, messages in found.items()
         for message in messages
     ]
     if row.data.get("preset", "") not in _PRESET_BY_LABEL:
@@ -213,9 +222,22 @@ def register_users_from_csv(*, actor: User, data: bytes) -> list[User]:
     errors = list(result.errors)
     rows: list[tuple[str, dict[str, Any], list[str] | None]] = []
     seen: dict[str, int] = {}
+    people: dict[tuple[str, str], int] = {}
     taken = set(User.objects.filter(organization_id=organization_id).values_list("login_id", flat=True))
     for row in result.rows:
-        profile, row_errors = _row_errors(row)
+        profile, row_errors = _row_errors(row, organization_id)
+        if profile and not row_errors:
+            person = person_key(profile["last_name"], profile["first_name"], profile["email"])
+            if person in people:
+                row_errors.append(
+                    csvio.RowError(
+                        row.line,
+                        "メールアドレス",
+                        f"{people[person]}行目と同じ氏名・メールアドレスの方です。"
+                        "1人の方に発行できるユーザIDは1つのみです。",
+                    )
+                )
+            people.setdefault(person, row.line)
         login_id = row.data.get("user_id", "")
         if login_id and row.ok:
             if login_id in seen:
