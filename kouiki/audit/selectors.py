@@ -30,7 +30,8 @@ def events(
 
     `action` matches itself and its family ("login" matches "login.success" and "login.failure"),
     and the codes it had before it was renamed (actions.LEGACY);
-    `organization_code`, `object_type` and `object_id` match exactly; `actor_label` is a substring;
+    `organization_code`, `object_type` and `object_id` match exactly (an organization code finds a
+    contractor's acts for its principals too); `actor_label` is a substring;
     `date_from` and `date_to` are days in Japan time, both included; `query` searches the action
     (its code or its Japanese name), actor, organization code and object label as substrings, the
     object id and client address exactly.
@@ -42,7 +43,8 @@ def events(
             Q(action=action) | Q(action__startswith=f"{action}.") | Q(action__in=actions.legacy_codes(action))
         )
     if organization_code:
-        found = found.filter(organization_code=organization_code)
+        # The organization's own acts, and a contractor's (受託者) acts for its principals.
+        found = found.filter(Q(organization_code=organization_code) | Q(contractor_code=organization_code))
     if actor_label:
         found = found.filter(actor_label__icontains=actor_label)
     if object_type:

@@ -608,10 +608,13 @@ class KouikiAPI(NinjaAPI):
         system: str,
         authenticate: Callable[[HttpRequest], Any],
         rate: Callable[[], str] | None = None,
+        header_parameters: tuple[dict[str, Any], ...] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(auth=BearerToken(authenticate), renderer=KouikiRenderer(), **kwargs)
         self.system = system
+        # Request headers every operation of the system reads in `authenticate` (OpenAPI parameters).
+        self.header_parameters = header_parameters
         install_problem_handlers(self)
         self.add_decorator(
             ApiGuard(
@@ -658,6 +661,12 @@ class KouikiAPI(NinjaAPI):
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for methods in schema.get("paths", {}).values():
+            for operation in methods.values():
+                if self.header_parameters:
+                    # A header the caller may not use (not its own to name) is refused with 403.
+                    operation.setdefault("parameters", []).extend(dict(p) for p in self.header_parameters)
+                    operation.setdefault("responses", {}).setdefault(403, {"description": TITLES[403]})
         declare_conventions(schema)
         japanese_only(schema)
         return schema

@@ -530,10 +530,11 @@ FUNCTIONS: list[Function] = [
         "SW-W01",
         "特定地点検索",
         "低圧",
-        note="住所・引込柱番号・計器番号から供給地点特定番号を検索",
+        note="住所・引込柱番号・計器番号から供給地点特定番号を検索（APIも提供: issue 14）",
         who=RD,
-        api=False,
         menu="低圧 特定地点検索",
+        url_name="sw:search",
+        built=True,
     ),
     # 低圧 一括(CSV)
     switching(
@@ -617,9 +618,10 @@ FUNCTIONS: list[Function] = [
         "SW-W14",
         "特定地点検索",
         "低圧FIT",
-        note="受電地点特定番号を検索",
-        api=False,
+        note="住所・引込柱番号・計器番号から受電地点特定番号を検索（APIも提供: issue 14）",
         menu="低圧FIT 特定地点検索",
+        url_name="sw:fit_search",
+        built=True,
     ),
     # 低圧FIT卒業電源 一括
     switching(
@@ -901,7 +903,9 @@ FUNCTIONS: list[Function] = [
     common("X-C1", "クライアント証明書の管理", frozenset({"A", "O"})),
     # X-I1: a rule every registration and change of an account holds (identity.services.persons).
     common("X-I1", "管理者ID・ユーザIDの発行ルール", SYSTEM, surface="system", built=True),
-    common("X-I2", "受託者による利用", SYSTEM, surface="system"),
+    # 受託者 (ADR 32): the grants are the switching administrator's screens (switching:contractor_grants),
+    # acting for a principal is the access layer's (access.act_for), on every surface.
+    common("X-I2", "受託者による利用", SYSTEM, surface="system", built=True),
     common("X-G1", "行政機関への情報提供", O),
     common("X-L1", "利用ログの保存", SYSTEM, surface="system"),
 ]

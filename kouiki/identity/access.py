@@ -35,12 +35,23 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
 
 from kouiki.core import catalog
+from kouiki.core.caching import Generation, LocalCache
 from kouiki.core.errors import Forbidden
-from kouiki.core.systems import BACKOFFICE, site
-from kouiki.identity.choices import Duty
-from kouiki.identity.selectors import granted_functions, has_duty, rights_in, role_codes
+from kouiki.core.systems import BACKOFFICE, System, site
+from kouiki.identity.choices import Duty, ParticipantKind
+from kouiki.identity.selectors import (
+    Acting,
+    acting_for_code,
+    granted_functions,
+    has_duty,
+    participant_kind_in,
+    rights_in,
+    role_codes,
+)
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -70,6 +81,107 @@ def is_participant(actor: Any) -> bool:
     )
 
 
+# --- contractors acting for a principal (受託者, X-I2, ADR 32) -------------------------------------
+
+# The API request header naming the principal a contractor's token acts for (its 事業者コード), and
+# the session key of the principal a contractor's user chose on the web, by system.
+ACTING_HEADER = "X-Acting-For"
+ACTING_SESSION_KEY = "kouiki_acting_for"
+CHOOSE_PRINCIPAL = (
+    "委託者を選択してください。受託者のユーザは、選択した委託者から委託された機能だけを利用できます"
+    "（APIでは X-Acting-For ヘッダーに委託者の事業者コードを指定します）。"
+)
+NO_GRANT = "指定された事業者から貴社への業務委託はありません（取消済み・期間外を含みます）。"
+NOT_A_CONTRACTOR = "貴社は受託者として登録されていないため、委託者を指定できません。"
+
+# Grants found for a contractor, per process, under the same generation as the API token cache
+# (`services.tokens.ACCESS`): saving or revoking a grant, or any change to an organization or an
+# enrollment, bumps it, so the next request of every process looks the grant up again.
+_ACCESS = Generation("access")
+_acting_cache: LocalCache = LocalCache()
+
+
+def acting_for(actor: Any) -> Acting | None:
+    """The principal the actor acts for in this request (a contractor's user), or None."""
+    return getattr(actor, "acting_for", None)
+
+
+def is_contractor(actor: Any, system: str = System.SWITCHING) -> bool:
+    """Whether the actor is a user of a contractor (受託者) enrolled in `system`."""
+    return is_participant(actor) and participant_kind_in(actor, system) == ParticipantKind.CONTRACTOR
+
+
+def act_for(actor: Any, principal_code: str, system: str = System.SWITCHING) -> Acting:
+    """Let a contractor's user act for the principal with 事業者コード `principal_code` from now on
+    (this request, this job): its grant must be in force today. `Forbidden` otherwise — and the
+    actor then acts for nobody. Every surface calls it: the web from the session, the API from the
+    X-Acting-For header, a bulk job from the principal recorded with its file, before each batch."""
+    actor.acting_for = None
+    if not is_contractor(actor, system):
+        raise Forbidden(NOT_A_CONTRACTOR)
+    key = (actor.organization_id, principal_code, system)
+    generation = _ACCESS.current()
+    acting: Acting | None = _acting_cache.get(key, generation)
+    if acting is None:
+        acting = acting_for_code(contractor=actor.organization, principal_code=principal_code, system=system)
+        if acting is not None:
+            _acting_cache.put(key, generation, acting)
+    if acting is None or not acting.in_force(timezone.localdate()):
+        raise Forbidden(NO_GRANT)
+    actor.acting_for = acting
+    return acting
+
+
+def act_for_header(actor: Any, header: str | None, system: str = System.SWITCHING) -> None:
+    """The API's X-Acting-For: a contractor's token acts for the principal it names. A participant
+    naming its own code acts for itself; naming another, or a malformed code, is refused (403)."""
+    code = (header or "").strip()
+    if not code:
+        return
+    if not is_contractor(actor, system):
+        organization = getattr(actor, "organization", None)
+        if organization is not None and organization.code == code:
+            return
+        raise Forbidden(NOT_A_CONTRACTOR)
+    act_for(actor, code, system)
+
+
+def act_from_session(request: HttpRequest, system: str) -> None:
+    """The web: a contractor's user acts for the principal chosen in its session (`choose`), while
+    the grant is in force; a grant revoked or ended since is dropped with a message."""
+    user = request.user
+    if not is_contractor(user, system):
+        return
+    chosen = request.session.get(ACTING_SESSION_KEY, {})
+    code = chosen.get(system) if isinstance(chosen, dict) else None
+    user.acting_for = None  # type: ignore[union-attr]
+    if not code:
+        return
+    try:
+        act_for(user, code, system)
+    except Forbidden:
+        choose(request, system, None)
+        messages.warning(
+            request, f"委託者（事業者コード {code}）からの業務委託が終了したため、選択を解除しました。"
+        )
+
+
+def choose(request: HttpRequest, system: str, principal_code: str | None) -> None:
+    """Keep (or, None, clear) the principal a contractor's user acts for on the web."""
+    chosen = dict(request.session.get(ACTING_SESSION_KEY) or {})
+    if principal_code:
+        chosen[system] = principal_code
+    else:
+        chosen.pop(system, None)
+    request.session[ACTING_SESSION_KEY] = chosen
+
+
+def _waiting_to_choose(actor: Any, system: str) -> bool:
+    """A contractor's user that has chosen no principal: it may only choose (and its administrator
+    administer its own organization)."""
+    return acting_for(actor) is None and is_contractor(actor, system)
+
+
 def _granted(actor: Any, system: str, codes: frozenset[str]) -> frozenset[str] | None:
     """The functions of `system` the actor's administrator gave it (SW-U11), None: no limit (staff,
     administrators — never limited — and users their administrator did not limit)."""
@@ -94,6 +206,13 @@ def _refusal(
         codes, found = rights_in(actor, function.system)
         granted = found if isinstance(granted, EllipsisType) else granted
     if not catalog.allows(function.id, codes):
+        # (A retailer's or DR contractor's user holds R or D: asked of no one else.)
+        if (
+            function.system == System.SWITCHING
+            and not codes & {"R", "D"}
+            and _waiting_to_choose(actor, function.system)
+        ):
+            return CHOOSE_PRINCIPAL
         return Forbidden.default_message
     if isinstance(granted, EllipsisType):
         granted = _granted(actor, function.system, codes)
@@ -129,10 +248,20 @@ def require_function(actor: Any, function_id: str) -> User:
 
 
 def organization_of(actor: Any) -> int:
-    """The id of the participant the actor acts for; staff and anonymous visitors have none."""
+    """The id of the participant the actor acts for — a contractor's user acting for a principal: the
+    principal's (X-I2); staff and anonymous visitors have none."""
     if not is_participant(actor):
         raise Forbidden()
-    return int(actor.organization_id)
+    acting = acting_for(actor)
+    return int(acting.principal.pk if acting is not None else actor.organization_id)
+
+
+def participant_of(actor: Any) -> Any:
+    """The participant (Organization) the actor acts for: its own, or a contractor's principal."""
+    if not is_participant(actor):
+        raise Forbidden()
+    acting = acting_for(actor)
+    return acting.principal if acting is not None else actor.organization
 
 
 def participant_organization(actor: Any, function_id: str) -> int:
@@ -229,6 +358,12 @@ def to_login(request: HttpRequest, system: str, next_url: str | None = None) -> 
     return HttpResponseRedirect(f"{site(system).login_url}?next={quote(next_url or request.get_full_path())}")
 
 
+def to_choose(request: HttpRequest, system: str) -> HttpResponse:
+    """Send a contractor's user that acts for nobody to the principal selector (the menu)."""
+    messages.info(request, CHOOSE_PRINCIPAL.split("（")[0])
+    return HttpResponseRedirect(reverse(f"{system}:menu"))
+
+
 # The session key the back-office login sets once the staff member passed the second factor.
 STAFF_VERIFIED = "staff_verified"
 
@@ -306,7 +441,10 @@ def function_required(function_id: str) -> Callable[[View], View]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             user = request.user
+            act_from_session(request, declared.system)
             codes, granted = rights_in(user, declared.system) if is_participant(user) else (frozenset(), None)  # type: ignore[arg-type]
+            if not catalog.allows(function_id, codes) and _waiting_to_choose(user, declared.system):
+                return to_choose(request, declared.system)
             if not codes:
                 return to_login(request, declared.system)
             request.kouiki_system = declared.system  # type: ignore[attr-defined]
@@ -329,8 +467,16 @@ def enrolled_required(system: str) -> Callable[[View], View]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             user = request.user
-            if not is_participant(user) or not role_codes(user, system):  # type: ignore[arg-type]
+            act_from_session(request, system)
+            codes = role_codes(user, system) if is_participant(user) else frozenset()  # type: ignore[arg-type]
+            contractor = _waiting_to_choose(user, system)
+            if not codes and not contractor:
                 return to_login(request, system)
+            # A contractor's user acting for nobody may open the system's shell (the menu, its
+            # profile, the principal selector), not a business screen (namespace sw).
+            match = request.resolver_match
+            if contractor and match is not None and match.namespace == "sw":
+                return to_choose(request, system)
             request.kouiki_system = system  # type: ignore[attr-defined]
             return view(request, user, *args, **kwargs)
 

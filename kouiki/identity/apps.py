@@ -25,10 +25,10 @@ class IdentityConfig(AppConfig):
         from axes.models import AccessAttempt
         from django.db.models.signals import post_delete, post_save
 
-        from kouiki.identity.models import ApiToken, Enrollment, Organization, User
+        from kouiki.identity.models import ApiToken, ContractorGrant, Enrollment, Organization, User
         from kouiki.identity.services.tokens import invalidate_access
 
-        for model in (ApiToken, Enrollment, Organization, User, AccessAttempt):
+        for model in (ApiToken, ContractorGrant, Enrollment, Organization, User, AccessAttempt):
             post_save.connect(invalidate_access, sender=model, dispatch_uid=f"access-{model.__name__}")
             post_delete.connect(invalidate_access, sender=model, dispatch_uid=f"access-{model.__name__}-del")
 

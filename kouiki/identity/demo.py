@@ -1,7 +1,8 @@
 """Identity's demo data (README, Demo accounts): idempotent, registered with kouiki.core.demo.
 
 The member 広域電力株式会社 (9001), the reviewer, and the switching system's demand-response
-contractor デマンドレスポンス株式会社 (9401; the retailers 9101 and 9102 are the switching demo's)."""
+contractor デマンドレスポンス株式会社 (9401; the retailers 9101 and 9102 are the switching demo's), and
+the contractor 請求代行株式会社 (9501, 受託者) the switching demo lets act for 新電力A."""
 
 from __future__ import annotations
 
@@ -145,6 +146,64 @@ def inquiry_user(organization: Organization, *, email_domain: str, names: tuple[
         Enrollment.objects.filter(
             user__username=participant_username(organization.code, "usr002"), system=System.SWITCHING
         ).update(functions=preset_functions("inquiry", ParticipantKind.RETAILER))
+    return created
+
+
+# 請求代行株式会社 (9501), a contractor (受託者, X-I2) acting for 新電力A on these functions (README).
+CONTRACTOR = "9501"
+CONTRACTOR_FUNCTIONS = ["SW-L06", "SW-L07", "SW-L08", "SW-L14", "SW-L15"]
+
+
+def billing_contractor(principal: Organization) -> int:
+    """請求代行株式会社 (9501): a contractor of the switching system (ADR 32) with adm001 and usr001,
+    the API token `demo-9501` of usr001, and the grant of `principal` (新電力A) for the cancel-forward
+    filing and its inquiries, the switching start and the status screens (README). The switching
+    demo calls it once 新電力A's accounts exist."""
+    from kouiki.identity.models import ContractorGrant
+
+    created = 0
+    organization = organization_by_code(CONTRACTOR)
+    if organization is None:
+        organization = create_organization(
+            actor=None,
+            code=CONTRACTOR,
+            corporate_number=demo_corporate_number("000012059501"),
+            name="請求代行株式会社",
+            name_kana="セイキュウダイコウカブシキガイシャ",
+            business_types=[],
+        )
+        created += 1
+    for login_id, role, first_name, first_name_kana in (
+        ("adm001", Role.ADMIN, "一郎", "イチロウ"),
+        ("usr001", Role.USER, "花子", "ハナコ"),
+    ):
+        created += _participant(
+            organization,
+            login_id,
+            role,
+            system=System.SWITCHING,
+            participant_kind=ParticipantKind.CONTRACTOR,
+            last_name="請求",
+            first_name=first_name,
+            last_name_kana="セイキュウ",
+            first_name_kana=first_name_kana,
+            department_title="代行業務部",
+            email=f"{login_id}@billing-agent.example.jp",
+        )
+    user = User.objects.get(username=participant_username(CONTRACTOR, "usr001"))
+    created += ensure_demo_token(user=user, raw=f"demo-{CONTRACTOR}")
+    if not ContractorGrant.objects.filter(
+        principal=principal, contractor=organization, system=System.SWITCHING, revoked_at__isnull=True
+    ).exists():
+        ContractorGrant.objects.create(
+            principal=principal,
+            contractor=organization,
+            system=System.SWITCHING,
+            functions=CONTRACTOR_FUNCTIONS,
+            valid_from=date(2020, 4, 1),
+            granted_by=User.objects.get(username=participant_username(principal.code, "adm001")),
+        )
+        created += 1
     return created
 
 

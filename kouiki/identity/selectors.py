@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from kouiki.core.catalog import implements
 from kouiki.core.errors import NotFound
 from kouiki.core.systems import Role, System
 from kouiki.identity.choices import ParticipantKind, participant_username
-from kouiki.identity.models import AccountKind, Enrollment, Organization, User
+from kouiki.identity.models import AccountKind, ContractorGrant, Enrollment, Organization, User
 
 
 def password_change_required(user: User) -> bool:
@@ -74,6 +75,8 @@ def rights_in(user: User, system: str) -> tuple[frozenset[str], frozenset[str] |
     enrollment = _enrollment_in(user, system)
     if enrollment is None:
         return frozenset(), None
+    if enrollment.participant_kind == ParticipantKind.CONTRACTOR:
+        return _contractor_rights(user, system, enrollment)
     codes: set[str] = set()
     if system == System.MEMBER:
         codes.add("M")
@@ -86,6 +89,20 @@ def rights_in(user: User, system: str) -> tuple[frozenset[str], frozenset[str] |
     return frozenset(codes), _granted_by(enrollment)
 
 
+def _contractor_rights(
+    user: User, system: str, enrollment: Enrollment
+) -> tuple[frozenset[str], frozenset[str] | None]:
+    """A contractor's user (受託者, X-I2, ADR 32): acting for a principal (`user.acting_for`, set by
+    the access layer for one request), the principal kind's code and the grant's functions within
+    the user's own rights; not acting, only its own organization's administration (A)."""
+    acting: Acting | None = getattr(user, "acting_for", None)
+    if acting is None or acting.system != system:
+        return (frozenset({"A"}) if enrollment.role == Role.ADMIN else frozenset()), None
+    codes = frozenset({"D" if acting.principal_kind == ParticipantKind.DR_CONTRACTOR else "R"})
+    own = _granted_by(enrollment)
+    return codes, acting.functions if own is None else acting.functions & own
+
+
 def _granted_by(enrollment: Enrollment) -> frozenset[str] | None:
     if enrollment.role == Role.ADMIN or enrollment.functions is None:
         return None
@@ -96,6 +113,8 @@ def granted_functions(user: User, system: str) -> frozenset[str] | None:
     """The functions of `system` the user's administrator lets it use (利用者権限, SW-U11), or None
     when it sets no limit: administrators, users never limited, users not enrolled there."""
     enrollment = _enrollment_in(user, system)
+    if enrollment is not None and enrollment.participant_kind == ParticipantKind.CONTRACTOR:
+        return _contractor_rights(user, system, enrollment)[1]
     return None if enrollment is None else _granted_by(enrollment)
 
 
@@ -242,3 +261,106 @@ def active_system_users(*, system: str) -> QuerySet[User]:
         .select_related("organization")
         .order_by("organization__code", "login_id")
     )
+
+
+# --- contractors (受託者, X-I2) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Acting:
+    """A contractor's user acting for a principal under one grant, for one request (ADR 32): what
+    the access layer reads (the principal, its kind, the granted functions) and what the audit log
+    and the personal-data ledger name (the principal and the contractor). Picklable, no queries."""
+
+    grant_id: int
+    system: str
+    principal: Organization
+    principal_kind: str
+    contractor: Organization
+    functions: frozenset[str]
+    valid_from: date
+    valid_until: date | None
+
+    def in_force(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+def grant_in_force(grant: ContractorGrant, day: date | None = None) -> bool:
+    """Whether a grant lets its contractor act on `day` (today): not revoked, from its first day to
+    its last (inclusive)."""
+    day = day or timezone.localdate()
+    return (
+        grant.revoked_at is None
+        and grant.valid_from <= day
+        and (grant.valid_until is None or day <= grant.valid_until)
+    )
+
+
+def acting_for_code(*, contractor: Organization, principal_code: str, system: str) -> Acting | None:
+    """The unrevoked grant of the principal with 事業者コード `principal_code` to `contractor` in
+    `system`, as an `Acting` (its dates not checked: `Acting.in_force`), or None. Two queries."""
+    grant = (
+        ContractorGrant.objects.select_related("principal")
+        .filter(
+            contractor=contractor,
+            principal__code=principal_code,
+            system=system,
+            revoked_at__isnull=True,
+        )
+        .first()
+    )
+    if grant is None or not grant.principal.is_active:
+        return None
+    kind = organization_participant_kind(organization_id=grant.principal_id, system=system)
+    if kind is None or kind == ParticipantKind.CONTRACTOR:
+        return None
+    return Acting(
+        grant_id=grant.pk,
+        system=system,
+        principal=grant.principal,
+        principal_kind=kind,
+        contractor=contractor,
+        functions=frozenset(grant.functions),
+        valid_from=grant.valid_from,
+        valid_until=grant.valid_until,
+    )
+
+
+def grants_of_contractor(
+    *, contractor_id: int, system: str, in_force_only: bool = False
+) -> list[ContractorGrant]:
+    """The grants a contractor holds in `system` (its principals), newest first; `in_force_only`:
+    those it may act under today (the principal selector)."""
+    grants = list(
+        ContractorGrant.objects.select_related("principal", "contractor", "granted_by", "revoked_by")
+        .filter(contractor_id=contractor_id, system=system)
+        .order_by("principal__code", "-created_at", "-id")
+    )
+    if in_force_only:
+        grants = [grant for grant in grants if grant_in_force(grant) and grant.principal.is_active]
+    return grants
+
+
+def grants_of_principal(*, principal_id: int, system: str) -> list[ContractorGrant]:
+    """The grants a principal has given in `system` (every one, revoked and ended too), newest first."""
+    return list(
+        ContractorGrant.objects.select_related("principal", "contractor", "granted_by", "revoked_by")
+        .filter(principal_id=principal_id, system=system)
+        .order_by("-created_at", "-id")
+    )
+
+
+def all_grants(*, system: str, query: str = "") -> QuerySet[ContractorGrant]:
+    """Every grant of `system` (the back office), newest first; `query`: a 事業者コード or a part of a
+    company name of either party."""
+    grants = ContractorGrant.objects.select_related(
+        "principal", "contractor", "granted_by", "revoked_by"
+    ).filter(system=system)
+    if query:
+        grants = grants.filter(
+            Q(principal__code=query)
+            | Q(contractor__code=query)
+            | Q(principal__name__icontains=query)
+            | Q(contractor__name__icontains=query)
+        )
+    return grants.order_by("-created_at", "-id")

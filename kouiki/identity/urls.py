@@ -7,7 +7,17 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from kouiki.core.systems import System
-from kouiki.identity.views import auth, callbacks, member, otp, portal, switching_users, system, tokens
+from kouiki.identity.views import (
+    auth,
+    callbacks,
+    contractors,
+    member,
+    otp,
+    portal,
+    switching_users,
+    system,
+    tokens,
+)
 
 
 def patterns_for(name: str) -> list[URLPattern]:
@@ -79,6 +89,12 @@ switching_urls = (
         path("users/<int:pk>/active/", switching_users.user_active, name="user_active"),
         path("users/<int:pk>/password/", switching_users.user_password, name="user_password"),
         path("users/<int:pk>/rights/", switching_users.user_rights, name="user_rights"),
+        # 業務委託 (受託者, X-I2): the principal's grants, the contractor's principals and selector
+        path("contractors/", contractors.grant_list, name="contractor_grants"),
+        path("contractors/new/", contractors.grant_create, name="contractor_grant_create"),
+        path("contractors/<int:pk>/revoke/", contractors.grant_revoke, name="contractor_grant_revoke"),
+        path("principals/", contractors.principal_list, name="contractor_principals"),
+        path("acting/", contractors.acting_choose, name="acting"),
     ],
     "switching",
 )

@@ -18,7 +18,7 @@ from django.db import transaction
 from kouiki.core.calendar import JST
 from kouiki.core.systems import Role, System
 from kouiki.identity.choices import participant_username
-from kouiki.identity.demo import DEMO_PASSWORD, demo_corporate_number, inquiry_user
+from kouiki.identity.demo import DEMO_PASSWORD, billing_contractor, demo_corporate_number, inquiry_user
 from kouiki.identity.models import Enrollment, PasswordHistory, User
 from kouiki.identity.selectors import organization_by_code
 from kouiki.identity.services import create_organization
@@ -115,6 +115,8 @@ def load() -> int:
                 created += inquiry_user(
                     organization, email_domain=retailer.domain, names=("新井", "三郎", "アライ", "サブロウ")
                 )
+                # 請求代行株式会社 (9501), a contractor acting for 新電力A (受託者, X-I2; README).
+                created += billing_contractor(organization)
         for number, fields in points(organizations[RETAILER_A], organizations[RETAILER_B]):
             created += _point(number, fields)
     return created

@@ -137,6 +137,7 @@ CSV_HEADER = [
     "詳細",
     # Added last, so that the columns existing readers expect keep their places.
     "操作名",
+    "受託者の事業者コード",
 ]
 
 
@@ -158,6 +159,7 @@ def _csv_rows(events: QuerySet[Any]) -> Iterator[list[Any]]:
             event.purpose,
             json.dumps(event.detail, ensure_ascii=False, sort_keys=True) if event.detail else "",
             event.action_label,
+            event.contractor_code,
         ]
 
 

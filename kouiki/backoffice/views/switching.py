@@ -13,6 +13,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from kouiki.core.lists import FilterForm, list_page
+from kouiki.core.systems import System
+from kouiki.identity import selectors as identity_selectors
 from kouiki.identity.access import staff_required
 from kouiki.switching import selectors
 
@@ -90,4 +92,24 @@ def switch_detail(request: HttpRequest, actor: User, number: str) -> HttpRespons
             "applications": switch.applications.select_related("organization").order_by("created_at", "id"),
             "title": f"スイッチング案件 {switch.number}",
         },
+    )
+
+
+class GrantSearch(FilterForm):
+    query = forms.CharField(
+        label="事業者コード・会社名", required=False, max_length=100, help_text="委託者・受託者のどちらでも"
+    )
+
+
+@staff_required
+@require_GET
+def contractor_grants(request: HttpRequest, actor: User) -> HttpResponse:
+    """業務委託（受託者, X-I2）: every grant of the switching system, in force, ended and revoked."""
+    return list_page(
+        request,
+        form=GrantSearch(request.GET or None),
+        select=partial(identity_selectors.all_grants, system=System.SWITCHING),
+        template="backoffice/switching/contractor_grants.html",
+        title="業務委託（受託者）",
+        page_size=PAGE_SIZE,
     )

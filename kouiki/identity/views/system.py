@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from kouiki.core.systems import System
-from kouiki.identity.access import View, enrolled_required, is_administrator, menu
+from kouiki.identity.access import View, acting_for, enrolled_required, is_administrator, menu
 from kouiki.identity.choices import ParticipantKind
 from kouiki.identity.models import User
 from kouiki.identity.selectors import participant_kind_in
@@ -66,6 +66,22 @@ def system_menu(request: HttpRequest, actor: User, system: str) -> HttpResponse:
             )
         )
     kind = participant_kind_in(actor, system) if system == System.SWITCHING else None
+    # 業務委託 (X-I2): the principal's administrator grants; a contractor's users see their principals.
+    if kind == ParticipantKind.CONTRACTOR:
+        groups.insert(
+            0,
+            (
+                "受託者",
+                [{"id": "X-I2", "name": "委託元一覧", "url": reverse("switching:contractor_principals")}],
+            ),
+        )
+    elif kind is not None and is_administrator(actor, system):
+        groups.append(
+            (
+                "業務委託（管理者機能）",
+                [{"id": "X-I2", "name": "業務委託（受託者）", "url": reverse("switching:contractor_grants")}],
+            )
+        )
     return render(
         request,
         "identity/system/menu.html",
@@ -73,6 +89,8 @@ def system_menu(request: HttpRequest, actor: User, system: str) -> HttpResponse:
             "groups": groups,
             "title": "メニュー",
             "dr_contractor": kind == ParticipantKind.DR_CONTRACTOR,
+            "contractor": kind == ParticipantKind.CONTRACTOR,
+            "acting": acting_for(actor),
         },
     )
 

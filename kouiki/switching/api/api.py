@@ -6,6 +6,7 @@ from __future__ import annotations
 from ninja.openapi.docs import Swagger
 
 from kouiki.core.api import KouikiAPI
+from kouiki.identity.access import ACTING_HEADER
 from kouiki.switching.api.auth import authenticate
 from kouiki.switching.api.common import NAMESPACE, PREFIX, SYSTEM
 from kouiki.switching.api.operations import (
@@ -13,6 +14,7 @@ from kouiki.switching.api.operations import (
     common,
     feed,
     inquiries,
+    search,
     status,
     switching_current,
     switching_new,
@@ -35,7 +37,22 @@ DESCRIPTION = """\
 - 線路: {lines}。線路が扱わない区分の地点は 422（`point_class_mismatch`、扱う機能を示します）です。
   受電地点特定番号も `supply_point_number` で指定します。
 - `x-occto-service-id`: 各操作に対応する実システムのサービスID（業務処理状況確認を除く）。
+- 受託者: 委託者から業務委託を受けた受託者のトークンは、`X-Acting-For` ヘッダーに委託者の事業者コードを
+  指定して、委託された機能を委託者の名義で利用します（申請は委託者の申請です）。指定がない、または
+  有効な委託がない（取消済み・期間外）ときは 403 です。
 """
+
+# 受託者 (X-I2, ADR 32): every operation reads it (`auth.authenticate`).
+ACTING_FOR_PARAMETER = {
+    "in": "header",
+    "name": ACTING_HEADER,
+    "required": False,
+    "description": (
+        "受託者のトークンのみ: 委託者の事業者コード（4桁）。委託された機能を委託者の名義で利用します。"
+        "有効な業務委託がない（取消済み・期間外・他社）ときは 403 です。"
+    ),
+    "schema": {"type": "string", "pattern": "^[0-9]{4}$"},
+}
 
 api = KouikiAPI(
     system=SYSTEM,
@@ -45,6 +62,7 @@ api = KouikiAPI(
     description=DESCRIPTION.format(
         lines="、".join(f"{line.label}は `{PREFIX}{line.api_prefix}/…`" for line in LINES.values())
     ),
+    header_parameters=(ACTING_FOR_PARAMETER,),
     urls_namespace=NAMESPACE,
     openapi_url="/openapi.json",
     docs_url="/docs",
@@ -55,5 +73,5 @@ api = KouikiAPI(
 for line in LINES.values():
     for module in (inquiries, changes, switching_new, switching_current, status):
         api.add_router("", module.operations.router(line))
-for module in (feed, common):
+for module in (feed, common, search):
     api.add_router("", module.router)

@@ -20,7 +20,14 @@ from kouiki.core.calendar import on_days
 from kouiki.core.errors import NotFound, ValidationFailed
 from kouiki.core.field_facts import field_facts
 from kouiki.core.japanese import normalize_code, normalize_supply_point_number
-from kouiki.identity.access import function, organization_of, require_function, require_staff, usable
+from kouiki.identity.access import (
+    acting_for,
+    function,
+    organization_of,
+    require_function,
+    require_staff,
+    usable,
+)
 from kouiki.identity.selectors import active_system_users
 from kouiki.switching.models import (
     Application,
@@ -253,7 +260,7 @@ def application_result(*, actor: User, application: Application) -> dict[str, An
     password unlocks the customer's usage): each read is recorded with the purpose named when
     filing (SW-P1), and a facility result shows the customer's basic info only to a lawful reader
     (SW-P2)."""
-    if application.organization_id != actor.organization_id:
+    if application.organization_id != organization_of(actor):
         raise NotFound("指定された受付番号の申請はありません。", code="application_not_found")
     result = dict(application.result or {})
     if not result or application.kind not in PERSONAL_RESULTS:
@@ -287,7 +294,7 @@ PERSONAL_RESULTS = frozenset({Kind.FACILITY_INQUIRY, Kind.USAGE_PASSWORD, Kind.U
 def usage_documents(*, actor: User, application: Application) -> list[dict[str, Any]]:
     """The identity documents filed with one of the organization's usage-password applications:
     names, types and sizes only (the contents are never served back to a participant)."""
-    if application.organization_id != actor.organization_id:
+    if application.organization_id != organization_of(actor):
         raise NotFound("指定された受付番号の申請はありません。", code="application_not_found")
     return [
         dict(row)
@@ -411,7 +418,7 @@ def cancel_forward_detail(
     filed)."""
     check_purpose(purpose)
     switch = switch_for(actor=actor, switch_number=switch_number)
-    is_new = switch.new_retailer_id == actor.organization_id
+    is_new = switch.new_retailer_id == organization_of(actor)
     if side and (side == "new") != is_new:
         raise NotFound("指定された廃止取次番号の案件はありません。", code="switch_not_found")
     business = Business.CANCEL_FORWARD_RESULT if is_new else Business.CANCEL_FORWARD_INQUIRY
@@ -490,14 +497,16 @@ def access_ledger(
     purpose: str = "",
 ) -> QuerySet[PersonalDataAccess]:
     """The organization's own personal-data reads (who read which point, for what, when), newest
-    first (SW-P1)."""
+    first (SW-P1); a contractor acting for the organization (受託者, X-I2): only its own reads for it."""
     found = PersonalDataAccess.objects.filter(organization_id=organization_of(actor))
+    if (acting := acting_for(actor)) is not None:
+        found = found.filter(contractor_id=acting.contractor.pk)
     found = on_days(found, "at", date_from, date_to)
     if supply_point_number:
         found = _point_number(found, supply_point_number)
     if purpose:
         found = found.filter(purpose=purpose)
-    return found.select_related("supply_point").order_by("-at", "-id")
+    return found.select_related("supply_point", "contractor").order_by("-at", "-id")
 
 
 # --- the organization's staff (back office): read-only, no customer identification ---------------------

@@ -18,7 +18,7 @@ from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.core.catalog import implements
 from kouiki.core.errors import NotFound, ValidationFailed
-from kouiki.identity.access import function, organization_of
+from kouiki.identity.access import acting_for, function, organization_of
 from kouiki.switching.models import (
     OPEN_SWITCH_STATES,
     PersonalDataAccess,
@@ -109,6 +109,7 @@ def record_access(
         organization_id=organization_of(actor),
         user=actor,
         user_label=label[:120],
+        contractor=acting.contractor if (acting := acting_for(actor)) is not None else None,
         supply_point=supply_point,
         purpose=purpose,
         function_id=function_id,
@@ -132,7 +133,7 @@ def read_basic_info(*, actor: User, supply_point_number: str, purpose: str) -> B
     retailer with its switching in progress; NotFound for anyone else. The read is recorded."""
     check_purpose(purpose)
     point, version = point_for_number(supply_point_number)
-    role, switch_number = lawful_role(organization_id=actor.organization_id, point=point, version=version)
+    role, switch_number = lawful_role(organization_id=organization_of(actor), point=point, version=version)
     if not role:
         raise NotFound(
             "指定された供給地点の需要者情報はありません。",

@@ -110,7 +110,7 @@ def switch_detail(request: HttpRequest, actor: User, line: Line, number: str) ->
     own_line = line_for_class(switch.point_class)
     if own_line != line:
         return redirect(line_url(own_line, "switch_detail", switch.number))
-    side = "new" if switch.new_retailer_id == user.organization_id else "current"
+    side = "new" if switch.new_retailer_id == organization_of(user) else "current"
     readable = selectors.identification_readable(actor=user, switch=switch)
     purpose_form = PurposeForm(request.GET or None, initial={"purpose": Purpose.CANCEL_FORWARD})
     view = None
