@@ -27,7 +27,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -480,7 +480,7 @@ def _apply(file: BulkFile, token: str, function: registry.BulkFunction, max_batc
                         row.state = RowState.FAILED
                         row.error = outcome.error.message[:500]
                         row.error_column = (outcome.error.column_label or "")[:100]
-                BulkRow.objects.bulk_update(rows, ["state", "number", "error", "error_column"])
+                _mark(rows)
                 BulkFile.objects.filter(pk=file.pk).update(
                     done_rows=F("done_rows") + done, failed_rows=F("failed_rows") + (len(rows) - done)
                 )
@@ -489,6 +489,22 @@ def _apply(file: BulkFile, token: str, function: registry.BulkFunction, max_batc
                 return "stopped"
     _complete(file, token, user)
     return "done"
+
+
+def _mark(rows: list[BulkRow]) -> None:
+    """Write the rows' outcome in one statement (Django's bulk_update compiles a CASE per row and
+    field: 2 s for 500 rows): an UPDATE … FROM a VALUES list, which SQLite (3.33+) and PostgreSQL
+    both take."""
+    table = connection.ops.quote_name(BulkRow._meta.db_table)
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+    sql = (
+        f"WITH outcome (id, state, number, error, error_column) AS (VALUES {values}) "  # noqa: S608 - placeholders and our table
+        f"UPDATE {table} SET state = outcome.state, number = outcome.number, error = outcome.error, "
+        f"error_column = outcome.error_column FROM outcome WHERE {table}.id = outcome.id"
+    )
+    params = [value for row in rows for value in (row.pk, row.state, row.number, row.error, row.error_column)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _complete(file: BulkFile, token: str, user: Any, *, given_up: bool = False) -> None:

@@ -11,6 +11,7 @@ not use, is a 404. A function whose handler is not registered yet (kouiki.switch
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -215,7 +216,7 @@ def file_detail(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     file, function = _file(actor, pk)
     line = _line_of(file.function_id)
     progress = services.progress(file)
-    errors = list(services.error_rows(file))[:ERRORS_SHOWN] if file.bad_rows or file.file_errors else []
+    errors = list(islice(services.error_rows(file), ERRORS_SHOWN))
     good_states = [RowState.PENDING, RowState.DONE, RowState.FAILED, RowState.SKIPPED]
     rows = paginate(
         request,
