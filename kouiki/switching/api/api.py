@@ -14,7 +14,6 @@ from kouiki.switching.api.operations import (
     common,
     feed,
     inquiries,
-    search,
     status,
     switching_current,
     switching_new,
@@ -73,5 +72,5 @@ api = KouikiAPI(
 for line in LINES.values():
     for module in (inquiries, changes, switching_new, switching_current, status):
         api.add_router("", module.operations.router(line))
-for module in (feed, common, search):
+for module in (feed, common):
     api.add_router("", module.router)
