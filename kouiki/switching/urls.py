@@ -9,7 +9,7 @@ others carry their line's key (sw:high_abolish, sw:fit_abolish)."""
 from django.urls import URLPattern, path
 
 from kouiki.switching.services.lines import LINES, Line
-from kouiki.switching.views import applications, bulk, shared, status, switching, usage
+from kouiki.switching.views import applications, bulk, search, shared, status, switching, usage
 from kouiki.switching.views.common import View, route_name, served, serves
 
 app_name = "sw"
@@ -58,6 +58,9 @@ def line_patterns(line: Line) -> list[URLPattern]:
 
 urlpatterns = [
     *(pattern for line in LINES.values() for pattern in line_patterns(line)),
+    # 特定地点検索 (SW-W01 低圧, SW-W14 低圧FIT)
+    path("low/search/", search.search_low, name="search"),
+    path("fit/search/", search.search_fit, name="fit_search"),
     # 共通, personal data
     path("operators/", shared.operators, name="operators"),
     path("low/customer-info/", shared.basic_info, name="basic_info"),

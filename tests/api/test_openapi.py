@@ -34,7 +34,7 @@ def test_operation_ids_are_function_ids_and_tags_their_business(db) -> None:
     ids = [operation["operationId"] for _, _, operation in operations(schema())]
     assert len(ids) == len(set(ids))
     for path, _method, operation in operations(schema()):
-        match = re.fullmatch(r"(sw_[lhfc]\d\d)(_[a-z_]+)?", operation["operationId"])
+        match = re.fullmatch(r"(sw_[lhfcw]\d\d)(_[a-z_]+)?", operation["operationId"])
         assert match, operation["operationId"]
         function = catalog.get(match.group(1).upper().replace("_", "-"))
         assert function.api_operation == match.group(1)

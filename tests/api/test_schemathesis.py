@@ -61,7 +61,16 @@ BUSINESS_REFUSALS = frozenset(
 
 # Rules of the form that JSON Schema can only say in words (the API's description does): a
 # character Shift_JIS (CP932) cannot hold, a NUL, a code or name that is blank once normalized.
-SAID_IN_WORDS = ("Shift_JIS（CP932）で表せない文字です", "NUL文字", "1文字以上で指定してください")
+SAID_IN_WORDS = (
+    "Shift_JIS（CP932）で表せない文字です",
+    "NUL文字",
+    "1文字以上で指定してください",
+    # 特定地点検索 (sw_w01, sw_w14): one criterion at least, an address fragment long enough once
+    # normalized, a purpose for a name search.
+    "のいずれかを入力してください",
+    "文字以上入力してください（空白を除く",
+    "氏名で検索するときは利用目的を選択してください",
+)
 
 
 def _said_in_words(problem: dict[str, Any]) -> bool:

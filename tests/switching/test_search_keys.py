@@ -27,7 +27,9 @@ T0 = datetime(2026, 4, 1, tzinfo=timezone.get_current_timezone())
         "千代田区丸の内1‐9‐2 丸の内ビル101",
     ],
 )
-@pytest.mark.parametrize("typed", ["丸の内1-9", "丸の内１丁目９番", "丸の内一丁目九", "丸の内 1 - 9", "丸の内1ー9"])
+@pytest.mark.parametrize(
+    "typed", ["丸の内1-9", "丸の内１丁目９番", "丸の内一丁目九", "丸の内 1 - 9", "丸の内1ー9"]
+)
 def test_every_written_form_of_an_address_meets_every_typed_fragment(stored: str, typed: str) -> None:
     assert address_key(typed, stored=False) in address_key(stored)
 
