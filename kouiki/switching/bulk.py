@@ -16,6 +16,8 @@ be cleared through a file).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -31,10 +33,16 @@ from kouiki.core.japanese import normalize_code, normalize_supply_point_number, 
 from kouiki.core.systems import System
 from kouiki.identity.access import organization_of, require_function
 from kouiki.switching.models import Application, Kind, Switch
-from kouiki.switching.services import applications, lines, switches
+from kouiki.switching.services import applications, lines, switch_pairs, switches
 from kouiki.switching.services.lines import FIT, HIGH, LOW, Business
 from kouiki.switching.services.points import number_refusal
-from kouiki.switching.services.switches import ITEM_FACTS, CancelForwardCheck, CancelForwardRow
+from kouiki.switching.services.switches import (
+    ITEM_FACTS,
+    NEW_CONTRACT_NUMBER,
+    NG_TEXT,
+    CancelForwardCheck,
+    CancelForwardRow,
+)
 from kouiki.tso.services.gateway import UpdateFlag
 
 if TYPE_CHECKING:
@@ -236,130 +244,134 @@ def _apply_update(actor: User, payload: dict[str, Any], line: str, business: Bus
     return application.reception_number
 
 
-# --- 廃止取次一括登録 (SW-W02, SW-W08, SW-W15) ---------------------------------------------------------
+# --- one 業務 of a line ----------------------------------------------------------------------------
 
-CANCEL_FORWARD_FIELDS = switches.CANCEL_FORWARD_ITEMS
-
-
-def cancel_forward_columns(line: str) -> tuple[Column, ...]:
-    """The API's CancelForwardIn: the point, the items, the desired date."""
-    point_label = lines.line(line).point_label
-    return (
-        *flag_columns((NEW, CORRECTION, CANCELLATION)),
-        Column("supply_point_number", f"{point_label}特定番号"),
-        item_column("customer_name"),
-        item_column("customer_name_kana"),
-        item_column("customer_address"),
-        item_column("building_name"),
-        item_column("contract_number"),
-        item_column("new_contact_name"),
-        item_column("new_contact_phone"),
-        date_column("desired_date", "希望日"),
-    )
+Payload = dict[str, Any]
+# A batch's rules: each registration row's refusal, or None (the payloads of the rows, in order).
+BatchCheck = Callable[["User", str, list[Payload]], list[KouikiError | None]]
+# A batch's filing: each row's number, or its refusal.
+BatchFile = Callable[["User", str, list[Payload]], list[str | KouikiError]]
 
 
-def _desired(value: str) -> date | None:
-    return parse_date(value) if value else None
+def one_by_one(file: Callable[[User, str, Payload], str]) -> BatchFile:
+    """A batch filed row by row through a single-row service, each row in a savepoint."""
+
+    def batch(actor: User, line: str, payloads: list[Payload]) -> list[str | KouikiError]:
+        results: list[str | KouikiError] = []
+        for payload in payloads:
+            try:
+                with transaction.atomic():
+                    results.append(file(actor, line, payload))
+            except KouikiError as error:
+                results.append(error)
+        return results
+
+    return batch
+
+
+def _no_changes(data: dict[str, str]) -> Payload:
+    return {}
 
 
 @dataclass(frozen=True)
-class CancelForwardBulk:
-    """W02 / W08 / W15: one 業務 on one line."""
+class Spec:
+    """A 業務 as a bulk function, whatever the line: its columns (the API's fields), the 更新フラグ
+    it takes, how a row becomes the service's input, the batch's rules and filing."""
+
+    business: Business
+    fields: Callable[[str], tuple[Column, ...]]  # the line → the API's fields
+    flags: tuple[str, ...]  # () when the 業務 has no 訂正 / 取消 (no flag columns)
+    payload: Callable[[dict[str, str]], Payload]  # a row's cells → the service's input (JSON-able)
+    check: BatchCheck
+    file: BatchFile
+    key: str  # the field naming the object (a point, a switch): one row per object in a file
+    summary: tuple[str, ...]  # the fields the confirmation shows
+    changes: Callable[[dict[str, str]], Payload] = _no_changes  # a 訂正 row's items given
+    example: tuple[str, ...] = ()  # the API's fields of the template's example row
+
+
+@dataclass(frozen=True)
+class LineBulk:
+    """One bulk function: a 業務 (`Spec`) on a line."""
 
     function_id: str
     line: str
+    spec: Spec
 
     @property
     def columns(self) -> tuple[Column, ...]:
-        return cancel_forward_columns(self.line)
+        flags = flag_columns(self.spec.flags) if self.spec.flags else ()
+        return (*flags, *self.spec.fields(self.line))
+
+    def _labels(self) -> dict[str, str]:
+        return {column.name: column.label for column in self.columns}
+
+    def _key(self, payload: Payload) -> str | None:
+        value = str(payload.get(self.spec.key) or "")
+        if not value:
+            return None
+        if self.spec.key == "supply_point_number":
+            return _point_key(value)
+        return f"{self.spec.key}:{value}"
 
     def validate(self, actor: User, rows: list[CsvRow]) -> list[RowCheck]:
+        spec, columns, labels = self.spec, self.columns, self._labels()
         try:
             require_function(actor, self.function_id)
-            lines.enter(actor, self.line, Business.CANCEL_FORWARD)
+            lines.enter(actor, self.line, spec.business)
         except KouikiError as error:
             return _refused_all(rows, error)
-        columns = self.columns
         registrations = [row for row in rows if flag_of(row) == NEW]
+        payloads = {row.line: spec.payload(row.data) for row in registrations}
         judged = dict(
             zip(
-                (row.line for row in registrations),
-                switches.check_cancel_forwards(
-                    actor=actor, line=self.line, rows=[self._row(row.data) for row in registrations]
-                ),
+                payloads,
+                spec.check(actor, self.line, list(payloads.values())),
                 strict=True,
             )
         )
-        point_label = columns[2].label
         checks: list[RowCheck] = []
         for row in rows:
-            if flag_of(row) != NEW:
-                given: dict[str, Any] = {
-                    name: row.data[name]
-                    for name in (*CANCEL_FORWARD_FIELDS, "desired_date")
-                    if row.data.get(name)
-                }
-                if "desired_date" in given:  # JSON-able: the 訂正 reads the ISO date
-                    given["desired_date"] = str(_desired(given["desired_date"]))
-                changes = given if flag_of(row) == CORRECTION else {}
-                checks.append(_update_check(actor, row, columns, Business.CANCEL_FORWARD, self.line, changes))
+            flag = flag_of(row)
+            if flag != NEW:
+                changes = spec.changes(row.data) if flag == CORRECTION else {}
+                checks.append(_update_check(actor, row, columns, spec.business, self.line, changes))
                 continue
-            result = judged[row.line]
+            payload = payloads[row.line]
             errors: list[RowError] = []
-            number = row.data["supply_point_number"]
-            key = _point_key(number)
+            key = self._key(payload)
             if key is not None:
-                duplicate = _duplicate(row.line, key, point_label, number)
+                duplicate = _duplicate(row.line, key, labels[spec.key], str(payload[spec.key]))
                 if duplicate is not None:
                     errors.append(duplicate)
-            if isinstance(result, KouikiError):
-                errors.extend(row_errors(row.line, result, columns))
-            summary = {
-                "更新フラグ": f"{NEW} {FLAG_NAMES[NEW]}",
-                point_label: normalize_supply_point_number(number) if key else number,
-                ITEM_FACTS["customer_name"].label: row.data["customer_name"],
-                "希望日": row.data["desired_date"] or "（最短の検針日）",
-            }
-            if isinstance(result, CancelForwardCheck):
-                summary[point_label] = result.point.number
-            desired = _desired(row.data["desired_date"])
-            payload = {
-                "update_flag": NEW,
-                "supply_point_number": summary[point_label],
-                **{name: row.data[name] for name in CANCEL_FORWARD_FIELDS},
-                "desired_date": desired.isoformat() if desired else "",
-            }
-            checks.append(RowCheck(line=row.line, errors=errors, summary=summary, payload=payload))
+            refusal = judged[row.line]
+            if refusal is not None:
+                errors.extend(row_errors(row.line, refusal, columns))
+            summary = {"更新フラグ": f"{NEW} {FLAG_NAMES[NEW]}"} if spec.flags else {}
+            for name in spec.summary:
+                value = payload.get(name, row.data.get(name, ""))
+                summary[labels[name]] = "・".join(value) if isinstance(value, list) else str(value or "")
+            checks.append(
+                RowCheck(
+                    line=row.line, errors=errors, summary=summary, payload={"update_flag": NEW, **payload}
+                )
+            )
         return checks
 
-    def _row(self, data: dict[str, Any]) -> CancelForwardRow:
-        desired = data.get("desired_date")
-        return CancelForwardRow(
-            supply_point_number=data["supply_point_number"],
-            given={name: data.get(name, "") for name in CANCEL_FORWARD_FIELDS},
-            desired_date=desired if isinstance(desired, date) else _desired(desired or ""),
-        )
-
-    def apply(self, actor: User, pairs: list[tuple[int, dict[str, Any]]]) -> list[RowOutcome]:
-        require_function(actor, self.function_id)
-        columns = self.columns
-        registrations = [(line, payload) for line, payload in pairs if payload["update_flag"] == NEW]
-        filed = dict(
-            zip(
-                (line for line, _ in registrations),
-                switches.register_cancel_forwards(
-                    actor=actor, line=self.line, rows=[self._row(payload) for _, payload in registrations]
-                ),
-                strict=True,
-            )
-        )
-        updates = [(line, payload) for line, payload in pairs if payload["update_flag"] != NEW]
+    def apply(self, actor: User, pairs: list[tuple[int, Payload]]) -> list[RowOutcome]:
+        spec, columns = self.spec, self.columns
+        registrations = [(line, payload) for line, payload in pairs if payload.get("update_flag", NEW) == NEW]
+        try:
+            require_function(actor, self.function_id)
+            numbers = spec.file(actor, self.line, [payload for _, payload in registrations])
+        except KouikiError as error:  # the right withdrawn since validation: every row refused
+            return [RowOutcome(line, error=outcome_error(line, error, columns)) for line, _ in pairs]
+        filed = dict(zip((line for line, _ in registrations), numbers, strict=True))
+        updates = [(line, payload) for line, payload in pairs if line not in filed]
         updated = {
             outcome.line: outcome
             for outcome in _each(
-                updates,
-                columns,
-                lambda payload: _apply_update(actor, payload, self.line, Business.CANCEL_FORWARD),
+                updates, columns, lambda payload: _apply_update(actor, payload, self.line, spec.business)
             )
         }
         outcomes: list[RowOutcome] = []
@@ -368,14 +380,16 @@ class CancelForwardBulk:
                 outcomes.append(updated[line])
                 continue
             result = filed[line]
-            if isinstance(result, Application):
-                # The 廃止取次番号: what the 開始 / 判断 / 廃止 files name (a 訂正 / 取消 row takes it too).
-                outcomes.append(RowOutcome(line, number=cast(Switch, result.switch).number))
-            else:
+            if isinstance(result, KouikiError):
                 outcomes.append(RowOutcome(line, error=outcome_error(line, result, columns)))
+            else:
+                outcomes.append(RowOutcome(line, number=result))
         return outcomes
 
     def register(self, title: str) -> None:
+        spec = self.spec
+        flags = (NEW, "") if spec.flags else ()
+        labels = self._labels()
         register(
             BulkFunction(
                 function_id=self.function_id,
@@ -384,36 +398,281 @@ class CancelForwardBulk:
                 columns=self.columns,
                 validate=self.validate,
                 apply=self.apply,
-                example_rows=(
-                    (
-                        "1",
-                        "",
-                        "0300000000000000000001",
-                        "広域 太郎",
-                        "コウイキ タロウ",
-                        "東京都千代田区丸の内一丁目1番1号",
-                        "",
-                        "B-0001",
-                        "新電力 花子",
-                        "03-1234-5678",
-                        "",
-                    ),
-                ),
+                example_rows=((*flags, *spec.example),) if spec.example else (),
                 summary_labels=(
-                    "更新フラグ",
-                    self.columns[2].label,
-                    ITEM_FACTS["customer_name"].label,
-                    "希望日",
+                    *(("更新フラグ",) if spec.flags else ()),
+                    *(labels[name] for name in spec.summary),
                 ),
             )
         )
 
 
+def _point(data: dict[str, str]) -> str:
+    """The point's number as kept when it is one (the service refuses it otherwise)."""
+    number = data.get("supply_point_number", "")
+    return normalize_supply_point_number(number) if number_refusal(number) is None else number
+
+
+def _iso(value: str) -> str:
+    day = parse_date(value) if value else None
+    return day.isoformat() if day else ""
+
+
+def _given(data: dict[str, str], names: Iterable[str]) -> Payload:
+    return {name: data[name] for name in names if data.get(name)}
+
+
+def point_column(line: str) -> Column:
+    return Column("supply_point_number", f"{lines.line(line).point_label}特定番号")
+
+
+SWITCH_NUMBER_COLUMN = Column(
+    "switch_number", "廃止取次番号", normalizer=lambda value: normalize_code(value).upper(), max_length=16
+)
+
+
+# --- 廃止取次一括登録 (SW-W02, SW-W08, SW-W15): read and written in batches ---------------------------
+
+CANCEL_FORWARD_FIELDS = switches.CANCEL_FORWARD_ITEMS
+
+
+def _cancel_forward_fields(line: str) -> tuple[Column, ...]:
+    """The API's CancelForwardIn: the point, the items, the desired date."""
+    return (
+        point_column(line),
+        *(item_column(name) for name in CANCEL_FORWARD_FIELDS),
+        date_column("desired_date", "希望日"),
+    )
+
+
+def _cancel_forward_row(payload: Payload) -> CancelForwardRow:
+    desired = payload.get("desired_date") or ""
+    return CancelForwardRow(
+        supply_point_number=payload["supply_point_number"],
+        given={name: payload.get(name, "") for name in CANCEL_FORWARD_FIELDS},
+        desired_date=date.fromisoformat(desired) if desired else None,
+    )
+
+
+def _check_cancel_forwards(actor: User, line: str, payloads: list[Payload]) -> list[KouikiError | None]:
+    checked = switches.check_cancel_forwards(
+        actor=actor, line=line, rows=[_cancel_forward_row(payload) for payload in payloads]
+    )
+    return [None if isinstance(result, CancelForwardCheck) else result for result in checked]
+
+
+def _register_cancel_forwards(actor: User, line: str, payloads: list[Payload]) -> list[str | KouikiError]:
+    """Filed in batches; each row's 廃止取次番号 — what the 開始 / 判断 / 廃止 files name (a 訂正 /
+    取消 row takes it too)."""
+    filed = switches.register_cancel_forwards(
+        actor=actor, line=line, rows=[_cancel_forward_row(payload) for payload in payloads]
+    )
+    return [
+        result if isinstance(result, KouikiError) else cast(Switch, result.switch).number for result in filed
+    ]
+
+
+def _cancel_forward_changes(data: dict[str, str]) -> Payload:
+    changes = _given(data, CANCEL_FORWARD_FIELDS)
+    if data.get("desired_date"):  # JSON-able: the 訂正 reads the ISO date
+        changes["desired_date"] = _iso(data["desired_date"])
+    return changes
+
+
+CANCEL_FORWARD = Spec(
+    business=Business.CANCEL_FORWARD,
+    fields=_cancel_forward_fields,
+    flags=(NEW, CORRECTION, CANCELLATION),
+    payload=lambda data: {
+        "supply_point_number": _point(data),
+        **{name: data.get(name, "") for name in CANCEL_FORWARD_FIELDS},
+        "desired_date": _iso(data.get("desired_date", "")),
+    },
+    check=_check_cancel_forwards,
+    file=_register_cancel_forwards,
+    key="supply_point_number",
+    summary=("supply_point_number", "customer_name", "desired_date"),
+    changes=_cancel_forward_changes,
+    example=(
+        "0300000000000000000001",
+        "広域 太郎",
+        "コウイキ タロウ",
+        "東京都千代田区丸の内一丁目1番1号",
+        "",
+        "B-0001",
+        "新電力 花子",
+        "03-1234-5678",
+        "",
+    ),
+)
+
+
+# --- 開始一括申請 (SW-W03, W09, W16), 廃止一括申請 (SW-W05, W11, W18) ----------------------------------
+
+
+def _check_pairs(kind: str) -> BatchCheck:
+    def check(actor: User, line: str, payloads: list[Payload]) -> list[KouikiError | None]:
+        return switch_pairs.check_pairs(
+            actor=actor,
+            line=line,
+            kind=kind,
+            rows=[(payload["switch_number"], payload.get("contract_number", "")) for payload in payloads],
+        )
+
+    return check
+
+
+def _start(actor: User, line: str, payload: Payload) -> str:
+    return switch_pairs.apply_switching_start(
+        actor=actor,
+        switch_number=payload["switch_number"],
+        contract_number=payload["contract_number"],
+        line=line,
+    ).reception_number
+
+
+def _abolish(actor: User, line: str, payload: Payload) -> str:
+    return switch_pairs.apply_switching_abolish(
+        actor=actor, switch_number=payload["switch_number"], line=line
+    ).reception_number
+
+
+SWITCH_START = Spec(
+    business=Business.SWITCH_START,
+    fields=lambda line: (
+        SWITCH_NUMBER_COLUMN,
+        Column("contract_number", NEW_CONTRACT_NUMBER.label, normalizer=normalize_code),
+    ),
+    flags=(NEW, CORRECTION, CANCELLATION),
+    payload=lambda data: {"switch_number": data["switch_number"], "contract_number": data["contract_number"]},
+    check=_check_pairs(Kind.SWITCH_START),
+    file=one_by_one(_start),
+    key="switch_number",
+    summary=("switch_number", "contract_number"),
+    changes=lambda data: _given(data, ("contract_number",)),
+    example=("HT20261102000001", "A-0001"),
+)
+
+SWITCH_ABOLISH = Spec(
+    business=Business.SWITCH_ABOLISH,
+    fields=lambda line: (SWITCH_NUMBER_COLUMN,),
+    flags=(NEW, CANCELLATION),  # a 03 has nothing to correct
+    payload=lambda data: {"switch_number": data["switch_number"]},
+    check=_check_pairs(Kind.SWITCH_ABOLISH),
+    file=one_by_one(_abolish),
+    key="switch_number",
+    summary=("switch_number",),
+    example=("HT20261102000001",),
+)
+
+
+# --- 廃止取次一括判断 (SW-W04, W10, W17) ------------------------------------------------------------
+
+
+def _reasons(value: str) -> list[str]:
+    """NG理由 codes in one cell, apart by ・ 、 , / or spaces (01・05), any width."""
+    return [code for code in re.split(r"[・、,/\s]+", unicodedata.normalize("NFKC", value or "")) if code]
+
+
+def _decision_row(payload: Payload) -> switches.DecisionRow:
+    return switches.DecisionRow(
+        switch_number=payload["switch_number"],
+        decision=payload["decision"],
+        ng_reasons=payload["ng_reasons"],
+        ng_text=payload["ng_text"],
+        current_contact_name=payload["current_contact_name"],
+        current_contact_phone=payload["current_contact_phone"],
+    )
+
+
+def _decide(actor: User, line: str, payload: Payload) -> str:
+    return switches.decide_cancel_forward(actor=actor, line=line, **_decision_row(payload)._asdict()).number
+
+
+DECISION = Spec(
+    business=Business.DECISION,
+    fields=lambda line: (
+        SWITCH_NUMBER_COLUMN,
+        Column("decision", "取次判断（ok / ng）", normalizer=lambda value: normalize_code(value).lower()),
+        Column("ng_reasons", "NG理由コード"),
+        Column("ng_text", NG_TEXT.label),
+        item_column("current_contact_name"),
+        item_column("current_contact_phone"),
+    ),
+    flags=(),
+    payload=lambda data: {
+        "switch_number": data["switch_number"],
+        "decision": data["decision"],
+        "ng_reasons": _reasons(data["ng_reasons"]),
+        "ng_text": data["ng_text"],
+        "current_contact_name": data["current_contact_name"],
+        "current_contact_phone": data["current_contact_phone"],
+    },
+    check=lambda actor, line, payloads: switches.check_decisions(
+        actor=actor, line=line, rows=[_decision_row(payload) for payload in payloads]
+    ),
+    file=one_by_one(_decide),
+    key="switch_number",
+    summary=("switch_number", "decision", "ng_reasons"),
+    example=("HT20261102000001", "ng", "01・05", "契約者名が一致しません。", "現小売 次郎", "03-9876-5432"),
+)
+
+
+# --- 需要者情報変更一括申請 (SW-W06, W12) -----------------------------------------------------------
+
+CUSTOMER_FIELDS = tuple(applications.CUSTOMER_ITEMS)
+
+
+def _customer_change(actor: User, line: str, payload: Payload) -> str:
+    return applications.apply_customer_change(
+        actor=actor,
+        line=line,
+        supply_point_number=payload["supply_point_number"],
+        **{name: payload.get(name) or None for name in CUSTOMER_FIELDS},
+    ).reception_number
+
+
+CUSTOMER_CHANGE = Spec(
+    business=Business.CUSTOMER_CHANGE,
+    fields=lambda line: (
+        point_column(line),
+        *(Column(name, applications.CUSTOMER_ITEM_FACTS[name].label) for name in CUSTOMER_FIELDS),
+    ),
+    flags=(NEW, CORRECTION, CANCELLATION),
+    payload=lambda data: {
+        "supply_point_number": _point(data),
+        **{name: data.get(name, "") for name in CUSTOMER_FIELDS},
+    },
+    check=lambda actor, line, payloads: applications.check_customer_changes(
+        actor=actor, line=line, rows=payloads
+    ),
+    file=one_by_one(_customer_change),
+    key="supply_point_number",
+    summary=("supply_point_number", *CUSTOMER_FIELDS),
+    changes=lambda data: _given(data, CUSTOMER_FIELDS),
+    example=("0300000000000000000001", "広域 花子", "", "03-1234-5678", ""),
+)
+
+
+FUNCTIONS: tuple[tuple[str, str, Spec, str], ...] = (
+    ("SW-W02", LOW, CANCEL_FORWARD, "低圧 廃止取次一括登録"),
+    ("SW-W03", LOW, SWITCH_START, "低圧 開始一括申請"),
+    ("SW-W04", LOW, DECISION, "低圧 廃止取次一括判断"),
+    ("SW-W05", LOW, SWITCH_ABOLISH, "低圧 廃止一括申請"),
+    ("SW-W06", LOW, CUSTOMER_CHANGE, "低圧 需要者情報変更一括申請"),
+    ("SW-W08", HIGH, CANCEL_FORWARD, "高圧500kW未満 廃止取次一括登録"),
+    ("SW-W09", HIGH, SWITCH_START, "高圧500kW未満 開始一括申請"),
+    ("SW-W10", HIGH, DECISION, "高圧500kW未満 廃止取次一括判断"),
+    ("SW-W11", HIGH, SWITCH_ABOLISH, "高圧500kW未満 廃止一括申請"),
+    ("SW-W12", HIGH, CUSTOMER_CHANGE, "高圧500kW未満 需要者情報変更一括申請"),
+    ("SW-W15", FIT, CANCEL_FORWARD, "低圧FIT卒業電源 廃止取次一括登録"),
+    ("SW-W16", FIT, SWITCH_START, "低圧FIT卒業電源 開始一括申請"),
+    ("SW-W17", FIT, DECISION, "低圧FIT卒業電源 廃止取次一括判断"),
+    ("SW-W18", FIT, SWITCH_ABOLISH, "低圧FIT卒業電源 廃止一括申請"),
+)
+
+
 def register_all() -> None:
     """Register every bulk function of the switching system (SwitchingConfig.ready)."""
-    for function_id, line, title in (
-        ("SW-W02", LOW, "低圧 廃止取次一括登録"),
-        ("SW-W08", HIGH, "高圧500kW未満 廃止取次一括登録"),
-        ("SW-W15", FIT, "低圧FIT卒業電源 廃止取次一括登録"),
-    ):
-        CancelForwardBulk(function_id, line).register(title)
+    for function_id, line, spec, title in FUNCTIONS:
+        LineBulk(function_id, line, spec).register(title)

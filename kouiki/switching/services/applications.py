@@ -22,9 +22,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from kouiki.core.errors import Conflict, NotFound, ValidationFailed
+from kouiki.core.errors import Conflict, KouikiError, NotFound, ValidationFailed
 from kouiki.core.field_facts import FieldFacts, field_facts
-from kouiki.core.japanese import clean_text, is_visible, normalize_phone, validate_phone
+from kouiki.core.japanese import (
+    clean_text,
+    is_visible,
+    normalize_phone,
+    normalize_supply_point_number,
+    validate_phone,
+)
 from kouiki.identity.access import function, organization_of, participant_of, require_function
 from kouiki.switching.models import (
     OPEN_SWITCH_STATES,
@@ -43,7 +49,13 @@ from kouiki.switching.services.dates import require_future_date
 from kouiki.switching.services.filing import file_application, forward, publish_application
 from kouiki.switching.services.lines import LOW, Business
 from kouiki.switching.services.personal_data import check_purpose
-from kouiki.switching.services.points import point_for_number, require_current_retailer
+from kouiki.switching.services.points import (
+    current_versions,
+    number_refusal,
+    point_for_number,
+    point_not_found,
+    require_current_retailer,
+)
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -464,14 +476,21 @@ def check_customer_change(
     """需要者情報変更 / 発電者情報変更 without writing: the refusals of `apply_customer_change`, which
     calls it (and 確認). Returns the point and the items that change, as kept."""
     _reached, point, version = _change(actor, line, Business.CUSTOMER_CHANGE, supply_point_number)
-    changes = _customer_changes(
+    return point, _customer_change_items(
+        version,
         {
             "customer_name": customer_name,
             "customer_address": customer_address,
             "customer_phone": customer_phone,
             "contract_number": contract_number,
-        }
+        },
     )
+
+
+def _customer_change_items(version: SupplyPointVersion, values: dict[str, str | None]) -> dict[str, str]:
+    """The items that change, as kept: those given that differ from the point's current data; at
+    least one."""
+    changes = _customer_changes(values)
     changes = {
         name: value for name, value in changes.items() if getattr(version, CUSTOMER_ITEMS[name]) != value
     }
@@ -479,7 +498,39 @@ def check_customer_change(
         raise ValidationFailed(
             "変更する項目を1つ以上、現在の登録内容と異なる値で入力してください。", code="nothing_to_change"
         )
-    return point, changes
+    return changes
+
+
+@function(*lines.functions_of(Business.CUSTOMER_CHANGE))
+def check_customer_changes(
+    *, actor: User, line: str, rows: Sequence[dict[str, Any]]
+) -> list[KouikiError | None]:
+    """`check_customer_change` for a batch (a bulk file's; each row its `supply_point_number` and
+    items), the points read in one query: each row's refusal, or None."""
+    reached = lines.enter(actor, line, Business.CUSTOMER_CHANGE)
+    numbers = [
+        normalize_supply_point_number(row["supply_point_number"])
+        for row in rows
+        if number_refusal(row["supply_point_number"]) is None
+    ]
+    versions = current_versions(numbers)
+    results: list[KouikiError | None] = []
+    for row in rows:
+        try:
+            refusal = number_refusal(row["supply_point_number"])
+            if refusal is not None:
+                raise refusal
+            version = versions.get(normalize_supply_point_number(row["supply_point_number"]))
+            if version is None:
+                raise point_not_found(noun=reached.point_label)
+            lines.require_class(reached, Business.CUSTOMER_CHANGE, version.supply_point)
+            require_current_retailer(actor, version, reached.point_label)
+            _customer_change_items(version, {name: row.get(name) for name in CUSTOMER_ITEMS})
+        except KouikiError as error:
+            results.append(error)
+        else:
+            results.append(None)
+    return results
 
 
 @function(*lines.functions_of(Business.CUSTOMER_CHANGE))

@@ -5,12 +5,13 @@ forwards both to the area's operator (ADR 11)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from kouiki.core.errors import ValidationFailed
+from kouiki.core.errors import KouikiError, ValidationFailed
 from kouiki.identity.access import function
 from kouiki.switching.models import Application, Kind, SupplyPointVersion, Switch, SwitchState
 from kouiki.switching.services import lines
@@ -26,11 +27,14 @@ from kouiki.switching.services.switches import (
     NEW_CONTRACT_NUMBER,
     estimated_switching_date,
     live_application,
+    live_applications,
     locked_switch,
     pair_refusal,
     party_switch,
+    party_switches,
     refuse,
     save_switch,
+    switch_not_found,
 )
 from kouiki.tso.services.gateway import StepCode
 
@@ -73,6 +77,33 @@ def _check_pair(*, actor: User, switch_number: str, kind: str, line: str) -> Non
         actor=actor, switch_number=switch_number, side=_side(kind), reached=_reached(actor, line, kind)
     )
     refuse(pair_refusal(switch, kind))
+
+
+@function(*lines.functions_of(Business.SWITCH_START, Business.SWITCH_ABOLISH))
+def check_pairs(
+    *, actor: User, line: str, kind: str, rows: Sequence[tuple[str, str]]
+) -> list[KouikiError | None]:
+    """`check_switching_start` (``kind`` 05; each row its switch number and new contract number) or
+    `check_switching_abolish` (03; the contract number ignored) for a batch (a bulk file's), the
+    switches and their live applications read in one query each: each row's refusal, or None."""
+    reached = _reached(actor, line, kind)
+    found = party_switches(actor=actor, numbers=[number for number, _ in rows], side=_side(kind))
+    live = live_applications(found.values(), kind)
+    results: list[KouikiError | None] = []
+    for number, contract_number in rows:
+        try:
+            if kind == Kind.SWITCH_START:
+                _new_contract_number(contract_number)
+            switch = found.get((number or "").strip())
+            if switch is None:
+                raise switch_not_found()
+            lines.require_class(*reached, switch.point_class)
+            refuse(pair_refusal(switch, kind, live=lambda switch, _kind: live.get(switch.pk)))
+        except KouikiError as refusal:
+            results.append(refusal)
+        else:
+            results.append(None)
+    return results
 
 
 @function(*lines.functions_of(Business.SWITCH_START))

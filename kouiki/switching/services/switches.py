@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
@@ -749,23 +749,51 @@ def party_switch(
     """The switch if the actor's organization is its ``side`` retailer (NotFound otherwise); with
     ``lock``, locked for this transaction. With ``reached`` (the line and the business done), a
     switch of a class the line does not switch is refused naming the function that does."""
-    organization_id = organization_of(actor)
-    owner = Q(new_retailer_id=organization_id) if side == "new" else Q(current_retailer_id=organization_id)
     # The retailers come along for the answer (switch_summary) but are not locked: only the switch
     # and its point are.
     found = Switch.objects.select_for_update(of=("self", "supply_point")) if lock else Switch.objects.all()
     switch = (
         found.select_related("supply_point", "new_retailer", "current_retailer")
-        .filter(owner, number=(switch_number or "").strip())
+        .filter(_party(actor, side), number=(switch_number or "").strip())
         .first()
     )
     if switch is None:
-        raise NotFound(
-            "指定された廃止取次番号の案件はありません。", code="switch_not_found", field="switch_number"
-        )
+        raise switch_not_found()
     if reached is not None:
         lines.require_class(*reached, switch.point_class)
     return switch
+
+
+def _party(actor: User, side: str) -> Q:
+    organization_id = organization_of(actor)
+    return Q(new_retailer_id=organization_id) if side == "new" else Q(current_retailer_id=organization_id)
+
+
+def switch_not_found() -> NotFound:
+    return NotFound(
+        "指定された廃止取次番号の案件はありません。", code="switch_not_found", field="switch_number"
+    )
+
+
+def party_switches(*, actor: User, numbers: Iterable[str], side: str) -> dict[str, Switch]:
+    """`party_switch` for a batch (a bulk file's), without a lock: the switches of ``numbers`` whose
+    ``side`` retailer is the actor's organization, by number, in one query."""
+    wanted = sorted({(number or "").strip() for number in numbers} - {""})
+    if not wanted:
+        return {}
+    found = Switch.objects.select_related("supply_point", "new_retailer", "current_retailer").filter(
+        _party(actor, side), number__in=wanted
+    )
+    return {switch.number: switch for switch in found}
+
+
+def live_applications(switches: Iterable[Switch], kind: str) -> dict[int, Application]:
+    """`live_application` of each switch (by its pk), in one query."""
+    ids = [switch.pk for switch in switches]
+    if not ids:
+        return {}
+    found = Application.objects.filter(switch_id__in=ids, kind=kind, state__in=LIVE_STATES)
+    return {cast(int, application.switch_id): application for application in found}
 
 
 def live_application(switch: Switch, kind: str) -> Application | None:
@@ -895,6 +923,48 @@ def check_decision(
     )
 
 
+class DecisionRow(NamedTuple):
+    """One 廃止取次判断 of a batch: the fields `decide_cancel_forward` takes, as given."""
+
+    switch_number: str
+    decision: str
+    ng_reasons: Sequence[str] = ()
+    ng_text: str = ""
+    current_contact_name: str = ""
+    current_contact_phone: str = ""
+
+
+@function(*lines.functions_of(Business.DECISION))
+def check_decisions(*, actor: User, line: str, rows: Sequence[DecisionRow]) -> list[KouikiError | None]:
+    """`check_decision` for a batch (a bulk file's), the switches read in one query: each row's
+    refusal, or None."""
+    reached = lines.enter(actor, line, Business.DECISION)
+    found = party_switches(actor=actor, numbers=[row.switch_number for row in rows], side="current")
+    results: list[KouikiError | None] = []
+    for row in rows:
+        try:
+            _decision_input(
+                row.decision,
+                row.ng_reasons,
+                "",
+                row.ng_text,
+                {
+                    "current_contact_name": row.current_contact_name,
+                    "current_contact_phone": row.current_contact_phone,
+                },
+            )
+            switch = found.get((row.switch_number or "").strip())
+            if switch is None:
+                raise switch_not_found()
+            lines.require_class(reached, Business.DECISION, switch.point_class)
+            refuse(decision_refusal(switch))
+        except KouikiError as refusal:
+            results.append(refusal)
+        else:
+            results.append(None)
+    return results
+
+
 @function(*lines.functions_of(Business.DECISION))
 def decide_cancel_forward(
     *,
@@ -984,9 +1054,14 @@ def decide_cancel_forward(
 # --- SW-L08 開始申請 (new retailer), SW-L11 廃止申請 (current retailer), matching -----------------------
 
 
-def pair_refusal(switch: Switch, kind: str) -> KouikiError | None:
+def pair_refusal(
+    switch: Switch,
+    kind: str,
+    live: Callable[[Switch, str], Application | None] = live_application,
+) -> KouikiError | None:
     """Why the 05 or 03 (`kind`) may not be filed for the switch now; None when it may (SW-L08,
-    SW-L11): only after the current retailer's OK, before the deadline, and once."""
+    SW-L11): only after the current retailer's OK, before the deadline, and once (``live``: the
+    switch's live application of the kind; a batch passes what it read at once)."""
     if switch.state == SwitchState.REQUESTED:
         return InvalidTransition(
             f"廃止取次番号 {switch.number} は現小売の取次判断待ちです。OKの判断の後に申請してください。",
@@ -1000,7 +1075,7 @@ def pair_refusal(switch: Switch, kind: str) -> KouikiError | None:
     deadline = deadline_refusal(switch)
     if deadline is not None:
         return deadline
-    existing = live_application(switch, kind)
+    existing = live(switch, kind)
     if existing is not None:
         return Conflict(
             f"この案件の{Kind(kind).label}申請は受付済みです（受付番号 {existing.reception_number}）。",
