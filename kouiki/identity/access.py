@@ -48,6 +48,7 @@ from kouiki.identity.selectors import (
     acting_for_code,
     granted_functions,
     has_duty,
+    organization_code,
     participant_kind_in,
     rights_in,
     role_codes,
@@ -130,6 +131,18 @@ def act_for(actor: Any, principal_code: str, system: str = System.SWITCHING) -> 
         raise Forbidden(NO_GRANT)
     actor.acting_for = acting
     return acting
+
+
+def act_for_organization(actor: Any, organization_id: int, system: str = System.SWITCHING) -> None:
+    """A job run later as the user who started it (a bulk file's validation and apply batches), for
+    the organization the work was filed for (`organization_of` at upload): its own — nothing to do —
+    or, for a contractor's user, the principal, while the grant is in force; `Forbidden` once it is
+    revoked or ended. Call it before each batch: the batch's services then check their functions
+    against the grant, as on the screens and the API (ADR 32)."""
+    actor.acting_for = None
+    if getattr(actor, "organization_id", None) == organization_id:
+        return
+    act_for(actor, organization_code(organization_id) or "", system)
 
 
 def act_for_header(actor: Any, header: str | None, system: str = System.SWITCHING) -> None:

@@ -285,6 +285,11 @@ class Acting:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
 
 
+def organization_code(organization_id: int) -> str | None:
+    """The 事業者コード of an organization, by its id."""
+    return Organization.objects.filter(pk=organization_id).values_list("code", flat=True).first()
+
+
 def grant_in_force(grant: ContractorGrant, day: date | None = None) -> bool:
     """Whether a grant lets its contractor act on `day` (today): not revoked, from its first day to
     its last (inclusive)."""

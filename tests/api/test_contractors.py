@@ -180,3 +180,27 @@ def test_the_openapi_declares_the_header_on_every_operation(api: Any, db: None) 
         for operation in methods.values():
             names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "header"]
             assert "X-Acting-For" in names, operation["operationId"]
+
+
+def test_a_bulk_job_acts_for_the_files_organization_until_the_grant_ends(
+    retailer_a: Any, retailer_b: Any, contractor: Any, grant: ContractorGrant
+) -> None:
+    """What a bulk job calls before each batch (access.act_for_organization): the uploading user
+    acts for the principal the file was filed for, and is refused once the grant is revoked."""
+    from kouiki.core.errors import Forbidden
+    from kouiki.identity import access
+
+    user = User.objects.get(pk=contractor.user.pk)  # as a job loads it
+    access.act_for_organization(user, retailer_a.organization.pk)
+    assert access.organization_of(user) == retailer_a.organization.pk
+    assert access.may_use(user, "SW-L06") and not access.may_use(user, "SW-L01")
+    with pytest.raises(Forbidden):
+        access.act_for_organization(user, retailer_b.organization.pk)
+    assert access.acting_for(user) is None and not access.may_use(user, "SW-L06")
+    contractors.revoke(actor=retailer_a.admin, grant=grant)
+    with pytest.raises(Forbidden):
+        access.act_for_organization(User.objects.get(pk=contractor.user.pk), retailer_a.organization.pk)
+    # A participant's own file: nothing to do.
+    own = User.objects.get(pk=retailer_a.user.pk)
+    access.act_for_organization(own, retailer_a.organization.pk)
+    assert access.organization_of(own) == retailer_a.organization.pk

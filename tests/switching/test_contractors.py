@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from kouiki.audit.choices import Action
 from kouiki.audit.models import Event
+from kouiki.core import catalog
 from kouiki.core.errors import ValidationFailed
 from kouiki.core.systems import Role, System
 from kouiki.identity import access
@@ -235,3 +236,25 @@ def test_the_demo_contractor_acts_for_shin_denryoku_a_with_its_token(db: None) -
     acting = {**headers, "X-Acting-For": "9101"}
     assert client.get("/api/switching/v1/applications", headers=acting).status_code == 200
     assert client.get("/api/switching/v1/operators", headers=acting).status_code == 403
+
+
+SWITCHING_SCREENS = [
+    function
+    for function in catalog.functions(system="switching")
+    if function.built and function.url_name and function.who & {"R", "D"}
+]
+
+
+@pytest.mark.parametrize("function", SWITCHING_SCREENS, ids=lambda f: f.id)
+def test_every_switching_screen_follows_the_grant(
+    client: Client, retailer_a: Retailer, agent: User, grant: ContractorGrant, function: catalog.Function
+) -> None:
+    """The permission table for a contractor: acting for nobody, every business screen sends it to
+    the principal selector; acting for 新電力A, exactly the granted functions open."""
+    url = reverse(function.url_name)  # type: ignore[arg-type]
+    client.force_login(agent)
+    waiting = client.get(url)
+    assert waiting.status_code == 302 and waiting["Location"] == reverse("switching:menu"), function.id
+    choose(client, "9101")
+    expected = 200 if function.id in GRANTED else 403
+    assert client.get(url).status_code == expected, function.id
