@@ -32,6 +32,9 @@ class IdentityConfig(AppConfig):
             post_save.connect(invalidate_access, sender=model, dispatch_uid=f"access-{model.__name__}")
             post_delete.connect(invalidate_access, sender=model, dispatch_uid=f"access-{model.__name__}-del")
 
+        # 管理者変更申請 of the switching system (X-I1), reviewed by the back office: registers the kind.
+        import kouiki.identity.services.switching_admin  # noqa: F401
+
 
 class StaffAdminSite(admin.AdminSite):
     """The admin has no door of its own: a password alone never opens it. Its login page sends the

@@ -82,6 +82,7 @@ switching_urls = (
         path("users/csv/", switching_users.user_csv, name="user_csv"),
         path("users/new/", switching_users.user_create, name="user_create"),
         path("users/bulk/", switching_users.user_bulk, name="user_bulk"),
+        path("users/admin-change/", switching_users.admin_change, name="admin_change"),
         path("users/<int:pk>/", switching_users.user_detail, name="user_detail"),
         path("users/<int:pk>/change/", switching_users.user_update, name="user_update"),
         path("users/<int:pk>/delete/", switching_users.user_delete, name="user_delete"),

@@ -9,7 +9,7 @@ from django.test import Client
 from kouiki.core import catalog
 from kouiki.core.errors import Forbidden, ValidationFailed
 from kouiki.core.systems import Role, System
-from kouiki.identity import services
+from kouiki.identity import access, services
 from kouiki.identity.models import Organization, User
 from kouiki.identity.selectors import role_in
 from kouiki.identity.services import capacity_users, switching_users
@@ -210,3 +210,48 @@ def test_mem_u3_and_mem_u1_are_held_to_the_rule(organization: Organization) -> N
     user = services.register_user(actor=member_admin, login_id="usr009", duties=["fees"], **PERSON)
     with pytest.raises(ValidationFailed):
         services.update_own_profile(actor=user, last_name="総務部署")
+
+
+# --- 管理者変更申請 of the switching system (seed 001 3.2.2) ----------------------------------------
+
+
+def test_a_switching_administrator_change_is_an_application_the_back_office_approves(
+    client: Client, sw_admin: User, staff: User
+) -> None:
+    from kouiki.core.models import OutboxMessage
+    from kouiki.reviews import selectors as review_selectors
+    from kouiki.reviews import services as reviews
+    from kouiki.reviews.services import registry
+
+    client.force_login(sw_admin)
+    page = client.get("/switching/users/admin-change/").content.decode()
+    assert "管理者変更申請" in page and "adm001" in page
+    form = {**PERSON, "user_id": "adm002", "email_confirm": PERSON["email"], "other": ""}
+    shared = client.post("/switching/users/admin-change/", {**form, "last_name": "事務局"}).content.decode()
+    assert "氏名（姓）に「事務局」を含む名前は登録できません" in shared
+    taken = client.post("/switching/users/admin-change/", {**form, "user_id": "adm001"}).content.decode()
+    assert "このユーザIDは既に使用されています。" in taken
+    response = client.post("/switching/users/admin-change/", form)
+    assert response.status_code == 302
+    (application,) = review_selectors.applications_for(actor=sw_admin, kind="switching.admin_change")
+    assert application.state == "submitted" and application.payload["previous"].startswith("adm001")
+    assert registry.name_of(application.kind) == "管理者変更申請（スイッチング支援システム）"
+    again = client.post("/switching/users/admin-change/", {**form, "user_id": "adm003"}, follow=True)
+    assert "審査中の申請があるため" in again.content.decode()
+
+    # The back office reviews it as any application; approval issues the new ID, once.
+    back_office = Client()
+    back_office.force_login(staff)
+    session = back_office.session
+    session[access.STAFF_VERIFIED] = True
+    session.save()
+    detail = back_office.get(f"/backoffice/reviews/{application.pk}/").content.decode()
+    assert "新しい管理者のユーザID" in detail and "adm002" in detail
+    reviews.approve(actor=staff, application=application)
+    new = User.objects.get(organization=sw_admin.organization, login_id="adm002")
+    assert role_in(new, System.SWITCHING) == Role.ADMIN and new.must_change_password
+    sw_admin.refresh_from_db()
+    assert role_in(sw_admin, System.SWITCHING) == Role.USER and not sw_admin.is_active
+    assert OutboxMessage.objects.filter(
+        template="identity/mail/user_registered", to=[PERSON["email"]]
+    ).exists()

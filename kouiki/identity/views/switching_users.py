@@ -32,7 +32,7 @@ from kouiki.identity.forms import (
     UserSearchForm,
 )
 from kouiki.identity.models import User
-from kouiki.identity.services import PROFILE_FIELDS
+from kouiki.identity.services import PROFILE_FIELDS, switching_admin
 from kouiki.identity.services import switching_users as users
 from kouiki.identity.views.member import registered, users_page
 
@@ -287,5 +287,47 @@ def user_rights(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
             "groups": groups,
             "is_admin": selectors.role_in(user, SYSTEM) == Role.ADMIN,
             "title": "利用者権限設定",
+        },
+    )
+
+
+class AdminChangeForm(ProfileForm):
+    """管理者変更申請: the new administrator's user ID and profile."""
+
+    user_id = SwitchingUserCreateForm.base_fields["user_id"]
+    field_order = ["user_id"]
+
+    def clean_user_id(self) -> str:
+        return SwitchingUserCreateForm.clean_user_id(self)  # type: ignore[arg-type]
+
+
+@function_required("SW-U04")
+@require_http_methods(["GET", "POST"])
+def admin_change(request: HttpRequest, actor: User) -> HttpResponse:
+    """管理者変更申請 (X-I1, seed 001 3.2.2): the organization reviews it and issues the new
+    administrator's ID; an administrator is never added on the user screens."""
+    form = AdminChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = switching_admin.request_change(
+                actor=actor, login_id=form.cleaned_data["user_id"], **_profile(form)
+            )
+        except KouikiError as error:
+            errors_onto_form(form, error, with_summary=True)
+        else:
+            messages.success(
+                request,
+                f"管理者変更申請を受け付けました（受付番号 {application.reception_number}）。"
+                "本機関の審査後、新しい管理者のユーザIDとパスワードをメールでお送りします。",
+            )
+            return redirect("switching:admin_change")
+    return render(
+        request,
+        f"{TEMPLATES}/admin_change.html",
+        {
+            "form": form,
+            "administrators": switching_admin.administrators(actor.organization_id or 0),
+            "pending": switching_admin.pending(actor=actor),
+            "title": "管理者変更申請",
         },
     )
