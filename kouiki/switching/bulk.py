@@ -16,6 +16,7 @@ be cleared through a file).
 
 from __future__ import annotations
 
+import base64
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -28,12 +29,18 @@ from django.db import transaction
 
 from kouiki.bulk.registry import BulkFunction, RowCheck, RowOutcome, current_context, register
 from kouiki.core.csvio import Column, CsvRow, RowError
-from kouiki.core.errors import KouikiError
-from kouiki.core.japanese import normalize_code, normalize_supply_point_number, parse_date, validate_date
+from kouiki.core.errors import KouikiError, ValidationFailed
+from kouiki.core.japanese import (
+    Area,
+    normalize_code,
+    normalize_supply_point_number,
+    parse_date,
+    validate_date,
+)
 from kouiki.core.systems import System
 from kouiki.identity.access import organization_of, require_function
-from kouiki.switching.models import Application, Kind, Switch
-from kouiki.switching.services import applications, lines, switch_pairs, switches
+from kouiki.switching.models import Application, Kind, Purpose, Switch
+from kouiki.switching.services import applications, lines, switch_pairs, switches, usage
 from kouiki.switching.services.lines import FIT, HIGH, LOW, Business
 from kouiki.switching.services.points import number_refusal
 from kouiki.switching.services.switches import (
@@ -57,6 +64,11 @@ NEW, CORRECTION, CANCELLATION = (
 FLAG_NAMES = {NEW: "登録", CORRECTION: "訂正", CANCELLATION: "取消"}
 RECEPTION_LABEL = "受付番号"
 RECEPTION_LENGTH = 16  # 受付番号 (16 digits) or, for a 廃止取次登録, its 廃止取次番号 (HT and 14 digits)
+
+
+# A service's field that a file gives in another column: the usage-password documents are the
+# file's consent document (SW-W07, W13).
+FIELD_COLUMNS = {"documents": "consent_file"}
 
 
 def _flag_validator(flags: Sequence[str]) -> Callable[[str], None]:
@@ -101,7 +113,9 @@ def row_errors(line: int, error: KouikiError, columns: Iterable[Column]) -> list
     one for the row."""
     labels = {column.name: column.label for column in columns}
     errors = [
-        RowError(line, labels.get(field), message, code=error.code)
+        RowError(
+            line, labels.get(field) or labels.get(FIELD_COLUMNS.get(field, "")), message, code=error.code
+        )
         for field, messages in error.errors.items()
         for message in messages
     ]
@@ -288,6 +302,7 @@ class Spec:
     summary: tuple[str, ...]  # the fields the confirmation shows
     changes: Callable[[dict[str, str]], Payload] = _no_changes  # a 訂正 row's items given
     example: tuple[str, ...] = ()  # the API's fields of the template's example row
+    shared_fields: tuple[Column, ...] = ()  # per-file fields of the upload form (kouiki.bulk)
 
 
 @dataclass(frozen=True)
@@ -323,13 +338,11 @@ class LineBulk:
             return _refused_all(rows, error)
         registrations = [row for row in rows if flag_of(row) == NEW]
         payloads = {row.line: spec.payload(row.data) for row in registrations}
-        judged = dict(
-            zip(
-                payloads,
-                spec.check(actor, self.line, list(payloads.values())),
-                strict=True,
-            )
-        )
+        try:
+            judged = dict(zip(payloads, spec.check(actor, self.line, list(payloads.values())), strict=True))
+        except KouikiError as error:  # what refuses the whole file (its shared document)
+            refused = (*columns, *spec.shared_fields)
+            return [RowCheck(row.line, row_errors(row.line, error, refused), {}, {}) for row in rows]
         checks: list[RowCheck] = []
         for row in rows:
             flag = flag_of(row)
@@ -399,6 +412,7 @@ class LineBulk:
                 validate=self.validate,
                 apply=self.apply,
                 example_rows=((*flags, *spec.example),) if spec.example else (),
+                shared_fields=spec.shared_fields,
                 summary_labels=(
                     *(("更新フラグ",) if spec.flags else ()),
                     *(labels[name] for name in spec.summary),
@@ -654,17 +668,116 @@ CUSTOMER_CHANGE = Spec(
 )
 
 
+# --- 同一法人需要者の使用量情報照会一括申請 (SW-W07, W13) ---------------------------------------------
+
+CONSENT = Column("consent_file", "需要者の同意書・本人確認書類（ファイル）", required=True)
+PURPOSES = tuple(Purpose.values)
+
+
+def _purpose(value: str) -> str:
+    """A purpose by its code, or by its number 1〜5 (①〜⑤ as the policy numbers them)."""
+    if value.isdigit() and 1 <= int(value) <= len(PURPOSES):
+        return PURPOSES[int(value) - 1]
+    return value
+
+
+def _validate_days(value: str) -> None:
+    if not value.isdigit():
+        raise ValidationError("有効日数は日数を半角数字で入力してください。", code="invalid")
+
+
+def _documents() -> list[usage.Document]:
+    """The file's consent document (the upload form's shared field), as the service takes it."""
+    given = current_context().shared.get(CONSENT.name)
+    if not isinstance(given, dict) or not given.get("data_b64"):
+        raise ValidationFailed(
+            f"{CONSENT.label}を添付してください（ファイルに1つ、全ての行の申請に添付されます）。",
+            code="usage_document_required",
+            field=CONSENT.name,
+        )
+    return [usage.Document(name=str(given.get("name") or ""), data=base64.b64decode(given["data_b64"]))]
+
+
+def _usage_row(payload: Payload) -> dict[str, Any]:
+    until, days = payload.get("valid_until") or "", payload.get("valid_days") or ""
+    return {
+        "supply_point_number": payload["supply_point_number"],
+        "purpose": payload["purpose"],
+        "valid_until": date.fromisoformat(until) if until else None,
+        "valid_days": int(days) if days else None,
+    }
+
+
+def _check_usage_passwords(actor: User, line: str, payloads: list[Payload]) -> list[KouikiError | None]:
+    """The service's rules, and the function's own: the points of one file in one area (the
+    first row's)."""
+    found = applications.check_usage_passwords(
+        actor=actor, line=line, rows=[_usage_row(payload) for payload in payloads], documents=_documents()
+    )
+    seen = current_context().seen
+    results: list[KouikiError | None] = []
+    for result in found:
+        if isinstance(result, KouikiError):
+            results.append(result)
+            continue
+        area = seen.setdefault("area", result.area)
+        if result.area != area:
+            results.append(
+                ValidationFailed(
+                    f"1つのファイルには同じエリアの供給地点のみ指定できます（このファイルは{Area(area).label}"
+                    f"エリア、この供給地点は{Area(result.area).label}エリア）。",
+                    code="usage_area_mixed",
+                    field="supply_point_number",
+                )
+            )
+        else:
+            results.append(None)
+    return results
+
+
+def _usage_password(actor: User, line: str, payload: Payload) -> str:
+    return applications.apply_usage_password(
+        actor=actor, line=line, documents=_documents(), **_usage_row(payload)
+    ).reception_number
+
+
+USAGE_PASSWORD = Spec(
+    business=Business.USAGE_PASSWORD,
+    fields=lambda line: (
+        point_column(line),
+        Column("purpose", "利用目的", normalizer=lambda value: _purpose(normalize_code(value))),
+        date_column("valid_until", "パスワードの有効期限"),
+        Column("valid_days", "パスワードの有効日数", normalizer=normalize_code, validator=_validate_days),
+    ),
+    flags=(NEW, CANCELLATION),  # 取消 only (services/updates.py)
+    payload=lambda data: {
+        "supply_point_number": _point(data),
+        "purpose": data["purpose"],
+        "valid_until": _iso(data["valid_until"]),
+        "valid_days": data["valid_days"],
+    },
+    check=_check_usage_passwords,
+    file=one_by_one(_usage_password),
+    key="supply_point_number",
+    summary=("supply_point_number", "purpose", "valid_until", "valid_days"),
+    example=("0300000000000000000001", "3", "", "14"),
+    shared_fields=(CONSENT,),
+)
+
+
 FUNCTIONS: tuple[tuple[str, str, Spec, str], ...] = (
     ("SW-W02", LOW, CANCEL_FORWARD, "低圧 廃止取次一括登録"),
     ("SW-W03", LOW, SWITCH_START, "低圧 開始一括申請"),
     ("SW-W04", LOW, DECISION, "低圧 廃止取次一括判断"),
     ("SW-W05", LOW, SWITCH_ABOLISH, "低圧 廃止一括申請"),
     ("SW-W06", LOW, CUSTOMER_CHANGE, "低圧 需要者情報変更一括申請"),
+    ("SW-W07", LOW, USAGE_PASSWORD, "低圧 同一法人需要者の使用量情報照会一括申請"),
     ("SW-W08", HIGH, CANCEL_FORWARD, "高圧500kW未満 廃止取次一括登録"),
     ("SW-W09", HIGH, SWITCH_START, "高圧500kW未満 開始一括申請"),
     ("SW-W10", HIGH, DECISION, "高圧500kW未満 廃止取次一括判断"),
     ("SW-W11", HIGH, SWITCH_ABOLISH, "高圧500kW未満 廃止一括申請"),
     ("SW-W12", HIGH, CUSTOMER_CHANGE, "高圧500kW未満 需要者情報変更一括申請"),
+    ("SW-W13", HIGH, USAGE_PASSWORD, "高圧500kW未満 同一法人需要者の使用量情報照会一括申請"),
     ("SW-W15", FIT, CANCEL_FORWARD, "低圧FIT卒業電源 廃止取次一括登録"),
     ("SW-W16", FIT, SWITCH_START, "低圧FIT卒業電源 開始一括申請"),
     ("SW-W17", FIT, DECISION, "低圧FIT卒業電源 廃止取次一括判断"),

@@ -4,6 +4,8 @@ messages, duplicates refused, 訂正 / 取消 by 更新フラグ, applied row by
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from kouiki.bulk import registry
@@ -204,3 +206,50 @@ def test_the_high_voltage_decisions_refuse_a_low_voltage_switch(
     assert [check.line for check in checked.good] == [2]
     assert "SW-L10" in checked.messages(3)
     assert apply(checked, retailer_b.user)[0].number == high.number
+
+
+PDF = b"%PDF-1.4\n% consent\n"
+
+
+def consent(data: bytes = PDF) -> dict[str, str]:
+    return {
+        "consent_file": {
+            "name": "同意書.pdf",
+            "content_type": "application/pdf",
+            "data_b64": base64.b64encode(data).decode(),
+        }
+    }
+
+
+def test_usage_passwords_of_one_corporate_customer_one_area_one_consent(
+    retailer_a: Retailer, retailer_b: Retailer
+) -> None:
+    tokyo = [make_point(retailer_b.organization, serial) for serial in (1, 2)]
+    chubu = make_point(retailer_b.organization, 3, area="04")
+    high = make_point(retailer_b.organization, 4, point_class=PointClass.HIGH)
+    rows = [
+        ["1", "", tokyo[0], "3", "", "14"],  # 2
+        ["", "", tokyo[1], "point_info", "", ""],  # 3
+        ["1", "", chubu, "3", "", ""],  # 4: another area
+        ["1", "", high, "3", "", ""],  # 5: 高圧 in the 低圧 file
+        ["1", "", tokyo[0], "9", "", ""],  # 6: no such purpose, a duplicate
+        ["1", "", tokyo[1].replace("0", "1", 1), "3", "2026/11/20", "3"],  # 7: both validities
+    ]
+    checked = validate("SW-W07", retailer_a.user, csv_bytes("SW-W07", rows), shared=consent())
+    assert [check.line for check in checked.good] == [2, 3]
+    assert "同じエリア" in checked.messages(4) and "中部" in checked.messages(4)
+    assert "SW-H01" in checked.messages(5)
+    assert "利用目的" in checked.messages(6) and "2行目と重複" in checked.messages(6)
+    assert "どちらか一方" in checked.messages(7)
+    outcomes = apply(checked, retailer_a.user)
+    filed = Application.objects.filter(reception_number__in=[outcome.number for outcome in outcomes])
+    assert len(filed) == 2 and all(application.kind == Kind.USAGE_PASSWORD for application in filed)
+    assert all(application.documents.count() == 1 for application in filed)
+
+    # No consent, or one that is no document: every row refused.
+    for shared in ({}, consent(b"MZ not a pdf")):
+        refused = validate("SW-W07", retailer_a.user, csv_bytes("SW-W07", rows[:1]), shared=shared)
+        assert (
+            not refused.good
+            and refused.errors_of(2)[0].column_label == "需要者の同意書・本人確認書類（ファイル）"
+        )

@@ -215,6 +215,42 @@ def apply_usage_password(
     )
 
 
+@function(*lines.functions_of(Business.USAGE_PASSWORD))
+def check_usage_passwords(
+    *, actor: User, line: str, rows: Sequence[dict[str, Any]], documents: Sequence[usage.Document]
+) -> list[KouikiError | SupplyPoint]:
+    """`check_inquiry` of 使用量情報照会申請 for a batch (SW-W07 / W13: many points, the same
+    ``documents`` for each; each row its `supply_point_number`, `purpose`, `valid_until`,
+    `valid_days`), the points read in one query: each row's refusal, or its point. Documents that
+    are refused refuse every row (raised)."""
+    reached = lines.enter(actor, line, Business.USAGE_PASSWORD)
+    usage.check_documents(documents)
+    numbers = [
+        normalize_supply_point_number(row["supply_point_number"])
+        for row in rows
+        if number_refusal(row["supply_point_number"]) is None
+    ]
+    versions = current_versions(numbers)
+    today = timezone.localdate()
+    results: list[KouikiError | SupplyPoint] = []
+    for row in rows:
+        try:
+            check_purpose(row["purpose"])
+            usage.valid_until(today=today, until=row.get("valid_until"), days=row.get("valid_days"))
+            refusal = number_refusal(row["supply_point_number"])
+            if refusal is not None:
+                raise refusal
+            version = versions.get(normalize_supply_point_number(row["supply_point_number"]))
+            if version is None:
+                raise point_not_found(noun=reached.point_label)
+            lines.require_class(reached, Business.USAGE_PASSWORD, version.supply_point)
+        except KouikiError as error:
+            results.append(error)
+        else:
+            results.append(version.supply_point)
+    return results
+
+
 @function(*lines.functions_of(Business.USAGE_RETRIEVE))
 def retrieve_usage(
     *, actor: User, supply_point_number: str, password: str, purpose: str, line: str = LOW
