@@ -136,8 +136,11 @@ def register_staff(*, actor: Any, login_id: str, roles: Iterable[str], **profile
     chosen = _checked_roles(roles)
     password = generate_password()
     with transaction.atomic():
-        staff = User.objects.select_for_update().filter(kind=AccountKind.STAFF)
-        check_person(profile, accounts=staff.filter(email__iexact=str(profile.get("email", "")).strip()))
+        # The staff rows locked (ordered by pk: User's own ordering joins the organization, which
+        # FOR UPDATE cannot lock): two registrations of one person at once cannot both pass.
+        list(User.objects.select_for_update().filter(kind=AccountKind.STAFF).order_by("pk").values_list("pk"))
+        email = str(profile.get("email", "")).strip()
+        check_person(profile, accounts=User.objects.filter(kind=AccountKind.STAFF, email__iexact=email))
         user = User(
             username=staff_username(login_id),
             login_id=login_id,
@@ -166,7 +169,10 @@ def _active_administrators(exclude_pk: int) -> list[User]:
     """The other active staff administrators (the staff rows locked: two changes at once cannot
     both take the last one away)."""
     staff = (
-        User.objects.select_for_update().filter(kind=AccountKind.STAFF, is_active=True).exclude(pk=exclude_pk)
+        User.objects.select_for_update()
+        .filter(kind=AccountKind.STAFF, is_active=True)
+        .exclude(pk=exclude_pk)
+        .order_by("pk")
     )
     return [user for user in staff if STAFF_ADMIN in (user.staff_roles or [])]
 
