@@ -107,9 +107,32 @@ def acting_for(actor: Any) -> Acting | None:
     return getattr(actor, "acting_for", None)
 
 
+# Per user object (one request, one job): whether it is a contractor's, by system — the guards
+# note "no" for free from the codes they read; the header's selector asks again.
+_CONTRACTOR_MEMO = "_kouiki_contractor_in"
+
+
 def is_contractor(actor: Any, system: str = System.SWITCHING) -> bool:
     """Whether the actor is a user of a contractor (受託者) enrolled in `system`."""
-    return is_participant(actor) and participant_kind_in(actor, system) == ParticipantKind.CONTRACTOR
+    if not is_participant(actor):
+        return False
+    memo: dict[str, bool] | None = getattr(actor, _CONTRACTOR_MEMO, None)
+    if memo is None:
+        memo = {}
+        setattr(actor, _CONTRACTOR_MEMO, memo)
+    if system not in memo:
+        memo[system] = participant_kind_in(actor, system) == ParticipantKind.CONTRACTOR
+    return memo[system]
+
+
+def _note_codes(actor: Any, system: str, codes: frozenset[str]) -> None:
+    """A user holding R or D of its own (not acting for a principal) is no contractor's."""
+    if codes & {"R", "D"} and acting_for(actor) is None and is_participant(actor):
+        memo = getattr(actor, _CONTRACTOR_MEMO, None)
+        if memo is None:
+            memo = {}
+            setattr(actor, _CONTRACTOR_MEMO, memo)
+        memo.setdefault(system, False)
 
 
 def act_for(actor: Any, principal_code: str, system: str = System.SWITCHING) -> Acting:
@@ -163,12 +186,9 @@ def act_from_session(request: HttpRequest, system: str) -> None:
     """The web: a contractor's user acts for the principal chosen in its session (`choose`), while
     the grant is in force; a grant revoked or ended since is dropped with a message."""
     user = request.user
-    if not is_contractor(user, system):
-        return
-    chosen = request.session.get(ACTING_SESSION_KEY, {})
+    chosen = request.session.get(ACTING_SESSION_KEY) if user.is_authenticated else None
     code = chosen.get(system) if isinstance(chosen, dict) else None
-    user.acting_for = None  # type: ignore[union-attr]
-    if not code:
+    if not code or not is_contractor(user, system):
         return
     try:
         act_for(user, code, system)
@@ -456,6 +476,7 @@ def function_required(function_id: str) -> Callable[[View], View]:
             user = request.user
             act_from_session(request, declared.system)
             codes, granted = rights_in(user, declared.system) if is_participant(user) else (frozenset(), None)  # type: ignore[arg-type]
+            _note_codes(user, declared.system, codes)
             if not catalog.allows(function_id, codes) and _waiting_to_choose(user, declared.system):
                 return to_choose(request, declared.system)
             if not codes:
@@ -482,7 +503,8 @@ def enrolled_required(system: str) -> Callable[[View], View]:
             user = request.user
             act_from_session(request, system)
             codes = role_codes(user, system) if is_participant(user) else frozenset()  # type: ignore[arg-type]
-            contractor = _waiting_to_choose(user, system)
+            _note_codes(user, system, codes)
+            contractor = not codes & {"R", "D"} and _waiting_to_choose(user, system)
             if not codes and not contractor:
                 return to_login(request, system)
             # A contractor's user acting for nobody may open the system's shell (the menu, its

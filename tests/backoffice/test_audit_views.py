@@ -87,7 +87,7 @@ def test_a_row_under_a_renamed_code_is_listed_in_japanese_and_found_by_its_new_n
     assert "<td>ログアウト</td>" in response.text
     response = staff_client.get(f"{LIST}export/", {"action": "login"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
-    assert [(row[2], row[-1]) for row in rows[1:]] == [("logout", "ログアウト")]
+    assert [(row[2], row[-2]) for row in rows[1:]] == [("logout", "ログアウト")]
 
 
 def visible_text(html: str) -> str:
@@ -182,11 +182,11 @@ def test_the_csv_export_holds_the_filtered_rows_for_excel(
     assert b"\r\n" in body
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
     assert rows[0][:3] == ["記録ID", "日時", "操作"]
-    assert rows[0][-1] == "操作名"
+    assert rows[0][-2:] == ["操作名", "受託者の事業者コード"]
     assert len(rows) == 2
     assert rows[1][0] == str(event.pk)
     assert rows[1][2] == "user.update"
-    assert rows[1][-1] == "ユーザ情報変更"
+    assert rows[1][-2:] == ["ユーザ情報変更", ""]
     assert organization.code in rows[1]
     assert '{"fields": ["氏名"]}' in rows[1]
     exported = Event.objects.filter(action=Action.AUDIT_EXPORT).get()
