@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from axes.utils import reset as axes_reset
@@ -196,7 +196,7 @@ def _mail_registered(user: User, password: str, system: str, *, separately: bool
         return
     queue_mail(
         to=user.email,
-        template="identity/mail/user_registered",
+        template=rules_for(system).registered_mail,
         context=mail_context(user, system, password=password),
         sensitive=True,
     )
@@ -290,9 +290,12 @@ def add_user(
     profile: Mapping[str, Any],
     functions: list[str] | None = None,
     separate_mails: bool = False,
+    check: Callable[[Organization], None] | None = None,
 ) -> User:
     """A user of the actor's organization in `system` (the system's limits held under the
-    organization's row lock), its first password mailed; `functions`: its 利用者権限 (SW-U11)."""
+    organization's row lock), its first password mailed; `functions`: its 利用者権限 (SW-U11);
+    `check`: a rule of the system's own, run under the same lock (the capacity system's one address,
+    one ID)."""
     rules = rules_for(system)
     if role == Role.ADMIN and not rules.admins_via_user_admin:
         raise Forbidden(
@@ -311,6 +314,8 @@ def add_user(
         if limit is not None and counts.get(role, 0) >= limit:
             kind = "管理者" if role == Role.ADMIN else "その他の担当者"
             raise ValidationFailed(f"{kind}は{limit}名まで登録できます。これ以上登録できません。")
+        if check is not None:
+            check(organization)
         user = open_account(
             actor=actor,
             organization=organization,
@@ -398,7 +403,7 @@ def reissue_password(*, actor: User, user: User, system: str, act: str = "初期
         record(actor=actor, action=Action.USER_PASSWORD_INITIALIZE, obj=user, system=system)
         queue_mail(
             to=user.email,
-            template="identity/mail/password_initialized",
+            template=rules_for(system).password_mail,
             context=mail_context(user, system, password=password, act=act),
             sensitive=True,
         )

@@ -7,10 +7,11 @@
   one ID per person: 3.3), unlocks them, reissues their passwords (mailed), changes itself, and
   hands the administrator role to another user when the administrator changes (3.2.2).
 
-identity.services' user administration is the member system's (MEM-U3 / MEM-U4, with its mail texts
-and its rule that administrators change through 会員情報変更). This module keeps the capacity
-market's rules, reusing identity's password storage, profile fields and per-system limits
-(identity/rules.py: one administrator).
+The acts are identity's shared user administration (`add_user`, `change_user`, `remove_user`,
+`reissue_password`, `lift_lockout`: the switching and member systems' too), with this system's rules
+and mails held in identity/rules.py (one administrator, never added on the user screen; its own mail
+texts). This module adds the capacity market's own: the administrator ID issued once (CAP-R3), one
+ID per e-mail address, and the hand-over of the administrator role.
 """
 
 from __future__ import annotations
@@ -18,29 +19,29 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.db import transaction
 
 from kouiki.audit.choices import Action
 from kouiki.audit.services import record
-from kouiki.core.errors import Forbidden, NotFound, ValidationFailed
+from kouiki.core.errors import Forbidden, ValidationFailed
 from kouiki.core.outbox import queue_mail
 from kouiki.core.systems import Role, System
 from kouiki.identity.access import function
 from kouiki.identity.choices import participant_username
 from kouiki.identity.models import Enrollment, Organization, PasswordHistory, User
-from kouiki.identity.selectors import count_by_role, role_in
+from kouiki.identity.selectors import count_by_role
 from kouiki.identity.services import (
     PROFILE_FIELDS,
-    _apply_profile,
-    _profile_after,
-    _store_password,
-    check_natural_person,
+    _user_of,
+    add_user,
+    change_user,
     generate_password,
+    lift_lockout,
     open_account,
+    remove_user,
 )
-from kouiki.identity.services.rules import rules_for
+from kouiki.identity.services import reissue_password as shared_reissue_password
 from kouiki.identity.services.tokens import invalidate_access
 
 SYSTEM = System.CAPACITY
@@ -64,10 +65,7 @@ def _mail_context(user: User, password: str, extra: Mapping[str, Any] | None = N
 
 def _own_user(actor: User, user: User) -> None:
     """A user of the actor's organization enrolled in this system; anyone else is NotFound."""
-    if actor.organization_id is None or actor.organization_id != user.organization_id:
-        raise NotFound()
-    if role_in(user, SYSTEM) is None:
-        raise NotFound()
+    _user_of(actor, user, SYSTEM)
 
 
 def _one_id_per_person(organization: Organization, email: str, exclude_pk: int | None = None) -> None:
@@ -153,40 +151,23 @@ def create_administrator(
 
 @function(FUNCTION)
 def register_user(*, actor: User, login_id: str, **profile: Any) -> User:
-    """Register a user (a natural person) of the actor's organization; the password is mailed."""
-    organization = actor.organization
-    assert organization is not None
-    rules = rules_for(SYSTEM)
-    password = generate_password()
-    with transaction.atomic():
-        # Two administrators' windows at once cannot pass the limits or the one-ID rule.
-        Organization.objects.select_for_update().get(pk=organization.pk)
-        counts = count_by_role(organization=organization, system=SYSTEM)
-        if rules.max_users is not None and counts.get(Role.USER, 0) >= rules.max_users:
-            raise ValidationFailed(f"ユーザは{rules.max_users}名まで登録できます。")
-        _one_id_per_person(organization, str(profile.get("email", "")))
-        user = open_account(
-            actor=actor,
-            organization=organization,
-            login_id=login_id,
-            system=SYSTEM,
-            role=Role.USER,
-            password=password,
-            duties=[],
-            profile=profile,
-        )
-        queue_mail(
-            to=user.email,
-            template="identity/capacity/mail/user_registered",
-            context=_mail_context(user, password),
-            sensitive=True,
-        )
-    return user
+    """Register a user (a natural person) of the actor's organization; the password is mailed
+    (identity's shared user administration, with this system's rules and mails: rules.py)."""
+    return add_user(
+        actor=actor,
+        login_id=login_id,
+        system=SYSTEM,
+        role=Role.USER,
+        duties=[],
+        profile=profile,
+        check=lambda organization: _one_id_per_person(organization, str(profile.get("email", ""))),
+    )
 
 
 @function(FUNCTION)
 def update_user(*, actor: User, user: User, **fields: Any) -> User:
-    """Change a user's profile; the administrator changes its own through this too (seed 002 3.2.2)."""
+    """Change a user's profile; the administrator changes its own through this too (seed 002 3.2.2),
+    its contact details only: another name is another person, a hand-over."""
     _own_user(actor, user)
     organization = actor.organization
     assert organization is not None
@@ -194,34 +175,19 @@ def update_user(*, actor: User, user: User, **fields: Any) -> User:
         Organization.objects.select_for_update().get(pk=organization.pk)
         if "email" in fields:
             _one_id_per_person(organization, str(fields["email"]), exclude_pk=user.pk)
-        after = _profile_after(user, fields)
-        if after is not None:
-            check_natural_person(
-                organization_id=organization.pk, system=SYSTEM, profile=after, exclude_pk=user.pk
-            )
-        changed = _apply_profile(user, {name: value for name, value in fields.items() if name != "duties"})
-        user.save()
-        record(actor=actor, action=Action.USER_UPDATE, obj=user, system=SYSTEM, detail={"fields": changed})
+        change_user(
+            actor=actor,
+            user=user,
+            system=SYSTEM,
+            fields={name: value for name, value in fields.items() if name != "duties"},
+        )
     return user
 
 
 @function(FUNCTION)
 def delete_user(*, actor: User, user: User) -> None:
     """Delete a user; never the administrator (hand the role over first) nor oneself."""
-    _own_user(actor, user)
-    if user.pk == actor.pk:
-        raise Forbidden("ログイン中のユーザ自身は削除できません。")
-    if role_in(user, SYSTEM) == Role.ADMIN:
-        raise Forbidden("管理者は削除できません。")
-    with transaction.atomic():
-        record(
-            actor=actor,
-            action=Action.USER_DELETE,
-            obj=user,
-            system=SYSTEM,
-            detail={"login_id": user.login_id, "name": user.display_name},
-        )
-        user.delete()
+    remove_user(actor=actor, user=user, system=SYSTEM)
 
 
 @function(FUNCTION)
@@ -230,26 +196,13 @@ def reissue_password(*, actor: User, user: User) -> None:
     _own_user(actor, user)
     if user.pk == actor.pk:
         raise Forbidden("ご自身のパスワードは「パスワード変更」から変更してください。")
-    password = generate_password()
-    with transaction.atomic():
-        _store_password(user, password, must_change=True)
-        axes_reset(username=user.username)
-        record(actor=actor, action=Action.USER_PASSWORD_INITIALIZE, obj=user, system=SYSTEM)
-        queue_mail(
-            to=user.email,
-            template="identity/capacity/mail/password_reissued",
-            context=_mail_context(user, password),
-            sensitive=True,
-        )
+    shared_reissue_password(actor=actor, user=user, system=SYSTEM, act="再発行")
 
 
 @function(FUNCTION)
 def unlock_user(*, actor: User, user: User) -> None:
     """Lift the lockout of a user after too many failed logins."""
-    _own_user(actor, user)
-    with transaction.atomic():
-        axes_reset(username=user.username)
-        record(actor=actor, action=Action.USER_UNLOCK, obj=user, system=SYSTEM)
+    lift_lockout(actor=actor, user=user, system=SYSTEM)
 
 
 @function(FUNCTION)

@@ -23,6 +23,10 @@ class SystemRules:
     # Whether the administrator's contact details (not its name: another name is another person,
     # a change of administrator) may be changed on the user screen.
     admin_contact_editable: bool = False
+    # The mails of the shared user administration (identity.services.add_user, reissue_password):
+    # a new user's ID and first password, and a password reissued by the administrator.
+    registered_mail: str = "identity/mail/user_registered"
+    password_mail: str = "identity/mail/password_initialized"
 
 
 RULES: dict[str, SystemRules] = {
@@ -62,6 +66,8 @@ RULES: dict[str, SystemRules] = {
             "「管理者の引継ぎ」で登録済みのユーザに引き継いでください（容量市場システム利用規約 3.2.2）。"
         ),
         admin_contact_editable=True,
+        registered_mail="identity/capacity/mail/user_registered",
+        password_mail="identity/capacity/mail/password_reissued",
     ),
 }
 
