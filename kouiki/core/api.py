@@ -513,6 +513,10 @@ class ApiGuard:
                 errors={IDEMPOTENCY_HEADER: ["1〜255文字の印字可能なASCII文字で指定してください。"]},
             )
         scope = f"{self.system}:user:{user.pk}"
+        # A contractor's user acting for a principal (X-Acting-For): its keys are per principal.
+        acting = getattr(user, "acting_for", None)
+        if acting is not None:
+            scope = f"{scope}:for:{acting.principal.pk}"
         digest = request_hash(request)
         # The operation and its record commit together, in one transaction without savepoints of
         # the guard's own: the record is written last, by an insert that yields to an existing one.

@@ -537,13 +537,41 @@ FUNCTIONS: list[Function] = [
     ),
     # 低圧 一括(CSV)
     switching(
-        "SW-W02", "廃止取次一括登録", "低圧 一括", api=False, menu="低圧 一括処理", url_name="sw:bulk_w02"
+        "SW-W02",
+        "廃止取次一括登録",
+        "低圧 一括",
+        api=False,
+        menu="低圧 一括処理",
+        url_name="sw:bulk_w02",
+        built=True,
     ),
-    switching("SW-W03", "開始一括申請", "低圧 一括", api=False, menu="低圧 一括処理", url_name="sw:bulk_w03"),
     switching(
-        "SW-W04", "廃止取次一括判断", "低圧 一括", api=False, menu="低圧 一括処理", url_name="sw:bulk_w04"
+        "SW-W03",
+        "開始一括申請",
+        "低圧 一括",
+        api=False,
+        menu="低圧 一括処理",
+        url_name="sw:bulk_w03",
+        built=True,
     ),
-    switching("SW-W05", "廃止一括申請", "低圧 一括", api=False, menu="低圧 一括処理", url_name="sw:bulk_w05"),
+    switching(
+        "SW-W04",
+        "廃止取次一括判断",
+        "低圧 一括",
+        api=False,
+        menu="低圧 一括処理",
+        url_name="sw:bulk_w04",
+        built=True,
+    ),
+    switching(
+        "SW-W05",
+        "廃止一括申請",
+        "低圧 一括",
+        api=False,
+        menu="低圧 一括処理",
+        url_name="sw:bulk_w05",
+        built=True,
+    ),
     switching(
         "SW-W06",
         "需要者情報変更一括申請",
@@ -551,6 +579,7 @@ FUNCTIONS: list[Function] = [
         api=False,
         menu="低圧 一括処理",
         url_name="sw:bulk_w06",
+        built=True,
     ),
     switching(
         "SW-W07",
@@ -561,6 +590,7 @@ FUNCTIONS: list[Function] = [
         api=False,
         menu="低圧 一括処理",
         url_name="sw:bulk_w07",
+        built=True,
     ),
     # 高圧500kW未満 一括
     switching(
@@ -570,6 +600,7 @@ FUNCTIONS: list[Function] = [
         api=False,
         menu="高圧500kW未満 一括処理",
         url_name="sw:bulk_w08",
+        built=True,
     ),
     switching(
         "SW-W09",
@@ -578,6 +609,7 @@ FUNCTIONS: list[Function] = [
         api=False,
         menu="高圧500kW未満 一括処理",
         url_name="sw:bulk_w09",
+        built=True,
     ),
     switching(
         "SW-W10",
@@ -586,6 +618,7 @@ FUNCTIONS: list[Function] = [
         api=False,
         menu="高圧500kW未満 一括処理",
         url_name="sw:bulk_w10",
+        built=True,
     ),
     switching(
         "SW-W11",
@@ -594,6 +627,7 @@ FUNCTIONS: list[Function] = [
         api=False,
         menu="高圧500kW未満 一括処理",
         url_name="sw:bulk_w11",
+        built=True,
     ),
     switching(
         "SW-W12",
@@ -602,6 +636,7 @@ FUNCTIONS: list[Function] = [
         api=False,
         menu="高圧500kW未満 一括処理",
         url_name="sw:bulk_w12",
+        built=True,
     ),
     switching(
         "SW-W13",
@@ -611,6 +646,7 @@ FUNCTIONS: list[Function] = [
         api=False,
         menu="高圧500kW未満 一括処理",
         url_name="sw:bulk_w13",
+        built=True,
     ),
     # 低圧FIT
     switching(
@@ -629,6 +665,7 @@ FUNCTIONS: list[Function] = [
         api=False,
         menu="低圧FIT卒業電源 一括処理",
         url_name="sw:bulk_w15",
+        built=True,
     ),
     switching(
         "SW-W16",
@@ -637,6 +674,7 @@ FUNCTIONS: list[Function] = [
         api=False,
         menu="低圧FIT卒業電源 一括処理",
         url_name="sw:bulk_w16",
+        built=True,
     ),
     switching(
         "SW-W17",
@@ -645,6 +683,7 @@ FUNCTIONS: list[Function] = [
         api=False,
         menu="低圧FIT卒業電源 一括処理",
         url_name="sw:bulk_w17",
+        built=True,
     ),
     switching(
         "SW-W18",
@@ -653,6 +692,7 @@ FUNCTIONS: list[Function] = [
         api=False,
         menu="低圧FIT卒業電源 一括処理",
         url_name="sw:bulk_w18",
+        built=True,
     ),
     # ------------------------------------------------------------------------------------------
     # 2.4 Administrators of retailers and DR contractors (A), Web only

@@ -204,3 +204,20 @@ def test_a_bulk_job_acts_for_the_files_organization_until_the_grant_ends(
     own = User.objects.get(pk=retailer_a.user.pk)
     access.act_for_organization(own, retailer_a.organization.pk)
     assert access.organization_of(own) == retailer_a.organization.pk
+
+
+def test_idempotency_keys_are_per_principal(
+    api: Any, retailer_a: Any, retailer_b: Any, contractor: Any, grant: ContractorGrant, points: list[str]
+) -> None:
+    contractors.grant(
+        actor=retailer_b.admin, contractor_code="9501", functions=["SW-L14"], valid_from=START.date()
+    )
+    first = acting(api).post("/cancel-forwards", cancel_forward_body(points[0]), key="k-1")
+    assert first.status_code == 201
+    assert (
+        acting(api).post("/cancel-forwards", cancel_forward_body(points[0]), key="k-1").content
+        == first.content
+    )
+    # The same key for another principal is that principal's request (here refused: not granted).
+    other = acting(api, "9102").post("/cancel-forwards", cancel_forward_body(points[1]), key="k-1")
+    assert other.status_code == 403
