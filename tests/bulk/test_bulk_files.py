@@ -305,3 +305,66 @@ def test_cancelling_a_file_files_nothing(handler: Handler, retailer_a: Retailer)
         services.confirm(actor=retailer_a.user, file=file)
     assert handler.applied == []
     assert not BulkRow.objects.filter(file=file, state=RowState.PENDING).exists()
+
+
+def test_the_upload_forms_shared_fields_reach_validate_and_apply(
+    handler: Handler, retailer_a: Retailer, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    import base64
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kouiki.bulk import registry
+    from kouiki.core.csvio import Column
+    from tests.bulk.conftest import make_function
+
+    seen: list[dict[str, Any]] = []
+    validate, apply = handler.validate, handler.apply
+
+    def validate_seeing(user: Any, rows: Any) -> Any:
+        seen.append(registry.current_context().shared)
+        return validate(user, rows)
+
+    def apply_seeing(user: Any, pairs: Any) -> Any:
+        seen.append(registry.current_context().shared)
+        return apply(user, pairs)
+
+    shared = (Column("consent_file", "同意書", required=True), Column("note", "備考", max_length=5))
+    function = make_function(handler, shared_fields=shared)
+    registry.register(
+        registry.BulkFunction(**{**function.__dict__, "validate": validate_seeing, "apply": apply_seeing})
+    )
+    client.force_login(retailer_a.user)
+    data = csv_bytes([f"{point(1)},広域 太郎,1"])
+
+    refused = client.post(
+        reverse("sw:bulk_w02"), {"file": SimpleUploadedFile("a.csv", data), "note": "長すぎる備考です"}
+    )
+    assert refused.status_code == 422
+    assert "ファイルを指定してください。" in refused.text
+    assert "5文字以内で入力してください（現在 8 文字）。" in refused.text
+    assert not BulkFile.objects.exists()
+
+    pdf = b"%PDF-1.4 consent"
+    posted = client.post(
+        reverse("sw:bulk_w02"),
+        {
+            "file": SimpleUploadedFile("a.csv", data),
+            "consent_file": SimpleUploadedFile("同意書.pdf", pdf, "application/pdf"),
+            "note": "一括",
+        },
+    )
+    assert posted.status_code == 302
+    file = BulkFile.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.confirm(actor=retailer_a.user, file=file)
+    services.run(file.pk)
+    expected = {
+        "consent_file": {
+            "name": "同意書.pdf",
+            "content_type": "application/pdf",
+            "data_b64": base64.b64encode(pdf).decode(),
+        },
+        "note": "一括",
+    }
+    assert seen == [expected, expected]

@@ -26,6 +26,7 @@ from kouiki.bulk.services import BulkFile, FileState, RowState
 from kouiki.core import catalog
 from kouiki.core.csvio import Column, csv_response
 from kouiki.core.errors import KouikiError
+from kouiki.core.japanese import too_long_message
 from kouiki.core.lists import paginate
 from kouiki.core.systems import System
 from kouiki.identity.access import enrolled_required, function_required, usable
@@ -85,10 +86,19 @@ class UploadForm(forms.Form):
         self.function = function
         for column in function.shared_fields:
             if column.name.endswith("_file"):
-                self.fields[column.name] = forms.FileField(label=column.label, required=column.required)
+                self.fields[column.name] = forms.FileField(
+                    label=column.label,
+                    required=column.required,
+                    error_messages={
+                        "required": "ファイルを指定してください。",
+                        "empty": "ファイルが空です。",
+                    },
+                )
             else:
                 self.fields[column.name] = forms.CharField(
-                    label=column.label, required=column.required, max_length=column.max_length
+                    label=column.label,
+                    required=column.required,
+                    error_messages={"required": "入力してください。"},
                 )
 
     def clean(self) -> dict[str, Any]:
@@ -103,6 +113,9 @@ class UploadForm(forms.Form):
         if column.normalizer is not None:
             value = column.normalizer(value)
             self.cleaned_data[column.name] = value
+        if column.max_length is not None and len(value) > column.max_length:
+            self.add_error(column.name, too_long_message(column.max_length, len(value)))
+            return
         validators = [column.validator, *column.validators] if column.validator else list(column.validators)
         for validator in validators:
             try:
