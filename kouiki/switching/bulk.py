@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kouiki.bulk.registry import BulkFunction, RowCheck, RowOutcome, current_context, register
+from kouiki.core import catalog
 from kouiki.core.csvio import Column, CsvRow, RowError
 from kouiki.core.errors import KouikiError, ValidationFailed
 from kouiki.core.japanese import (
@@ -400,7 +401,10 @@ class LineBulk:
         return outcomes
 
     def register(self, title: str) -> None:
+        """Register the function with the bulk mechanism, and its code with the catalog."""
         spec = self.spec
+        catalog.place(self.function_id, "service", LineBulk.validate)
+        catalog.place(self.function_id, "service", LineBulk.apply)
         flags = (NEW, "") if spec.flags else ()
         labels = self._labels()
         register(
