@@ -185,6 +185,7 @@ staff_urls = [
     path("<int:pk>/roles/", staff.staff_roles, name="staff_roles"),
     path("<int:pk>/active/", staff.staff_active, name="staff_active"),
     path("<int:pk>/password/", staff.staff_password, name="staff_password"),
+    path("<int:pk>/otp/reset/", staff.staff_otp_reset, name="staff_otp_reset"),
 ]
 
 

@@ -250,3 +250,20 @@ def test_password_reset_is_mailed_and_must_be_changed(client: Client) -> None:
     detail = client.get(f"/backoffice/staff/{other.pk}/").content.decode()
     assert "次回ログイン時に変更が必要" in detail
     assert client.get("/backoffice/staff/999999/").status_code == 404
+
+
+def test_a_lost_authenticator_is_reset_and_enrolled_again(client: Client) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    admin = StaffFactory(login_id="admin1", staff_roles=["staff_admin"])
+    other = StaffFactory(login_id="other", staff_roles=["reviewer"])
+    TOTPDevice.objects.create(user=other, name="認証アプリ", confirmed=True)
+    signed_in(client, admin)
+    assert "二要素認証をリセットする" in client.get(f"/backoffice/staff/{other.pk}/").content.decode()
+    client.post(f"/backoffice/staff/{other.pk}/otp/reset/")
+    assert not TOTPDevice.objects.filter(user=other).exists()
+    assert Event.objects.filter(action="otp.remove", object_id=str(other.pk), actor_id=admin.pk).exists()
+    login = Client().post("/backoffice/login/", {"user_id": "other", "password": "Test-pass1"})
+    assert login["Location"] == "/backoffice/otp/setup/"
+    with pytest.raises(Forbidden):
+        staff_services.reset_second_factor(actor=admin, user=admin)

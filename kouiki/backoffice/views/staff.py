@@ -219,3 +219,15 @@ def staff_password(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     return _act(
         request, actor, pk, services.reset_password, "パスワードを再発行し、職員にメールで送付しました。"
     )
+
+
+@staff_required
+@require_POST
+def staff_otp_reset(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        actor,
+        pk,
+        services.reset_second_factor,
+        "二要素認証をリセットしました。次回のログイン時に認証アプリを登録し直します。",
+    )

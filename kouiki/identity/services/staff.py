@@ -8,6 +8,8 @@ register them, change their roles, disable and enable them and reset their passw
 - Nobody locks the staff out: a staff administrator cannot take its own 職員管理者 role away nor
   disable itself, and the last active staff administrator keeps the role.
 - A staff account is one natural person's too (X-I1, services.persons).
+- A lost authenticator is forgotten by a staff administrator (`reset_second_factor`): the next
+  login enrols a new one.
 - Every change is audited.
 """
 
@@ -242,3 +244,16 @@ def reset_password(*, actor: Any, user: User) -> None:
         axes_reset(username=user.username)
         record(actor=actor, action=Action.USER_PASSWORD_INITIALIZE, obj=user, system=BACKOFFICE)
         _mail(user, "identity/mail/staff_password_reset", password=password)
+
+
+def reset_second_factor(*, actor: Any, user: User) -> None:
+    """Forget a staff member's authenticator (a lost or replaced phone): its next login enrols a new
+    one with a QR code before anything else. Never one's own (a session without the device)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _administrator(actor)
+    if user.pk == actor.pk:
+        raise Forbidden("ご自身の二要素認証はリセットできません。他の職員管理者に依頼してください。")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        record(actor=actor, action=Action.OTP_REMOVE, obj=user, system=BACKOFFICE, detail={"reset": True})
