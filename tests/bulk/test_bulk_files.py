@@ -368,3 +368,46 @@ def test_the_upload_forms_shared_fields_reach_validate_and_apply(
         "note": "一括",
     }
     assert seen == [expected, expected]
+
+
+# The worker closes the database connection: a real transaction, not the test's.
+@pytest.mark.django_db(transaction=True)
+def test_a_validation_killed_mid_file_starts_again_and_counts_each_row_once(
+    small_batches: Handler, retailer_a: Retailer, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.KOUIKI_BULK_SYNC_ROWS = 1
+    file = upload(retailer_a, csv_bytes(MIXED))  # a worker takes it before its task runs, and dies
+    assert services.run(file.pk, max_batches=1) == "stopped"
+    assert BulkRow.objects.filter(file=file).count() == 2
+
+    later = BulkFile.objects.get(pk=file.pk).claimed_until + timedelta(seconds=1)
+    with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert services.sweep()["reclaimed"] == 1
+    run_ready_tasks()
+
+    file.refresh_from_db()
+    assert file.state == FileState.VALIDATED
+    assert (file.validated_rows, file.good_rows, file.bad_rows) == (7, 2, 5)
+    assert BulkRow.objects.filter(file=file).count() == 7
+    assert errors_by_line(file)[5] == [("供給地点特定番号", "duplicate")]
+
+
+def test_a_file_interrupted_too_often_is_given_up_with_its_pending_rows_failed(
+    small_batches: Handler, retailer_a: Retailer, settings: Any
+) -> None:
+    settings.KOUIKI_BULK_MAX_ATTEMPTS = 1
+    file = upload(retailer_a, csv_bytes([f"{point(n)},需要者 {n},1" for n in range(1, 6)]))
+    services.confirm(actor=retailer_a.user, file=file)
+    services.run(file.pk, max_batches=1)
+
+    later = BulkFile.objects.get(pk=file.pk).claimed_until + timedelta(seconds=1)
+    with time_machine.travel(later, tick=False):
+        assert services.sweep()["given_up"] == 1
+    file.refresh_from_db()
+    assert file.state == FileState.DONE
+    assert (file.done_rows, file.failed_rows) == (2, 3)
+    assert set(BulkRow.objects.filter(file=file, state=RowState.FAILED).values_list("error", flat=True)) == {
+        services.GIVEN_UP_ERROR
+    }
+    complete = Event.objects.get(action="bulk.complete", object_id=str(file.pk))
+    assert complete.detail["given_up"] is True
