@@ -56,7 +56,7 @@ from bench.switching_api import (
 )
 from kouiki.switching.search_keys import address_key, number_key
 from kouiki.switching.services import search
-from kouiki.switching.services.synthetic import PLACES, generate
+from kouiki.switching.services.synthetic import PLACES, flush_search_index, generate
 
 TOKEN = "bench-search-9101"
 TOWNS = sorted({town for places in PLACES.values() for _, _, towns in places for town in towns}, key=len)
@@ -178,6 +178,8 @@ def main() -> None:
         started = time.perf_counter()
         created = generate(count=args.count, seed=args.seed).created
         print(f"generated {created:,} points in {time.perf_counter() - started:.1f} s")
+    merged = flush_search_index()
+    print(f"address index: {merged} pending-list pages merged (gin_clean_pending_list)")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE switching_supplypoint")
         cursor.execute("ANALYZE switching_supplypointversion")

@@ -144,6 +144,8 @@ class SupplyPoint(models.Model):
 
 
 SEARCH_KEY_FIELDS = ("search_address", "search_pole", "search_meter", "search_name")
+# The address key's trigram index (PostgreSQL only: created by migration 0009, not a Meta index).
+ADDRESS_TRGM_INDEX = "switching_spv_search_address_trgm"
 SEARCH_SOURCE_FIELDS = frozenset({"customer_address", "pole_number", "meter", "customer_name"})
 
 

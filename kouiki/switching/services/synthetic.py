@@ -374,4 +374,20 @@ def generate(
         created += size
         if progress:
             progress(created)
+    flush_search_index()
     return Result(created=created, per_area=per_area)
+
+
+def flush_search_index() -> int:
+    """Merge the address trigram index's pending list (GIN fastupdate) into the index: until
+    autovacuum does it, every search reads the whole list (after a large generation, megabytes of
+    it: a search by address took 14 ms at 860,000 points instead of 1 ms). The pages merged."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT gin_clean_pending_list(to_regclass(%s)) WHERE to_regclass(%s) IS NOT NULL",
+            [registry.ADDRESS_TRGM_INDEX, registry.ADDRESS_TRGM_INDEX],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
