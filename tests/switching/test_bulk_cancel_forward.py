@@ -7,8 +7,11 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kouiki.audit.models import Event as AuditEvent
+from kouiki.core import events
 from kouiki.core.events import Event
 from kouiki.identity.services import switching_users
 from kouiki.switching.models import Application, Kind, PointClass, State, Switch, SwitchState
@@ -242,3 +245,46 @@ def test_a_user_without_the_bulk_function_or_the_registration_is_refused(
     assert checked.errors_of(2)[0].code == "forbidden"
     assert not Application.objects.filter(kind=Kind.CANCEL_FORWARD).exists()
     assert applications  # the module the 訂正 rows go through
+
+
+def test_a_batch_is_read_with_a_fixed_number_of_queries_whatever_its_rows(
+    retailer_a: Retailer, retailer_b: Retailer
+) -> None:
+    points = [make_point(retailer_b.organization, serial) for serial in range(1, 13)]
+    counts = []
+    for size in (3, 12):
+        data = csv_bytes("SW-W02", [row(point) for point in points[:size]])
+        with CaptureQueriesContext(connection) as queries:
+            checked = validate("SW-W02", retailer_a.user, data, batch_size=size)
+        assert len(checked.good) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 6  # the points with their data, their open switches, the rights
+
+    checked = validate(
+        "SW-W02", retailer_a.user, csv_bytes("SW-W02", [row(point) for point in points]), batch_size=12
+    )
+    with CaptureQueriesContext(connection) as queries:
+        outcomes = apply(checked, retailer_a.user, batch_size=12)
+    assert all(outcome.error is None for outcome in outcomes)
+    # One insert per table for the batch's 12 rows, one read each of the points and open switches.
+    statements = [query["sql"] for query in queries.captured_queries]
+    for table in ("switching_switch", "switching_application", "audit_event", "core_organizationevent"):
+        assert sum(sql.startswith(f'INSERT INTO "{table}"') for sql in statements) == 1, table
+    assert sum('FROM "switching_supplypointversion"' in sql for sql in statements) == 1
+    assert len(statements) < 50
+
+
+def test_the_events_of_a_batch_reach_a_registered_callback(
+    retailer_a: Retailer, retailer_b: Retailer
+) -> None:
+    events.register_callback(
+        organization_id=retailer_b.organization.pk,
+        system="switching",
+        url="https://callback.example.jp/kouiki",
+    )
+    points = [make_point(retailer_b.organization, serial) for serial in (1, 2)]
+    checked = validate("SW-W02", retailer_a.user, csv_bytes("SW-W02", [row(point) for point in points]))
+    apply(checked, retailer_a.user)
+    feed = Event.objects.filter(organization_id=retailer_b.organization.pk, topic="switch.updated")
+    assert feed.count() == 2
+    assert events.CallbackDelivery.objects.filter(event__in=feed).count() == 2
