@@ -55,6 +55,7 @@ __all__ = [
     "progress",
     "result_csv",
     "run",
+    "same_content",
     "sweep",
     "template_csv",
     "upload",
@@ -102,6 +103,20 @@ def _registered(function_id: str) -> bool:
     except KeyError:
         return False
     return True
+
+
+def same_content(file: BulkFile) -> BulkFile | None:
+    """The organization's latest other file of the function with the same bytes (SHA-256) that was
+    not given up: a file uploaded twice is likely a mistake the user should see."""
+    return (
+        BulkFile.objects.filter(
+            organization_id=file.organization_id, function_id=file.function_id, sha256=file.sha256
+        )
+        .exclude(pk=file.pk)
+        .exclude(state__in=[FileState.CANCELLED, FileState.INVALID])
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 @dataclass(frozen=True)

@@ -411,3 +411,13 @@ def test_a_file_interrupted_too_often_is_given_up_with_its_pending_rows_failed(
     }
     complete = Event.objects.get(action="bulk.complete", object_id=str(file.pk))
     assert complete.detail["given_up"] is True
+
+
+def test_a_file_uploaded_twice_is_pointed_out(handler: Handler, retailer_a: Retailer, client: Client) -> None:
+    first = upload(retailer_a, csv_bytes(MIXED))
+    second = upload(retailer_a, csv_bytes(MIXED))
+    assert services.same_content(second) == first
+    client.force_login(retailer_a.user)
+    assert "同じ内容のファイルを" in client.get(reverse("sw:bulk_file", args=[second.pk])).text
+    services.cancel(actor=retailer_a.user, file=first)
+    assert services.same_content(second) is None

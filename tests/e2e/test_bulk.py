@@ -83,6 +83,7 @@ def test_a_bulk_file_is_uploaded_confirmed_applied_and_its_result_downloaded(
 
     page.goto("/switching/low/bulk/w02/")
     expect(page.get_by_role("link", name="テンプレートをダウンロード")).to_be_visible()
+    screenshot(page, "bulk-0-upload")
     page.get_by_label("CSVファイル").set_input_files(
         {"name": "廃止取次.csv", "mimeType": "text/csv", "buffer": cancel_forward_file()}
     )

@@ -170,6 +170,8 @@ def upload(request: HttpRequest, actor: User, function_id: str) -> HttpResponse:
         "template_url": reverse(f"{upload_url_name(function_id)}_template"),
         "list_url": reverse(f"sw:{route_name(line, 'bulk')}"),
         "files": services.files_of(actor, [function_id])[:10],
+        "columns": function.columns,
+        "has_update_flag": any(column.name == "update_flag" for column in function.columns),
         "max_rows": function.max_rows,
         "max_mb": _max_mb(),
     }
@@ -256,6 +258,7 @@ def file_detail(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
         "upload_url": reverse(upload_url_name(file.function_id)),
         "list_url": reverse(f"sw:{route_name(line, 'bulk')}"),
         "progress_url": reverse("sw:bulk_progress", args=[file.pk]),
+        "same_content": services.same_content(file),
     }
     return page(request, "switching/bulk_file.html", context, line=line)
 
