@@ -255,3 +255,16 @@ def test_a_switching_administrator_change_is_an_application_the_back_office_appr
     assert OutboxMessage.objects.filter(
         template="identity/mail/user_registered", to=[PERSON["email"]]
     ).exists()
+
+
+def test_the_join_application_names_its_administrators_as_natural_persons() -> None:
+    from kouiki.membership.services import review_join
+    from tests.membership.join_helpers import payload
+
+    with pytest.raises(ValidationFailed) as refused:
+        review_join.validate(
+            {**payload(admin2=True), "admin1_last_name": "総務部署", "admin2_first_name": "窓口"}
+        )
+    assert "「部署」" in refused.value.errors["admin1_last_name"][0]
+    assert "「窓口」" in refused.value.errors["admin2_first_name"][0]
+    assert review_join.clean_payload(payload(admin2=True), main=False)["admin1_last_name"]

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 
 from kouiki.core import japanese
 from kouiki.identity.choices import BusinessType
+from kouiki.identity.services.persons import name_errors
 from kouiki.membership.forms import AdministratorForm, CompanyForm
 from kouiki.reviews.services import registry
 from kouiki.reviews.services.payloads import PayloadCheck
@@ -107,12 +108,21 @@ def clean_payload(payload: Mapping[str, Any], *, main: bool) -> dict[str, Any]:
 
 
 def administrator_problems(cleaned: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Administrators ① and ② are two people: not one user ID twice (of what `cleaned` holds; the
-    join screens ask it with the fields' own errors)."""
+    """Administrators ① and ② are two people: not one user ID twice, each named as a natural person
+    (X-I1: no shared or role name; of what `cleaned` holds; the join screens ask it with the fields'
+    own errors)."""
+    problems: dict[str, list[str]] = {}
+    for number in ADMINISTRATORS:
+        data = admin_data(cleaned, number)
+        if number == 2 and not has_admin(cleaned, 2):
+            continue
+        for field, messages in name_errors(data).items():
+            if data.get(field):  # a missing name is the form's own error
+                problems[admin_key(number, field)] = messages
     user_ids = [str(cleaned.get(admin_key(number, "user_id"), "")).casefold() for number in ADMINISTRATORS]
     if user_ids[0] and user_ids[0] == user_ids[1]:
-        return {admin_key(2, "user_id"): ["管理者②のユーザIDには管理者①と異なるものを入力してください。"]}
-    return {}
+        problems[admin_key(2, "user_id")] = ["管理者②のユーザIDには管理者①と異なるものを入力してください。"]
+    return problems
 
 
 def validate(payload: dict[str, Any]) -> dict[str, Any]:
