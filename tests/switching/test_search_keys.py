@@ -37,8 +37,13 @@ def test_every_written_form_of_an_address_meets_every_typed_fragment(stored: str
 def test_a_closed_number_does_not_match_a_longer_one() -> None:
     assert address_key("丸の内1丁目", stored=False) not in address_key("丸の内十丁目3番1号")
     assert address_key("丸の内1丁目", stored=False) in address_key("丸の内一丁目3番1号")
-    assert address_key("丸の内1-9-2号", stored=False) not in address_key("丸の内1-9-20")
-    assert address_key("丸の内1-9-2", stored=False) in address_key("丸の内1-9-20")  # open: a beginning
+    assert address_key("丸の内1-9-2", stored=False) not in address_key("丸の内1-9-20")
+    assert address_key("丸の内1-9", stored=False) not in address_key("丸の内1-19-2")
+    assert address_key("丸の内1-9", stored=False) not in address_key("丸の内1-90")
+    # Before a building's name too; a lone number stays open.
+    assert address_key("丸の内1-9-2", stored=False) in address_key("丸の内1-9-2 丸の内ビル101")
+    assert address_key("丸の内1", stored=False) in address_key("丸の内10-1-1")
+    assert address_key("第2", stored=False) in address_key("丸の内1-1 第2ビル")
 
 
 def test_kanji_numerals_of_place_names_stay_kanji() -> None:
