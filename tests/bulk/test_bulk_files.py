@@ -421,3 +421,19 @@ def test_a_file_uploaded_twice_is_pointed_out(handler: Handler, retailer_a: Reta
     assert "同じ内容のファイルを" in client.get(reverse("sw:bulk_file", args=[second.pk])).text
     services.cancel(actor=retailer_a.user, file=first)
     assert services.same_content(second) is None
+
+
+def test_a_file_larger_than_the_request_limit_is_read_and_refused_for_its_rows(
+    handler: Handler, retailer_a: Retailer, client: Client, settings: Any
+) -> None:
+    """Django's DATA_UPLOAD_MAX_MEMORY_SIZE (8 MB) does not count an uploaded file: a 9 MB file is
+    read, and refused for its rows beyond the function's max_rows (100,000)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    line = f"{point(1)},広域 太郎,1"
+    data = csv_bytes([line] * 250_000)
+    assert len(data) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    client.force_login(retailer_a.user)
+    response = client.post(reverse("sw:bulk_w02"), {"file": SimpleUploadedFile("big.csv", data, "text/csv")})
+    assert response.status_code == 422
+    assert "行数が多すぎます（250,000行）。1ファイル100,000行までです。" in response.text
