@@ -253,3 +253,50 @@ def test_usage_passwords_of_one_corporate_customer_one_area_one_consent(
             not refused.good
             and refused.errors_of(2)[0].column_label == "需要者の同意書・本人確認書類（ファイル）"
         )
+
+
+@pytest.mark.parametrize(
+    ("line", "point_class", "ids"),
+    [
+        ("low", PointClass.LOW, ("SW-W02", "SW-W04", "SW-W03", "SW-W05")),
+        ("high", PointClass.HIGH, ("SW-W08", "SW-W10", "SW-W09", "SW-W11")),
+        ("fit", PointClass.FIT_GRADUATED, ("SW-W15", "SW-W17", "SW-W16", "SW-W18")),
+    ],
+)
+def test_a_whole_switch_by_files_each_naming_the_numbers_the_last_one_gave(
+    retailer_a: Retailer, retailer_b: Retailer, line: str, point_class: str, ids: tuple[str, str, str, str]
+) -> None:
+    register, decide, start, abolish = ids
+    points = [make_point(retailer_b.organization, serial, point_class=point_class) for serial in (1, 2)]
+    row = ["1", "", "", NAME, "", ADDRESS, "", "B-1", "", "", ""]
+    registered = apply(
+        validate(
+            register, retailer_a.user, csv_bytes(register, [[*row[:2], point, *row[3:]] for point in points])
+        ),
+        retailer_a.user,
+    )
+    numbers = [outcome.number for outcome in registered]
+    decided = apply(
+        validate(
+            decide, retailer_b.user, csv_bytes(decide, [[number, "ok", "", "", "", ""] for number in numbers])
+        ),
+        retailer_b.user,
+    )
+    assert [outcome.number for outcome in decided] == numbers
+    started = apply(
+        validate(
+            start,
+            retailer_a.user,
+            csv_bytes(start, [["1", "", number, f"A-{n}"] for n, number in enumerate(numbers)]),
+        ),
+        retailer_a.user,
+    )
+    ended = apply(
+        validate(abolish, retailer_b.user, csv_bytes(abolish, [["1", "", number] for number in numbers])),
+        retailer_b.user,
+    )
+    assert all(outcome.error is None for outcome in [*started, *ended])
+    assert set(Switch.objects.filter(number__in=numbers).values_list("state", flat=True)) == {
+        SwitchState.MATCHED
+    }
+    assert set(Switch.objects.values_list("point_class", flat=True)) == {point_class}
