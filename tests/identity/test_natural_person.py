@@ -268,3 +268,13 @@ def test_the_join_application_names_its_administrators_as_natural_persons() -> N
     assert "「部署」" in refused.value.errors["admin1_last_name"][0]
     assert "「窓口」" in refused.value.errors["admin2_first_name"][0]
     assert review_join.clean_payload(payload(admin2=True), main=False)["admin1_last_name"]
+
+
+def test_the_capacity_registration_names_its_administrator_as_a_natural_person() -> None:
+    from kouiki.capacity.services import payloads
+    from tests.capacity.helpers import payload
+
+    with pytest.raises(ValidationFailed) as refused:
+        payloads.validate_registration({**payload(), "admin_last_name": "共用"})
+    assert "「共用」" in refused.value.errors["admin_last_name"][0]
+    assert payloads.validate_registration(payload())["admin_last_name"]

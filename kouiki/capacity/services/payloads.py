@@ -34,6 +34,7 @@ from kouiki.capacity.choices import (
 from kouiki.capacity.forms import CompanyForm, ContactForm, MemberForm, PowerSourceForm
 from kouiki.core.errors import ValidationFailed
 from kouiki.identity.forms import ProfileForm
+from kouiki.identity.services.persons import name_errors
 from kouiki.reviews.services import registry
 from kouiki.reviews.services.payloads import PayloadCheck, form_errors
 
@@ -178,6 +179,8 @@ def validate_operator(payload: Mapping[str, Any], *, registration: bool) -> dict
         admin = ProfileForm(data=data)
         if check.form(admin, admin_key):
             check.cleaned.update({admin_key(name): admin.cleaned_data.get(name, "") for name in ADMIN_FIELDS})
+            # X-I1: the administrator ID is one natural person's (no shared or role name).
+            check.errors.update({admin_key(name): messages for name, messages in name_errors(data).items()})
     return check.result()
 
 
