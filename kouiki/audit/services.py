@@ -10,6 +10,9 @@ from kouiki.audit.choices import Action
 from kouiki.audit.models import SYSTEM_ACTOR, Event
 from kouiki.core import request_context
 
+# Action.values builds its list on every read: read once (a bulk file's batch records thousands).
+_ACTIONS = frozenset(Action.values)
+
 
 class _Actor(Protocol):
     pk: Any
@@ -93,7 +96,7 @@ def _event(
     detail: dict[str, Any] | None = None,
     actor_label: str = "",
 ) -> Event:
-    if action not in Action.values:
+    if action not in _ACTIONS:
         raise ValueError(f"Unknown audit action {action!r}: add it to kouiki.audit.choices.Action.")
     info = request_context.current()
     fields = _actor_fields(actor)
