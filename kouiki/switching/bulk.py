@@ -20,7 +20,7 @@ import base64
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
@@ -114,10 +114,8 @@ def row_errors(line: int, error: KouikiError, columns: Iterable[Column]) -> list
     one for the row."""
     labels = {column.name: column.label for column in columns}
     errors = [
-        RowError(
-            line, labels.get(field) or labels.get(FIELD_COLUMNS.get(field, "")), message, code=error.code
-        )
-        for field, messages in error.errors.items()
+        RowError(line, labels.get(name) or labels.get(FIELD_COLUMNS.get(name, "")), message, code=error.code)
+        for name, messages in error.errors.items()
         for message in messages
     ]
     return errors or [RowError(line, None, error.message, code=error.code)]
@@ -303,6 +301,8 @@ class Spec:
     summary: tuple[str, ...]  # the fields the confirmation shows
     changes: Callable[[dict[str, str]], Payload] = _no_changes  # a 訂正 row's items given
     example: tuple[str, ...] = ()  # the API's fields of the template's example row
+    # What the confirmation shows for a field left blank, where blank means something.
+    blank: dict[str, str] = field(default_factory=dict)
     shared_fields: tuple[Column, ...] = ()  # per-file fields of the upload form (kouiki.bulk)
 
 
@@ -364,7 +364,8 @@ class LineBulk:
             summary = {"更新フラグ": f"{NEW} {FLAG_NAMES[NEW]}"} if spec.flags else {}
             for name in spec.summary:
                 value = payload.get(name, row.data.get(name, ""))
-                summary[labels[name]] = "・".join(value) if isinstance(value, list) else str(value or "")
+                shown = "・".join(value) if isinstance(value, list) else str(value or "")
+                summary[labels[name]] = shown or spec.blank.get(name, "")
             checks.append(
                 RowCheck(
                     line=row.line, errors=errors, summary=summary, payload={"update_flag": NEW, **payload}
@@ -511,6 +512,7 @@ CANCEL_FORWARD = Spec(
     key="supply_point_number",
     summary=("supply_point_number", "customer_name", "desired_date"),
     changes=_cancel_forward_changes,
+    blank={"desired_date": "（最短の検針日）"},
     example=(
         "0300000000000000000001",
         "広域 太郎",

@@ -81,6 +81,7 @@ def test_a_file_of_good_and_bad_rows_every_bad_row_named_with_the_services_messa
     assert busy_switch is not None and busy_switch.number in checked.messages(10)
     assert "供給地点特定番号" in checked.messages(11)
     assert checked.checks[-1].payload["supply_point_number"] == good[3]
+    assert checked.checks[0].summary["希望日"] == "（最短の検針日）"
     assert Switch.objects.count() == 1  # nothing written by validation
 
     outcomes = apply(checked, retailer_a.user)
