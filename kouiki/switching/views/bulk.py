@@ -11,10 +11,12 @@ not use, is a 404. A function whose handler is not registered yet (kouiki.switch
 
 from __future__ import annotations
 
+import base64
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -125,8 +127,6 @@ class UploadForm(forms.Form):
                 return
 
     def shared(self) -> dict[str, Any]:
-        import base64
-
         values: dict[str, Any] = {}
         for column in self.function.shared_fields:
             value = self.cleaned_data.get(column.name)
@@ -180,8 +180,6 @@ def upload(request: HttpRequest, actor: User, function_id: str) -> HttpResponse:
 
 
 def _max_mb() -> int:
-    from django.conf import settings
-
     return int(settings.KOUIKI_BULK_MAX_BYTES) // (1024 * 1024)
 
 
