@@ -54,7 +54,7 @@ from bench.switching_api import (
     start_gunicorn,
     stop_servers,
 )
-from kouiki.switching.search_keys import address_key, number_key
+from kouiki.switching.search_keys import NUMBER_BASE, address_key, number_key
 from kouiki.switching.services import search
 from kouiki.switching.services.synthetic import PLACES, flush_search_index, generate
 
@@ -91,9 +91,12 @@ def fragment(address: str) -> str | None:
     """The town, 丁目 and 番 of an address as a user types them (「香林坊6-40」), or None."""
     key = address_key(address)
     for town in reversed(TOWNS):  # the longest town name first
-        found = re.search(re.escape(address_key(town, stored=False)) + r"(\d+)x(\d+)x", key)
+        found = re.search(
+            re.escape(address_key(town)) + "([\U00020000-\U0002270f])([\U00020000-\U0002270f])", key
+        )
         if found:
-            return f"{town}{found.group(1)}-{found.group(2)}"
+            chome, ban = (ord(c) - NUMBER_BASE for c in found.groups())
+            return f"{town}{chome}-{ban}"
     return None
 
 
@@ -110,7 +113,7 @@ def criteria_of(kind: str, row: tuple[str, str, str]) -> dict[str, str] | None:
 def statement(params: dict[str, str]) -> tuple[str, list[Any]]:
     """The SQL the search service runs for these criteria (its query, LIMIT included)."""
     keys = {
-        "address": address_key(params.get("address", ""), stored=False),
+        "address": address_key(params.get("address", "")),
         "pole_number": number_key(params.get("pole_number", "")),
         "meter_number": number_key(params.get("meter_number", "")),
         "customer_name": "",

@@ -4,11 +4,12 @@ rules normalize what a user types, so that a key and a query meet in one form (A
 
 - Address (需要場所住所): NFKC (full/half width), lower case, no spaces; kanji numerals become
   digits where they are numbers of the block part (before 丁目/番地/番/号/条/地割 or a hyphen, or
-  after them); 丁目, 番地, 番, 号, 地割, hyphens of every form and 「の」 between numbers become one
-  separator ``x`` (a word character, so pg_trgm keeps 「1x9」 as one trigram run); every number
-  of the block part ends with it, so 「丸の内1丁目」 finds 丁目 1 and not 丁目 10, 「丸の内1-9」 番 9 and
-  not 19 or 90. 「東京都千代田区丸の内一丁目9番2号」 → 「東京都千代田区丸の内1x9x2x」;
-  「丸の内1-9」 → 「丸の内1x9x」.
+  after them); 丁目, 番地, 番, 号, 地割, hyphens of every form and 「の」 between numbers are dropped,
+  and each number of up to four digits becomes one character of its own (U+20000 + the number, CJK
+  Extension B: a letter to pg_trgm), so a number is whole — 「丸の内1-9」 finds 番 9, not 19 or 90 —
+  and a trigram holds a town's last character with two numbers (「内」 丁目1 番9), rare enough for the
+  index to narrow at once. 「東京都千代田区丸の内一丁目9番2号」 and 「千代田区丸の内1-9-2」 both hold
+  「丸の内」 followed by the characters of 1, 9 and 2; so does the fragment 「丸の内1-9」 (1, 9).
 - Pole number (引込柱番号), meter number (計器番号): NFKC, upper case, no spaces or hyphens.
 - Customer name (需要者氏名): NFKC, no spaces (searched only within the searcher's lawful points).
 
@@ -36,10 +37,9 @@ _KANJI_AFTER = re.compile(f"(?:(?<=丁目)|(?<=番地)|(?<=番地の)|(?<=番の
 _UNITS = re.compile(f"(?<=[0-9])(?:丁目|番地|番|号|地割|{_DASH}|ー)")
 _NO_BETWEEN = re.compile(f"(?<=[0-9]){SEPARATOR}?の(?=[0-9])")
 _DOUBLED = re.compile(f"{SEPARATOR}{{2,}}")
-# A number after a separator, not closed (followed by another character: a building's name). The
-# same rule as migration 0010's SQL (regexp_replace 'x([0-9]+)([^0-9x])' → 'x\1x\2').
-_OPEN_AFTER_SEPARATOR = re.compile(f"({SEPARATOR}[0-9]+)(?=[^0-9{SEPARATOR}])")
-_LAST_AFTER_SEPARATOR = re.compile(f"{SEPARATOR}[0-9]+$")
+# A number of up to four digits (and the separator after it) as one character: U+20000 + n.
+NUMBER_BASE = 0x20000
+_NUMBER = re.compile(f"(?<![0-9])([0-9]{{1,4}})(?![0-9]){SEPARATOR}?")
 _NUMBER_DASHES = re.compile(f"{_DASH}|ー|ｰ")
 
 
@@ -54,25 +54,19 @@ def _nfkc(value: str) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", value or ""))
 
 
-def address_key(value: str, *, stored: bool = True) -> str:
-    """The address in its one search form. Every number of the block part ends with the separator:
-    a stored key closes each number that follows one (before a building's name, at the end), a
-    typed fragment its last number when it follows one (「丸の内1-9」 → 「丸の内1x9x」, which finds
-    「丸の内1-9-2」 but not 「丸の内1-19」 or 「丸の内1-90」); a fragment's lone number stays open
-    (「丸の内1」, 「第2」)."""
+def address_key(value: str) -> str:
+    """The address in its one search form, the same for a stored address and a typed fragment."""
     text = _nfkc(value).lower().replace("ヶ", "ケ").replace("ヵ", "カ")
     text = _KANJI_BEFORE.sub(_kanji_to_digits, text)
     text = _KANJI_AFTER.sub(_kanji_to_digits, text)
     text = _UNITS.sub(SEPARATOR, text)
     text = _NO_BETWEEN.sub(SEPARATOR, text)
     text = _DOUBLED.sub(SEPARATOR, text)
-    if stored:
-        text = _OPEN_AFTER_SEPARATOR.sub(rf"\1{SEPARATOR}", text)
-        if text[-1:].isdigit():
-            text += SEPARATOR
-    elif _LAST_AFTER_SEPARATOR.search(text):
-        text += SEPARATOR
-    return text
+    return _NUMBER.sub(_number_character, text)
+
+
+def _number_character(match: re.Match[str]) -> str:
+    return chr(NUMBER_BASE + int(match.group(1)))
 
 
 def number_key(value: str) -> str:

@@ -92,7 +92,7 @@ class Result:
 def _keys(criteria: Criteria) -> dict[str, str]:
     """The criteria in their search form, refusing what is not a search (field-level messages)."""
     found = {
-        "address": address_key(criteria.address, stored=False),
+        "address": address_key(criteria.address),
         "pole_number": number_key(criteria.pole_number),
         "meter_number": number_key(criteria.meter_number),
         "customer_name": name_key(criteria.customer_name),
