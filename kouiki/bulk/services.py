@@ -37,8 +37,8 @@ from kouiki.audit.services import record
 from kouiki.bulk import registry
 from kouiki.bulk.models import ACTIVE_STATES, BulkFile, BulkRow, FileState, RowState
 from kouiki.core.csvio import CsvRow, RowError, decode_csv_bytes, read_csv, size_error, write_csv
-from kouiki.core.errors import InvalidTransition, KouikiError, NotFound, ValidationFailed
-from kouiki.identity.access import organization_of, require_function, usable
+from kouiki.core.errors import Forbidden, InvalidTransition, KouikiError, NotFound, ValidationFailed
+from kouiki.identity.access import act_for_organization, organization_of, require_function, usable
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -404,6 +404,10 @@ def _validate(file: BulkFile, token: str, function: registry.BulkFunction, max_b
     batches = 0
     with registry.using_context(context):
         for batch in _chunks(result.rows, function.batch_size):
+            try:
+                _act(user, file)
+            except Forbidden as refusal:
+                return _finish_invalid(file, token, [RowError(None, None, refusal.message, refusal.code)])
             rows = _checked(user, function, file.pk, batch)
             good = sum(1 for row in rows if row.state == RowState.PENDING)
             with transaction.atomic():
@@ -512,6 +516,11 @@ def _apply(file: BulkFile, token: str, function: registry.BulkFunction, max_batc
                 )
                 if not rows:
                     break
+                try:
+                    _act(user, file)
+                except Forbidden as refusal:
+                    _fail_pending(file.pk, refusal.message)
+                    break
                 outcomes = function.apply(user, [(row.line, row.payload) for row in rows])
                 if len(outcomes) != len(rows):
                     raise RuntimeError(
@@ -535,6 +544,22 @@ def _apply(file: BulkFile, token: str, function: registry.BulkFunction, max_batc
                 return "stopped"
     _complete(file, token, user)
     return "done"
+
+
+def _act(user: Any, file: BulkFile) -> None:
+    """Before each batch: the user acts for the organization the file was filed for — its own, or
+    a contractor's principal while the grant is in force (X-I2, ADR 32); `Forbidden` once the grant
+    is revoked or ended, so that a file in flight stops at once."""
+    act_for_organization(user, file.organization_id, file.system)
+
+
+def _fail_pending(file_id: int, message: str) -> int:
+    """Fail every row of the file not applied yet, with the message (the caller's transaction)."""
+    failed = BulkRow.objects.filter(file_id=file_id, state=RowState.PENDING).update(
+        state=RowState.FAILED, error=message[:500]
+    )
+    BulkFile.objects.filter(pk=file_id).update(failed_rows=F("failed_rows") + failed)
+    return failed
 
 
 def _mark(rows: list[BulkRow]) -> None:
@@ -621,10 +646,7 @@ def _give_up(pk: int, token: str, now: datetime) -> int:
             claimed_until=now + _lease()
         ):
             return 0
-        failed = BulkRow.objects.filter(file_id=pk, state=RowState.PENDING).update(
-            state=RowState.FAILED, error=GIVEN_UP_ERROR
-        )
-        BulkFile.objects.filter(pk=pk).update(failed_rows=F("failed_rows") + failed)
+        _fail_pending(pk, GIVEN_UP_ERROR)
         _complete(file, token, file.confirmed_by or file.uploaded_by, given_up=True)
     return 1
 

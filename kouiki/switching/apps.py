@@ -8,7 +8,7 @@ class SwitchingConfig(AppConfig):
 
     def ready(self) -> None:
         from kouiki.core import demo
-        from kouiki.switching import bulk
+        from kouiki.switching.services import bulk
         from kouiki.switching import demo as switching_demo
         from kouiki.switching.services import answers
         from kouiki.tso import services as tso

@@ -6,7 +6,7 @@ result CSVs.
 
 Each upload screen is guarded by its function (catalog url_name ``sw:bulk_w02`` …); a file's pages
 by the function it was uploaded for: another organization's file, or one of a function the user may
-not use, is a 404. A function whose handler is not registered yet (kouiki.switching.bulk) is a 404.
+not use, is a 404. A function whose handler is not registered yet (kouiki.switching.services.bulk) is a 404.
 """
 
 from __future__ import annotations
