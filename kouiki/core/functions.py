@@ -530,10 +530,11 @@ FUNCTIONS: list[Function] = [
         "SW-W01",
         "特定地点検索",
         "低圧",
-        note="住所・引込柱番号・計器番号から供給地点特定番号を検索",
+        note="住所・引込柱番号・計器番号から供給地点特定番号を検索（APIも提供: issue 14）",
         who=RD,
-        api=False,
         menu="低圧 特定地点検索",
+        url_name="sw:search",
+        built=True,
     ),
     # 低圧 一括(CSV)
     switching(
@@ -653,9 +654,10 @@ FUNCTIONS: list[Function] = [
         "SW-W14",
         "特定地点検索",
         "低圧FIT",
-        note="受電地点特定番号を検索",
-        api=False,
+        note="住所・引込柱番号・計器番号から受電地点特定番号を検索（APIも提供: issue 14）",
         menu="低圧FIT 特定地点検索",
+        url_name="sw:fit_search",
+        built=True,
     ),
     # 低圧FIT卒業電源 一括
     switching(

@@ -14,6 +14,7 @@ from kouiki.switching.api.operations import (
     common,
     feed,
     inquiries,
+    search,
     status,
     switching_current,
     switching_new,
@@ -72,5 +73,5 @@ api = KouikiAPI(
 for line in LINES.values():
     for module in (inquiries, changes, switching_new, switching_current, status):
         api.add_router("", module.operations.router(line))
-for module in (feed, common):
+for module in (feed, common, search):
     api.add_router("", module.router)
