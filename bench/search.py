@@ -54,7 +54,7 @@ from bench.switching_api import (
     start_gunicorn,
     stop_servers,
 )
-from kouiki.switching.search_keys import NUMBER_BASE, address_key, number_key
+from kouiki.switching.models.search_keys import NUMBER_BASE, address_key, number_key
 from kouiki.switching.services import search
 from kouiki.switching.services.synthetic import PLACES, flush_search_index, generate
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from kouiki.switching.models import PointClass, SupplyPointVersion, Voltage
-from kouiki.switching.search_keys import NUMBER_BASE, address_key, keys, number_key
+from kouiki.switching.models.search_keys import NUMBER_BASE, address_key, keys, number_key
 from kouiki.switching.services.registry import record_version, register_supply_point
 from kouiki.switching.services.synthetic import flush_search_index, generate
 

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from kouiki.switching.search_keys import keys
+from kouiki.switching.models.search_keys import keys
 
 # The address fragment's index (ADR 31): trigrams of the current rows' address keys, PostgreSQL only
 # (SQLite searches the same key with LIKE). CREATE EXTENSION needs a role allowed to create it

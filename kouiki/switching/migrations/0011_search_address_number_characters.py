@@ -9,7 +9,7 @@ recomputed in Python."""
 
 from django.db import migrations
 
-from kouiki.switching.search_keys import address_key
+from kouiki.switching.models.search_keys import address_key
 
 TRGM_INDEX = "switching_spv_search_address_trgm"
 TO_CHARACTERS = r"""

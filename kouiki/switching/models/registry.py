@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from kouiki.core.japanese import Area, validate_supply_point_number
-from kouiki.switching.search_keys import keys
+from kouiki.switching.models.search_keys import keys
 
 
 class Voltage(models.TextChoices):

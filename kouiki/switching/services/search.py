@@ -2,7 +2,7 @@
 of the address, the pole number (引込柱番号), the meter number (計器番号), or — within the points
 the searcher has a lawful role for (SW-P2) — the customer's name. ADR 31.
 
-The criteria meet the stored search keys in one form (kouiki.switching.search_keys); several
+The criteria meet the stored search keys in one form (kouiki.switching.models.search_keys); several
 criteria narrow each other. At most `LIMIT` points are answered, in number order, with `more` set
 when there are others: the search is for finding one point, and a list past `LIMIT` says "refine"
 (which `LIMIT` of many matches are answered is not specified: the database stops at the first
@@ -31,7 +31,7 @@ from kouiki.switching.models import (
     SupplyPointVersion,
     Switch,
 )
-from kouiki.switching.search_keys import address_key, meter_number, name_key, number_key
+from kouiki.switching.models.search_keys import address_key, meter_number, name_key, number_key
 from kouiki.switching.services import personal_data
 from kouiki.switching.services.lines import FIT, FIT_CLASSES, LINES, LOW
 

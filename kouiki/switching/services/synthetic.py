@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from kouiki.core.japanese import Area
 from kouiki.switching.models import registry
-from kouiki.switching.search_keys import keys_of
+from kouiki.switching.models.search_keys import keys_of
 from kouiki.tso.choices import READING_CODES
 
 # Share of the country's supply points per area (roughly the operators' customer counts).
