@@ -8,9 +8,8 @@ class SwitchingConfig(AppConfig):
 
     def ready(self) -> None:
         from kouiki.core import demo
-        from kouiki.switching.services import bulk
         from kouiki.switching import demo as switching_demo
-        from kouiki.switching.services import answers
+        from kouiki.switching.services import answers, bulk
         from kouiki.tso import services as tso
 
         # ADR 11: the gateway hands the hub the operators' answers, and reads the registry.
