@@ -229,9 +229,7 @@ class ContractorGrant(models.Model):
     functions = models.JSONField("委託する機能", default=list)
     valid_from = models.DateField("開始日")
     valid_until = models.DateField("終了日", null=True, blank=True)
-    granted_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", verbose_name="登録者"
-    )
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="登録者")
     created_at = models.DateTimeField("登録日時", default=timezone.now)
     revoked_at = models.DateTimeField("取消日時", null=True, blank=True)
     revoked_by = models.ForeignKey(
