@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from kouiki.audit.choices import Action
 from kouiki.audit.models import Event
+from kouiki.bulk import services as bulk
+from kouiki.bulk.models import FileState, RowState
 from kouiki.core import catalog
 from kouiki.core.errors import ValidationFailed
 from kouiki.core.systems import Role, System
@@ -22,6 +24,7 @@ from kouiki.identity.models import ContractorGrant, Enrollment, Organization, Us
 from kouiki.identity.services import contractors
 from kouiki.switching.models import Application
 from tests.factories import OrganizationFactory, UserFactory, dr_contractor_user
+from tests.switching.bulk_helpers import csv_bytes
 from tests.switching.conftest import CUSTOMER_ADDRESS, CUSTOMER_NAME, START, Retailer, make_point
 
 pytestmark = pytest.mark.usefixtures("clock")
@@ -258,3 +261,66 @@ def test_every_switching_screen_follows_the_grant(
     choose(client, "9101")
     expected = 200 if function.id in GRANTED else 403
     assert client.get(url).status_code == expected, function.id
+
+
+def bulk_row(point: str) -> list[str]:
+    return [
+        "1",
+        "",
+        point,
+        CUSTOMER_NAME,
+        "コウイキ タロウ",
+        CUSTOMER_ADDRESS,
+        "",
+        "B-1",
+        "請求 花子",
+        "03-1234-5678",
+        "",
+    ]
+
+
+def uploaded(agent: User, retailer: Retailer, points: list[str], capture: Any) -> Any:
+    access.act_for_organization(agent, retailer.organization.pk)  # as the session's choice does
+    file = bulk.upload(
+        actor=agent,
+        function_id="SW-W02",
+        name="cf.csv",
+        data=csv_bytes("SW-W02", [bulk_row(p) for p in points]),
+    )
+    assert file.organization_id == retailer.organization.pk and file.good_rows == len(points)
+    with capture(execute=True):
+        bulk.confirm(actor=agent, file=file)
+    return file
+
+
+# --- a contractor's bulk file (issue 14's bulk files): the job acts for the principal batch by batch
+
+
+def test_a_contractors_bulk_file_is_filed_for_its_principal_and_a_revoked_grant_stops_the_next(
+    retailer_a: Retailer,
+    retailer_b: Retailer,
+    agent: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    grant = contractors.grant(
+        actor=retailer_a.admin,
+        contractor_code="9501",
+        functions=["SW-L06", "SW-W02"],
+        valid_from=START.date(),
+    )
+    points = [make_point(retailer_b.organization, serial) for serial in (1, 2, 3, 4)]
+    first = uploaded(agent, retailer_a, points[:2], django_capture_on_commit_callbacks)
+    assert bulk.run(first.pk) == "done"  # the job loads the user afresh and acts for 9101
+    first.refresh_from_db()
+    assert (first.state, first.done_rows, first.failed_rows) == (FileState.DONE, 2, 0)
+    filed = Application.objects.filter(supply_point__number__in=points[:2])
+    assert {application.organization_id for application in filed} == {retailer_a.organization.pk}
+
+    second = uploaded(agent, retailer_a, points[2:], django_capture_on_commit_callbacks)
+    contractors.revoke(actor=retailer_a.admin, grant=grant)
+    assert bulk.run(second.pk) == "done"
+    second.refresh_from_db()
+    assert (second.state, second.done_rows, second.failed_rows) == (FileState.DONE, 0, 2)
+    assert set(second.rows.values_list("state", flat=True)) == {RowState.FAILED}
+    assert all(error for error in second.rows.values_list("error", flat=True))
+    assert not Application.objects.filter(supply_point__number__in=points[2:]).exists()
