@@ -90,15 +90,40 @@ def _dr_contractor() -> int:
     """デマンドレスポンス株式会社 (9401), a demand-response contractor of the switching system (seed 001
     2.2.2), made as the switching demo makes its retailers: adm001 and usr001, and the API token
     `demo-9401` of usr001 (README)."""
+    _organization, created = _switching_company(
+        DR_CONTRACTOR,
+        corporate_number="000012059401",
+        names=("デマンドレスポンス株式会社", "デマンドレスポンスカブシキガイシャ"),
+        kind=ParticipantKind.DR_CONTRACTOR,
+        family=("寺田", "テラダ"),
+        department_title="需給調整部",
+        email_domain="demand-response.example.jp",
+    )
+    return created
+
+
+def _switching_company(
+    code: str,
+    *,
+    corporate_number: str,
+    names: tuple[str, str],
+    kind: str,
+    family: tuple[str, str],
+    department_title: str,
+    email_domain: str,
+) -> tuple[Organization, int]:
+    """A demo company of the switching system that is no retailer (a DR contractor, a contractor):
+    adm001 and usr001 (family name and its kana in `family`), and the API token `demo-<code>` of
+    usr001 (README). Returns it and how many rows were made."""
     created = 0
-    organization = organization_by_code(DR_CONTRACTOR)
+    organization = organization_by_code(code)
     if organization is None:
         organization = create_organization(
             actor=None,
-            code=DR_CONTRACTOR,
-            corporate_number=demo_corporate_number("000012059401"),
-            name="デマンドレスポンス株式会社",
-            name_kana="デマンドレスポンスカブシキガイシャ",
+            code=code,
+            corporate_number=demo_corporate_number(corporate_number),
+            name=names[0],
+            name_kana=names[1],
             business_types=[],
         )
         created += 1
@@ -111,16 +136,16 @@ def _dr_contractor() -> int:
             login_id,
             role,
             system=System.SWITCHING,
-            participant_kind=ParticipantKind.DR_CONTRACTOR,
-            last_name="寺田",
+            participant_kind=kind,
+            last_name=family[0],
             first_name=first_name,
-            last_name_kana="テラダ",
+            last_name_kana=family[1],
             first_name_kana=first_name_kana,
-            department_title="需給調整部",
-            email=f"{login_id}@demand-response.example.jp",
+            department_title=department_title,
+            email=f"{login_id}@{email_domain}",
         )
-    user = User.objects.get(username=participant_username(DR_CONTRACTOR, "usr001"))
-    return created + ensure_demo_token(user=user, raw=f"demo-{DR_CONTRACTOR}")
+    user = User.objects.get(username=participant_username(code, "usr001"))
+    return organization, created + ensure_demo_token(user=user, raw=f"demo-{code}")
 
 
 def inquiry_user(organization: Organization, *, email_domain: str, names: tuple[str, str, str, str]) -> int:
@@ -161,37 +186,15 @@ def billing_contractor(principal: Organization) -> int:
     demo calls it once 新電力A's accounts exist."""
     from kouiki.identity.models import ContractorGrant
 
-    created = 0
-    organization = organization_by_code(CONTRACTOR)
-    if organization is None:
-        organization = create_organization(
-            actor=None,
-            code=CONTRACTOR,
-            corporate_number=demo_corporate_number("000012059501"),
-            name="請求代行株式会社",
-            name_kana="セイキュウダイコウカブシキガイシャ",
-            business_types=[],
-        )
-        created += 1
-    for login_id, role, first_name, first_name_kana in (
-        ("adm001", Role.ADMIN, "一郎", "イチロウ"),
-        ("usr001", Role.USER, "花子", "ハナコ"),
-    ):
-        created += _participant(
-            organization,
-            login_id,
-            role,
-            system=System.SWITCHING,
-            participant_kind=ParticipantKind.CONTRACTOR,
-            last_name="請求",
-            first_name=first_name,
-            last_name_kana="セイキュウ",
-            first_name_kana=first_name_kana,
-            department_title="代行業務部",
-            email=f"{login_id}@billing-agent.example.jp",
-        )
-    user = User.objects.get(username=participant_username(CONTRACTOR, "usr001"))
-    created += ensure_demo_token(user=user, raw=f"demo-{CONTRACTOR}")
+    organization, created = _switching_company(
+        CONTRACTOR,
+        corporate_number="000012059501",
+        names=("請求代行株式会社", "セイキュウダイコウカブシキガイシャ"),
+        kind=ParticipantKind.CONTRACTOR,
+        family=("請求", "セイキュウ"),
+        department_title="代行業務部",
+        email_domain="billing-agent.example.jp",
+    )
     if not ContractorGrant.objects.filter(
         principal=principal, contractor=organization, system=System.SWITCHING, revoked_at__isnull=True
     ).exists():
