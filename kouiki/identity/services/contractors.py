@@ -25,7 +25,7 @@ from kouiki.identity.access import is_contractor, require_administrator
 from kouiki.identity.choices import ParticipantKind
 from kouiki.identity.models import ContractorGrant, Organization, User
 from kouiki.identity.selectors import organization_participant_kind
-from kouiki.identity.services.switching_users import grantable_functions, organization_kind
+from kouiki.identity.services.switching_users import by_heading, grantable_functions, organization_kind
 
 __all__ = ["organization_kind"]
 
@@ -40,10 +40,7 @@ def delegable_functions(kind: str) -> list[catalog.Function]:
 
 def function_groups(kind: str) -> list[tuple[str, list[catalog.Function]]]:
     """The delegable functions by 業務 (their menu heading), in the catalog's order: the matrix."""
-    groups: dict[str, list[catalog.Function]] = {}
-    for f in delegable_functions(kind):
-        groups.setdefault(f.menu or f.business or "共通", []).append(f)
-    return list(groups.items())
+    return by_heading(delegable_functions(kind))
 
 
 def _principal(actor: User) -> tuple[Organization, str]:

@@ -81,8 +81,14 @@ def grantable_functions(kind: str) -> list[catalog.Function]:
 
 def function_groups(kind: str) -> list[tuple[str, list[catalog.Function]]]:
     """The grantable functions by 業務 (their menu heading), in the catalog's order: the matrix."""
+    return by_heading(grantable_functions(kind))
+
+
+def by_heading(functions: Iterable[catalog.Function]) -> list[tuple[str, list[catalog.Function]]]:
+    """Functions grouped by 業務 (their menu heading), in the order given: the matrix a user's rights
+    (SW-U11) and a contractor's grant (X-I2) are chosen on."""
     groups: dict[str, list[catalog.Function]] = {}
-    for f in grantable_functions(kind):
+    for f in functions:
         groups.setdefault(f.menu or f.business or "共通", []).append(f)
     return list(groups.items())
 

@@ -31,6 +31,7 @@ from kouiki.identity.access import (
 )
 from kouiki.identity.models import User
 from kouiki.identity.services import contractors
+from kouiki.identity.views.switching_users import function_matrix
 
 SYSTEM = System.SWITCHING
 TEMPLATES = "identity/contractors"
@@ -103,13 +104,6 @@ def _state(grant: Any, today: Any) -> str:
     return "有効"
 
 
-def _groups(kind: str, checked: set[str]) -> list[tuple[str, list[dict[str, Any]]]]:
-    return [
-        (heading, [{"function": f, "checked": f.id in checked} for f in entries])
-        for heading, entries in contractors.function_groups(kind)
-    ]
-
-
 @enrolled_required(SYSTEM)
 @require_http_methods(["GET", "POST"])
 def grant_create(request: HttpRequest, actor: User) -> HttpResponse:
@@ -154,7 +148,11 @@ def grant_create(request: HttpRequest, actor: User) -> HttpResponse:
     return render(
         request,
         f"{TEMPLATES}/grant_form.html",
-        {"title": "業務委託の登録", "form": form, "groups": _groups(kind, checked)},
+        {
+            "title": "業務委託の登録",
+            "form": form,
+            "groups": function_matrix(contractors.function_groups(kind), checked),
+        },
     )
 
 

@@ -274,10 +274,7 @@ def user_rights(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
             messages.success(request, "利用者権限を設定しました。")
             return redirect("switching:user_detail", pk=user.pk)
     chosen = set(form["functions"].value() or [])
-    groups = [
-        (heading, [{"function": f, "checked": f.id in chosen} for f in functions])
-        for heading, functions in users.function_groups(kind)
-    ]
+    groups = function_matrix(users.function_groups(kind), chosen)
     return render(
         request,
         f"{TEMPLATES}/user_rights.html",
@@ -331,3 +328,13 @@ def admin_change(request: HttpRequest, actor: User) -> HttpResponse:
             "title": "管理者変更申請",
         },
     )
+
+
+def function_matrix(
+    groups: list[tuple[str, list[catalog.Function]]], checked: set[str]
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The checkbox matrix of includes/function_matrix.html: each 業務's functions, ticked or not."""
+    return [
+        (heading, [{"function": f, "checked": f.id in checked} for f in functions])
+        for heading, functions in groups
+    ]
