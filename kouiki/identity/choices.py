@@ -80,3 +80,22 @@ def participant_username(organization_code: str, login_id: str) -> str:
 
 def staff_username(login_id: str) -> str:
     return f"staff:{login_id}"
+
+
+class UseState(models.TextChoices):
+    """A participant's use of one system (X-S2, X-S3): no `SystemUse` row means in use."""
+
+    ACTIVE = "active", "利用中"
+    TERMINATION_REQUESTED = "termination_requested", "利用終了申請中"
+    SUSPENDED = "suspended", "利用中断"
+    TERMINATED = "terminated", "利用終了"
+
+
+class CertificateState(models.TextChoices):
+    """A client certificate's state (X-C1): registered by the participant's administrator, approved
+    by staff, revoked on loss or theft (or by staff)."""
+
+    PENDING = "pending", "承認待ち"
+    ACTIVE = "active", "有効"
+    REJECTED = "rejected", "却下"
+    REVOKED = "revoked", "失効"

@@ -14,10 +14,12 @@ from kouiki.core.systems import Role, System
 from kouiki.identity.choices import (
     BUSINESS_GROUPS,
     BusinessType,
+    CertificateState,
     Duty,
     OrganizationStatus,
     ParticipantKind,
     StaffRole,
+    UseState,
     staff_username,
 )
 
@@ -305,3 +307,112 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class SystemUse(models.Model):
+    """A participant's use of one system when it is not plainly in use (no row: in use). Staff suspend
+    it (利用の中断, X-S2) and lift the suspension; its administrator asks to end it and staff complete
+    the termination, or staff end it on a ground the system's terms list (X-S3). The access layer
+    refuses a suspended or terminated participant in that system; the row keeps the latest decision,
+    the audit log every step."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="system_uses", verbose_name="事業者"
+    )
+    system = models.CharField("システム", max_length=16, choices=System.choices)
+    state = models.CharField("利用状態", max_length=24, choices=UseState.choices, default=UseState.ACTIVE)
+    reason = models.TextField("理由", blank=True)
+    # 終了事由: one of the grounds of the system's terms (services say which), for a termination.
+    ground = models.CharField("終了事由", max_length=32, blank=True)
+    since = models.DateTimeField("開始日時", default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="決定者"
+    )
+    # A termination asked for by the participant's administrator (seed 001 2.7.1).
+    requested_at = models.DateTimeField("終了申請日時", null=True, blank=True)
+    requested_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="終了申請者"
+    )
+    terminated_at = models.DateTimeField("利用終了日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "システム利用状態"
+        verbose_name_plural = "システム利用状態"
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "system"], name="system_use_one_per_system"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.system} {self.state}"
+
+
+class ClientCertificate(models.Model):
+    """A client certificate (X-C1): one per client (terminal) of a participant, for the switching and
+    capacity systems. Its administrator registers it (the PEM of a certificate the designated issuer
+    issued), staff approve it; a lost or stolen one is reported and revoked at once, and the CRL the
+    proxy reads lists it. The proxy verifies the certificate; the app matches its fingerprint."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="client_certificates", verbose_name="事業者"
+    )
+    name = models.CharField("クライアント名", max_length=100)
+    subject = models.CharField("サブジェクト", max_length=500)
+    issuer = models.CharField("発行者", max_length=500)
+    serial = models.CharField("シリアル番号", max_length=64)
+    # SHA-256 of the DER certificate, 64 lowercase hex digits (what the proxy passes on).
+    fingerprint = models.CharField("フィンガープリント", max_length=64, unique=True)
+    not_before = models.DateTimeField("有効期間（開始）")
+    not_after = models.DateTimeField("有効期間（終了）")
+    pem = models.TextField("証明書（PEM）")
+    state = models.CharField(
+        "状態", max_length=16, choices=CertificateState.choices, default=CertificateState.PENDING
+    )
+    registered_at = models.DateTimeField("登録日時", default=timezone.now)
+    registered_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="登録者"
+    )
+    decided_at = models.DateTimeField("承認・却下日時", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="承認・却下者"
+    )
+    revoked_at = models.DateTimeField("失効日時", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="失効者"
+    )
+    revocation_reason = models.CharField("失効理由", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "クライアント証明書"
+        verbose_name_plural = "クライアント証明書"
+        ordering = ["-registered_at", "-id"]
+        indexes = [models.Index(fields=["organization", "state"], name="client_cert_org_state")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.fingerprint[:16]}…"
+
+
+class RequestLimit(models.Model):
+    """A tighter request limit staff set for one participant in one system (利用の制限, X-S1: access
+    above a set limit), with the reason the participant is told; no row: the system's default."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="request_limits", verbose_name="事業者"
+    )
+    system = models.CharField("システム", max_length=16, choices=System.choices)
+    # As KOUIKI_API_RATE: "<count>/<period>", e.g. "60/m".
+    rate = models.CharField("上限", max_length=16)
+    reason = models.TextField("理由")
+    set_at = models.DateTimeField("設定日時", default=timezone.now)
+    set_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="設定者"
+    )
+
+    class Meta:
+        verbose_name = "利用制限"
+        verbose_name_plural = "利用制限"
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "system"], name="request_limit_one_per_system"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.system} {self.rate}"
