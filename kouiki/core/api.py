@@ -21,7 +21,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from functools import wraps
 from http.client import responses as HTTP_REASONS
@@ -373,9 +373,13 @@ _RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")
 _PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-def rate_limit_wait(request: HttpRequest, *, group: str, key: str, rate: str) -> int | None:
+def rate_limit_wait(
+    request: HttpRequest, *, group: str, key: str, rate: str, tally: tuple[str, int] | None = None
+) -> int | None:
     """Count one request of `key` in `group`; the seconds to wait when over `rate` ("600/m",
-    "10/5s"), else None. A fixed window of the rate's period, counted in the shared cache."""
+    "10/5s"), else None. A fixed window of the rate's period, counted in the shared cache. With
+    `tally` (system, organization id) the request is also counted in that organization's
+    requests of the minute (`api_requests_per_minute`), in the same round trip."""
     match = _RATE.match(rate)
     if match is None:
         raise ValueError(f"rate {rate!r}: expected <count>/<period>, as 600/m")
@@ -383,15 +387,16 @@ def rate_limit_wait(request: HttpRequest, *, group: str, key: str, rate: str) ->
     period = int(match.group(2) or 1) * _PERIOD_SECONDS[match.group(3)]
     now = int(time.time())
     window = now // period
-    count = _count(f"rl:{group}:{key}:{period}:{window}", period)
+    count = _count(f"rl:{group}:{key}:{period}:{window}", period, tally=tally, minute=now // 60)
     if count <= limit:
         return None
     return max((window + 1) * period - now, 1)
 
 
-def _count(cache_key: str, period: int) -> int:
+def _count(cache_key: str, period: int, *, tally: tuple[str, int] | None = None, minute: int = 0) -> int:
     """One more in the window's counter; the count. On Redis one round trip (SET NX EX and INCR
-    pipelined, where the cache's add and incr take three commands); elsewhere add and incr."""
+    pipelined, where the cache's add and incr take three commands, and the minute's tally in the
+    same pipeline); elsewhere add and incr."""
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         name = backend.make_and_validate_key(cache_key)
@@ -399,14 +404,83 @@ def _count(cache_key: str, period: int) -> int:
         with client.pipeline(transaction=False) as pipe:
             pipe.set(name, 0, ex=period + 1, nx=True)
             pipe.incr(name)
-            _, count = pipe.execute()
+            if tally is not None:
+                _tally_in_redis(backend, pipe, tally, minute)
+            count = pipe.execute()[1]
         return int(count)
-    backend.add(cache_key, 0, period + 1)
+    if tally is not None:
+        _increment(backend, _tally_key(minute, *tally), TALLY_SECONDS)
+    return _increment(backend, cache_key, period + 1)
+
+
+def _increment(backend: Any, cache_key: str, timeout: int) -> int:
+    backend.add(cache_key, 0, timeout)
     try:
         return int(backend.incr(cache_key))
     except ValueError:  # the window's counter expired between the two
-        backend.add(cache_key, 1, period + 1)
+        backend.add(cache_key, 1, timeout)
         return 1
+
+
+# --- API requests per organization and minute (the back office's overview, X-S1) ------------------
+#
+# Every request the guard lets through to the rate count is also counted per minute for its
+# organization and system, kept TALLY_SECONDS (about two hours). On Redis a minute is one hash
+# (field "<system>:<organization id>"), incremented in the rate count's pipeline, so the reader
+# finds every organization of a minute with one HGETALL; elsewhere (the database cache of a single
+# machine) a minute has one key per organization, which the reader asks for by name.
+
+TALLY_SECONDS = 2 * 3600 + 60
+
+
+def _tally_key(minute: int, system: str = "", organization_id: int | None = None) -> str:
+    """The minute's hash on Redis; with a system and an organization, that organization's key."""
+    if organization_id is None:
+        return f"api-requests:{minute}"
+    return f"api-requests:{minute}:{system}:{organization_id}"
+
+
+def _tally_in_redis(backend: RedisCache, pipe: Any, tally: tuple[str, int], minute: int) -> None:
+    system, organization_id = tally
+    name = backend.make_and_validate_key(_tally_key(minute))
+    pipe.hincrby(name, f"{system}:{organization_id}", 1)
+    pipe.expire(name, TALLY_SECONDS)
+
+
+def api_requests_per_minute(
+    *, minutes: int, candidates: Iterable[tuple[str, int]] = (), now: float | None = None
+) -> tuple[list[int], dict[tuple[str, int], list[int]]]:
+    """The last `minutes` minutes (epoch minutes, oldest first, the current one last) and, for
+    each (system, organization id) that made API requests in them, its count per minute.
+
+    On Redis every organization counted is found (one round trip); elsewhere only the
+    `candidates` are read (the caller names those that may have called, e.g. by their tokens'
+    last use)."""
+    current = int(now if now is not None else time.time()) // 60
+    span = [current - back for back in range(min(minutes, TALLY_SECONDS // 60) - 1, -1, -1)]
+    counts: dict[tuple[str, int], list[int]] = {}
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        names = [backend.make_and_validate_key(_tally_key(minute)) for minute in span]
+        client = backend._cache.get_client(names[0])
+        with client.pipeline(transaction=False) as pipe:
+            for name in names:
+                pipe.hgetall(name)
+            found = pipe.execute()
+        for index, fields in enumerate(found):
+            for field, value in fields.items():
+                system, _, organization = field.decode().rpartition(":")
+                counts.setdefault((system, int(organization)), [0] * len(span))[index] = int(value)
+        return span, counts
+    keys = {
+        _tally_key(minute, system, organization_id): (index, (system, organization_id))
+        for system, organization_id in set(candidates)
+        for index, minute in enumerate(span)
+    }
+    for key, value in backend.get_many(list(keys)).items():
+        index, who = keys[key]
+        counts.setdefault(who, [0] * len(span))[index] = int(value)
+    return span, counts
 
 
 def request_hash(request: HttpRequest) -> str:
@@ -493,6 +567,7 @@ class ApiGuard:
             group=f"api:{self.system}",
             key=f"organization:{user.organization_id}",
             rate=self.rate(),
+            tally=(self.system, user.organization_id),
         )
         if wait is not None:
             return error_problem(request, RateLimited(wait))
