@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "kouiki.core.views.RejectNulMiddleware",
     "kouiki.identity.middleware.PasswordExpiryMiddleware",
     "axes.middleware.AxesMiddleware",
-    "kouiki.core.service_hours.ServiceHoursMiddleware",
+    "kouiki.core.availability.AvailabilityMiddleware",
     "kouiki.core.views.DomainErrorMiddleware",
 ]
 # Besides every answer to a signed-in user, these paths are never cached (Cache-Control: no-store,
@@ -202,6 +202,8 @@ OTP_TOTP_ISSUER = "Kouiki"
 # Capacity market service hours (CAP-H1): business days 9:00-18:00 JST. The demo opens them around
 # the clock so that a newcomer can try the system at night; off everywhere else.
 KOUIKI_CAPACITY_ALWAYS_OPEN = env_bool("KOUIKI_CAPACITY_ALWAYS_OPEN", False)
+# X-S1: the Retry-After (seconds) of a system stopped without a planned end (kouiki.core.availability).
+KOUIKI_MAINTENANCE_RETRY_AFTER_SECONDS = env_int("KOUIKI_MAINTENANCE_RETRY_AFTER_SECONDS", 600)
 
 # Lockout (django-axes): 5 failures in a row for one user of one organization, no cool-off.
 AXES_FAILURE_LIMIT = env_int("KOUIKI_LOCKOUT_FAILURES", 5)

@@ -140,6 +140,12 @@ class Action(models.TextChoices):
     TSO_OPERATORS_CLOCK_ADVANCE = "tso.operators_clock_advance", "模擬の一般送配電事業者の時計を進める"
     TSO_READING_CALENDAR_LOAD = "tso.reading_calendar_load", "検針日程カレンダーの登録"
 
+    # Stopping and restricting a system (利用の停止・制限 X-S1; backoffice, identity)
+    AVAILABILITY_STOP = "availability.stop", "利用の停止（メンテナンス等）の登録"
+    AVAILABILITY_STOP_END = "availability.stop_end", "利用の停止の終了・中止"
+    AVAILABILITY_LIMIT_SET = "availability.limit_set", "利用制限（要求数の上限）の設定"
+    AVAILABILITY_LIMIT_REMOVE = "availability.limit_remove", "利用制限の解除"
+
     # The back office: closing days, mail, the audit log itself (backoffice)
     CALENDAR_CLOSING_DAY_ADD = "calendar.closing_day_add", "休業日の追加"
     CALENDAR_CLOSING_DAY_REMOVE = "calendar.closing_day_remove", "休業日の削除"
@@ -167,6 +173,7 @@ DOMAINS: dict[str, str] = {
     "bulk": "一括登録（CSV）",
     "switching": "スイッチング",
     "tso": "送配電連携",
+    "availability": "利用の停止・制限",
     "calendar": "休業日",
     "outbox": "送信メール",
     "audit": "監査ログ",

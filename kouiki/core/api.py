@@ -5,7 +5,8 @@
   whose OpenAPI declares them truthfully, and whose operations all pass through one guard.
 - The guard (`ApiGuard`) runs in front of every operation: it resolves the caller through the
   system's one `authenticate(request)` function, applies the per-organization rate limit (429
-  with `Retry-After`), and, for a POST with an `Idempotency-Key`, replays the first answer byte for
+  with `Retry-After`; a tighter one the system's `limit(user)` names, with its reason, X-S1),
+  and, for a POST with an `Idempotency-Key`, replays the first answer byte for
   byte or refuses a reused key with another body (422 `idempotency_key_reused`).
 
 The system supplies `authenticate` (returning its user, raising `Unauthenticated`), so a client
@@ -115,12 +116,14 @@ def problem_response(
     errors: dict[str, list[str]] | None = None,
     headers: dict[str, str] | None = None,
     extensions: dict[str, Any] | None = None,
+    title: str | None = None,
 ) -> HttpResponse:
-    """One problem-details answer; `extensions` are further members (RFC 9457 3.2)."""
+    """One problem-details answer; `extensions` are further members (RFC 9457 3.2); `title` in
+    place of the status's own (a 503 for maintenance is not 「混み合っています」)."""
     document: dict[str, Any] = {
         **(extensions or {}),
         "type": f"urn:kouiki:problem:{code}",
-        "title": TITLES.get(status, "エラー"),
+        "title": title or TITLES.get(status, "エラー"),
         "status": status,
         "detail": detail,
         "code": code,
@@ -524,11 +527,14 @@ class ApiGuard:
         authenticate: Callable[[HttpRequest], Any],
         rate: Callable[[], str],
         on_error: Callable[[HttpRequest, Exception], HttpResponse],
+        limit: Callable[[Any], tuple[str, str] | None] | None = None,
     ) -> None:
         self.system = system
         self.authenticate = authenticate
         self.rate = rate
         self.on_error = on_error
+        # A tighter rate staff set for the caller's organization (X-S1): (rate, the 429's detail).
+        self.limit = limit
 
     def __call__(self, run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(run)
@@ -562,15 +568,16 @@ class ApiGuard:
         except KouikiError as error:
             return error_problem(request, error)
         request.api_user = user  # type: ignore[attr-defined]
+        own = self.limit(user) if self.limit is not None else None
         wait = rate_limit_wait(
             request,
             group=f"api:{self.system}",
             key=f"organization:{user.organization_id}",
-            rate=self.rate(),
+            rate=own[0] if own else self.rate(),
             tally=(self.system, user.organization_id),
         )
         if wait is not None:
-            return error_problem(request, RateLimited(wait))
+            return error_problem(request, RateLimited(wait, own[1] if own else None))
         if request.method == "POST" and IDEMPOTENCY_HEADER in request.headers:
             return self._idempotent(request, user, run, kwargs)
         return run(request, **kwargs)
@@ -687,6 +694,7 @@ class KouikiAPI(NinjaAPI):
         system: str,
         authenticate: Callable[[HttpRequest], Any],
         rate: Callable[[], str] | None = None,
+        limit: Callable[[Any], tuple[str, str] | None] | None = None,
         header_parameters: tuple[dict[str, Any], ...] = (),
         **kwargs: Any,
     ) -> None:
@@ -701,6 +709,7 @@ class KouikiAPI(NinjaAPI):
                 authenticate=authenticate,
                 rate=rate or (lambda: settings.KOUIKI_API_RATE),
                 on_error=self.on_exception,
+                limit=limit,
             ),
             mode="view",
         )

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from kouiki.core import leases
+from kouiki.core import leases, maintenance
 from kouiki.core.models import CallbackDelivery, DeliveryState
 
 logger = logging.getLogger(__name__)
@@ -83,6 +83,8 @@ ROWS = leases.LeasedRows(
     lease_setting="KOUIKI_CALLBACK_LEASE_SECONDS",
     sweep_after_setting="KOUIKI_CALLBACK_SWEEP_AFTER_SECONDS",
     max_attempts_setting="KOUIKI_CALLBACK_MAX_ATTEMPTS",
+    # A stopped system's callbacks wait and go on after (X-S1).
+    held=maintenance.hold_by_system("endpoint__system"),
 )
 
 

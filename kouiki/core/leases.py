@@ -72,6 +72,10 @@ class LeasedRows:
     sweep_after_setting: str
     # None: no limit, a row is retried for as long as it takes.
     max_attempts_setting: str | None = None
+    # The rows that must wait now (their system is stopped, X-S1), or None: `claim` leaves them and
+    # the sweep does not re-enqueue them, so waiting burns no attempt; once the hold is over, the
+    # sweep finds them not enqueued for a while and sends them on.
+    held: Callable[[], Q | None] | None = None
 
     def claim(self, pk: int, *, now: datetime, **also: Any) -> str | None:
         """Take the row for one attempt if it is pending and due: the claim's token, else None.
@@ -79,12 +83,16 @@ class LeasedRows:
         `also` are further fields to set with the claim.
         """
         token = uuid.uuid4().hex
-        claimed = self._rows.filter(pk=pk, state=PENDING, next_attempt_at__lte=now).update(
-            state=SENDING,
-            claim_token=token,
-            claimed_until=now + timedelta(seconds=int(getattr(settings, self.lease_setting))),
-            attempts=F("attempts") + 1,
-            **also,
+        claimed = (
+            self._not_held()
+            .filter(pk=pk, state=PENDING, next_attempt_at__lte=now)
+            .update(
+                state=SENDING,
+                claim_token=token,
+                claimed_until=now + timedelta(seconds=int(getattr(settings, self.lease_setting))),
+                attempts=F("attempts") + 1,
+                **also,
+            )
         )
         return token if claimed else None
 
@@ -141,7 +149,7 @@ class LeasedRows:
 
         stale = now - timedelta(seconds=getattr(settings, self.sweep_after_setting))
         not_enqueued_recently = Q(enqueued_at__lte=stale) | Q(enqueued_at__isnull=True, created_at__lte=stale)
-        lost = self._rows.filter(not_enqueued_recently, state=PENDING, next_attempt_at__lte=stale)
+        lost = self._not_held().filter(not_enqueued_recently, state=PENDING, next_attempt_at__lte=stale)
         for pk in lost.values_list("pk", flat=True)[:SWEEP_BATCH]:
             with transaction.atomic():
                 if lost.filter(pk=pk).update(enqueued_at=now):
@@ -152,6 +160,10 @@ class LeasedRows:
     @property
     def _rows(self) -> models.QuerySet[Any]:
         return self.model._default_manager.all()
+
+    def _not_held(self) -> models.QuerySet[Any]:
+        held = self.held() if self.held is not None else None
+        return self._rows if held is None else self._rows.exclude(held)
 
     def _used_up(self, attempts: int) -> bool:
         if self.max_attempts_setting is None:

@@ -234,3 +234,47 @@ class CallbackDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.url} {self.state}"
+
+
+# --- Stopping a system (利用の停止, X-S1) ----------------------------------------------------------
+
+
+class MaintenanceKind(models.TextChoices):
+    """The grounds of seeds 000/001/002 2.4 on which the organization stops a system (the fourth,
+    access above a set limit, is a participant's request limit, not a stop)."""
+
+    MAINTENANCE = "maintenance", "保守作業（不具合の改修・重要なパッチ適用等）"
+    DISASTER = "disaster", "天災地変等による設備の障害その他不測の事態"
+    OPERATIONAL = "operational", "本機関が運用上必要と判断した場合"
+
+
+# The `system` of a window that stops every participant system at once.
+ALL_SYSTEMS = "all"
+
+
+class Maintenance(models.Model):
+    """A window during which one participant system (or all) is stopped: its screens and API answer
+    503, its outbound work waits (kouiki.core.maintenance). Staff keep working in the back office."""
+
+    system = models.CharField("対象システム", max_length=16)  # a System value, or ALL_SYSTEMS
+    kind = models.CharField("事由", max_length=16, choices=MaintenanceKind.choices)
+    starts_at = models.DateTimeField("開始日時")
+    # None: until staff end it.
+    ends_at = models.DateTimeField("終了予定日時", null=True, blank=True)
+    message = models.TextField("利用者への案内")
+    created_by = models.CharField("設定者", max_length=200)
+    created_at = models.DateTimeField("設定日時", default=timezone.now)
+    # Staff ended it (before its end, or an open-ended one); before its start: cancelled.
+    ended_at = models.DateTimeField("終了日時", null=True, blank=True)
+    ended_by = models.CharField("終了者", max_length=200, blank=True)
+    # The notices published beforehand (notices app), one per system; plain ids: core imports nothing.
+    notice_ids = models.JSONField("告知したお知らせ", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "利用の停止"
+        verbose_name_plural = "利用の停止"
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["ended_at", "ends_at"], name="core_maintenance_open")]
+
+    def __str__(self) -> str:
+        return f"{self.system} {self.starts_at:%Y-%m-%d %H:%M} {self.kind}"

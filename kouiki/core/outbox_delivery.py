@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
-from kouiki.core import leases
+from kouiki.core import leases, maintenance
 from kouiki.core.leases import LEASE_EXPIRED_ERROR as LEASE_EXPIRED_ERROR
 from kouiki.core.models import OutboxMessage, OutboxState
 from kouiki.core.outbox import enqueue_send
@@ -47,6 +47,8 @@ ROWS = leases.LeasedRows(
     lease_setting="KOUIKI_OUTBOX_LEASE_SECONDS",
     sweep_after_setting="KOUIKI_OUTBOX_SWEEP_AFTER_SECONDS",
     max_attempts_setting="KOUIKI_OUTBOX_MAX_ATTEMPTS",
+    # A mail belongs to no one system: it waits only while every system is stopped (X-S1).
+    held=maintenance.hold_while_stopped(maintenance.ALL_SYSTEMS),
 )
 
 

@@ -4,7 +4,8 @@ Seed 002 2.2: the capacity market system is provided on the organization's busin
 from 9:00 to 18:00 Japan time. A business day is what `kouiki.core.calendar` says (no weekend, no
 national holiday, not 12/29-1/3) and not a `ClosingDay` set in the back office. Outside those
 hours every participant path of the system (`/capacity/…` screens, `/api/capacity/…` API) answers
-503 with the next opening time; static files and the back office are always open.
+503 with the next opening time (kouiki.core.availability, which answers for the stops of X-S1 as
+well); static files and the back office are always open.
 
 `KOUIKI_CAPACITY_ALWAYS_OPEN` opens the system around the clock (the demo, and the tests of other
 screens); see docs/decisions/0013-terms-notices-service-hours.md.
@@ -12,16 +13,11 @@ screens); see docs/decisions/0013-terms-notices-service-hours.md.
 
 from __future__ import annotations
 
-import json
-import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
 
 from kouiki.core import calendar
 from kouiki.core.catalog import implements
@@ -30,9 +26,6 @@ from kouiki.core.models import ClosingDay
 
 OPENS = time(9, 0)
 CLOSES = time(18, 0)
-# The paths the hours apply to: the capacity system's screens and its API.
-GUARDED_PREFIXES = ("/capacity/", "/api/capacity/")
-API_PREFIX = "/api/capacity/"
 # How far ahead the next opening is looked for (a year covers any run of closed days).
 _LOOKAHEAD = timedelta(days=400)
 _WEEKDAYS = "月火水木金土日"
@@ -41,7 +34,6 @@ __all__ = [
     "CLOSES",
     "OPENS",
     "ClosingDayInfo",
-    "ServiceHoursMiddleware",
     "add_closing_day",
     "always_open",
     "closing_days",
@@ -141,62 +133,3 @@ HOURS_TEXT = (
 def always_open() -> bool:
     """Whether the setting opens the system around the clock (the demo; never in production)."""
     return bool(settings.KOUIKI_CAPACITY_ALWAYS_OPEN)
-
-
-def _guarded(path: str) -> bool:
-    return path.startswith(GUARDED_PREFIXES) or path in {"/capacity", "/api/capacity"}
-
-
-def _closed_response(request: HttpRequest, now: datetime) -> HttpResponse:
-    opening = next_opening(now)
-    retry_after = str(max(1, math.ceil((opening - now).total_seconds())))
-    detail = (
-        f"容量市場システムのサービス提供時間外です。提供時間は{HOURS_TEXT}です。"
-        f"次回の提供開始は{format_opening(opening)}です。"
-    )
-    if request.path_info.startswith(API_PREFIX) or request.path_info == API_PREFIX.rstrip("/"):
-        problem = {
-            "type": "about:blank",
-            "title": "サービス提供時間外です",
-            "status": 503,
-            "code": "outside_service_hours",
-            "detail": detail,
-            "next_opening": opening.isoformat(),
-            "errors": {},
-        }
-        response = HttpResponse(
-            json.dumps(problem, ensure_ascii=False),
-            status=503,
-            content_type="application/problem+json; charset=utf-8",
-        )
-    else:
-        html = render_to_string(
-            "core/service_hours_closed.html",
-            {
-                "title": "サービス提供時間外です",
-                "hours_text": HOURS_TEXT,
-                "opening": format_opening(opening),
-                "opening_iso": opening.isoformat(),
-            },
-            request=request,
-        )
-        response = HttpResponse(html, status=503)
-    response["Retry-After"] = retry_after
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@implements("CAP-H1")
-class ServiceHoursMiddleware:
-    """Closes the capacity market system's screens and API outside its service hours (CAP-H1)."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if always_open() or not _guarded(request.path_info):
-            return self.get_response(request)
-        now = calendar.now_jst()
-        if is_open(now):
-            return self.get_response(request)
-        return _closed_response(request, now)

@@ -32,9 +32,10 @@ from django.conf import settings
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
-from kouiki.core import leases
+from kouiki.core import leases, maintenance
 from kouiki.core.japanese import Area
 from kouiki.core.leases import LEASE_EXPIRED_ERROR as LEASE_EXPIRED_ERROR
+from kouiki.core.systems import System
 from kouiki.tso import services
 from kouiki.tso.models import AnswerFeedCursor, AnswerSource, MessageState, OperatorMessage
 from kouiki.tso.services.gateway import (
@@ -68,6 +69,8 @@ ROWS = leases.LeasedRows(
     backoff=backoff,
     lease_setting="KOUIKI_TSO_LEASE_SECONDS",
     sweep_after_setting="KOUIKI_TSO_SWEEP_AFTER_SECONDS",
+    # The switching system's messages: they wait while it is stopped and go on after (X-S1).
+    held=maintenance.hold_while_stopped(System.SWITCHING),
 )
 
 
