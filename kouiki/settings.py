@@ -195,15 +195,6 @@ KOUIKI_PASSWORD_RESET_MINUTES = env_int("KOUIKI_PASSWORD_RESET_MINUTES", 30)
 # Lifetime of the provisional-application link mailed by 加入申請リンク確認 (MEM-J1).
 KOUIKI_JOIN_LINK_DAYS = env_int("KOUIKI_JOIN_LINK_DAYS", 7)
 PASSWORD_RESET_TIMEOUT = KOUIKI_PASSWORD_RESET_MINUTES * 60
-# 利用の中断・契約の終了 (X-S2, X-S3): whom a suspended or terminated participant is told to contact,
-# and how long a terminated participant's data is kept after the end of its contract (X-L1, seed
-# 001 2.7.4; the reasons of each default are ADR 34's; docs/operations.md lists them).
-KOUIKI_USE_CONTACT = os.environ.get(
-    "KOUIKI_USE_CONTACT", "電力広域的運営推進機関 システム利用窓口（本機関の営業日 9:00-18:00）"
-)
-KOUIKI_RETENTION_USER_DATA_YEARS = env_int("KOUIKI_RETENTION_USER_DATA_YEARS", 5)
-KOUIKI_RETENTION_PERSONAL_DATA_YEARS = env_int("KOUIKI_RETENTION_PERSONAL_DATA_YEARS", 3)
-KOUIKI_RETENTION_USAGE_LOG_YEARS = env_int("KOUIKI_RETENTION_USAGE_LOG_YEARS", 5)
 # Back-office staff must use TOTP; the demo (make run) turns this off for convenience.
 KOUIKI_STAFF_OTP_REQUIRED = env_bool("KOUIKI_STAFF_OTP_REQUIRED", True)
 OTP_TOTP_ISSUER = "Kouiki"
@@ -389,6 +380,9 @@ if os.environ.get("KOUIKI_SWITCHING_LEAD_TIMES"):
 KOUIKI_SWITCHING_PAIR_BUSINESS_DAYS = env_int("KOUIKI_SWITCHING_PAIR_BUSINESS_DAYS", 8)
 # How often the job that rejects switches past their deadline runs.
 KOUIKI_SWITCHING_DEADLINE_EVERY_SECONDS = env_int("KOUIKI_SWITCHING_DEADLINE_EVERY_SECONDS", 900)
+# The organization's switching desk: told by mail of every leak incident a participant records
+# (漏えい等事案, SW-P3).
+KOUIKI_SWITCHING_DESK_MAIL = os.environ.get("KOUIKI_SWITCHING_DESK_MAIL", "switching-desk@occto.example.jp")
 
 # Operators' gateway (issue 7): messages to the ten area operators (docs/decisions/0014).
 # "simulator" (the ten operators in process) or "http" (the endpoints below).

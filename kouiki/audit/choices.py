@@ -39,15 +39,6 @@ class Action(models.TextChoices):
     ORGANIZATION_SUCCEEDED = "organization.succeeded", "承継による会員資格の終了"
     ORGANIZATION_WITHDRAWN = "organization.withdrawn", "脱退による会員資格の終了"
 
-    # A participant's use of a system (利用の中断 X-S2, 契約の終了 X-S3, X-L1; identity)
-    USE_SUSPEND = "use.suspend", "利用の中断"
-    USE_LIFT = "use.lift", "利用の中断の解除"
-    USE_TERMINATION_REQUEST = "use.termination_request", "利用終了の申請"
-    USE_TERMINATION_WITHDRAW = "use.termination_withdraw", "利用終了の申請の取下げ"
-    USE_TERMINATION_REJECT = "use.termination_reject", "利用終了の申請の差戻し"
-    USE_TERMINATE = "use.terminate", "利用契約の終了"
-    USE_RETAINED_READ = "use.retained_read", "利用終了事業者の保存データの閲覧"
-
     # API tokens and callbacks, 状況通知 (identity)
     API_TOKEN_ISSUE = "api_token.issue", "APIトークン発行"
     API_TOKEN_REVOKE = "api_token.revoke", "APIトークン失効"
@@ -144,6 +135,14 @@ class Action(models.TextChoices):
     SWITCHING_SWITCH_EXPIRE = "switching.switch_expire", "廃止取次の期限切れ"
     SWITCHING_REGISTRY_CHANGE = "switching.registry_change", "供給地点情報の変更（一般送配電事業者）"
     SWITCHING_PERSONAL_DATA_READ = "switching.personal_data_read", "個人情報の閲覧"
+    SWITCHING_INCIDENT_RECORD = "switching.incident_record", "漏えい等事案の登録"
+    SWITCHING_INCIDENT_POINTS_ADD = "switching.incident_points_add", "漏えい等事案の対象地点の追加"
+    SWITCHING_INCIDENT_NOTIFICATION = "switching.incident_notification", "漏えい等事案の本人への連絡の記録"
+    SWITCHING_INCIDENT_PUBLICATION = "switching.incident_publication", "漏えい等事案の公表の記録"
+    SWITCHING_INCIDENT_EXCEPTION = "switching.incident_exception", "漏えい等事案の公表の例外の記録"
+    SWITCHING_INCIDENT_CLOSE = "switching.incident_close", "漏えい等事案の完了"
+    SWITCHING_INCIDENT_NOTE = "switching.incident_note", "漏えい等事案への本機関のメモ"
+    SWITCHING_INCIDENT_READ = "switching.incident_read", "漏えい等事案の閲覧（本機関）"
 
     # The operators' gateway (tso)
     TSO_OPERATORS_CLOCK_ADVANCE = "tso.operators_clock_advance", "模擬の一般送配電事業者の時計を進める"
@@ -169,7 +168,6 @@ DOMAINS: dict[str, str] = {
     "otp": "二要素認証",
     "user": "ユーザ管理",
     "organization": "事業者",
-    "use": "利用の中断・契約の終了",
     "api_token": "APIトークン",
     "callback": "イベント通知（コールバック）",
     "contractor": "業務委託（受託者）",

@@ -18,6 +18,7 @@ from kouiki.backoffice.views import (
     capacity,
     fees,
     home,
+    incidents,
     joining,
     members,
     notices,
@@ -154,6 +155,11 @@ switching_urls = [
     path("switches/", switching.switch_list, name="switching_switches"),
     path("switches/<str:number>/", switching.switch_detail, name="switching_switch"),
     path("contractor-grants/", switching.contractor_grants, name="switching_contractor_grants"),
+    # 漏えい等事案 (SW-P3)
+    path("incidents/", incidents.incident_list, name="switching_incidents"),
+    path("incidents/new/", incidents.incident_new, name="switching_incident_new"),
+    path("incidents/<int:incident_id>/", incidents.incident_detail, name="switching_incident"),
+    path("incidents/<int:incident_id>/<slug:act>/", incidents.incident_act, name="switching_incident_act"),
 ]
 
 
@@ -261,7 +267,7 @@ AREAS = [
         switching_urls,
         "スイッチング",
         "スイッチング",
-        "全事業者のスイッチング申請と廃止取次の確認",
+        "全事業者のスイッチング申請と廃止取次の確認、漏えい等事案",
         SWITCHING,
     ),
     Area(

@@ -863,7 +863,18 @@ FUNCTIONS: list[Function] = [
         api=False,
         menu=None,
     ),
-    switching("SW-P3", "漏えい等事案の記録と対応", "", who=O, api=False, menu=None),
+    # SW-P3: the participant's administrator records and handles its incidents (seed 001 4.6: the
+    # company's act, as reports under 3.4.2 are the administrator's); staff in the back office.
+    switching(
+        "SW-P3",
+        "漏えい等事案の記録と対応",
+        "",
+        who=frozenset({"A", "O"}),
+        api=False,
+        menu="共通 個人情報の管理",
+        url_name="sw:incidents",
+        built=True,
+    ),
     switching("SW-P4", "利用終了時の共同利用の終了と情報の保存", "", who=O, api=False, menu=None),
     # ------------------------------------------------------------------------------------------
     # 3. 容量市場システム (seed 002)

@@ -24,9 +24,14 @@ from kouiki.core.lists import FilterForm
 from kouiki.switching.models import (
     MAX_NG_REASONS,
     Application,
+    IncidentKind,
+    IncidentState,
     Kind,
     NgReason,
+    NotificationMethod,
+    NotificationOutcome,
     PersonalDataAccess,
+    PublicationException,
     Purpose,
     State,
     SupplyPoint,
@@ -633,3 +638,148 @@ class LedgerFilterForm(ApplicationFilterForm):
         self.fields["purpose"] = forms.ChoiceField(
             label=PURPOSE, required=False, choices=[("", "すべて"), *Purpose.choices]
         )
+
+
+# --- leak incidents (漏えい等事案, SW-P3) ------------------------------------------------------------
+
+
+def _choice(label: str, choices: Any, *, radio: bool = False) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect if radio else forms.Select,
+        error_messages={
+            "required": f"{label}を選択してください。",
+            "invalid_choice": f"{label}の選択が不正です。",
+        },
+    )
+
+
+def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DATE_WIDGET,
+        help_text=help_text,
+        error_messages={**DATE_ERRORS, "required": f"{label}を入力してください。"},
+    )
+
+
+class PointNumbersField(forms.CharField):
+    """Many 供給地点特定番号, one a line (or separated by commas), each checked as one (22 digits,
+    any width); every malformed line is named."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", f"{POINT_NUMBER}（複数）")
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 6, "inputmode": "numeric"}))
+        kwargs.setdefault("help_text", "1行に1件、またはカンマ区切り（1回に最大1,000件）")
+        kwargs.setdefault("error_messages", {"required": f"{POINT_NUMBER}を入力してください。"})
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().clean(value) or ""
+        for comma in ",、，":
+            text = text.replace(comma, "\n")
+        numbers = [normalize_supply_point_number(line) for line in text.splitlines() if line.strip()]
+        errors = []
+        for number in numbers:
+            try:
+                validate_supply_point_number(number)
+            except ValidationError as error:
+                errors.append(f"{number}: {error.messages[0]}")
+        if errors:
+            raise ValidationError(errors[:10])
+        if len(numbers) > 1000:
+            raise ValidationError(f"1回に入力できるのは1,000件までです（{len(numbers)}件）。")
+        if self.required and not numbers:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return list(dict.fromkeys(numbers))
+
+
+class IncidentForm(forms.Form):
+    """A leak incident as its participant (or the organization's staff) records it."""
+
+    kind = _choice("事案の種類", IncidentKind.choices, radio=True)
+    summary = TextField(
+        label="事案の概要",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="何が起きたか（漏えい等した情報、件数、経緯など）",
+    )
+    data_items = TextField(
+        label="対象となった個人データの項目",
+        max_length=200,
+        help_text="例: 需要者氏名、需要場所住所、電話番号",
+    )
+    occurred_on = _date("発生日", required=False, help_text="不明な場合は空欄")
+    found_on = _date("発覚日")
+    cause = TextField(label="原因", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    supply_point_numbers = PointNumbersField(
+        label="対象となった需要者の供給地点特定番号",
+        help_text="貴社が関与した（関与している）供給地点。1行に1件、またはカンマ区切り（1回に最大1,000件）",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("occurred_on") and data.get("found_on") and data["occurred_on"] > data["found_on"]:
+            self.add_error("occurred_on", "発生日は発覚日以前の日付を入力してください。")
+        return data
+
+
+class StaffIncidentForm(IncidentForm):
+    """The staff's: the participant the incident concerns comes first."""
+
+    organization_code = CodeField(label="事業者コード", max_length=4, help_text="事案の対象となる事業者")
+    field_order = ["organization_code"]
+
+
+class IncidentPointsForm(forms.Form):
+    supply_point_numbers = PointNumbersField(label="追加する供給地点特定番号")
+
+
+class NotificationForm(forms.Form):
+    supply_point_numbers = PointNumbersField(
+        label="連絡した需要者の供給地点特定番号",
+        help_text="この事案の対象の供給地点。1行に1件、またはカンマ区切り",
+    )
+    outcome = _choice(
+        "連絡の結果",
+        [
+            (NotificationOutcome.NOTIFIED.value, "連絡済み"),
+            (NotificationOutcome.UNREACHABLE.value, "連絡がつかない"),
+        ],
+        radio=True,
+    )
+    notified_on = _date("連絡日", help_text="連絡した（連絡を試みた）日")
+    method = _choice("連絡方法", NotificationMethod.choices)
+    note = TextField(label="備考", max_length=200, required=False)
+
+
+class PublicationForm(forms.Form):
+    published_on = _date("公表日")
+    publication_place = TextField(
+        label="公表場所", max_length=200, help_text="例: 当社ウェブサイト https://… 「お知らせ」"
+    )
+    prevention = TextField(label="再発防止策", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ExceptionForm(forms.Form):
+    exception = _choice("公表しない理由（例外）", PublicationException.choices, radio=True)
+    justification = TextField(
+        label="例外に該当する根拠",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="例外に該当すると判断した事実（回収の経緯、暗号化の方式など）",
+    )
+
+
+class IncidentNoteForm(forms.Form):
+    body = TextField(label="メモ", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class IncidentFilterForm(FilterForm):
+    state = forms.ChoiceField(label="状態", required=False, choices=[("", "すべて"), *IncidentState.choices])
+
+
+class StaffIncidentFilterForm(IncidentFilterForm):
+    organization_code = CodeField(label="事業者コード", required=False, max_length=4)

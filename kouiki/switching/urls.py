@@ -9,7 +9,7 @@ others carry their line's key (sw:high_abolish, sw:fit_abolish)."""
 from django.urls import URLPattern, path
 
 from kouiki.switching.services.lines import LINES, Line
-from kouiki.switching.views import applications, bulk, search, shared, status, switching, usage
+from kouiki.switching.views import applications, bulk, incidents, search, shared, status, switching, usage
 from kouiki.switching.views.common import View, route_name, served, serves
 
 app_name = "sw"
@@ -65,6 +65,11 @@ urlpatterns = [
     path("operators/", shared.operators, name="operators"),
     path("low/customer-info/", shared.basic_info, name="basic_info"),
     path("access-ledger/", shared.ledger, name="ledger"),
+    # 漏えい等事案 (SW-P3)
+    path("incidents/", incidents.incident_list, name="incidents"),
+    path("incidents/new/", incidents.incident_new, name="incident_new"),
+    path("incidents/<int:incident_id>/", incidents.incident_detail, name="incident"),
+    path("incidents/<int:incident_id>/<slug:act>/", incidents.incident_act, name="incident_act"),
     # 一括処理 (SW-W02..W13, W15..W18): kouiki.bulk's screens
     *bulk.patterns(),
 ]

@@ -1,6 +1,6 @@
 """The switching hub's models, one module per aggregate: the registry of supply points
-(`registry`), the applications retailers file and the switches they make up (`applications`), and
-the ledger of personal-data reads (`personal_data`)."""
+(`registry`), the applications retailers file and the switches they make up (`applications`),
+the ledger of personal-data reads (`personal_data`), and leak incidents (`incidents`)."""
 
 from kouiki.switching.models.applications import (
     FINAL_STATES,
@@ -17,6 +17,16 @@ from kouiki.switching.models.applications import (
     SwitchDecision,
     SwitchState,
     UsageDocument,
+)
+from kouiki.switching.models.incidents import (
+    IncidentKind,
+    IncidentNote,
+    IncidentPoint,
+    IncidentState,
+    LeakIncident,
+    NotificationMethod,
+    NotificationOutcome,
+    PublicationException,
 )
 from kouiki.switching.models.personal_data import PersonalDataAccess, Purpose
 from kouiki.switching.models.registry import (
@@ -44,11 +54,19 @@ __all__ = [
     "Application",
     "ContractDecisionMethod",
     "ContractState",
+    "IncidentKind",
+    "IncidentNote",
+    "IncidentPoint",
+    "IncidentState",
     "Kind",
+    "LeakIncident",
     "NgReason",
+    "NotificationMethod",
+    "NotificationOutcome",
     "NumberCounter",
     "PersonalDataAccess",
     "PointClass",
+    "PublicationException",
     "Purpose",
     "State",
     "SupplyMethod",
