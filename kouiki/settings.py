@@ -195,6 +195,15 @@ KOUIKI_PASSWORD_RESET_MINUTES = env_int("KOUIKI_PASSWORD_RESET_MINUTES", 30)
 # Lifetime of the provisional-application link mailed by 加入申請リンク確認 (MEM-J1).
 KOUIKI_JOIN_LINK_DAYS = env_int("KOUIKI_JOIN_LINK_DAYS", 7)
 PASSWORD_RESET_TIMEOUT = KOUIKI_PASSWORD_RESET_MINUTES * 60
+# 利用の中断・契約の終了 (X-S2, X-S3): whom a suspended or terminated participant is told to contact,
+# and how long a terminated participant's data is kept after the end of its contract (X-L1, seed
+# 001 2.7.4; the reasons of each default are ADR 34's; docs/operations.md lists them).
+KOUIKI_USE_CONTACT = os.environ.get(
+    "KOUIKI_USE_CONTACT", "電力広域的運営推進機関 システム利用窓口（本機関の営業日 9:00-18:00）"
+)
+KOUIKI_RETENTION_USER_DATA_YEARS = env_int("KOUIKI_RETENTION_USER_DATA_YEARS", 5)
+KOUIKI_RETENTION_PERSONAL_DATA_YEARS = env_int("KOUIKI_RETENTION_PERSONAL_DATA_YEARS", 3)
+KOUIKI_RETENTION_USAGE_LOG_YEARS = env_int("KOUIKI_RETENTION_USAGE_LOG_YEARS", 5)
 # Back-office staff must use TOTP; the demo (make run) turns this off for convenience.
 KOUIKI_STAFF_OTP_REQUIRED = env_bool("KOUIKI_STAFF_OTP_REQUIRED", True)
 OTP_TOTP_ISSUER = "Kouiki"

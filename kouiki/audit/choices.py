@@ -39,6 +39,15 @@ class Action(models.TextChoices):
     ORGANIZATION_SUCCEEDED = "organization.succeeded", "承継による会員資格の終了"
     ORGANIZATION_WITHDRAWN = "organization.withdrawn", "脱退による会員資格の終了"
 
+    # A participant's use of a system (利用の中断 X-S2, 契約の終了 X-S3, X-L1; identity)
+    USE_SUSPEND = "use.suspend", "利用の中断"
+    USE_LIFT = "use.lift", "利用の中断の解除"
+    USE_TERMINATION_REQUEST = "use.termination_request", "利用終了の申請"
+    USE_TERMINATION_WITHDRAW = "use.termination_withdraw", "利用終了の申請の取下げ"
+    USE_TERMINATION_REJECT = "use.termination_reject", "利用終了の申請の差戻し"
+    USE_TERMINATE = "use.terminate", "利用契約の終了"
+    USE_RETAINED_READ = "use.retained_read", "利用終了事業者の保存データの閲覧"
+
     # API tokens and callbacks, 状況通知 (identity)
     API_TOKEN_ISSUE = "api_token.issue", "APIトークン発行"
     API_TOKEN_REVOKE = "api_token.revoke", "APIトークン失効"
@@ -168,6 +177,7 @@ DOMAINS: dict[str, str] = {
     "otp": "二要素認証",
     "user": "ユーザ管理",
     "organization": "事業者",
+    "use": "利用の中断・契約の終了",
     "api_token": "APIトークン",
     "callback": "イベント通知（コールバック）",
     "contractor": "業務委託（受託者）",

@@ -39,6 +39,7 @@ from kouiki.bulk.models import ACTIVE_STATES, BulkFile, BulkRow, FileState, RowS
 from kouiki.core.csvio import CsvRow, RowError, decode_csv_bytes, read_csv, size_error, write_csv
 from kouiki.core.errors import Forbidden, InvalidTransition, KouikiError, NotFound, ValidationFailed
 from kouiki.identity.access import act_for_organization, organization_of, require_function, usable
+from kouiki.identity.selectors import is_paused
 
 if TYPE_CHECKING:
     from kouiki.identity.models import User
@@ -347,6 +348,8 @@ def run(file_id: int, *, max_batches: int | None = None) -> str:
     """Run a file's job: validate it or apply it, whichever its state asks. Safe to run twice
     (the claim decides). ``max_batches`` stops after that many batches keeping the claim, as a
     worker killed there would (tests)."""
+    if _waits(file_id):
+        return "paused"
     token = claim(file_id)
     if token is None:
         state = BulkFile.objects.filter(pk=file_id).values_list("state", flat=True).first()
@@ -359,6 +362,51 @@ def run(file_id: int, *, max_batches: int | None = None) -> str:
         return _apply(file, token, function, max_batches)
     except Abandoned:
         return "abandoned (claim taken over)"
+
+
+# --- a suspended participant's files wait (利用の中断, X-S2) ------------------------------------------
+
+
+def _waits(file_id: int) -> bool:
+    """Whether the file waits: its organization's use of its system — or, for a contractor's file,
+    the contractor's — is suspended. It keeps its state and its rows; no attempt is counted."""
+    found = (
+        BulkFile.objects.filter(pk=file_id)
+        .values_list("organization_id", "uploaded_by__organization_id", "system")
+        .first()
+    )
+    if found is None:
+        return False
+    organization_id, uploader_organization_id, system = found
+    return is_paused(organization_id, system) or (
+        uploader_organization_id is not None and is_paused(uploader_organization_id, system)
+    )
+
+
+def _pause(file: BulkFile, token: str) -> str:
+    """Stop between two batches while the file waits: the claim is given back, the attempt not
+    counted; lifting the suspension enqueues it again (`resume`)."""
+    BulkFile.objects.filter(pk=file.pk, claim_token=token).update(
+        claimed_until=None, enqueued_at=timezone.now(), attempts=F("attempts") - 1
+    )
+    return "paused"
+
+
+def resume(organization_id: int, system: str) -> int:
+    """Enqueue (on commit) the files of an organization's system that waited while it was
+    suspended (its own and those its users filed as a contractor)."""
+    waiting = list(
+        BulkFile.objects.filter(
+            Q(organization_id=organization_id) | Q(uploaded_by__organization_id=organization_id),
+            system=system,
+            state__in=ACTIVE_STATES,
+            claimed_until__isnull=True,
+        ).values_list("pk", flat=True)
+    )
+    BulkFile.objects.filter(pk__in=waiting).update(enqueued_at=timezone.now())
+    for pk in waiting:
+        transaction.on_commit(partial(enqueue, pk), robust=True)
+    return len(waiting)
 
 
 def _chunks[T](items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -404,6 +452,8 @@ def _validate(file: BulkFile, token: str, function: registry.BulkFunction, max_b
     batches = 0
     with registry.using_context(context):
         for batch in _chunks(result.rows, function.batch_size):
+            if _waits(file.pk):
+                return _pause(file, token)
             try:
                 _act(user, file)
             except Forbidden as refusal:
@@ -507,6 +557,8 @@ def _apply(file: BulkFile, token: str, function: registry.BulkFunction, max_batc
     batches = 0
     with registry.using_context(context):
         while True:
+            if _waits(file.pk):
+                return _pause(file, token)
             with transaction.atomic():
                 _hold(file.pk, token, FileState.APPLYING)
                 rows = list(

@@ -23,12 +23,15 @@ import json
 import logging
 import socket
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.utils import timezone
 
 from kouiki.core import leases, maintenance
@@ -88,8 +91,46 @@ ROWS = leases.LeasedRows(
 )
 
 
+# Whether an organization's deliveries of a system wait for now, asked before each claim (so that a
+# waiting one burns no attempt): identity registers a suspended participant's (X-S2); whoever lifts
+# the pause calls `requeue`.
+_PAUSES: list[Callable[[int, str], bool]] = []
+
+
+def register_pause(paused: Callable[[int, str], bool]) -> None:
+    """Add a predicate (organization_id, system) → whether its deliveries wait."""
+    if paused not in _PAUSES:
+        _PAUSES.append(paused)
+
+
+def _waits(delivery_id: int) -> bool:
+    if not _PAUSES:
+        return False
+    found = (
+        CallbackDelivery.objects.filter(pk=delivery_id)
+        .values_list("organization_id", "endpoint__system")
+        .first()
+    )
+    return found is not None and any(paused(found[0], found[1]) for paused in _PAUSES)
+
+
+def requeue(organization_id: int, system: str) -> int:
+    """Enqueue (on commit) the pending deliveries of an organization's system that waited."""
+    waiting = list(
+        CallbackDelivery.objects.filter(
+            organization_id=organization_id, endpoint__system=system, state=DeliveryState.PENDING
+        ).values_list("pk", flat=True)
+    )
+    CallbackDelivery.objects.filter(pk__in=waiting).update(enqueued_at=timezone.now())
+    for pk in waiting:
+        transaction.on_commit(partial(enqueue_delivery, pk), robust=True)
+    return len(waiting)
+
+
 def deliver(delivery_id: int) -> str:
     """POST one delivery at most once per claim; return what happened (for the task's result)."""
+    if _waits(delivery_id):
+        return "paused"
     now = timezone.now()
     token = ROWS.claim(delivery_id, now=now, last_attempt_at=now)
     if token is None:

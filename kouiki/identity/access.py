@@ -33,6 +33,7 @@ from types import EllipsisType
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -42,9 +43,10 @@ from kouiki.core import catalog
 from kouiki.core.caching import Generation, LocalCache
 from kouiki.core.errors import Forbidden
 from kouiki.core.systems import BACKOFFICE, System, site
-from kouiki.identity.choices import Duty, ParticipantKind
+from kouiki.identity.choices import Duty, ParticipantKind, UseState
 from kouiki.identity.selectors import (
     Acting,
+    Use,
     acting_for_code,
     granted_functions,
     has_duty,
@@ -52,6 +54,7 @@ from kouiki.identity.selectors import (
     participant_kind_in,
     rights_in,
     role_codes,
+    uses_of,
 )
 
 if TYPE_CHECKING:
@@ -163,9 +166,12 @@ def act_for_organization(actor: Any, organization_id: int, system: str = System.
     revoked or ended. Call it before each batch: the batch's services then check their functions
     against the grant, as on the screens and the API (ADR 32)."""
     actor.acting_for = None
-    if getattr(actor, "organization_id", None) == organization_id:
-        return
-    act_for(actor, organization_code(organization_id) or "", system)
+    setattr(actor, _USES_MEMO, None)
+    if getattr(actor, "organization_id", None) != organization_id:
+        act_for(actor, organization_code(organization_id) or "", system)
+    refused = use_refusal(actor, system)
+    if refused is not None:
+        raise forbidden(refused)
 
 
 def act_for_header(actor: Any, header: str | None, system: str = System.SWITCHING) -> None:
@@ -215,6 +221,78 @@ def _waiting_to_choose(actor: Any, system: str) -> bool:
     return acting_for(actor) is None and is_contractor(actor, system)
 
 
+# --- a suspended or terminated participant (利用の中断 X-S2, 契約の終了 X-S3) --------------------------
+
+
+class UseRefused(str):
+    """The reason a participant is refused in a system whose use is suspended or terminated: a
+    `_refusal` like any other, that carries the stable problem code the API answers with."""
+
+    code: str
+
+    def __new__(cls, message: str, code: str) -> UseRefused:
+        refused = super().__new__(cls, message)
+        refused.code = code
+        return refused
+
+
+# Per user object (one request): the uses of the organizations it is checked against, read once
+# however many functions a menu asks about; a job clears it before each batch (act_for_organization).
+_USES_MEMO = "_kouiki_uses"
+
+
+def _uses(actor: Any, organization_id: int) -> dict[str, Use]:
+    memo: dict[int, dict[str, Use]] | None = getattr(actor, _USES_MEMO, None)
+    if memo is None:
+        memo = {}
+        setattr(actor, _USES_MEMO, memo)
+    if organization_id not in memo:
+        memo[organization_id] = uses_of(organization_id)
+    return memo[organization_id]
+
+
+def use_refusal(actor: Any, system: str) -> UseRefused | None:
+    """Why a participant's user may not use `system` at all now: its organization's use of it is
+    suspended or terminated — or, for a contractor's user acting for a principal, the principal's
+    (X-I2). None for staff, visitors and a participant in use."""
+    if not is_participant(actor) or system not in (System.MEMBER, System.SWITCHING, System.CAPACITY):
+        return None
+    parties: list[tuple[int, str]] = [(int(actor.organization_id), "貴社")]
+    acting = acting_for(actor)
+    if acting is not None and acting.system == system:
+        parties.append((int(acting.principal.pk), f"委託者（事業者コード {acting.principal.code}）"))
+    for organization_id, whose in parties:
+        use = _uses(actor, organization_id).get(system)
+        if use is not None and use.refused:
+            administrator = whose == "貴社" and "A" in role_codes(actor, system)
+            return UseRefused(
+                use_message(use, system, whose=whose, with_reason=administrator), _use_code(use)
+            )
+    return None
+
+
+def _use_code(use: Use) -> str:
+    return "participant_terminated" if use.state == UseState.TERMINATED else "participant_suspended"
+
+
+def use_message(use: Use, system: str, *, whose: str = "貴社", with_reason: bool = False) -> str:
+    """What a participant is told of its suspended or terminated use of `system`: since when, the
+    reason (its administrator), and whom to contact."""
+    since = timezone.localtime(use.terminated_at or use.since)
+    name = site(system).name
+    if use.state == UseState.TERMINATED:
+        told = f"{whose}の{name}の利用契約は、{since:%Y年%m月%d日}に終了しました。"
+    else:
+        told = f"{whose}の{name}の利用は、{since:%Y年%m月%d日 %H:%M}から中断されています。"
+    reason = f"（理由：{use.reason}）" if with_reason and use.reason else ""
+    return f"{told}{reason}お問い合わせ先：{settings.KOUIKI_USE_CONTACT}"
+
+
+def forbidden(reason: str) -> Forbidden:
+    """The refusal for a reason `_refusal` gave, with its stable code (participant_suspended …)."""
+    return Forbidden(reason, code=getattr(reason, "code", None))
+
+
 def _granted(actor: Any, system: str, codes: frozenset[str]) -> frozenset[str] | None:
     """The functions of `system` the actor's administrator gave it (SW-U11), None: no limit (staff,
     administrators — never limited — and users their administrator did not limit)."""
@@ -235,6 +313,9 @@ def _refusal(
     function = catalog.get(function_id)
     if not getattr(actor, "is_authenticated", False):
         return Forbidden.default_message
+    refused = use_refusal(actor, function.system)
+    if refused is not None:
+        return refused
     if codes is None:
         codes, found = rights_in(actor, function.system)
         granted = found if isinstance(granted, EllipsisType) else granted
@@ -276,7 +357,7 @@ def require_function(actor: Any, function_id: str) -> User:
     """The actor, when it may use the function; `Forbidden` with the reason otherwise."""
     reason = _refusal(actor, function_id)
     if reason is not None:
-        raise Forbidden(reason)
+        raise forbidden(reason)
     return actor  # type: ignore[no-any-return]
 
 
@@ -311,6 +392,9 @@ def require_enrolled(actor: Any, system: str) -> int:
     organization_id = organization_of(actor)
     if not role_codes(actor, system):
         raise Forbidden()
+    refused = use_refusal(actor, system)
+    if refused is not None:
+        raise forbidden(refused)
     return organization_id
 
 
@@ -367,7 +451,7 @@ def function(*function_ids: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
             actor = kwargs.get("actor")
             refusals = [_refusal(actor, function_id) for function_id in function_ids]
             if all(refusals):
-                raise Forbidden(refusals[0])
+                raise forbidden(refusals[0])  # type: ignore[arg-type]
             return service(*args, **kwargs)
 
         return checked
@@ -484,7 +568,7 @@ def function_required(function_id: str) -> Callable[[View], View]:
             request.kouiki_system = declared.system  # type: ignore[attr-defined]
             reason = _refusal(user, function_id, codes, granted)
             if reason is not None:
-                raise Forbidden(reason)
+                raise forbidden(reason)
             return view(request, user, *args, **kwargs)
 
         return wrapped
@@ -513,6 +597,10 @@ def enrolled_required(system: str) -> Callable[[View], View]:
             if contractor and match is not None and match.namespace == "sw":
                 return to_choose(request, system)
             request.kouiki_system = system  # type: ignore[attr-defined]
+            # A suspended or terminated participant sees why, and whom to contact, instead.
+            refused = use_refusal(user, system)
+            if refused is not None:
+                raise forbidden(refused)
             return view(request, user, *args, **kwargs)
 
         return wrapped

@@ -25,12 +25,28 @@ class IdentityConfig(AppConfig):
         from axes.models import AccessAttempt
         from django.db.models.signals import post_delete, post_save
 
-        from kouiki.identity.models import ApiToken, ContractorGrant, Enrollment, Organization, User
+        from kouiki.identity.models import (
+            ApiToken,
+            ContractorGrant,
+            Enrollment,
+            Organization,
+            SystemUse,
+            User,
+        )
         from kouiki.identity.services.tokens import invalidate_access
 
-        for model in (ApiToken, ContractorGrant, Enrollment, Organization, User, AccessAttempt):
+        # (SystemUse: a suspension or termination refuses the participant on its next request.)
+        for model in (ApiToken, ContractorGrant, Enrollment, Organization, SystemUse, User, AccessAttempt):
             post_save.connect(invalidate_access, sender=model, dispatch_uid=f"access-{model.__name__}")
             post_delete.connect(invalidate_access, sender=model, dispatch_uid=f"access-{model.__name__}-del")
+
+        # A suspended participant's callbacks wait, and go on once it is lifted (X-S2).
+        from kouiki.core import callback_delivery
+        from kouiki.identity.selectors import is_paused
+        from kouiki.identity.services.system_use import on_lift
+
+        callback_delivery.register_pause(is_paused)
+        on_lift(callback_delivery.requeue)
 
         # 管理者変更申請 of the switching system (X-I1), reviewed by the back office: registers the kind.
         import kouiki.identity.services.switching_admin  # noqa: F401

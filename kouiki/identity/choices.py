@@ -99,3 +99,40 @@ class CertificateState(models.TextChoices):
     ACTIVE = "active", "有効"
     REJECTED = "rejected", "却下"
     REVOKED = "revoked", "失効"
+
+
+class TerminationGround(models.TextChoices):
+    """終了事由 of a participant's contract of one system (X-S3): its own request (2.7.1) or one of the
+    grounds on which the organization may end it, as each system's terms list them (2.7.2)."""
+
+    REQUEST = "request", "本システム利用者からの終了の申請"
+    LAW_CHANGE = "law_change", "電気事業法の改定により本システムで託送供給等契約の受付ができなくなった"
+    REGISTRATION_REVOKED = "registration_revoked", "小売電気事業者の登録の取消しを受けた"
+    MEMBERSHIP_LOST = "membership_lost", "本機関の会員を脱退した又は会員としての権利が停止した"
+    DR_CONTRACT_ENDED = "dr_contract_ended", "需要抑制量調整供給契約が終了し、又は当事者たる地位を喪失した"
+    NOT_ELIGIBLE = "not_eligible", "「2.1 本システムの利用者」の利用者の条件に該当しなくなった"
+    PROHIBITED_ACT = "prohibited_act", "「2.5 禁止行為」を行った"
+    ANTISOCIAL = "antisocial", "反社会的勢力に属することが判明した"
+
+
+# The grounds of 2.7.2 of each system's terms on which staff end a contract, in the terms' order
+# (seed 001 for switching, seed 002 for capacity). The member system has none here: its use ends
+# with the membership (withdrawal, succession: kouiki.membership), seed 000 2.7.1.
+TERMINATION_GROUNDS: dict[str, tuple[TerminationGround, ...]] = {
+    "switching": (
+        TerminationGround.LAW_CHANGE,
+        TerminationGround.REGISTRATION_REVOKED,
+        TerminationGround.MEMBERSHIP_LOST,
+        TerminationGround.DR_CONTRACT_ENDED,
+        TerminationGround.PROHIBITED_ACT,
+        TerminationGround.ANTISOCIAL,
+    ),
+    "capacity": (
+        TerminationGround.NOT_ELIGIBLE,
+        TerminationGround.PROHIBITED_ACT,
+        TerminationGround.ANTISOCIAL,
+    ),
+}
+# The systems whose use staff may suspend (利用の中断, 2.6 of every system's terms); of these, only
+# those in TERMINATION_GROUNDS end by a termination of their own.
+SUSPENDABLE_SYSTEMS = ("member", "switching", "capacity")

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from kouiki.core.caching import Generation, LocalCache
 from kouiki.core.catalog import implements
 from kouiki.core.errors import NotFound
 from kouiki.core.systems import Role, System
-from kouiki.identity.choices import ParticipantKind, participant_username
-from kouiki.identity.models import AccountKind, ContractorGrant, Enrollment, Organization, User
+from kouiki.identity.choices import ParticipantKind, UseState, participant_username
+from kouiki.identity.models import AccountKind, ContractorGrant, Enrollment, Organization, SystemUse, User
 
 
 def password_change_required(user: User) -> bool:
@@ -369,3 +370,63 @@ def all_grants(*, system: str, query: str = "") -> QuerySet[ContractorGrant]:
             | Q(contractor__name__icontains=query)
         )
     return grants.order_by("-created_at", "-id")
+
+
+# --- a participant's use of a system (利用の中断 X-S2, 契約の終了 X-S3) ------------------------------------
+
+
+@dataclass(frozen=True)
+class Use:
+    """A participant's use of one system when it is not plainly in use: what the access layer reads
+    on every request (picklable, no queries)."""
+
+    state: str
+    reason: str
+    ground: str
+    since: datetime
+    terminated_at: datetime | None
+
+    @property
+    def refused(self) -> bool:
+        """Suspended or terminated: the access layer refuses the participant in the system."""
+        return self.state in (UseState.SUSPENDED, UseState.TERMINATED)
+
+
+# Each organization's uses, per process, under the access layer's generation: a change to a
+# SystemUse row bumps it (identity's apps.py), so the next request of every process reads it again.
+_USES = Generation("access")
+_uses_cache: LocalCache = LocalCache()
+
+
+def uses_of(organization_id: int) -> dict[str, Use]:
+    """The organization's uses that are not plainly "in use", by system (cached; one query per
+    organization and generation)."""
+    generation = _USES.current()
+    uses: dict[str, Use] | None = _uses_cache.get(organization_id, generation)
+    if uses is None:
+        uses = {
+            row.system: Use(
+                state=row.state,
+                reason=row.reason,
+                ground=row.ground,
+                since=row.since,
+                terminated_at=row.terminated_at,
+            )
+            for row in SystemUse.objects.filter(organization_id=organization_id).exclude(
+                state=UseState.ACTIVE
+            )
+        }
+        _uses_cache.put(organization_id, generation, uses)
+    return uses
+
+
+def use_of(organization_id: int, system: str) -> Use | None:
+    """The organization's use of `system`, None when it is plainly in use (cached)."""
+    return uses_of(organization_id).get(system)
+
+
+def is_paused(organization_id: int, system: str) -> bool:
+    """Whether the organization's work in `system` waits (its bulk files, its callbacks): while it is
+    suspended. (A terminated participant's is refused, not paused: the access layer says so.)"""
+    use = use_of(organization_id, system)
+    return use is not None and use.state == UseState.SUSPENDED
