@@ -17,6 +17,7 @@ from kouiki.backoffice.views import (
     calendar,
     capacity,
     fees,
+    government,
     home,
     incidents,
     joining,
@@ -30,6 +31,7 @@ from kouiki.backoffice.views import (
     terms,
     tso,
 )
+from kouiki.government.choices import ROLES as GOVERNMENT_ROLES
 from kouiki.identity.access import has_staff_role, staff_role_required
 from kouiki.identity.choices import StaffRole
 
@@ -183,6 +185,18 @@ tso_urls = [
 ]
 
 
+# Back office: information to government agencies (/backoffice/government/, X-G1).
+government_urls = [
+    path("", government.request_list, name="government_list"),
+    path("new/", government.request_create, name="government_create"),
+    path("<int:pk>/", government.request_detail, name="government_detail"),
+    path("<int:pk>/approve/", government.request_approve, name="government_approve"),
+    path("<int:pk>/reject/", government.request_reject, name="government_reject"),
+    path("<int:pk>/provide/", government.request_provide, name="government_provide"),
+    path("<int:pk>/files/<int:file_pk>/", government.file_download, name="government_file"),
+]
+
+
 # Back office: the organization's own staff accounts and their roles (/backoffice/staff/).
 staff_urls = [
     path("", staff.staff_list, name="staff_list"),
@@ -304,6 +318,14 @@ AREAS = [
     ),
     Area(
         "mail/", outbox_urls, "送信メール", "運用", "送信したメールとその状態、再送", OPERATIONS | STAFF_ADMIN
+    ),
+    Area(
+        "government/",
+        government_urls,
+        "行政機関への情報提供",
+        "運用",
+        "資源エネルギー庁・電力・ガス取引監視等委員会などからの依頼の記録、別の職員による承認、提供ファイルの作成と提供の記録",
+        GOVERNMENT_ROLES,
     ),
     Area("audit/", audit_urls, "監査ログ", "運用", "すべての操作の記録の検索とCSV出力", STAFF_ADMIN),
     Area(
