@@ -72,7 +72,6 @@ INSTALLED_APPS = [
     "kouiki.capacity",
     "kouiki.notices",
     "kouiki.bulk",
-    "kouiki.government",
     "kouiki.backoffice",
 ]
 

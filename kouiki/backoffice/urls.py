@@ -14,10 +14,10 @@ from kouiki.backoffice.views import (
     assembly,
     audit,
     auth,
+    availability,
     calendar,
     capacity,
     fees,
-    government,
     home,
     incidents,
     joining,
@@ -31,7 +31,6 @@ from kouiki.backoffice.views import (
     terms,
     tso,
 )
-from kouiki.government.choices import ROLES as GOVERNMENT_ROLES
 from kouiki.identity.access import has_staff_role, staff_role_required
 from kouiki.identity.choices import StaffRole
 
@@ -185,18 +184,6 @@ tso_urls = [
 ]
 
 
-# Back office: information to government agencies (/backoffice/government/, X-G1).
-government_urls = [
-    path("", government.request_list, name="government_list"),
-    path("new/", government.request_create, name="government_create"),
-    path("<int:pk>/", government.request_detail, name="government_detail"),
-    path("<int:pk>/approve/", government.request_approve, name="government_approve"),
-    path("<int:pk>/reject/", government.request_reject, name="government_reject"),
-    path("<int:pk>/provide/", government.request_provide, name="government_provide"),
-    path("<int:pk>/files/<int:file_pk>/", government.file_download, name="government_file"),
-]
-
-
 # Back office: the organization's own staff accounts and their roles (/backoffice/staff/).
 staff_urls = [
     path("", staff.staff_list, name="staff_list"),
@@ -206,6 +193,15 @@ staff_urls = [
     path("<int:pk>/active/", staff.staff_active, name="staff_active"),
     path("<int:pk>/password/", staff.staff_password, name="staff_password"),
     path("<int:pk>/otp/reset/", staff.staff_otp_reset, name="staff_otp_reset"),
+]
+
+
+# Back office: 利用の停止・制限 (/backoffice/availability/, X-S1): stopping a system, request limits.
+availability_urls = [
+    path("", availability.stops, name="availability"),
+    path("<int:pk>/end/", availability.stop_end, name="availability_end"),
+    path("limits/", availability.limits, name="request_limits"),
+    path("limits/<int:pk>/remove/", availability.limit_remove, name="request_limit_remove"),
 ]
 
 
@@ -320,12 +316,12 @@ AREAS = [
         "mail/", outbox_urls, "送信メール", "運用", "送信したメールとその状態、再送", OPERATIONS | STAFF_ADMIN
     ),
     Area(
-        "government/",
-        government_urls,
-        "行政機関への情報提供",
+        "availability/",
+        availability_urls,
+        "利用の停止・制限",
         "運用",
-        "資源エネルギー庁・電力・ガス取引監視等委員会などからの依頼の記録、別の職員による承認、提供ファイルの作成と提供の記録",
-        GOVERNMENT_ROLES,
+        "システムの停止（メンテナンス・災害・運用上の必要）と、事業者ごとのAPI要求数の上限",
+        OPERATIONS | STAFF_ADMIN,
     ),
     Area("audit/", audit_urls, "監査ログ", "運用", "すべての操作の記録の検索とCSV出力", STAFF_ADMIN),
     Area(

@@ -946,7 +946,15 @@ FUNCTIONS: list[Function] = [
         built=True,
     ),
     # 利用の停止・制限: maintenance by staff; access above the limit is refused automatically.
-    common("X-S1", "利用の停止・制限", frozenset({"O", "system"})),
+    # Built (ADR 33): the back office's area (backoffice:availability: stops, request limits), the
+    # availability check in front of every participant path, the API's per-organization limit.
+    common(
+        "X-S1",
+        "利用の停止・制限",
+        frozenset({"O", "system"}),
+        url_name="backoffice:availability",
+        built=True,
+    ),
     common("X-S2", "利用の中断", O),
     # 契約の終了: on the participant's request (its administrator) or decided by the organization.
     common("X-S3", "契約の終了", frozenset({"A", "O"})),
@@ -957,7 +965,6 @@ FUNCTIONS: list[Function] = [
     # 受託者 (ADR 32): the grants are the switching administrator's screens (switching:contractor_grants),
     # acting for a principal is the access layer's (access.act_for), on every surface.
     common("X-I2", "受託者による利用", SYSTEM, surface="system", built=True),
-    # Staff record an agency's request, another approves, the scope is exported once (back office).
-    common("X-G1", "行政機関への情報提供", O, url_name="backoffice:government_list", built=True),
+    common("X-G1", "行政機関への情報提供", O),
     common("X-L1", "利用ログの保存", SYSTEM, surface="system"),
 ]

@@ -30,13 +30,24 @@ class IdentityConfig(AppConfig):
             ContractorGrant,
             Enrollment,
             Organization,
+            RequestLimit,
             SystemUse,
             User,
         )
         from kouiki.identity.services.tokens import invalidate_access
 
         # (SystemUse: a suspension or termination refuses the participant on its next request.)
-        for model in (ApiToken, ContractorGrant, Enrollment, Organization, SystemUse, User, AccessAttempt):
+        # (RequestLimit: a tighter API rate of the organization, X-S1, rides with the token's user.)
+        for model in (
+            ApiToken,
+            ContractorGrant,
+            Enrollment,
+            Organization,
+            RequestLimit,
+            SystemUse,
+            User,
+            AccessAttempt,
+        ):
             post_save.connect(invalidate_access, sender=model, dispatch_uid=f"access-{model.__name__}")
             post_delete.connect(invalidate_access, sender=model, dispatch_uid=f"access-{model.__name__}-del")
 

@@ -155,7 +155,8 @@ def user_for_token(raw: str, *, system: str) -> User | None:
 def _look_up(digest: str, system: str) -> tuple[int, User] | None:
     token = (
         ApiToken.objects.select_related("user__organization")
-        .prefetch_related("user__enrollments")
+        # The organization's request limits (X-S1) ride with the cached user: the API's guard reads them.
+        .prefetch_related("user__enrollments", "user__organization__request_limits")
         .filter(token_hash=digest, system=system, revoked_at__isnull=True)
         .first()
     )

@@ -16,6 +16,7 @@ from kouiki.identity.access import View, acting_for, enrolled_required, is_admin
 from kouiki.identity.choices import ParticipantKind
 from kouiki.identity.models import User
 from kouiki.identity.selectors import participant_kind_in
+from kouiki.identity.services import request_limits
 from kouiki.identity.views.member import own_profile
 
 
@@ -91,6 +92,8 @@ def system_menu(request: HttpRequest, actor: User, system: str) -> HttpResponse:
             "dr_contractor": kind == ParticipantKind.DR_CONTRACTOR,
             "contractor": kind == ParticipantKind.CONTRACTOR,
             "acting": acting_for(actor),
+            # 利用の制限 (X-S1): a tighter API rate staff set for the organization, with its reason.
+            "request_limit": request_limits.menu_notice(organization_id=actor.organization_id, system=system),
         },
     )
 

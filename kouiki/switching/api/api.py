@@ -7,6 +7,7 @@ from ninja.openapi.docs import Swagger
 
 from kouiki.core.api import KouikiAPI
 from kouiki.identity.access import ACTING_HEADER
+from kouiki.identity.services.request_limits import api_limit
 from kouiki.switching.api.auth import authenticate
 from kouiki.switching.api.common import NAMESPACE, PREFIX, SYSTEM
 from kouiki.switching.api.operations import (
@@ -31,7 +32,9 @@ DESCRIPTION = """\
   そのまま返し、同じキーで別の本文を送ると 422 (`idempotency_key_reused`) です。
 - 一般送配電事業者へ取り次ぐ申請は 202 と受付番号・状況確認URL（`Location`）を返します。
   状況の変化は `GET /events?after=N` で順に読めるほか、登録したHTTPSの通知先へ署名付きで送られます。
-- 流量制限は事業者ごとです。超えると 429 と `Retry-After`（秒）を返します。
+- 流量制限は事業者ごとです。超えると 429 と `Retry-After`（秒）を返します。本機関が貴社に個別の上限を
+  設けたとき（利用の制限）は、429 の `detail` がその上限と理由を示します。
+- システムの停止中（保守作業など）は 503（`code`: `maintenance`）と `Retry-After` を返します。
 - 入力: 番号・コードの全角英数字・ハイフンは半角として扱います。Shift_JIS（CP932）で表せない文字
   （絵文字など）は使えません（422 でその文字を示します）。日付は `YYYY-MM-DD` のみです。
 - 線路: {lines}。線路が扱わない区分の地点は 422（`point_class_mismatch`、扱う機能を示します）です。
@@ -57,6 +60,8 @@ ACTING_FOR_PARAMETER = {
 api = KouikiAPI(
     system=SYSTEM,
     authenticate=authenticate,
+    # A tighter rate staff set for the caller's organization (利用の制限, X-S1).
+    limit=lambda user: api_limit(user, SYSTEM),
     title="スイッチング支援システム API",
     version="1",
     description=DESCRIPTION.format(
