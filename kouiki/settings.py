@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "kouiki.core.views.RejectNulMiddleware",
+    "kouiki.identity.middleware.ClientCertificateMiddleware",
     "kouiki.identity.middleware.PasswordExpiryMiddleware",
     "axes.middleware.AxesMiddleware",
     "kouiki.core.availability.AvailabilityMiddleware",
@@ -358,6 +359,20 @@ KOUIKI_CALLBACK_SWEEP_AFTER_SECONDS = env_int("KOUIKI_CALLBACK_SWEEP_AFTER_SECON
 KOUIKI_CALLBACK_SWEEP_EVERY_SECONDS = env_int("KOUIKI_CALLBACK_SWEEP_EVERY_SECONDS", 60)
 # Plain http:// callbacks to 127.0.0.1 / localhost (a local receiver): tests and DEBUG only.
 KOUIKI_CALLBACK_ALLOW_HTTP_LOOPBACK = env_bool("KOUIKI_CALLBACK_ALLOW_HTTP_LOOPBACK", DEBUG)
+
+# Client certificates (X-C1, ADR 35): "required" refuses the switching and capacity systems (screens
+# and API) to a request without a verified certificate of the user's organization; "off" (the
+# default, `make run`) checks nothing. The proxy (deploy/nginx/) verifies the certificate and
+# passes it in X-Client-Cert / X-Client-Verify, read only from KOUIKI_TRUSTED_PROXIES (addresses;
+# empty: trust nobody). KOUIKI_CLIENT_CA_CERT: the designated issuer's CA certificate(s), PEM; empty
+# outside production: the sandbox's built-in CA under KOUIKI_CLIENT_CA_DIR. The CRL the proxy reads
+# is written to KOUIKI_CLIENT_CRL_PATH, valid for KOUIKI_CLIENT_CRL_DAYS, refreshed daily.
+KOUIKI_CLIENT_CERTIFICATES = os.environ.get("KOUIKI_CLIENT_CERTIFICATES", "off")
+KOUIKI_TRUSTED_PROXIES = env_list("KOUIKI_TRUSTED_PROXIES")
+KOUIKI_CLIENT_CA_CERT = os.environ.get("KOUIKI_CLIENT_CA_CERT", "")
+KOUIKI_CLIENT_CA_DIR = Path(os.environ.get("KOUIKI_CLIENT_CA_DIR", VAR_DIR / "ca"))
+KOUIKI_CLIENT_CRL_PATH = Path(os.environ.get("KOUIKI_CLIENT_CRL_PATH", KOUIKI_CLIENT_CA_DIR / "crl.pem"))
+KOUIKI_CLIENT_CRL_DAYS = env_int("KOUIKI_CLIENT_CRL_DAYS", 7)
 
 # Switching hub (issue 7)
 # The operators' standard lead time from matching to a switching date (docs/decisions/0025), per

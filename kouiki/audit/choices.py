@@ -61,6 +61,13 @@ class Action(models.TextChoices):
     CONTRACTOR_GRANT = "contractor.grant", "業務委託の登録"
     CONTRACTOR_REVOKE = "contractor.revoke", "業務委託の取消"
 
+    # Client certificates (X-C1; identity)
+    CLIENT_CERT_REGISTER = "client_cert.register", "クライアント証明書の登録"
+    CLIENT_CERT_ISSUE = "client_cert.issue", "クライアント証明書の発行（サンドボックス）"
+    CLIENT_CERT_APPROVE = "client_cert.approve", "クライアント証明書の承認"
+    CLIENT_CERT_REJECT = "client_cert.reject", "クライアント証明書の却下"
+    CLIENT_CERT_REVOKE = "client_cert.revoke", "クライアント証明書の失効"
+
     # Applications under review (reviews): one per act of reviews.services
     REVIEW_CREATE = "review.create", "申請の作成"
     REVIEW_SUBMIT = "review.submit", "申請の提出"
@@ -181,6 +188,7 @@ DOMAINS: dict[str, str] = {
     "api_token": "APIトークン",
     "callback": "イベント通知（コールバック）",
     "contractor": "業務委託（受託者）",
+    "client_cert": "クライアント証明書",
     "review": "申請の審査",
     "membership": "加入・会員情報",
     "terms": "利用規約",

@@ -17,6 +17,7 @@ from kouiki.backoffice.views import (
     availability,
     calendar,
     capacity,
+    certificates,
     fees,
     home,
     incidents,
@@ -184,6 +185,13 @@ tso_urls = [
 ]
 
 
+# Back office: client certificates of every participant (/backoffice/certificates/, X-C1).
+certificates_urls = [
+    path("", certificates.certificate_list, name="certificate_list"),
+    path("<int:pk>/", certificates.certificate_detail, name="certificate_detail"),
+]
+
+
 # Back office: the organization's own staff accounts and their roles (/backoffice/staff/).
 staff_urls = [
     path("", staff.staff_list, name="staff_list"),
@@ -287,6 +295,14 @@ AREAS = [
         "スイッチング",
         "一般送配電事業者との電文、検針日程カレンダー、模擬時計",
         SWITCHING,
+    ),
+    Area(
+        "certificates/",
+        certificates_urls,
+        "クライアント証明書",
+        "運用",
+        "スイッチング支援・容量市場システムのクライアント証明書の承認・失効",
+        SWITCHING | CAPACITY,
     ),
     Area(
         "notices/",

@@ -959,7 +959,15 @@ FUNCTIONS: list[Function] = [
     # 契約の終了: on the participant's request (its administrator) or decided by the organization.
     common("X-S3", "契約の終了", frozenset({"A", "O"})),
     # クライアント証明書: the organization issues and revokes; the administrator reports a loss.
-    common("X-C1", "クライアント証明書の管理", frozenset({"A", "O"})),
+    # Built (ADR 35): the administrator's screens in the switching and capacity systems
+    # (<system>:certificates), the back office's (backoffice:certificate_list), the proxy's check.
+    common(
+        "X-C1",
+        "クライアント証明書の管理",
+        frozenset({"A", "O"}),
+        url_name="switching:certificates",
+        built=True,
+    ),
     # X-I1: a rule every registration and change of an account holds (identity.services.persons).
     common("X-I1", "管理者ID・ユーザIDの発行ルール", SYSTEM, surface="system", built=True),
     # 受託者 (ADR 32): the grants are the switching administrator's screens (switching:contractor_grants),

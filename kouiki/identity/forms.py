@@ -332,3 +332,47 @@ class RightsForm(forms.Form):
         if data.get("preset") == "custom" and not data.get("functions"):
             self.add_error("functions", "利用できる機能を1つ以上選択してください。")
         return data
+
+
+# --- client certificates (X-C1) -----------------------------------------------------------------
+
+
+class CertificateRegisterForm(forms.Form):
+    """The administrator registers a certificate the designated issuer issued (its PEM file)."""
+
+    name = TextField(
+        label="クライアント名",
+        max_length=100,
+        help_text="証明書を設定する端末がわかる名前（例: 本社 業務端末1）",
+        error_messages={"required": "クライアント名を入力してください。"},
+    )
+    pem = forms.FileField(
+        label="証明書ファイル（PEM形式）",
+        help_text=(
+            "指定発行者から取得したクライアント証明書（-----BEGIN CERTIFICATE----- で始まるファイル）。"
+            "秘密鍵は選択しないでください。"
+        ),
+        error_messages={"required": "証明書ファイルを選択してください。", "empty": "ファイルが空です。"},
+    )
+
+
+class CertificateIssueForm(forms.Form):
+    """The sandbox: the built-in CA issues a certificate for one client."""
+
+    name = TextField(
+        label="クライアント名",
+        max_length=100,
+        help_text="証明書を設定する端末がわかる名前（例: デモ端末1）",
+        error_messages={"required": "クライアント名を入力してください。"},
+    )
+
+
+class CertificateReasonForm(forms.Form):
+    """A reason: of a loss or theft reported, of a rejection or revocation by staff."""
+
+    reason = TextField(
+        label="理由・状況",
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "理由・状況を入力してください。"},
+    )

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.tasks import task
 
 from kouiki.core.periodic import register_periodic
-from kouiki.identity.services import switching_users
+from kouiki.identity.services import certificate_authority, switching_users
 
 
 @task()
@@ -18,4 +18,15 @@ def disable_idle_switching_users() -> list[str]:
 
 register_periodic(
     "identity.disable_idle_switching_users", every=timedelta(days=1), task=disable_idle_switching_users
+)
+
+
+@task()
+def publish_client_certificate_crl() -> str:
+    """X-C1: rewrite the CRL the proxy reads well before its nextUpdate (KOUIKI_CLIENT_CRL_DAYS)."""
+    return str(certificate_authority.publish_crl() or "")
+
+
+register_periodic(
+    "identity.publish_client_certificate_crl", every=timedelta(days=1), task=publish_client_certificate_crl
 )

@@ -10,6 +10,7 @@ from kouiki.core.systems import System
 from kouiki.identity.views import (
     auth,
     callbacks,
+    certificates,
     contractors,
     member,
     otp,
@@ -36,6 +37,16 @@ def patterns_for(name: str) -> list[URLPattern]:
             kwargs,
             name="password_reset_confirm",
         ),
+        # クライアント証明書 (X-C1): the administrator's, in the switching and capacity systems alike
+        path("certificates/", certificates.certificate_list, kwargs, name="certificates"),
+        path("certificates/issue/", certificates.certificate_issue, kwargs, name="certificate_issue"),
+        path(
+            "certificates/<int:pk>/bundle/",
+            certificates.certificate_bundle,
+            kwargs,
+            name="certificate_bundle",
+        ),
+        path("certificates/<int:pk>/loss/", certificates.certificate_loss, kwargs, name="certificate_loss"),
     ]
 
 

@@ -23,10 +23,12 @@ from kouiki.audit.services import record
 from kouiki.core.api import Unauthenticated
 from kouiki.core.caching import Generation, LocalCache
 from kouiki.core.errors import InvalidTransition, NotFound, ValidationFailed
+from kouiki.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.systems import System
 from kouiki.identity.access import require_administrator
 from kouiki.identity.models import AccountKind, ApiToken, User
 from kouiki.identity.selectors import locked_usernames, role_codes
+from kouiki.identity.services import certificates
 
 SECRET_PREFIX = "kk_"
 DISPLAY_PREFIX_LENGTH = 8
@@ -197,6 +199,11 @@ def authenticate_bearer(request: HttpRequest, *, system: str) -> User:
         raise Unauthenticated(
             "APIトークンが無効です（誤り、失効、またはユーザが利用できない状態です）。", code="invalid_token"
         )
+    # X-C1: with KOUIKI_CLIENT_CERTIFICATES=required, the token's organization's active client
+    # certificate must be the one the proxy verified (403 client_certificate_*).
+    refused = certificates.refusal(request, user, system)
+    if refused is not None:
+        raise Forbidden(refused.message, code=refused.code)
     return user
 
 

@@ -66,6 +66,14 @@ def system_menu(request: HttpRequest, actor: User, system: str) -> HttpResponse:
                 ],
             )
         )
+    # クライアント証明書 (X-C1): a function of both systems, the administrator's.
+    if is_administrator(actor, system):
+        groups.append(
+            (
+                "クライアント証明書（管理者機能）",
+                [{"id": "X-C1", "name": "クライアント証明書", "url": reverse(f"{system}:certificates")}],
+            )
+        )
     kind = participant_kind_in(actor, system) if system == System.SWITCHING else None
     # 業務委託 (X-I2): the principal's administrator grants; a contractor's users see their principals.
     if kind == ParticipantKind.CONTRACTOR:
