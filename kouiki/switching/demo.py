@@ -9,11 +9,12 @@ service that sets a known password without a forced change (a demo-only need).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from kouiki.core.calendar import JST
 from kouiki.core.systems import Role, System
@@ -23,7 +24,8 @@ from kouiki.identity.models import Enrollment, PasswordHistory, User
 from kouiki.identity.selectors import organization_by_code
 from kouiki.identity.services import create_organization
 from kouiki.identity.services.tokens import ensure_demo_token
-from kouiki.switching.models import CLASS_VOLTAGE, PointClass, SupplyPoint, Voltage
+from kouiki.switching.models import CLASS_VOLTAGE, LeakIncident, PointClass, SupplyPoint, Voltage
+from kouiki.switching.services import incidents
 from kouiki.switching.services.registry import register_supply_point
 from kouiki.tso.choices import READING_CODES
 
@@ -119,7 +121,36 @@ def load() -> int:
                 created += billing_contractor(organization)
         for number, fields in points(organizations[RETAILER_A], organizations[RETAILER_B]):
             created += _point(number, fields)
+        created += leak_incident(organizations[RETAILER_B])
     return created
+
+
+def leak_incident(organization: Organization) -> int:
+    """新電力B's leak incident in progress (SW-P3, docs/demo.md): two Tokyo customers, one told."""
+    if LeakIncident.objects.filter(organization=organization).exists():
+        return 0
+    admin = User.objects.get(username=participant_username(organization.code, "adm001"))
+    found = timezone.localdate() - timedelta(days=3)
+    numbers = [f"03{serial:020d}" for serial in (19, 20)]
+    incident = incidents.record_incident(
+        actor=admin,
+        kind="leak",
+        summary="需要者2件の氏名・住所を記載した書類を、誤って別の取引先にメールで送付した。",
+        data_items="需要者氏名、需要場所住所",
+        occurred_on=found,
+        found_on=found,
+        cause="送信先アドレスの選択誤り（確認手順の不備）",
+        supply_point_numbers=numbers,
+    )
+    incidents.record_notifications(
+        actor=admin,
+        incident_id=incident.pk,
+        supply_point_numbers=numbers[:1],
+        outcome="notified",
+        notified_on=found,
+        method="phone",
+    )
+    return 1
 
 
 def _organization(retailer: DemoRetailer) -> tuple[Organization, int]:
