@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "kouiki.capacity",
     "kouiki.notices",
     "kouiki.bulk",
+    "kouiki.government",
     "kouiki.backoffice",
 ]
 

@@ -170,6 +170,13 @@ class Action(models.TextChoices):
     AVAILABILITY_LIMIT_SET = "availability.limit_set", "利用制限（要求数の上限）の設定"
     AVAILABILITY_LIMIT_REMOVE = "availability.limit_remove", "利用制限の解除"
 
+    # Information to government agencies (X-G1; government)
+    GOVERNMENT_REQUEST_RECORD = "government.request_record", "行政機関からの情報提供依頼の記録"
+    GOVERNMENT_REQUEST_APPROVE = "government.request_approve", "行政機関への情報提供の承認"
+    GOVERNMENT_REQUEST_REJECT = "government.request_reject", "行政機関への情報提供の却下"
+    GOVERNMENT_PROVIDE = "government.provide", "行政機関への情報提供（ファイル作成）"
+    GOVERNMENT_DOWNLOAD = "government.download", "行政機関への情報提供ファイルのダウンロード"
+
     # The back office: closing days, mail, the audit log itself (backoffice)
     CALENDAR_CLOSING_DAY_ADD = "calendar.closing_day_add", "休業日の追加"
     CALENDAR_CLOSING_DAY_REMOVE = "calendar.closing_day_remove", "休業日の削除"
@@ -199,6 +206,7 @@ DOMAINS: dict[str, str] = {
     "bulk": "一括登録（CSV）",
     "switching": "スイッチング",
     "tso": "送配電連携",
+    "government": "行政機関への情報提供",
     "availability": "利用の停止・制限",
     "calendar": "休業日",
     "outbox": "送信メール",

@@ -19,13 +19,13 @@ from kouiki.backoffice.views import (
     capacity,
     certificates,
     fees,
+    government,
     home,
     incidents,
     joining,
     members,
     notices,
     outbox,
-    participants,
     reading_calendars,
     reviews,
     staff,
@@ -33,6 +33,7 @@ from kouiki.backoffice.views import (
     terms,
     tso,
 )
+from kouiki.government.choices import ROLES as GOVERNMENT_ROLES
 from kouiki.identity.access import has_staff_role, staff_role_required
 from kouiki.identity.choices import StaffRole
 
@@ -193,6 +194,18 @@ certificates_urls = [
 ]
 
 
+# Back office: information to government agencies (/backoffice/government/, X-G1).
+government_urls = [
+    path("", government.request_list, name="government_list"),
+    path("new/", government.request_create, name="government_create"),
+    path("<int:pk>/", government.request_detail, name="government_detail"),
+    path("<int:pk>/approve/", government.request_approve, name="government_approve"),
+    path("<int:pk>/reject/", government.request_reject, name="government_reject"),
+    path("<int:pk>/provide/", government.request_provide, name="government_provide"),
+    path("<int:pk>/files/<int:file_pk>/", government.file_download, name="government_file"),
+]
+
+
 # Back office: the organization's own staff accounts and their roles (/backoffice/staff/).
 staff_urls = [
     path("", staff.staff_list, name="staff_list"),
@@ -211,14 +224,6 @@ availability_urls = [
     path("<int:pk>/end/", availability.stop_end, name="availability_end"),
     path("limits/", availability.limits, name="request_limits"),
     path("limits/<int:pk>/remove/", availability.limit_remove, name="request_limit_remove"),
-]
-
-
-# Back office: participants' use of the systems (/backoffice/participants/, X-S2, X-S3, SW-P4, X-L1).
-participants_urls = [
-    path("", participants.use_list, name="participant_uses"),
-    path("<str:code>/use/", participants.participant_use, name="participant_use"),
-    path("<str:code>/retained/", participants.retained_data, name="participant_retained"),
 ]
 
 
@@ -349,12 +354,12 @@ AREAS = [
         OPERATIONS | STAFF_ADMIN,
     ),
     Area(
-        "participants/",
-        participants_urls,
-        "事業者の利用状態",
+        "government/",
+        government_urls,
+        "行政機関への情報提供",
         "運用",
-        "利用の中断とその解除、利用終了の申請の完了、契約の終了、利用終了事業者の保存データの閲覧",
-        OPERATIONS | STAFF_ADMIN,
+        "資源エネルギー庁・電力・ガス取引監視等委員会などからの依頼の記録、別の職員による承認、提供ファイルの作成と提供の記録",
+        GOVERNMENT_ROLES,
     ),
     Area("audit/", audit_urls, "監査ログ", "運用", "すべての操作の記録の検索とCSV出力", STAFF_ADMIN),
     Area(

@@ -6,10 +6,13 @@ another organization's object is NotFound. Staff (CAP-R1 / CAP-P1 "O") see every
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from kouiki.capacity.choices import SupplierKind
 from kouiki.capacity.models import (
     Operator,
     OperatorVersion,
@@ -300,3 +303,63 @@ def open_source_application_count(*, actor: User, operator: Operator) -> int:
         .filter(kind__in=SOURCE_KINDS, state__in=reviews.OPEN)
         .count()
     )
+
+
+# --- provision to government agencies (X-G1, seed 002 §4.3: never any personal data) ------------------
+# These reads never touch a personal field: no representative's or contact person's name, phone or
+# e-mail, no administrator, no owner's name, no location or point number of a power source (which
+# may be a person's home). Organizations' names, addresses and main phone numbers are not personal.
+
+
+def operator_rows(
+    *, actor: User, since: datetime, until: datetime, organization_codes: list[str]
+) -> Iterator[dict[str, Any]]:
+    """Operators registered in [since, until) (only those of `organization_codes` when given)."""
+    require_staff(actor)
+    found = Operator.objects.filter(registered_at__gte=since, registered_at__lt=until).select_related(
+        "organization"
+    )
+    if organization_codes:
+        found = found.filter(organization__code__in=organization_codes)
+    for operator in found.order_by("organization__code").iterator(chunk_size=500):
+        yield {
+            "code": operator.organization.code,
+            "name": operator.name,
+            "corporate_number": operator.corporate_number,
+            "address": operator.address,
+            "phone": operator.phone,
+            "supplier_kinds": "・".join(SupplierKind(kind).label for kind in operator.supplier_kinds),
+            "source_ownership": operator.get_source_ownership_display(),
+            "bid_intent": "あり" if operator.bid_intent else "なし",
+            "status": operator.get_status_display(),
+            "registered_at": operator.registered_at,
+            "contract_ended_at": operator.contract_ended_at,
+        }
+
+
+def source_rows(
+    *, actor: User, since: datetime, until: datetime, organization_codes: list[str]
+) -> Iterator[dict[str, Any]]:
+    """Power sources registered in [since, until) (only those of operators of `organization_codes`
+    when given)."""
+    require_staff(actor)
+    found = PowerSource.objects.filter(registered_at__gte=since, registered_at__lt=until).select_related(
+        "operator__organization"
+    )
+    if organization_codes:
+        found = found.filter(operator__organization__code__in=organization_codes)
+    for source in found.order_by("source_id").iterator(chunk_size=500):
+        yield {
+            "source_id": source.source_id,
+            "code": source.operator.organization.code,
+            "name": source.name,
+            "area": source.get_area_display(),
+            "category": source.get_category_display(),
+            "generation_type": source.get_generation_type_display(),
+            "installed_capacity_kw": source.installed_capacity_kw,
+            "expected_capacity_kw": source.expected_capacity_kw,
+            "ownership": source.get_ownership_display(),
+            "operation_start": source.operation_start,
+            "status": source.get_status_display(),
+            "registered_at": source.registered_at,
+        }

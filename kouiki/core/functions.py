@@ -973,6 +973,7 @@ FUNCTIONS: list[Function] = [
     # 受託者 (ADR 32): the grants are the switching administrator's screens (switching:contractor_grants),
     # acting for a principal is the access layer's (access.act_for), on every surface.
     common("X-I2", "受託者による利用", SYSTEM, surface="system", built=True),
-    common("X-G1", "行政機関への情報提供", O),
+    # Staff record an agency's request, another approves, the scope is exported once (back office).
+    common("X-G1", "行政機関への情報提供", O, url_name="backoffice:government_list", built=True),
     common("X-L1", "利用ログの保存", SYSTEM, surface="system"),
 ]
