@@ -26,6 +26,7 @@ from kouiki.backoffice.views import (
     members,
     notices,
     outbox,
+    participants,
     reading_calendars,
     reviews,
     staff,
@@ -227,6 +228,14 @@ availability_urls = [
 ]
 
 
+# Back office: participants' use of the systems (/backoffice/participants/, X-S2, X-S3, SW-P4, X-L1).
+participants_urls = [
+    path("", participants.use_list, name="participant_uses"),
+    path("<str:code>/use/", participants.participant_use, name="participant_use"),
+    path("<str:code>/retained/", participants.retained_data, name="participant_retained"),
+]
+
+
 # Who may use an area: the staff roles (StaffRole) it is open to. Operations common to every
 # business (notices, terms, closing days, sent mail) are open to every operating role.
 REVIEWER = frozenset({StaffRole.REVIEWER.value})
@@ -360,6 +369,14 @@ AREAS = [
         "運用",
         "資源エネルギー庁・電力・ガス取引監視等委員会などからの依頼の記録、別の職員による承認、提供ファイルの作成と提供の記録",
         GOVERNMENT_ROLES,
+    ),
+    Area(
+        "participants/",
+        participants_urls,
+        "事業者の利用状態",
+        "運用",
+        "利用の中断とその解除、利用終了の申請の完了、契約の終了、利用終了事業者の保存データの閲覧",
+        OPERATIONS | STAFF_ADMIN,
     ),
     Area("audit/", audit_urls, "監査ログ", "運用", "すべての操作の記録の検索とCSV出力", STAFF_ADMIN),
     Area(

@@ -430,3 +430,31 @@ def is_paused(organization_id: int, system: str) -> bool:
     suspended. (A terminated participant's is refused, not paused: the access layer says so.)"""
     use = use_of(organization_id, system)
     return use is not None and use.state == UseState.SUSPENDED
+
+
+def system_uses(*, state: str = "", query: str = "") -> QuerySet[SystemUse]:
+    """Every participant whose use of a system is not plainly in use — suspended, asked to end,
+    ended — newest decision first (the back office); `query`: a 事業者コード or part of a name."""
+    found = SystemUse.objects.exclude(state=UseState.ACTIVE).select_related(
+        "organization", "decided_by", "requested_by"
+    )
+    if state:
+        found = found.filter(state=state)
+    if query:
+        found = found.filter(Q(organization__code=query) | Q(organization__name__icontains=query))
+    return found.order_by("-since", "-id")
+
+
+def uses_by_system(organization_id: int) -> dict[str, SystemUse]:
+    """The organization's rows by system, with who decided and who asked (the back office)."""
+    rows = SystemUse.objects.filter(organization_id=organization_id).select_related(
+        "decided_by", "requested_by"
+    )
+    return {row.system: row for row in rows}
+
+
+def enrolled_systems(organization_id: int) -> list[str]:
+    """The systems some user of the organization is enrolled in."""
+    return sorted(
+        set(Enrollment.objects.filter(user__organization_id=organization_id).values_list("system", flat=True))
+    )

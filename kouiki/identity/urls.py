@@ -17,6 +17,7 @@ from kouiki.identity.views import (
     portal,
     switching_users,
     system,
+    system_use,
     tokens,
 )
 
@@ -29,6 +30,8 @@ def patterns_for(name: str) -> list[URLPattern]:
         path("login/otp/", auth.protect(auth.participant_otp), kwargs, name="login_otp"),
         path("logout/", auth.logout_view, kwargs, name="logout"),
         path("profile/", system.system_profile, kwargs, name="profile"),
+        # 利用終了の申請 (X-S3): the administrator's, in the switching and capacity systems alike
+        path("termination/", system_use.termination, kwargs, name="termination"),
         path("password/change/", auth.protect(system.system_password_change), kwargs, name="password_change"),
         path("password/reset/", auth.protect(auth.password_reset_request), kwargs, name="password_reset"),
         path(

@@ -91,6 +91,14 @@ def system_menu(request: HttpRequest, actor: User, system: str) -> HttpResponse:
                 [{"id": "X-I2", "name": "業務委託（受託者）", "url": reverse("switching:contractor_grants")}],
             )
         )
+    # 利用終了の申請 (X-S3): the administrator's, in both systems.
+    if is_administrator(actor, system):
+        groups.append(
+            (
+                "契約（管理者機能）",
+                [{"id": "X-S3", "name": "利用終了の申請", "url": reverse(f"{system}:termination")}],
+            )
+        )
     return render(
         request,
         "identity/system/menu.html",
