@@ -875,7 +875,18 @@ FUNCTIONS: list[Function] = [
         url_name="sw:incidents",
         built=True,
     ),
-    switching("SW-P4", "利用終了時の共同利用の終了と情報の保存", "", who=O, api=False, menu=None),
+    # SW-P4: the access layer refuses a terminated participant (X-S3); staff read its retained
+    # cancel-forward data from 事業者の利用状態, each read recorded (switching/services/retained.py).
+    switching(
+        "SW-P4",
+        "利用終了時の共同利用の終了と情報の保存",
+        "",
+        who=O,
+        api=False,
+        menu=None,
+        url_name="backoffice:participant_uses",
+        built=True,
+    ),
     # ------------------------------------------------------------------------------------------
     # 3. 容量市場システム (seed 002)
     # ------------------------------------------------------------------------------------------
@@ -955,9 +966,12 @@ FUNCTIONS: list[Function] = [
         url_name="backoffice:availability",
         built=True,
     ),
-    common("X-S2", "利用の中断", O),
+    # 利用の中断: staff, in the back office (事業者の利用状態, identity/services/system_use.py).
+    common("X-S2", "利用の中断", O, url_name="backoffice:participant_uses", built=True),
     # 契約の終了: on the participant's request (its administrator) or decided by the organization.
-    common("X-S3", "契約の終了", frozenset({"A", "O"})),
+    # The administrator applies on /<system>/termination/ (switching and capacity); staff complete
+    # it or end a contract on a ground of the system's terms in the back office.
+    common("X-S3", "契約の終了", frozenset({"A", "O"}), url_name="switching:termination", built=True),
     # クライアント証明書: the organization issues and revokes; the administrator reports a loss.
     # Built (ADR 35): the administrator's screens in the switching and capacity systems
     # (<system>:certificates), the back office's (backoffice:certificate_list), the proxy's check.
@@ -975,5 +989,6 @@ FUNCTIONS: list[Function] = [
     common("X-I2", "受託者による利用", SYSTEM, surface="system", built=True),
     # Staff record an agency's request, another approves, the scope is exported once (back office).
     common("X-G1", "行政機関への情報提供", O, url_name="backoffice:government_list", built=True),
-    common("X-L1", "利用ログの保存", SYSTEM, surface="system"),
+    # X-L1: nothing is deleted at termination; KOUIKI_RETENTION_* say how long each kind is kept.
+    common("X-L1", "利用ログの保存", SYSTEM, surface="system", built=True),
 ]
