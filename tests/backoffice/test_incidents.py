@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import time_machine
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from kouiki.audit.choices import Action
 from kouiki.audit.models import Event
@@ -39,14 +39,6 @@ def retailer_a(db: None) -> Retailer:
 @pytest.fixture
 def retailer_b(db: None) -> Retailer:
     return make_retailer("9102", "新電力B株式会社")
-
-
-def _use_screen_exists() -> bool:
-    try:
-        reverse("backoffice:participant_use", args=["9102"])
-    except NoReverseMatch:
-        return False
-    return True
 
 
 def _incident(retailer: Retailer, serial: int = 1) -> tuple[LeakIncident, str]:
@@ -84,9 +76,6 @@ def test_staff_see_every_incident_each_read_recorded_and_reach_the_suspension(
     assert staff_client.get("/backoffice/switching/incidents/999999/").status_code == 404
 
 
-# Part B's screen of a participant's use (X-S2) is built in parallel: until it is there, the incident
-# page says so instead of linking (this test then is expected to fail, and must pass once it is).
-@pytest.mark.xfail(not _use_screen_exists(), reason="backoffice:participant_use not there yet", strict=True)
 def test_an_incident_links_to_the_suspension_of_its_participant_with_the_reason(
     staff_client: Client, retailer_b: Retailer
 ) -> None:
@@ -95,8 +84,12 @@ def test_an_incident_links_to_the_suspension_of_its_participant_with_the_reason(
     url = reverse("backoffice:participant_use", args=["9102"])
     assert f'href="{url}?reason=' in page
     link = next(part for part in page.split('href="') if part.startswith(url)).split('"')[0]
-    reason = parse_qs(urlsplit(link.replace("&amp;", "&")).query)["reason"][0]
+    link = link.replace("&amp;", "&")
+    reason = parse_qs(urlsplit(link).query)["reason"][0]
     assert mine.number in reason and "毀損" in reason
+    # The participant's use screen opens with the suspension's reason filled in.
+    use_page = staff_client.get(link)
+    assert use_page.status_code == 200 and reason in use_page.content.decode()
 
 
 def test_staff_record_an_incident_for_a_participant_and_keep_notes(

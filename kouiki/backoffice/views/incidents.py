@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kouiki.core.catalog import implements
@@ -35,13 +35,9 @@ if TYPE_CHECKING:
 PAGE_SIZE = 50
 
 
-def suspend_url(incident: LeakIncident) -> str | None:
-    """The participant's use screen (X-S2) with the suspension's reason filled in; None while the
-    screen is not there."""
-    try:
-        url = reverse("backoffice:participant_use", args=[incident.organization.code])
-    except NoReverseMatch:
-        return None
+def suspend_url(incident: LeakIncident) -> str:
+    """The participant's use screen (X-S2) with the suspension's reason filled in."""
+    url = reverse("backoffice:participant_use", args=[incident.organization.code])
     kind = incident.get_kind_display()
     reason = f"漏えい等事案 {incident.number}（{kind}、発覚日 {incident.found_on:%Y-%m-%d}）"
     return f"{url}?{urlencode({'reason': reason})}"
