@@ -5,12 +5,13 @@ and lifting a suspension resumes what waited."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
+from django.utils import timezone
 
 from kouiki.audit.models import Event
 from kouiki.bulk import services as bulk
@@ -336,3 +337,29 @@ def test_retention_periods_follow_the_settings(settings: Any) -> None:
     kept = {r.kind: r.until.isoformat() for r in system_use.retention(ended, System.SWITCHING)}
     assert kept == {"user_data": "2033-02-28", "personal_data": "2031-02-28", "usage_logs": "2035-02-28"}
     assert "personal_data" not in {r.kind for r in system_use.retention(ended, System.CAPACITY)}
+
+
+def test_retention_due_lists_what_is_past_its_period_and_deletes_nothing(
+    retailer: Retailer, officer: User
+) -> None:
+    from io import StringIO
+
+    import time_machine
+    from django.core.management import call_command
+
+    system_use.terminate(
+        actor=officer,
+        organization=retailer.organization,
+        system=System.SWITCHING,
+        ground="antisocial",
+        text="判明",
+    )
+    out = StringIO()
+    call_command("retention_due", stdout=out)
+    assert out.getvalue().strip() == "保存期間が経過したデータはありません。"
+    with time_machine.travel(timezone.now() + timedelta(days=365 * 4), tick=False):
+        out = StringIO()
+        call_command("retention_due", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 1 and "廃止取次データ" in lines[0] and "保存期間経過" in lines[0]
+    assert SystemUse.objects.filter(state=UseState.TERMINATED).count() == 1
