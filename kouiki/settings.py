@@ -368,7 +368,10 @@ KOUIKI_CALLBACK_ALLOW_HTTP_LOOPBACK = env_bool("KOUIKI_CALLBACK_ALLOW_HTTP_LOOPB
 # empty: trust nobody). KOUIKI_CLIENT_CA_CERT: the designated issuer's CA certificate(s), PEM; empty
 # outside production: the sandbox's built-in CA under KOUIKI_CLIENT_CA_DIR. The CRL the proxy reads
 # is written to KOUIKI_CLIENT_CRL_PATH, valid for KOUIKI_CLIENT_CRL_DAYS, refreshed daily.
-KOUIKI_CLIENT_CERTIFICATES = os.environ.get("KOUIKI_CLIENT_CERTIFICATES", "off")
+KOUIKI_CLIENT_CERTIFICATES = os.environ.get("KOUIKI_CLIENT_CERTIFICATES", "off").strip().lower()
+if KOUIKI_CLIENT_CERTIFICATES not in {"off", "required"}:
+    # A typo must not switch the check off silently.
+    raise ImproperlyConfigured("KOUIKI_CLIENT_CERTIFICATES must be 'off' or 'required'.")
 KOUIKI_TRUSTED_PROXIES = env_list("KOUIKI_TRUSTED_PROXIES")
 KOUIKI_CLIENT_CA_CERT = os.environ.get("KOUIKI_CLIENT_CA_CERT", "")
 KOUIKI_CLIENT_CA_DIR = Path(os.environ.get("KOUIKI_CLIENT_CA_DIR", VAR_DIR / "ca"))
