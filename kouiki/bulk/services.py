@@ -36,6 +36,7 @@ from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.bulk import registry
 from kouiki.bulk.models import ACTIVE_STATES, BulkFile, BulkRow, FileState, RowState
+from kouiki.core import maintenance
 from kouiki.core.csvio import CsvRow, RowError, decode_csv_bytes, read_csv, size_error, write_csv
 from kouiki.core.errors import Forbidden, InvalidTransition, KouikiError, NotFound, ValidationFailed
 from kouiki.identity.access import act_for_organization, organization_of, require_function, usable
@@ -368,8 +369,9 @@ def run(file_id: int, *, max_batches: int | None = None) -> str:
 
 
 def _waits(file_id: int) -> bool:
-    """Whether the file waits: its organization's use of its system — or, for a contractor's file,
-    the contractor's — is suspended. It keeps its state and its rows; no attempt is counted."""
+    """Whether the file waits: its system is stopped (X-S1), or its organization's use of its
+    system — or, for a contractor's file, the contractor's — is suspended (X-S2). It keeps its
+    state and its rows; no attempt is counted. After a stop the sweep enqueues it again."""
     found = (
         BulkFile.objects.filter(pk=file_id)
         .values_list("organization_id", "uploaded_by__organization_id", "system")
@@ -378,8 +380,10 @@ def _waits(file_id: int) -> bool:
     if found is None:
         return False
     organization_id, uploader_organization_id, system = found
-    return is_paused(organization_id, system) or (
-        uploader_organization_id is not None and is_paused(uploader_organization_id, system)
+    return (
+        maintenance.paused(system)
+        or is_paused(organization_id, system)
+        or (uploader_organization_id is not None and is_paused(uploader_organization_id, system))
     )
 
 
@@ -670,8 +674,11 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
                 reclaimed += 1
                 transaction.on_commit(partial(enqueue, pk), robust=True)
     stale = now - timedelta(seconds=settings.KOUIKI_BULK_SWEEP_AFTER_SECONDS)
-    lost = BulkFile.objects.filter(state__in=ACTIVE_STATES, claimed_until__isnull=True).filter(
-        Q(enqueued_at__lte=stale) | Q(enqueued_at__isnull=True, created_at__lte=stale)
+    lost = (
+        BulkFile.objects.filter(state__in=ACTIVE_STATES, claimed_until__isnull=True)
+        .filter(Q(enqueued_at__lte=stale) | Q(enqueued_at__isnull=True, created_at__lte=stale))
+        # A stopped system's files wait for the end of the stop (X-S1), then go on from here.
+        .exclude(system__in=maintenance.paused_systems())
     )
     for pk in lost.values_list("pk", flat=True)[:SWEEP_BATCH]:
         with transaction.atomic():

@@ -32,6 +32,8 @@ from kouiki.core.outbox import queue_mail
 from kouiki.core.systems import System
 from kouiki.tso.models import MessageState
 from kouiki.tso.services import delivery
+from tests.bulk.conftest import FUNCTION_ID as BULK_FUNCTION
+from tests.bulk.conftest import handler  # noqa: F401 - the bulk function's fixture
 from tests.tasks import run_ready_tasks
 from tests.tso.conftest import START, FakeHub, hub, registry, tso_settings  # noqa: F401 - fixtures
 from tests.tso.test_delivery import delivery_tasks, fresh, submit
@@ -278,3 +280,39 @@ def test_mail_waits_only_while_every_system_is_stopped(clock: Any, mailoutbox: l
     assert outbox_delivery.sweep()["requeued"] == 1
     assert outbox_delivery.deliver(second.pk) == "sent"
     assert len(mailoutbox) == 2
+
+
+def test_a_bulk_file_stops_between_batches_during_a_stop_and_the_sweep_resumes_it_after(
+    clock: Any,
+    handler: Any,  # noqa: F811
+) -> None:
+    from kouiki.bulk import registry as bulk_registry
+    from kouiki.bulk import services as bulk
+    from kouiki.bulk.models import BulkFile
+    from tests.api.conftest import make_retailer
+    from tests.bulk.conftest import make_function
+
+    retailer = make_retailer("9101", "新電力A株式会社")
+    bulk_registry.register(make_function(handler, batch_size=1))
+    rows = "".join(f"03{n:020d},需要者 {n},1\r\n" for n in range(1, 4))
+    file = bulk.upload(
+        actor=retailer.user,
+        function_id=BULK_FUNCTION,
+        name="a.csv",
+        data=("供給地点特定番号,需要者名,更新フラグ\r\n" + rows).encode("cp932"),
+    )
+    bulk.confirm(actor=retailer.user, file=file)
+    assert bulk.run(file.pk, max_batches=1) == "stopped"
+    BulkFile.objects.filter(pk=file.pk).update(claimed_until=None)
+    attempts = BulkFile.objects.get(pk=file.pk).attempts
+
+    window = stop(System.SWITCHING)
+    assert bulk.run(file.pk) == "paused"
+    assert BulkFile.objects.get(pk=file.pk).attempts == attempts  # waiting burns no attempt
+    clock.move_to(START + timedelta(minutes=10))
+    assert bulk.sweep()["requeued"] == 0  # held while the system is stopped
+
+    maintenance.end_window(pk=window.pk, ended_by="試験 職員")
+    assert bulk.sweep()["requeued"] == 1
+    assert bulk.run(file.pk) == "done"
+    assert handler.applied == [2, 3, 4]
