@@ -286,6 +286,23 @@ class Acting:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
 
 
+def administrator_emails(*, organization_id: int, system: str) -> list[str]:
+    """The sorted addresses of an organization's active administrators of `system`: whom a mail
+    about the organization's use of the system goes to (a leak incident staff recorded for it)."""
+    return sorted(
+        set(
+            User.objects.filter(
+                organization_id=organization_id,
+                is_active=True,
+                enrollments__system=system,
+                enrollments__role=Role.ADMIN,
+            )
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+
+
 def organization_code(organization_id: int) -> str | None:
     """The 事業者コード of an organization, by its id."""
     return Organization.objects.filter(pk=organization_id).values_list("code", flat=True).first()

@@ -124,6 +124,10 @@ def test_staff_record_an_incident_for_a_participant_and_keep_notes(
     incident = LeakIncident.objects.get()
     assert created.status_code == 302 and incident.organization == retailer_b.organization
     assert "本機関の職員が" in OutboxMessage.objects.get(template="switching/mail/incident_recorded").body
+    # The participant's administrators are told the organization recorded it (its users are not).
+    told = OutboxMessage.objects.get(template="switching/mail/incident_recorded_for_you")
+    assert told.to == [retailer_b.admin.email] and incident.number in told.subject
+    assert point not in told.body
 
     act = f"/backoffice/switching/incidents/{incident.pk}/"
     assert "メモを入力してください。" in staff_client.post(act + "note/", {"body": ""}).content.decode()

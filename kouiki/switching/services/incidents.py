@@ -7,7 +7,8 @@ tracks, per customer, the notification (連絡済み, or 連絡がつかない a
 publication of the facts and the prevention measures or one of the four exceptions of §4.6 with its
 justification. An incident closes only when no customer is left unnotified and the publication or
 an exception is recorded (exception ① only when every customer was reached). Every act is audited;
-the switching desk is told of each new incident by mail; staff keep notes on it.
+the switching desk is told of each new incident by mail (and the participant's administrators of
+one the staff recorded for it); staff keep notes on it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from kouiki.core.errors import Conflict, InvalidTransition, ValidationFailed
 from kouiki.core.japanese import normalize_supply_point_number
 from kouiki.core.outbox import queue_mail
 from kouiki.identity.access import function, is_staff, require_staff
-from kouiki.identity.selectors import organization_by_code
+from kouiki.identity.selectors import administrator_emails, organization_by_code
 from kouiki.switching.models import (
     Application,
     IncidentKind,
@@ -156,6 +157,7 @@ def record_incident(
     """Record an incident of the actor's participant (staff: of the participant whose 事業者コード
     they give), with the customers it touched; the switching desk is told by mail."""
     owner = participant_id(actor)
+    by_staff = owner is None
     if owner is None:  # staff, for the participant they name
         organization = organization_by_code(organization_code) if organization_code else None
         if organization is None:
@@ -185,16 +187,23 @@ def record_incident(
         IncidentPoint.objects.bulk_create(IncidentPoint(incident=incident, supply_point=p) for p in points)
         incident = LeakIncident.objects.select_related("organization").get(pk=incident.pk)
         _audit(actor, Action.SWITCHING_INCIDENT_RECORD, incident, kind=kind, points=len(points))
+        context = {
+            "incident": incident,
+            "points": len(points),
+            "by_staff": by_staff,
+            "site_url": settings.SITE_URL,
+        }
         queue_mail(
             to=settings.KOUIKI_SWITCHING_DESK_MAIL,
             template="switching/mail/incident_recorded",
-            context={
-                "incident": incident,
-                "points": len(points),
-                "by_staff": owner != getattr(actor, "organization_id", None),
-                "site_url": settings.SITE_URL,
-            },
+            context=context,
         )
+        administrators = administrator_emails(organization_id=owner, system=SYSTEM) if by_staff else []
+        if administrators:
+            # Recorded by the organization for the participant: its administrators are told.
+            queue_mail(
+                to=administrators, template="switching/mail/incident_recorded_for_you", context=context
+            )
     return incident
 
 
@@ -340,7 +349,9 @@ def closing_refusals(incident: LeakIncident) -> list[str]:
     if incident.exception == PublicationException.ALL_NOTIFIED and _not_reached(incident):
         missing.append("連絡がついていない需要者がいるため、例外①には該当しません。公表を記録してください。")
     elif not incident.is_published and not incident.exception:
-        missing.append("事実関係及び再発防止策の公表、又は公表しない例外（①〜④）とその根拠を記録してください。")
+        missing.append(
+            "事実関係及び再発防止策の公表、又は公表しない例外（①〜④）とその根拠を記録してください。"
+        )
     return missing
 
 
