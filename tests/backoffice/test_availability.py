@@ -252,3 +252,22 @@ def test_the_availability_check_is_the_one_the_middleware_uses(clock: Any) -> No
     assert availability.system_of("/backoffice/") is None
     assert availability.system_of("/switchingx/") is None
     assert timedelta(seconds=closed.retry_after) > timedelta(0)
+
+
+def test_ending_an_announced_window_while_it_runs_withdraws_its_notice(
+    staff_client: Client, clock: Any
+) -> None:
+    client = Client()
+    form = stop_form(system="capacity", starts_at="2026-11-02T12:00", ends_at="")
+    assert staff_client.post("/backoffice/availability/", form).status_code == 302
+    notice = Notice.objects.get()
+    assert notice.system == "capacity" and notice.publish_until is None  # until the stop is ended
+    clock.move_to(datetime(2026, 11, 2, 12, 30, tzinfo=JST))
+    assert client.get("/capacity/login/").status_code == 503
+    (window,) = maintenance.windows()
+    response = staff_client.post(f"/backoffice/availability/{window.pk}/end/", follow=True)
+    assert "容量市場システムの停止を終了しました（お知らせは取り下げました）。" in response.content.decode()
+    notice.refresh_from_db()
+    assert notice.withdrawn_at is not None
+    assert client.get("/capacity/login/").status_code == 200
+    assert Event.objects.get(action="availability.stop_end").detail["withdrawn_notices"] == [notice.pk]

@@ -3,7 +3,7 @@
 The windows themselves are core's (kouiki.core.maintenance: the rows, the cache, what waits);
 this module adds what staff acts need: the staff check, the audit, and the notice that announces
 a window scheduled ahead on every notices screen it concerns (switching, capacity: the member
-system has none), withdrawn again when the window is cancelled before its start.
+system has none), withdrawn when staff end the window (or cancel it before its start).
 """
 
 from __future__ import annotations
@@ -103,12 +103,14 @@ def stop(
 
 @implements("X-S1")
 def end(*, actor: Any, pk: int) -> maintenance.Window:
-    """End a running window now (what waited goes on), or cancel one ahead (its notices withdrawn)."""
+    """End a running window now (what waited goes on), or cancel one ahead; its notices are
+    withdrawn either way."""
     require_staff(actor)
     with transaction.atomic():
         window = maintenance.end_window(pk=pk, ended_by=_name(actor))
         withdrawn = []
-        if window.cancelled:
+        if window.notice_ids:
+            # The announcement ends with the window (ended early or cancelled).
             for notice_id in window.notice_ids:
                 notice = notice_selectors.staff_notice(actor=actor, pk=notice_id)
                 if notice.withdrawn_at is None:

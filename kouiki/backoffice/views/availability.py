@@ -155,7 +155,9 @@ def stop_end(request: HttpRequest, actor: User, pk: int) -> HttpResponse:
     except KouikiError as error:
         messages.error(request, error.message)
     else:
-        done = "停止を中止しました（お知らせは取り下げました）" if window.cancelled else "停止を終了しました"
+        done = "停止を中止しました" if window.cancelled else "停止を終了しました"
+        if window.notice_ids:
+            done += "（お知らせは取り下げました）"
         messages.success(request, f"{window.system_label}の{done}。")
     return redirect("backoffice:availability")
 
