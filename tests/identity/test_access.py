@@ -138,8 +138,9 @@ def test_the_menu_reads_the_users_roles_once_not_once_per_entry(
     client, member_admin: User, django_assert_max_num_queries
 ) -> None:
     client.force_login(member_admin)
-    # (+2: the organization's use of the system, X-S2/X-S3 — its generation and, once per process
-    # and generation, its row; not once per entry.)
+    client.get("/member/")  # the per-process caches warm (generations, uses of the systems, stops)
+    # (+1 each: the generations of the access caches (X-S2/X-S3) and of the stops (X-S1), one
+    # shared-cache read per request, not one per entry.)
     with django_assert_max_num_queries(14):
         response = client.get("/member/")
     assert response.status_code == 200
