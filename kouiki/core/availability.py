@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -131,6 +131,27 @@ def closure(system: str, now: datetime | None = None) -> Closure | None:
     if system == System.CAPACITY and not service_hours.always_open() and not service_hours.is_open(now):
         return _hours_closure(now)
     return None
+
+
+# How far ahead a participant system's pages announce a stop (a banner above every page).
+ANNOUNCE_AHEAD = timedelta(days=14)
+
+
+def announcements(path: str, now: datetime | None = None) -> list[str]:
+    """The stops ahead of the participant system of `path`, one Japanese line each, for the banner
+    of its pages (nothing for the back office and other paths)."""
+    found = system_of(path)
+    if found is None:
+        return []
+    lines = []
+    for window in maintenance.ahead(found[0], within=ANNOUNCE_AHEAD, now=now):
+        until = window.until
+        period = (
+            f"{service_hours.format_opening(window.starts_at)}〜"
+            f"{service_hours.format_opening(until) if until else '（終了時刻未定）'}"
+        )
+        lines.append(f"{window.system_label}を停止します（{period}、{window.kind_label}）。{window.message}")
+    return lines
 
 
 def is_open(system: str, now: datetime | None = None) -> bool:

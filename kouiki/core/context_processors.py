@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from kouiki.core.availability import announcements
 from kouiki.core.systems import SITES, site_name
 
 ORGANIZATION = "電力広域的運営推進機関"
@@ -17,4 +18,6 @@ def kouiki(request: HttpRequest) -> dict[str, Any]:
         "kouiki_system": system,
         "kouiki_system_name": site_name(system or "", ORGANIZATION),
         "kouiki_sites": {site.key: site for site in SITES},
+        # Stops ahead of the page's participant system (X-S1): a banner above every page of it.
+        "kouiki_stops_ahead": announcements(request.path_info),
     }

@@ -36,6 +36,7 @@ __all__ = [
     "MaintenanceKind",
     "Window",
     "active",
+    "ahead",
     "create_window",
     "end_window",
     "hold_by_system",
@@ -154,6 +155,17 @@ def active(system: str, now: datetime | None = None) -> Window | None:
     if not running:
         return None
     return max(running, key=lambda window: (window.until is None, window.until or now))
+
+
+def ahead(system: str, *, within: timedelta, now: datetime | None = None) -> list[Window]:
+    """The windows that will stop `system` within `within` from now, the soonest first (the
+    banner of its pages: the member system has no notices screen to announce them)."""
+    now = now or timezone.now()
+    return [
+        window
+        for window in _not_over(now)
+        if window.covers(system) and now < window.starts_at <= now + within and not window.cancelled
+    ]
 
 
 def paused_systems(now: datetime | None = None) -> frozenset[str]:

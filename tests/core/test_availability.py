@@ -127,6 +127,17 @@ def test_a_window_ahead_closes_the_system_only_from_its_start_to_its_end(client:
     assert client.get("/member/login/").status_code == 200
 
 
+def test_the_pages_of_a_system_announce_a_stop_ahead_within_two_weeks(client: Client, clock: Any) -> None:
+    stop(System.MEMBER, after=3 * 24 * 60, minutes=120, message="会員情報管理システムを更改します。")
+    stop(System.SWITCHING, after=20 * 24 * 60, minutes=60)  # too far ahead to be announced
+    page = client.get("/member/login/").content.decode()
+    assert "【システム停止のお知らせ】会員情報管理システムを停止します" in page
+    assert "2026年11月5日（木） 10:00〜2026年11月5日（木） 12:00" in page
+    assert "会員情報管理システムを更改します。" in page
+    assert "システム停止のお知らせ" not in client.get("/switching/login/").content.decode()
+    assert "システム停止のお知らせ" not in client.get("/backoffice/login/").content.decode()
+
+
 def test_a_window_cancelled_before_its_start_never_closes_the_system(client: Client, clock: Any) -> None:
     window = stop(System.MEMBER, after=60, minutes=30)
     ended = maintenance.end_window(pk=window.pk, ended_by="試験 職員")
