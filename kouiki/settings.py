@@ -377,6 +377,14 @@ KOUIKI_CLIENT_CA_CERT = os.environ.get("KOUIKI_CLIENT_CA_CERT", "")
 KOUIKI_CLIENT_CA_DIR = Path(os.environ.get("KOUIKI_CLIENT_CA_DIR", VAR_DIR / "ca"))
 KOUIKI_CLIENT_CRL_PATH = Path(os.environ.get("KOUIKI_CLIENT_CRL_PATH", KOUIKI_CLIENT_CA_DIR / "crl.pem"))
 KOUIKI_CLIENT_CRL_DAYS = env_int("KOUIKI_CLIENT_CRL_DAYS", 7)
+if KOUIKI_CLIENT_CERTIFICATES == "required" and not KOUIKI_TRUSTED_PROXIES:
+    raise ImproperlyConfigured(
+        "KOUIKI_CLIENT_CERTIFICATES=required needs KOUIKI_TRUSTED_PROXIES (nginx's address)."
+    )
+if KOUIKI_CLIENT_CERTIFICATES == "required" and PRODUCTION and not KOUIKI_CLIENT_CA_CERT:
+    raise ImproperlyConfigured(
+        "KOUIKI_CLIENT_CERTIFICATES=required needs KOUIKI_CLIENT_CA_CERT in production."
+    )
 
 # Switching hub (issue 7)
 # The operators' standard lead time from matching to a switching date (docs/decisions/0025), per

@@ -5,7 +5,10 @@ test_client_certificates_nginx.py."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
@@ -481,3 +484,52 @@ def test_back_office_certificates_are_for_switching_and_capacity_staff(client: C
     session[access.STAFF_VERIFIED] = True
     session.save()
     assert client.get("/backoffice/certificates/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"KOUIKI_CLIENT_CERTIFICATES": "require"}, "must be 'off' or 'required'"),
+        ({"KOUIKI_CLIENT_CERTIFICATES": "required"}, "needs KOUIKI_TRUSTED_PROXIES"),
+        (
+            {
+                "KOUIKI_CLIENT_CERTIFICATES": "required",
+                "KOUIKI_TRUSTED_PROXIES": "127.0.0.1",
+                "KOUIKI_PRODUCTION": "1",
+                "KOUIKI_SECRET_KEY": "x" * 60,
+                "KOUIKI_ALLOWED_HOSTS": "kouiki.example.jp",
+            },
+            "needs KOUIKI_CLIENT_CA_CERT in production",
+        ),
+    ],
+)
+def test_settings_refuse_a_check_that_cannot_work(env: dict[str, str], message: str) -> None:
+    """A typo, no trusted proxy, or no issuer in production: the settings do not load."""
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith("KOUIKI_") and k != "DJANGO_SETTINGS_MODULE"
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", "import kouiki.settings"],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=settings_module_root(),
+    )
+    assert done.returncode != 0
+    assert message in done.stderr
+    ok = subprocess.run(
+        [sys.executable, "-c", "import kouiki.settings"],
+        env={**clean, "KOUIKI_CLIENT_CERTIFICATES": "required", "KOUIKI_TRUSTED_PROXIES": "127.0.0.1"},
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=settings_module_root(),
+    )
+    assert ok.returncode == 0, ok.stderr
+
+
+def settings_module_root() -> str:
+    from django.conf import settings
+
+    return str(settings.BASE_DIR)
