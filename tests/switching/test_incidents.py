@@ -21,6 +21,7 @@ from kouiki.switching.models import IncidentPoint, IncidentState, LeakIncident, 
 from kouiki.switching.services import applications, incidents, personal_data
 from tests.factories import OrganizationFactory, dr_contractor_user
 from tests.switching.conftest import Retailer, make_point
+from tests.switching.test_contractors import contractor_user
 from tests.switching.test_personal_data import _register
 
 pytestmark = pytest.mark.usefixtures("clock")
@@ -91,6 +92,8 @@ def test_sw_p3_points_must_be_well_formed_and_ones_the_participant_is_or_was_inv
     assert f"{others}: 貴社が関与した（関与している）供給地点ではありません。" in messages
     assert f"{'03' + '9' * 20}: 貴社が関与した（関与している）供給地点ではありません。" in messages
     assert not LeakIncident.objects.exists() and not OutboxMessage.objects.exists()
+    with pytest.raises(ValidationFailed, match="1000件まで"):
+        _record(retailer_b.admin, [f"03{serial:020d}" for serial in range(1001)])
 
     # A point it read through its personal-data ledger (a switch in progress) was involved with it.
     _register(retailer_b, others)
@@ -226,6 +229,14 @@ def test_sw_p3_only_the_administrator_and_never_another_participants_incident(
         incidents.read_incident(actor=retailer_a.admin, incident_id=incident.pk)
     with pytest.raises(NotFound):
         _notify(retailer_a.admin, incident, [point])
+
+
+def test_sw_p3_a_contractors_administrator_handles_no_incident(retailer_b: Retailer) -> None:
+    """A contractor (受託者) reports to its principal, whose administrator records the incident."""
+    point = make_point(retailer_b.organization, 1)
+    agent = contractor_user(OrganizationFactory(code="9501", name="請求代行株式会社"), "adm001", Role.ADMIN)
+    with pytest.raises(Forbidden, match="受託者は漏えい等事案を扱えません"):
+        _record(agent, [point])
 
 
 def test_sw_p3_a_dr_contractors_administrator_records_its_incidents(retailer_b: Retailer) -> None:

@@ -68,6 +68,12 @@ def involved_points(organization_id: int, numbers: list[str], *, field: str) -> 
     """The points numbered ``numbers``, each of which must exist and be one the participant is or
     was involved with: its retailer at any time, named in one of its applications, or read through
     its personal-data ledger. Every number refused is named at once."""
+    if len(set(numbers)) > MAX_POINTS:
+        raise ValidationFailed(
+            f"供給地点は一度に{MAX_POINTS}件まで入力できます（{len(set(numbers))}件）。残りは登録後に追加してください。",
+            code="incident_points_too_many",
+            field=field,
+        )
     errors: list[str] = []
     wanted: list[str] = []
     for typed in numbers:
@@ -101,12 +107,6 @@ def involved_points(organization_id: int, numbers: list[str], *, field: str) -> 
         raise ValidationFailed(
             "対象となった需要者の供給地点特定番号を入力してください。",
             code="incident_points_required",
-            field=field,
-        )
-    if len(found) > MAX_POINTS:
-        raise ValidationFailed(
-            f"供給地点は一度に{MAX_POINTS}件まで入力できます（{len(found)}件）。残りは登録後に追加してください。",
-            code="incident_points_too_many",
             field=field,
         )
     return found
