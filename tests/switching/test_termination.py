@@ -52,6 +52,8 @@ def test_a_terminated_participant_cannot_read_personal_data_while_staff_still_ca
     )
     reads_before = PersonalDataAccess.objects.filter(organization=retailer_b.organization).count()
     assert reads_before == 2
+    inquiry = b.post("/facility-inquiries", {"supply_point_number": points[1], "purpose": "point_info"})
+    reception_number = inquiry.json()["reception_number"]
 
     officer = StaffFactory(login_id="officer")
     system_use.terminate(
@@ -94,10 +96,11 @@ def test_a_terminated_participant_cannot_read_personal_data_while_staff_still_ca
     without = staff_client.get(url, {"purpose": " "})
     assert "閲覧の目的を入力してください。" in without.content.decode()
     shown = staff_client.get(url, {"purpose": PURPOSE}).content.decode()
-    assert CUSTOMER_NAME in shown and switch_number in shown
+    assert CUSTOMER_NAME in shown and switch_number in shown and reception_number in shown
     read = Event.objects.get(action="use.retained_read")
     assert (read.purpose, read.organization_code, read.system) == (PURPOSE, "9102", "switching")
     assert read.detail["switches"] == [switch_number] and read.detail["supply_points"] == [points[0]]
+    assert read.detail["applications"] == [reception_number]
     # A participant still under contract has no retained data to read here.
     assert (
         staff_client.get("/backoffice/participants/9101/retained/", {"purpose": PURPOSE}).status_code == 404

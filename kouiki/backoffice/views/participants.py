@@ -293,10 +293,10 @@ def retained_data(request: HttpRequest, actor: User, code: str) -> HttpResponse:
     only once the reader names the purpose; each read is recorded."""
     organization = _participant(code)
     form = RetainedReadForm(request.GET or None)
-    switches = None
+    retained = None
     if form.is_valid():
         try:
-            switches = retained_cancel_forwards(
+            retained = retained_cancel_forwards(
                 actor=actor,
                 organization=organization,
                 purpose=form.cleaned_data["purpose"],
@@ -313,6 +313,6 @@ def retained_data(request: HttpRequest, actor: User, code: str) -> HttpResponse:
             "title": f"保存データ {organization.code} {organization.name}",
             "organization": organization,
             "form": form,
-            "switches": switches,
+            "retained": retained,
         },
     )

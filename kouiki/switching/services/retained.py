@@ -5,6 +5,7 @@ recorded in the audit log against the participant (action use.retained_read)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
@@ -16,7 +17,7 @@ from kouiki.core.errors import NotFound, ValidationFailed
 from kouiki.identity.access import require_staff_role
 from kouiki.identity.choices import StaffRole, UseState
 from kouiki.identity.selectors import use_of
-from kouiki.switching.models import Switch
+from kouiki.switching.models import Application, Switch
 from kouiki.switching.services.filing import SYSTEM
 
 if TYPE_CHECKING:
@@ -29,12 +30,22 @@ PURPOSE_MAX = 200
 READ_LIMIT = 100
 
 
+@dataclass(frozen=True)
+class Retained:
+    """What one read shows: the participant's cancel-forwards with the customers' identification and
+    its applications, newest first."""
+
+    switches: list[Switch]
+    applications: list[Application]
+
+
 @implements("SW-P4", "X-L1")
 def retained_cancel_forwards(
     *, actor: User, organization: Organization, purpose: str, supply_point_number: str = ""
-) -> list[Switch]:
+) -> Retained:
     """The terminated participant's cancel-forwards (as new or current retailer) with the customers'
-    identification, newest first; the read is recorded with its purpose and what it showed."""
+    identification and its applications, newest first (at most READ_LIMIT of each); the read is
+    recorded with its purpose and what it showed."""
     require_staff_role(actor, READERS)
     use = use_of(organization.pk, SYSTEM)
     if use is None or use.state != UseState.TERMINATED:
@@ -45,14 +56,17 @@ def retained_cancel_forwards(
     if len(purpose) > PURPOSE_MAX:
         raise ValidationFailed(f"閲覧の目的は{PURPOSE_MAX}文字以内で入力してください。", field="purpose")
     found = Switch.objects.filter(Q(new_retailer=organization) | Q(current_retailer=organization))
+    filed = Application.objects.filter(organization=organization)
     number = supply_point_number.strip()
     if number:
         found = found.filter(supply_point__number=number)
+        filed = filed.filter(supply_point__number=number)
     switches = list(
         found.select_related("supply_point", "new_retailer", "current_retailer").order_by(
             "-created_at", "-id"
         )[:READ_LIMIT]
     )
+    applications = list(filed.select_related("supply_point").order_by("-created_at", "-id")[:READ_LIMIT])
     record(
         actor=actor,
         action=Action.USE_RETAINED_READ,
@@ -62,7 +76,8 @@ def retained_cancel_forwards(
         detail={
             "items": ["basic"],
             "switches": [switch.number for switch in switches],
+            "applications": [application.reception_number for application in applications],
             "supply_points": sorted({switch.supply_point.number for switch in switches}),
         },
     )
-    return switches
+    return Retained(switches=switches, applications=applications)
