@@ -430,6 +430,7 @@ def test_the_sandbox_issue_screen_shows_the_password_once_and_the_file_downloads
     client: Client, admin: User
 ) -> None:
     client.force_login(admin)
+    assert "PKCS#12" in client.get("/switching/certificates/issue/").content.decode()
     response = client.post("/capacity/certificates/issue/", {"name": "デモ端末"})
     # The admin is a switching administrator only: the capacity system does not let it in.
     assert response.status_code == 302
@@ -461,7 +462,17 @@ def test_back_office_lists_approves_and_revokes(staff_client: Client, admin: Use
     certificate = register(admin, make_client(ca, "bo-terminal"))
     page = staff_client.get("/backoffice/certificates/?state=pending").content.decode()
     assert certificate.fingerprint in page and admin.organization.name in page
+    assert (
+        certificate.fingerprint
+        in staff_client.get(f"/backoffice/certificates/?query={company_code(admin)}").content.decode()
+    )
+    assert (
+        certificate.fingerprint
+        not in staff_client.get("/backoffice/certificates/?query=0000").content.decode()
+    )
     url = f"/backoffice/certificates/{certificate.pk}/"
+    detail = staff_client.get(url).content.decode()
+    assert "承認する" in detail and "却下する" in detail and certificate.serial in detail
     assert staff_client.post(url, {"act": "approve"}).status_code == 302
     certificate.refresh_from_db()
     assert certificate.state == CertificateState.ACTIVE
@@ -527,6 +538,11 @@ def test_settings_refuse_a_check_that_cannot_work(env: dict[str, str], message: 
         cwd=settings_module_root(),
     )
     assert ok.returncode == 0, ok.stderr
+
+
+def company_code(user: User) -> str:
+    assert user.organization is not None
+    return user.organization.code
 
 
 def settings_module_root() -> str:

@@ -28,6 +28,12 @@ PAGE_SIZE = 50
 
 
 class CertificateSearch(FilterForm):
+    query = forms.CharField(
+        label="事業者コード・会社名・フィンガープリント",
+        required=False,
+        max_length=100,
+        help_text="フィンガープリントは先頭の数文字でも検索できます",
+    )
     state = forms.ChoiceField(
         label="状態",
         required=False,

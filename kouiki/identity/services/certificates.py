@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -85,14 +85,21 @@ def certificate_for(*, actor: User, pk: int) -> ClientCertificate:
 
 
 @catalog.implements("X-C1")
-def all_certificates(*, actor: User, state: str = "") -> QuerySet[ClientCertificate]:
-    """Every participant's certificates (the back office), pending first when no state is chosen."""
+def all_certificates(*, actor: User, state: str = "", query: str = "") -> QuerySet[ClientCertificate]:
+    """Every participant's certificates (the back office), newest first; `query`: a 事業者コード, a
+    part of a company name, or the beginning of a fingerprint."""
     require_staff(actor)
     rows = ClientCertificate.objects.select_related(
         "organization", "registered_by", "decided_by", "revoked_by"
     )
     if state:
         rows = rows.filter(state=state)
+    if query:
+        rows = rows.filter(
+            Q(organization__code=query)
+            | Q(organization__name__icontains=query)
+            | Q(fingerprint__startswith=query.lower())
+        )
     return rows
 
 

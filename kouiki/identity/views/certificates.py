@@ -56,7 +56,9 @@ def certificate_list(request: HttpRequest, actor: User, system: str) -> HttpResp
     if request.method == "POST" and form.is_valid():
         try:
             certificate = certificates.register_certificate(
-                actor=actor, name=form.cleaned_data["name"], pem=form.cleaned_data["pem"].read()
+                actor=actor,
+                name=form.cleaned_data["name"],
+                pem=form.cleaned_data["pem"].read(certificates.MAX_PEM_BYTES + 1),
             )
         except KouikiError as error:
             errors_onto_form(form, error, default_field="pem")
