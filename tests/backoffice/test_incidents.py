@@ -128,6 +128,7 @@ def test_staff_record_an_incident_for_a_participant_and_keep_notes(
     told = OutboxMessage.objects.get(template="switching/mail/incident_recorded_for_you")
     assert told.to == [retailer_b.admin.email] and incident.number in told.subject
     assert point not in told.body
+    assert f"/switching/incidents/{incident.pk}/" in told.body
 
     act = f"/backoffice/switching/incidents/{incident.pk}/"
     assert "メモを入力してください。" in staff_client.post(act + "note/", {"body": ""}).content.decode()

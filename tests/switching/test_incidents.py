@@ -77,6 +77,7 @@ def test_sw_p3_the_administrator_records_an_incident_audited_and_the_desk_told(
     assert incident.number in mail.subject and retailer_b.code in mail.subject
     # The mail names no customer: the count of points only.
     assert points[0] not in mail.body and "2件" in mail.body
+    assert f"/backoffice/switching/incidents/{incident.pk}/" in mail.body
 
 
 def test_sw_p3_points_must_be_well_formed_and_ones_the_participant_is_or_was_involved_with(
