@@ -26,6 +26,7 @@ from kouiki.backoffice.views import (
     members,
     notices,
     outbox,
+    overview,
     participants,
     reading_calendars,
     reviews,
@@ -236,6 +237,12 @@ participants_urls = [
 ]
 
 
+# Back office: the operations overview (/backoffice/overview/, X-S1): figures as charts.
+overview_urls = [
+    path("", overview.overview, name="overview"),
+]
+
+
 # Who may use an area: the staff roles (StaffRole) it is open to. Operations common to every
 # business (notices, terms, closing days, sent mail) are open to every operating role.
 REVIEWER = frozenset({StaffRole.REVIEWER.value})
@@ -350,6 +357,14 @@ AREAS = [
         "お知らせ・規約・休業日",
         "休業日と容量市場システムの提供時間",
         OPERATIONS,
+    ),
+    Area(
+        "overview/",
+        overview_urls,
+        "運用状況",
+        "運用",
+        "申請件数・送配電事業者の未回答と回答時間・APIの要求数・送信失敗のグラフ（利用の制限や停止の判断に）",
+        OPERATIONS | STAFF_ADMIN,
     ),
     Area(
         "mail/", outbox_urls, "送信メール", "運用", "送信したメールとその状態、再送", OPERATIONS | STAFF_ADMIN

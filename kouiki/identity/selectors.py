@@ -10,12 +10,22 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from kouiki.core.api import api_requests_per_minute
 from kouiki.core.caching import Generation, LocalCache
 from kouiki.core.catalog import implements
 from kouiki.core.errors import NotFound
 from kouiki.core.systems import Role, System
 from kouiki.identity.choices import ParticipantKind, UseState, participant_username
-from kouiki.identity.models import AccountKind, ContractorGrant, Enrollment, Organization, SystemUse, User
+from kouiki.identity.models import (
+    AccountKind,
+    ApiToken,
+    ContractorGrant,
+    Enrollment,
+    Organization,
+    RequestLimit,
+    SystemUse,
+    User,
+)
 
 
 def password_change_required(user: User) -> bool:
@@ -306,6 +316,61 @@ def administrator_emails(*, organization_id: int, system: str) -> list[str]:
 def organization_code(organization_id: int) -> str | None:
     """The 事業者コード of an organization, by its id."""
     return Organization.objects.filter(pk=organization_id).values_list("code", flat=True).first()
+
+
+@dataclass(frozen=True)
+class RequestRate:
+    """One participant's API requests in one system, per minute (the back office's overview, X-S1),
+    and the rate it is held to (staff's tighter limit, else the system's default)."""
+
+    organization: Organization
+    system: str
+    per_minute: list[int]
+    limit: str
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_minute)
+
+    @property
+    def peak(self) -> int:
+        return max(self.per_minute, default=0)
+
+
+def api_request_rates(*, minutes: int, top: int) -> tuple[list[int], list[RequestRate]]:
+    """The last `minutes` minutes (epoch minutes, oldest first) and the `top` participants by their
+    API requests in them, busiest first. Counted by the API's guard in the shared cache
+    (core.api.api_requests_per_minute); where the cache cannot list who called, the candidates are
+    the organizations whose tokens were used in the window (a token's last use is written at most
+    once a minute per process, so a minute more is asked)."""
+    since = timezone.now() - timedelta(minutes=minutes + 1)
+    # Lazy: read only by a cache that cannot list who called (not Redis).
+    candidates = (
+        ApiToken.objects.filter(last_used_at__gte=since)
+        .values_list("system", "user__organization_id")
+        .distinct()
+        .order_by()
+    )
+    span, counts = api_requests_per_minute(minutes=minutes, candidates=candidates)
+    busiest = sorted(counts.items(), key=lambda item: (-sum(item[1]), item[0]))[:top]
+    organizations = Organization.objects.in_bulk(
+        [organization_id for (_system, organization_id), _ in busiest]
+    )
+    limits = {
+        (limit.system, limit.organization_id): limit.rate
+        for limit in RequestLimit.objects.filter(organization_id__in=list(organizations))
+    }
+    rates = [
+        RequestRate(
+            organization=organizations[organization_id],
+            system=system,
+            per_minute=per_minute,
+            limit=limits.get((system, organization_id), settings.KOUIKI_API_RATE),
+        )
+        for (system, organization_id), per_minute in busiest
+        if organization_id in organizations
+    ]
+    return span, rates
 
 
 def grant_in_force(grant: ContractorGrant, day: date | None = None) -> bool:

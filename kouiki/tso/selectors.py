@@ -4,12 +4,14 @@ back office). Other apps reach the gateway's models through this module."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Window
+from django.db.models.functions import Ceil, RowNumber
 from django.utils import timezone
 
 from kouiki.core.errors import Conflict, NotFound
@@ -26,12 +28,16 @@ from kouiki.tso.models import (
 
 __all__ = [
     "AnswerRecord",
+    "AnswerTimes",
+    "Backlog",
     "FinalOutcome",
     "MessageState",
     "MessageStatus",
     "OperatorMessage",
     "ReadingCalendar",
     "ReadingScheduleUnavailable",
+    "answer_times_per_area",
+    "backlog_per_area",
     "first_of_month",
     "masked",
     "message_status",
@@ -120,6 +126,87 @@ def _unanswered() -> Q:
 def unanswered_count() -> int:
     """How many messages an operator took long ago and never answered (a warning for staff)."""
     return OperatorMessage.objects.filter(_unanswered()).count()
+
+
+# --- Figures for the back office's overview (X-S1) --------------------------------------------------
+
+# Not answered yet: waiting to be sent (or being sent), and taken by the operator without its
+# final answer. Few rows whatever the table's size: read through the (state, next_attempt_at) index.
+WAITING_STATES = (MessageState.PENDING, MessageState.SENDING)
+
+
+@dataclass(frozen=True)
+class Backlog:
+    area: str
+    waiting: int  # not sent yet (送信待ち・送信中)
+    acknowledged: int  # taken by the operator, its final answer awaited
+
+
+def backlog_per_area() -> list[Backlog]:
+    """The messages not answered yet, per area (every area, zero included), in the areas' order."""
+    found: dict[str, dict[str, int]] = {}
+    rows = (
+        OperatorMessage.objects.filter(state__in=[*WAITING_STATES, MessageState.ACKNOWLEDGED])
+        .values("area", "state")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        found.setdefault(row["area"], {})[row["state"]] = row["count"]
+    return [
+        Backlog(
+            area=area,
+            waiting=sum(found.get(area, {}).get(state, 0) for state in WAITING_STATES),
+            acknowledged=found.get(area, {}).get(MessageState.ACKNOWLEDGED, 0),
+        )
+        for area in Area.values
+    ]
+
+
+@dataclass(frozen=True)
+class AnswerTimes:
+    area: str
+    answered: int  # messages the figures are of
+    median: timedelta | None
+    p95: timedelta | None
+
+
+def answer_times_per_area(*, days: int) -> list[AnswerTimes]:
+    """How long the operators took from the message's sending to its final answer, per area (every
+    area, in order): the median and the 95th percentile (nearest rank) of the messages sent in the
+    last `days` days and answered since. Ranked in SQL (window functions, PostgreSQL and SQLite
+    alike) over the `created_at` index's window: two rows per area come back."""
+    since = timezone.now() - timedelta(days=days)
+    took = ExpressionWrapper(F("answered_at") - F("created_at"), output_field=DurationField())
+    ranked = (
+        OperatorMessage.objects.filter(
+            created_at__gte=since, state=MessageState.ANSWERED, answered_at__isnull=False
+        )
+        .annotate(
+            took=took,
+            position=Window(RowNumber(), partition_by=[F("area")], order_by=[took.asc(), F("pk").asc()]),
+            answered=Window(Count("pk"), partition_by=[F("area")]),
+        )
+        .filter(Q(position=Ceil(F("answered") * 0.5)) | Q(position=Ceil(F("answered") * 0.95)))
+        .values("area", "took", "position", "answered")
+        .order_by()
+    )
+    found: dict[str, dict[str, Any]] = {}
+    for row in ranked:
+        figures = found.setdefault(row["area"], {"answered": row["answered"]})
+        if row["position"] == math.ceil(row["answered"] * 0.5):
+            figures["median"] = row["took"]
+        if row["position"] == math.ceil(row["answered"] * 0.95):
+            figures["p95"] = row["took"]
+    return [
+        AnswerTimes(
+            area=area,
+            answered=found.get(area, {}).get("answered", 0),
+            median=found.get(area, {}).get("median"),
+            p95=found.get(area, {}).get("p95"),
+        )
+        for area in Area.values
+    ]
 
 
 # Never shown, even to staff, wherever they sit in a message or an answer: a usage-inquiry password
