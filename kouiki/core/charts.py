@@ -66,7 +66,9 @@ class BarChart:
 
 
 def _figure(value: float, unit: str) -> str:
-    return f"{value:,.6g}{unit}"
+    """A figure as the pages write numbers: thousands separated, at most three decimals."""
+    written = f"{value:,.3f}".rstrip("0").rstrip(".")
+    return f"{written}{unit}"
 
 
 def bar_chart(

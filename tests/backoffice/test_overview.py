@@ -178,6 +178,11 @@ def test_a_stacked_chart_draws_each_figure_to_scale() -> None:
     assert a_x.height == 3 * a_y.height and a_y.y + a_y.height == a_x.y
     assert round(a_y.y, 1) == 12.0  # TOP: the stack reaches the axis's top
     assert [label for _x, label in chart.legend] == ["x", "y"]
+    # Figures are written as the pages write numbers: separated thousands, no exponent.
+    big = bar_chart(title="t", description="d", categories=["c"], series=[("n", [1234567.0])], unit="件")
+    assert big.segments[0].tooltip == "c n: 1,234,567件" and big.ticks[-1][1] == "2,000,000"
+    small = bar_chart(title="t", description="d", categories=["c"], series=[("n", [0.125])])
+    assert small.ticks[1][1] == "0.05"
 
 
 # --- The page ------------------------------------------------------------------------------------

@@ -2,21 +2,20 @@
 retrieved, as a chart beside its table — 13 months of bars, the 30-minute profile of a chosen day —
 and as CSV; and what the usage-password application's answer shows its filer.
 
-The charts are inline SVG drawn on the server: no script (the CSP allows no inline script and no
-CDN), readable without one, with a title and a description for screen readers and the table beside
-them holding the same figures. Every read of the usage is a read of personal data, recorded with
+The charts are inline SVG drawn on the server (core.charts): no script (the CSP allows no inline
+script and no CDN), readable without one, with a title and a description for screen readers and the
+table beside them holding the same figures. Every read of the usage is a read of personal data, recorded with
 the purpose named when filing (selectors.application_result)."""
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from kouiki.core.charts import BarChart, bar_chart
 from kouiki.core.csvio import csv_response, write_csv
 from kouiki.core.errors import NotFound
 from kouiki.switching import selectors
@@ -27,66 +26,21 @@ from kouiki.switching.views.common import line_screen
 if TYPE_CHECKING:
     from kouiki.identity.models import User
 
-# The drawing area of both charts (SVG user units; the SVG scales to the page's width).
-WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 240, 56, 28, 12
 SLOT_LABELS = [
     f"{slot // 2:02d}:{(slot % 2) * 30:02d}-{(slot + 1) // 2:02d}:{((slot + 1) % 2) * 30:02d}"
     for slot in range(48)
 ]
 
 
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    kwh: float
-    x: float
-    y: float
-    width: float
-    height: float
-    tick: bool  # its label is written under the axis
-
-
-@dataclass(frozen=True)
-class Chart:
-    title: str
-    description: str
-    bars: list[Bar]
-    ticks: list[tuple[float, str]]  # (y, label) of the value axis
-    width: int = WIDTH
-    height: int = HEIGHT
-    left: int = LEFT
-    base: int = HEIGHT - BOTTOM
-
-
-def _nice_top(value: float) -> float:
-    """The top of the value axis at or above ``value``: four steps of 1, 2, 2.5 or 5 × 10ⁿ."""
-    if value <= 0:
-        return 1.0
-    step = value / 4
-    magnitude = 10 ** math.floor(math.log10(step))
-    return 4 * next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= step)
-
-
-def _chart(title: str, description: str, values: list[tuple[str, float]], every: int) -> Chart:
-    top = _nice_top(max((kwh for _label, kwh in values), default=0.0))
-    area = HEIGHT - BOTTOM - TOP
-    slot = (WIDTH - LEFT) / max(len(values), 1)
-    bars = []
-    for index, (label, kwh) in enumerate(values):
-        height = area * kwh / top
-        bars.append(
-            Bar(
-                label=label,
-                kwh=kwh,
-                x=round(LEFT + index * slot + slot * 0.15, 2),
-                y=round(HEIGHT - BOTTOM - height, 2),
-                width=round(slot * 0.7, 2),
-                height=round(height, 2),
-                tick=index % every == 0,
-            )
-        )
-    ticks = [(round(HEIGHT - BOTTOM - area * part / 4, 2), f"{top * part / 4:,.6g}") for part in range(5)]
-    return Chart(title=title, description=description, bars=bars, ticks=ticks)
+def _chart(title: str, description: str, values: list[tuple[str, float]], every: int) -> BarChart:
+    return bar_chart(
+        title=title,
+        description=description,
+        categories=[label for label, _kwh in values],
+        series=[("使用量", [kwh for _label, kwh in values])],
+        every=every,
+        unit=" kWh",
+    )
 
 
 def _day(request: HttpRequest, days: list[dict[str, Any]]) -> dict[str, Any] | None:
