@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from kouiki.core.calendar import JST
 from kouiki.core.charts import bar_chart, nice_top
@@ -93,6 +95,27 @@ def test_applications_are_counted_per_filing_day_area_and_kind(db: None, staff: 
         (TODAY, "06", Kind.CANCEL_FORWARD): 1,
         (TODAY - timedelta(days=13), "01", Kind.SWITCH_START): 1,
     }
+
+
+def test_settled_days_are_counted_once_and_today_and_yesterday_every_time(db: None, staff: User) -> None:
+    retailer = OrganizationFactory()
+    _application(retailer, TODAY - timedelta(days=5))
+    _application(retailer, TODAY)
+    first = applications_per_day(actor=staff, days=14, today=TODAY)
+    assert sorted((row.day, row.count) for row in first) == [(TODAY - timedelta(days=5), 1), (TODAY, 1)]
+
+    _application(retailer, TODAY)
+    _application(retailer, TODAY - timedelta(days=1))
+    with CaptureQueriesContext(connection) as queries:
+        again = applications_per_day(actor=staff, days=14, today=TODAY)
+    # Only today's and yesterday's numbers are read from the table; the older days come from the cache.
+    counted = [q["sql"] for q in queries.captured_queries if "switching_application" in q["sql"]]
+    assert len(counted) == 1 and f"{TODAY - timedelta(days=1):%Y%m%d}" in counted[0]
+    assert sorted((row.day, row.count) for row in again) == [
+        (TODAY - timedelta(days=5), 1),
+        (TODAY - timedelta(days=1), 1),
+        (TODAY, 2),
+    ]
 
 
 def test_only_staff_read_the_application_figures(db: None) -> None:
