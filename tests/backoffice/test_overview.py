@@ -19,7 +19,7 @@ from kouiki.core.charts import bar_chart, nice_top
 from kouiki.core.figures import failed_deliveries_per_day
 from kouiki.core.models import CallbackDelivery, CallbackEndpoint, OrganizationEvent, OutboxMessage
 from kouiki.identity.choices import StaffRole
-from kouiki.identity.models import Organization, User
+from kouiki.identity.models import Organization, RequestLimit, User
 from kouiki.identity.services.tokens import ensure_demo_token
 from kouiki.switching.models import Application, Kind, SupplyPoint
 from kouiki.switching.selectors.figures import applications_per_day
@@ -218,6 +218,9 @@ def test_the_overview_shows_the_figures_as_charts_and_tables(staff_client: Clien
         _application(organization, TODAY, area="04", kind=Kind.CANCEL_FORWARD)
     _message("04", MessageState.PENDING, sent=NOW)
     OutboxMessage.objects.create(subject="a", body="", state="failed", created_at=NOW)
+    RequestLimit.objects.create(
+        organization=organization, system="switching", rate="60/m", reason="調査のため"
+    )
     for _ in range(3):
         assert (
             Client().get("/api/switching/v1/events", headers={"Authorization": f"Bearer {token}"}).status_code
@@ -237,7 +240,8 @@ def test_the_overview_shows_the_figures_as_charts_and_tables(staff_client: Clien
     # The participant's requests: the chart's last minute and the table's total and peak.
     assert f"{organization.code} {organization.name}" in page
     assert f"11:00 {organization.code} {organization.name}: 3件" in page
-    assert '<td class="num">3</td><td class="num">3</td><td>1200/m</td>' in page.replace("\n", "")
+    assert '<td class="num">3</td><td class="num">3</td><td>1分あたり60回（個別に制限中）</td>' in page
+    assert "既定は1分あたり1,200回です" in page
     assert "送信に失敗したメールは 1 件、コールバックは 0 件です" in page
     assert 'href="/backoffice/mail/?state=failed"' in page
 

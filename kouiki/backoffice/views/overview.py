@@ -26,6 +26,7 @@ from kouiki.core.japanese import Area
 from kouiki.core.systems import System
 from kouiki.identity.access import staff_required
 from kouiki.identity.selectors import api_request_rates
+from kouiki.identity.services.request_limits import rate_text
 from kouiki.switching.models import Kind
 from kouiki.switching.selectors.figures import applications_per_day
 from kouiki.tso import selectors as tso
@@ -164,11 +165,14 @@ def _requests(now: datetime) -> dict[str, Any]:
             every=10,
             unit="件",
         ),
-        "rates": [(rate, System(rate.system).label) for rate in rates],
+        "rates": [
+            (rate, System(rate.system).label, rate_text(rate.limit), rate.limit != settings.KOUIKI_API_RATE)
+            for rate in rates
+        ],
         "minutes": [
             (label, [rate.per_minute[index] for rate in rates]) for index, label in enumerate(minutes)
         ],
-        "default_rate": settings.KOUIKI_API_RATE,
+        "default_rate": rate_text(settings.KOUIKI_API_RATE),
     }
 
 
