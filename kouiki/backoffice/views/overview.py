@@ -27,7 +27,7 @@ from kouiki.core.systems import System
 from kouiki.identity.access import staff_required
 from kouiki.identity.selectors import api_request_rates
 from kouiki.identity.services.request_limits import rate_text
-from kouiki.switching.models import Kind
+from kouiki.switching.selectors import KIND_CHOICES
 from kouiki.switching.selectors.figures import applications_per_day
 from kouiki.tso import selectors as tso
 
@@ -96,7 +96,7 @@ def _filed(actor: User, today: date) -> dict[str, Any]:
 
     return {
         "by_area": figures(list(Area.choices), by_area, "エリア"),
-        "by_kind": figures(list(Kind.choices), by_kind, "業務"),
+        "by_kind": figures(list(KIND_CHOICES), by_kind, "業務"),
         "total": sum(sum(per_day.values()) for per_day in by_area.values()),
     }
 
