@@ -30,13 +30,15 @@ PALETTE = (
 )
 
 
-def nice_top(value: float) -> float:
-    """The top of the value axis at or above ``value``: four steps of 1, 2, 2.5 or 5 × 10ⁿ."""
+def nice_top(value: float, *, whole: bool = False) -> float:
+    """The top of the value axis at or above ``value``: four steps of 1, 2, 2.5 or 5 × 10ⁿ; of whole
+    numbers (1, 2 or 5 × 10ⁿ, at least 1) when the figures are counts."""
     if value <= 0:
-        return 1.0
-    step = value / 4
+        return 4.0 if whole else 1.0
+    step = max(value / 4, 1.0) if whole else value / 4
     magnitude = 10 ** math.floor(math.log10(step))
-    return 4 * next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= step)
+    steps = (1, 2, 5, 10) if whole else (1, 2, 2.5, 5, 10)
+    return 4 * next(m * magnitude for m in steps if m * magnitude >= step)
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ def bar_chart(
         highest = max((sum(values[i] for _n, values in series) for i in range(len(categories))), default=0.0)
     else:
         highest = max((value for _n, values in series for value in values), default=0.0)
-    top = nice_top(highest)
+    top = nice_top(highest, whole=all(float(value).is_integer() for _n, values in series for value in values))
     area = HEIGHT - BOTTOM - TOP
     slot = (WIDTH - LEFT) / max(len(categories), 1)
     bar = slot * 0.7 if stacked else slot * 0.8 / max(len(series), 1)

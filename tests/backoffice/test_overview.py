@@ -195,6 +195,8 @@ def test_a_stacked_chart_draws_each_figure_to_scale() -> None:
         title="t", description="d", categories=["a", "b"], series=[("x", [3.0, 0.0]), ("y", [1.0, 2.0])]
     )
     assert nice_top(4.0) == 4.0
+    # Counts are told on whole ticks: 2 on an axis of 0..4, 9 on 0..20 (not 0.5 or 2.5 steps).
+    assert nice_top(2.0, whole=True) == 4.0 and nice_top(9.0, whole=True) == 20.0 and nice_top(9.0) == 10.0
     # Three segments (a zero draws nothing); a's two stack to the top of the axis (4).
     assert [segment.tooltip for segment in chart.segments] == ["a x: 3", "a y: 1", "b y: 2"]
     a_x, a_y, _b_y = chart.segments
