@@ -20,6 +20,7 @@ from kouiki.core.figures import failed_deliveries_per_day
 from kouiki.core.models import CallbackDelivery, CallbackEndpoint, OrganizationEvent, OutboxMessage
 from kouiki.identity.choices import StaffRole
 from kouiki.identity.models import Organization, RequestLimit, User
+from kouiki.identity.services import tokens
 from kouiki.identity.services.tokens import ensure_demo_token
 from kouiki.switching.models import Application, Kind, SupplyPoint
 from kouiki.switching.selectors.figures import applications_per_day
@@ -275,8 +276,12 @@ def test_participants_and_strangers_cannot_open_the_overview(client: Client, mem
 
 
 @pytest.fixture
-def api_retailer(db: None, settings: Any) -> tuple[Organization, str]:
+def api_retailer(db: None, settings: Any, monkeypatch: Any) -> tuple[Organization, str]:
     settings.KOUIKI_API_RATE = "1200/m"
+    # With the database cache the page reads the organizations whose tokens were used in the hour;
+    # a token's use is written once a minute per process, remembered by its id — which the rolled
+    # back tests before this one reused, at other times of their own clocks.
+    monkeypatch.setattr(tokens, "_last_used_written", {})
     organization = OrganizationFactory(name="新電力X株式会社")
     user = participant(organization=organization, system="switching", login_id="usr001")
     ensure_demo_token(user=user, raw="test-overview")
