@@ -9,10 +9,18 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
+from kouiki.core import maintenance
 from kouiki.core.systems import Role
 from kouiki.identity import access
 from kouiki.identity.models import Organization, User
 from tests.factories import OrganizationFactory, StaffFactory, participant
+
+
+@pytest.fixture(autouse=True)
+def _no_windows_of_another_test() -> None:
+    """The stops (X-S1) are cached per process under a generation the database cache keeps across
+    a transactional test's flush: each test starts without another's."""
+    maintenance.forget()
 
 
 @pytest.fixture

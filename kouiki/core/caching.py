@@ -59,6 +59,11 @@ class LocalCache:
             return None
         return entry[1]
 
+    def clear(self) -> None:
+        """Forget every entry (a test whose database was emptied under the generation's value)."""
+        with self._lock:
+            self._entries.clear()
+
     def put(self, key: Any, generation: str, value: Any) -> None:
         with self._lock:
             if len(self._entries) >= self.max_entries:

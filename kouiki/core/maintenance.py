@@ -39,6 +39,7 @@ __all__ = [
     "ahead",
     "create_window",
     "end_window",
+    "forget",
     "hold_by_system",
     "hold_while_stopped",
     "paused",
@@ -145,6 +146,13 @@ def _not_over(now: datetime) -> tuple[Window, ...]:
         cached = tuple(_window(row) for row in rows.order_by("starts_at", "pk"))
         _open_windows.put("open", generation, cached)
     return cached  # type: ignore[no-any-return]
+
+
+def forget() -> None:
+    """Drop this process's copy of the windows. The generation lives in the shared cache, which a
+    test that empties the database (a transactional test's flush) leaves as it was: the tests call
+    this before each test so that none sees another's windows."""
+    _open_windows.clear()
 
 
 def active(system: str, now: datetime | None = None) -> Window | None:
