@@ -15,7 +15,7 @@ staff may set a tighter rate for one participant, with the reason it is told:
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -27,12 +27,10 @@ from kouiki.audit.services import record
 from kouiki.core.catalog import implements
 from kouiki.core.errors import NotFound, ValidationFailed
 from kouiki.core.outbox import queue_mail
-from kouiki.core.systems import Role, System
+from kouiki.core.systems import System
 from kouiki.identity.access import require_staff
 from kouiki.identity.models import Organization, RequestLimit, User
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
+from kouiki.identity.selectors import administrator_emails
 
 # The systems with an API (the limit counts API requests).
 LIMITED_SYSTEMS: tuple[str, ...] = (System.SWITCHING.value,)
@@ -190,21 +188,8 @@ def remove_limit(*, actor: User, pk: int) -> RequestLimit:
     return found
 
 
-def _administrators(organization: Organization, system: str) -> Iterable[User]:
-    return (
-        User.objects.filter(
-            organization=organization,
-            is_active=True,
-            enrollments__system=system,
-            enrollments__role=Role.ADMIN,
-        )
-        .exclude(email="")
-        .order_by("login_id")
-    )
-
-
 def _tell(organization: Organization, system: str, change: str, limit: RequestLimit) -> None:
-    recipients = [user.email for user in _administrators(organization, system)]
+    recipients = administrator_emails(organization_id=organization.pk, system=system)
     if not recipients:
         return
     queue_mail(
