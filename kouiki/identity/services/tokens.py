@@ -22,7 +22,6 @@ from kouiki.audit.choices import Action
 from kouiki.audit.services import record
 from kouiki.core.api import Unauthenticated
 from kouiki.core.caching import Generation, LocalCache
-from kouiki.core.errors import InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.systems import System
 from kouiki.identity.access import require_administrator
