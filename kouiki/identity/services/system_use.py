@@ -57,10 +57,10 @@ DECIDERS: dict[str, frozenset[str]] = {
 NOT_A_DECIDER = "この事業者の{system}の利用状態を変更する職員権限がありません。"
 REASON_MAX = 1000
 # What resumes a suspended participant's waiting work when it is lifted: (organization_id, system).
-_ON_LIFT: list[Callable[[int, str], None]] = []
+_ON_LIFT: list[Callable[[int, str], object]] = []
 
 
-def on_lift(resume: Callable[[int, str], None]) -> None:
+def on_lift(resume: Callable[[int, str], object]) -> None:
     """Register what re-queues a system's waiting work of an organization once its suspension is
     lifted (bulk files, callbacks): called in the lifting transaction; enqueue on commit."""
     if resume not in _ON_LIFT:
