@@ -11,16 +11,39 @@ cleared, or rolled back with a test's transaction) is replaced by a new one, nev
 an entry could still carry. `bump` changes it at once (what this connection's transaction does is
 visible to its next read) and again after commit (a request that read the old rows before the
 commit cannot leave them cached under the new value).
+
+Within one request (`request_scope`, opened by `core.request_context`'s middleware) the generations
+are read once, all of them in one shared-cache round trip, the first time one is asked: a request
+asks the access generation from the token, the rights, the uses of the systems and the certificates,
+and the stops' generation — one read, not five. A change made by another process during the request
+is seen from the next request on; this request's own `bump` is seen at once.
 """
 
 from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+
+# Every generation's key, to read them all at once; and the values read in the current request.
+_KEYS: set[str] = set()
+_read: ContextVar[dict[str, str] | None] = ContextVar("kouiki_generations", default=None)
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Read each generation at most once until the scope ends (one request)."""
+    token = _read.set({})
+    try:
+        yield
+    finally:
+        _read.reset(token)
 
 
 class Generation:
@@ -28,9 +51,20 @@ class Generation:
 
     def __init__(self, name: str) -> None:
         self.key = f"kouiki:generation:{name}"
+        _KEYS.add(self.key)
 
     def current(self) -> str:
-        value = cache.get(self.key)
+        read = _read.get()
+        if read is None:
+            return self._fetch(cache.get(self.key))
+        if self.key not in read:
+            found = cache.get_many(sorted(_KEYS - read.keys()))
+            for key in _KEYS - read.keys():
+                if key in found or key == self.key:
+                    read[key] = str(found[key]) if key in found else self._fetch(None)
+        return read[self.key]
+
+    def _fetch(self, value: Any) -> str:
         if value is None:
             value = uuid.uuid4().hex
             if not cache.add(self.key, value, timeout=None):
@@ -42,7 +76,11 @@ class Generation:
         transaction.on_commit(self._set, robust=True)
 
     def _set(self) -> None:
-        cache.set(self.key, uuid.uuid4().hex, timeout=None)
+        value = uuid.uuid4().hex
+        cache.set(self.key, value, timeout=None)
+        read = _read.get()
+        if read is not None:
+            read[self.key] = value
 
 
 class LocalCache:

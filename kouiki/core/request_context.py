@@ -1,7 +1,8 @@
 """Where the current request comes from, for the audit log's "from where".
 
 Services do not take the request; the middleware puts the client address in a context variable
-that lives for the request (and is empty in tasks and commands).
+that lives for the request (and is empty in tasks and commands). It also opens the request's scope
+of the shared caches' generations (`core.caching.request_scope`: each read once a request).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
+
+from kouiki.core.caching import request_scope
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class RequestContextMiddleware:
             )
         )
         try:
-            return self.get_response(request)
+            with request_scope():
+                return self.get_response(request)
         finally:
             _current.reset(token)
