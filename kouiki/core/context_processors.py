@@ -18,6 +18,8 @@ def kouiki(request: HttpRequest) -> dict[str, Any]:
         "kouiki_system": system,
         "kouiki_system_name": site_name(system or "", ORGANIZATION),
         "kouiki_sites": {site.key: site for site in SITES},
-        # Stops ahead of the page's participant system (X-S1): a banner above every page of it.
-        "kouiki_stops_ahead": announcements(request.path_info),
+        # Stops ahead of the page's participant system (X-S1): a banner above every page of it. A
+        # callable, read only when a template shows it — the error pages don't (they must not
+        # depend on the database or the shared cache that may be what failed).
+        "kouiki_stops_ahead": lambda: announcements(request.path_info),
     }

@@ -95,6 +95,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
         {
             "title": "システムエラーが発生しました",
             "message": "ご不便をおかけしております。しばらくしてから再度お試しください。",
+            "kouiki_stops_ahead": (),
         },
         status=500,
     )
@@ -110,7 +111,7 @@ def busy(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "errors/error.html",
-        {"title": "ただいま混み合っています", "message": BUSY_MESSAGE},
+        {"title": "ただいま混み合っています", "message": BUSY_MESSAGE, "kouiki_stops_ahead": ()},
         status=503,
     )
     response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)

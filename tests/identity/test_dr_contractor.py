@@ -36,7 +36,10 @@ DR_FUNCTIONS = {
     "SW-W13",
 }
 # 2.4: its administrator's user administration and information, as a retailer's.
-ADMIN_FUNCTIONS = {f.id for f in catalog.functions(System.SWITCHING) if f.who == frozenset({"A"})}
+# A participant's administrator's functions (who A, or A and the organization's staff: SW-P3).
+ADMIN_FUNCTIONS = {
+    f.id for f in catalog.functions(System.SWITCHING) if "A" in f.who and f.who <= frozenset({"A", "O"})
+}
 
 
 def test_a_dr_contractors_users_hold_d_where_a_retailers_hold_r() -> None:

@@ -38,7 +38,7 @@ from kouiki.core import catalog
 from kouiki.core.caching import Generation, LocalCache
 from kouiki.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.systems import System
-from kouiki.identity.access import is_administrator, require_staff
+from kouiki.identity.access import is_administrator, is_participant, require_staff
 from kouiki.identity.choices import CertificateState
 from kouiki.identity.models import ClientCertificate, User
 from kouiki.identity.services import certificate_authority
@@ -411,9 +411,9 @@ def refusal(request: HttpRequest, user: Any, system: str) -> Refusal | None:
     contractor's, whoever it acts for)."""
     if system not in SYSTEMS or not required():
         return None
-    organization_id = getattr(user, "organization_id", None)
-    if organization_id is None or getattr(user, "is_kouiki_staff", False):
+    if not is_participant(user):
         return None
+    organization_id = user.organization_id
     fingerprint = presented_fingerprint(request)
     if fingerprint is None:
         return NO_CERTIFICATE
