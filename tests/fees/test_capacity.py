@@ -209,6 +209,7 @@ def test_capacity_list_queries_do_not_grow_with_rows(
     for number in range(2, 12):
         document = published(staff, profile, title=str(number))
         client.get(reverse("fees:capacity_file", args=[document.pk]))
+    client.get(LIST)  # warm: the per-process caches of the access layer and the stops (X-S1..S3) fill once
     with django_assert_max_num_queries(baseline):
         response = client.get(LIST)
     assert len(listed(response)) == 11
