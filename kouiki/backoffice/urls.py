@@ -38,6 +38,7 @@ from kouiki.backoffice.views import (
 from kouiki.government.choices import ROLES as GOVERNMENT_ROLES
 from kouiki.identity.access import has_staff_role, staff_role_required
 from kouiki.identity.choices import StaffRole
+from kouiki.identity.services.certificates import STAFF_ROLES as CERTIFICATE_ROLES
 
 app_name = "backoffice"
 
@@ -332,7 +333,7 @@ AREAS = [
         "クライアント証明書",
         "運用",
         "スイッチング支援・容量市場システムのクライアント証明書の承認・失効",
-        SWITCHING | CAPACITY,
+        CERTIFICATE_ROLES,
     ),
     Area(
         "notices/",

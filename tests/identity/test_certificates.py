@@ -495,6 +495,9 @@ def test_back_office_certificates_are_for_switching_and_capacity_staff(client: C
     session[access.STAFF_VERIFIED] = True
     session.save()
     assert client.get("/backoffice/certificates/").status_code == 403
+    # The service asks the same roles, whatever calls it.
+    with pytest.raises(Forbidden):
+        certificates.all_certificates(actor=reviewer)
 
 
 @pytest.mark.parametrize(

@@ -38,8 +38,8 @@ from kouiki.core import catalog
 from kouiki.core.caching import Generation, LocalCache
 from kouiki.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.systems import System
-from kouiki.identity.access import is_administrator, is_participant, require_staff
-from kouiki.identity.choices import CertificateState
+from kouiki.identity.access import is_administrator, is_participant, require_staff_role
+from kouiki.identity.choices import CertificateState, StaffRole
 from kouiki.identity.models import ClientCertificate, User
 from kouiki.identity.services import certificate_authority
 
@@ -55,6 +55,11 @@ VERIFY_HEADER = "X-Client-Verify"
 # process reads the organization's active certificates again on its next request.
 ACCESS = Generation("access")
 _PEM_BODY = re.compile(r"-----BEGIN CERTIFICATE-----(.+?)-----END CERTIFICATE-----", re.S)
+
+
+# The back-office roles that decide on and revoke certificates (the area of the back office is open to
+# them: kouiki.backoffice.urls): the systems the certificates are for.
+STAFF_ROLES = frozenset({StaffRole.SWITCHING.value, StaffRole.CAPACITY.value})
 
 
 def _administrator(actor: User) -> int:
@@ -88,7 +93,7 @@ def certificate_for(*, actor: User, pk: int) -> ClientCertificate:
 def all_certificates(*, actor: User, state: str = "", query: str = "") -> QuerySet[ClientCertificate]:
     """Every participant's certificates (the back office), newest first; `query`: a 事業者コード, a
     part of a company name, or the beginning of a fingerprint."""
-    require_staff(actor)
+    require_staff_role(actor, STAFF_ROLES)
     rows = ClientCertificate.objects.select_related(
         "organization", "registered_by", "decided_by", "revoked_by"
     )
@@ -104,7 +109,7 @@ def all_certificates(*, actor: User, state: str = "", query: str = "") -> QueryS
 
 
 def staff_certificate(*, actor: User, pk: int) -> ClientCertificate:
-    require_staff(actor)
+    require_staff_role(actor, STAFF_ROLES)
     found = all_certificates(actor=actor).filter(pk=pk).first()
     if found is None:
         raise NotFound()
@@ -265,7 +270,7 @@ def report_loss(*, actor: User, certificate: ClientCertificate, reason: str) -> 
 
 @catalog.implements("X-C1")
 def approve_certificate(*, actor: User, certificate: ClientCertificate) -> ClientCertificate:
-    require_staff(actor)
+    require_staff_role(actor, STAFF_ROLES)
     if certificate.not_after <= timezone.now():
         raise InvalidTransition("この証明書は有効期限が切れているため承認できません。")
     return _decide(actor, certificate, CertificateState.ACTIVE, Action.CLIENT_CERT_APPROVE)
@@ -273,7 +278,7 @@ def approve_certificate(*, actor: User, certificate: ClientCertificate) -> Clien
 
 @catalog.implements("X-C1")
 def reject_certificate(*, actor: User, certificate: ClientCertificate, reason: str) -> ClientCertificate:
-    require_staff(actor)
+    require_staff_role(actor, STAFF_ROLES)
     reason = reason.strip()
     if not reason:
         raise ValidationFailed("却下の理由を入力してください。", field="reason")
@@ -283,7 +288,7 @@ def reject_certificate(*, actor: User, certificate: ClientCertificate, reason: s
 @catalog.implements("X-C1")
 def revoke_certificate(*, actor: User, certificate: ClientCertificate, reason: str) -> ClientCertificate:
     """Staff revoke a certificate (seed 001 3.4.4: misuse; or on the participant's word by phone)."""
-    require_staff(actor)
+    require_staff_role(actor, STAFF_ROLES)
     reason = reason.strip()
     if not reason:
         raise ValidationFailed("失効の理由を入力してください。", field="reason")
