@@ -1125,7 +1125,7 @@ def check(
     from django_tasks_db.models import DBTaskResult
 
     from kouiki.core.events import CallbackDelivery, Event
-    from kouiki.switching.models import Application, Switch
+    from kouiki.switching.models import Application, Kind, Switch
     from kouiki.tso.models import AnswerRecord, MessageState, OperatorMessage, SimulatorReceipt
 
     checks: list[Check] = []
@@ -1178,9 +1178,9 @@ def check(
     )
     asked_applications = Counter(
         {
-            "20": len(cases),
-            "05": sum("sw_l08" in case.steps for case in cases),
-            "03": sum("sw_l11" in case.steps for case in cases),
+            Kind.CANCEL_FORWARD: len(cases),
+            Kind.SWITCH_START: sum("sw_l08" in case.steps for case in cases),
+            Kind.SWITCH_ABOLISH: sum("sw_l11" in case.steps for case in cases),
         }
     )
     filed: Counter[str] = Counter()
@@ -1278,7 +1278,7 @@ def check(
     unanswered = OperatorMessage.objects.exclude(state=MessageState.ANSWERED).count()
     answers = AnswerRecord.objects.count()
     # One message for each start and each abolition, sent once matched.
-    wanted_messages = asked_applications["05"] + asked_applications["03"]
+    wanted_messages = asked_applications[Kind.SWITCH_START] + asked_applications[Kind.SWITCH_ABOLISH]
     checks.append(
         Check(
             "no operator message twice, every message answered",

@@ -192,7 +192,7 @@ def start_servers(
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{base}{API}/openapi.json", timeout=2).status_code == 200:
+            if httpx.get(f"{base}{API}/", timeout=2).status_code == 200:
                 return [web, worker]
         except httpx.HTTPError:
             time.sleep(0.3)

@@ -32,7 +32,9 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import RequestDataTooBig
+from django.core.signals import setting_changed
 from django.db import connection, transaction
+from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, reverse
 from django.utils import timezone
@@ -743,8 +745,14 @@ class KouikiAPI(NinjaAPI):
         return self.create_response(request, self.links(), status=200)
 
     def _openapi_json(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        """The OpenAPI document, written like every answer (ninja's own view escapes Japanese)."""
-        schema = self.get_openapi_schema(path_params=kwargs)
+        """The OpenAPI document, written like every answer (ninja's own view escapes Japanese).
+
+        Built once per process (and again after a setting changes, in tests): building it takes
+        seconds of CPU, which every anonymous caller of `openapi.json` would otherwise cost."""
+        key = (self.urls_namespace, tuple(sorted(kwargs.items())))
+        schema = _OPENAPI_SCHEMAS.get(key)
+        if schema is None:
+            schema = _OPENAPI_SCHEMAS[key] = self.get_openapi_schema(path_params=kwargs)
         return self.create_response(request, schema, status=200)
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
@@ -758,6 +766,15 @@ class KouikiAPI(NinjaAPI):
         declare_conventions(schema)
         japanese_only(schema)
         return schema
+
+
+# The OpenAPI documents built by KouikiAPI._openapi_json, by API and path parameters.
+_OPENAPI_SCHEMAS: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] = {}
+
+
+@receiver(setting_changed)
+def _forget_openapi_schemas(**kwargs: Any) -> None:
+    _OPENAPI_SCHEMAS.clear()
 
 
 # The success answers' descriptions, in place of the HTTP reason phrases ninja writes ("OK").

@@ -34,7 +34,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from kouiki.core import leases, maintenance
+from kouiki.core import http_clients, leases, maintenance
 from kouiki.core.models import CallbackDelivery, DeliveryState
 
 logger = logging.getLogger(__name__)
@@ -245,7 +245,9 @@ def _post(delivery: CallbackDelivery) -> int:
         "X-Kouiki-Sequence": str(delivery.event.sequence),
     }
     # No redirects: the registered URL is the only place the organization's events may go.
-    with httpx.Client(timeout=settings.KOUIKI_CALLBACK_TIMEOUT_SECONDS, follow_redirects=False) as client:
+    with http_clients.client(
+        timeout=settings.KOUIKI_CALLBACK_TIMEOUT_SECONDS, follow_redirects=False
+    ) as client:
         response = client.post(url, content=body, headers=headers, extensions=extensions)
     return response.status_code
 

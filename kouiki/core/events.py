@@ -21,18 +21,21 @@ This module checks no rights: the caller (a service of the system) does.
 from __future__ import annotations
 
 import ipaddress
+import json
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from kouiki.core.caching import Generation, LocalCache
 from kouiki.core.errors import InvalidTransition, NotFound, ValidationFailed
 from kouiki.core.models import (
     CallbackDelivery,
@@ -81,23 +84,14 @@ def publish(*, organization_id: int, system: str, topic: str, reference: str, pa
     # No savepoint of its own (fewer round trips while the counters are held): an error here is a
     # bug, and the caller's transaction is rolled back with it.
     with transaction.atomic(savepoint=False):
-        # Looked up before the counters are taken, to keep the time they are held short; once per
-        # organization and transaction (a switch tells the same two organizations three times).
-        endpoint = _endpoint(organization_id, system)
+        # Looked up before the counters are taken, to keep the time they are held short.
+        endpoint = _endpoints([(organization_id, system)])[organization_id, system]
         _lock_system(system)
-        sequence = _increment(organization_id, system)
-        event = OrganizationEvent.objects.create(
-            organization_id=organization_id,
-            system=system,
-            sequence=sequence,
-            topic=topic,
-            reference=reference,
-            payload=payload,
-        )
+        event_id, sequence = _append(organization_id, system, topic, reference, payload)
         if endpoint is not None:
             now = timezone.now()
             delivery = CallbackDelivery.objects.create(
-                event=event,
+                event_id=event_id,
                 endpoint=endpoint,
                 organization_id=organization_id,
                 url=endpoint.url,
@@ -128,7 +122,7 @@ def publish_many(notices: Sequence[Notice]) -> list[int]:
         return []
     with transaction.atomic(savepoint=False):
         keys = list(dict.fromkeys((notice.organization_id, notice.system) for notice in notices))
-        endpoints = {key: _endpoint(*key) for key in keys}
+        endpoints = _endpoints(keys)
         for system in dict.fromkeys(system for _, system in keys):
             _lock_system(system)
         counts: dict[tuple[int, str], int] = {}
@@ -169,27 +163,43 @@ def publish_many(notices: Sequence[Notice]) -> list[int]:
     return [event.sequence for event in events]
 
 
-class _Endpoints(dict[tuple[int, str], CallbackEndpoint | None]):
-    """A no-op on-commit callback holding the endpoints this transaction looked up: it lives as long
-    as the (sub)transaction that made it, as `_SystemLock` does."""
-
-    def __call__(self) -> None:
-        pass
+# Each organization's active callback endpoint of a system, per process under a shared generation
+# that registering or removing one bumps: every publish asks it for both retailers of a switch.
+ENDPOINTS = Generation("callback_endpoints")
+_endpoint_cache: LocalCache = LocalCache()
 
 
-def _endpoint(organization_id: int, system: str) -> CallbackEndpoint | None:
-    held = transaction.get_connection().run_on_commit
-    memo = next((callback for _, callback, _ in held if isinstance(callback, _Endpoints)), None)
-    if memo is None:
-        memo = _Endpoints()
-        transaction.on_commit(memo, robust=True)
-    if (organization_id, system) not in memo:
-        memo[organization_id, system] = (
-            CallbackEndpoint.objects.filter(organization_id=organization_id, system=system, is_active=True)
-            .only("pk", "url")
-            .first()
+def _endpoints(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], CallbackEndpoint | None]:
+    """The active endpoint (its pk and URL) of each (organization, system), or None; those not
+    cached read in one query."""
+    generation = ENDPOINTS.current()
+    # Each entry a 1-tuple of (pk, url) or of None, so that "no endpoint" is cached too.
+    found: dict[tuple[int, str], tuple[tuple[int, str] | None] | None] = {
+        key: _endpoint_cache.get(key, generation) for key in keys
+    }
+    missing = [key for key, value in found.items() if value is None]
+    if missing:
+        wanted = Q()
+        for organization_id, system in missing:
+            wanted |= Q(organization_id=organization_id, system=system)
+        rows = {
+            (organization_id, system): (pk, url)
+            for pk, url, organization_id, system in CallbackEndpoint.objects.filter(
+                wanted, is_active=True
+            ).values_list("pk", "url", "organization_id", "system")
+        }
+        for key in missing:
+            found[key] = (rows.get(key),)
+            _endpoint_cache.put(key, generation, found[key])
+    endpoints: dict[tuple[int, str], CallbackEndpoint | None] = {}
+    for key, value in found.items():
+        row = value[0] if value is not None else None
+        endpoints[key] = (
+            None
+            if row is None
+            else CallbackEndpoint(pk=row[0], url=row[1], organization_id=key[0], system=key[1])
         )
-    return memo[organization_id, system]
+    return endpoints
 
 
 class _SystemLock:
@@ -238,6 +248,52 @@ def _increment(organization_id: int, system: str, by: int = 1) -> int:
         return by
     except IntegrityError:
         return _increment(organization_id, system, by)
+
+
+def _append(
+    organization_id: int, system: str, topic: str, reference: str, payload: dict[str, Any]
+) -> tuple[int, int]:
+    """Number the organization's next event and insert it; return its id and sequence.
+
+    On PostgreSQL one statement does both (the counter's UPDATE in a WITH, its row locked to the
+    end as `_increment`'s); elsewhere, and for an organization's very first event (no counter row
+    yet), `_increment` and an insert."""
+    created_at = timezone.now()
+    if connection.vendor == "postgresql":
+        counters, events = EventCounter._meta.db_table, OrganizationEvent._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH counter AS (UPDATE {counters} SET last_sequence = last_sequence + 1"  # noqa: S608 - our names
+                " WHERE organization_id = %s AND system = %s RETURNING last_sequence)"
+                f" INSERT INTO {events}"
+                " (organization_id, system, sequence, topic, reference, payload, created_at)"
+                " SELECT %s, %s, last_sequence, %s, %s, CAST(%s AS jsonb), %s FROM counter"
+                " RETURNING id, sequence",
+                [
+                    organization_id,
+                    system,
+                    organization_id,
+                    system,
+                    topic,
+                    reference,
+                    json.dumps(payload, cls=DjangoJSONEncoder),
+                    created_at,
+                ],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return int(row[0]), int(row[1])
+    sequence = _increment(organization_id, system)
+    event = OrganizationEvent.objects.create(
+        organization_id=organization_id,
+        system=system,
+        sequence=sequence,
+        topic=topic,
+        reference=reference,
+        payload=payload,
+        created_at=created_at,
+    )
+    return event.pk, sequence
 
 
 def _enqueue_delivery(delivery_id: int) -> None:
@@ -324,11 +380,13 @@ def register_callback(*, organization_id: int, system: str, url: str) -> tuple[C
             endpoint = CallbackEndpoint.objects.create(
                 organization_id=organization_id, system=system, url=url, secret=secret
             )
+            ENDPOINTS.bump()
             return endpoint, secret
         endpoint.url = url
         endpoint.is_active = True
         endpoint.updated_at = timezone.now()
         endpoint.save(update_fields=["url", "is_active", "updated_at"])
+        ENDPOINTS.bump()
         return endpoint, ""
 
 
@@ -350,6 +408,7 @@ def remove_callback(*, organization_id: int, system: str) -> None:
     )
     if not updated:
         raise NotFound("通知先が登録されていません。")
+    ENDPOINTS.bump()
 
 
 def _new_secret() -> str:

@@ -166,6 +166,24 @@ def test_no_endpoint_no_delivery_and_removed_endpoint_stops(
     assert CallbackDelivery.objects.count() == 0
 
 
+def test_an_endpoint_registered_or_removed_counts_from_the_next_event(
+    retailer_a, receiver, django_capture_on_commit_callbacks
+) -> None:
+    """The endpoints are cached per process (a publish asks them for both retailers of a switch):
+    registering or removing one is seen by the very next event, in this process and others."""
+    org = retailer_a.organization.pk
+    publish(org, django_capture_on_commit_callbacks)  # "no endpoint" is now cached
+    events.register_callback(organization_id=org, system=SYSTEM, url=receiver.url)
+    publish(org, django_capture_on_commit_callbacks, reference="R2")
+    assert list(CallbackDelivery.objects.values_list("event__reference", flat=True)) == ["R2"]
+    events.remove_callback(organization_id=org, system=SYSTEM)
+    publish(org, django_capture_on_commit_callbacks, reference="R3")
+    assert CallbackDelivery.objects.count() == 1
+    events.register_callback(organization_id=org, system=SYSTEM, url=f"{receiver.url}/new")
+    publish(org, django_capture_on_commit_callbacks, reference="R4")
+    assert CallbackDelivery.objects.get(event__reference="R4").url == f"{receiver.url}/new"
+
+
 @pytest.mark.parametrize(
     "url",
     ["http://example.com/hook", "ftp://example.com/", "https://", "javascript:alert(1)", "http://10.0.0.1/"],

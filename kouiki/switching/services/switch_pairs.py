@@ -172,15 +172,15 @@ def _file_pair(
 def _match_if_complete(switch: Switch, filed: Application) -> None:
     """Tell the filer of ``filed``; and once both 05 and 03 are in: match, lock, fix the switching
     date and forward both to the operator (the switch is locked by the caller)."""
-    start = live_application(switch, Kind.SWITCH_START)
-    abolish = live_application(switch, Kind.SWITCH_ABOLISH)
-    if start is None or abolish is None:
+    # `filed` is its kind's one live application (pair_refusal refused a second): only the other
+    # half is looked for.
+    other = live_application(
+        switch, Kind.SWITCH_ABOLISH if filed.kind == Kind.SWITCH_START else Kind.SWITCH_START
+    )
+    if other is None:
         publish_application(filed)
         return
-    start, abolish = (
-        (filed if filed.kind == Kind.SWITCH_START else start),
-        (filed if filed.kind == Kind.SWITCH_ABOLISH else abolish),
-    )
+    start, abolish = (filed, other) if filed.kind == Kind.SWITCH_START else (other, filed)
     point = switch.supply_point
     version = SupplyPointVersion.objects.get(supply_point=point, valid_to__isnull=True)
     switch.switching_date = estimated_switching_date(switch, version)

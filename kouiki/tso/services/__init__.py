@@ -130,21 +130,21 @@ def receive_answer(answer: Answer, *, source: str = AnswerSource.OPERATOR) -> bo
                 message.final_outcome,
             )
             return False
-        _record, created = AnswerRecord.objects.get_or_create(
+        # The message is locked: no other transaction records an answer to it meanwhile, so a
+        # look and an insert suffice (no savepoint for a conflict that cannot happen).
+        if AnswerRecord.objects.filter(message=message, outcome=answer.outcome, step=answer.step).exists():
+            return False
+        AnswerRecord.objects.create(
             message=message,
             outcome=answer.outcome,
             step=answer.step,
-            defaults={
-                "data": _record_data(answer),
-                "error_code": answer.error_code,
-                "error_detail": answer.error_detail,
-                "answered_at": answer.answered_at,
-                "received_at": now,
-                "source": source,
-            },
+            data=_record_data(answer),
+            error_code=answer.error_code,
+            error_detail=answer.error_detail,
+            answered_at=answer.answered_at,
+            received_at=now,
+            source=source,
         )
-        if not created:
-            return False
         changes: dict[str, Any] = {}
         if message.acknowledged_at is None:
             changes["acknowledged_at"] = now

@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 from django.conf import settings
 
+from kouiki.core import http_clients
 from kouiki.tso.services import simulator
 from kouiki.tso.services.gateway import (
     Answer,
@@ -78,7 +79,7 @@ class HttpAdapter:
         headers = {"Accept": "application/json"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        return httpx.Client(timeout=self.timeout, headers=headers, transport=self.transport)
+        return http_clients.client(timeout=self.timeout, headers=headers, transport=self.transport)
 
     def _endpoint(self, area: str) -> str:
         try:

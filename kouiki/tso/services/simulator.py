@@ -382,8 +382,10 @@ def answers_after(area: str, after: int, *, limit: int = 500) -> list[FeedItem]:
 
 def _publish(answer: Answer) -> None:
     """Append an answer to its area's feed: the feed row is locked until commit (gapless order)."""
-    SimulatorFeed.objects.get_or_create(area=answer.area)
-    feed = SimulatorFeed.objects.select_for_update().get(area=answer.area)
+    feed = SimulatorFeed.objects.select_for_update().filter(area=answer.area).first()
+    if feed is None:  # the area's first answer
+        SimulatorFeed.objects.get_or_create(area=answer.area)
+        feed = SimulatorFeed.objects.select_for_update().get(area=answer.area)
     feed.last_seq += 1
     feed.save(update_fields=["last_seq"])
     SimulatorAnswer.objects.create(

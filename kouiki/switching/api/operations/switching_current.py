@@ -128,9 +128,7 @@ def apply_switching_abolish(
     application = switch_pairs.apply_switching_abolish(
         actor=actor, switch_number=body.switch_number, line=line.key
     )
-    return answered(
-        response, selectors.application_for(actor=actor, reception_number=application.reception_number), 202
-    )
+    return answered(response, application, 202)  # as filed and, once matched, forwarded
 
 
 @operations(

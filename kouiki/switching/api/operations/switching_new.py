@@ -227,9 +227,7 @@ def apply_switching_start(
     application = switch_pairs.apply_switching_start(
         actor=actor, switch_number=body.switch_number, contract_number=body.contract_number, line=line.key
     )
-    return answered(
-        response, selectors.application_for(actor=actor, reception_number=application.reception_number), 202
-    )
+    return answered(response, application, 202)  # as filed and, once matched, forwarded
 
 
 @operations(
