@@ -365,8 +365,9 @@ KOUIKI_CALLBACK_ALLOW_HTTP_LOOPBACK = env_bool("KOUIKI_CALLBACK_ALLOW_HTTP_LOOPB
 # and API) to a request without a verified certificate of the user's organization; "off" (the
 # default, `make run`) checks nothing. The proxy (deploy/nginx/) verifies the certificate and
 # passes it in X-Client-Cert / X-Client-Verify, read only from KOUIKI_TRUSTED_PROXIES (addresses;
-# empty: trust nobody). KOUIKI_CLIENT_CA_CERT: the designated issuer's CA certificate(s), PEM; empty
-# outside production: the sandbox's built-in CA under KOUIKI_CLIENT_CA_DIR. The CRL the proxy reads
+# empty: trust nobody), as is the client's address in X-Real-IP (core.request_context).
+# KOUIKI_CLIENT_CA_CERT: the designated issuer's CA certificate(s), PEM; empty outside production:
+# the sandbox's built-in CA under KOUIKI_CLIENT_CA_DIR. The CRL the proxy reads
 # is written to KOUIKI_CLIENT_CRL_PATH, valid for KOUIKI_CLIENT_CRL_DAYS, refreshed daily.
 KOUIKI_CLIENT_CERTIFICATES = os.environ.get("KOUIKI_CLIENT_CERTIFICATES", "off").strip().lower()
 if KOUIKI_CLIENT_CERTIFICATES not in {"off", "required"}:

@@ -260,6 +260,33 @@ def test_login_is_rate_limited_per_address(client: Client, member_user: User, se
     assert statuses == [200, 200, 200, 429]
 
 
+@pytest.mark.usefixtures("frozen_minute")
+def test_behind_the_proxy_each_client_has_its_own_limit(client: Client, member_user: User, settings) -> None:
+    """Behind nginx every connection comes from the proxy: the client's address is the X-Real-IP it
+    sets, believed only from KOUIKI_TRUSTED_PROXIES (the test client connects from 127.0.0.1)."""
+    settings.KOUIKI_LOGIN_RATE = "2/m"
+    settings.KOUIKI_TRUSTED_PROXIES = ["127.0.0.1"]
+
+    tried = iter(range(100))
+
+    def attempt(address: str) -> int:
+        return client.post(
+            LOGIN,
+            {"organization_code": "0000", "user_id": f"x{next(tried)}", "password": "Wrong-pass9"},
+            headers={"X-Real-IP": address},
+        ).status_code
+
+    assert [attempt("203.0.113.5") for _ in range(3)] == [200, 200, 429]
+    assert attempt("203.0.113.6") == 200  # another customer behind the same proxy
+    assert Event.objects.filter(ip="203.0.113.6").exists()  # the audit log's "from where"
+    settings.KOUIKI_TRUSTED_PROXIES = []
+    # From an address that is no trusted proxy the header is the client's own claim: ignored.
+    assert attempt("203.0.113.7") == 200
+    assert attempt("203.0.113.8") == 200
+    assert attempt("203.0.113.9") == 429
+    assert not Event.objects.filter(ip__in=["203.0.113.7", "203.0.113.8"]).exists()
+
+
 class TestPasswordReset:
     def request_reset(self, client: Client, user: User, email: str | None = None):
         return client.post(

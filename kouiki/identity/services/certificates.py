@@ -37,6 +37,7 @@ from kouiki.audit.services import record
 from kouiki.core import catalog
 from kouiki.core.caching import Generation, LocalCache
 from kouiki.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from kouiki.core.request_context import from_trusted_proxy
 from kouiki.core.systems import System
 from kouiki.identity.access import is_administrator, is_participant, require_staff_role
 from kouiki.identity.choices import CertificateState, StaffRole
@@ -380,7 +381,7 @@ def required() -> bool:
 def presented_fingerprint(request: HttpRequest) -> str | None:
     """The SHA-256 fingerprint of the certificate the proxy verified for this request, or None: no
     certificate, not verified, or headers that did not come from a trusted proxy (ignored)."""
-    if request.META.get("REMOTE_ADDR", "") not in settings.KOUIKI_TRUSTED_PROXIES:
+    if not from_trusted_proxy(request):
         return None
     if request.headers.get(VERIFY_HEADER, "") != "SUCCESS":
         return None
