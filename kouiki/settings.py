@@ -136,6 +136,10 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = env_bool("KOUIKI_DB_POOL", False)
+        # Server-side binding and prepared statements (docs/performance.md): opt-in until the whole
+        # suite has run with them; not behind a pooler in transaction mode.
+        if env_bool("KOUIKI_DB_PREPARE", False):
+            DATABASES["default"]["OPTIONS"] |= {"server_side_binding": True, "prepare_threshold": 2}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -9,7 +9,7 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from kouiki.core import maintenance
+from kouiki.core import events, maintenance
 from kouiki.core.systems import Role
 from kouiki.identity import access
 from kouiki.identity.models import Organization, User
@@ -17,10 +17,11 @@ from tests.factories import OrganizationFactory, StaffFactory, participant
 
 
 @pytest.fixture(autouse=True)
-def _no_windows_of_another_test() -> None:
-    """The stops (X-S1) are cached per process under a generation the database cache keeps across
-    a transactional test's flush: each test starts without another's."""
+def _nothing_cached_of_another_test() -> None:
+    """The stops (X-S1) and the callback endpoints are cached per process under generations the
+    database cache keeps across a transactional test's flush: each test starts without another's."""
     maintenance.forget()
+    events.forget_endpoints()
 
 
 @pytest.fixture

@@ -22,6 +22,9 @@ WSGI_APPLICATION = "floor.wsgi.application"
 
 DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0)}
 DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
+# Prepared statements as Kouiki prepares them (KOUIKI_DB_PREPARE, kouiki/settings.py): served the same way.
+if os.environ.get("KOUIKI_DB_PREPARE", "0").strip().lower() in {"1", "true", "yes", "on"}:
+    DATABASES["default"]["OPTIONS"] |= {"server_side_binding": True, "prepare_threshold": 2}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # As Kouiki: aware datetimes, Japan time.

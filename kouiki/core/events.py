@@ -169,6 +169,13 @@ ENDPOINTS = Generation("callback_endpoints")
 _endpoint_cache: LocalCache = LocalCache()
 
 
+def forget_endpoints() -> None:
+    """Drop this process's copy of the endpoints. The generation lives in the shared cache, which a
+    test that empties the database (a transactional test's flush) leaves as it was: the tests call
+    this before each test so that none publishes to another's endpoint (as `maintenance.forget`)."""
+    _endpoint_cache.clear()
+
+
 def _endpoints(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], CallbackEndpoint | None]:
     """The active endpoint (its pk and URL) of each (organization, system), or None; those not
     cached read in one query."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kouiki.audit.choices import Action
+from kouiki.audit.models import Event
 from kouiki.core.caching import LocalCache
 from kouiki.core.systems import System
 from kouiki.identity.choices import OrganizationStatus
@@ -86,6 +88,7 @@ def test_a_cancel_forward_writes_its_record_once_and_does_not_look_endpoints_up_
     # The first one looks the token and both retailers' callback endpoints up, and makes their
     # feeds' counters; the second one is measured.
     client.post("/cancel-forwards", cancel_forward_body(points[1]), key="hot-0")
+    audited = Event.objects.count()
     with CaptureQueriesContext(connection) as queries:
         response = client.post("/cancel-forwards", cancel_forward_body(points[0]), key="hot-1")
     assert response.status_code == 201
@@ -97,7 +100,13 @@ def test_a_cancel_forward_writes_its_record_once_and_does_not_look_endpoints_up_
     assert len(appended) == 3
     if connection.vendor == "postgresql":
         assert all("core_eventcounter" in q for q in appended)
-    assert sum("audit_event" in q for q in sql) == 2  # every audit row kept
+    # Every audit row kept (the filing's and the switch's), written by one insert.
+    assert sum("audit_event" in q for q in sql) == 1
+    assert set(Event.objects.order_by("-id").values_list("action", flat=True)[:2]) == {
+        Action.SWITCHING_APPLICATION_FILE,
+        Action.SWITCHING_SWITCH_REGISTER,
+    }
+    assert Event.objects.count() == audited + 2
 
 
 def test_many_statuses_are_one_query_of_the_columns_answered(api, retailer_a, points) -> None:

@@ -4,13 +4,14 @@ through these, so that an application is numbered, audited, forwarded and publis
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from kouiki.audit.choices import Action
-from kouiki.audit.services import record
+from kouiki.audit.services import record_many
 from kouiki.core import events
 from kouiki.core.systems import System
 from kouiki.identity.access import organization_of
@@ -21,6 +22,8 @@ from kouiki.tso import services as tso
 from kouiki.tso.services.gateway import UPDATE_FLAG_KEY, UpdateFlag
 
 if TYPE_CHECKING:
+    from django.db.models import Model
+
     from kouiki.identity.models import User
 
 SYSTEM = System.SWITCHING.value
@@ -59,9 +62,11 @@ def file_application(
     switch: Switch | None = None,
     desired_date: date | None = None,
     switching_date: date | None = None,
+    audit_also: Sequence[tuple[Action, Model, dict[str, Any] | None]] = (),
 ) -> Application:
     """A new application with its 受付番号, audited (inside the caller's transaction). The caller
-    publishes it (`publish_application`) last, after the transaction's other locks."""
+    publishes it (`publish_application`) last, after the transaction's other locks. `audit_also`:
+    the act's other audit rows (action, object, detail), written with the filing's in one insert."""
     application = new_application(
         actor=actor,
         reception_number=next_reception_number(),
@@ -75,12 +80,13 @@ def file_application(
         switching_date=switching_date,
     )
     application.save(force_insert=True)
-    record(
+    record_many(
         actor=actor,
-        action=Action.SWITCHING_APPLICATION_FILE,
-        obj=application,
+        entries=[
+            (Action.SWITCHING_APPLICATION_FILE, application, filing_detail(application)),
+            *audit_also,
+        ],
         system=SYSTEM,
-        detail=filing_detail(application),
     )
     return application
 

@@ -132,7 +132,7 @@ def read_basic_info(*, actor: User, supply_point_number: str, purpose: str) -> B
     """需要者基本情報照会 (SW-P2): the customer's basic info for the current retailer or a new
     retailer with its switching in progress; NotFound for anyone else. The read is recorded."""
     check_purpose(purpose)
-    point, version = point_for_number(supply_point_number)
+    point, version = point_for_number(supply_point_number, retailer=True)
     role, switch_number = lawful_role(organization_id=organization_of(actor), point=point, version=version)
     if not role:
         raise NotFound(

@@ -19,15 +19,17 @@ if TYPE_CHECKING:
 
 
 def point_for_number(
-    number: str, *, field: str = "supply_point_number", noun: str = "供給地点"
+    number: str, *, field: str = "supply_point_number", noun: str = "供給地点", retailer: bool = False
 ) -> tuple[SupplyPoint, SupplyPointVersion]:
     """The point and its current data; a malformed number is refused naming ``field``, an unknown
-    one is NotFound (``noun``: 供給地点, or 受電地点 on the FIT line)."""
+    one is NotFound (``noun``: 供給地点, or 受電地点 on the FIT line). With ``retailer``, the current
+    retailer's row comes along (the rules ask only its id, `retailer_id`)."""
     refusal = number_refusal(number, field=field)
     if refusal is not None:
         raise refusal
+    related = ("supply_point", "retailer") if retailer else ("supply_point",)
     version = (
-        SupplyPointVersion.objects.select_related("supply_point", "retailer")
+        SupplyPointVersion.objects.select_related(*related)
         .filter(supply_point__number=normalize_supply_point_number(number), valid_to__isnull=True)
         .first()
     )

@@ -524,8 +524,8 @@ def register_cancel_forward(
             desired_date=desired_date,
             switching_date=switch.switching_date,
             payload=_cancel_forward_payload(switch, items, desired_date),
+            audit_also=[(Action.SWITCHING_SWITCH_REGISTER, switch, None)],
         )
-        record(actor=actor, action=Action.SWITCHING_SWITCH_REGISTER, obj=switch, system=SYSTEM)
         publish_application(application)
         publish_switch(switch)
     return application
