@@ -180,11 +180,11 @@ def _endpoints(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], Callbac
     """The active endpoint (its pk and URL) of each (organization, system), or None; those not
     cached read in one query."""
     generation = ENDPOINTS.current()
-    # Each entry a 1-tuple of (pk, url) or of None, so that "no endpoint" is cached too.
-    found: dict[tuple[int, str], tuple[tuple[int, str] | None] | None] = {
+    # Cached: (pk, url), or () for "no endpoint"; None: not cached.
+    found: dict[tuple[int, str], tuple[Any, ...] | None] = {
         key: _endpoint_cache.get(key, generation) for key in keys
     }
-    missing = [key for key, value in found.items() if value is None]
+    missing = [key for key, row in found.items() if row is None]
     if missing:
         wanted = Q()
         for organization_id, system in missing:
@@ -196,17 +196,16 @@ def _endpoints(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], Callbac
             ).values_list("pk", "url", "organization_id", "system")
         }
         for key in missing:
-            found[key] = (rows.get(key),)
+            found[key] = rows.get(key, ())
             _endpoint_cache.put(key, generation, found[key])
-    endpoints: dict[tuple[int, str], CallbackEndpoint | None] = {}
-    for key, value in found.items():
-        row = value[0] if value is not None else None
-        endpoints[key] = (
-            None
-            if row is None
-            else CallbackEndpoint(pk=row[0], url=row[1], organization_id=key[0], system=key[1])
+    return {
+        (organization_id, system): CallbackEndpoint(
+            pk=row[0], url=row[1], organization_id=organization_id, system=system
         )
-    return endpoints
+        if row
+        else None
+        for (organization_id, system), row in found.items()
+    }
 
 
 class _SystemLock:
